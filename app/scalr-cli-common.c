@@ -1,0 +1,101 @@
+/* scalr-cli-common.c — shared presentation helpers of the CLI. */
+#include "config.h"
+
+#include "scalr-cli-common.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static gboolean progress_drawn;
+
+ScalrStore *
+cli_open_store (const char *db, ScalrStoreFlags flags)
+{
+  g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
+  g_autoptr (GError) error = NULL;
+  ScalrStore *store = scalr_store_open (path, flags, &error);
+  if (store == NULL)
+    {
+      g_printerr ("scalr: %s\n", error->message);
+      return NULL;
+    }
+  guint n = scalr_store_get_n_marked_interrupted (store);
+  if (n > 0)
+    g_printerr ("scalr: %u unfinished run%s marked interrupted\n", n, n == 1 ? "" : "s");
+  return store;
+}
+
+static void
+draw_progress (const char *stage, double fraction, const char *message, gpointer data)
+{
+  g_autofree char *msg = g_strndup (message, 60);
+  fprintf (stderr, "\r\033[K%-10s %3.0f%%  %s", stage, fraction * 100.0, msg);
+  fflush (stderr);
+  progress_drawn = TRUE;
+}
+
+ScalrProgress *
+cli_progress_new (void)
+{
+  if (!isatty (STDERR_FILENO))
+    return NULL;
+  return scalr_progress_new (draw_progress, NULL, NULL);
+}
+
+void
+cli_progress_done (void)
+{
+  if (progress_drawn)
+    fprintf (stderr, "\r\033[K");
+  progress_drawn = FALSE;
+}
+
+void
+cli_print_json (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, node);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+const char *
+cli_count (guint64 n)
+{
+  static char bufs[8][32];   /* the CLI prints from one thread */
+  static guint which;
+  char *out = bufs[which++ % 8];
+  char digits[32];
+  g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
+  gsize len = strlen (digits), w = 0;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        out[w++] = ',';
+      out[w++] = digits[i];
+    }
+  out[w] = '\0';
+  return out;
+}
+
+int
+cli_fail (const char *command, const GError *error)
+{
+  cli_progress_done ();
+  g_printerr ("scalr %s: %s\n", command, error->message);
+  return EXIT_ERROR;
+}
+
+gboolean
+cli_parse (GOptionContext *ctx, int *argc, char ***argv, const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_printerr ("scalr %s: %s\nTry 'scalr %s --help'.\n", command, error->message, command);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,42 @@
+/* scalr-cli-common.h — shared bits of the `scalr` command-line entry point: store opening,
+ * progress on a terminal, JSON and number printing. Presentation only; logic is in core. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "scalr-progress.h"
+#include "scalr-store.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes. */
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+typedef int (*ScalrCommandFunc) (int argc, char **argv);
+
+typedef struct {
+  const char       *name;
+  const char       *summary;
+  ScalrCommandFunc  func;
+} ScalrCommand;
+
+/* Opens @db (or the default store). Prints the error and returns NULL on failure. */
+ScalrStore    *cli_open_store     (const char *db, ScalrStoreFlags flags);
+/* A progress reporter that draws on stderr when it is a terminal, else NULL. */
+ScalrProgress *cli_progress_new   (void);
+/* Ends the progress line, if one was drawn. */
+void           cli_progress_done  (void);
+void           cli_print_json     (JsonNode *node);
+/* "12,345" (a thread-local rotating buffer; valid for a few calls). */
+const char    *cli_count          (guint64 n);
+/* Prints "scalr CMD: MESSAGE" on stderr and returns EXIT_ERROR. */
+int            cli_fail           (const char *command, const GError *error);
+/* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
+gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
+
+int cmd_import   (int argc, char **argv);
+int cmd_datasets (int argc, char **argv);
+int cmd_stats    (int argc, char **argv);
+
+G_END_DECLS

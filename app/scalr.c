@@ -1,0 +1,63 @@
+/* scalr.c — the `scalr` command-line entry point: dispatches to a subcommand. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scalr-cli-common.h"
+#include "scalr-version.h"
+
+static const ScalrCommand commands[] = {
+  { "import",   "Import an events file (and an items file) as a dataset", cmd_import },
+  { "datasets", "List the datasets in the store", cmd_datasets },
+  { "stats",    "Statistics of a dataset and of a source/target domain pair", cmd_stats },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: scalr COMMAND [OPTIONS]\n\n"
+           "SCALR Workbench: synthetic cross-domain recommendation data and what it does.\n\n"
+           "Commands:\n");
+  for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
+    fprintf (out, "  %-10s %s\n", commands[k].name, commands[k].summary);
+  fprintf (out,
+           "\nEvery command takes --db FILE (default: %s/scalr-workbench/scalr.db)\n"
+           "and --help. Run 'scalr COMMAND --help' for its options.\n",
+           g_get_user_data_dir ());
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_set_prgname ("scalr");
+  if (argc < 2)
+    {
+      usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 || strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("scalr %s (%s)\n", PACKAGE_VERSION, SCALR_CODE_VERSION);
+      return EXIT_OK;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (commands); k++)
+    if (strcmp (argv[1], commands[k].name) == 0)
+      {
+        /* The subcommand sees argv[0] = "scalr CMD" style: shift by one. */
+        g_autofree char *prog = g_strdup_printf ("scalr %s", commands[k].name);
+        argv[1] = prog;
+        return commands[k].func (argc - 1, argv + 1);
+      }
+  fprintf (stderr, "scalr: unknown command '%s'\n\n", argv[1]);
+  usage (stderr);
+  return EXIT_USAGE;
+}

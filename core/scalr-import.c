@@ -1,0 +1,463 @@
+/* scalr-import.c — event and item files → ScalrDataset. */
+#include "config.h"
+
+#include "scalr-import.h"
+
+#include <string.h>
+
+#include "scalr-dataset-private.h"
+#include "scalr-progress.h"
+
+enum { COL_USER, COL_ITEM, COL_RATING, COL_TIMESTAMP, COL_DOMAIN, N_COLS };
+
+static const char *const col_names[N_COLS] = { "user", "item", "rating", "timestamp", "domain" };
+static const char *const user_names[] = { "user_id", "userid", "user", "uid", "reviewerid", "visitorid", "customer_id", NULL };
+static const char *const item_names[] = { "item_id", "itemid", "item", "movieid", "movie_id", "iid", "asin", "productid", "product_id", "book_id", "track_id", NULL };
+static const char *const rating_names[] = { "rating", "score", "stars", "overall", "value", NULL };
+static const char *const timestamp_names[] = { "timestamp", "time", "ts", "datetime", "unixreviewtime", NULL };
+static const char *const domain_names[] = { "domain", NULL };
+static const char *const *const col_candidates[N_COLS] = { user_names, item_names, rating_names, timestamp_names, domain_names };
+
+static const char *const items_id_names[] = { "item_id", "itemid", "movieid", "movie_id", "item", "id", "asin", "iid", NULL };
+static const char *const items_title_names[] = { "title", "movie_title", "name", "item_name", NULL };
+static const char *const items_cat_names[] = { "genres", "genre", "categories", "category", "class", "tags", NULL };
+
+ScalrImportOptions *
+scalr_import_options_new (void)
+{
+  ScalrImportOptions *o = g_new0 (ScalrImportOptions, 1);
+  o->event_files = g_ptr_array_new ();
+  return o;
+}
+
+static void
+event_file_free (ScalrEventFile *f)
+{
+  g_free (f->path);
+  g_free (f->label);
+  g_free (f);
+}
+
+void
+scalr_import_options_free (ScalrImportOptions *o)
+{
+  if (o == NULL)
+    return;
+  g_ptr_array_foreach (o->event_files, (GFunc) (void (*) (void)) event_file_free, NULL);
+  g_ptr_array_unref (o->event_files);
+  g_free (o->name);
+  g_free (o->items_path);
+  g_free (o->user_column);
+  g_free (o->item_column);
+  g_free (o->rating_column);
+  g_free (o->timestamp_column);
+  g_free (o->domain_column);
+  g_free (o->items_id_column);
+  g_free (o->items_title_column);
+  g_free (o->items_categories_column);
+  g_free (o);
+}
+
+void
+scalr_import_options_add_events (ScalrImportOptions *o, const char *path, const char *label)
+{
+  ScalrEventFile *f = g_new0 (ScalrEventFile, 1);
+  f->path = g_strdup (path);
+  f->label = g_strdup (label);
+  g_ptr_array_add (o->event_files, f);
+}
+
+/* The header name without a RecBole ":type" suffix, lower-cased. */
+static char *
+header_base (const ScalrField *f)
+{
+  g_autofree char *raw = scalr_field_dup (f);
+  char *colon = strrchr (raw, ':');
+  if (colon)
+    *colon = '\0';
+  g_strstrip (raw);
+  return g_ascii_strdown (raw, -1);
+}
+
+/* Finds a column by explicit spec (name or 1-based position) or by candidate names.
+ * Returns -1 when absent; sets @error (and returns -2) when an explicit spec is not there. */
+static int
+find_column (ScalrReader *reader, const ScalrField *header, guint n, const char *spec,
+             const char *const *candidates, const char *what, GError **error)
+{
+  if (spec != NULL)
+    {
+      gint64 pos;
+      ScalrField sf = { spec, strlen (spec) };
+      if (scalr_field_to_int64 (&sf, &pos))
+        {
+          if (pos < 1 || pos > n)
+            {
+              scalr_reader_set_error (reader, error, SCALR_READER_ERROR_HEADER,
+                                      "%s column %s is out of range: the header has %u columns",
+                                      what, spec, n);
+              return -2;
+            }
+          return (int) pos - 1;
+        }
+      g_autofree char *want = g_ascii_strdown (spec, -1);
+      for (guint c = 0; c < n; c++)
+        {
+          g_autofree char *base = header_base (&header[c]);
+          g_autofree char *full = g_ascii_strdown (header[c].str, (gssize) header[c].len);
+          if (g_strcmp0 (base, want) == 0 || g_strcmp0 (full, want) == 0)
+            return (int) c;
+        }
+      scalr_reader_set_error (reader, error, SCALR_READER_ERROR_HEADER,
+                              "no column named '%s' for the %s in the header", spec, what);
+      return -2;
+    }
+  for (guint k = 0; candidates[k]; k++)
+    for (guint c = 0; c < n; c++)
+      {
+        g_autofree char *base = header_base (&header[c]);
+        if (g_strcmp0 (base, candidates[k]) == 0)
+          return (int) c;
+      }
+  return -1;
+}
+
+static char *
+candidates_text (const char *const *candidates)
+{
+  return g_strjoinv (", ", (char **) candidates);
+}
+
+static gboolean
+check_text (ScalrReader *reader, const ScalrField *f, const char *what, GError **error)
+{
+  if (f->len == 0)
+    {
+      scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE,
+                              "empty %s; expected a non-empty id", what);
+      return FALSE;
+    }
+  if (!g_utf8_validate_len (f->str, f->len, NULL))
+    {
+      scalr_reader_set_error (reader, error, SCALR_READER_ERROR_UTF8,
+                              "%s is not valid UTF-8; expected UTF-8 text", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_number (ScalrReader *reader, const ScalrField *f, const char *what, double *out, GError **error)
+{
+  if (scalr_field_to_double (f, out))
+    return TRUE;
+  g_autofree char *shown = g_strndup (f->str, MIN (f->len, 40));
+  if (!g_utf8_validate (shown, -1, NULL))
+    {
+      g_free (shown);
+      shown = g_strdup ("(invalid UTF-8)");
+    }
+  scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE,
+                          "%s '%s' is not a finite number; expected a number such as 4.5",
+                          what, shown);
+  return FALSE;
+}
+
+static char *
+default_label (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strchr (base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  return g_strdup (base);
+}
+
+static gboolean
+read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gboolean label_events,
+                  ScalrDatasetBuilder *b, ScalrProgress *progress, guint file_index,
+                  GCancellable *cancellable, ScalrImportReport *report, gboolean *has_rating,
+                  gboolean *has_ts, GError **error)
+{
+  g_autoptr (ScalrReader) reader = scalr_reader_new (file->path, o->format, error);
+  if (reader == NULL)
+    return FALSE;
+  const ScalrField *fields;
+  guint n;
+  if (!scalr_reader_next (reader, &fields, &n, error))
+    return FALSE;
+  if (n == 0)
+    {
+      g_set_error (error, SCALR_READER_ERROR, SCALR_READER_ERROR_EMPTY,
+                   "%s: empty file; expected a header row and events", file->path);
+      return FALSE;
+    }
+  guint n_header = n;
+  const char *specs[N_COLS] = { o->user_column, o->item_column, o->rating_column,
+                                o->timestamp_column, o->domain_column };
+  int col[N_COLS];
+  for (int c = 0; c < N_COLS; c++)
+    {
+      col[c] = find_column (reader, fields, n, specs[c], col_candidates[c], col_names[c], error);
+      if (col[c] == -2)
+        return FALSE;
+    }
+  if (col[COL_USER] < 0 || col[COL_ITEM] < 0)
+    {
+      int c = col[COL_USER] < 0 ? COL_USER : COL_ITEM;
+      g_autofree char *cands = candidates_text (col_candidates[c]);
+      scalr_reader_set_error (reader, error, SCALR_READER_ERROR_HEADER,
+                              "no %s column in the header; expected one named %s, or pass --%s-column NAME|N",
+                              col_names[c], cands, col_names[c]);
+      return FALSE;
+    }
+  if (col[COL_USER] == col[COL_ITEM])
+    {
+      scalr_reader_set_error (reader, error, SCALR_READER_ERROR_HEADER,
+                              "the user and item columns are the same column");
+      return FALSE;
+    }
+  *has_rating = *has_rating && col[COL_RATING] >= 0;
+  *has_ts = *has_ts && col[COL_TIMESTAMP] >= 0;
+
+  ScalrIdMap *users = _scalr_dataset_builder_get_users (b);
+  ScalrIdMap *items = _scalr_dataset_builder_get_items (b);
+  ScalrIdMap *domains = _scalr_dataset_builder_get_domains (b);
+  guint8 file_domain = 0;
+  if (col[COL_DOMAIN] < 0)
+    {
+      const char *label = label_events ? file->label : "";
+      guint id = scalr_id_map_intern (domains, label, strlen (label), NULL);
+      if (id >= SCALR_DATASET_MAX_DOMAINS)
+        {
+          g_set_error (error, SCALR_DATASET_ERROR, SCALR_DATASET_ERROR_TOO_LARGE,
+                       "%s: too many domains; at most %d are supported", file->path, SCALR_DATASET_MAX_DOMAINS);
+          return FALSE;
+        }
+      file_domain = (guint8) id;
+    }
+  guint n_files = o->event_files->len;
+  guint64 lines = 0;
+  for (;;)
+    {
+      if (!scalr_reader_next (reader, &fields, &n, error))
+        return FALSE;
+      if (n == 0)
+        break;
+      if (n != n_header)
+        {
+          scalr_reader_set_error (reader, error, SCALR_READER_ERROR_COLUMNS,
+                                  "%u fields; expected %u as in the header", n, n_header);
+          return FALSE;
+        }
+      const ScalrField *fu = &fields[col[COL_USER]];
+      const ScalrField *fi = &fields[col[COL_ITEM]];
+      if (!check_text (reader, fu, "user id", error) || !check_text (reader, fi, "item id", error))
+        return FALSE;
+      double rating = 1.0, ts = 0.0;
+      if (col[COL_RATING] >= 0 && !parse_number (reader, &fields[col[COL_RATING]], "rating", &rating, error))
+        return FALSE;
+      if (col[COL_TIMESTAMP] >= 0 && !parse_number (reader, &fields[col[COL_TIMESTAMP]], "timestamp", &ts, error))
+        return FALSE;
+      guint8 dom = file_domain;
+      if (col[COL_DOMAIN] >= 0)
+        {
+          const ScalrField *fd = &fields[col[COL_DOMAIN]];
+          if (!check_text (reader, fd, "domain", error))
+            return FALSE;
+          guint id = scalr_id_map_intern (domains, fd->str, fd->len, NULL);
+          if (id >= SCALR_DATASET_MAX_DOMAINS)
+            {
+              scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE,
+                                      "more than %d distinct domain labels", SCALR_DATASET_MAX_DOMAINS);
+              return FALSE;
+            }
+          dom = (guint8) id;
+        }
+      if (scalr_id_map_get_size (users) >= G_MAXUINT32 - 2 || scalr_id_map_get_size (items) >= G_MAXUINT32 - 2)
+        {
+          scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE, "more than 2^32 distinct ids");
+          return FALSE;
+        }
+      ScalrId u = scalr_id_map_intern (users, fu->str, fu->len, NULL);
+      ScalrId i = scalr_id_map_intern (items, fi->str, fi->len, NULL);
+      _scalr_dataset_builder_add (b, u, i, dom, (float) rating, ts);
+      if ((++lines & 0xffff) == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          guint64 size = scalr_reader_get_size (reader);
+          double frac = size ? (double) scalr_reader_get_offset (reader) / (double) size : 0.0;
+          scalr_progress_update (progress, "import", (file_index + frac * 0.9) / n_files,
+                                 "%s: %" G_GUINT64_FORMAT " events", file->path, lines);
+        }
+    }
+  if (lines == 0)
+    {
+      g_set_error (error, SCALR_READER_ERROR, SCALR_READER_ERROR_EMPTY,
+                   "%s: header only; expected events after the header row", file->path);
+      return FALSE;
+    }
+  if (report)
+    report->lines += lines;
+  return TRUE;
+}
+
+static gboolean
+read_items_file (const ScalrImportOptions *o, ScalrDatasetBuilder *b, ScalrImportReport *report,
+                 GError **error)
+{
+  g_autoptr (ScalrReader) reader = scalr_reader_new (o->items_path, SCALR_FORMAT_AUTO, error);
+  if (reader == NULL)
+    return FALSE;
+  const ScalrField *fields;
+  guint n;
+  if (!scalr_reader_next (reader, &fields, &n, error))
+    return FALSE;
+  if (n == 0)
+    {
+      g_set_error (error, SCALR_READER_ERROR, SCALR_READER_ERROR_EMPTY,
+                   "%s: empty file; expected a header row and items", o->items_path);
+      return FALSE;
+    }
+  guint n_header = n;
+  int c_id = find_column (reader, fields, n, o->items_id_column, items_id_names, "item id", error);
+  if (c_id == -2)
+    return FALSE;
+  if (c_id < 0)
+    c_id = 0;
+  int c_title = find_column (reader, fields, n, o->items_title_column, items_title_names, "title", error);
+  if (c_title == -2)
+    return FALSE;
+  int c_cat = find_column (reader, fields, n, o->items_categories_column, items_cat_names, "categories", error);
+  if (c_cat == -2)
+    return FALSE;
+  int c_year = find_column (reader, fields, n, NULL, (const char *const[]) { "year", "release_year", NULL }, "year", error);
+  /* RecBole token_seq columns separate by spaces; other files by '|'. */
+  gboolean space_seq = FALSE;
+  if (c_cat >= 0)
+    {
+      g_autofree char *h = scalr_field_dup (&fields[c_cat]);
+      space_seq = g_str_has_suffix (h, ":token_seq");
+    }
+
+  ScalrIdMap *items = _scalr_dataset_builder_get_items (b);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  for (;;)
+    {
+      if (!scalr_reader_next (reader, &fields, &n, error))
+        return FALSE;
+      if (n == 0)
+        break;
+      if (n != n_header)
+        {
+          scalr_reader_set_error (reader, error, SCALR_READER_ERROR_COLUMNS,
+                                  "%u fields; expected %u as in the header", n, n_header);
+          return FALSE;
+        }
+      if (!check_text (reader, &fields[c_id], "item id", error))
+        return FALSE;
+      ScalrId item;
+      if (!scalr_id_map_lookup (items, fields[c_id].str, fields[c_id].len, &item))
+        {
+          if (report)
+            report->items_file_unmatched++;
+          continue;
+        }
+      if (!g_hash_table_add (seen, GUINT_TO_POINTER (item + 1)))
+        continue;   /* first row of an item wins */
+      g_autofree char *title = NULL;
+      if (c_title >= 0 && fields[c_title].len > 0)
+        {
+          if (!g_utf8_validate_len (fields[c_title].str, fields[c_title].len, NULL))
+            {
+              scalr_reader_set_error (reader, error, SCALR_READER_ERROR_UTF8,
+                                      "title is not valid UTF-8; expected UTF-8 text");
+              return FALSE;
+            }
+          title = scalr_field_dup (&fields[c_title]);
+          if (c_year >= 0 && fields[c_year].len > 0 && fields[c_year].len < 8)
+            {
+              g_autofree char *year = scalr_field_dup (&fields[c_year]);
+              char *t = g_strdup_printf ("%s (%s)", title, year);
+              g_free (title);
+              title = t;
+            }
+        }
+      g_autoptr (GPtrArray) cats = g_ptr_array_new_with_free_func (g_free);
+      if (c_cat >= 0 && fields[c_cat].len > 0)
+        {
+          if (!g_utf8_validate_len (fields[c_cat].str, fields[c_cat].len, NULL))
+            {
+              scalr_reader_set_error (reader, error, SCALR_READER_ERROR_UTF8,
+                                      "categories are not valid UTF-8; expected UTF-8 text");
+              return FALSE;
+            }
+          g_autofree char *all = scalr_field_dup (&fields[c_cat]);
+          g_auto (GStrv) parts = g_strsplit (all, space_seq ? " " : "|", -1);
+          for (guint k = 0; parts[k]; k++)
+            {
+              g_strstrip (parts[k]);
+              if (parts[k][0] == '\0' || g_strcmp0 (parts[k], "(no genres listed)") == 0)
+                continue;
+              g_ptr_array_add (cats, g_strdup (parts[k]));
+            }
+        }
+      _scalr_dataset_builder_set_item_meta (b, item, title, (const char *const *) cats->pdata, cats->len);
+    }
+  if (report)
+    report->items_without_meta = scalr_id_map_get_size (items) - g_hash_table_size (seen);
+  return TRUE;
+}
+
+ScalrDataset *
+scalr_import_dataset_full (const ScalrImportOptions *o, ScalrProgress *progress,
+                           GCancellable *cancellable, ScalrImportReport *report, GError **error)
+{
+  g_return_val_if_fail (o != NULL, NULL);
+  if (report)
+    memset (report, 0, sizeof *report);
+  if (o->event_files->len == 0)
+    {
+      g_set_error (error, SCALR_READER_ERROR, SCALR_READER_ERROR_IO, "no events file given");
+      return NULL;
+    }
+  g_autoptr (ScalrDatasetBuilder) b = _scalr_dataset_builder_new ();
+  gboolean label_events = o->event_files->len > 1;
+  gboolean has_rating = TRUE, has_ts = TRUE;
+  g_autoptr (GHashTable) labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint f = 0; f < o->event_files->len; f++)
+    {
+      ScalrEventFile file = *(ScalrEventFile *) g_ptr_array_index (o->event_files, f);
+      g_autofree char *label = file.label ? g_strdup (file.label) : default_label (file.path);
+      file.label = label;
+      if (label_events && !g_hash_table_add (labels, g_strdup (label)))
+        {
+          g_set_error (error, SCALR_READER_ERROR, SCALR_READER_ERROR_VALUE,
+                       "%s: domain label '%s' is used by two event files; give each file its own label",
+                       file.path, label);
+          return NULL;
+        }
+      if (!read_events_file (o, &file, label_events, b, progress, f, cancellable, report,
+                             &has_rating, &has_ts, error))
+        return NULL;
+    }
+  _scalr_dataset_builder_set_columns (b, has_rating, has_ts);
+  if (o->items_path && !read_items_file (o, b, report, error))
+    return NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  scalr_progress_update (progress, "import", 0.95, "sorting and merging duplicates");
+  ScalrDataset *d = _scalr_dataset_builder_finish (g_steal_pointer (&b), o->name, error);
+  if (d)
+    scalr_progress_update (progress, "import", 1.0, "%" G_GUINT64_FORMAT " events",
+                           scalr_dataset_get_n_events (d));
+  return d;
+}
+
+ScalrDataset *
+scalr_import_dataset (const ScalrImportOptions *o, ScalrProgress *progress,
+                      GCancellable *cancellable, GError **error)
+{
+  return scalr_import_dataset_full (o, progress, cancellable, NULL, error);
+}

@@ -1,0 +1,592 @@
+/* scalr-store.c — opening, migrating and error handling of the experiment store; runs. */
+#include "config.h"
+
+#include "scalr-store-private.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "scalr-version.h"
+
+G_DEFINE_QUARK (scalr-store-error-quark, scalr_store_error)
+
+struct _ScalrStore {
+  sqlite3 *db;
+  char    *path;
+  int      schema_version;
+  guint    n_marked_interrupted;
+  int      busy_timeout_ms;
+  gboolean read_only;
+};
+
+/* Migration k takes the schema from version k to k + 1. Never edit a released step:
+ * add a new one. */
+static const char *const migrations[] = {
+  /* 0 → 1: datasets with their events, runs with their timings, and generic artifacts. */
+  "CREATE TABLE datasets ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  created_at TEXT NOT NULL,"
+  "  events_source TEXT NOT NULL,"
+  "  items_source TEXT,"
+  "  format TEXT NOT NULL,"
+  "  fingerprint TEXT NOT NULL,"
+  "  n_events INTEGER NOT NULL,"
+  "  n_users INTEGER NOT NULL,"
+  "  n_items INTEGER NOT NULL,"
+  "  n_duplicates INTEGER NOT NULL,"
+  "  has_rating INTEGER NOT NULL,"
+  "  has_timestamp INTEGER NOT NULL,"
+  "  has_item_metadata INTEGER NOT NULL,"
+  "  users BLOB NOT NULL,"          /* user names, NUL-separated, in dense-id order */
+  "  domains BLOB NOT NULL,"        /* domain labels, the same way */
+  "  categories BLOB NOT NULL"      /* category names, the same way */
+  ");"
+  "CREATE TABLE dataset_items ("
+  "  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+  "  iid INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  title TEXT,"
+  "  categories BLOB,"              /* little-endian uint32 category ids */
+  "  PRIMARY KEY (dataset_id, iid)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE dataset_event_chunks ("
+  "  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+  "  chunk INTEGER NOT NULL,"
+  "  n_events INTEGER NOT NULL,"
+  "  users BLOB NOT NULL,"          /* little-endian arrays of n_events values */
+  "  items BLOB NOT NULL,"
+  "  domains BLOB NOT NULL,"
+  "  ratings BLOB NOT NULL,"
+  "  timestamps BLOB NOT NULL,"
+  "  PRIMARY KEY (dataset_id, chunk)"
+  ");"
+  "CREATE TABLE runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  dataset_id INTEGER NOT NULL REFERENCES datasets(id),"
+  "  name TEXT,"
+  "  status TEXT NOT NULL CHECK (status IN ('pending','running','finished','failed','cancelled','interrupted')),"
+  "  config TEXT NOT NULL,"
+  "  seed INTEGER NOT NULL,"
+  "  fingerprint TEXT NOT NULL,"
+  "  code_version TEXT NOT NULL,"
+  "  created_at TEXT NOT NULL,"
+  "  finished_at TEXT,"
+  "  error TEXT,"
+  "  pid INTEGER,"
+  "  host TEXT"
+  ");"
+  "CREATE INDEX runs_dataset ON runs(dataset_id);"
+  "CREATE TABLE run_timings ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  stage TEXT NOT NULL,"
+  "  seconds REAL NOT NULL,"
+  "  PRIMARY KEY (run_id, stage)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE run_artifacts ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  content_type TEXT NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  PRIMARY KEY (run_id, kind, name)"
+  ") WITHOUT ROWID;",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);
+
+const char *
+scalr_run_status_to_string (ScalrRunStatus status)
+{
+  static const char *const names[] = { "pending", "running", "finished", "failed", "cancelled", "interrupted" };
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (names), "unknown");
+  return names[status];
+}
+
+static ScalrRunStatus
+run_status_from_string (const char *s)
+{
+  for (ScalrRunStatus st = SCALR_RUN_PENDING; st <= SCALR_RUN_INTERRUPTED; st++)
+    if (g_strcmp0 (s, scalr_run_status_to_string (st)) == 0)
+      return st;
+  return SCALR_RUN_FAILED;
+}
+
+sqlite3 *_scalr_store_get_db (ScalrStore *self) { return self->db; }
+const char *scalr_store_get_path (ScalrStore *self) { return self->path; }
+int scalr_store_get_schema_version (ScalrStore *self) { return self->schema_version; }
+guint scalr_store_get_n_marked_interrupted (ScalrStore *self) { return self->n_marked_interrupted; }
+
+void
+scalr_store_set_busy_timeout (ScalrStore *self, int ms)
+{
+  self->busy_timeout_ms = ms;
+  sqlite3_busy_timeout (self->db, ms);
+}
+
+void
+_scalr_store_set_error (ScalrStore *self, int rc, const char *what, GError **error)
+{
+  int code;
+  const char *msg = self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_LOCKED,
+                   "%s: %s: the store is locked by another process (waited %.1f s); "
+                   "try again when it has finished", self->path, what, self->busy_timeout_ms / 1000.0);
+      return;
+    case SQLITE_READONLY:
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_READ_ONLY,
+                   "%s: %s: the store is read-only (%s); expected a writable file and directory",
+                   self->path, what, msg);
+      return;
+    case SQLITE_NOTADB:
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_DATABASE,
+                   "%s: not an SQLite database; expected a store made by scalr (or a new file name)",
+                   self->path);
+      return;
+    case SQLITE_CORRUPT:
+      code = SCALR_STORE_ERROR_CORRUPT;
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_FULL,
+                   "%s: %s: disk full or file size limit reached (%s); nothing was written",
+                   self->path, what, msg);
+      return;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_PERM:
+      code = SCALR_STORE_ERROR_IO;
+      break;
+    default:
+      code = SCALR_STORE_ERROR_FAILED;
+      break;
+    }
+  g_set_error (error, SCALR_STORE_ERROR, code, "%s: %s: %s", self->path, what, msg);
+}
+
+sqlite3_stmt *
+_scalr_store_prepare (ScalrStore *self, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _scalr_store_set_error (self, rc, "preparing a statement", error);
+      return NULL;
+    }
+  return stmt;
+}
+
+gboolean
+_scalr_store_exec (ScalrStore *self, const char *sql, GError **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _scalr_store_set_error (self, rc, "writing", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_scalr_store_begin (ScalrStore *self, GError **error)
+{
+  /* IMMEDIATE takes the write lock now, so a busy store fails before any work. */
+  return _scalr_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+_scalr_store_commit (ScalrStore *self, GError **error)
+{
+  int rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _scalr_store_set_error (self, rc, "committing", error);
+      _scalr_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_scalr_store_rollback (ScalrStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *
+scalr_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "scalr-workbench", "scalr.db", NULL);
+}
+
+static gboolean
+read_user_version (ScalrStore *self, int *out, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self, "PRAGMA user_version", error);
+  if (st == NULL)
+    return FALSE;
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    {
+      _scalr_store_set_error (self, rc, "reading the schema version", error);
+      return FALSE;
+    }
+  *out = sqlite3_column_int (st, 0);
+  return TRUE;
+}
+
+static gboolean
+migrate (ScalrStore *self, GError **error)
+{
+  int version;
+  if (!read_user_version (self, &version, error))
+    return FALSE;
+  if (version > SCALR_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_TOO_NEW,
+                   "%s: the store has schema version %d, newer than this program's %d; "
+                   "use a newer scalr (the store was not changed)",
+                   self->path, version, SCALR_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (version == SCALR_STORE_SCHEMA_VERSION)
+    {
+      self->schema_version = version;
+      return TRUE;
+    }
+  if (self->read_only)
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_READ_ONLY,
+                   "%s: the store needs an upgrade from schema %d to %d but is opened read-only",
+                   self->path, version, SCALR_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  if (!_scalr_store_begin (self, error))
+    return FALSE;
+  /* Re-read inside the write lock: another process may have migrated meanwhile. */
+  if (!read_user_version (self, &version, error))
+    {
+      _scalr_store_rollback (self);
+      return FALSE;
+    }
+  for (int v = version; v < SCALR_STORE_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *step = g_strdup_printf ("%s; PRAGMA user_version = %d;", migrations[v], v + 1);
+      int rc = sqlite3_exec (self->db, step, NULL, NULL, NULL);
+      if (rc != SQLITE_OK)
+        {
+          g_autofree char *what = g_strdup_printf ("migrating the schema from %d to %d", v, v + 1);
+          _scalr_store_set_error (self, rc, what, error);
+          _scalr_store_rollback (self);
+          return FALSE;
+        }
+    }
+  if (!_scalr_store_commit (self, error))
+    return FALSE;
+  self->schema_version = SCALR_STORE_SCHEMA_VERSION;
+  return TRUE;
+}
+
+/* Marks runs left `running` by a process of this host that has died. */
+static gboolean
+mark_interrupted (ScalrStore *self, GError **error)
+{
+  if (self->read_only)
+    return TRUE;
+  g_autoptr (sqlite3_stmt) sel = _scalr_store_prepare (self,
+    "SELECT id, pid, host FROM runs WHERE status IN ('running','pending')", error);
+  if (sel == NULL)
+    return FALSE;
+  g_autoptr (GArray) dead = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *host = g_get_host_name ();
+  int rc;
+  while ((rc = sqlite3_step (sel)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (sel, 0);
+      gint64 pid = sqlite3_column_int64 (sel, 1);
+      const char *run_host = (const char *) sqlite3_column_text (sel, 2);
+      if (g_strcmp0 (run_host, host) != 0)
+        continue;   /* another machine's run: we cannot tell */
+      gboolean alive = pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM);
+      if (!alive)
+        g_array_append_val (dead, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (self, rc, "reading runs", error);
+      return FALSE;
+    }
+  if (dead->len == 0)
+    return TRUE;
+  if (!_scalr_store_begin (self, error))
+    return FALSE;
+  g_autoptr (sqlite3_stmt) up = _scalr_store_prepare (self,
+    "UPDATE runs SET status = 'interrupted', finished_at = ?, "
+    "error = 'the process running it stopped before it finished' "
+    "WHERE id = ? AND status IN ('running','pending')", error);
+  if (up == NULL)
+    {
+      _scalr_store_rollback (self);
+      return FALSE;
+    }
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format_iso8601 (now);
+  for (guint k = 0; k < dead->len; k++)
+    {
+      sqlite3_reset (up);
+      sqlite3_bind_text (up, 1, stamp, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (up, 2, g_array_index (dead, gint64, k));
+      rc = sqlite3_step (up);
+      if (rc != SQLITE_DONE)
+        {
+          _scalr_store_set_error (self, rc, "marking interrupted runs", error);
+          _scalr_store_rollback (self);
+          return FALSE;
+        }
+      self->n_marked_interrupted += (guint) sqlite3_changes (self->db);
+    }
+  return _scalr_store_commit (self, error);
+}
+
+ScalrStore *
+scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr (ScalrStore) self = g_new0 (ScalrStore, 1);
+  self->path = g_strdup (path);
+  self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0;
+  self->busy_timeout_ms = 10000;
+
+  if (!self->read_only)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int errsv = errno;
+          g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_IO,
+                       "%s: cannot create the directory: %s", path, g_strerror (errsv));
+          return NULL;
+        }
+    }
+  int oflags = (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+               | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2 (path, &self->db, oflags, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _scalr_store_set_error (self, rc, "opening", error);
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, self->busy_timeout_ms);
+
+  /* The first read tells an SQLite file from anything else. */
+  int version;
+  if (!read_user_version (self, &version, error))
+    return NULL;
+  if (!self->read_only)
+    {
+      g_autoptr (sqlite3_stmt) wal = _scalr_store_prepare (self, "PRAGMA journal_mode = WAL", error);
+      if (wal == NULL)
+        return NULL;
+      rc = sqlite3_step (wal);
+      if (rc != SQLITE_ROW)
+        {
+          _scalr_store_set_error (self, rc, "switching to WAL mode", error);
+          return NULL;
+        }
+    }
+  if (!_scalr_store_exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", error))
+    return NULL;
+  if (!migrate (self, error) || !mark_interrupted (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+void
+scalr_store_close (ScalrStore *self)
+{
+  if (self == NULL)
+    return;
+  if (self->db)
+    sqlite3_close_v2 (self->db);
+  g_free (self->path);
+  g_free (self);
+}
+
+/* ---- runs ------------------------------------------------------------------------- */
+
+static char *
+now_iso8601 (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format_iso8601 (now);
+}
+
+gboolean
+scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
+                        guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
+    "INSERT INTO runs (dataset_id, name, status, config, seed, fingerprint, code_version, "
+    "created_at, pid, host) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)", error);
+  if (st == NULL)
+    return FALSE;
+  g_autofree char *stamp = now_iso8601 ();
+  sqlite3_bind_int64 (st, 1, dataset_id);
+  sqlite3_bind_text (st, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, config, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 4, (sqlite3_int64) seed);
+  sqlite3_bind_text (st, 5, fingerprint, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 6, SCALR_CODE_VERSION, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 7, stamp, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 8, (sqlite3_int64) getpid ());
+  sqlite3_bind_text (st, 9, g_get_host_name (), -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (self, rc, "creating a run", error);
+      return FALSE;
+    }
+  if (out_id)
+    *out_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+gboolean
+scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
+                        const char *error_message, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
+    "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?", error);
+  if (st == NULL)
+    return FALSE;
+  g_autofree char *stamp = now_iso8601 ();
+  sqlite3_bind_text (st, 1, scalr_run_status_to_string (status), -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, stamp, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, error_message, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 4, run_id);
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (self, rc, "finishing a run", error);
+      return FALSE;
+    }
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
+                   "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+scalr_store_add_timing (ScalrStore *self, gint64 run_id, const char *stage, double seconds, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
+    "INSERT OR REPLACE INTO run_timings (run_id, stage, seconds) VALUES (?, ?, ?)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, run_id);
+  sqlite3_bind_text (st, 2, stage, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_double (st, 3, seconds);
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (self, rc, "recording a timing", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+col_dup (sqlite3_stmt *st, int col)
+{
+  const unsigned char *t = sqlite3_column_text (st, col);
+  return t ? g_strdup ((const char *) t) : NULL;
+}
+
+static ScalrRunInfo *
+run_from_row (sqlite3_stmt *st)
+{
+  ScalrRunInfo *r = g_new0 (ScalrRunInfo, 1);
+  r->id = sqlite3_column_int64 (st, 0);
+  r->dataset_id = sqlite3_column_int64 (st, 1);
+  r->dataset = col_dup (st, 2);
+  r->name = col_dup (st, 3);
+  g_autofree char *status = col_dup (st, 4);
+  r->status = run_status_from_string (status);
+  r->config = col_dup (st, 5);
+  r->seed = (guint64) sqlite3_column_int64 (st, 6);
+  r->fingerprint = col_dup (st, 7);
+  r->code_version = col_dup (st, 8);
+  r->created_at = col_dup (st, 9);
+  r->finished_at = col_dup (st, 10);
+  r->error = col_dup (st, 11);
+  return r;
+}
+
+#define RUN_COLUMNS "r.id, r.dataset_id, d.name, r.name, r.status, r.config, r.seed, r.fingerprint, " \
+                    "r.code_version, r.created_at, r.finished_at, r.error"
+
+GPtrArray *
+scalr_store_list_runs (ScalrStore *self, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
+    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id ORDER BY r.id", error);
+  if (st == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_info_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    g_ptr_array_add (runs, run_from_row (st));
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (self, rc, "listing runs", error);
+      return NULL;
+    }
+  return g_steal_pointer (&runs);
+}
+
+ScalrRunInfo *
+scalr_store_get_run (ScalrStore *self, gint64 run_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
+    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?", error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, run_id);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return run_from_row (st);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
+                 "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
+  else
+    _scalr_store_set_error (self, rc, "reading a run", error);
+  return NULL;
+}
+
+void
+scalr_run_info_free (ScalrRunInfo *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->dataset);
+  g_free (r->name);
+  g_free (r->config);
+  g_free (r->fingerprint);
+  g_free (r->code_version);
+  g_free (r->created_at);
+  g_free (r->finished_at);
+  g_free (r->error);
+  g_free (r);
+}

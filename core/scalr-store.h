@@ -1,0 +1,141 @@
+/* scalr-store.h — the SQLite experiment store: datasets with their events, and runs.
+ *
+ * WAL mode, foreign keys, a busy timeout, schema versions by PRAGMA user_version with
+ * migrations, prepared statements only, and every multi-row write in one transaction:
+ * a write that fails leaves the store as it was. Runs left `running` by a process that
+ * no longer exists are marked `interrupted` when the store is opened. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "scalr-types.h"
+
+G_BEGIN_DECLS
+
+#define SCALR_STORE_ERROR (scalr_store_error_quark ())
+GQuark scalr_store_error_quark (void);
+
+typedef enum {
+  SCALR_STORE_ERROR_IO,          /* cannot open or create the file */
+  SCALR_STORE_ERROR_NOT_DATABASE,/* the file is not an SQLite database */
+  SCALR_STORE_ERROR_LOCKED,      /* another process holds the lock past the busy timeout */
+  SCALR_STORE_ERROR_READ_ONLY,   /* the file or its directory is not writable */
+  SCALR_STORE_ERROR_TOO_NEW,     /* made by a newer version of this program */
+  SCALR_STORE_ERROR_CORRUPT,     /* SQLite or a fingerprint check reports damage */
+  SCALR_STORE_ERROR_FULL,        /* disk full or file size limit */
+  SCALR_STORE_ERROR_NOT_FOUND,   /* no such dataset or run */
+  SCALR_STORE_ERROR_EXISTS,      /* a dataset of that name exists */
+  SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
+} ScalrStoreError;
+
+#define SCALR_STORE_SCHEMA_VERSION 1
+
+typedef enum {
+  SCALR_STORE_OPEN_DEFAULT   = 0,
+  SCALR_STORE_OPEN_READ_ONLY = 1 << 0,
+} ScalrStoreFlags;
+
+typedef enum {
+  SCALR_RUN_PENDING,
+  SCALR_RUN_RUNNING,
+  SCALR_RUN_FINISHED,
+  SCALR_RUN_FAILED,
+  SCALR_RUN_CANCELLED,
+  SCALR_RUN_INTERRUPTED,
+} ScalrRunStatus;
+
+const char *scalr_run_status_to_string (ScalrRunStatus status);
+
+typedef struct {
+  gint64   id;
+  char    *name;
+  char    *created_at;     /* ISO 8601 UTC */
+  char    *events_source;  /* the event file(s) as given at import */
+  char    *items_source;   /* may be NULL */
+  char    *format;
+  char    *fingerprint;
+  guint64  n_events;
+  guint    n_users;
+  guint    n_items;
+  guint64  n_duplicates;
+  guint    n_domain_labels;
+  gboolean has_item_metadata;
+} ScalrDatasetInfo;
+
+typedef struct {
+  gint64          id;
+  gint64          dataset_id;
+  char           *dataset;       /* dataset name */
+  char           *name;
+  ScalrRunStatus  status;
+  char           *config;        /* resolved config (GKeyFile text) */
+  guint64         seed;
+  char           *fingerprint;   /* of the dataset */
+  char           *code_version;
+  char           *created_at;
+  char           *finished_at;   /* NULL while running */
+  char           *error;         /* NULL unless failed */
+} ScalrRunInfo;
+
+void scalr_dataset_info_free (ScalrDatasetInfo *info);
+void scalr_run_info_free     (ScalrRunInfo *info);
+
+/* The default store: $XDG_DATA_HOME/scalr-workbench/scalr.db. Free with g_free. */
+char       *scalr_store_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Opens (creating and migrating if needed). On error returns NULL and sets @error with
+ * the path; the file is not modified. */
+ScalrStore *scalr_store_open  (const char *path, ScalrStoreFlags flags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void        scalr_store_close (ScalrStore *store);
+const char *scalr_store_get_path (ScalrStore *store);
+int         scalr_store_get_schema_version (ScalrStore *store);
+/* Runs marked interrupted when this store was opened. */
+guint       scalr_store_get_n_marked_interrupted (ScalrStore *store);
+/* How long a write waits for another process's lock before failing (default 10 s). */
+void        scalr_store_set_busy_timeout (ScalrStore *store, int milliseconds);
+
+/* Datasets. Each returns FALSE/NULL with @error set on failure, the store unchanged. */
+gboolean          scalr_store_add_dataset      (ScalrStore   *store,
+                                                ScalrDataset *dataset,
+                                                const char   *events_source,
+                                                const char   *items_source,
+                                                const char   *format,
+                                                gint64       *out_id,
+                                                GError      **error);
+GPtrArray        *scalr_store_list_datasets    (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrDatasetInfo *scalr_store_get_dataset_info (ScalrStore *store, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Loads the stored events and metadata and checks them against the fingerprint. */
+ScalrDataset     *scalr_store_load_dataset     (ScalrStore   *store,
+                                                const char   *name,
+                                                GCancellable *cancellable,
+                                                GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Deletes a dataset that no run refers to. */
+gboolean          scalr_store_delete_dataset   (ScalrStore *store, const char *name, GError **error);
+
+/* Runs. */
+gboolean      scalr_store_create_run  (ScalrStore *store,
+                                       gint64      dataset_id,
+                                       const char *name,
+                                       const char *config,
+                                       guint64     seed,
+                                       const char *fingerprint,
+                                       gint64     *out_id,
+                                       GError    **error);
+gboolean      scalr_store_finish_run  (ScalrStore     *store,
+                                       gint64          run_id,
+                                       ScalrRunStatus  status,
+                                       const char     *error_message,
+                                       GError        **error);
+gboolean      scalr_store_add_timing  (ScalrStore *store,
+                                       gint64      run_id,
+                                       const char *stage,
+                                       double      seconds,
+                                       GError    **error);
+GPtrArray    *scalr_store_list_runs   (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrRunInfo *scalr_store_get_run     (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrStore, scalr_store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDatasetInfo, scalr_dataset_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrRunInfo, scalr_run_info_free)
+
+G_END_DECLS
