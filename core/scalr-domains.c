@@ -87,6 +87,13 @@ scalr_domain_rule_parse (const char *text, GError **error)
       return NULL;
     }
   g_auto (GStrv) terms = g_strsplit (colon + 1, ",", -1);
+  if (terms[0] == NULL)
+    {
+      g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
+                   "domain rule '%s': empty name in term 1; expected a %s name",
+                   text, rule->kind == RULE_DOMAIN ? "domain" : "category");
+      return NULL;
+    }
   g_autoptr (GString) canon = g_string_new (rule->kind == RULE_DOMAIN ? "domain:" : "category:");
   gboolean any_positive = FALSE;
   for (guint k = 0; terms[k]; k++)

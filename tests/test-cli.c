@@ -1,0 +1,282 @@
+/* test-cli.c — the `scalr` command end to end: exit codes, messages, JSON, no partial state. */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "test-util.h"
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+/* Runs scalr with the NULL-terminated arguments. */
+static Result
+run_scalr (const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *cli = g_getenv ("SCALR_CLI") ? g_getenv ("SCALR_CLI") : SCALR_CLI_PATH;
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  Result r = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "SCALR_BUSY_TIMEOUT_MS", "200", TRUE);
+  int wait = 0;
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &error);
+  g_assert_no_error (error);
+  r.status = WIFEXITED (wait) ? WEXITSTATUS (wait) : 128 + WTERMSIG (wait);
+  return r;
+}
+
+static JsonObject *
+parse_object (JsonParser *p, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_true (json_parser_load_from_data (p, text, -1, &error));
+  return json_node_get_object (json_parser_get_root (p));
+}
+
+static void
+assert_fails (Result *r, int status, const char *msg1, const char *msg2)
+{
+  if (r->status != status || strstr (r->err, msg1) == NULL || (msg2 && strstr (r->err, msg2) == NULL))
+    g_error ("expected exit %d with '%s' / '%s', got %d: %s", status, msg1, msg2 ? msg2 : "", r->status, r->err);
+}
+
+static gint64
+n_datasets (const char *db)
+{
+  sqlite3 *c = NULL;
+  sqlite3_open_v2 (db, &c, SQLITE_OPEN_READONLY, NULL);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "SELECT count(*) FROM datasets", -1, &st, NULL), ==, SQLITE_OK);
+  sqlite3_step (st);
+  gint64 n = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+  return n;
+}
+
+static void
+test_help (void)
+{
+  Result r = run_scalr ("--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "import"));
+  g_assert_nonnull (strstr (r.out, "stats"));
+  result_clear (&r);
+  r = run_scalr ("import", "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "--events"));
+  result_clear (&r);
+  r = run_scalr ("frobnicate", NULL);
+  assert_fails (&r, 2, "unknown command 'frobnicate'", NULL);
+  result_clear (&r);
+  r = run_scalr ("import", "--db", "/tmp/x.db", NULL);
+  assert_fails (&r, 2, "--events FILE is required", NULL);
+  result_clear (&r);
+  r = run_scalr ("import", "--bogus", NULL);
+  assert_fails (&r, 2, "--bogus", "Try 'scalr import --help'");
+  result_clear (&r);
+}
+
+static void
+test_movielens (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  Result r = run_scalr ("import", "--db", db, "--name", "movielens-small", "--events", ratings,
+                        "--items", movies, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  JsonObject *o = parse_object (p, r.out);
+  g_assert_cmpint (json_object_get_int_member (o, "events"), ==, 100004);
+  g_assert_cmpint (json_object_get_int_member (o, "users"), ==, 671);
+  g_assert_cmpint (json_object_get_int_member (o, "items"), ==, 9066);
+  result_clear (&r);
+
+  r = run_scalr ("datasets", "--db", db, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p2 = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p2, r.out, -1, NULL));
+  JsonArray *arr = json_node_get_array (json_parser_get_root (p2));
+  g_assert_cmpuint (json_array_get_length (arr), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (arr, 0), "events"), ==, 100004);
+  result_clear (&r);
+
+  r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Comedy,!Drama",
+                 "--target", "category:Drama,!Comedy", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p3 = json_parser_new ();
+  o = parse_object (p3, r.out);
+  g_assert_cmpint (json_object_get_int_member (o, "overlap_users"), ==, 668);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "source"), "events"), ==, 27595);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "target"), "events"), ==, 34321);
+  result_clear (&r);
+
+  /* The shipped example config gives the same domains. */
+  g_autofree char *config = g_build_filename (SCALR_SOURCE_DATADIR, "movielens-comedy-drama.ini", NULL);
+  r = run_scalr ("stats", "--db", db, "--config", config, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p4 = json_parser_new ();
+  o = parse_object (p4, r.out);
+  g_assert_cmpint (json_object_get_int_member (o, "overlap_users"), ==, 668);
+  result_clear (&r);
+
+  /* Text output is readable. */
+  r = run_scalr ("stats", "--db", db, "--config", config, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "27,595"));
+  g_assert_nonnull (strstr (r.out, "overlap users: 668"));
+  result_clear (&r);
+
+  /* Domain errors. */
+  r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Comdy",
+                 "--target", "category:Drama", NULL);
+  assert_fails (&r, 1, "unknown category 'Comdy'", "Comedy");
+  result_clear (&r);
+  r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Drama,!Drama",
+                 "--target", "category:Comedy", NULL);
+  assert_fails (&r, 1, "selects no events", NULL);
+  result_clear (&r);
+  r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Comedy",
+                 "--target", "category:Drama", NULL);
+  assert_fails (&r, 1, "share", "exclusive");
+  result_clear (&r);
+  r = run_scalr ("stats", "--db", db, "nope", NULL);
+  assert_fails (&r, 1, "no dataset named 'nope'", NULL);
+  result_clear (&r);
+  r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Comedy", NULL);
+  assert_fails (&r, 2, "both --source and --target", NULL);
+  result_clear (&r);
+  /* The same name twice. */
+  r = run_scalr ("import", "--db", db, "--name", "movielens-small", "--events", ratings, NULL);
+  assert_fails (&r, 1, "exists already", NULL);
+  result_clear (&r);
+  g_assert_cmpint (n_datasets (db), ==, 1);
+  test_rm_rf (dir);
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ok = test_write_file (dir, "ok.tsv", "user\titem\nu\ti\n", -1);
+  Result r = run_scalr ("import", "--db", db, "--name", "ok", "--events", ok, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+
+  static const char nul[] = "user\titem\nu\t\0\n";
+  struct { const char *file; const char *text; gssize len; const char *m1, *m2; } cases[] = {
+    { "empty.tsv", "", 0, "empty.tsv", "empty file" },
+    { "header.tsv", "user\titem\trating\n", -1, "header.tsv", "header only" },
+    { "cols.tsv", "user\titem\trating\nu\ti\n", -1, "cols.tsv:2:", "expected 3" },
+    { "nan.tsv", "user\titem\trating\nu\ti\tnan\n", -1, "nan.tsv:2:", "not a finite number" },
+    { "text.tsv", "user\titem\ttimestamp\nu\ti\tyesterday\n", -1, "text.tsv:2:", "timestamp 'yesterday'" },
+    { "nul.tsv", nul, sizeof nul - 1, "nul.tsv:2:", "NUL byte" },
+    { "utf8.tsv", "user\titem\nu\ti\xc3\x28\n", -1, "utf8.tsv:2:", "item id is not valid UTF-8" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      g_autofree char *path = test_write_file (dir, cases[k].file, cases[k].text, cases[k].len);
+      r = run_scalr ("import", "--db", db, "--name", cases[k].file, "--events", path, NULL);
+      assert_fails (&r, 1, cases[k].m1, cases[k].m2);
+      result_clear (&r);
+    }
+  g_autofree char *missing = g_build_filename (dir, "missing.tsv", NULL);
+  r = run_scalr ("import", "--db", db, "--events", missing, NULL);
+  assert_fails (&r, 1, "missing.tsv", "cannot open");
+  result_clear (&r);
+  /* Line over 1 MiB. */
+  g_autoptr (GString) s = g_string_new ("user\titem\nu\t");
+  for (guint k = 0; k < (1u << 20) + 10; k++)
+    g_string_append_c (s, 'x');
+  g_string_append_c (s, '\n');
+  g_autofree char *longp = test_write_file (dir, "long.tsv", s->str, (gssize) s->len);
+  r = run_scalr ("import", "--db", db, "--events", longp, NULL);
+  assert_fails (&r, 1, "long.tsv:2:", "1 MiB");
+  result_clear (&r);
+  /* Nothing of the failed imports reached the store. */
+  g_assert_cmpint (n_datasets (db), ==, 1);
+
+  /* Two files whose users never meet: no overlap users. */
+  g_autofree char *a = test_write_file (dir, "books.tsv", "user\titem\nu1\tb\n", -1);
+  g_autofree char *b = test_write_file (dir, "films.tsv", "user\titem\nu2\tf\n", -1);
+  r = run_scalr ("import", "--db", db, "--name", "two", "--events", a, "--events", b, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run_scalr ("stats", "--db", db, "two", "--source", "domain:books", "--target", "domain:films", NULL);
+  assert_fails (&r, 1, "no user has events in both", NULL);
+  result_clear (&r);
+  test_rm_rf (dir);
+}
+
+static void
+test_bad_store (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *ok = test_write_file (dir, "ok.tsv", "user\titem\nu\ti\n", -1);
+  const char *junk_text = "this is a text file, not a database; it is long enough to fill an SQLite header block ....\n";
+  g_autofree char *junk = test_write_file (dir, "junk.db", junk_text, -1);
+  Result r = run_scalr ("import", "--db", junk, "--events", ok, NULL);
+  assert_fails (&r, 1, "junk.db", "not an SQLite database");
+  result_clear (&r);
+  g_autofree char *after = NULL;
+  g_file_get_contents (junk, &after, NULL, NULL);
+  g_assert_cmpstr (after, ==, junk_text);
+
+  /* Locked by another writer: the CLI waits (200 ms here), then says so. */
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  r = run_scalr ("import", "--db", db, "--name", "first", "--events", ok, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  sqlite3 *other = NULL;
+  sqlite3_open (db, &other);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  r = run_scalr ("import", "--db", db, "--name", "second", "--events", ok, NULL);
+  assert_fails (&r, 1, "locked by another process", NULL);
+  result_clear (&r);
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+  g_assert_cmpint (n_datasets (db), ==, 1);
+
+  if (geteuid () != 0)
+    {
+      g_chmod (db, 0444);
+      r = run_scalr ("import", "--db", db, "--name", "third", "--events", ok, NULL);
+      g_assert_cmpint (r.status, ==, 1);
+      result_clear (&r);
+      g_chmod (db, 0644);
+    }
+  test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scalr/cli/help", test_help);
+  g_test_add_func ("/scalr/cli/movielens", test_movielens);
+  g_test_add_func ("/scalr/cli/bad-files", test_bad_files);
+  g_test_add_func ("/scalr/cli/bad-store", test_bad_store);
+  return g_test_run ();
+}
