@@ -508,7 +508,7 @@ run (GPtrArray *phases, Summary *s, GError **error)
     return FALSE;
   s->lines = report.lines;
   raw->units = report.lines;   /* the same unit for the ratio */
-  Phase *pa = clock_stop (phases, &c, "import", "(a) import: parse → id maps → dataset", FALSE, report.lines);
+  Phase *pa = clock_stop (phases, &c, "import", "(a) import: parse -> id maps -> dataset", FALSE, report.lines);
   s->n_events = scalr_dataset_get_n_events (d);
   s->n_duplicates = scalr_dataset_get_n_duplicates (d);
   s->n_users = scalr_dataset_get_n_users (d);
@@ -651,15 +651,15 @@ static void
 print_text (GPtrArray *phases, const Summary *s)
 {
   g_print ("SCALR import benchmark: %s\n", opt_events);
-  g_print ("  file %.1f MB, %" G_GUINT64_FORMAT " lines → %" G_GUINT64_FORMAT " events (%" G_GUINT64_FORMAT
+  g_print ("  file %.1f MB, %" G_GUINT64_FORMAT " lines -> %" G_GUINT64_FORMAT " events (%" G_GUINT64_FORMAT
            " duplicates merged), %u users, %u items\n",
            (double) s->file_bytes / 1e6, s->lines, s->n_events, s->n_duplicates, s->n_users, s->n_items);
   g_print ("  raw read, first pass (cache warm-up): %.3f s\n", s->raw_cold_wall);
   g_print ("  memory: RSS before each phase, the phase's own peak (VmHWM reset per phase%s),\n"
-           "  and B/ev = (phase peak − RSS before) / events; 'kept' = (RSS after − before) / events\n\n",
+           "  and B/ev = (phase peak - RSS before) / events; 'kept' = (RSS after - before) / events\n\n",
            hwm_resettable ? "" : ": NOT available, process peak shown");
   g_print ("%-48s %8s %8s %9s %7s %9s %9s %8s %8s\n",
-           "phase", "wall s", "cpu s", "M ev/s", "×raw", "RSS0 MiB", "peak MiB", "B/ev", "kept B/ev");
+           "phase", "wall s", "cpu s", "M ev/s", "x raw", "RSS0 MiB", "peak MiB", "B/ev", "kept B/ev");
   for (guint k = 0; k < phases->len; k++)
     {
       const Phase *p = g_ptr_array_index (phases, k);
@@ -675,11 +675,11 @@ print_text (GPtrArray *phases, const Summary *s)
   if (pa && pb && pi)
     {
       double rest = pa->wall - pi->wall - pb->wall;
-      g_print ("%-48s %8.3f   (import − reader/numbers/id maps − fingerprint)\n",
+      g_print ("%-48s %8.3f   (import - reader/numbers/id maps - fingerprint)\n",
                "    derived: builder + user-major sort + merge", rest);
     }
   if (pr && pi)
-    g_print ("%-48s %8.3f   (reader + numbers + id maps − reader)\n",
+    g_print ("%-48s %8.3f   (reader + numbers + id maps - reader)\n",
              "    derived: numbers + UTF-8 + id maps", pi->wall - pr->wall);
 
   g_print ("\n  dataset: scalr_dataset_get_memory %.1f MiB = %.1f B/event; fingerprint %s (recomputed: %s)\n",
@@ -702,13 +702,13 @@ print_text (GPtrArray *phases, const Summary *s)
 
   const Phase *pd = find_phase (phases, "store_write");
   g_print ("targets (2-core machine):\n");
-  g_print ("  parse + CSR (a + c), one core   %6.2f M events/s   target ≥ 3.00   %s\n",
+  g_print ("  parse + CSR (a + c), one core   %6.2f M events/s   target >= 3.00   %s\n",
            s->parse_csr_rate / 1e6, s->parse_csr_rate >= TARGET_PARSE_CSR_RATE ? "ok" : "BELOW");
-  g_print ("  peak memory during a + c        %6.1f B/event       target ≤ 48     %s\n",
+  g_print ("  peak memory during a + c        %6.1f B/event       target <= 48     %s\n",
            s->parse_csr_peak_per_event, s->parse_csr_peak_per_event <= TARGET_BYTES_PER_EVENT ? "ok" : "ABOVE");
   g_print ("  kept after a + c (dataset+CSR)  %6.1f B/event\n", s->steady_per_event);
   if (pd)
-    g_print ("  store write (d)                 %6.2f M events/s   target ≥ 1.00   %s\n",
+    g_print ("  store write (d)                 %6.2f M events/s   target >= 1.00   %s\n",
              phase_rate (pd) / 1e6, phase_rate (pd) >= TARGET_STORE_RATE ? "ok" : "BELOW");
 }
 
@@ -818,9 +818,9 @@ print_json (GPtrArray *phases, const Summary *s)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— import benchmark");
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- import benchmark");
   g_option_context_set_summary (ctx,
-    "Times parse → id maps → dataset (scalr_import_dataset), the per-domain CSR\n"
+    "Times parse -> id maps -> dataset (scalr_import_dataset), the per-domain CSR\n"
     "(scalr_domains_new), the store write and the store load, with events/s and peak RSS\n"
     "per phase, against a raw read of the same file.");
   g_option_context_add_main_entries (ctx, entries, NULL);

@@ -474,10 +474,10 @@ static const GOptionEntry entries[] = {
   { "events", 'n', 0, G_OPTION_ARG_CALLBACK, (gpointer) parse_count, "Events, source + target (default 1M; suffixes k, M, G)", "N" },
   { "target-share", 0, 0, G_OPTION_ARG_DOUBLE, &opt_target_share, "Share of target-domain events (default 0.45)", "F" },
   { "factors", 'd', 0, G_OPTION_ARG_INT, &opt_factors, "Latent dimensions (default 16)", "D" },
-  { "alpha", 'a', 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "Popularity exponent: pop ∝ rank^-alpha (default 1.0, Zipf)", "A" },
-  { "beta", 'b', 0, G_OPTION_ARG_DOUBLE, &opt_beta, "Affinity strength: p ∝ pop·exp(beta·<u,v>) (default 2)", "B" },
+  { "alpha", 'a', 0, G_OPTION_ARG_DOUBLE, &opt_alpha, "Popularity exponent: pop ~ rank^-alpha (default 1.0, Zipf)", "A" },
+  { "beta", 'b', 0, G_OPTION_ARG_DOUBLE, &opt_beta, "Affinity strength: p ~ pop*exp(beta*<u,v>) (default 2)", "B" },
   { "candidates", 0, 0, G_OPTION_ARG_INT, &opt_candidates, "Popularity candidates per event for importance resampling (default 32)", "K" },
-  { "activity-sigma", 0, 0, G_OPTION_ARG_DOUBLE, &opt_activity_sigma, "Log-normal σ of user activity (default 1.0)", "S" },
+  { "activity-sigma", 0, 0, G_OPTION_ARG_DOUBLE, &opt_activity_sigma, "Log-normal sigma of user activity (default 1.0)", "S" },
   { "overlap", 0, 0, G_OPTION_ARG_DOUBLE, &opt_overlap, "Share of users active in both domains (default 0.6)", "F" },
   { "categories", 0, 0, G_OPTION_ARG_INT, &opt_categories, "Item categories G0..G(C-1) (default 20)", "C" },
   { "seed", 's', 0, G_OPTION_ARG_INT64, &opt_seed, "Random seed (default 42)", "S" },
@@ -638,7 +638,7 @@ write_json (const Model *m, const char *dir, const char *ext, const char *events
   json_builder_set_member_name (b, "model");
   json_builder_add_string_value (b,
     "user x ~ N(0, I/D) shared by both domains; activity ~ LogNormal(0, sigma^2); item y ~ N(0, I); "
-    "pop ∝ rank^-alpha; p(item | user, domain) ∝ pop · exp(beta <x, y>) by importance resampling over "
+    "pop ~ rank^-alpha; p(item | user, domain) ~ pop * exp(beta <x, y>) by importance resampling over "
     "'candidates' popularity draws; rating = clamp(round(2.5 + 0.9 <x, y> + N(0, 0.75^2)), 1, 5)");
   json_builder_set_member_name (b, "parameters");
   json_builder_begin_object (b);
@@ -820,7 +820,7 @@ generate (GError **error)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— planted cross-domain interaction data");
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- planted cross-domain interaction data");
   g_option_context_set_summary (ctx,
     "Writes events.FORMAT (user_id, item_id, rating, timestamp, domain), items.FORMAT\n"
     "(item_id, title, genres) and planted.json into --out-dir. Users share latent factors\n"

@@ -393,7 +393,8 @@ _scalr_dataset_builder_finish (ScalrDatasetBuilder *b, const char *name, GError 
         {
           d->titles[i] = g_steal_pointer (&g_ptr_array_index (b->titles, i));
           GArray *cats = g_ptr_array_index (b->item_cats, i);
-          memcpy (d->cat_ids + d->cat_ptr[i], cats->data, cats->len * sizeof (guint32));
+          if (cats->len > 0)
+            memcpy (d->cat_ids + d->cat_ptr[i], cats->data, cats->len * sizeof (guint32));
           d->cat_ptr[i + 1] += cats->len;
         }
     }

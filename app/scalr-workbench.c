@@ -1,0 +1,50 @@
+/* scalr-workbench.c — the GUI entry point: options, then the main window. */
+#include "config.h"
+
+#include <adwaita.h>
+#include <locale.h>
+
+#include "scalr-store.h"
+#include "scalr-window.h"
+
+static char *opt_db;
+static char *opt_dataset;
+
+static void
+on_activate (GApplication *app, gpointer data)
+{
+  GtkWindow *win = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (win == NULL)
+    {
+      g_autofree char *db = opt_db ? g_strdup (opt_db) : scalr_store_default_path ();
+      win = GTK_WINDOW (scalr_window_new (ADW_APPLICATION (app), db, opt_dataset));
+    }
+  gtk_window_present (win);
+}
+
+static void
+on_startup (GApplication *app, gpointer data)
+{
+  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/scalr/Workbench/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  const char *quit[] = { "<Control>q", NULL };
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", quit);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Experiment store (default: the user data directory)", "DB" },
+    { "dataset", 0, 0, G_OPTION_ARG_STRING, &opt_dataset, "Dataset to show first", "NAME" },
+    { NULL }
+  };
+  g_autoptr (AdwApplication) app = adw_application_new (SCALR_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_add_main_option_entries (G_APPLICATION (app), entries);
+  g_signal_connect (app, "startup", G_CALLBACK (on_startup), NULL);
+  g_signal_connect (app, "activate", G_CALLBACK (on_activate), NULL);
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}
