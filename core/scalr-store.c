@@ -93,6 +93,18 @@ static const char *const migrations[] = {
   "  data BLOB NOT NULL,"
   "  PRIMARY KEY (run_id, kind, name)"
   ") WITHOUT ROWID;",
+  /* 1 → 2: synthetic events of a run, as little-endian blob chunks. */
+  "CREATE TABLE run_synthetic_chunks ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  chunk INTEGER NOT NULL,"
+  "  n_events INTEGER NOT NULL,"
+  "  users BLOB NOT NULL,"
+  "  items BLOB NOT NULL,"
+  "  probs BLOB NOT NULL,"
+  "  weights BLOB NOT NULL,"
+  "  counts BLOB NOT NULL,"
+  "  PRIMARY KEY (run_id, chunk)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "scalr-types.h"
+#include "scalr-synthetic.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +29,7 @@ typedef enum {
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 1
+#define SCALR_STORE_SCHEMA_VERSION 2
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -132,6 +133,22 @@ gboolean      scalr_store_add_timing  (ScalrStore *store,
                                        double      seconds,
                                        GError    **error);
 GPtrArray    *scalr_store_list_runs   (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Stage timings of a run, in the order recorded: stage names (char*) and seconds (double). */
+gboolean      scalr_store_get_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages,
+                                       GArray **seconds, GError **error);
+
+/* Artifacts of a run (JSON documents, blobs), replaced when written again. */
+gboolean      scalr_store_put_artifact (ScalrStore *store, gint64 run_id, const char *kind,
+                                        const char *name, const char *content_type,
+                                        GBytes *data, GError **error);
+/* On error (also: no such artifact, SCALR_STORE_ERROR_NOT_FOUND) returns NULL. */
+GBytes       *scalr_store_get_artifact (ScalrStore *store, gint64 run_id, const char *kind,
+                                        const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Synthetic events of a run, in one transaction (replacing earlier ones). */
+gboolean      scalr_store_put_synthetic (ScalrStore *store, gint64 run_id,
+                                         const ScalrSyntheticEvents *events, GError **error);
+ScalrSyntheticEvents *scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 ScalrRunInfo *scalr_store_get_run     (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrStore, scalr_store_close)

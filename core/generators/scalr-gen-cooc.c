@@ -1,0 +1,368 @@
+/* scalr-gen-cooc.c — the paper's estimator: per-source-item co-occurrence distributions.
+ *
+ * On overlap users' training events, C[j,i] = #users with source item j and target item i.
+ * P(i | j) = (C[j,i]/π_i^β + α·ρ_i) / (m_j + α), where π is the target training popularity
+ * (normalised), ρ ∝ π^(1−β) (normalised), m_j = Σ_i C[j,i]/π_i^β and α the smoothing mass.
+ * β = 0 is the paper; β > 0 divides out popularity. C is built by sparse accumulation
+ * (Gustavson: one dense accumulator of n_items, never a dense J×I matrix), so the work is
+ * Σ_u |S_u|·|T_u| and the memory nnz(C). Draws use the mixture: with probability
+ * m_j/(m_j+α) from an alias table over row j, else from an alias table over ρ — O(1). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-alias.h"
+#include "scalr-generator.h"
+#include "scalr-progress.h"
+
+static const ScalrParam cooc_params[] = {
+  { "generator", "smoothing", SCALR_PARAM_DOUBLE, "1", 0, 1e9, NULL,
+    "cooc: additive smoothing mass α toward target popularity (in co-occurrence counts)", "cooc" },
+  { "generator", "beta", SCALR_PARAM_DOUBLE, "0", 0, 1, NULL,
+    "cooc: divide co-occurrences by target popularity^β (0: the paper; 1: lift-like)", "cooc" },
+  { NULL }
+};
+
+typedef struct {
+  guint     n_src, n_tgt;
+  guint64  *ptr;        /* n_src + 1 */
+  guint32  *idx;        /* nnz: target items, ascending per row */
+  float    *val;        /* nnz: C[j,i] / π_i^β */
+  guint32  *support;    /* nnz: C[j,i] */
+  double   *mass;       /* n_src: m_j */
+  float    *aprob;      /* nnz: alias tables of the rows */
+  guint32  *aalias;     /* nnz: row-local indices */
+  double   *prior;      /* n_tgt: ρ */
+  float    *pprob;
+  guint32  *palias;
+  guint32  *prior_order;/* n_tgt: items by ρ descending */
+  double    alpha;
+  const ScalrCsr *source;  /* borrowed from the split (users × source items) */
+} Cooc;
+
+static void
+cooc_free (gpointer data)
+{
+  Cooc *c = data;
+  g_free (c->ptr);
+  g_free (c->idx);
+  g_free (c->val);
+  g_free (c->support);
+  g_free (c->mass);
+  g_free (c->aprob);
+  g_free (c->aalias);
+  g_free (c->prior);
+  g_free (c->pprob);
+  g_free (c->palias);
+  g_free (c->prior_order);
+  g_free (c);
+}
+
+typedef struct {
+  guint32 *data;
+  guint64  len, cap;
+} U32Vec;
+
+static void
+vec_push (U32Vec *v, guint32 x)
+{
+  if (v->len == v->cap)
+    {
+      v->cap = v->cap ? v->cap * 2 : 1 << 16;
+      v->data = g_renew (guint32, v->data, v->cap);
+    }
+  v->data[v->len++] = x;
+}
+
+static gint
+cmp_u32 (gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  return x < y ? -1 : (x > y);
+}
+
+static gint
+cmp_prior_desc (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const double *sort_key = data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  if (sort_key[x] != sort_key[y])
+    return sort_key[x] > sort_key[y] ? -1 : 1;
+  return x < y ? -1 : (x > y);
+}
+
+static gpointer
+cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
+          GCancellable *cancellable, GError **error)
+{
+  const ScalrCsr *S = scalr_split_get_source (split);
+  const ScalrCsr *T = scalr_split_get_train (split);
+  double beta = scalr_config_get_double (config, "generator", "beta");
+  Cooc *c = g_new0 (Cooc, 1);
+  c->n_src = S->n_cols;
+  c->n_tgt = T->n_cols;
+  c->alpha = scalr_config_get_double (config, "generator", "smoothing");
+  c->source = S;
+
+  /* Target popularity over all training events. */
+  c->prior = g_new0 (double, MAX (c->n_tgt, 1));
+  g_autofree double *pop = g_new0 (double, MAX (c->n_tgt, 1));
+  for (guint64 k = 0; k < T->nnz; k++)
+    pop[T->indices[k]] += 1.0;
+  double total = (double) MAX (T->nnz, 1);
+  double prior_sum = 0.0;
+  for (guint i = 0; i < c->n_tgt; i++)
+    {
+      pop[i] /= total;
+      c->prior[i] = pop[i] > 0 ? pow (pop[i], 1.0 - beta) : 0.0;
+      prior_sum += c->prior[i];
+    }
+  if (prior_sum <= 0)
+    {
+      g_set_error (error, SCALR_GENERATOR_ERROR, SCALR_GENERATOR_ERROR_NO_DATA,
+                   "cooc: the target domain has no training events");
+      cooc_free (c);
+      return NULL;
+    }
+  for (guint i = 0; i < c->n_tgt; i++)
+    c->prior[i] /= prior_sum;
+  c->pprob = g_new (float, MAX (c->n_tgt, 1));
+  c->palias = g_new (guint32, MAX (c->n_tgt, 1));
+  scalr_alias_build (c->prior, c->n_tgt, c->pprob, c->palias);
+  c->prior_order = g_new (guint32, MAX (c->n_tgt, 1));
+  for (guint i = 0; i < c->n_tgt; i++)
+    c->prior_order[i] = i;
+  g_qsort_with_data (c->prior_order, (gint) c->n_tgt, sizeof (guint32), cmp_prior_desc, c->prior);
+
+  /* Source item → users (overlap users with training events only). */
+  g_autoptr (ScalrCsr) St = scalr_csr_transpose (S);
+  guint64 pairs = 0;
+  for (guint u = 0; u < S->n_rows; u++)
+    if (scalr_csr_row_len (T, u) > 0)
+      pairs += scalr_csr_row_len (S, u);
+  if (pairs == 0)
+    {
+      g_set_error (error, SCALR_GENERATOR_ERROR, SCALR_GENERATOR_ERROR_NO_DATA,
+                   "cooc: no user has both source events and target training events");
+      cooc_free (c);
+      return NULL;
+    }
+
+  /* Gustavson: one row of C at a time. */
+  g_autofree guint32 *acc = g_new0 (guint32, MAX (c->n_tgt, 1));
+  g_autofree guint32 *touched = g_new (guint32, MAX (c->n_tgt, 1));
+  U32Vec idx = { 0 }, sup = { 0 };
+  c->ptr = g_new0 (guint64, (gsize) c->n_src + 1);
+  for (guint j = 0; j < c->n_src; j++)
+    {
+      guint nt = 0;
+      for (guint64 a = St->indptr[j]; a < St->indptr[j + 1]; a++)
+        {
+          guint32 u = St->indices[a];
+          for (guint64 b = T->indptr[u]; b < T->indptr[u + 1]; b++)
+            {
+              guint32 i = T->indices[b];
+              if (acc[i]++ == 0)
+                touched[nt++] = i;
+            }
+        }
+      qsort (touched, nt, sizeof (guint32), (int (*) (const void *, const void *)) cmp_u32);
+      for (guint k = 0; k < nt; k++)
+        {
+          vec_push (&idx, touched[k]);
+          vec_push (&sup, acc[touched[k]]);
+          acc[touched[k]] = 0;
+        }
+      c->ptr[j + 1] = idx.len;
+      if ((j & 1023) == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            {
+              g_free (idx.data);
+              g_free (sup.data);
+              cooc_free (c);
+              return NULL;
+            }
+          scalr_progress_update (progress, "generator", 0.8 * j / MAX (c->n_src, 1),
+                                 "co-occurrences: %u of %u source items", j, c->n_src);
+        }
+    }
+  guint64 nnz = idx.len;
+  c->idx = idx.data ? g_renew (guint32, idx.data, MAX (nnz, 1)) : g_new (guint32, 1);
+  c->support = sup.data ? g_renew (guint32, sup.data, MAX (nnz, 1)) : g_new (guint32, 1);
+  c->val = g_new (float, MAX (nnz, 1));
+  c->mass = g_new0 (double, MAX (c->n_src, 1));
+  c->aprob = g_new (float, MAX (nnz, 1));
+  c->aalias = g_new (guint32, MAX (nnz, 1));
+  g_autofree double *w = g_new (double, MAX (c->n_tgt, 1));
+  for (guint j = 0; j < c->n_src; j++)
+    {
+      guint64 s = c->ptr[j];
+      guint n = (guint) (c->ptr[j + 1] - s);
+      for (guint k = 0; k < n; k++)
+        {
+          double v = (double) c->support[s + k] / (beta > 0 ? pow (pop[c->idx[s + k]], beta) : 1.0);
+          c->val[s + k] = (float) v;
+          w[k] = v;
+        }
+      c->mass[j] = scalr_alias_build (w, n, c->aprob + s, c->aalias + s);
+    }
+  scalr_progress_update (progress, "generator", 0.85, "cooc: %" G_GUINT64_FORMAT " co-occurring pairs", nnz);
+  return c;
+}
+
+/* C'[j,i] (0 when absent), by binary search in row j. */
+static inline double
+row_value (const Cooc *c, guint32 j, guint32 i, guint32 *support)
+{
+  guint64 lo = c->ptr[j], hi = c->ptr[j + 1];
+  while (lo < hi)
+    {
+      guint64 mid = (lo + hi) / 2;
+      if (c->idx[mid] < i)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < c->ptr[j + 1] && c->idx[lo] == i)
+    {
+      if (support)
+        *support = c->support[lo];
+      return c->val[lo];
+    }
+  if (support)
+    *support = 0;
+  return 0.0;
+}
+
+static float
+cooc_item_prob (gpointer data, guint32 j, guint32 i)
+{
+  const Cooc *c = data;
+  double denom = c->mass[j] + c->alpha;
+  if (denom <= 0)
+    return (float) c->prior[i];
+  return (float) ((row_value (c, j, i, NULL) + c->alpha * c->prior[i]) / denom);
+}
+
+static guint32
+cooc_item_support (gpointer data, guint32 j, guint32 i)
+{
+  guint32 s;
+  row_value (data, j, i, &s);
+  return s;
+}
+
+static gboolean
+cooc_item_draw (gpointer data, guint32 j, ScalrRng *rng, guint32 *out_item, float *out_prob)
+{
+  const Cooc *c = data;
+  double m = c->mass[j];
+  guint64 s = c->ptr[j];
+  guint n = (guint) (c->ptr[j + 1] - s);
+  guint32 item;
+  if (n > 0 && m > 0 && scalr_rng_uniform (rng) * (m + c->alpha) < m)
+    item = c->idx[s + scalr_alias_draw (c->aprob + s, c->aalias + s, n, rng)];
+  else
+    item = scalr_alias_draw (c->pprob, c->palias, c->n_tgt, rng);
+  *out_item = item;
+  *out_prob = cooc_item_prob (data, j, item);
+  return TRUE;
+}
+
+typedef struct {
+  guint32 item;
+  float   p;
+} Cand;
+
+static gint
+cmp_cand (gconstpointer a, gconstpointer b)
+{
+  const Cand *x = a, *y = b;
+  if (x->p != y->p)
+    return x->p > y->p ? -1 : 1;
+  return x->item < y->item ? -1 : (x->item > y->item);
+}
+
+static guint
+cooc_item_topk (gpointer data, guint32 j, guint k, guint32 *out_items, float *out_probs)
+{
+  const Cooc *c = data;
+  guint64 s = c->ptr[j];
+  guint n = (guint) (c->ptr[j + 1] - s);
+  g_autofree Cand *cand = g_new (Cand, (gsize) n + k + 1);
+  guint nc = 0;
+  for (guint a = 0; a < n; a++)
+    cand[nc++] = (Cand) { c->idx[s + a], cooc_item_prob (data, j, c->idx[s + a]) };
+  /* Items outside the row have probability α·ρ_i/(m+α): the first k of them by ρ. */
+  guint extra = 0;
+  for (guint r = 0; r < c->n_tgt && extra < k && c->alpha > 0; r++)
+    {
+      guint32 i = c->prior_order[r];
+      guint32 sup;
+      if (row_value (c, j, i, &sup) == 0.0 && sup == 0)
+        {
+          cand[nc++] = (Cand) { i, cooc_item_prob (data, j, i) };
+          extra++;
+        }
+    }
+  qsort (cand, nc, sizeof (Cand), (int (*) (const void *, const void *)) cmp_cand);
+  guint out = MIN (k, nc);
+  for (guint a = 0; a < out; a++)
+    {
+      out_items[a] = cand[a].item;
+      out_probs[a] = cand[a].p;
+    }
+  return out;
+}
+
+/* log P(i | u) with P(· | u) the mean of P(· | j) over the user's source items. */
+static void
+cooc_score (gpointer data, const guint32 *users, guint n, float *out)
+{
+  const Cooc *c = data;
+  g_autofree double *acc = g_new (double, MAX (c->n_tgt, 1));
+  for (guint r = 0; r < n; r++)
+    {
+      guint32 u = users[r];
+      float *row = out + (gsize) r * c->n_tgt;
+      const ScalrCsr *S = c->source;
+      guint64 deg = scalr_csr_row_len (S, u);
+      double prior_w = 0.0;
+      memset (acc, 0, c->n_tgt * sizeof (double));
+      for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+        {
+          guint32 j = S->indices[a];
+          double denom = c->mass[j] + c->alpha;
+          if (denom <= 0)
+            {
+              prior_w += 1.0;
+              continue;
+            }
+          for (guint64 b = c->ptr[j]; b < c->ptr[j + 1]; b++)
+            acc[c->idx[b]] += c->val[b] / denom;
+          prior_w += c->alpha / denom;
+        }
+      if (deg == 0)
+        prior_w = 1.0, deg = 1;
+      for (guint i = 0; i < c->n_tgt; i++)
+        {
+          double p = (acc[i] + prior_w * c->prior[i]) / (double) deg;
+          row[i] = p > 0 ? (float) log (p) : -INFINITY;
+        }
+    }
+}
+
+const ScalrGeneratorClass scalr_cooc_generator = {
+  .name = "cooc",
+  .summary = "Per-source-item co-occurrence distributions with smoothing (the paper's estimator)",
+  .params = cooc_params,
+  .fit = cooc_fit,
+  .free_model = cooc_free,
+  .score = cooc_score,
+  .item_draw = cooc_item_draw,
+  .item_topk = cooc_item_topk,
+  .item_prob = cooc_item_prob,
+  .item_support = cooc_item_support,
+};

@@ -1,0 +1,128 @@
+/* scalr-blas.c — checked wrappers of BLAS and LAPACK. */
+#include "config.h"
+
+#include "scalr-blas.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+#include <limits.h>
+#include <stdarg.h>
+
+G_DEFINE_QUARK (scalr-blas-error-quark, scalr_blas_error)
+
+gboolean
+scalr_blas_check_dims (const char *what, gsize elem_size, GError **error, guint n, ...)
+{
+  va_list ap;
+  va_start (ap, n);
+  gsize product = elem_size;
+  gboolean ok = TRUE;
+  for (guint k = 0; k < n; k++)
+    {
+      gsize d = va_arg (ap, gsize);
+      if (d > INT_MAX)
+        {
+          g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
+                       "%s: dimension %" G_GSIZE_FORMAT " exceeds the BLAS limit of %d", what, d, INT_MAX);
+          ok = FALSE;
+          break;
+        }
+      if (!g_size_checked_mul (&product, product, d))
+        {
+          g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
+                       "%s: the matrix size overflows the address space", what);
+          ok = FALSE;
+          break;
+        }
+    }
+  va_end (ap);
+  return ok;
+}
+
+gpointer
+scalr_blas_alloc0 (const char *what, gsize rows, gsize cols, gsize elem_size, GError **error)
+{
+  gsize bytes;
+  if (!g_size_checked_mul (&bytes, rows, cols) || !g_size_checked_mul (&bytes, bytes, elem_size))
+    {
+      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
+                   "%s: %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT " elements overflow the address space",
+                   what, rows, cols);
+      return NULL;
+    }
+  gpointer p = g_try_malloc0 (MAX (bytes, 1));
+  if (p == NULL)
+    g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
+                 "%s: cannot allocate %.1f MiB (%" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT ")",
+                 what, bytes / 1048576.0, rows, cols);
+  return p;
+}
+
+gboolean
+scalr_sgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, float alpha, const float *a, gsize lda,
+             const float *b, gsize ldb, float beta, float *c, gsize ldc, GError **error)
+{
+  if (!scalr_blas_check_dims ("sgemm", sizeof (float), error, 6, m, n, k, lda, ldb, ldc))
+    return FALSE;
+  if (m == 0 || n == 0)
+    return TRUE;
+  cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+               (int) m, (int) n, (int) k, alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+  return TRUE;
+}
+
+gboolean
+scalr_dgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, double alpha, const double *a, gsize lda,
+             const double *b, gsize ldb, double beta, double *c, gsize ldc, GError **error)
+{
+  if (!scalr_blas_check_dims ("dgemm", sizeof (double), error, 6, m, n, k, lda, ldb, ldc))
+    return FALSE;
+  if (m == 0 || n == 0)
+    return TRUE;
+  cblas_dgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+               (int) m, (int) n, (int) k, alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+  return TRUE;
+}
+
+static gboolean
+posv_result (lapack_int info, gsize n, GError **error)
+{
+  if (info == 0)
+    return TRUE;
+  if (info > 0)
+    g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_NOT_POSDEF,
+                 "Cholesky: the %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT " matrix is not positive definite "
+                 "(leading minor %d); increase the regularisation", n, n, (int) info);
+  else
+    g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_FAILED, "LAPACK posv: argument %d is invalid", (int) -info);
+  return FALSE;
+}
+
+gboolean
+scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error)
+{
+  if (!scalr_blas_check_dims ("dposv", sizeof (double), error, 2, n, MAX (n, nrhs)))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  return posv_result (LAPACKE_dposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
+                                     (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
+}
+
+gboolean
+scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error)
+{
+  if (!scalr_blas_check_dims ("sposv", sizeof (float), error, 2, n, MAX (n, nrhs)))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  return posv_result (LAPACKE_sposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
+                                     (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
+}
+
+void
+scalr_blas_set_threads (int n)
+{
+  if (n > 0)
+    openblas_set_num_threads (n);
+}

@@ -1,0 +1,44 @@
+/* scalr-blas.h — the one place that calls BLAS and LAPACK.
+ *
+ * OpenBLAS and LAPACKE take 32-bit ints: every wrapper checks its dimensions against
+ * INT_MAX and the allocation sizes against overflow first, and returns a GError instead of
+ * crashing. Row-major layout throughout; leading dimensions are explicit. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SCALR_BLAS_ERROR (scalr_blas_error_quark ())
+GQuark scalr_blas_error_quark (void);
+
+typedef enum {
+  SCALR_BLAS_ERROR_TOO_LARGE,   /* a dimension above INT_MAX or a size that overflows */
+  SCALR_BLAS_ERROR_NOT_POSDEF,  /* Cholesky found the matrix not positive definite */
+  SCALR_BLAS_ERROR_FAILED,      /* any other LAPACK failure */
+} ScalrBlasError;
+
+/* Checks that every one of the @n dimensions fits an int, and that their product (the
+ * element count of the largest operand is the caller's to pass) times @elem_size fits gsize. */
+gboolean scalr_blas_check_dims (const char *what, gsize elem_size, GError **error, guint n, ...);
+
+/* Allocates rows × cols elements of @elem_size zeroed, or sets @error naming @what. */
+gpointer scalr_blas_alloc0 (const char *what, gsize rows, gsize cols, gsize elem_size, GError **error);
+
+/* C (m × n) = alpha · op(A) · op(B) + beta · C, row-major. */
+gboolean scalr_sgemm (gboolean trans_a, gboolean trans_b, gsize m, gsize n, gsize k,
+                      float alpha, const float *a, gsize lda, const float *b, gsize ldb,
+                      float beta, float *c, gsize ldc, GError **error);
+gboolean scalr_dgemm (gboolean trans_a, gboolean trans_b, gsize m, gsize n, gsize k,
+                      double alpha, const double *a, gsize lda, const double *b, gsize ldb,
+                      double beta, double *c, gsize ldc, GError **error);
+
+/* Solves A X = B for symmetric positive definite A (n × n, overwritten by its Cholesky
+ * factor) and B (n × nrhs, overwritten by X), row-major. */
+gboolean scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error);
+gboolean scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error);
+
+/* Number of BLAS threads (OpenBLAS); 0 leaves it as it is. */
+void     scalr_blas_set_threads (int n);
+
+G_END_DECLS

@@ -1,0 +1,495 @@
+/* scalr-config.c — the experiment configuration and its parameter tables. */
+#include "config.h"
+
+#include "scalr-config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-domains.h"
+#include "scalr-generator.h"
+#include "scalr-sampler.h"
+
+G_DEFINE_QUARK (scalr-config-error-quark, scalr_config_error)
+
+/* [dataset]: which stored dataset and which two domains. */
+static const ScalrParam dataset_params[] = {
+  { "dataset", "name", SCALR_PARAM_STRING, "movielens-small", 0, 0, NULL,
+    "Name of the dataset in the store (scalr datasets lists them)", NULL },
+  { "dataset", "source", SCALR_PARAM_RULE, "category:Comedy,!Drama", 0, 0, NULL,
+    "Source domain rule: all | domain:LABEL | category:A[|B][,!C]", NULL },
+  { "dataset", "target", SCALR_PARAM_RULE, "category:Drama,!Comedy", 0, 0, NULL,
+    "Target domain rule (must not share events with the source)", NULL },
+  { "dataset", "implicit_threshold", SCALR_PARAM_DOUBLE, "none", -1e9, 1e9, "none",
+    "Keep only events rated at least this (none: every event is a positive)", NULL },
+  { "dataset", "kcore", SCALR_PARAM_INT, "0", 0, 1000, NULL,
+    "Keep users and items with at least this many events in each domain (0: off)", NULL },
+  { NULL }
+};
+
+/* [split]: the evaluation protocol (DESIGN.md §2). */
+static const ScalrParam split_params[] = {
+  { "split", "protocol", SCALR_PARAM_CHOICE, "random", 0, 0, "random|temporal",
+    "Hold out events at random (seeded) or the latest by timestamp", NULL },
+  { "split", "test_fraction", SCALR_PARAM_DOUBLE, "0.2", 0.01, 0.9, NULL,
+    "Share of each tested user's target events held out for testing", NULL },
+  { "split", "valid_fraction", SCALR_PARAM_DOUBLE, "0.1", 0.0, 0.9, NULL,
+    "Share held out for validation (temperature, Platt scaling)", NULL },
+  { "split", "min_target_events", SCALR_PARAM_INT, "5", 2, 1000000, NULL,
+    "Users with fewer target events are not tested (all their events train)", NULL },
+  { "split", "sparse_fraction", SCALR_PARAM_DOUBLE, "0.3", 0.0, 1.0, NULL,
+    "Share of tested overlap users made sparse (cross-domain cold-start simulation)", NULL },
+  { "split", "sparse_keep", SCALR_PARAM_INT, "0", 0, 1000000, NULL,
+    "Target training events a sparse user keeps (0: cold)", NULL },
+  { "split", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
+    "Seed of the split and the sparse-user choice", NULL },
+  { NULL }
+};
+
+static GPtrArray *
+build_tables (void)
+{
+  GPtrArray *tables = g_ptr_array_new ();
+  g_ptr_array_add (tables, (gpointer) dataset_params);
+  g_ptr_array_add (tables, (gpointer) split_params);
+  g_ptr_array_add (tables, (gpointer) scalr_generator_common_params);
+  guint n;
+  const ScalrGeneratorClass *const *gens = scalr_generator_list (&n);
+  for (guint k = 0; k < n; k++)
+    if (gens[k]->params)
+      g_ptr_array_add (tables, (gpointer) gens[k]->params);
+  g_ptr_array_add (tables, (gpointer) scalr_sampler_params);
+  g_ptr_array_add (tables, NULL);
+  return tables;
+}
+
+const ScalrParam *const *
+scalr_config_get_tables (void)
+{
+  static GPtrArray *tables;
+  if (g_once_init_enter (&tables))
+    g_once_init_leave (&tables, build_tables ());
+  return (const ScalrParam *const *) tables->pdata;
+}
+
+const ScalrParam *
+scalr_config_lookup_param (const char *group, const char *key)
+{
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
+        return p;
+  return NULL;
+}
+
+static gboolean
+in_words (const char *words, const char *value)
+{
+  if (words == NULL)
+    return FALSE;
+  g_auto (GStrv) w = g_strsplit (words, "|", -1);
+  return g_strv_contains ((const char *const *) w, value);
+}
+
+static char *
+format_number (double x)
+{
+  if (x >= 9007199254740991.0)
+    return g_strdup ("2^53−1");
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", x));
+}
+
+char *
+scalr_param_describe_allowed (const ScalrParam *p)
+{
+  g_autofree char *lo = format_number (p->min), *hi = format_number (p->max);
+  g_autofree char *words = NULL;
+  if (p->choices && (p->type == SCALR_PARAM_INT || p->type == SCALR_PARAM_DOUBLE))
+    {
+      g_auto (GStrv) w = g_strsplit (p->choices, "|", -1);
+      g_autofree char *joined = g_strjoinv (", ", w);
+      words = g_strdup_printf (" or %s", joined);
+    }
+  switch (p->type)
+    {
+    case SCALR_PARAM_INT:
+      return g_strdup_printf ("an integer in %s…%s%s", lo, hi, words ? words : "");
+    case SCALR_PARAM_DOUBLE:
+      return g_strdup_printf ("a number in %s…%s%s", lo, hi, words ? words : "");
+    case SCALR_PARAM_BOOL:
+      return g_strdup ("true or false");
+    case SCALR_PARAM_CHOICE:
+    case SCALR_PARAM_LIST:
+      {
+        g_auto (GStrv) w = g_strsplit (p->choices, "|", -1);
+        g_autofree char *joined = g_strjoinv (", ", w);
+        return g_strdup_printf (p->type == SCALR_PARAM_CHOICE ? "one of %s" : "a comma-separated list of %s", joined);
+      }
+    case SCALR_PARAM_RULE:
+      return g_strdup ("a domain rule: all, domain:LABEL or category:A[|B][,!C]");
+    case SCALR_PARAM_STRING:
+    default:
+      return g_strdup ("a non-empty text");
+    }
+}
+
+static gboolean
+bad_value (const ScalrParam *p, const char *value, GError **error)
+{
+  g_autofree char *allowed = scalr_param_describe_allowed (p);
+  g_autofree char *shown = g_utf8_validate (value, -1, NULL) ? g_strndup (value, 80) : g_strdup ("(invalid UTF-8)");
+  g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
+               "[%s] %s = '%s': expected %s", p->group, p->key, shown, allowed);
+  return FALSE;
+}
+
+gboolean
+scalr_param_check (const ScalrParam *p, const char *value, GError **error)
+{
+  g_autofree char *v = g_strstrip (g_strdup (value));
+  switch (p->type)
+    {
+    case SCALR_PARAM_INT:
+      {
+        if (in_words (p->choices, v))
+          return TRUE;
+        char *end = NULL;
+        gint64 x = g_ascii_strtoll (v, &end, 10);
+        if (v[0] == '\0' || *end != '\0' || (double) x < p->min || (double) x > p->max)
+          return bad_value (p, value, error);
+        return TRUE;
+      }
+    case SCALR_PARAM_DOUBLE:
+      {
+        if (in_words (p->choices, v))
+          return TRUE;
+        char *end = NULL;
+        double x = g_ascii_strtod (v, &end);
+        if (v[0] == '\0' || *end != '\0' || !isfinite (x) || x < p->min || x > p->max)
+          return bad_value (p, value, error);
+        return TRUE;
+      }
+    case SCALR_PARAM_BOOL:
+      if (in_words ("true|false|1|0|yes|no", v))
+        return TRUE;
+      return bad_value (p, value, error);
+    case SCALR_PARAM_CHOICE:
+      if (in_words (p->choices, v))
+        return TRUE;
+      return bad_value (p, value, error);
+    case SCALR_PARAM_LIST:
+      {
+        g_auto (GStrv) items = g_strsplit (v, ",", -1);
+        if (items[0] == NULL)
+          return bad_value (p, value, error);
+        for (guint k = 0; items[k]; k++)
+          if (!in_words (p->choices, g_strstrip (items[k])))
+            return bad_value (p, value, error);
+        return TRUE;
+      }
+    case SCALR_PARAM_RULE:
+      {
+        g_autoptr (GError) local = NULL;
+        g_autoptr (ScalrDomainRule) rule = scalr_domain_rule_parse (v, &local);
+        if (rule == NULL)
+          {
+            g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
+                         "[%s] %s: %s", p->group, p->key, local->message);
+            return FALSE;
+          }
+        return TRUE;
+      }
+    case SCALR_PARAM_STRING:
+    default:
+      if (v[0] == '\0' || !g_utf8_validate (v, -1, NULL))
+        return bad_value (p, value, error);
+      return TRUE;
+    }
+}
+
+/* ---- the config ------------------------------------------------------------------- */
+
+struct _ScalrConfig {
+  GHashTable *values;   /* owned: "group.key" → value, for every key of every table */
+};
+
+static char *
+full_key (const char *group, const char *key)
+{
+  return g_strconcat (group, ".", key, NULL);
+}
+
+static void
+put (ScalrConfig *c, const char *group, const char *key, const char *value)
+{
+  g_hash_table_replace (c->values, full_key (group, key), g_strdup (value));
+}
+
+ScalrConfig *
+scalr_config_new (void)
+{
+  ScalrConfig *c = g_new0 (ScalrConfig, 1);
+  c->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      put (c, p->group, p->key, p->def);
+  return c;
+}
+
+void
+scalr_config_free (ScalrConfig *c)
+{
+  if (c == NULL)
+    return;
+  g_hash_table_unref (c->values);
+  g_free (c);
+}
+
+ScalrConfig *
+scalr_config_copy (const ScalrConfig *c)
+{
+  ScalrConfig *copy = scalr_config_new ();
+  GHashTableIter it;
+  gpointer k, v;
+  g_hash_table_iter_init (&it, c->values);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    g_hash_table_replace (copy->values, g_strdup (k), g_strdup (v));
+  return copy;
+}
+
+static gboolean
+has_group (const char *group)
+{
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      if (strcmp (p->group, group) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+/* The 1-based line of `key` inside `[group]` in @text, or 0. */
+static guint
+find_line (const char *text, const char *group, const char *key)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  gboolean in_group = group == NULL;
+  for (guint k = 0; lines[k]; k++)
+    {
+      char *l = g_strstrip (lines[k]);
+      if (l[0] == '[')
+        {
+          char *close = strchr (l, ']');
+          if (close)
+            *close = '\0';
+          in_group = group && strcmp (l + 1, group) == 0;
+          if (key == NULL && in_group)
+            return k + 1;
+          continue;
+        }
+      if (in_group && key)
+        {
+          char *eq = strchr (l, '=');
+          if (eq)
+            {
+              *eq = '\0';
+              if (strcmp (g_strstrip (l), key) == 0)
+                return k + 1;
+            }
+        }
+    }
+  return 0;
+}
+
+/* The keys of @group, or with @group NULL the groups, comma-separated. */
+static char *
+known_keys (const char *group)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      {
+        const char *name = group ? p->key : p->group;
+        if (group && strcmp (p->group, group) != 0)
+          continue;
+        gboolean seen = FALSE;
+        for (guint k = 0; k < names->len && !seen; k++)
+          seen = strcmp (g_ptr_array_index (names, k), name) == 0;
+        if (!seen)
+          g_ptr_array_add (names, (gpointer) name);
+      }
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+ScalrConfig *
+scalr_config_new_from_data (const char *data, gssize len, const char *name, GError **error)
+{
+  g_autofree char *text = len < 0 ? g_strdup (data) : g_strndup (data, (gsize) len);
+  if (!g_utf8_validate (text, -1, NULL) || (len >= 0 && strlen (text) != (gsize) len))
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
+                   "%s: not UTF-8 text; expected a key file ([group] and key=value lines)", name);
+      return NULL;
+    }
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+  if (!g_key_file_load_from_data (kf, text, (gsize) strlen (text), G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
+                   "%s: %s; expected a key file ([group] and key=value lines)", name, local->message);
+      return NULL;
+    }
+  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  gsize n_groups;
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, &n_groups);
+  for (gsize g = 0; g < n_groups; g++)
+    {
+      g_auto (GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+      if (!has_group (groups[g]))
+        {
+          g_autofree char *known = known_keys (NULL);
+          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
+                       "%s:%u: unknown group [%s]; expected one of %s", name,
+                       find_line (text, groups[g], NULL), groups[g], known);
+          return NULL;
+        }
+      for (guint k = 0; keys && keys[k]; k++)
+        {
+          const ScalrParam *p = scalr_config_lookup_param (groups[g], keys[k]);
+          guint line = find_line (text, groups[g], keys[k]);
+          if (p == NULL)
+            {
+              g_autofree char *known = known_keys (groups[g]);
+              g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
+                           "%s:%u: [%s] unknown key '%s'; expected one of %s", name, line,
+                           groups[g], keys[k], known);
+              return NULL;
+            }
+          g_autofree char *value = g_key_file_get_value (kf, groups[g], keys[k], NULL);
+          if (!scalr_param_check (p, value, &local))
+            {
+              g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
+                           "%s:%u: %s", name, line, local->message);
+              return NULL;
+            }
+          g_autofree char *stripped = g_strstrip (g_strdup (value));
+          put (c, groups[g], keys[k], stripped);
+        }
+    }
+  return g_steal_pointer (&c);
+}
+
+ScalrConfig *
+scalr_config_new_from_file (const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &text, &len, &local))
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_IO, "%s", local->message);
+      return NULL;
+    }
+  return scalr_config_new_from_data (text, (gssize) len, path, error);
+}
+
+gboolean
+scalr_config_set (ScalrConfig *c, const char *group, const char *key, const char *value, GError **error)
+{
+  const ScalrParam *p = scalr_config_lookup_param (group, key);
+  if (p == NULL)
+    {
+      gboolean known_group = has_group (group);
+      g_autofree char *known = known_keys (known_group ? group : NULL);
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
+                   known_group ? "[%s] unknown key '%s'; expected one of %s"
+                                                       : "unknown group [%s] (key '%s'); expected one of %s",
+                   group, key, known);
+      return FALSE;
+    }
+  if (!scalr_param_check (p, value, error))
+    return FALSE;
+  g_autofree char *stripped = g_strstrip (g_strdup (value));
+  put (c, group, key, stripped);
+  return TRUE;
+}
+
+gboolean
+scalr_config_set_assignment (ScalrConfig *c, const char *assignment, GError **error)
+{
+  const char *eq = strchr (assignment, '=');
+  const char *dot = strchr (assignment, '.');
+  if (eq == NULL || dot == NULL || dot > eq || dot == assignment || dot + 1 == eq)
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
+                   "--set '%s': expected GROUP.KEY=VALUE, e.g. sampler.samples_per_event=4", assignment);
+      return FALSE;
+    }
+  g_autofree char *group = g_strstrip (g_strndup (assignment, (gsize) (dot - assignment)));
+  g_autofree char *key = g_strstrip (g_strndup (dot + 1, (gsize) (eq - dot - 1)));
+  g_autoptr (GError) local = NULL;
+  if (!scalr_config_set (c, group, key, eq + 1, &local))
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, local->code, "--set %s: %s", assignment, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+const char *
+scalr_config_get (const ScalrConfig *c, const char *group, const char *key)
+{
+  g_autofree char *k = full_key (group, key);
+  const char *value = g_hash_table_lookup (c->values, k);
+  g_return_val_if_fail (value != NULL, NULL);
+  return value;
+}
+
+gint64
+scalr_config_get_int (const ScalrConfig *c, const char *group, const char *key)
+{
+  return g_ascii_strtoll (scalr_config_get (c, group, key), NULL, 10);
+}
+
+double
+scalr_config_get_double (const ScalrConfig *c, const char *group, const char *key)
+{
+  const char *v = scalr_config_get (c, group, key);
+  char *end = NULL;
+  double x = g_ascii_strtod (v, &end);
+  return end == v ? NAN : x;
+}
+
+gboolean
+scalr_config_get_bool (const ScalrConfig *c, const char *group, const char *key)
+{
+  return in_words ("true|1|yes", scalr_config_get (c, group, key));
+}
+
+GStrv
+scalr_config_get_list (const ScalrConfig *c, const char *group, const char *key)
+{
+  GStrv items = g_strsplit (scalr_config_get (c, group, key), ",", -1);
+  for (guint k = 0; items[k]; k++)
+    g_strstrip (items[k]);
+  return items;
+}
+
+char *
+scalr_config_to_data (const ScalrConfig *c)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  const char *group = NULL;
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      {
+        if (group == NULL || strcmp (group, p->group) != 0)
+          {
+            g_string_append_printf (s, "%s[%s]\n", group ? "\n" : "", p->group);
+            group = p->group;
+          }
+        g_string_append_printf (s, "%s=%s\n", p->key, scalr_config_get (c, p->group, p->key));
+      }
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}

@@ -1,0 +1,84 @@
+/* scalr-config.h — experiment configuration: a GKeyFile checked against parameter tables.
+ *
+ * Every key of every group is described by a ScalrParam (type, default, range, help) in one
+ * table per component; the GUI builds its forms from the same tables. A config always holds a
+ * value for every key (defaults fill the gaps), so the text it writes is the fully resolved
+ * configuration a run is stored with. Unknown groups or keys and bad values are errors that
+ * name the file and line (or the --set argument), the key, the value and what is allowed. */
+#pragma once
+
+#include "scalr-types.h"
+
+G_BEGIN_DECLS
+
+#define SCALR_CONFIG_ERROR (scalr_config_error_quark ())
+GQuark scalr_config_error_quark (void);
+
+typedef enum {
+  SCALR_CONFIG_ERROR_IO,
+  SCALR_CONFIG_ERROR_PARSE,        /* not a key file */
+  SCALR_CONFIG_ERROR_UNKNOWN_KEY,  /* or an unknown group */
+  SCALR_CONFIG_ERROR_BAD_VALUE,
+} ScalrConfigError;
+
+typedef enum {
+  SCALR_PARAM_INT,
+  SCALR_PARAM_DOUBLE,
+  SCALR_PARAM_BOOL,
+  SCALR_PARAM_CHOICE,   /* one of `choices` ("a|b|c") */
+  SCALR_PARAM_LIST,     /* comma-separated, each one of `choices` */
+  SCALR_PARAM_STRING,
+  SCALR_PARAM_RULE,     /* a domain rule (scalr-domains.h) */
+} ScalrParamType;
+
+typedef struct {
+  const char     *group;
+  const char     *key;
+  ScalrParamType  type;
+  const char     *def;       /* default, as text */
+  double          min, max;  /* INT / DOUBLE range */
+  const char     *choices;   /* CHOICE / LIST values; INT / DOUBLE: words also allowed ("auto", "none") */
+  const char     *help;      /* one line */
+  const char     *model;     /* applies only when the group's `model` is this (NULL: always) */
+} ScalrParam;
+
+/* The tables of every component, in order, NULL-terminated. */
+const ScalrParam *const *scalr_config_get_tables (void);
+/* The parameter of group.key, or NULL. */
+const ScalrParam *scalr_config_lookup_param (const char *group, const char *key);
+/* Checks @value against @param. On error returns FALSE with a message naming the key, the
+ * value and what is allowed (without a location prefix). */
+gboolean          scalr_param_check (const ScalrParam *param, const char *value, GError **error);
+/* "an integer in 0…1000", "one of per_event, per_user, topk", … (owned). */
+char             *scalr_param_describe_allowed (const ScalrParam *param);
+
+typedef struct _ScalrConfig ScalrConfig;
+
+ScalrConfig *scalr_config_new            (void) G_GNUC_WARN_UNUSED_RESULT;
+ScalrConfig *scalr_config_copy           (const ScalrConfig *config) G_GNUC_WARN_UNUSED_RESULT;
+/* Reads and checks a file / text; @name is used in messages. On error returns NULL. */
+ScalrConfig *scalr_config_new_from_file  (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrConfig *scalr_config_new_from_data  (const char *data, gssize len, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void         scalr_config_free           (ScalrConfig *config);
+
+/* Sets one key from "group.key=value" (the CLI's --set). On error nothing changes. */
+gboolean     scalr_config_set_assignment (ScalrConfig *config, const char *assignment, GError **error);
+/* Sets group/key to value after checking it. On error nothing changes. */
+gboolean     scalr_config_set            (ScalrConfig *config, const char *group, const char *key,
+                                          const char *value, GError **error);
+
+/* Values (the config always has every key; the string is borrowed until that key is set
+ * again). Asking for a key no table has is a programmer error. get_double returns NAN for a word such as "auto" or "none". */
+const char  *scalr_config_get            (const ScalrConfig *config, const char *group, const char *key);
+gint64       scalr_config_get_int        (const ScalrConfig *config, const char *group, const char *key);
+double       scalr_config_get_double     (const ScalrConfig *config, const char *group, const char *key);
+gboolean     scalr_config_get_bool       (const ScalrConfig *config, const char *group, const char *key);
+/* LIST values, split (owned). */
+GStrv        scalr_config_get_list       (const ScalrConfig *config, const char *group, const char *key);
+
+/* The resolved configuration as key-file text (every key, table order). */
+char        *scalr_config_to_data        (const ScalrConfig *config) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrConfig, scalr_config_free)
+
+G_END_DECLS

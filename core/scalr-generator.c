@@ -1,0 +1,310 @@
+/* scalr-generator.c — the generator registry, softmax with temperature, τ by maximum
+ * likelihood on validation events, and calibration. */
+#include "config.h"
+
+#include "scalr-generator.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-progress.h"
+
+G_DEFINE_QUARK (scalr-generator-error-quark, scalr_generator_error)
+
+extern const ScalrGeneratorClass scalr_cooc_generator;
+extern const ScalrGeneratorClass scalr_ridge_generator;
+extern const ScalrGeneratorClass scalr_popularity_generator;
+
+/* The registry: one line per generator. */
+static const ScalrGeneratorClass *const generators[] = {
+  &scalr_cooc_generator,
+  &scalr_ridge_generator,
+  &scalr_popularity_generator,
+};
+
+const ScalrParam scalr_generator_common_params[] = {
+  { "generator", "model", SCALR_PARAM_CHOICE, "cooc", 0, 0, "cooc|ridge|popularity",
+    "Stage-1 model: cooc (the paper's co-occurrence estimator), ridge (cross-domain linear), popularity (null control)", NULL },
+  { "generator", "temperature", SCALR_PARAM_DOUBLE, "auto", 0.01, 100, "auto",
+    "Softmax temperature τ turning scores into probabilities (auto: fitted by maximum likelihood on validation events)", NULL },
+  { NULL }
+};
+
+const ScalrGeneratorClass *const *
+scalr_generator_list (guint *n_out)
+{
+  *n_out = G_N_ELEMENTS (generators);
+  return generators;
+}
+
+const ScalrGeneratorClass *
+scalr_generator_lookup (const char *name)
+{
+  for (guint k = 0; k < G_N_ELEMENTS (generators); k++)
+    if (g_strcmp0 (generators[k]->name, name) == 0)
+      return generators[k];
+  return NULL;
+}
+
+void
+scalr_softmax_row (float *row, guint n, double tau)
+{
+  float max = -INFINITY;
+  for (guint i = 0; i < n; i++)
+    max = MAX (max, row[i]);
+  if (!isfinite (max))
+    {
+      for (guint i = 0; i < n; i++)
+        row[i] = 1.0f / (float) n;
+      return;
+    }
+  double inv = 1.0 / tau, sum = 0.0;
+  for (guint i = 0; i < n; i++)
+    {
+      double e = exp ((double) (row[i] - max) * inv);
+      row[i] = (float) e;
+      sum += e;
+    }
+  float scale = (float) (1.0 / sum);
+  for (guint i = 0; i < n; i++)
+    row[i] *= scale;
+}
+
+void
+scalr_generator_probabilities (ScalrGenerator *gen, const guint32 *users, guint n, float *out)
+{
+  gen->klass->score (gen->model, users, n, out);
+  for (guint r = 0; r < n; r++)
+    scalr_softmax_row (out + (gsize) r * gen->n_items, gen->n_items, gen->temperature);
+}
+
+/* Validation users: tested, not sparse, with validation events; at most @max, chosen by
+ * a seeded key so that the choice does not depend on anything but the split seed. */
+static GArray *
+validation_users (ScalrSplit *split, guint max)
+{
+  const ScalrCsr *valid = scalr_split_get_valid (split);
+  const guint8 *flags = scalr_split_get_user_flags (split);
+  GArray *users = g_array_new (FALSE, FALSE, sizeof (guint32));
+  for (guint u = 0; u < valid->n_rows; u++)
+    if (scalr_csr_row_len (valid, u) > 0 && (flags[u] & SCALR_USER_HAS_SOURCE) && !(flags[u] & SCALR_USER_SPARSE))
+      g_array_append_val (users, u);
+  if (users->len > max)
+    {
+      /* Partial Fisher–Yates with a stream of its own, then restore ascending order. */
+      ScalrRng rng;
+      scalr_rng_init (&rng, scalr_split_get_options (split)->seed, SCALR_STREAM_EVAL, 0);
+      guint32 *u = (guint32 *) (void *) users->data;
+      for (guint k = 0; k < max; k++)
+        {
+          guint j = k + scalr_rng_below (&rng, users->len - k);
+          guint32 t = u[k];
+          u[k] = u[j];
+          u[j] = t;
+        }
+      g_array_set_size (users, max);
+    }
+  return users;
+}
+
+static gint
+cmp_u32 (gconstpointer a, gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  return x < y ? -1 : (x > y);
+}
+
+/* Scores of the validation users (owned, n × n_items). */
+static float *
+validation_scores (ScalrGenerator *gen, GArray *users)
+{
+  gsize n = users->len;
+  float *scores = g_new (float, MAX (n * gen->n_items, 1));
+  const guint batch = 256;
+  for (gsize s = 0; s < n; s += batch)
+    gen->klass->score (gen->model, (const guint32 *) (void *) users->data + s, (guint) MIN (batch, n - s),
+                       scores + s * gen->n_items);
+  return scores;
+}
+
+static double
+log_lik_at (ScalrGenerator *gen, ScalrSplit *split, GArray *users, const float *scores, double tau)
+{
+  const ScalrCsr *valid = scalr_split_get_valid (split);
+  double total = 0.0;
+  guint64 count = 0;
+  guint n_items = gen->n_items;
+  for (guint r = 0; r < users->len; r++)
+    {
+      const float *row = scores + (gsize) r * n_items;
+      float max = -INFINITY;
+      for (guint i = 0; i < n_items; i++)
+        max = MAX (max, row[i]);
+      if (!isfinite (max))
+        continue;
+      double sum = 0.0;
+      for (guint i = 0; i < n_items; i++)
+        sum += exp ((double) (row[i] - max) / tau);
+      double log_z = log (sum);
+      guint32 u = g_array_index (users, guint32, r);
+      for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
+        {
+          double s = (double) (row[valid->indices[k]] - max) / tau;
+          total += isfinite (s) ? s - log_z : -50.0;   /* a zero-probability event: floor at e^-50 */
+          count++;
+        }
+    }
+  return count ? total / (double) count : NAN;
+}
+
+double
+scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double tau, guint max_users)
+{
+  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_array_sort (users, cmp_u32);
+  if (users->len == 0)
+    return NAN;
+  g_autofree float *scores = validation_scores (gen, users);
+  return log_lik_at (gen, split, users, scores, tau);
+}
+
+/* Golden-section search of log τ in [log 0.02, log 50] for the largest likelihood. */
+static double
+fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll)
+{
+  g_autoptr (GArray) users = validation_users (split, 2000);
+  g_array_sort (users, cmp_u32);
+  if (users->len == 0)
+    {
+      *out_ll = NAN;
+      return 1.0;
+    }
+  g_autofree float *scores = validation_scores (gen, users);
+  const double phi = (sqrt (5.0) - 1.0) / 2.0;
+  double a = log (0.02), b = log (50.0);
+  double c = b - phi * (b - a), d = a + phi * (b - a);
+  double fc = log_lik_at (gen, split, users, scores, exp (c));
+  double fd = log_lik_at (gen, split, users, scores, exp (d));
+  for (int it = 0; it < 40 && b - a > 1e-4; it++)
+    {
+      if (fc > fd)
+        {
+          b = d; d = c; fd = fc;
+          c = b - phi * (b - a);
+          fc = log_lik_at (gen, split, users, scores, exp (c));
+        }
+      else
+        {
+          a = c; c = d; fc = fd;
+          d = a + phi * (b - a);
+          fd = log_lik_at (gen, split, users, scores, exp (d));
+        }
+    }
+  double tau = exp ((a + b) / 2.0);
+  *out_ll = log_lik_at (gen, split, users, scores, tau);
+  return tau;
+}
+
+ScalrGenerator *
+scalr_generator_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
+                     GCancellable *cancellable, GError **error)
+{
+  const char *name = scalr_config_get (config, "generator", "model");
+  const ScalrGeneratorClass *klass = scalr_generator_lookup (name);
+  if (klass == NULL)
+    {
+      g_set_error (error, SCALR_GENERATOR_ERROR, SCALR_GENERATOR_ERROR_UNKNOWN,
+                   "[generator] model = '%s': no such generator", name);
+      return NULL;
+    }
+  scalr_progress_update (progress, "generator", 0.0, "fitting %s", klass->name);
+  gpointer model = klass->fit (split, config, progress, cancellable, error);
+  if (model == NULL)
+    return NULL;
+  ScalrGenerator *gen = g_new0 (ScalrGenerator, 1);
+  gen->klass = klass;
+  gen->model = model;
+  gen->n_items = scalr_split_get_n_target_items (split);
+  double tau = scalr_config_get_double (config, "generator", "temperature");
+  if (isnan (tau))
+    {
+      scalr_progress_update (progress, "generator", 0.9, "fitting the temperature on validation events");
+      gen->temperature = fit_temperature (gen, split, &gen->valid_log_lik);
+      gen->fitted_temperature = TRUE;
+    }
+  else
+    {
+      gen->temperature = tau;
+      gen->valid_log_lik = scalr_generator_valid_log_lik (gen, split, tau, 2000);
+    }
+  scalr_progress_update (progress, "generator", 1.0, "%s fitted (τ = %.3g)", klass->name, gen->temperature);
+  return gen;
+}
+
+void
+scalr_generator_free (ScalrGenerator *gen)
+{
+  if (gen == NULL)
+    return;
+  if (gen->model)
+    gen->klass->free_model (gen->model);
+  g_free (gen);
+}
+
+double
+scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bins, double *bin_pred,
+                             double *bin_obs, guint64 *bin_count, guint max_users)
+{
+  memset (bin_pred, 0, n_bins * sizeof (double));
+  memset (bin_obs, 0, n_bins * sizeof (double));
+  memset (bin_count, 0, n_bins * sizeof (guint64));
+  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_array_sort (users, cmp_u32);
+  if (users->len == 0)
+    return NAN;
+  const ScalrCsr *train = scalr_split_get_train (split);
+  const ScalrCsr *valid = scalr_split_get_valid (split);
+  guint n_items = gen->n_items;
+  g_autofree float *p = g_new (float, n_items);
+  g_autofree guint8 *mark = g_new0 (guint8, n_items);
+  guint64 total = 0;
+  for (guint r = 0; r < users->len; r++)
+    {
+      guint32 u = g_array_index (users, guint32, r);
+      scalr_generator_probabilities (gen, &u, 1, p);
+      double seen = 0.0;
+      for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
+        {
+          mark[train->indices[k]] = 1;
+          seen += p[train->indices[k]];
+        }
+      for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
+        mark[valid->indices[k]] |= 2;
+      double n_u = (double) scalr_csr_row_len (valid, u);
+      double norm = seen < 1.0 ? 1.0 / (1.0 - seen) : 0.0;
+      for (guint i = 0; i < n_items; i++)
+        {
+          if (mark[i] & 1)
+            continue;
+          double q = 1.0 - pow (1.0 - MIN (1.0, p[i] * norm), n_u);
+          guint b = MIN ((guint) (q * n_bins), n_bins - 1);
+          bin_pred[b] += q;
+          bin_obs[b] += (mark[i] & 2) ? 1.0 : 0.0;
+          bin_count[b]++;
+          total++;
+        }
+      for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
+        mark[train->indices[k]] = 0;
+      for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
+        mark[valid->indices[k]] = 0;
+    }
+  double ece = 0.0;
+  for (guint b = 0; b < n_bins; b++)
+    if (bin_count[b])
+      {
+        bin_pred[b] /= (double) bin_count[b];
+        bin_obs[b] /= (double) bin_count[b];
+        ece += (double) bin_count[b] / (double) total * fabs (bin_obs[b] - bin_pred[b]);
+      }
+  return ece;
+}

@@ -1,0 +1,445 @@
+/* scalr-split.c — the evaluation protocol's split of the target domain (DESIGN.md §2).
+ *
+ * One pass over the users of the target matrix writes one byte per target event (train,
+ * valid, test, dropped); a second pass picks the sparse users among the tested overlap users
+ * and drops their surplus training and their validation events; a third builds the three
+ * users × target-items matrices from the assignment. Every random choice uses a stream of
+ * its own per (seed, purpose, user), so the split depends on nothing but the data, the
+ * options and the seed — not on the order users are visited in. Memory: the assignment
+ * (1 byte per event), the three output matrices, and scratch arrays as long as the longest
+ * user row; nothing is allocated per event or per user. */
+#include "config.h"
+
+#include "scalr-split.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scalr-domains.h"
+#include "scalr-rng.h"
+
+G_DEFINE_QUARK (scalr-split-error-quark, scalr_split_error)
+
+enum {
+  PART_TRAIN = 0,
+  PART_VALID = 1,
+  PART_TEST = 2,
+  PART_DROPPED = 3,
+};
+
+struct _ScalrSplit {
+  ScalrDomains     *domains;      /* borrowed: must outlive the split */
+  ScalrSplitOptions options;
+  guint             n_users;
+  ScalrCsr         *train;        /* owned */
+  ScalrCsr         *valid;        /* owned */
+  ScalrCsr         *test;         /* owned */
+  guint8           *flags;        /* owned, n_users */
+  guint8           *assignment;   /* owned, target nnz */
+  ScalrSplitCounts  counts;
+};
+
+/* An event of one user's row: its position in the row and its timestamp. */
+typedef struct {
+  double  ts;
+  guint32 pos;
+} TimedPos;
+
+/* By timestamp, ties by position (= by item id, rows being sorted by item). */
+static int
+cmp_timed_pos (const void *a, const void *b)
+{
+  const TimedPos *x = a, *y = b;
+  if (x->ts < y->ts)
+    return -1;
+  if (x->ts > y->ts)
+    return 1;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+typedef struct {
+  guint64 key;
+  guint32 user;
+} Candidate;
+
+static int
+cmp_candidate (const void *a, const void *b)
+{
+  const Candidate *x = a, *y = b;
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (x->user > y->user) - (x->user < y->user);
+}
+
+static gboolean
+check_options (const ScalrSplitOptions *o, GError **error)
+{
+  if (o->protocol != SCALR_SPLIT_RANDOM && o->protocol != SCALR_SPLIT_TEMPORAL)
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "split protocol %d is unknown; must be random or temporal", (int) o->protocol);
+      return FALSE;
+    }
+  /* Written so that NaN fails every range check. */
+  if (!(o->test_fraction > 0.0 && o->test_fraction < 1.0))
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "test_fraction %g is out of range; must be in (0, 1)", o->test_fraction);
+      return FALSE;
+    }
+  if (!(o->valid_fraction >= 0.0 && o->valid_fraction < 1.0))
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "valid_fraction %g is out of range; must be in [0, 1)", o->valid_fraction);
+      return FALSE;
+    }
+  if (!(o->test_fraction + o->valid_fraction < 1.0))
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "test_fraction + valid_fraction = %g is out of range; must be < 1 "
+                   "(test_fraction %g, valid_fraction %g)",
+                   o->test_fraction + o->valid_fraction, o->test_fraction, o->valid_fraction);
+      return FALSE;
+    }
+  if (!(o->sparse_fraction >= 0.0 && o->sparse_fraction <= 1.0))
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "sparse_fraction %g is out of range; must be in [0, 1]", o->sparse_fraction);
+      return FALSE;
+    }
+  if (o->min_target_events < 2)
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "min_target_events %u is out of range; must be at least 2 "
+                   "(a tested user needs one training and one test event)", o->min_target_events);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* How many of a tested user's n events go to test and to validation: at least one test event,
+ * at least one validation event when valid_fraction > 0, and always one training event
+ * (validation shrinks first). n ≥ 2. */
+static void
+held_out_sizes (const ScalrSplitOptions *o, guint64 n, guint64 *n_test, guint64 *n_valid)
+{
+  guint64 t = MAX (1, (guint64) round (o->test_fraction * (double) n));
+  guint64 v = o->valid_fraction > 0.0 ? MAX (1, (guint64) round (o->valid_fraction * (double) n)) : 0;
+  if (t + v > n - 1)
+    v = t < n - 1 ? n - 1 - t : 0;
+  if (t > n - 1)
+    t = n - 1;
+  *n_test = t;
+  *n_valid = v;
+}
+
+/* Fills tp[0..n) with the row's events sorted by (timestamp, item). */
+static void
+sort_by_time (TimedPos *tp, const double *ts, guint64 n)
+{
+  for (guint64 k = 0; k < n; k++)
+    {
+      tp[k].ts = ts[k];
+      tp[k].pos = (guint32) k;
+    }
+  qsort (tp, n, sizeof (TimedPos), cmp_timed_pos);
+}
+
+/* Partial Fisher–Yates: afterwards perm[0..k) is a uniform random k-subset of perm[0..n),
+ * in random order. */
+static void
+partial_shuffle (guint32 *perm, guint64 n, guint64 k, ScalrRng *rng)
+{
+  for (guint64 i = 0; i < k && i + 1 < n; i++)
+    {
+      guint64 j = i + scalr_rng_below (rng, (guint32) (n - i));
+      guint32 tmp = perm[i];
+      perm[i] = perm[j];
+      perm[j] = tmp;
+    }
+}
+
+/* Builds the users × items matrix of the events assigned to @part. */
+static ScalrCsr *
+build_part (const ScalrCsr *t, const guint8 *assignment, guint8 part, guint64 nnz)
+{
+  ScalrCsr *m = scalr_csr_new (t->n_rows, t->n_cols, nnz, t->values != NULL);
+  guint64 w = 0;
+  for (guint u = 0; u < t->n_rows; u++)
+    {
+      for (guint64 e = t->indptr[u]; e < t->indptr[u + 1]; e++)
+        if (assignment[e] == part)
+          {
+            m->indices[w] = t->indices[e];
+            if (m->values)
+              m->values[w] = t->values[e];
+            w++;
+          }
+      m->indptr[u + 1] = w;
+    }
+  g_assert (w == nnz);
+  return m;
+}
+
+ScalrSplit *
+scalr_split_new (ScalrDomains *domains, const ScalrSplitOptions *options, GError **error)
+{
+  g_return_val_if_fail (domains != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+  ScalrSplitOptions defaults = SCALR_SPLIT_OPTIONS_INIT;
+  if (options == NULL)
+    options = &defaults;
+  if (!check_options (options, error))
+    return NULL;
+
+  const ScalrDomain *src = scalr_domains_get_source (domains);
+  const ScalrDomain *tgt = scalr_domains_get_target (domains);
+  const ScalrCsr *S = src->matrix, *T = tgt->matrix;
+  guint n_users = T->n_rows;
+  g_assert (S->n_rows == n_users);
+  const ScalrSplitOptions *o = options;
+  gboolean temporal = o->protocol == SCALR_SPLIT_TEMPORAL;
+
+  g_autofree guint8 *assignment = g_new0 (guint8, MAX (T->nnz, 1));   /* all train */
+  g_autofree guint8 *flags = g_new0 (guint8, MAX (n_users, 1));
+  guint64 max_row = 0;
+  for (guint u = 0; u < n_users; u++)
+    max_row = MAX (max_row, scalr_csr_row_len (T, u));
+  /* Row positions fit in 32 bits: a user with 2^32 events of one domain would need a
+   * matrix with more columns than a ScalrId can number. */
+  g_assert (max_row <= G_MAXUINT32);
+  g_autofree guint32 *perm = g_new (guint32, MAX (max_row, 1));
+  g_autofree TimedPos *tp = temporal ? g_new (TimedPos, MAX (max_row, 1)) : NULL;
+
+  /* Pass 1: hold out test and validation events per user. */
+  guint n_tested = 0;
+  for (guint u = 0; u < n_users; u++)
+    {
+      guint64 n = scalr_csr_row_len (T, u);
+      guint64 base = T->indptr[u];
+      if (scalr_csr_row_len (S, u) > 0)
+        flags[u] |= SCALR_USER_HAS_SOURCE | (n > 0 ? SCALR_USER_OVERLAP : 0);
+      if (n < o->min_target_events)
+        continue;
+      guint64 n_test, n_valid;
+      held_out_sizes (o, n, &n_test, &n_valid);
+      if (temporal)
+        {
+          sort_by_time (tp, tgt->timestamps + base, n);
+          for (guint64 k = 0; k < n_test; k++)
+            assignment[base + tp[n - 1 - k].pos] = PART_TEST;
+          for (guint64 k = n_test; k < n_test + n_valid; k++)
+            assignment[base + tp[n - 1 - k].pos] = PART_VALID;
+        }
+      else
+        {
+          ScalrRng rng;
+          scalr_rng_init (&rng, o->seed, SCALR_STREAM_SPLIT, u);
+          for (guint64 k = 0; k < n; k++)
+            perm[k] = (guint32) k;
+          partial_shuffle (perm, n, n_test + n_valid, &rng);
+          for (guint64 k = 0; k < n_test; k++)
+            assignment[base + perm[k]] = PART_TEST;
+          for (guint64 k = n_test; k < n_test + n_valid; k++)
+            assignment[base + perm[k]] = PART_VALID;
+        }
+      flags[u] |= SCALR_USER_TESTED;
+      n_tested++;
+    }
+  if (n_tested == 0)
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_NO_TEST,
+                   "no user has at least min_target_events = %u target events (the most any user "
+                   "has is %" G_GUINT64_FORMAT "); lower min_target_events",
+                   o->min_target_events, max_row);
+      return NULL;
+    }
+
+  /* Pass 2: sparse-user simulation. Each tested overlap user gets a key, the first draw of
+   * their SPARSE stream; the users with the smallest keys become sparse. */
+  guint n_candidates = 0;
+  for (guint u = 0; u < n_users; u++)
+    if ((flags[u] & (SCALR_USER_TESTED | SCALR_USER_OVERLAP)) == (SCALR_USER_TESTED | SCALR_USER_OVERLAP))
+      n_candidates++;
+  guint n_sparse = (guint) round (o->sparse_fraction * (double) n_candidates);
+  if (n_sparse > 0)
+    {
+      g_autofree Candidate *cand = g_new (Candidate, n_candidates);
+      guint c = 0;
+      for (guint u = 0; u < n_users; u++)
+        if ((flags[u] & (SCALR_USER_TESTED | SCALR_USER_OVERLAP)) == (SCALR_USER_TESTED | SCALR_USER_OVERLAP))
+          {
+            ScalrRng rng;
+            scalr_rng_init (&rng, o->seed, SCALR_STREAM_SPARSE, u);
+            cand[c].key = scalr_rng_next (&rng);
+            cand[c].user = u;
+            c++;
+          }
+      qsort (cand, n_candidates, sizeof (Candidate), cmp_candidate);
+      for (guint k = 0; k < n_sparse; k++)
+        {
+          guint u = cand[k].user;
+          guint64 base = T->indptr[u], n = scalr_csr_row_len (T, u);
+          flags[u] |= SCALR_USER_SPARSE;
+          /* perm[0..n_train): the row positions of the user's training events, in the order
+           * they are kept (the first sparse_keep stay). */
+          guint64 n_train = 0;
+          if (temporal)
+            {
+              sort_by_time (tp, tgt->timestamps + base, n);
+              for (guint64 i = 0; i < n; i++)
+                if (assignment[base + tp[i].pos] == PART_TRAIN)
+                  perm[n_train++] = tp[i].pos;
+            }
+          else
+            {
+              for (guint64 i = 0; i < n; i++)
+                if (assignment[base + i] == PART_TRAIN)
+                  perm[n_train++] = (guint32) i;
+              ScalrRng rng;
+              scalr_rng_init (&rng, o->seed, SCALR_STREAM_SPARSE, u);
+              (void) scalr_rng_next (&rng);   /* the key */
+              partial_shuffle (perm, n_train, MIN (o->sparse_keep, n_train), &rng);
+            }
+          for (guint64 i = o->sparse_keep; i < n_train; i++)
+            assignment[base + perm[i]] = PART_DROPPED;
+          for (guint64 i = 0; i < n; i++)
+            if (assignment[base + i] == PART_VALID)
+              assignment[base + i] = PART_DROPPED;
+        }
+    }
+
+  /* Pass 3: counts, cold users, matrices. */
+  g_autoptr (ScalrSplit) self = g_new0 (ScalrSplit, 1);
+  self->domains = domains;
+  self->options = *o;
+  self->n_users = n_users;
+  guint64 per_part[4] = { 0, 0, 0, 0 };
+  for (guint64 e = 0; e < T->nnz; e++)
+    per_part[assignment[e]]++;
+  ScalrSplitCounts *cnt = &self->counts;
+  cnt->train_events = per_part[PART_TRAIN];
+  cnt->valid_events = per_part[PART_VALID];
+  cnt->test_events = per_part[PART_TEST];
+  cnt->dropped_events = per_part[PART_DROPPED];
+  cnt->users = n_users;
+  for (guint u = 0; u < n_users; u++)
+    {
+      gboolean any_train = FALSE;
+      for (guint64 e = T->indptr[u]; e < T->indptr[u + 1] && !any_train; e++)
+        any_train = assignment[e] == PART_TRAIN;
+      if (!any_train)
+        flags[u] |= SCALR_USER_COLD;
+      cnt->source_users += (flags[u] & SCALR_USER_HAS_SOURCE) != 0;
+      cnt->overlap_users += (flags[u] & SCALR_USER_OVERLAP) != 0;
+      cnt->tested_users += (flags[u] & SCALR_USER_TESTED) != 0;
+      cnt->sparse_users += (flags[u] & SCALR_USER_SPARSE) != 0;
+      cnt->cold_users += (flags[u] & SCALR_USER_COLD) != 0;
+    }
+  g_assert (cnt->tested_users == n_tested && cnt->sparse_users == n_sparse);
+
+  self->train = build_part (T, assignment, PART_TRAIN, cnt->train_events);
+  self->valid = build_part (T, assignment, PART_VALID, cnt->valid_events);
+  self->test = build_part (T, assignment, PART_TEST, cnt->test_events);
+  self->flags = g_steal_pointer (&flags);
+  self->assignment = g_steal_pointer (&assignment);
+  return g_steal_pointer (&self);
+}
+
+void
+scalr_split_free (ScalrSplit *split)
+{
+  if (split == NULL)
+    return;
+  g_clear_pointer (&split->train, scalr_csr_free);
+  g_clear_pointer (&split->valid, scalr_csr_free);
+  g_clear_pointer (&split->test, scalr_csr_free);
+  g_clear_pointer (&split->flags, g_free);
+  g_clear_pointer (&split->assignment, g_free);
+  g_free (split);
+}
+
+ScalrDomains *
+scalr_split_get_domains (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->domains;
+}
+
+const ScalrSplitOptions *
+scalr_split_get_options (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return &split->options;
+}
+
+guint
+scalr_split_get_n_users (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, 0);
+  return split->n_users;
+}
+
+guint
+scalr_split_get_n_target_items (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, 0);
+  return scalr_domains_get_target (split->domains)->n_items;
+}
+
+guint
+scalr_split_get_n_source_items (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, 0);
+  return scalr_domains_get_source (split->domains)->n_items;
+}
+
+const ScalrCsr *
+scalr_split_get_source (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return scalr_domains_get_source (split->domains)->matrix;
+}
+
+const ScalrCsr *
+scalr_split_get_train (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->train;
+}
+
+const ScalrCsr *
+scalr_split_get_valid (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->valid;
+}
+
+const ScalrCsr *
+scalr_split_get_test (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->test;
+}
+
+const guint8 *
+scalr_split_get_user_flags (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->flags;
+}
+
+void
+scalr_split_get_counts (ScalrSplit *split, ScalrSplitCounts *out)
+{
+  g_return_if_fail (split != NULL && out != NULL);
+  *out = split->counts;
+}
+
+const guint8 *
+scalr_split_get_assignment (ScalrSplit *split)
+{
+  g_return_val_if_fail (split != NULL, NULL);
+  return split->assignment;
+}
