@@ -38,5 +38,9 @@ gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv,
 int cmd_import   (int argc, char **argv);
 int cmd_datasets (int argc, char **argv);
 int cmd_stats    (int argc, char **argv);
+int cmd_run      (int argc, char **argv);
+int cmd_runs     (int argc, char **argv);
+int cmd_show     (int argc, char **argv);
+int cmd_export   (int argc, char **argv);
 
 G_END_DECLS

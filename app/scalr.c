@@ -12,6 +12,10 @@ static const ScalrCommand commands[] = {
   { "import",   "Import an events file (and an items file) as a dataset", cmd_import },
   { "datasets", "List the datasets in the store", cmd_datasets },
   { "stats",    "Statistics of a dataset and of a source/target domain pair", cmd_stats },
+  { "run",      "Run SCALR on a config: split, generate, sample, diagnose", cmd_run },
+  { "runs",     "List the runs in the store", cmd_runs },
+  { "show",     "Show a run: config, split, synthetic events, diagnostics", cmd_show },
+  { "export",   "Export a run's synthetic events or split (TSV, original ids)", cmd_export },
 };
 
 static void

@@ -11,13 +11,12 @@
 G_DEFINE_QUARK (scalr-blas-error-quark, scalr_blas_error)
 
 gboolean
-scalr_blas_check_dims (const char *what, gsize elem_size, GError **error, guint n, ...)
+scalr_blas_check_dims (const char *what, GError **error, guint n, ...)
 {
   va_list ap;
   va_start (ap, n);
-  gsize product = elem_size;
   gboolean ok = TRUE;
-  for (guint k = 0; k < n; k++)
+  for (guint k = 0; k < n && ok; k++)
     {
       gsize d = va_arg (ap, gsize);
       if (d > INT_MAX)
@@ -25,14 +24,6 @@ scalr_blas_check_dims (const char *what, gsize elem_size, GError **error, guint 
           g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
                        "%s: dimension %" G_GSIZE_FORMAT " exceeds the BLAS limit of %d", what, d, INT_MAX);
           ok = FALSE;
-          break;
-        }
-      if (!g_size_checked_mul (&product, product, d))
-        {
-          g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
-                       "%s: the matrix size overflows the address space", what);
-          ok = FALSE;
-          break;
         }
     }
   va_end (ap);
@@ -62,7 +53,7 @@ gboolean
 scalr_sgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, float alpha, const float *a, gsize lda,
              const float *b, gsize ldb, float beta, float *c, gsize ldc, GError **error)
 {
-  if (!scalr_blas_check_dims ("sgemm", sizeof (float), error, 6, m, n, k, lda, ldb, ldc))
+  if (!scalr_blas_check_dims ("sgemm", error, 6, m, n, k, lda, ldb, ldc))
     return FALSE;
   if (m == 0 || n == 0)
     return TRUE;
@@ -75,7 +66,7 @@ gboolean
 scalr_dgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, double alpha, const double *a, gsize lda,
              const double *b, gsize ldb, double beta, double *c, gsize ldc, GError **error)
 {
-  if (!scalr_blas_check_dims ("dgemm", sizeof (double), error, 6, m, n, k, lda, ldb, ldc))
+  if (!scalr_blas_check_dims ("dgemm", error, 6, m, n, k, lda, ldb, ldc))
     return FALSE;
   if (m == 0 || n == 0)
     return TRUE;
@@ -101,7 +92,7 @@ posv_result (lapack_int info, gsize n, GError **error)
 gboolean
 scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error)
 {
-  if (!scalr_blas_check_dims ("dposv", sizeof (double), error, 2, n, MAX (n, nrhs)))
+  if (!scalr_blas_check_dims ("dposv", error, 2, n, nrhs))
     return FALSE;
   if (n == 0)
     return TRUE;
@@ -112,7 +103,7 @@ scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error)
 gboolean
 scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error)
 {
-  if (!scalr_blas_check_dims ("sposv", sizeof (float), error, 2, n, MAX (n, nrhs)))
+  if (!scalr_blas_check_dims ("sposv", error, 2, n, nrhs))
     return FALSE;
   if (n == 0)
     return TRUE;

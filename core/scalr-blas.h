@@ -18,9 +18,8 @@ typedef enum {
   SCALR_BLAS_ERROR_FAILED,      /* any other LAPACK failure */
 } ScalrBlasError;
 
-/* Checks that every one of the @n dimensions fits an int, and that their product (the
- * element count of the largest operand is the caller's to pass) times @elem_size fits gsize. */
-gboolean scalr_blas_check_dims (const char *what, gsize elem_size, GError **error, guint n, ...);
+/* Checks that every one of the @n dimensions (gsize varargs) fits an int. */
+gboolean scalr_blas_check_dims (const char *what, GError **error, guint n, ...);
 
 /* Allocates rows × cols elements of @elem_size zeroed, or sets @error naming @what. */
 gpointer scalr_blas_alloc0 (const char *what, gsize rows, gsize cols, gsize elem_size, GError **error);

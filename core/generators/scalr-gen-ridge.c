@@ -13,7 +13,7 @@
 #include "scalr-progress.h"
 
 static const ScalrParam ridge_params[] = {
-  { "generator", "l2", SCALR_PARAM_DOUBLE, "50", 1e-6, 1e12, NULL,
+  { "generator", "l2", SCALR_PARAM_DOUBLE, "500", 1e-6, 1e12, NULL,
     "ridge: L2 regularisation λ of the source→target linear map", "ridge" },
   { "generator", "max_source_items", SCALR_PARAM_INT, "10000", 10, 100000, NULL,
     "ridge: use at most this many source items (the most popular) — the solve is cubic in it", "ridge" },

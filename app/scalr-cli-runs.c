@@ -1,0 +1,526 @@
+/* scalr-cli-runs.c — `scalr run`, `scalr runs`, `scalr show`, `scalr export`. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scalr-cli-common.h"
+#include "scalr-config.h"
+#include "scalr-dataset.h"
+#include "scalr-domains.h"
+#include "scalr-idmap.h"
+#include "scalr-pipeline.h"
+
+static gboolean
+parse_run_id (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (text[0] == '\0' || *end != '\0' || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* Builds the config from --config and --set. Prints the error and returns NULL on failure. */
+static ScalrConfig *
+config_from_args (const char *cmd, const char *path, char **sets)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrConfig) c = path ? scalr_config_new_from_file (path, &error) : scalr_config_new ();
+  if (c == NULL)
+    {
+      cli_fail (cmd, error);
+      return NULL;
+    }
+  for (guint k = 0; sets && sets[k]; k++)
+    if (!scalr_config_set_assignment (c, sets[k], &error))
+      {
+        cli_fail (cmd, error);
+        return NULL;
+      }
+  return g_steal_pointer (&c);
+}
+
+static JsonNode *
+parse_json_bytes (GBytes *bytes)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL))
+    return NULL;
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* The JSON view of a run (see `scalr show --help`). */
+static JsonNode *
+run_json (ScalrStore *store, gint64 run_id, GError **error)
+{
+  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, error);
+  if (r == NULL)
+    return NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "run_id");
+  json_builder_add_int_value (b, r->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, r->name);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, scalr_run_status_to_string (r->status));
+  json_builder_set_member_name (b, "dataset");
+  json_builder_add_string_value (b, r->dataset);
+  json_builder_set_member_name (b, "fingerprint");
+  json_builder_add_string_value (b, r->fingerprint);
+  json_builder_set_member_name (b, "seed");
+  json_builder_add_int_value (b, (gint64) r->seed);
+  json_builder_set_member_name (b, "code_version");
+  json_builder_add_string_value (b, r->code_version);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_string_value (b, r->created_at);
+  json_builder_set_member_name (b, "finished_at");
+  json_builder_add_string_value (b, r->finished_at);
+  json_builder_set_member_name (b, "error");
+  json_builder_add_string_value (b, r->error);
+
+  json_builder_set_member_name (b, "config");
+  json_builder_begin_object (b);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  if (g_key_file_load_from_data (kf, r->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
+    {
+      g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+      for (guint g = 0; groups[g]; g++)
+        {
+          json_builder_set_member_name (b, groups[g]);
+          json_builder_begin_object (b);
+          g_auto (GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+          for (guint k = 0; keys && keys[k]; k++)
+            {
+              g_autofree char *v = g_key_file_get_value (kf, groups[g], keys[k], NULL);
+              json_builder_set_member_name (b, keys[k]);
+              json_builder_add_string_value (b, v);
+            }
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_object (b);
+
+  g_autoptr (GPtrArray) stages = NULL;
+  g_autoptr (GArray) secs = NULL;
+  if (scalr_store_get_timings (store, run_id, &stages, &secs, NULL))
+    {
+      json_builder_set_member_name (b, "timings");
+      json_builder_begin_object (b);
+      for (guint k = 0; k < stages->len; k++)
+        {
+          json_builder_set_member_name (b, g_ptr_array_index (stages, k));
+          json_builder_add_double_value (b, g_array_index (secs, double, k));
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  JsonNode *root = json_builder_get_root (b);
+  JsonObject *obj = json_node_get_object (root);
+
+  g_autoptr (GBytes) summary = scalr_store_get_artifact (store, run_id, "summary", "run", NULL);
+  g_autoptr (JsonNode) snode = summary ? parse_json_bytes (summary) : NULL;
+  if (snode && JSON_NODE_HOLDS_OBJECT (snode))
+    {
+      JsonObject *s = json_node_get_object (snode);
+      g_autoptr (GList) members = json_object_get_members (s);
+      for (GList *l = members; l; l = l->next)
+        json_object_set_member (obj, l->data, json_node_copy (json_object_get_member (s, l->data)));
+    }
+  g_autoptr (GBytes) diag = scalr_store_get_artifact (store, run_id, "diagnostics", "synthetic", NULL);
+  JsonNode *dnode = diag ? parse_json_bytes (diag) : NULL;
+  if (dnode)
+    json_object_set_member (obj, "synthetic", dnode);
+  return root;
+}
+
+static double
+member_double (JsonObject *o, const char *name)
+{
+  return o && json_object_has_member (o, name) ? json_object_get_double_member (o, name) : NAN;
+}
+
+static gint64
+member_int (JsonObject *o, const char *name)
+{
+  return o && json_object_has_member (o, name) ? json_object_get_int_member (o, name) : 0;
+}
+
+static void
+print_run_text (JsonNode *node)
+{
+  JsonObject *o = json_node_get_object (node);
+  g_print ("run %" G_GINT64_FORMAT "  %s  (dataset %s, %s)\n", member_int (o, "run_id"),
+           json_object_get_string_member (o, "status"), json_object_get_string_member (o, "dataset"),
+           json_object_get_string_member (o, "code_version"));
+  const char *err = json_object_get_string_member (o, "error");
+  if (err)
+    g_print ("  error: %s\n", err);
+  JsonObject *cfg = json_object_get_object_member (o, "config");
+  JsonObject *gen = json_object_has_member (o, "generator") ? json_object_get_object_member (o, "generator") : NULL;
+  if (cfg && json_object_has_member (cfg, "dataset"))
+    {
+      JsonObject *ds = json_object_get_object_member (cfg, "dataset");
+      JsonObject *sm = json_object_get_object_member (cfg, "sampler");
+      g_print ("  domains   %s → %s\n", json_object_get_string_member (ds, "source"),
+               json_object_get_string_member (ds, "target"));
+      g_print ("  sampler   %s, K=%s, ratio=%s, k=%s, λ=%s (%s), align=%s, targets=%s\n",
+               json_object_get_string_member (sm, "strategy"), json_object_get_string_member (sm, "samples_per_event"),
+               json_object_get_string_member (sm, "user_ratio"), json_object_get_string_member (sm, "k"),
+               json_object_get_string_member (sm, "weight"), json_object_get_string_member (sm, "weight_mode"),
+               json_object_get_string_member (sm, "align"), json_object_get_string_member (sm, "targets"));
+    }
+  if (gen)
+    g_print ("  generator %s, τ = %.4g%s, validation log-likelihood %.4f\n",
+             json_object_get_string_member (gen, "model"), member_double (gen, "temperature"),
+             json_object_get_boolean_member (gen, "temperature_fitted") ? " (fitted)" : "",
+             member_double (gen, "valid_log_lik"));
+  JsonObject *sp = json_object_has_member (o, "split") ? json_object_get_object_member (o, "split") : NULL;
+  if (sp)
+    g_print ("  split     train %s, valid %s, test %s, dropped %s events; %s tested users, %s sparse\n",
+             cli_count ((guint64) member_int (sp, "train_events")), cli_count ((guint64) member_int (sp, "valid_events")),
+             cli_count ((guint64) member_int (sp, "test_events")), cli_count ((guint64) member_int (sp, "dropped_events")),
+             cli_count ((guint64) member_int (sp, "tested_users")), cli_count ((guint64) member_int (sp, "sparse_users")));
+  JsonObject *sy = json_object_has_member (o, "synthetic") ? json_object_get_object_member (o, "synthetic") : NULL;
+  if (sy)
+    {
+      g_print ("  synthetic %s events (%s draws) for %s users\n", cli_count ((guint64) member_int (sy, "events")),
+               cli_count ((guint64) member_int (sy, "draws")), cli_count ((guint64) member_int (sy, "users")));
+      g_print ("            coverage %.1f%% (real %.1f%%), Gini %.3f (real %.3f), JSD %.4f, bucket JSD %.4f\n",
+               100 * member_double (sy, "coverage"), 100 * member_double (sy, "real_coverage"),
+               member_double (sy, "gini"), member_double (sy, "real_gini"), member_double (sy, "jsd"),
+               member_double (sy, "bucket_jsd"));
+      const char *groups[] = { "all", "sparse" };
+      for (guint g = 0; g < 2; g++)
+        {
+          JsonObject *m = json_object_has_member (sy, groups[g]) ? json_object_get_object_member (sy, groups[g]) : NULL;
+          if (m)
+            g_print ("            vs held-out test (%-6s users %5s): precision %.4f, recall %.4f, hit rate %.3f\n",
+                     groups[g], cli_count ((guint64) member_int (m, "users")), member_double (m, "precision"),
+                     member_double (m, "recall"), member_double (m, "hit_rate"));
+        }
+      JsonObject *cal = json_object_has_member (sy, "calibration") ? json_object_get_object_member (sy, "calibration") : NULL;
+      if (cal)
+        g_print ("            calibration ECE %.4f\n", member_double (cal, "ece"));
+    }
+  if (json_object_has_member (o, "alignment"))
+    {
+      JsonObject *al = json_object_get_object_member (o, "alignment");
+      g_print ("  alignment bucket JSD %.4f → %.4f; item JSD %.4f → %.4f\n", member_double (al, "bucket_jsd_before"),
+               sy ? member_double (sy, "bucket_jsd") : NAN, member_double (al, "jsd_before"), member_double (al, "jsd_after"));
+    }
+  if (json_object_has_member (o, "timings"))
+    {
+      JsonObject *t = json_object_get_object_member (o, "timings");
+      g_autoptr (GList) members = json_object_get_members (t);
+      g_print ("  timings  ");
+      for (GList *l = members; l; l = l->next)
+        g_print (" %s %.2fs", (char *) l->data, json_object_get_double_member (t, l->data));
+      g_print ("\n");
+    }
+}
+
+int
+cmd_run (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *config = NULL, *name = NULL;
+  g_auto (GStrv) sets = NULL;
+  gboolean json = FALSE;
+  int threads = 0;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Config file (default: the built-in defaults)", "FILE" },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "A name for the run", "NAME" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads (default: one per processor)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the run as JSON (run_id at the top level)", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- run SCALR: split, generate, sample, diagnose, store");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx,
+    "Examples:\n"
+    "  scalr run --config data/movielens-comedy-drama.ini\n"
+    "  scalr run --set generator.model=ridge --set sampler.strategy=per_user\n"
+    "Keys and their ranges: scalr config --list\n");
+  if (!cli_parse (ctx, &argc, &argv, "run"))
+    return EXIT_USAGE;
+  if (argc > 1 || threads < 0)
+    {
+      g_printerr ("scalr run: unexpected argument '%s'\nTry 'scalr run --help'.\n", argc > 1 ? argv[1] : "--threads");
+      return EXIT_USAGE;
+    }
+  g_autoptr (ScalrConfig) c = config_from_args ("run", config, sets);
+  if (c == NULL)
+    return EXIT_ERROR;
+  g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
+  g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name);
+  scalr_pipeline_set_threads (p, (guint) threads);
+  g_autoptr (ScalrProgress) progress = cli_progress_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 run_id = 0;
+  gboolean ok = scalr_pipeline_run (p, progress, NULL, &run_id, &error);
+  cli_progress_done ();
+  if (!ok)
+    {
+      if (run_id > 0)
+        g_printerr ("scalr run: run %" G_GINT64_FORMAT " failed\n", run_id);
+      return cli_fail ("run", error);
+    }
+  g_autoptr (ScalrStore) store = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
+  if (store == NULL)
+    return EXIT_ERROR;
+  g_autoptr (JsonNode) node = run_json (store, run_id, &error);
+  if (node == NULL)
+    return cli_fail ("run", error);
+  if (json)
+    cli_print_json (node);
+  else
+    print_run_text (node);
+  return EXIT_OK;
+}
+
+int
+cmd_show (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  gboolean json = FALSE, config_only = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON: run_id, status, config, split, generator, sampler, synthetic …", NULL },
+    { "config", 0, 0, G_OPTION_ARG_NONE, &config_only, "Print only the resolved config (a reusable config file)", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN - show a run: config, split, synthetic events and diagnostics");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, &argc, &argv, "show"))
+    return EXIT_USAGE;
+  gint64 run_id;
+  if (argc != 2 || !parse_run_id (argv[1], &run_id))
+    {
+      g_printerr ("scalr show: expected one RUN id (a positive integer; scalr runs lists them)\n");
+      return EXIT_USAGE;
+    }
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  if (store == NULL)
+    return EXIT_ERROR;
+  g_autoptr (GError) error = NULL;
+  if (config_only)
+    {
+      g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, &error);
+      if (r == NULL)
+        return cli_fail ("show", error);
+      g_print ("%s", r->config);
+      return EXIT_OK;
+    }
+  g_autoptr (JsonNode) node = run_json (store, run_id, &error);
+  if (node == NULL)
+    return cli_fail ("show", error);
+  if (json)
+    cli_print_json (node);
+  else
+    print_run_text (node);
+  return EXIT_OK;
+}
+
+int
+cmd_runs (int argc, char **argv)
+{
+  g_autofree char *db = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("- list the runs in the store");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, &argc, &argv, "runs"))
+    return EXIT_USAGE;
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  if (store == NULL)
+    return EXIT_ERROR;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) runs = scalr_store_list_runs (store, &error);
+  if (runs == NULL)
+    return cli_fail ("runs", error);
+  if (json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint k = 0; k < runs->len; k++)
+        {
+          ScalrRunInfo *r = g_ptr_array_index (runs, k);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "run_id");
+          json_builder_add_int_value (b, r->id);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, r->name);
+          json_builder_set_member_name (b, "status");
+          json_builder_add_string_value (b, scalr_run_status_to_string (r->status));
+          json_builder_set_member_name (b, "dataset");
+          json_builder_add_string_value (b, r->dataset);
+          json_builder_set_member_name (b, "created_at");
+          json_builder_add_string_value (b, r->created_at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      cli_print_json (root);
+      return EXIT_OK;
+    }
+  if (runs->len == 0)
+    {
+      g_print ("no runs in %s; start one with: scalr run --config data/movielens-comedy-drama.ini\n",
+               scalr_store_get_path (store));
+      return EXIT_OK;
+    }
+  g_print ("%-5s %-12s %-20s %-20s %s\n", "run", "status", "dataset", "created", "name");
+  for (guint k = 0; k < runs->len; k++)
+    {
+      ScalrRunInfo *r = g_ptr_array_index (runs, k);
+      g_print ("%-5" G_GINT64_FORMAT " %-12s %-20s %-20.19s %s\n", r->id, scalr_run_status_to_string (r->status),
+               r->dataset, r->created_at, r->name ? r->name : "");
+    }
+  return EXIT_OK;
+}
+
+static gboolean
+write_file (const char *path, GString *s, GError **error)
+{
+  return g_file_set_contents (path, s->str, (gssize) s->len, error);
+}
+
+/* Tab and newline cannot appear inside a TSV field: they become spaces. */
+static void
+append_field (GString *s, const char *text)
+{
+  for (const char *p = text; *p; p++)
+    g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+}
+
+int
+cmd_export (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *synthetic = NULL, *split_dir = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
+    { "synthetic", 0, 0, G_OPTION_ARG_FILENAME, &synthetic, "Write the synthetic events (TSV: user, item, probability, weight, count)", "FILE" },
+    { "split", 0, 0, G_OPTION_ARG_FILENAME, &split_dir, "Write train/valid/test TSVs and the sparse users into DIR", "DIR" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN - export a run's data with the original ids");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!cli_parse (ctx, &argc, &argv, "export"))
+    return EXIT_USAGE;
+  gint64 run_id;
+  if (argc != 2 || !parse_run_id (argv[1], &run_id))
+    {
+      g_printerr ("scalr export: expected one RUN id (a positive integer; scalr runs lists them)\n");
+      return EXIT_USAGE;
+    }
+  if (synthetic == NULL && split_dir == NULL)
+    {
+      g_printerr ("scalr export: nothing to export; give --synthetic FILE and/or --split DIR\n");
+      return EXIT_USAGE;
+    }
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  if (store == NULL)
+    return EXIT_ERROR;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, &error);
+  if (r == NULL)
+    return cli_fail ("export", error);
+  if (r->status != SCALR_RUN_FINISHED)
+    {
+      g_printerr ("scalr export: run %" G_GINT64_FORMAT " is %s, not finished; nothing to export\n",
+                  run_id, scalr_run_status_to_string (r->status));
+      return EXIT_ERROR;
+    }
+  g_autoptr (ScalrConfig) c = scalr_config_new_from_data (r->config, -1, "stored config", &error);
+  if (c == NULL)
+    return cli_fail ("export", error);
+  g_autoptr (ScalrDomains) domains = NULL;
+  g_autoptr (ScalrSplit) split = NULL;
+  if (!scalr_pipeline_rebuild_split (store, c, &domains, &split, &error))
+    return cli_fail ("export", error);
+  /* The rebuilt split must be the stored one. */
+  g_autoptr (GBytes) stored = scalr_store_get_artifact (store, run_id, "split", "assignment", &error);
+  if (stored == NULL)
+    return cli_fail ("export", error);
+  const ScalrDomain *tgt = scalr_domains_get_target (domains);
+  gsize len;
+  const guint8 *assign = g_bytes_get_data (stored, &len);
+  if (len != tgt->matrix->nnz || memcmp (assign, scalr_split_get_assignment (split), len) != 0)
+    {
+      g_printerr ("scalr export: the split rebuilt from run %" G_GINT64_FORMAT "'s config differs from the stored one; "
+                  "was it made by another code version (%s)?\n", run_id, r->code_version);
+      return EXIT_ERROR;
+    }
+  ScalrDataset *d = scalr_domains_get_dataset (domains);
+  ScalrIdMap *users = scalr_dataset_get_users (d), *items = scalr_dataset_get_items (d);
+
+  if (synthetic)
+    {
+      g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (store, run_id, &error);
+      if (ev == NULL)
+        return cli_fail ("export", error);
+      g_autoptr (GString) s = g_string_new ("user\titem\tprobability\tweight\tcount\n");
+      for (guint64 k = 0; k < ev->n; k++)
+        {
+          append_field (s, scalr_id_map_get_name (users, ev->user[k]));
+          g_string_append_c (s, '\t');
+          append_field (s, scalr_id_map_get_name (items, tgt->items[ev->item[k]]));
+          g_string_append_printf (s, "\t%.6g\t%.6g\t%u\n", ev->prob[k], ev->weight[k], ev->count[k]);
+        }
+      if (!write_file (synthetic, s, &error))
+        return cli_fail ("export", error);
+      g_printerr ("wrote %s synthetic events to %s\n", cli_count (ev->n), synthetic);
+    }
+  if (split_dir)
+    {
+      if (g_mkdir_with_parents (split_dir, 0755) != 0)
+        {
+          int errsv = errno;
+          g_printerr ("scalr export: %s: cannot create the directory: %s\n", split_dir, g_strerror (errsv));
+          return EXIT_ERROR;
+        }
+      const char *names[] = { "train.tsv", "valid.tsv", "test.tsv" };
+      const ScalrCsr *parts[] = { scalr_split_get_train (split), scalr_split_get_valid (split), scalr_split_get_test (split) };
+      for (guint p = 0; p < 3; p++)
+        {
+          g_autoptr (GString) s = g_string_new ("user\titem\trating\n");
+          const ScalrCsr *m = parts[p];
+          for (guint u = 0; u < m->n_rows; u++)
+            for (guint64 k = m->indptr[u]; k < m->indptr[u + 1]; k++)
+              {
+                append_field (s, scalr_id_map_get_name (users, u));
+                g_string_append_c (s, '\t');
+                append_field (s, scalr_id_map_get_name (items, tgt->items[m->indices[k]]));
+                g_string_append_printf (s, "\t%g\n", m->values ? m->values[k] : 1.0f);
+              }
+          g_autofree char *path = g_build_filename (split_dir, names[p], NULL);
+          if (!write_file (path, s, &error))
+            return cli_fail ("export", error);
+        }
+      g_autoptr (GString) s = g_string_new ("user\n");
+      const guint8 *flags = scalr_split_get_user_flags (split);
+      for (guint u = 0; u < scalr_split_get_n_users (split); u++)
+        if (flags[u] & SCALR_USER_SPARSE)
+          {
+            append_field (s, scalr_id_map_get_name (users, u));
+            g_string_append_c (s, '\n');
+          }
+      g_autofree char *path = g_build_filename (split_dir, "sparse_users.tsv", NULL);
+      if (!write_file (path, s, &error))
+        return cli_fail ("export", error);
+      g_printerr ("wrote train.tsv, valid.tsv, test.tsv and sparse_users.tsv to %s\n", split_dir);
+    }
+  return EXIT_OK;
+}

@@ -1,0 +1,51 @@
+/* scalr-pipeline.h — one SCALR run from a config: dataset → domains → split → generator →
+ * sampler → (alignment) → diagnostics → store, with progress (stage, fraction, message) and
+ * a GCancellable. The CLI runs it in the foreground, the GUI in a GTask thread; it opens its
+ * own store connection so it may run in any thread.
+ *
+ * A run is created `running` once its dataset is found; it ends `finished`, `failed` (with
+ * the message) or `cancelled`. What a stage stored stays stored. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "scalr-config.h"
+#include "scalr-generator.h"
+#include "scalr-sampler.h"
+#include "scalr-split.h"
+#include "scalr-synthetic.h"
+
+G_BEGIN_DECLS
+
+typedef struct _ScalrPipeline ScalrPipeline;
+
+ScalrPipeline *scalr_pipeline_new      (const char *db_path, const ScalrConfig *config,
+                                        const char *run_name) G_GNUC_WARN_UNUSED_RESULT;
+void           scalr_pipeline_free     (ScalrPipeline *pipeline);
+/* Sampler threads (0: one per processor). */
+void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);
+
+/* Runs every stage. *out_run_id is set as soon as the run exists (0 before), also when the
+ * run then fails. On error returns FALSE and sets @error (G_IO_ERROR_CANCELLED when
+ * cancelled). */
+gboolean       scalr_pipeline_run      (ScalrPipeline  *pipeline,
+                                        ScalrProgress  *progress,
+                                        GCancellable   *cancellable,
+                                        gint64         *out_run_id,
+                                        GError        **error);
+
+/* Builds the domains and the split of a stored run's config again (deterministic), for
+ * exports. The dataset is loaded from @store. On error returns FALSE. The caller frees
+ * the split before the domains. */
+gboolean       scalr_pipeline_rebuild_split (ScalrStore         *store,
+                                             const ScalrConfig  *config,
+                                             ScalrDomains      **out_domains,
+                                             ScalrSplit        **out_split,
+                                             GError            **error);
+
+/* The split options of a config. */
+void           scalr_split_options_from_config (const ScalrConfig *config, ScalrSplitOptions *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrPipeline, scalr_pipeline_free)
+
+G_END_DECLS
