@@ -270,6 +270,115 @@ test_bad_store (void)
   test_rm_rf (dir);
 }
 
+static void
+test_run_show_export (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  g_autofree char *config = g_build_filename (SCALR_SOURCE_DATADIR, "movielens-comedy-drama.ini", NULL);
+  Result r = run_scalr ("import", "--db", db, "--name", "movielens-small", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+
+  r = run_scalr ("run", "--db", db, "--config", config, "--set", "sampler.samples_per_event=2", "--json", NULL);
+  if (r.status != 0)
+    g_error ("scalr run failed: %s", r.err);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  JsonObject *o = parse_object (p, r.out);
+  gint64 id = json_object_get_int_member (o, "run_id");
+  g_assert_cmpint (id, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "finished");
+  result_clear (&r);
+
+  g_autofree char *ids = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  r = run_scalr ("show", "--db", db, ids, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p2 = json_parser_new ();
+  o = parse_object (p2, r.out);
+  g_assert_cmpint (json_object_get_int_member (o, "run_id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "finished");
+  JsonObject *cfg = json_object_get_object_member (o, "config");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (cfg, "sampler"), "samples_per_event"), ==, "2");
+  JsonObject *split = json_object_get_object_member (o, "split");
+  g_assert_cmpint (json_object_get_int_member (split, "train_events") + json_object_get_int_member (split, "valid_events")
+                   + json_object_get_int_member (split, "test_events") + json_object_get_int_member (split, "dropped_events"), ==, 34321);
+  JsonObject *syn = json_object_get_object_member (o, "synthetic");
+  const char *keys[] = { "events", "users", "coverage", "gini", "jsd", "precision", "recall" };
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    g_assert_true (json_object_has_member (syn, keys[k]));
+  gint64 n_events = json_object_get_int_member (syn, "events");
+  g_assert_cmpint (n_events, >, 0);
+  result_clear (&r);
+
+  /* Text views. */
+  r = run_scalr ("show", "--db", db, ids, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "coverage"));
+  result_clear (&r);
+  r = run_scalr ("runs", "--db", db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "finished"));
+  result_clear (&r);
+
+  /* Exports with original ids and header rows. */
+  g_autofree char *syn_path = g_build_filename (dir, "syn.tsv", NULL);
+  g_autofree char *split_dir = g_build_filename (dir, "split", NULL);
+  r = run_scalr ("export", "--db", db, ids, "--synthetic", syn_path, "--split", split_dir, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (syn_path, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "user\titem\tprobability\tweight\tcount\n"));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpint (g_strv_length (lines) - 2, ==, n_events);   /* header and the final empty line */
+  const char *parts[] = { "train.tsv", "valid.tsv", "test.tsv", "sparse_users.tsv" };
+  guint total = 0;
+  for (guint k = 0; k < G_N_ELEMENTS (parts); k++)
+    {
+      g_autofree char *path = g_build_filename (split_dir, parts[k], NULL);
+      g_autofree char *t = NULL;
+      g_assert_true (g_file_get_contents (path, &t, NULL, NULL));
+      g_assert_true (g_str_has_prefix (t, "user"));
+      g_auto (GStrv) l = g_strsplit (t, "\n", -1);
+      if (k < 3)
+        total += g_strv_length (l) - 2;
+    }
+  g_assert_cmpuint (total, ==, (guint) (json_object_get_int_member (split, "train_events")
+                                         + json_object_get_int_member (split, "valid_events")
+                                         + json_object_get_int_member (split, "test_events")));
+
+  /* Bad configs and arguments. */
+  r = run_scalr ("run", "--db", db, "--set", "sampler.samples_per_event=lots", NULL);
+  assert_fails (&r, 1, "samples_per_event = 'lots'", "expected an integer in 0…1000");
+  result_clear (&r);
+  r = run_scalr ("run", "--db", db, "--set", "sampler.colour=red", NULL);
+  assert_fails (&r, 1, "unknown key 'colour'", "samples_per_event");
+  result_clear (&r);
+  g_autofree char *bad = test_write_file (dir, "bad.ini", "[dataset]\nname=movielens-small\n\n[generator]\nmodel=magic\n", -1);
+  r = run_scalr ("run", "--db", db, "--config", bad, NULL);
+  assert_fails (&r, 1, "bad.ini:5:", "one of cooc, ridge, popularity");
+  result_clear (&r);
+  r = run_scalr ("show", "--db", db, "99", NULL);
+  assert_fails (&r, 1, "no run 99", NULL);
+  result_clear (&r);
+  r = run_scalr ("show", "--db", db, "x", NULL);
+  assert_fails (&r, 2, "expected one RUN id", NULL);
+  result_clear (&r);
+  r = run_scalr ("export", "--db", db, ids, NULL);
+  assert_fails (&r, 2, "nothing to export", NULL);
+  result_clear (&r);
+  /* A failed run is recorded as failed and cannot be exported. */
+  r = run_scalr ("run", "--db", db, "--set", "dataset.target=category:Drama,!Drama", NULL);
+  assert_fails (&r, 1, "run 2 failed", "selects no events");
+  result_clear (&r);
+  r = run_scalr ("export", "--db", db, "2", "--synthetic", syn_path, NULL);
+  assert_fails (&r, 1, "is failed, not finished", NULL);
+  result_clear (&r);
+  test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,5 +387,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/cli/movielens", test_movielens);
   g_test_add_func ("/scalr/cli/bad-files", test_bad_files);
   g_test_add_func ("/scalr/cli/bad-store", test_bad_store);
+  g_test_add_func ("/scalr/cli/run-show-export", test_run_show_export);
   return g_test_run ();
 }
