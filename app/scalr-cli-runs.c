@@ -55,6 +55,16 @@ parse_json_bytes (GBytes *bytes)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* JSON has no NaN: an undefined number is null. */
+static void
+set_number (JsonObject *o, const char *name, double v)
+{
+  if (isfinite (v))
+    json_object_set_double_member (o, name, v);
+  else
+    json_object_set_null_member (o, name);
+}
+
 /* The JSON view of a run (see `scalr show --help`). */
 static JsonNode *
 run_json (ScalrStore *store, gint64 run_id, GError **error)
@@ -137,13 +147,173 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
   JsonNode *dnode = diag ? parse_json_bytes (diag) : NULL;
   if (dnode)
     json_object_set_member (obj, "synthetic", dnode);
+  g_autoptr (GBytes) down = scalr_store_get_artifact (store, run_id, "summary", "downstream", NULL);
+  JsonNode *down_node = down ? parse_json_bytes (down) : NULL;
+  if (down_node)
+    json_object_set_member (obj, "downstream", down_node);
+
+  g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run_id, error);
+  g_autoptr (GArray) lifts = metrics ? scalr_store_get_lifts (store, run_id, error) : NULL;
+  if (lifts == NULL)
+    {
+      json_node_unref (root);
+      return NULL;
+    }
+  JsonArray *ma = json_array_new ();
+  for (guint k = 0; k < metrics->len; k++)
+    {
+      const ScalrMetricRow *m = &g_array_index (metrics, ScalrMetricRow, k);
+      JsonObject *row = json_object_new ();
+      json_object_set_string_member (row, "model", m->model);
+      json_object_set_string_member (row, "variant", m->variant);
+      json_object_set_string_member (row, "segment", m->segment);
+      json_object_set_string_member (row, "metric", m->metric);
+      json_object_set_int_member (row, "k", m->k);
+      set_number (row, "value", m->value);
+      json_object_set_int_member (row, "n_users", m->n_users);
+      json_array_add_object_element (ma, row);
+    }
+  json_object_set_array_member (obj, "metrics", ma);
+  JsonArray *la = json_array_new ();
+  for (guint k = 0; k < lifts->len; k++)
+    {
+      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
+      JsonObject *row = json_object_new ();
+      json_object_set_string_member (row, "model", l->model);
+      json_object_set_string_member (row, "segment", l->segment);
+      json_object_set_string_member (row, "metric", l->metric);
+      json_object_set_int_member (row, "k", l->k);
+      json_object_set_string_member (row, "reference", l->reference);
+      json_object_set_string_member (row, "baseline_model", l->baseline_model);
+      set_number (row, "base_mean", l->base_mean);
+      set_number (row, "aug_mean", l->aug_mean);
+      set_number (row, "lift", l->lift);
+      set_number (row, "ci_low", l->ci_low);
+      set_number (row, "ci_high", l->ci_high);
+      set_number (row, "p_t", l->p_t);
+      set_number (row, "p_wilcoxon", l->p_wilcoxon);
+      set_number (row, "p_holm", l->p_holm);
+      json_object_set_int_member (row, "n_users", l->n_users);
+      json_array_add_object_element (la, row);
+    }
+  json_object_set_array_member (obj, "lifts", la);
   return root;
 }
 
 static double
 member_double (JsonObject *o, const char *name)
 {
-  return o && json_object_has_member (o, name) ? json_object_get_double_member (o, name) : NAN;
+  if (o == NULL || !json_object_has_member (o, name) || json_object_get_null_member (o, name))
+    return NAN;
+  return json_object_get_double_member (o, name);
+}
+
+static const char *
+format_p (double p, char *buf, gsize len)
+{
+  if (!isfinite (p))
+    return "–";
+  if (p < 0.001)
+    g_snprintf (buf, len, "<0.001");
+  else
+    g_snprintf (buf, len, "%.3f", p);
+  return buf;
+}
+
+/* The K of the metric tables: 20 when measured, else the middle cut-off. */
+static gint64
+headline_k (JsonArray *metrics)
+{
+  gint64 best = -1;
+  for (guint k = 0; k < json_array_get_length (metrics); k++)
+    {
+      gint64 v = json_object_get_int_member (json_array_get_object_element (metrics, k), "k");
+      if (v > 0 && (best < 0 || llabs (v - 20) < llabs (best - 20)))
+        best = v;
+    }
+  return best;
+}
+
+static double
+find_metric (JsonArray *metrics, const char *model, const char *variant, const char *segment,
+             const char *metric, gint64 k)
+{
+  for (guint i = 0; i < json_array_get_length (metrics); i++)
+    {
+      JsonObject *m = json_array_get_object_element (metrics, i);
+      if (json_object_get_int_member (m, "k") == k && g_strcmp0 (json_object_get_string_member (m, "model"), model) == 0
+          && g_strcmp0 (json_object_get_string_member (m, "variant"), variant) == 0
+          && g_strcmp0 (json_object_get_string_member (m, "segment"), segment) == 0
+          && g_strcmp0 (json_object_get_string_member (m, "metric"), metric) == 0)
+        return member_double (m, "value");
+    }
+  return NAN;
+}
+
+/* The readable table: per segment, per model, baseline vs augmented at the headline K and
+ * the lifts against the model's own and the strongest baseline. */
+static void
+print_eval_text (JsonObject *o)
+{
+  if (!json_object_has_member (o, "metrics"))
+    return;
+  JsonArray *metrics = json_object_get_array_member (o, "metrics");
+  JsonArray *lifts = json_object_get_array_member (o, "lifts");
+  if (json_array_get_length (metrics) == 0)
+    return;
+  gint64 k = headline_k (metrics);
+  g_autoptr (GPtrArray) models = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (metrics); i++)
+    {
+      const char *m = json_object_get_string_member (json_array_get_object_element (metrics, i), "model");
+      gboolean seen = FALSE;
+      for (guint j = 0; j < models->len && !seen; j++)
+        seen = g_strcmp0 (g_ptr_array_index (models, j), m) == 0;
+      if (!seen)
+        g_ptr_array_add (models, (gpointer) m);
+    }
+  const char *segments[] = { "all", "sparse", "warm" };
+  const char *shown[] = { "recall", "ndcg" };
+  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+    {
+      g_print ("\n  %s users — Recall@%" G_GINT64_FORMAT " and NDCG@%" G_GINT64_FORMAT ": baseline → augmented, lift [95%% CI] p(t) p(Wilcoxon) p(Holm)\n",
+               segments[s], k, k);
+      for (guint mi = 0; mi < G_N_ELEMENTS (shown); mi++)
+        for (guint j = 0; j < models->len; j++)
+          {
+            const char *model = g_ptr_array_index (models, j);
+            double base = find_metric (metrics, model, "baseline", segments[s], shown[mi], k);
+            double aug = find_metric (metrics, model, "augmented", segments[s], shown[mi], k);
+            g_print ("    %-9s %-6s %.4f → %.4f", model, shown[mi], base, aug);
+            for (guint l = 0; lifts && l < json_array_get_length (lifts); l++)
+              {
+                JsonObject *x = json_array_get_object_element (lifts, l);
+                if (json_object_get_int_member (x, "k") != k
+                    || g_strcmp0 (json_object_get_string_member (x, "model"), model) != 0
+                    || g_strcmp0 (json_object_get_string_member (x, "segment"), segments[s]) != 0
+                    || g_strcmp0 (json_object_get_string_member (x, "metric"), shown[mi]) != 0)
+                  continue;
+                char b1[16], b2[16], b3[16];
+                gboolean strongest = g_strcmp0 (json_object_get_string_member (x, "reference"), "strongest") == 0;
+                g_print ("  %s%s %+6.1f%% [%+.1f, %+.1f] %s %s %s", strongest ? "vs best " : "own ",
+                         strongest ? json_object_get_string_member (x, "baseline_model") : "",
+                         100 * member_double (x, "lift"), 100 * member_double (x, "ci_low"),
+                         100 * member_double (x, "ci_high"), format_p (member_double (x, "p_t"), b1, sizeof b1),
+                         format_p (member_double (x, "p_wilcoxon"), b2, sizeof b2),
+                         format_p (member_double (x, "p_holm"), b3, sizeof b3));
+              }
+            g_print ("\n");
+          }
+    }
+  g_print ("\n  NE and AUC (all users, Platt-scaled on validation): ");
+  for (guint j = 0; j < models->len; j++)
+    {
+      const char *model = g_ptr_array_index (models, j);
+      g_print ("%s%s NE %.4f→%.4f AUC %.4f→%.4f", j ? "; " : "", model,
+               find_metric (metrics, model, "baseline", "all", "ne", 0), find_metric (metrics, model, "augmented", "all", "ne", 0),
+               find_metric (metrics, model, "baseline", "all", "auc", 0), find_metric (metrics, model, "augmented", "all", "auc", 0));
+    }
+  g_print ("\n");
 }
 
 static gint64
@@ -215,6 +385,7 @@ print_run_text (JsonNode *node)
       g_print ("  alignment bucket JSD %.4f → %.4f; item JSD %.4f → %.4f\n", member_double (al, "bucket_jsd_before"),
                sy ? member_double (sy, "bucket_jsd") : NAN, member_double (al, "jsd_before"), member_double (al, "jsd_after"));
     }
+  print_eval_text (o);
   if (json_object_has_member (o, "timings"))
     {
       JsonObject *t = json_object_get_object_member (o, "timings");

@@ -262,10 +262,30 @@ pass_parse_intern (const char *path, ScalrFormat format, gsize *map_bytes, GErro
   gint64 events = 0;
   double sink = 0;
   guint64 idsum = 0;
+  /* Ids are interned a batch at a time, as the importer does (scalr_id_map_intern_many);
+   * keys are copied out of the reader's buffer, which moves. */
+  enum { BATCH = 1024 };
+  g_autoptr (GByteArray) keys = g_byte_array_new ();
+  gsize off[2][BATCH], len[2][BATCH], nb = 0;
+  const char *ptr[BATCH];
+  ScalrId ids[BATCH];
   for (;;)
     {
       if (!scalr_reader_next (r, &f, &n, error))
         return -1;
+      if (n == 0 || nb == BATCH)
+        {
+          for (int m = 0; m < 2; m++)
+            {
+              for (gsize k = 0; k < nb; k++)
+                ptr[k] = (const char *) keys->data + off[m][k];
+              scalr_id_map_intern_many (m == 0 ? users : items, ptr, len[m], nb, ids);
+              for (gsize k = 0; k < nb; k++)
+                idsum += ids[k];
+            }
+          nb = 0;
+          g_byte_array_set_size (keys, 0);
+        }
       if (n == 0)
         break;
       double rating = 1, ts = 0;
@@ -278,8 +298,13 @@ pass_parse_intern (const char *path, ScalrFormat format, gsize *map_bytes, GErro
         }
       if (cd >= 0)
         idsum += scalr_id_map_intern (domains, f[cd].str, f[cd].len, NULL);
-      idsum += scalr_id_map_intern (users, f[cu].str, f[cu].len, NULL);
-      idsum += scalr_id_map_intern (items, f[ci].str, f[ci].len, NULL);
+      off[0][nb] = keys->len;
+      len[0][nb] = f[cu].len;
+      g_byte_array_append (keys, (const guint8 *) f[cu].str, (guint) f[cu].len);
+      off[1][nb] = keys->len;
+      len[1][nb] = f[ci].len;
+      g_byte_array_append (keys, (const guint8 *) f[ci].str, (guint) f[ci].len);
+      nb++;
       sink += rating + ts;
       events++;
     }

@@ -111,6 +111,59 @@ scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error)
                                      (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
 }
 
+gboolean
+scalr_dsyrk_lower (gsize n, gsize k, double alpha, const double *a, gsize lda, double beta, double *c,
+                   gsize ldc, GError **error)
+{
+  if (!scalr_blas_check_dims ("dsyrk", error, 4, n, k, lda, ldc))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  cblas_dsyrk (CblasRowMajor, CblasLower, CblasTrans, (int) n, (int) k, alpha, a, (int) lda, beta, c, (int) ldc);
+  return TRUE;
+}
+
+gboolean
+scalr_dpoinv (gsize n, double *a, GError **error)
+{
+  gsize n2;
+  if (!scalr_blas_check_dims ("dpotri", error, 1, n))
+    return FALSE;
+  if (!g_size_checked_mul (&n2, n, n))
+    {
+      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,
+                   "dpotri: %" G_GSIZE_FORMAT " × %" G_GSIZE_FORMAT " elements overflow the address space", n, n);
+      return FALSE;
+    }
+  if (n == 0)
+    return TRUE;
+  /* The row-major lower triangle is the column-major upper one: LAPACKE's column-major
+   * interface works in place, where its row-major one would transpose a full copy. */
+  lapack_int info = LAPACKE_dpotrf (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
+  if (info == 0)
+    info = LAPACKE_dpotri (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
+  if (info > 0)
+    {
+      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_NOT_POSDEF,
+                   "Cholesky: the %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT " matrix is not positive definite "
+                   "(leading minor %d); increase the regularisation", n, n, (int) info);
+      return FALSE;
+    }
+  if (info < 0)
+    {
+      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_FAILED, "LAPACK potrf/potri: argument %d is invalid", (int) -info);
+      return FALSE;
+    }
+  /* Mirror the lower triangle into the upper one, in tiles for the cache. */
+  const gsize T = 64;
+  for (gsize bi = 0; bi < n; bi += T)
+    for (gsize bj = bi; bj < n; bj += T)
+      for (gsize i = bi; i < MIN (bi + T, n); i++)
+        for (gsize j = MAX (bj, i + 1); j < MIN (bj + T, n); j++)
+          a[i * n + j] = a[j * n + i];
+  return TRUE;
+}
+
 void
 scalr_blas_set_threads (int n)
 {

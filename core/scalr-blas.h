@@ -37,6 +37,17 @@ gboolean scalr_dgemm (gboolean trans_a, gboolean trans_b, gsize m, gsize n, gsiz
 gboolean scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error);
 gboolean scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error);
 
+/* C (n × n) = alpha · Aᵀ A + beta · C, updating only the lower triangle of C (row-major;
+ * A is k × n with leading dimension @lda). The upper triangle is left as it is. */
+gboolean scalr_dsyrk_lower (gsize n, gsize k, double alpha, const double *a, gsize lda,
+                            double beta, double *c, gsize ldc, GError **error);
+
+/* Inverts a symmetric positive definite A (n × n, row-major, only the lower triangle is
+ * read) in place by Cholesky (LAPACK potrf + potri, without a transposed copy); on success
+ * both triangles hold the inverse. On error (SCALR_BLAS_ERROR_NOT_POSDEF: not positive
+ * definite) returns FALSE and A holds garbage. */
+gboolean scalr_dpoinv (gsize n, double *a, GError **error);
+
 /* Number of BLAS threads (OpenBLAS); 0 leaves it as it is. */
 void     scalr_blas_set_threads (int n);
 

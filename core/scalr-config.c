@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "scalr-domains.h"
+#include "scalr-eval.h"
+#include "scalr-recommender.h"
 #include "scalr-generator.h"
 #include "scalr-sampler.h"
 
@@ -59,6 +61,12 @@ build_tables (void)
     if (gens[k]->params)
       g_ptr_array_add (tables, (gpointer) gens[k]->params);
   g_ptr_array_add (tables, (gpointer) scalr_sampler_params);
+  g_ptr_array_add (tables, (gpointer) scalr_downstream_params);
+  const ScalrRecommenderClass *const *recs = scalr_recommender_list (&n);
+  for (guint k = 0; k < n; k++)
+    if (recs[k]->params)
+      g_ptr_array_add (tables, (gpointer) recs[k]->params);
+  g_ptr_array_add (tables, (gpointer) scalr_eval_params);
   g_ptr_array_add (tables, NULL);
   return tables;
 }
@@ -128,6 +136,8 @@ scalr_param_describe_allowed (const ScalrParam *p)
       }
     case SCALR_PARAM_RULE:
       return g_strdup ("a domain rule: all, domain:LABEL or category:A[|B][,!C]");
+    case SCALR_PARAM_INT_LIST:
+      return g_strdup_printf ("a comma-separated list of integers in %s…%s", lo, hi);
     case SCALR_PARAM_STRING:
     default:
       return g_strdup ("a non-empty text");
@@ -148,6 +158,11 @@ gboolean
 scalr_param_check (const ScalrParam *p, const char *value, GError **error)
 {
   g_autofree char *v = g_strstrip (g_strdup (value));
+  /* A line break (or another control character) could not be written back as one
+   * key=value line: the resolved config would not load again. */
+  for (const char *c = v; *c; c++)
+    if ((guchar) *c < 0x20 && *c != '\t')
+      return bad_value (p, value, error);
   switch (p->type)
     {
     case SCALR_PARAM_INT:
@@ -186,6 +201,20 @@ scalr_param_check (const ScalrParam *p, const char *value, GError **error)
         for (guint k = 0; items[k]; k++)
           if (!in_words (p->choices, g_strstrip (items[k])))
             return bad_value (p, value, error);
+        return TRUE;
+      }
+    case SCALR_PARAM_INT_LIST:
+      {
+        g_auto (GStrv) items = g_strsplit (v, ",", -1);
+        if (items[0] == NULL || g_strv_length (items) > 8)
+          return bad_value (p, value, error);
+        for (guint k = 0; items[k]; k++)
+          {
+            char *item = g_strstrip (items[k]), *end = NULL;
+            gint64 x = g_ascii_strtoll (item, &end, 10);
+            if (item[0] == '\0' || *end != '\0' || (double) x < p->min || (double) x > p->max)
+              return bad_value (p, value, error);
+          }
         return TRUE;
       }
     case SCALR_PARAM_RULE:
@@ -268,12 +297,15 @@ has_group (const char *group)
   return FALSE;
 }
 
-/* The 1-based line of `key` inside `[group]` in @text, or 0. */
+/* The 1-based line of `key` inside `[group]` in @text, or 0. A key given twice (in one
+ * group, or in a group given twice) is located at its last occurrence: GKeyFile keeps the
+ * last value, and that is the value checked. With @key NULL: the first `[group]` line. */
 static guint
 find_line (const char *text, const char *group, const char *key)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   gboolean in_group = group == NULL;
+  guint found = 0;
   for (guint k = 0; lines[k]; k++)
     {
       char *l = g_strstrip (lines[k]);
@@ -294,9 +326,36 @@ find_line (const char *text, const char *group, const char *key)
             {
               *eq = '\0';
               if (strcmp (g_strstrip (l), key) == 0)
-                return k + 1;
+                found = k + 1;
             }
         }
+    }
+  return found;
+}
+
+/* The 1-based line GKeyFile cannot parse (not blank, a comment, a [group] or a key=value
+ * inside a group), or 0 when none is found. */
+static guint
+find_bad_line (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  gboolean in_group = FALSE;
+  for (guint k = 0; lines[k]; k++)
+    {
+      char *l = g_strstrip (lines[k]);
+      if (l[0] == '\0' || l[0] == '#')
+        continue;
+      if (l[0] == '[')
+        {
+          char *close = strchr (l, ']');
+          if (close == NULL || close == l + 1 || close[1] != '\0')
+            return k + 1;
+          in_group = TRUE;
+          continue;
+        }
+      char *eq = strchr (l, '=');
+      if (!in_group || eq == NULL || eq == l)
+        return k + 1;
     }
   return 0;
 }
@@ -336,8 +395,10 @@ scalr_config_new_from_data (const char *data, gssize len, const char *name, GErr
   g_autoptr (GError) local = NULL;
   if (!g_key_file_load_from_data (kf, text, (gsize) strlen (text), G_KEY_FILE_NONE, &local))
     {
+      guint line = find_bad_line (text);
+      g_autofree char *where = line ? g_strdup_printf ("%s:%u", name, line) : g_strdup (name);
       g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
-                   "%s: %s; expected a key file ([group] and key=value lines)", name, local->message);
+                   "%s: %s; expected a key file ([group] and key=value lines)", where, local->message);
       return NULL;
     }
   g_autoptr (ScalrConfig) c = scalr_config_new ();

@@ -29,6 +29,7 @@ typedef enum {
   SCALR_PARAM_LIST,     /* comma-separated, each one of `choices` */
   SCALR_PARAM_STRING,
   SCALR_PARAM_RULE,     /* a domain rule (scalr-domains.h) */
+  SCALR_PARAM_INT_LIST, /* comma-separated integers, each in min…max */
 } ScalrParamType;
 
 typedef struct {

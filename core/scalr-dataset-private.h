@@ -19,6 +19,9 @@ guint64              _scalr_dataset_builder_get_n_events (ScalrDatasetBuilder *b
 void                 _scalr_dataset_builder_add (ScalrDatasetBuilder *builder,
                                                  ScalrId user, ScalrId item, guint8 domain,
                                                  float rating, double timestamp);
+/* Makes room for @n_events more events in one step (a hint: adding more still works). */
+void                 _scalr_dataset_builder_reserve (ScalrDatasetBuilder *builder,
+                                                     guint64 n_events);
 void                 _scalr_dataset_builder_set_columns (ScalrDatasetBuilder *builder,
                                                          gboolean has_rating,
                                                          gboolean has_timestamp);

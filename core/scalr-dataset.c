@@ -92,20 +92,31 @@ _scalr_dataset_builder_set_columns (ScalrDatasetBuilder *b, gboolean has_rating,
   b->has_timestamp = has_timestamp;
 }
 
+static void
+builder_set_capacity (ScalrDatasetBuilder *b, guint64 cap)
+{
+  b->cap = cap;
+  /* Large reallocs are served by mremap: no copy, no double peak. */
+  b->user = g_renew (ScalrId, b->user, b->cap);
+  b->item = g_renew (ScalrId, b->item, b->cap);
+  b->domain = g_renew (guint8, b->domain, b->cap);
+  b->rating = g_renew (float, b->rating, b->cap);
+  b->timestamp = g_renew (double, b->timestamp, b->cap);
+}
+
+void
+_scalr_dataset_builder_reserve (ScalrDatasetBuilder *b, guint64 n_events)
+{
+  if (b->cap - b->n < n_events)
+    builder_set_capacity (b, b->n + n_events);
+}
+
 void
 _scalr_dataset_builder_add (ScalrDatasetBuilder *b, ScalrId user, ScalrId item, guint8 domain,
                             float rating, double timestamp)
 {
   if (G_UNLIKELY (b->n == b->cap))
-    {
-      b->cap = b->cap ? b->cap * 2 : 4096;
-      /* Large reallocs are served by mremap: no copy, no double peak. */
-      b->user = g_renew (ScalrId, b->user, b->cap);
-      b->item = g_renew (ScalrId, b->item, b->cap);
-      b->domain = g_renew (guint8, b->domain, b->cap);
-      b->rating = g_renew (float, b->rating, b->cap);
-      b->timestamp = g_renew (double, b->timestamp, b->cap);
-    }
+    builder_set_capacity (b, b->cap ? b->cap * 2 : 4096);
   b->user[b->n] = user;
   b->item[b->n] = item;
   b->domain[b->n] = domain;
@@ -169,24 +180,81 @@ scatter_column (gpointer col, gsize size, const ScalrId *user, guint64 n,
   return dst;
 }
 
-typedef struct {
-  const ScalrId *item;
-  const guint8  *domain;
-  const double  *ts;
-} SortCtx;
-
-static gint
-cmp_event (gconstpointer a, gconstpointer b, gpointer data)
+/* Moves @col (n elements of @size bytes) to the places @pos (a permutation of 0..n-1). */
+static gpointer
+place_column (gpointer col, gsize size, const guint32 *pos, guint64 n)
 {
-  const SortCtx *c = data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  if (c->domain[x] != c->domain[y])
-    return c->domain[x] < c->domain[y] ? -1 : 1;
-  if (c->item[x] != c->item[y])
-    return c->item[x] < c->item[y] ? -1 : 1;
-  if (c->ts[x] != c->ts[y])
-    return c->ts[x] < c->ts[y] ? -1 : 1;
-  return x < y ? -1 : (x > y);   /* file order: the stable tie-break */
+  guint8 *dst = g_malloc (MAX (n, 1) * size);
+  switch (size)
+    {
+    case 1:
+      for (guint64 e = 0; e < n; e++)
+        dst[pos[e]] = ((const guint8 *) col)[e];
+      break;
+    case 4:
+      for (guint64 e = 0; e < n; e++)
+        ((guint32 *) (void *) dst)[pos[e]] = ((const guint32 *) col)[e];
+      break;
+    case 8:
+      for (guint64 e = 0; e < n; e++)
+        ((guint64 *) (void *) dst)[pos[e]] = ((const guint64 *) col)[e];
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  g_free (col);
+  return dst;
+}
+
+/* One event of a user's row, packed for sorting: (domain, item) in one key, then the
+ * timestamp, then the position in the row (file order: the stable tie-break). */
+typedef struct {
+  guint64 key;   /* domain << 32 | item */
+  double  ts;
+  guint32 idx;
+} SortRec;
+
+static inline gboolean
+rec_less (const SortRec *x, const SortRec *y)
+{
+  if (x->key != y->key)
+    return x->key < y->key;
+  if (x->ts != y->ts)
+    return x->ts < y->ts;
+  return x->idx < y->idx;
+}
+
+/* The order is total (idx breaks every tie), so any correct sort gives the same result:
+ * insertion sort for short rows, else a merge sort through @tmp (n / 2 records). */
+static void
+sort_recs (SortRec *r, SortRec *tmp, guint64 n)
+{
+  if (n <= 24)
+    {
+      for (guint64 k = 1; k < n; k++)
+        {
+          SortRec x = r[k];
+          guint64 j = k;
+          while (j > 0 && rec_less (&x, &r[j - 1]))
+            {
+              r[j] = r[j - 1];
+              j--;
+            }
+          r[j] = x;
+        }
+      return;
+    }
+  guint64 h = n / 2;
+  sort_recs (r, tmp, h);
+  sort_recs (r + h, tmp, n - h);
+  if (!rec_less (&r[h], &r[h - 1]))
+    return;
+  memcpy (tmp, r, h * sizeof *r);
+  guint64 a = 0, b = h, w = 0;
+  while (a < h && b < n)
+    r[w++] = rec_less (&r[b], &tmp[a]) ? r[b++] : tmp[a++];
+  while (a < h)
+    r[w++] = tmp[a++];
 }
 
 static inline gboolean
@@ -205,51 +273,52 @@ sort_and_merge (ScalrDataset *d, guint n_users)
   guint64 max_deg = 0;
   for (guint u = 0; u < n_users; u++)
     max_deg = MAX (max_deg, d->user_ptr[u + 1] - d->user_ptr[u]);
-  g_autofree guint32 *idx = g_new (guint32, MAX (max_deg, 1));
-  g_autofree ScalrId *t_item = g_new (ScalrId, MAX (max_deg, 1));
-  g_autofree guint8 *t_dom = g_new (guint8, MAX (max_deg, 1));
+  g_autofree SortRec *recs = g_new (SortRec, MAX (max_deg, 1));
+  g_autofree SortRec *tmp = g_new (SortRec, MAX (max_deg / 2, 1));
   g_autofree float *t_rat = g_new (float, MAX (max_deg, 1));
-  g_autofree double *t_ts = g_new (double, MAX (max_deg, 1));
 
   guint64 w = 0;
   for (guint u = 0; u < n_users; u++)
     {
       guint64 s = d->user_ptr[u], e = d->user_ptr[u + 1];
       guint64 deg = e - s;
+      d->user_ptr[u] = w;
       /* Fast path: already strictly increasing (no duplicates, sorted input). */
       gboolean sorted = TRUE;
       for (guint64 k = s + 1; k < e && sorted; k++)
         sorted = event_less (d, k - 1, k);
-      if (!sorted)
+      if (sorted)
         {
-          for (guint64 k = 0; k < deg; k++)
-            idx[k] = (guint32) k;
-          SortCtx ctx = { d->item + s, d->domain + s, d->timestamp + s };
-          g_qsort_with_data (idx, (gint) deg, sizeof (guint32), cmp_event, &ctx);
-          for (guint64 k = 0; k < deg; k++)
+          if (w != s)
             {
-              t_item[k] = d->item[s + idx[k]];
-              t_dom[k] = d->domain[s + idx[k]];
-              t_rat[k] = d->rating[s + idx[k]];
-              t_ts[k] = d->timestamp[s + idx[k]];
+              memmove (d->item + w, d->item + s, deg * sizeof *d->item);
+              memmove (d->domain + w, d->domain + s, deg * sizeof *d->domain);
+              memmove (d->rating + w, d->rating + s, deg * sizeof *d->rating);
+              memmove (d->timestamp + w, d->timestamp + s, deg * sizeof *d->timestamp);
             }
-          memcpy (d->item + s, t_item, deg * sizeof *t_item);
-          memcpy (d->domain + s, t_dom, deg * sizeof *t_dom);
-          memcpy (d->rating + s, t_rat, deg * sizeof *t_rat);
-          memcpy (d->timestamp + s, t_ts, deg * sizeof *t_ts);
+          w += deg;
+          continue;
         }
-      d->user_ptr[u] = w;
-      for (guint64 k = s; k < e; k++)
+      for (guint64 k = 0; k < deg; k++)
         {
-          if (k + 1 < e && d->item[k + 1] == d->item[k] && d->domain[k + 1] == d->domain[k])
+          recs[k].key = (guint64) d->domain[s + k] << 32 | d->item[s + k];
+          recs[k].ts = d->timestamp[s + k];
+          recs[k].idx = (guint32) k;
+        }
+      memcpy (t_rat, d->rating + s, deg * sizeof *t_rat);
+      sort_recs (recs, tmp, deg);
+      /* w <= s: the row is rewritten from the copies only. */
+      for (guint64 k = 0; k < deg; k++)
+        {
+          if (k + 1 < deg && recs[k + 1].key == recs[k].key)
             {
               d->n_duplicates++;
               continue;   /* a later event of the same (domain, item) follows */
             }
-          d->item[w] = d->item[k];
-          d->domain[w] = d->domain[k];
-          d->rating[w] = d->rating[k];
-          d->timestamp[w] = d->timestamp[k];
+          d->item[w] = (ScalrId) recs[k].key;
+          d->domain[w] = (guint8) (recs[k].key >> 32);
+          d->rating[w] = t_rat[recs[k].idx];
+          d->timestamp[w] = recs[k].ts;
           w++;
         }
     }
@@ -362,13 +431,31 @@ _scalr_dataset_builder_finish (ScalrDatasetBuilder *b, const char *name, GError 
     d->user_ptr[b->user[e] + 1]++;
   for (guint u = 0; u < n_users; u++)
     d->user_ptr[u + 1] += d->user_ptr[u];
-  g_autofree guint64 *cursor = g_new (guint64, MAX (n_users, 1));
-  d->item = scatter_column (g_steal_pointer (&b->item), 4, b->user, n, d->user_ptr, cursor, n_users);
-  d->domain = scatter_column (g_steal_pointer (&b->domain), 1, b->user, n, d->user_ptr, cursor, n_users);
-  d->rating = scatter_column (g_steal_pointer (&b->rating), 4, b->user, n, d->user_ptr, cursor, n_users);
-  d->timestamp = scatter_column (g_steal_pointer (&b->timestamp), 8, b->user, n, d->user_ptr, cursor, n_users);
+  if (n <= G_MAXUINT32)
+    {
+      /* Each event's place in user-major order, computed once (over b->user), then
+       * each column moved there: a stable counting sort by user. */
+      g_autofree guint32 *cursor = g_new (guint32, MAX (n_users, 1));
+      for (guint u = 0; u < n_users; u++)
+        cursor[u] = (guint32) d->user_ptr[u];
+      guint32 *pos = b->user;
+      for (guint64 e = 0; e < n; e++)
+        pos[e] = cursor[pos[e]]++;
+      g_clear_pointer (&cursor, g_free);
+      d->item = place_column (g_steal_pointer (&b->item), 4, pos, n);
+      d->domain = place_column (g_steal_pointer (&b->domain), 1, pos, n);
+      d->rating = place_column (g_steal_pointer (&b->rating), 4, pos, n);
+      d->timestamp = place_column (g_steal_pointer (&b->timestamp), 8, pos, n);
+    }
+  else
+    {
+      g_autofree guint64 *cursor = g_new (guint64, MAX (n_users, 1));
+      d->item = scatter_column (g_steal_pointer (&b->item), 4, b->user, n, d->user_ptr, cursor, n_users);
+      d->domain = scatter_column (g_steal_pointer (&b->domain), 1, b->user, n, d->user_ptr, cursor, n_users);
+      d->rating = scatter_column (g_steal_pointer (&b->rating), 4, b->user, n, d->user_ptr, cursor, n_users);
+      d->timestamp = scatter_column (g_steal_pointer (&b->timestamp), 8, b->user, n, d->user_ptr, cursor, n_users);
+    }
   g_clear_pointer (&b->user, g_free);
-  g_clear_pointer (&cursor, g_free);
 
   sort_and_merge (d, n_users);
   if (d->n_events < n)

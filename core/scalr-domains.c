@@ -309,7 +309,7 @@ guint64 scalr_domains_get_n_filtered (ScalrDomains *self) { return self->n_filte
 /* Iteratively drops events of users or items with fewer than @k kept events. */
 static guint64
 kcore_filter (const ScalrEvents *ev, const gint8 *member, gint8 side, guint n_users, guint n_items,
-              guint k, gboolean *alive)
+              guint k, guint8 *alive)
 {
   g_autofree guint64 *udeg = g_new (guint64, MAX (n_users, 1));
   g_autofree guint64 *ideg = g_new (guint64, MAX (n_items, 1));
@@ -357,7 +357,7 @@ cmp_entry (gconstpointer a, gconstpointer b)
 /* Builds one domain's CSR from the events with member[e] == side and alive[e]. */
 static gboolean
 build_domain (ScalrDomain *dom, const char *role, const ScalrDomainRule *rule, const ScalrEvents *ev,
-              const gint8 *member, gint8 side, const gboolean *alive, guint n_users, guint n_items,
+              const gint8 *member, gint8 side, const guint8 *alive, guint n_users, guint n_items,
               GError **error)
 {
   g_autofree guint32 *local = g_new (guint32, MAX (n_items, 1));
@@ -454,7 +454,7 @@ scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_
   guint n_users = scalr_dataset_get_n_users (d);
   guint n_items = scalr_dataset_get_n_items (d);
   g_autofree gint8 *member = g_new (gint8, MAX (ev.n_events, 1));
-  g_autofree gboolean *alive = g_new (gboolean, MAX (ev.n_events, 1));
+  g_autofree guint8 *alive = g_new (guint8, MAX (ev.n_events, 1));  /* 0 or 1 */
   guint64 both = 0, both_example = 0, filtered = 0;
   for (guint64 e = 0; e < ev.n_events; e++)
     {

@@ -14,17 +14,19 @@ G_DEFINE_QUARK (scalr-generator-error-quark, scalr_generator_error)
 extern const ScalrGeneratorClass scalr_cooc_generator;
 extern const ScalrGeneratorClass scalr_ridge_generator;
 extern const ScalrGeneratorClass scalr_popularity_generator;
+extern const ScalrGeneratorClass scalr_embmap_generator;
 
 /* The registry: one line per generator. */
 static const ScalrGeneratorClass *const generators[] = {
   &scalr_cooc_generator,
   &scalr_ridge_generator,
   &scalr_popularity_generator,
+  &scalr_embmap_generator,
 };
 
 const ScalrParam scalr_generator_common_params[] = {
-  { "generator", "model", SCALR_PARAM_CHOICE, "cooc", 0, 0, "cooc|ridge|popularity",
-    "Stage-1 model: cooc (the paper's co-occurrence estimator), ridge (cross-domain linear), popularity (null control)", NULL },
+  { "generator", "model", SCALR_PARAM_CHOICE, "cooc", 0, 0, "cooc|ridge|popularity|embmap",
+    "Stage-1 model: cooc (the paper's co-occurrence estimator), ridge (cross-domain linear), popularity (null control), embmap (iALS factors + ridge map)", NULL },
   { "generator", "temperature", SCALR_PARAM_DOUBLE, "auto", 0.01, 100, "auto",
     "Softmax temperature τ turning scores into probabilities (auto: fitted by maximum likelihood on validation events)", NULL },
   { NULL }

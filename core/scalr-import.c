@@ -128,6 +128,17 @@ candidates_text (const char *const *candidates)
   return g_strjoinv (", ", (char **) candidates);
 }
 
+/* g_utf8_validate_len, answered without it for the common case of plain ASCII (bytes
+ * 1..127; a NUL byte is invalid for both). */
+static inline gboolean
+text_valid (const char *str, gsize len)
+{
+  guint8 bad = 0;
+  for (gsize k = 0; k < len; k++)
+    bad |= (guint8) ((guint8) str[k] - 1u) >= 0x7f;
+  return !bad || g_utf8_validate_len (str, len, NULL);
+}
+
 static gboolean
 check_text (ScalrReader *reader, const ScalrField *f, const char *what, GError **error)
 {
@@ -137,7 +148,7 @@ check_text (ScalrReader *reader, const ScalrField *f, const char *what, GError *
                               "empty %s; expected a non-empty id", what);
       return FALSE;
     }
-  if (!g_utf8_validate_len (f->str, f->len, NULL))
+  if (!text_valid (f->str, f->len))
     {
       scalr_reader_set_error (reader, error, SCALR_READER_ERROR_UTF8,
                               "%s is not valid UTF-8; expected UTF-8 text", what);
@@ -171,6 +182,71 @@ default_label (const char *path)
   if (dot && dot != base)
     *dot = '\0';
   return g_strdup (base);
+}
+
+/* Events read and checked but not yet interned: the id maps are probed a batch at a
+ * time (scalr_id_map_intern_many), in file order, so dense ids are the same as when
+ * each line is interned as it is read. The keys are copied: the reader's buffer moves. */
+enum { BATCH = 256 };
+
+typedef struct {
+  char       *keys;   /* owned: user and item key bytes */
+  gsize       keys_len, keys_cap;
+  gsize       n;
+  gsize       user_off[BATCH], user_len[BATCH], item_off[BATCH], item_len[BATCH];
+  guint8      domain[BATCH];
+  float       rating[BATCH];
+  double      timestamp[BATCH];
+  const char *ptr[BATCH];   /* scratch for flushing */
+  ScalrId     user[BATCH];
+  ScalrId     item[BATCH];
+} EventBatch;
+
+static void
+event_batch_free (EventBatch *batch)
+{
+  if (batch == NULL)
+    return;
+  g_free (batch->keys);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EventBatch, event_batch_free)
+
+/* Copies @len bytes into the batch and returns their offset. */
+static inline gsize
+event_batch_add_key (EventBatch *batch, const char *str, gsize len)
+{
+  if (G_UNLIKELY (batch->keys_cap - batch->keys_len < len))
+    {
+      batch->keys_cap = MAX (batch->keys_cap * 2, batch->keys_len + len);
+      batch->keys = g_realloc (batch->keys, batch->keys_cap);
+    }
+  gsize off = batch->keys_len;
+  memcpy (batch->keys + off, str, len);
+  batch->keys_len += len;
+  return off;
+}
+
+static void
+event_batch_flush (EventBatch *batch, ScalrDatasetBuilder *b)
+{
+  if (batch->n == 0)
+    return;
+  const char *base = batch->keys;
+  for (gsize k = 0; k < batch->n; k++)
+    batch->ptr[k] = base + batch->user_off[k];
+  scalr_id_map_intern_many (_scalr_dataset_builder_get_users (b), batch->ptr, batch->user_len,
+                            batch->n, batch->user);
+  for (gsize k = 0; k < batch->n; k++)
+    batch->ptr[k] = base + batch->item_off[k];
+  scalr_id_map_intern_many (_scalr_dataset_builder_get_items (b), batch->ptr, batch->item_len,
+                            batch->n, batch->item);
+  for (gsize k = 0; k < batch->n; k++)
+    _scalr_dataset_builder_add (b, batch->user[k], batch->item[k], batch->domain[k],
+                                batch->rating[k], batch->timestamp[k]);
+  batch->n = 0;
+  batch->keys_len = 0;
 }
 
 static gboolean
@@ -238,6 +314,12 @@ read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gbool
     }
   guint n_files = o->event_files->len;
   guint64 lines = 0;
+  guint64 data_start = scalr_reader_get_offset (reader);
+  g_autoptr (EventBatch) batch = g_new0 (EventBatch, 1);
+  /* The last domain label seen and its id: labels repeat from line to line. */
+  g_autofree char *last_label = NULL;
+  gsize last_label_len = 0;
+  guint last_label_id = 0;
   for (;;)
     {
       if (!scalr_reader_next (reader, &fields, &n, error))
@@ -265,7 +347,17 @@ read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gbool
           const ScalrField *fd = &fields[col[COL_DOMAIN]];
           if (!check_text (reader, fd, "domain", error))
             return FALSE;
-          guint id = scalr_id_map_intern (domains, fd->str, fd->len, NULL);
+          guint id;
+          if (last_label != NULL && fd->len == last_label_len && memcmp (fd->str, last_label, fd->len) == 0)
+            id = last_label_id;
+          else
+            {
+              id = scalr_id_map_intern (domains, fd->str, fd->len, NULL);
+              g_free (last_label);
+              last_label = g_strndup (fd->str, fd->len);
+              last_label_len = fd->len;
+              last_label_id = id;
+            }
           if (id >= SCALR_DATASET_MAX_DOMAINS)
             {
               scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE,
@@ -274,14 +366,38 @@ read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gbool
             }
           dom = (guint8) id;
         }
+      /* Each pending event may add one id: when that could reach the limit, intern them
+       * first so that the check below is exact. */
+      if ((guint64) MAX (scalr_id_map_get_size (users), scalr_id_map_get_size (items)) + batch->n
+          >= G_MAXUINT32 - 2)
+        event_batch_flush (batch, b);
       if (scalr_id_map_get_size (users) >= G_MAXUINT32 - 2 || scalr_id_map_get_size (items) >= G_MAXUINT32 - 2)
         {
           scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE, "more than 2^32 distinct ids");
           return FALSE;
         }
-      ScalrId u = scalr_id_map_intern (users, fu->str, fu->len, NULL);
-      ScalrId i = scalr_id_map_intern (items, fi->str, fi->len, NULL);
-      _scalr_dataset_builder_add (b, u, i, dom, (float) rating, ts);
+      gsize k = batch->n++;
+      batch->user_off[k] = event_batch_add_key (batch, fu->str, fu->len);
+      batch->user_len[k] = fu->len;
+      batch->item_off[k] = event_batch_add_key (batch, fi->str, fi->len);
+      batch->item_len[k] = fi->len;
+      batch->domain[k] = dom;
+      batch->rating[k] = (float) rating;
+      batch->timestamp[k] = ts;
+      if (batch->n == BATCH)
+        {
+          /* After the first batch, size the builder for the whole file at the bytes per
+           * line seen so far: growing by doubling leaves holes in the heap. */
+          if (lines + 1 == BATCH && scalr_reader_get_size (reader) > 0)
+            {
+              guint64 seen = scalr_reader_get_offset (reader) - data_start;
+              guint64 rest = scalr_reader_get_size (reader) - MIN (scalr_reader_get_size (reader),
+                                                                  scalr_reader_get_offset (reader));
+              if (seen > 0)
+                _scalr_dataset_builder_reserve (b, BATCH + rest * BATCH / seen + rest * BATCH / seen / 32);
+            }
+          event_batch_flush (batch, b);
+        }
       if ((++lines & 0xffff) == 0)
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -292,6 +408,7 @@ read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gbool
                                  "%s: %" G_GUINT64_FORMAT " events", file->path, lines);
         }
     }
+  event_batch_flush (batch, b);
   if (lines == 0)
     {
       g_set_error (error, SCALR_READER_ERROR, SCALR_READER_ERROR_EMPTY,

@@ -10,6 +10,7 @@
 
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
+#include "scalr-eval.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -168,6 +169,39 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   return json_builder_get_root (b);
 }
 
+/* Per model × variant: timings and the Platt scaling fitted on validation. */
+static JsonNode *
+models_json (const ScalrEvalResult *eval)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "evaluated_users");
+  json_builder_add_int_value (b, eval->n_users);
+  json_builder_set_member_name (b, "models");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < eval->models->len; k++)
+    {
+      const ScalrModelEval *me = g_ptr_array_index (eval->models, k);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "model");
+      json_builder_add_string_value (b, me->model);
+      json_builder_set_member_name (b, "variant");
+      json_builder_add_string_value (b, scalr_variant_to_string (me->variant));
+      json_builder_set_member_name (b, "fit_seconds");
+      json_builder_add_double_value (b, me->fit_seconds);
+      json_builder_set_member_name (b, "eval_seconds");
+      json_builder_add_double_value (b, me->eval_seconds);
+      json_builder_set_member_name (b, "platt_a");
+      json_builder_add_double_value (b, finite_or_zero (me->platt_a));
+      json_builder_set_member_name (b, "platt_b");
+      json_builder_add_double_value (b, finite_or_zero (me->platt_b));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 /* ---- running ---------------------------------------------------------------------- */
 
 typedef struct {
@@ -293,7 +327,23 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
       || !scalr_store_put_artifact (store, run_id, "split", "assignment", "application/octet-stream", assignment, error)
       || !stage_end (&clk, error))
     return FALSE;
-  scalr_progress_update (progress, "store", 1.0, "done");
+  scalr_progress_update (progress, "store", 1.0, "synthetic events stored");
+
+  if (!scalr_config_get_bool (c, "downstream", "enabled"))
+    return TRUE;
+  stage_begin (&clk, "downstream");
+  g_autoptr (ScalrEvalResult) eval = scalr_eval_run (split, events, c, progress, cancellable, error);
+  if (eval == NULL || !stage_end (&clk, error))
+    return FALSE;
+  stage_begin (&clk, "results");
+  scalr_progress_update (progress, "results", 0.0, "writing metrics and lifts");
+  g_autoptr (JsonNode) mnode = models_json (eval);
+  g_autoptr (GBytes) mbytes = json_bytes (mnode);
+  if (!scalr_store_put_eval (store, run_id, eval, error)
+      || !scalr_store_put_artifact (store, run_id, "summary", "downstream", "application/json", mbytes, error)
+      || !stage_end (&clk, error))
+    return FALSE;
+  scalr_progress_update (progress, "results", 1.0, "done");
   return TRUE;
 }
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +35,9 @@ struct _ScalrReader {
   guint64     record_line;   /* line where the last record started */
   guint64     consumed;      /* bytes consumed before buf[0] */
   guint64     size;
-  GArray     *fields;        /* ScalrField */
+  ScalrField *fields;        /* owned: the last record's fields */
+  guint       n_fields;
+  guint       fields_cap;
 };
 
 const char *
@@ -76,7 +79,8 @@ reader_alloc (const char *display_name, ScalrFormat format)
   self->fd = -1;
   self->format = format;
   self->line = 1;
-  self->fields = g_array_sized_new (FALSE, FALSE, sizeof (ScalrField), 8);
+  self->fields_cap = 8;
+  self->fields = g_new (ScalrField, self->fields_cap);
   return self;
 }
 
@@ -148,7 +152,7 @@ scalr_reader_free (ScalrReader *self)
     close (self->fd);
   g_free (self->buf);
   g_free (self->path);
-  g_array_unref (self->fields);
+  g_free (self->fields);
   g_free (self);
 }
 
@@ -229,11 +233,17 @@ detect_format (ScalrReader *self, const char *rec, gsize len)
     self->format = SCALR_FORMAT_TSV;
 }
 
-static void
+static inline void
 push_field (ScalrReader *self, const char *str, gsize len)
 {
-  ScalrField f = { str, len };
-  g_array_append_val (self->fields, f);
+  if (G_UNLIKELY (self->n_fields == self->fields_cap))
+    {
+      self->fields_cap *= 2;
+      self->fields = g_renew (ScalrField, self->fields, self->fields_cap);
+    }
+  self->fields[self->n_fields].str = str;
+  self->fields[self->n_fields].len = len;
+  self->n_fields++;
 }
 
 /* TSV / .inter: one record per line, fields split at tabs, no quoting. */
@@ -475,7 +485,7 @@ gboolean
 scalr_reader_next (ScalrReader *self, const ScalrField **fields, guint *n_fields, GError **error)
 {
   g_return_val_if_fail (self != NULL, FALSE);
-  g_array_set_size (self->fields, 0);
+  self->n_fields = 0;
   *fields = NULL;
   *n_fields = 0;
   gboolean got = FALSE;
@@ -490,10 +500,64 @@ scalr_reader_next (ScalrReader *self, const ScalrField **fields, guint *n_fields
     return FALSE;
   if (got)
     {
-      *fields = (const ScalrField *) (void *) self->fields->data;
-      *n_fields = self->fields->len;
+      *fields = self->fields;
+      *n_fields = self->n_fields;
     }
   return TRUE;
+}
+
+/* Exact powers of ten: every one up to 1e22 is a double without rounding. */
+static const double pow10_exact[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* The common case of scalr_field_to_double: [+-]digits[.digits] with at most 19 digits
+ * whose value as an integer m is at most 2^53. Then m and 10^f are exact doubles and one
+ * IEEE division rounds m / 10^f correctly, which is what strtod returns (Clinger's fast
+ * path). Returns FALSE for anything else, to be parsed by g_ascii_strtod. */
+static inline gboolean
+parse_simple_decimal (const char *s, gsize len, double *out)
+{
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+  gsize i = 0;
+  gboolean neg = FALSE;
+  if (s[0] == '-' || s[0] == '+')
+    {
+      neg = s[0] == '-';
+      i = 1;
+    }
+  guint64 m = 0;
+  guint digits = 0, frac = 0;
+  gboolean dot = FALSE;
+  for (; i < len; i++)
+    {
+      guint d = (guint8) s[i] - (guint) '0';
+      if (d < 10)
+        {
+          if (++digits > 19)
+            return FALSE;
+          m = m * 10 + d;
+          frac += dot;
+        }
+      else if (s[i] == '.' && !dot)
+        dot = TRUE;
+      else
+        return FALSE;
+    }
+  if (digits == 0 || m > (G_GUINT64_CONSTANT (1) << 53))
+    return FALSE;
+  double v = (double) m;
+  if (frac > 0)
+    v /= pow10_exact[frac];   /* frac <= 19 */
+  *out = neg ? -v : v;
+  return TRUE;
+#else
+  (void) s;
+  (void) len;
+  (void) out;
+  return FALSE;
+#endif
 }
 
 gboolean
@@ -508,6 +572,8 @@ scalr_field_to_double (const ScalrField *field, double *out)
     len--;
   if (len == 0 || len >= sizeof tmp)
     return FALSE;
+  if (parse_simple_decimal (s, len, out))
+    return TRUE;
   memcpy (tmp, s, len);
   tmp[len] = '\0';
   char *endp = NULL;

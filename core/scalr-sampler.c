@@ -335,8 +335,10 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
         for (guint i = 0; i < n_items; i++)
           s->keys[i] = (o->exclude_seen && s->seen[i]) || p[i] <= 0.0f || p[i] < o->min_prob
                        ? -INFINITY : (float) (log (p[i]) * inv + scalr_rng_gumbel (rng));
+        /* The filters act on the keys, before drawing: fewer than the budget are drawn
+         * when fewer items are eligible, and the draws are what was drawn. */
         guint got = top_keys (s->keys, n_items, budget, s->topk_items);
-        c->rep.draws += budget;
+        c->rep.draws += got;
         for (guint a = 0; a < got; a++)
           push_draw (s, s->topk_items[a], p[s->topk_items[a]]);
         break;
@@ -632,6 +634,21 @@ scalr_sampler_align (const ScalrSyntheticEvents *ev, ScalrSplit *split, const Sc
                      ScalrSamplerReport *report)
 {
   const ScalrCsr *T = scalr_split_get_train (split);
+  if (o->align == SCALR_ALIGN_NONE)
+    {
+      /* Nothing to align: an unchanged copy (align_buckets has no buckets for it). */
+      ScalrSyntheticEvents *copy = scalr_synthetic_events_new (ev->n);
+      if (ev->n)
+        {
+          memcpy (copy->user, ev->user, ev->n * sizeof (guint32));
+          memcpy (copy->item, ev->item, ev->n * sizeof (guint32));
+          memcpy (copy->count, ev->count, ev->n * sizeof (guint32));
+          memcpy (copy->prob, ev->prob, ev->n * sizeof (float));
+          memcpy (copy->weight, ev->weight, ev->n * sizeof (float));
+        }
+      copy->draws = ev->draws;
+      return copy;
+    }
   guint nb = 0;
   g_autofree guint8 *bucket = align_buckets (split, o, &nb);
   g_autofree double *real = g_new0 (double, nb);

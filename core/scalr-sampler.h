@@ -54,7 +54,9 @@ gboolean              scalr_sampler_options_from_config (const ScalrConfig   *co
                                                          GError             **error);
 
 typedef struct {
-  guint64 draws;            /* draws made (before filters) */
+  guint64 draws;            /* draws made (before filters; per_user and user-level topk
+                             * filter the candidates first, so nothing of theirs is counted
+                             * in seen / below_min_prob) */
   guint64 below_min_prob;   /* dropped by min_prob */
   guint64 below_support;    /* dropped by min_support */
   guint64 seen;             /* dropped: already in the user's training set */

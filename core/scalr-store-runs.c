@@ -58,7 +58,8 @@ scalr_store_get_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages, G
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT stage, seconds FROM run_timings WHERE run_id = ? ORDER BY CASE stage "
     "WHEN 'load' THEN 0 WHEN 'split' THEN 1 WHEN 'generator' THEN 2 WHEN 'calibration' THEN 3 "
-    "WHEN 'sampler' THEN 4 WHEN 'align' THEN 5 WHEN 'diagnostics' THEN 6 WHEN 'store' THEN 7 ELSE 100 END, stage", error);
+    "WHEN 'sampler' THEN 4 WHEN 'align' THEN 5 WHEN 'diagnostics' THEN 6 WHEN 'store' THEN 7 "
+    "WHEN 'downstream' THEN 8 WHEN 'results' THEN 9 ELSE 100 END, stage", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, run_id);

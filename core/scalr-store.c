@@ -105,6 +105,35 @@ static const char *const migrations[] = {
   "  counts BLOB NOT NULL,"
   "  PRIMARY KEY (run_id, chunk)"
   ");",
+  /* 2 → 3: downstream evaluation — aggregate metrics, lifts, per-user vectors, top-K lists. */
+  "CREATE TABLE run_metrics ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  model TEXT NOT NULL, variant TEXT NOT NULL, segment TEXT NOT NULL,"
+  "  metric TEXT NOT NULL, k INTEGER NOT NULL,"
+  "  value REAL, n_users INTEGER NOT NULL,"
+  "  PRIMARY KEY (run_id, model, variant, segment, metric, k)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE run_lifts ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  model TEXT NOT NULL, segment TEXT NOT NULL, metric TEXT NOT NULL, k INTEGER NOT NULL,"
+  "  reference TEXT NOT NULL CHECK (reference IN ('own','strongest')),"
+  "  baseline_model TEXT NOT NULL,"
+  "  base_mean REAL, aug_mean REAL, lift REAL, ci_low REAL, ci_high REAL,"
+  "  p_t REAL, p_wilcoxon REAL, p_holm REAL, n_users INTEGER NOT NULL,"
+  "  PRIMARY KEY (run_id, model, segment, metric, k, reference)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE run_user_metrics ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  model TEXT NOT NULL, variant TEXT NOT NULL, metric TEXT NOT NULL, k INTEGER NOT NULL,"
+  "  users BLOB NOT NULL, vals BLOB NOT NULL,"   /* little-endian uint32 users, float32 values */
+  "  PRIMARY KEY (run_id, model, variant, metric, k)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE run_recs ("
+  "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+  "  model TEXT NOT NULL, variant TEXT NOT NULL, max_k INTEGER NOT NULL,"
+  "  users BLOB NOT NULL, items BLOB NOT NULL, scores BLOB NOT NULL,"
+  "  PRIMARY KEY (run_id, model, variant)"
+  ") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);

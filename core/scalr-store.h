@@ -29,7 +29,7 @@ typedef enum {
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 2
+#define SCALR_STORE_SCHEMA_VERSION 3
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -150,6 +150,39 @@ gboolean      scalr_store_put_synthetic (ScalrStore *store, gint64 run_id,
                                          const ScalrSyntheticEvents *events, GError **error);
 ScalrSyntheticEvents *scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 ScalrRunInfo *scalr_store_get_run     (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Downstream evaluation of a run (metrics, lifts, per-user vectors, top-K lists), in one
+ * transaction. @result is a ScalrEvalResult (scalr-eval.h). */
+gboolean      scalr_store_put_eval (ScalrStore *store, gint64 run_id, gconstpointer result, GError **error);
+
+typedef struct {
+  char   *model, *variant, *segment, *metric;
+  guint   k;
+  double  value;
+  guint   n_users;
+} ScalrMetricRow;
+
+typedef struct {
+  char   *model, *segment, *metric, *reference, *baseline_model;
+  guint   k;
+  double  base_mean, aug_mean, lift, ci_low, ci_high, p_t, p_wilcoxon, p_holm;
+  guint   n_users;
+} ScalrLiftRow;
+
+/* Rows of a run (empty arrays when it has none), in a stable order. */
+GArray       *scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GArray       *scalr_store_get_lifts   (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Per-user vectors: calls @func for each (model, variant, metric, k) with its users and values. */
+typedef void (*ScalrUserMetricsFunc) (const char *model, const char *variant, const char *metric, guint k,
+                                      const guint32 *users, const float *values, guint n, gpointer data);
+gboolean      scalr_store_foreach_user_metrics (ScalrStore *store, gint64 run_id, ScalrUserMetricsFunc func,
+                                                gpointer data, GError **error);
+/* Top-K lists: for each (model, variant), users × max_k items (G_MAXUINT32 = none) and scores. */
+typedef void (*ScalrRecsFunc) (const char *model, const char *variant, guint max_k, const guint32 *users,
+                               guint n_users, const guint32 *items, const float *scores, gpointer data);
+gboolean      scalr_store_foreach_recs (ScalrStore *store, gint64 run_id, ScalrRecsFunc func, gpointer data,
+                                        GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrStore, scalr_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDatasetInfo, scalr_dataset_info_free)

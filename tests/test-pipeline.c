@@ -2,6 +2,7 @@
  * cancellation and failure leave the right status and nothing half-written. */
 #include "config.h"
 
+#include <math.h>
 #include <sqlite3.h>
 
 #include "scalr-dataset.h"
@@ -64,6 +65,15 @@ get_synthetic (Fixture *f, gint64 id)
   return ev;
 }
 
+/* The engine tests skip the downstream models (test_default_run covers them). */
+static ScalrConfig *
+engine_config (void)
+{
+  ScalrConfig *c = scalr_config_new ();
+  g_assert_true (scalr_config_set (c, "downstream", "enabled", "false", NULL));
+  return c;
+}
+
 static gint64
 run_config (Fixture *f, ScalrConfig *c, guint threads, GError **error)
 {
@@ -109,8 +119,31 @@ test_default_run (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) stages = NULL;
   g_autoptr (GArray) secs = NULL;
   g_assert_true (scalr_store_get_timings (s, id, &stages, &secs, &error));
-  g_assert_cmpuint (stages->len, ==, 7);   /* load split generator calibration sampler diagnostics store */
+  /* load split generator calibration sampler diagnostics store downstream results */
+  g_assert_cmpuint (stages->len, ==, 9);
   g_assert_cmpstr (g_ptr_array_index (stages, 0), ==, "load");
+  g_assert_cmpstr (g_ptr_array_index (stages, 8), ==, "results");
+
+  /* Metrics: 5 models × 2 variants × 3 segments × (6 metrics × 3 K + NE + AUC). Lifts:
+   * 5 augmented models × 3 segments × (5 rank metrics × 3 K + NE + AUC) × 2 references. */
+  g_autoptr (GArray) metrics = scalr_store_get_metrics (s, id, &error);
+  g_autoptr (GArray) lifts = scalr_store_get_lifts (s, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (metrics->len, ==, 5 * 2 * 3 * (6 * 3 + 2));
+  g_assert_cmpuint (lifts->len, ==, 5 * 3 * (5 * 3 + 2) * 2);
+  for (guint k = 0; k < lifts->len; k++)
+    {
+      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
+      /* A lift has its interval around it and p-values in [0, 1], Holm never below the raw p. */
+      if (isfinite (l->lift) && isfinite (l->ci_low))
+        {
+          g_assert_cmpfloat (l->ci_low, <=, l->lift + 1e-9);
+          g_assert_cmpfloat (l->ci_high, >=, l->lift - 1e-9);
+        }
+      if (isfinite (l->p_holm))
+        g_assert_cmpfloat (l->p_holm, >=, l->p_wilcoxon - 1e-12);
+      g_assert_cmpfloat (l->n_users, >, 0);
+    }
 
   /* No synthetic pair is in its user's training set (exclude_seen = true), and the
    * rebuilt split is the stored one. */
@@ -131,7 +164,7 @@ test_default_run (Fixture *f, gconstpointer data)
 static void
 test_deterministic (Fixture *f, gconstpointer data)
 {
-  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_autoptr (ScalrConfig) c = engine_config ();
   g_autoptr (GError) error = NULL;
   g_assert_true (scalr_config_set (c, "sampler", "strategy", "per_user", &error));
   gint64 a = run_config (f, c, 1, &error);
@@ -159,7 +192,7 @@ cancel_at_sampler (const char *stage, double fraction, const char *message, gpoi
 static void
 test_cancel (Fixture *f, gconstpointer data)
 {
-  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_autoptr (ScalrConfig) c = engine_config ();
   g_autoptr (GError) error = NULL;
   gint64 done = run_config (f, c, 1, &error);
   g_assert_no_error (error);
@@ -188,7 +221,7 @@ test_failures (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   /* No such dataset: no run is created. */
-  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_autoptr (ScalrConfig) c = engine_config ();
   g_assert_true (scalr_config_set (c, "dataset", "name", "nope", &error));
   gint64 id = run_config (f, c, 1, &error);
   g_assert_cmpint (id, ==, 0);
@@ -196,7 +229,7 @@ test_failures (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* Domains that select nothing: the run exists and is marked failed with the message. */
-  g_autoptr (ScalrConfig) c2 = scalr_config_new ();
+  g_autoptr (ScalrConfig) c2 = engine_config ();
   g_assert_true (scalr_config_set (c2, "dataset", "source", "category:Comedy,!Comedy", &error));
   id = run_config (f, c2, 1, &error);
   g_assert_cmpint (id, >, 0);
@@ -207,7 +240,7 @@ test_failures (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 
   /* A split nobody can be tested on. */
-  g_autoptr (ScalrConfig) c3 = scalr_config_new ();
+  g_autoptr (ScalrConfig) c3 = engine_config ();
   g_assert_true (scalr_config_set (c3, "split", "min_target_events", "100000", &error));
   id = run_config (f, c3, 1, &error);
   g_assert_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_NO_TEST);
@@ -218,7 +251,7 @@ test_failures (Fixture *f, gconstpointer data)
 static void
 test_alignment (Fixture *f, gconstpointer data)
 {
-  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_autoptr (ScalrConfig) c = engine_config ();
   g_autoptr (GError) error = NULL;
   g_assert_true (scalr_config_set (c, "sampler", "align", "popularity", &error));
   gint64 id = run_config (f, c, 2, &error);

@@ -2,6 +2,10 @@
 #include "config.h"
 
 #include "scalr-reader.h"
+
+#include <math.h>
+#include <string.h>
+
 #include "test-util.h"
 
 static void
@@ -221,6 +225,94 @@ test_fields (void)
   test_assert_error_contains (error, SCALR_READER_ERROR, SCALR_READER_ERROR_VALUE, "xlsx", "tsv, csv");
 }
 
+/* scalr_field_to_double as it was before its fast path: the reference. */
+static gboolean
+reference_to_double (const char *text, double *out)
+{
+  gsize len = strlen (text);
+  const char *s = text;
+  while (len > 0 && *s == ' ')
+    s++, len--;
+  while (len > 0 && s[len - 1] == ' ')
+    len--;
+  if (len == 0 || len >= 64)
+    return FALSE;
+  g_autofree char *tmp = g_strndup (s, len);
+  char *endp = NULL;
+  double v = g_ascii_strtod (tmp, &endp);
+  if (endp != tmp + len || !isfinite (v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+static void
+assert_same_as_reference (const char *text)
+{
+  ScalrField f = { text, strlen (text) };
+  double want = -7, have = -7;
+  gboolean ok_want = reference_to_double (text, &want);
+  gboolean ok_have = scalr_field_to_double (&f, &have);
+  if (ok_want != ok_have || (ok_want && memcmp (&want, &have, sizeof want) != 0))
+    g_error ("'%s': expected %d %.17g, got %d %.17g", text, ok_want, want, ok_have, have);
+}
+
+static void
+test_number_fast_path (void)
+{
+  static const char *const tricky[] = {
+    "0.1", "4.5", "-0", "+0", "-0.0", "1e3", "00012", "1.", ".5", "-.5", "+.5", ".", "-", "+", "+-1",
+    "9007199254740992", "9007199254740993", "-9007199254740993", "123456789012345678901234567890",
+    "+5", " 7", "7 ", "1,5", "1.5.", "1..5", "0x10", "1262304001", "1262304001.5", "0.30000000000000004",
+    "5.000000000000001", "1234567890123456789", "12345678901234567890", "0.0000000000000000001",
+    "0000000000000000000001", "3.14159265358979323846", "1e-5", "1E5", "\t7", "7\n", "٣", "1_000",
+    "99999999999999999", "0.1234567890123456789", "18446744073709551615", "18446744073709551616",
+    "2.5", "1260759144", "4.0", "-1262304001.125",
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (tricky); k++)
+    assert_same_as_reference (tricky[k]);
+
+  /* Exact values, not only agreement. */
+  double v;
+  ScalrField f = { "4.5", 3 };
+  g_assert_true (scalr_field_to_double (&f, &v));
+  g_assert_true (v == 4.5);
+  f = (ScalrField) { "1262304001", 10 };
+  g_assert_true (scalr_field_to_double (&f, &v));
+  g_assert_true (v == 1262304001.0);
+  f = (ScalrField) { "-0", 2 };
+  g_assert_true (scalr_field_to_double (&f, &v));
+  g_assert_true (v == 0.0 && signbit (v));
+  f = (ScalrField) { "0.1", 3 };
+  g_assert_true (scalr_field_to_double (&f, &v));
+  g_assert_true (v == 0.1);
+  f = (ScalrField) { "4.5", 1 };   /* only the first byte counts */
+  g_assert_true (scalr_field_to_double (&f, &v));
+  g_assert_true (v == 4.0);
+
+  /* Random short decimals, around the 2^53 and 19-digit limits too. */
+  GRand *rand = g_rand_new_with_seed (42);
+  static const char alphabet[] = "0123456789012345678901234567890123456789..-+e ";
+  for (guint k = 0; k < 200000; k++)
+    {
+      char text[32];
+      guint len = (guint) g_rand_int_range (rand, 1, 24);
+      for (guint j = 0; j < len; j++)
+        text[j] = alphabet[g_rand_int_range (rand, 0, (gint32) sizeof alphabet - 1)];
+      text[len] = '\0';
+      assert_same_as_reference (text);
+      /* m / 10^f with m near 2^53 */
+      guint64 m = (G_GUINT64_CONSTANT (1) << 53) - 1000 + (guint64) g_rand_int_range (rand, 0, 2000);
+      guint f10 = (guint) g_rand_int_range (rand, 0, 17);
+      g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, m);
+      gsize nd = strlen (digits);
+      g_autofree char *dec = f10 < nd ? g_strdup_printf ("%.*s.%s", (int) (nd - f10), digits, digits + nd - f10)
+                                      : g_strdup_printf ("0.%0*d%s", (int) (f10 - nd), 0, digits);
+      assert_same_as_reference (dec);
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -234,5 +326,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/reader/blocks-and-long-lines", test_blocks_and_long_lines);
   g_test_add_func ("/scalr/reader/missing-file", test_missing_file);
   g_test_add_func ("/scalr/reader/fields", test_fields);
+  g_test_add_func ("/scalr/reader/number-fast-path", test_number_fast_path);
   return g_test_run ();
 }

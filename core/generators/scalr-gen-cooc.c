@@ -261,11 +261,16 @@ cooc_item_draw (gpointer data, guint32 j, ScalrRng *rng, guint32 *out_item, floa
   double m = c->mass[j];
   guint64 s = c->ptr[j];
   guint n = (guint) (c->ptr[j + 1] - s);
-  guint32 item;
   if (n > 0 && m > 0 && scalr_rng_uniform (rng) * (m + c->alpha) < m)
-    item = c->idx[s + scalr_alias_draw (c->aprob + s, c->aalias + s, n, rng)];
-  else
-    item = scalr_alias_draw (c->pprob, c->palias, c->n_tgt, rng);
+    {
+      /* From the row: its value is at hand, no search needed. */
+      guint64 k = s + scalr_alias_draw (c->aprob + s, c->aalias + s, n, rng);
+      guint32 item = c->idx[k];
+      *out_item = item;
+      *out_prob = (float) ((c->val[k] + c->alpha * c->prior[item]) / (m + c->alpha));
+      return TRUE;
+    }
+  guint32 item = scalr_alias_draw (c->pprob, c->palias, c->n_tgt, rng);
   *out_item = item;
   *out_prob = cooc_item_prob (data, j, item);
   return TRUE;
@@ -295,11 +300,16 @@ cooc_item_topk (gpointer data, guint32 j, guint k, guint32 *out_items, float *ou
   guint nc = 0;
   for (guint a = 0; a < n; a++)
     cand[nc++] = (Cand) { c->idx[s + a], cooc_item_prob (data, j, c->idx[s + a]) };
-  /* Items outside the row have probability α·ρ_i/(m+α): the first k of them by ρ. */
+  /* Items outside the row have probability α·ρ_i/(m+α) (ρ_i itself for a row with no
+   * co-occurrences and α = 0, as cooc_item_prob says): the first k of them by ρ. Items with
+   * ρ_i = 0 have probability 0 and are never candidates (a draw never returns them). */
+  gboolean outside = c->alpha > 0 || c->mass[j] + c->alpha <= 0;
   guint extra = 0;
-  for (guint r = 0; r < c->n_tgt && extra < k && c->alpha > 0; r++)
+  for (guint r = 0; r < c->n_tgt && extra < k && outside; r++)
     {
       guint32 i = c->prior_order[r];
+      if (c->prior[i] <= 0.0)
+        break;
       guint32 sup;
       if (row_value (c, j, i, &sup) == 0.0 && sup == 0)
         {

@@ -92,7 +92,10 @@ static guint
 pop_item_topk (gpointer data, guint32 j, guint k, guint32 *out_items, float *out_probs)
 {
   const Popularity *m = data;
-  guint n = MIN (k, m->n);
+  /* Only items with training events: the others have probability 0 (never drawn). */
+  guint n = 0;
+  while (n < MIN (k, m->n) && m->p[m->order[n]] > 0.0)
+    n++;
   for (guint a = 0; a < n; a++)
     {
       out_items[a] = m->order[a];

@@ -1,0 +1,416 @@
+/* scalr-rec-ials.c — `ials`: weighted implicit ALS (Hu, Koren & Volinsky 2008) solved row by
+ * row with a few conjugate-gradient steps warm-started from the previous factors (Takács,
+ * Pilászy & Tikk 2011).
+ *
+ * For user u, A_u = YᵀY + Σ_{i∈u} (c_ui − 1) y_i y_iᵀ + λI and b_u = Σ_{i∈u} c_ui y_i. YᵀY is
+ * computed once per half-iteration (one sgemm), and A_u v is applied implicitly as
+ * (YᵀY + λI) v + Σ_{i∈u} (c_ui − 1)(y_iᵀv) y_i, so a row costs O(steps · (k² + |u|·k)) and no
+ * k × k matrix is formed per row. Rows are shared among GThreads in chunks; each row reads
+ * only the fixed other side, so the result does not depend on the thread count. Scores are
+ * X_batch Yᵀ (sgemm). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scalr-blas.h"
+#include "scalr-ials-private.h"
+#include "scalr-recommenders-mf-private.h"
+
+static const ScalrParam ials_params[] = {
+  { "downstream", "ials.factors", SCALR_PARAM_INT, "64", 1, 1024, NULL,
+    "ials: number of latent factors k", "ials" },
+  { "downstream", "ials.alpha", SCALR_PARAM_DOUBLE, "10", 0, 1e6, NULL,
+    "ials: confidence per unit of event weight, c = 1 + α·w", "ials" },
+  { "downstream", "ials.reg", SCALR_PARAM_DOUBLE, "0.1", 0, 1e6, NULL,
+    "ials: L2 regularisation λ of user and item factors", "ials" },
+  { "downstream", "ials.iters", SCALR_PARAM_INT, "10", 1, 1000, NULL,
+    "ials: alternating iterations (users, then items)", "ials" },
+  { "downstream", "ials.cg_steps", SCALR_PARAM_INT, "3", 1, 100, NULL,
+    "ials: conjugate-gradient steps per row update (warm-started)", "ials" },
+  { NULL }
+};
+
+/* Rows handed to a thread at a time. */
+#define CHUNK 64
+
+/* ---- shared helpers --------------------------------------------------------------------- */
+
+gboolean
+_scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint factors, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (factors == 0)
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
+                   "%s: the number of factors must be positive", what);
+      return FALSE;
+    }
+  if (!scalr_blas_check_dims (what, &local, 3, (gsize) n_users, (gsize) n_items, (gsize) factors))
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "%s", local->message);
+      return FALSE;
+    }
+  /* Rows are handed to threads by a gint counter that runs past the end (see half_worker). */
+  if (MAX (n_users, n_items) > G_MAXINT / 2)
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
+                   "%s: %u users and %u items exceed the limit of %d rows", what, n_users, n_items, G_MAXINT / 2);
+      return FALSE;
+    }
+  gsize rows = (gsize) n_users + n_items, bytes;
+  if (!g_size_checked_mul (&bytes, rows, factors) || !g_size_checked_mul (&bytes, bytes, sizeof (float)))
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
+                   "%s: %u users and %u items × %u factors overflow the address space",
+                   what, n_users, n_items, factors);
+      return FALSE;
+    }
+  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
+  if (pages > 0 && page > 0 && (double) bytes > (double) pages * (double) page)
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
+                   "%s: %u users and %u items × %u factors need %.1f GiB, more than the %.1f GiB of memory",
+                   what, n_users, n_items, factors, bytes / 1073741824.0,
+                   (double) pages * (double) page / 1073741824.0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+_scalr_mf_init_factors (float *f, guint n_rows, guint factors, double std, guint64 seed, guint64 stream_base)
+{
+  for (guint r = 0; r < n_rows; r++)
+    {
+      ScalrRng rng;
+      scalr_rng_init (&rng, seed, SCALR_STREAM_MODEL, stream_base + r);
+      float *row = f + (gsize) r * factors;
+      for (guint k = 0; k < factors; k++)
+        row[k] = (float) (std * _scalr_mf_normal (&rng));
+    }
+}
+
+double
+_scalr_mf_param (const ScalrConfig *config, const ScalrParam *params, const char *group, const char *key)
+{
+  if (config != NULL && scalr_config_lookup_param (group, key) != NULL)
+    return scalr_config_get_double (config, group, key);
+  for (const ScalrParam *p = params; p->group; p++)
+    if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
+      return g_ascii_strtod (p->def, NULL);
+  g_assert_not_reached ();
+  return NAN;
+}
+
+void
+_scalr_mf_score (const float *user_factors, const float *item_factors, guint n_items, guint factors,
+                 const guint32 *users, guint n, float *out)
+{
+  if (n == 0)
+    return;
+  g_autofree float *X = g_new (float, (gsize) n * factors);
+  for (guint r = 0; r < n; r++)
+    memcpy (X + (gsize) r * factors, user_factors + (gsize) users[r] * factors, factors * sizeof (float));
+  g_autoptr (GError) error = NULL;
+  /* Dimensions were checked when the model was fitted; n is a batch. */
+  if (!scalr_sgemm (FALSE, TRUE, n, n_items, factors, 1.0f, X, factors, item_factors, factors,
+                    0.0f, out, n_items, &error))
+    g_critical ("mf score: %s", error->message);
+}
+
+/* ---- iALS --------------------------------------------------------------------------------- */
+
+gboolean
+_scalr_ials_init (const ScalrCsr *m, const ScalrIalsOptions *o, float **user_factors, float **item_factors,
+                  GError **error)
+{
+  if (!_scalr_mf_check_sizes ("ials", m->n_rows, m->n_cols, o->factors, error))
+    return FALSE;
+  g_autoptr (GError) local = NULL;
+  g_autofree float *U = scalr_blas_alloc0 ("ials user factors", MAX (m->n_rows, 1), o->factors, sizeof (float), &local);
+  g_autofree float *V = U ? scalr_blas_alloc0 ("ials item factors", MAX (m->n_cols, 1), o->factors, sizeof (float), &local) : NULL;
+  if (V == NULL)
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "%s", local->message);
+      return FALSE;
+    }
+  _scalr_mf_init_factors (U, m->n_rows, o->factors, 0.01, o->seed, 0);
+  _scalr_mf_init_factors (V, m->n_cols, o->factors, 0.01, o->seed, G_GUINT64_CONSTANT (1) << 32);
+  *user_factors = g_steal_pointer (&U);
+  *item_factors = g_steal_pointer (&V);
+  return TRUE;
+}
+
+typedef struct {
+  const ScalrCsr         *rows;
+  const float            *other;
+  float                  *self;
+  const double           *gram;    /* k × k: OᵀO + λI */
+  const ScalrIalsOptions *o;
+  GCancellable           *cancellable;
+  gint                    next;    /* atomic: first row of the next chunk */
+  gint                    cancelled;
+} HalfJob;
+
+/* Σ_a y[a] v[a] with four independent partial sums (the additions do not wait on each
+ * other: about 4× faster than one running sum; the order is fixed, so results are too). */
+static inline double
+dot_fd (const float *y, const double *v, guint k)
+{
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  guint a = 0;
+  for (; a + 4 <= k; a += 4)
+    {
+      s0 += (double) y[a] * v[a];
+      s1 += (double) y[a + 1] * v[a + 1];
+      s2 += (double) y[a + 2] * v[a + 2];
+      s3 += (double) y[a + 3] * v[a + 3];
+    }
+  for (; a < k; a++)
+    s0 += (double) y[a] * v[a];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/* v ↦ (OᵀO + λI) v + Σ_{i∈row} (c_i − 1)(o_iᵀv) o_i, entries lo…hi of the row. The dense
+ * product runs over rows of the symmetric Gram matrix (out += v[b]·G[b,:]), so every out[a]
+ * is its own accumulator. */
+static void
+apply_a (const HalfJob *job, guint64 lo, guint64 hi, const double *v, double *out)
+{
+  guint k = job->o->factors;
+  const ScalrCsr *m = job->rows;
+  memset (out, 0, k * sizeof (double));
+  for (guint b = 0; b < k; b++)
+    {
+      const double *g = job->gram + (gsize) b * k;
+      double vb = v[b];
+      for (guint a = 0; a < k; a++)
+        out[a] += g[a] * vb;
+    }
+  for (guint64 e = lo; e < hi; e++)
+    {
+      double w = m->values ? MAX ((double) m->values[e], 0.0) : 1.0;
+      const float *y = job->other + (gsize) m->indices[e] * k;
+      double d = job->o->alpha * w * dot_fd (y, v, k);
+      for (guint a = 0; a < k; a++)
+        out[a] += d * (double) y[a];
+    }
+}
+
+static void
+update_row (const HalfJob *job, guint row, double *scratch)
+{
+  const ScalrIalsOptions *o = job->o;
+  const ScalrCsr *m = job->rows;
+  guint k = o->factors;
+  double *x = scratch, *r = x + k, *p = r + k, *ap = p + k;
+  float *xf = job->self + (gsize) row * k;
+  guint64 lo = m->indptr[row], hi = m->indptr[row + 1];
+
+  for (guint a = 0; a < k; a++)
+    x[a] = xf[a];
+  /* r = b − A x, with b − Σ (c−1)(yᵀx) y = Σ y (c − (c−1) yᵀx). */
+  apply_a (job, hi, hi, x, r);   /* the dense part only */
+  for (guint a = 0; a < k; a++)
+    r[a] = -r[a];
+  for (guint64 e = lo; e < hi; e++)
+    {
+      double w = m->values ? MAX ((double) m->values[e], 0.0) : 1.0;
+      double c1 = o->alpha * w;
+      const float *y = job->other + (gsize) m->indices[e] * k;
+      double coef = 1.0 + c1 - c1 * dot_fd (y, x, k);
+      for (guint a = 0; a < k; a++)
+        r[a] += coef * (double) y[a];
+    }
+  double rs = 0.0;
+  for (guint a = 0; a < k; a++)
+    {
+      p[a] = r[a];
+      rs += r[a] * r[a];
+    }
+  for (guint s = 0; s < o->cg_steps && rs > 0.0; s++)
+    {
+      apply_a (job, lo, hi, p, ap);
+      double pap = 0.0;
+      for (guint a = 0; a < k; a++)
+        pap += p[a] * ap[a];
+      if (!(pap > 0.0))
+        break;
+      double step = rs / pap, rs_new = 0.0;
+      for (guint a = 0; a < k; a++)
+        {
+          x[a] += step * p[a];
+          r[a] -= step * ap[a];
+          rs_new += r[a] * r[a];
+        }
+      double beta = rs_new / rs;
+      for (guint a = 0; a < k; a++)
+        p[a] = r[a] + beta * p[a];
+      rs = rs_new;
+    }
+  for (guint a = 0; a < k; a++)
+    xf[a] = (float) x[a];
+}
+
+static gpointer
+half_worker (gpointer data)
+{
+  HalfJob *job = data;
+  guint n = job->rows->n_rows;
+  g_autofree double *scratch = g_new (double, 4 * (gsize) job->o->factors);
+  for (;;)
+    {
+      gint first = g_atomic_int_add (&job->next, CHUNK);
+      if (first < 0 || (guint) first >= n || g_atomic_int_get (&job->cancelled))
+        break;
+      if (g_cancellable_is_cancelled (job->cancellable))
+        {
+          g_atomic_int_set (&job->cancelled, 1);
+          break;
+        }
+      guint last = MIN (n, (guint) first + CHUNK);
+      for (guint row = (guint) first; row < last; row++)
+        update_row (job, row, scratch);
+    }
+  return NULL;
+}
+
+gboolean
+_scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const ScalrIalsOptions *o,
+                  GCancellable *cancellable, GError **error)
+{
+  guint k = o->factors;
+  g_autoptr (GError) local = NULL;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  /* The chunk counter (a gint) runs past n by a chunk per thread. */
+  if (rows->n_rows > G_MAXINT / 2)
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
+                   "ials: %u rows exceed the limit of %d", rows->n_rows, G_MAXINT / 2);
+      return FALSE;
+    }
+  /* OᵀO in float with one sgemm, then λI in double. */
+  g_autofree float *gf = g_new0 (float, (gsize) k * k);
+  if (rows->n_cols > 0
+      && !scalr_sgemm (TRUE, FALSE, k, k, rows->n_cols, 1.0f, other, k, other, k, 0.0f, gf, k, &local))
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "ials: %s", local->message);
+      return FALSE;
+    }
+  g_autofree double *gram = g_new (double, (gsize) k * k);
+  for (gsize a = 0; a < (gsize) k * k; a++)
+    gram[a] = gf[a];
+  for (guint a = 0; a < k; a++)
+    gram[(gsize) a * k + a] += o->reg;
+
+  HalfJob job = { rows, other, self, gram, o, cancellable, 0, 0 };
+  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
+  n_threads = MAX (1, MIN (n_threads, (rows->n_rows + CHUNK - 1) / CHUNK));
+  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_try_new ("scalr-ials", half_worker, &job, NULL);   /* NULL: fewer helpers */
+  half_worker (&job);
+  for (guint t = 1; t < n_threads; t++)
+    if (threads[t])
+      g_thread_join (threads[t]);
+  if (job.cancelled)
+    {
+      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_scalr_ials_epoch (const ScalrCsr *m, const ScalrCsr *mt, float *user_factors, float *item_factors,
+                   const ScalrIalsOptions *o, GCancellable *cancellable, GError **error)
+{
+  g_assert (mt->n_rows == m->n_cols && mt->n_cols == m->n_rows);
+  return _scalr_ials_half (m, item_factors, user_factors, o, cancellable, error)
+      && _scalr_ials_half (mt, user_factors, item_factors, o, cancellable, error);
+}
+
+gboolean
+_scalr_ials_fit (const ScalrCsr *m, const ScalrIalsOptions *o, float **user_factors, float **item_factors,
+                 ScalrProgress *progress, const char *stage, double from, double to,
+                 GCancellable *cancellable, GError **error)
+{
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  g_autofree float *U = NULL, *V = NULL;
+  if (!_scalr_ials_init (m, o, &U, &V, error))
+    return FALSE;
+  g_autoptr (ScalrCsr) mt = scalr_csr_transpose (m);
+  for (guint it = 0; it < o->iters; it++)
+    {
+      scalr_progress_update (progress, stage, from + (to - from) * it / o->iters,
+                             "ials: iteration %u of %u (%u × %u, k = %u)", it + 1, o->iters,
+                             m->n_rows, m->n_cols, o->factors);
+      if (!_scalr_ials_epoch (m, mt, U, V, o, cancellable, error))
+        return FALSE;
+    }
+  *user_factors = g_steal_pointer (&U);
+  *item_factors = g_steal_pointer (&V);
+  return TRUE;
+}
+
+/* ---- the recommender ---------------------------------------------------------------------- */
+
+typedef struct {
+  guint  n_users, n_items, k;
+  float *U;   /* n_users × k */
+  float *V;   /* n_items × k */
+} IalsModel;
+
+static void
+ials_free (gpointer data)
+{
+  IalsModel *model = data;
+  g_free (model->U);
+  g_free (model->V);
+  g_free (model);
+}
+
+static gpointer
+ials_fit (const ScalrCsr *matrix, const ScalrConfig *config, guint64 seed, ScalrProgress *progress,
+          GCancellable *cancellable, GError **error)
+{
+  ScalrIalsOptions o = SCALR_IALS_OPTIONS_INIT;
+  o.factors = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.factors");
+  o.alpha = _scalr_mf_param (config, ials_params, "downstream", "ials.alpha");
+  o.reg = _scalr_mf_param (config, ials_params, "downstream", "ials.reg");
+  o.iters = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.iters");
+  o.cg_steps = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.cg_steps");
+  o.seed = seed;
+  IalsModel *model = g_new0 (IalsModel, 1);
+  model->n_users = matrix->n_rows;
+  model->n_items = matrix->n_cols;
+  model->k = o.factors;
+  if (!_scalr_ials_fit (matrix, &o, &model->U, &model->V, progress, "downstream", 0.0, 1.0, cancellable, error))
+    {
+      ials_free (model);
+      return NULL;
+    }
+  return model;
+}
+
+static void
+ials_score (gpointer data, const ScalrCsr *matrix, const guint32 *users, guint n, float *out)
+{
+  const IalsModel *model = data;
+  (void) matrix;
+  _scalr_mf_score (model->U, model->V, model->n_items, model->k, users, n, out);
+}
+
+const ScalrRecommenderClass scalr_ials_recommender = {
+  .name = "ials",
+  .summary = "Weighted implicit ALS (Hu, Koren & Volinsky 2008) with a conjugate-gradient solver",
+  .params = ials_params,
+  .fit = ials_fit,
+  .free_model = ials_free,
+  .score = ials_score,
+};

@@ -1,0 +1,732 @@
+/* scalr-eval.c — downstream training, full-ranking evaluation, pointwise NE/AUC, lifts. */
+#include "config.h"
+
+#include "scalr-eval.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-blas.h"
+#include "scalr-progress.h"
+#include "scalr-rng.h"
+#include "scalr-stats.h"
+#include "scalr-topk.h"
+
+const ScalrParam scalr_downstream_params[] = {
+  { "downstream", "enabled", SCALR_PARAM_BOOL, "true", 0, 0, NULL,
+    "Train and evaluate downstream models (false: stop after the synthetic-data diagnostics)", NULL },
+  { "downstream", "models", SCALR_PARAM_LIST, "pop,itemknn,ials,bpr,ease", 0, 0, "pop|itemknn|ials|bpr|ease",
+    "Downstream recommenders trained on each variant", NULL },
+  { "downstream", "variants", SCALR_PARAM_LIST, "baseline,augmented", 0, 0, "baseline|augmented|synthetic_only",
+    "Training sets: real only, real + synthetic, synthetic only", NULL },
+  { "downstream", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
+    "Seed of model initialisation and sampling", NULL },
+  { NULL }
+};
+
+const ScalrParam scalr_eval_params[] = {
+  { "eval", "k", SCALR_PARAM_INT_LIST, "10,20,50", 1, 1000, NULL,
+    "Cut-offs K of the ranking metrics (comma-separated, at most 8)", NULL },
+  { "eval", "negatives", SCALR_PARAM_INT, "50", 1, 10000, NULL,
+    "Sampled negatives per held-out positive for NE and AUC", NULL },
+  { "eval", "bootstrap", SCALR_PARAM_INT, "1000", 0, 100000, NULL,
+    "Paired bootstrap resamples for the lift confidence intervals (0: none)", NULL },
+  { "eval", "level", SCALR_PARAM_DOUBLE, "0.95", 0.5, 0.999, NULL,
+    "Confidence level of the intervals", NULL },
+  { "eval", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
+    "Seed of negative sampling and the bootstrap", NULL },
+  { NULL }
+};
+
+const char *
+scalr_variant_to_string (ScalrVariant v)
+{
+  static const char *const n[] = { "baseline", "augmented", "synthetic_only" };
+  return (guint) v < G_N_ELEMENTS (n) ? n[v] : "unknown";
+}
+
+const char *
+scalr_segment_to_string (ScalrSegment s)
+{
+  static const char *const n[] = { "all", "sparse", "warm" };
+  return (guint) s < G_N_ELEMENTS (n) ? n[s] : "unknown";
+}
+
+const char *
+scalr_metric_to_string (ScalrMetric m)
+{
+  static const char *const n[] = { "recall", "ndcg", "hit", "mrr", "precision", "coverage", "ne", "auc" };
+  return (guint) m < G_N_ELEMENTS (n) ? n[m] : "unknown";
+}
+
+gboolean
+scalr_metric_higher_is_better (ScalrMetric m)
+{
+  return m != SCALR_METRIC_NE;
+}
+
+gboolean
+scalr_eval_options_from_config (const ScalrConfig *c, ScalrEvalOptions *o, GError **error)
+{
+  memset (o, 0, sizeof *o);
+  o->models = scalr_config_get_list (c, "downstream", "models");
+  for (guint k = 0; o->models[k]; k++)
+    if (scalr_recommender_lookup (o->models[k]) == NULL)
+      {
+        g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_UNKNOWN,
+                     "[downstream] models: no recommender named '%s'", o->models[k]);
+        scalr_eval_options_clear (o);
+        return FALSE;
+      }
+  g_auto (GStrv) variants = scalr_config_get_list (c, "downstream", "variants");
+  for (guint k = 0; variants[k]; k++)
+    for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
+      if (g_strcmp0 (variants[k], scalr_variant_to_string (v)) == 0)
+        o->variants[v] = TRUE;
+  g_auto (GStrv) ks = scalr_config_get_list (c, "eval", "k");
+  for (guint k = 0; ks[k] && o->n_ks < SCALR_MAX_KS; k++)
+    {
+      guint v = (guint) g_ascii_strtoull (ks[k], NULL, 10);
+      gboolean dup = FALSE;
+      for (guint j = 0; j < o->n_ks; j++)
+        dup = dup || o->ks[j] == v;
+      if (!dup)
+        o->ks[o->n_ks++] = v;
+    }
+  /* Ascending cut-offs. */
+  for (guint a = 1; a < o->n_ks; a++)
+    for (guint b = a; b > 0 && o->ks[b - 1] > o->ks[b]; b--)
+      {
+        guint t = o->ks[b];
+        o->ks[b] = o->ks[b - 1];
+        o->ks[b - 1] = t;
+      }
+  o->negatives = (guint) scalr_config_get_int (c, "eval", "negatives");
+  o->bootstrap = (guint) scalr_config_get_int (c, "eval", "bootstrap");
+  o->level = scalr_config_get_double (c, "eval", "level");
+  o->seed = (guint64) scalr_config_get_int (c, "eval", "seed");
+  return TRUE;
+}
+
+void
+scalr_eval_options_clear (ScalrEvalOptions *o)
+{
+  g_clear_pointer (&o->models, g_strfreev);
+}
+
+/* ---- matrices --------------------------------------------------------------------- */
+
+ScalrCsr *
+scalr_eval_weighted_matrix (ScalrSplit *split, const ScalrSyntheticEvents *syn, ScalrVariant variant)
+{
+  const ScalrCsr *T = scalr_split_get_train (split);
+  gboolean real = variant != SCALR_VARIANT_SYNTHETIC_ONLY;
+  gboolean fake = variant != SCALR_VARIANT_BASELINE && syn != NULL;
+  guint64 cap = (real ? T->nnz : 0) + (fake ? syn->n : 0);
+  ScalrCsr *m = scalr_csr_new (T->n_rows, T->n_cols, cap, TRUE);
+  guint64 w = 0, s = 0;
+  for (guint u = 0; u < T->n_rows; u++)
+    {
+      guint64 a = real ? T->indptr[u] : 0, ae = real ? T->indptr[u + 1] : 0;
+      while (fake && s < syn->n && syn->user[s] < u)
+        s++;
+      guint64 b = s, be = s;
+      while (fake && be < syn->n && syn->user[be] == u)
+        be++;
+      s = be;
+      /* Merge two sorted rows. */
+      while (a < ae || b < be)
+        {
+          if (b >= be || (a < ae && T->indices[a] < syn->item[b]))
+            {
+              m->indices[w] = T->indices[a++];
+              m->values[w++] = 1.0f;
+            }
+          else if (a >= ae || syn->item[b] < T->indices[a])
+            {
+              m->indices[w] = syn->item[b];
+              m->values[w++] = syn->weight[b++];
+            }
+          else
+            {
+              m->indices[w] = T->indices[a++];
+              m->values[w++] = 1.0f + syn->weight[b++];
+            }
+        }
+      m->indptr[u + 1] = w;
+    }
+  m->nnz = w;
+  return m;
+}
+
+/* ---- per-list metrics ------------------------------------------------------------- */
+
+guint
+scalr_eval_top_k (const float *scores, guint n, guint k, guint32 *out)
+{
+  return scalr_top_k (scores, n, k, out);
+}
+
+static gboolean
+in_sorted (const guint32 *v, guint n, guint32 x)
+{
+  guint lo = 0, hi = n;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+      if (v[mid] < x)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < n && v[lo] == x;
+}
+
+void
+scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *test, guint n_test,
+                         const guint *ks, guint n_ks, float out[SCALR_N_RANK_METRICS][SCALR_MAX_KS])
+{
+  for (guint ki = 0; ki < n_ks; ki++)
+    {
+      guint k = ks[ki];
+      guint hits = 0, first = 0;
+      double dcg = 0.0, idcg = 0.0;
+      for (guint r = 0; r < MIN (k, n_ranked); r++)
+        if (in_sorted (test, n_test, ranked[r]))
+          {
+            hits++;
+            dcg += 1.0 / log2 (r + 2.0);
+            if (first == 0)
+              first = r + 1;
+          }
+      for (guint r = 0; r < MIN (k, n_test); r++)
+        idcg += 1.0 / log2 (r + 2.0);
+      out[SCALR_METRIC_RECALL][ki] = n_test ? (float) hits / (float) n_test : 0.0f;
+      out[SCALR_METRIC_NDCG][ki] = idcg > 0 ? (float) (dcg / idcg) : 0.0f;
+      out[SCALR_METRIC_HIT][ki] = hits > 0 ? 1.0f : 0.0f;
+      out[SCALR_METRIC_MRR][ki] = first ? 1.0f / (float) first : 0.0f;
+      out[SCALR_METRIC_PRECISION][ki] = (float) hits / (float) k;
+    }
+}
+
+/* ---- Platt scaling ---------------------------------------------------------------- */
+
+/* Fits P(y = 1 | s) = σ(a·s + b) by Newton's method on the log loss (a tiny ridge keeps it
+ * defined on separable data). Scores are standardised inside for stability. */
+static void
+platt_fit (const float *s, const guint8 *y, gsize n, double *a_out, double *b_out)
+{
+  double mean = 0, var = 0;
+  for (gsize i = 0; i < n; i++)
+    mean += s[i];
+  mean = n ? mean / (double) n : 0;
+  for (gsize i = 0; i < n; i++)
+    var += (s[i] - mean) * (s[i] - mean);
+  double sd = n > 1 && var > 0 ? sqrt (var / (double) (n - 1)) : 1.0;
+  double a = 0, b = 0;
+  for (int it = 0; it < 50; it++)
+    {
+      double g0 = 0, g1 = 0, h00 = 1e-6, h01 = 0, h11 = 1e-6;
+      for (gsize i = 0; i < n; i++)
+        {
+          double z = (s[i] - mean) / sd;
+          double p = 1.0 / (1.0 + exp (-(a * z + b)));
+          double r = p - y[i];
+          double w = p * (1 - p);
+          g0 += r * z;
+          g1 += r;
+          h00 += w * z * z;
+          h01 += w * z;
+          h11 += w;
+        }
+      g0 += 1e-6 * a;
+      g1 += 1e-6 * b;
+      double det = h00 * h11 - h01 * h01;
+      if (det <= 0)
+        break;
+      double da = (h11 * g0 - h01 * g1) / det, db = (h00 * g1 - h01 * g0) / det;
+      a -= da;
+      b -= db;
+      if (fabs (da) + fabs (db) < 1e-9)
+        break;
+    }
+  /* Back to raw scores: a·(s − mean)/sd + b. */
+  *a_out = a / sd;
+  *b_out = b - a * mean / sd;
+}
+
+/* ---- evaluating one model × variant ----------------------------------------------- */
+
+typedef struct {
+  const ScalrRecommenderClass *klass;
+  gpointer          model;
+  const ScalrCsr   *matrix;
+  ScalrSplit       *split;
+  const ScalrEvalOptions *opt;
+  ScalrEvalResult  *res;
+  ScalrModelEval   *me;
+  guint             n_items;
+  gint              next;          /* next batch (atomic) */
+  guint             n_batches;
+  guint             batch;
+  /* pointwise data per evaluated user: test (scores, labels) and validation */
+  GPtrArray        *test_s, *test_y, *valid_s, *valid_y;   /* GArray per user */
+  GCancellable     *cancellable;
+} EvalJob;
+
+static void
+sample_negatives (ScalrRng *rng, const ScalrCsr *train, const ScalrCsr *valid, const ScalrCsr *test,
+                  guint u, guint n_items, guint count, guint32 *out, guint *n_out)
+{
+  guint got = 0;
+  guint64 known = scalr_csr_row_len (train, u) + scalr_csr_row_len (valid, u) + scalr_csr_row_len (test, u);
+  if (known >= n_items)
+    {
+      *n_out = 0;
+      return;
+    }
+  for (guint tries = 0; got < count && tries < count * 20; tries++)
+    {
+      guint32 i = scalr_rng_below (rng, n_items);
+      if (in_sorted (train->indices + train->indptr[u], (guint) scalr_csr_row_len (train, u), i)
+          || in_sorted (valid->indices + valid->indptr[u], (guint) scalr_csr_row_len (valid, u), i)
+          || in_sorted (test->indices + test->indptr[u], (guint) scalr_csr_row_len (test, u), i))
+        continue;
+      out[got++] = i;
+    }
+  *n_out = got;
+}
+
+static gpointer
+eval_worker (gpointer data)
+{
+  EvalJob *job = data;
+  const ScalrEvalOptions *o = job->opt;
+  ScalrEvalResult *res = job->res;
+  ScalrModelEval *me = job->me;
+  const ScalrCsr *train = scalr_split_get_train (job->split);
+  const ScalrCsr *valid = scalr_split_get_valid (job->split);
+  const ScalrCsr *test = scalr_split_get_test (job->split);
+  guint n_items = job->n_items;
+  g_autofree float *scores = g_new (float, (gsize) job->batch * n_items);
+  g_autofree guint32 *negs = g_new (guint32, MAX (o->negatives, 1));
+  float m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
+  for (;;)
+    {
+      guint b = (guint) g_atomic_int_add (&job->next, 1);
+      if (b >= job->n_batches || g_cancellable_is_cancelled (job->cancellable))
+        break;
+      guint first = b * job->batch, nb = MIN (job->batch, res->n_users - first);
+      job->klass->score (job->model, job->matrix, res->users + first, nb, scores);
+      for (guint r = 0; r < nb; r++)
+        {
+          guint idx = first + r;
+          guint32 u = res->users[idx];
+          float *row = scores + (gsize) r * n_items;
+          /* Pointwise data before masking: raw scores of held-out items vs negatives. */
+          ScalrRng rng;
+          scalr_rng_init (&rng, o->seed, SCALR_STREAM_EVAL, u);
+          GArray *ts = g_ptr_array_index (job->test_s, idx), *ty = g_ptr_array_index (job->test_y, idx);
+          GArray *vs = g_ptr_array_index (job->valid_s, idx), *vy = g_ptr_array_index (job->valid_y, idx);
+          const ScalrCsr *parts[2] = { test, valid };
+          GArray *ss[2] = { ts, vs }, *yy[2] = { ty, vy };
+          for (guint p = 0; p < 2; p++)
+            for (guint64 k = parts[p]->indptr[u]; k < parts[p]->indptr[u + 1]; k++)
+              {
+                guint8 one = 1, zero = 0;
+                g_array_append_val (ss[p], row[parts[p]->indices[k]]);
+                g_array_append_val (yy[p], one);
+                guint nn;
+                sample_negatives (&rng, train, valid, test, u, n_items, o->negatives, negs, &nn);
+                for (guint q = 0; q < nn; q++)
+                  {
+                    g_array_append_val (ss[p], row[negs[q]]);
+                    g_array_append_val (yy[p], zero);
+                  }
+              }
+          /* Full ranking without the real training positives. */
+          for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
+            row[train->indices[k]] = -INFINITY;
+          guint32 *top = me->top_items + (gsize) idx * res->max_k;
+          guint got = scalr_top_k (row, n_items, res->max_k, top);
+          for (guint k = 0; k < res->max_k; k++)
+            {
+              me->top_scores[(gsize) idx * res->max_k + k] = k < got ? row[top[k]] : -INFINITY;
+              if (k >= got)
+                top[k] = G_MAXUINT32;
+            }
+          scalr_eval_rank_metrics (top, got, test->indices + test->indptr[u], (guint) scalr_csr_row_len (test, u),
+                                   res->ks, res->n_ks, m);
+          for (guint mt = 0; mt < SCALR_N_RANK_METRICS; mt++)
+            for (guint ki = 0; ki < res->n_ks; ki++)
+              me->values[mt][ki][idx] = m[mt][ki];
+        }
+    }
+  return NULL;
+}
+
+static double
+auc_of (const float *s, const guint8 *y, guint n)
+{
+  double pairs = 0, good = 0;
+  for (guint a = 0; a < n; a++)
+    if (y[a])
+      for (guint b = 0; b < n; b++)
+        if (!y[b])
+          {
+            pairs++;
+            good += s[a] > s[b] ? 1.0 : s[a] == s[b] ? 0.5 : 0.0;
+          }
+  return pairs > 0 ? good / pairs : NAN;
+}
+
+static double
+entropy (double p)
+{
+  return p <= 0 || p >= 1 ? 0 : -(p * log (p) + (1 - p) * log (1 - p));
+}
+
+static gboolean
+eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
+            const ScalrEvalOptions *o, const ScalrRecommenderClass *klass, ScalrVariant variant,
+            ScalrProgress *progress, GCancellable *cancellable, GError **error)
+{
+  ScalrModelEval *me = g_new0 (ScalrModelEval, 1);
+  me->model = g_strdup (klass->name);
+  me->variant = variant;
+  g_ptr_array_add (res->models, me);
+  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
+    for (guint ki = 0; ki < res->n_ks; ki++)
+      if (mt < SCALR_N_RANK_METRICS || (ki == 0 && mt != SCALR_METRIC_COVERAGE))
+        me->values[mt][ki] = g_new0 (float, MAX (res->n_users, 1));
+  me->top_items = g_new (guint32, MAX ((gsize) res->n_users * res->max_k, 1));
+  me->top_scores = g_new (float, MAX ((gsize) res->n_users * res->max_k, 1));
+
+  g_autoptr (ScalrCsr) matrix = scalr_eval_weighted_matrix (split, syn, variant);
+  g_autoptr (GTimer) timer = g_timer_new ();
+  gpointer model = klass->fit (matrix, c, o->seed, progress, cancellable, error);
+  if (model == NULL)
+    {
+      g_prefix_error (error, "%s (%s): ", klass->name, scalr_variant_to_string (variant));
+      return FALSE;
+    }
+  me->fit_seconds = g_timer_elapsed (timer, NULL);
+  g_timer_start (timer);
+
+  EvalJob job = { 0 };
+  job.klass = klass;
+  job.model = model;
+  job.matrix = matrix;
+  job.split = split;
+  job.opt = o;
+  job.res = res;
+  job.me = me;
+  job.n_items = matrix->n_cols;
+  job.batch = 256;
+  job.n_batches = (res->n_users + job.batch - 1) / job.batch;
+  job.cancellable = cancellable;
+  job.test_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  job.test_y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  job.valid_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  job.valid_y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint k = 0; k < res->n_users; k++)
+    {
+      g_ptr_array_add (job.test_s, g_array_new (FALSE, FALSE, sizeof (float)));
+      g_ptr_array_add (job.test_y, g_array_new (FALSE, FALSE, 1));
+      g_ptr_array_add (job.valid_s, g_array_new (FALSE, FALSE, sizeof (float)));
+      g_ptr_array_add (job.valid_y, g_array_new (FALSE, FALSE, 1));
+    }
+  /* BLAS threads would fight our workers: one each while scoring. */
+  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
+  scalr_blas_set_threads (1);
+  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
+  for (guint t = 1; t < n_threads; t++)
+    g_ptr_array_add (threads, g_thread_new ("scalr-eval", eval_worker, &job));
+  eval_worker (&job);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+  scalr_blas_set_threads (g_get_num_processors ());
+  klass->free_model (model);
+
+  gboolean ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
+  if (ok)
+    {
+      /* Platt scaling on validation, then NE (pooled per segment) and AUC per user. */
+      GArray *all_s = g_array_new (FALSE, FALSE, sizeof (float));
+      GArray *all_y = g_array_new (FALSE, FALSE, 1);
+      for (guint k = 0; k < res->n_users; k++)
+        {
+          GArray *vs = g_ptr_array_index (job.valid_s, k), *vy = g_ptr_array_index (job.valid_y, k);
+          g_array_append_vals (all_s, vs->data, vs->len);
+          g_array_append_vals (all_y, vy->data, vy->len);
+        }
+      if (all_s->len == 0)
+        for (guint k = 0; k < res->n_users; k++)   /* no validation events: fit on test (said in the report) */
+          {
+            GArray *ts = g_ptr_array_index (job.test_s, k), *ty = g_ptr_array_index (job.test_y, k);
+            g_array_append_vals (all_s, ts->data, ts->len);
+            g_array_append_vals (all_y, ty->data, ty->len);
+          }
+      platt_fit ((const float *) (void *) all_s->data, (const guint8 *) all_y->data, all_s->len, &me->platt_a, &me->platt_b);
+      g_array_unref (all_s);
+      g_array_unref (all_y);
+      double loss[SCALR_N_SEGMENTS] = { 0 }, pos[SCALR_N_SEGMENTS] = { 0 }, cnt[SCALR_N_SEGMENTS] = { 0 };
+      for (guint k = 0; k < res->n_users; k++)
+        {
+          GArray *ts = g_ptr_array_index (job.test_s, k), *ty = g_ptr_array_index (job.test_y, k);
+          const float *s = (const float *) (void *) ts->data;
+          const guint8 *y = (const guint8 *) ty->data;
+          double l = 0, npos = 0;
+          for (guint q = 0; q < ts->len; q++)
+            {
+              double p = 1.0 / (1.0 + exp (-(me->platt_a * s[q] + me->platt_b)));
+              p = CLAMP (p, 1e-12, 1 - 1e-12);
+              l += y[q] ? -log (p) : -log (1 - p);
+              npos += y[q];
+            }
+          double base = ts->len ? npos / ts->len : 0;
+          me->values[SCALR_METRIC_NE][0][k] = ts->len && entropy (base) > 0 ? (float) (l / ts->len / entropy (base)) : NAN;
+          double auc = auc_of (s, y, ts->len);
+          me->values[SCALR_METRIC_AUC][0][k] = (float) auc;
+          ScalrSegment segs[2] = { SCALR_SEGMENT_ALL, (ScalrSegment) res->segment_of[k] };
+          for (guint g = 0; g < 2; g++)
+            {
+              loss[segs[g]] += l;
+              pos[segs[g]] += npos;
+              cnt[segs[g]] += ts->len;
+            }
+        }
+      for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
+        me->ne[g] = cnt[g] > 0 && entropy (pos[g] / cnt[g]) > 0 ? loss[g] / cnt[g] / entropy (pos[g] / cnt[g]) : NAN;
+      /* Catalogue coverage of the top-K lists per segment. */
+      g_autofree guint8 *seen = g_new (guint8, MAX (job.n_items, 1));
+      for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
+        for (guint ki = 0; ki < res->n_ks; ki++)
+          {
+            memset (seen, 0, job.n_items);
+            guint distinct = 0;
+            for (guint k = 0; k < res->n_users; k++)
+              if (g == SCALR_SEGMENT_ALL || res->segment_of[k] == g)
+                for (guint r = 0; r < res->ks[ki] && r < res->max_k; r++)
+                  {
+                    guint32 it = me->top_items[(gsize) k * res->max_k + r];
+                    if (it != G_MAXUINT32 && !seen[it])
+                      {
+                        seen[it] = 1;
+                        distinct++;
+                      }
+                  }
+            me->coverage[g][ki] = job.n_items ? (double) distinct / job.n_items : 0;
+          }
+    }
+  me->eval_seconds = g_timer_elapsed (timer, NULL);
+  g_ptr_array_unref (job.test_s);
+  g_ptr_array_unref (job.test_y);
+  g_ptr_array_unref (job.valid_s);
+  g_ptr_array_unref (job.valid_y);
+  return ok;
+}
+
+/* ---- lifts ------------------------------------------------------------------------ */
+
+double
+scalr_eval_mean (const ScalrEvalResult *res, const ScalrModelEval *me, ScalrMetric metric, guint ki,
+                 ScalrSegment segment)
+{
+  if (metric == SCALR_METRIC_COVERAGE)
+    return me->coverage[segment][ki];
+  const float *v = me->values[metric][metric >= SCALR_N_RANK_METRICS ? 0 : ki];
+  if (v == NULL)
+    return NAN;
+  double sum = 0;
+  guint n = 0;
+  for (guint k = 0; k < res->n_users; k++)
+    if ((segment == SCALR_SEGMENT_ALL || res->segment_of[k] == segment) && isfinite (v[k]))
+      {
+        sum += v[k];
+        n++;
+      }
+  return n ? sum / n : NAN;
+}
+
+static ScalrModelEval *
+find_model (ScalrEvalResult *res, const char *name, ScalrVariant variant)
+{
+  for (guint k = 0; k < res->models->len; k++)
+    {
+      ScalrModelEval *me = g_ptr_array_index (res->models, k);
+      if (me->variant == variant && g_strcmp0 (me->model, name) == 0)
+        return me;
+    }
+  return NULL;
+}
+
+static void
+add_lift (ScalrEvalResult *res, const ScalrEvalOptions *o, const ScalrModelEval *base, const ScalrModelEval *aug,
+          ScalrSegment seg, ScalrMetric metric, guint ki, gboolean strongest)
+{
+  const float *xv = base->values[metric][metric >= SCALR_N_RANK_METRICS ? 0 : ki];
+  const float *yv = aug->values[metric][metric >= SCALR_N_RANK_METRICS ? 0 : ki];
+  g_autofree double *x = g_new (double, MAX (res->n_users, 1));
+  g_autofree double *y = g_new (double, MAX (res->n_users, 1));
+  guint n = 0;
+  for (guint k = 0; k < res->n_users; k++)
+    if ((seg == SCALR_SEGMENT_ALL || res->segment_of[k] == seg) && isfinite (xv[k]) && isfinite (yv[k]))
+      {
+        x[n] = xv[k];
+        y[n] = yv[k];
+        n++;
+      }
+  ScalrLift l = { 0 };
+  l.model = g_strdup (aug->model);
+  l.segment = seg;
+  l.metric = metric;
+  l.k = metric >= SCALR_N_RANK_METRICS ? 0 : res->ks[ki];
+  l.strongest = strongest;
+  l.baseline_model = g_strdup (base->model);
+  l.n_users = n;
+  double sx = 0, sy = 0;
+  for (guint k = 0; k < n; k++)
+    sx += x[k], sy += y[k];
+  l.base_mean = n ? sx / n : NAN;
+  l.aug_mean = n ? sy / n : NAN;
+  l.lift = scalr_stats_lift (x, y, n);
+  l.ci_low = l.ci_high = NAN;
+  if (o->bootstrap > 0 && n > 1)
+    scalr_stats_bootstrap_lift (x, y, n, o->bootstrap, o->level, o->seed ^ (guint64) res->lifts->len, &l.ci_low, &l.ci_high);
+  l.p_t = n > 1 ? scalr_stats_paired_t (x, y, n, NULL) : NAN;
+  l.p_wilcoxon = n > 0 ? scalr_stats_wilcoxon (x, y, n, NULL) : NAN;
+  l.p_holm = NAN;
+  g_array_append_val (res->lifts, l);
+}
+
+static void
+lift_clear (ScalrLift *l)
+{
+  g_free (l->model);
+  g_free (l->baseline_model);
+}
+
+static void
+compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o)
+{
+  static const ScalrMetric metrics[] = { SCALR_METRIC_RECALL, SCALR_METRIC_NDCG, SCALR_METRIC_HIT,
+                                         SCALR_METRIC_MRR, SCALR_METRIC_PRECISION, SCALR_METRIC_NE, SCALR_METRIC_AUC };
+  for (guint s = 0; s < SCALR_N_SEGMENTS; s++)
+    for (guint mi = 0; mi < G_N_ELEMENTS (metrics); mi++)
+      {
+        ScalrMetric metric = metrics[mi];
+        guint nk = metric >= SCALR_N_RANK_METRICS ? 1 : res->n_ks;
+        for (guint ki = 0; ki < nk; ki++)
+          {
+            /* The strongest real-only model of this segment, metric and K. */
+            ScalrModelEval *best = NULL;
+            double best_mean = NAN;
+            for (guint k = 0; k < res->models->len; k++)
+              {
+                ScalrModelEval *me = g_ptr_array_index (res->models, k);
+                if (me->variant != SCALR_VARIANT_BASELINE)
+                  continue;
+                double m = scalr_eval_mean (res, me, metric, ki, s);
+                if (isfinite (m) && (best == NULL || (scalr_metric_higher_is_better (metric) ? m > best_mean : m < best_mean)))
+                  best = me, best_mean = m;
+              }
+            for (guint k = 0; k < res->models->len; k++)
+              {
+                ScalrModelEval *aug = g_ptr_array_index (res->models, k);
+                if (aug->variant != SCALR_VARIANT_AUGMENTED)
+                  continue;
+                ScalrModelEval *own = find_model (res, aug->model, SCALR_VARIANT_BASELINE);
+                if (own)
+                  add_lift (res, o, own, aug, s, metric, ki, FALSE);
+                if (best)
+                  add_lift (res, o, best, aug, s, metric, ki, TRUE);
+              }
+          }
+      }
+  /* Holm across the whole reported grid, on the Wilcoxon p-values. */
+  g_autofree double *p = g_new (double, MAX (res->lifts->len, 1));
+  g_autofree double *adj = g_new (double, MAX (res->lifts->len, 1));
+  for (guint k = 0; k < res->lifts->len; k++)
+    p[k] = g_array_index (res->lifts, ScalrLift, k).p_wilcoxon;
+  scalr_stats_holm (p, res->lifts->len, adj);
+  for (guint k = 0; k < res->lifts->len; k++)
+    g_array_index (res->lifts, ScalrLift, k).p_holm = adj[k];
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+static void
+model_eval_free (ScalrModelEval *me)
+{
+  g_free (me->model);
+  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
+    for (guint ki = 0; ki < SCALR_MAX_KS; ki++)
+      g_free (me->values[mt][ki]);
+  g_free (me->top_items);
+  g_free (me->top_scores);
+  g_free (me);
+}
+
+void
+scalr_eval_result_free (ScalrEvalResult *res)
+{
+  if (res == NULL)
+    return;
+  g_free (res->users);
+  g_free (res->segment_of);
+  g_ptr_array_unref (res->models);
+  g_array_unref (res->lifts);
+  g_free (res);
+}
+
+ScalrEvalResult *
+scalr_eval_run (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
+                ScalrProgress *progress, GCancellable *cancellable, GError **error)
+{
+  ScalrEvalOptions o;
+  if (!scalr_eval_options_from_config (c, &o, error))
+    return NULL;
+  g_autoptr (ScalrEvalResult) res = g_new0 (ScalrEvalResult, 1);
+  res->models = g_ptr_array_new_with_free_func ((GDestroyNotify) model_eval_free);
+  res->lifts = g_array_new (FALSE, TRUE, sizeof (ScalrLift));
+  g_array_set_clear_func (res->lifts, (GDestroyNotify) lift_clear);
+  res->n_ks = o.n_ks;
+  memcpy (res->ks, o.ks, sizeof res->ks);
+  res->max_k = o.n_ks ? o.ks[o.n_ks - 1] : 10;
+  res->n_bootstrap = o.bootstrap;
+  const guint8 *flags = scalr_split_get_user_flags (split);
+  guint n_users = scalr_split_get_n_users (split);
+  res->users = g_new (guint32, MAX (n_users, 1));
+  res->segment_of = g_new (guint8, MAX (n_users, 1));
+  for (guint u = 0; u < n_users; u++)
+    if (flags[u] & SCALR_USER_TESTED)
+      {
+        res->segment_of[res->n_users] = (flags[u] & SCALR_USER_SPARSE) ? SCALR_SEGMENT_SPARSE : SCALR_SEGMENT_WARM;
+        res->users[res->n_users++] = u;
+      }
+  guint n_models = g_strv_length (o.models), done = 0, total = 0;
+  for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
+    total += o.variants[v] ? n_models : 0;
+  for (guint m = 0; o.models[m]; m++)
+    for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
+      {
+        if (!o.variants[v])
+          continue;
+        if (v != SCALR_VARIANT_BASELINE && syn == NULL)
+          continue;
+        scalr_progress_update (progress, "train", (double) done / MAX (total, 1), "%s on %s events",
+                               o.models[m], scalr_variant_to_string (v));
+        if (!eval_model (res, split, syn, c, &o, scalr_recommender_lookup (o.models[m]), v, NULL,
+                         cancellable, error))
+          {
+            scalr_eval_options_clear (&o);
+            return NULL;
+          }
+        done++;
+      }
+  scalr_progress_update (progress, "lifts", 0.0, "bootstrap and tests");
+  compute_lifts (res, &o);
+  scalr_eval_options_clear (&o);
+  return g_steal_pointer (&res);
+}

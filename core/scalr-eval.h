@@ -1,0 +1,133 @@
+/* scalr-eval.h — stage 2 evaluation (DESIGN.md §2): downstream models trained on the
+ * variants of the target training matrix, full-ranking metrics per user, pointwise NE and
+ * AUC with Platt scaling, and lifts with confidence intervals and p-values.
+ *
+ * Variants: baseline (real training events, weight 1), augmented (real + synthetic events
+ * with their weights), synthetic_only. Full ranking scores every target item and excludes
+ * each user's real training positives (not the synthetic ones). Metrics at every K: recall
+ * (hits / |test_u|), ndcg, hit, mrr, precision (hits / K), and catalogue coverage of the
+ * top-K lists (an aggregate, no per-user value). Segments: all tested users, sparse (the
+ * simulated sparse users) and warm (the others). Pointwise: each test positive against
+ * `negatives` sampled non-interacted items of the same user; scores become probabilities
+ * by Platt scaling fitted on validation events built the same way; NE = log loss / entropy
+ * of the base rate, AUC per user. Every aggregate is the mean of the per-user vector kept. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "scalr-config.h"
+#include "scalr-recommender.h"
+#include "scalr-split.h"
+#include "scalr-synthetic.h"
+
+G_BEGIN_DECLS
+
+typedef enum { SCALR_VARIANT_BASELINE, SCALR_VARIANT_AUGMENTED, SCALR_VARIANT_SYNTHETIC_ONLY, SCALR_N_VARIANTS } ScalrVariant;
+typedef enum { SCALR_SEGMENT_ALL, SCALR_SEGMENT_SPARSE, SCALR_SEGMENT_WARM, SCALR_N_SEGMENTS } ScalrSegment;
+typedef enum {
+  SCALR_METRIC_RECALL, SCALR_METRIC_NDCG, SCALR_METRIC_HIT, SCALR_METRIC_MRR, SCALR_METRIC_PRECISION,
+  SCALR_N_RANK_METRICS,
+  SCALR_METRIC_COVERAGE = SCALR_N_RANK_METRICS,   /* aggregate only */
+  SCALR_METRIC_NE,                                /* pointwise, K = 0 */
+  SCALR_METRIC_AUC,                               /* pointwise, K = 0 */
+  SCALR_N_METRICS
+} ScalrMetric;
+
+const char *scalr_variant_to_string (ScalrVariant v);
+const char *scalr_segment_to_string (ScalrSegment s);
+const char *scalr_metric_to_string  (ScalrMetric m);
+/* TRUE when a larger value is better (FALSE for NE). */
+gboolean    scalr_metric_higher_is_better (ScalrMetric m);
+
+#define SCALR_MAX_KS 8   /* [eval] k holds at most this many cut-offs (checked by the config) */
+
+extern const ScalrParam scalr_downstream_params[];
+extern const ScalrParam scalr_eval_params[];
+
+/* One model × variant: the per-user vectors over the evaluated users. */
+typedef struct {
+  char        *model;         /* owned */
+  ScalrVariant variant;
+  /* values[metric][k_index][user_index]; NE and AUC use k_index 0 only */
+  float       *values[SCALR_N_METRICS][SCALR_MAX_KS];
+  double       coverage[SCALR_N_SEGMENTS][SCALR_MAX_KS];
+  double       platt_a, platt_b;
+  double       ne[SCALR_N_SEGMENTS];   /* global NE (pooled log loss / base-rate entropy) */
+  double       fit_seconds, eval_seconds;
+  guint32     *top_items;     /* n_users × max_k: the ranked lists (target item ids) */
+  float       *top_scores;    /* n_users × max_k */
+} ScalrModelEval;
+
+typedef struct {
+  char        *model;
+  ScalrSegment segment;
+  ScalrMetric  metric;
+  guint        k;              /* 0 for NE, AUC */
+  gboolean     strongest;      /* against the strongest baseline of the segment (else own) */
+  char        *baseline_model; /* the baseline compared with */
+  double       base_mean, aug_mean;
+  double       lift, ci_low, ci_high;
+  double       p_t, p_wilcoxon, p_holm;
+  guint        n_users;
+} ScalrLift;
+
+typedef struct {
+  guint      n_users;          /* evaluated (tested) users */
+  guint32   *users;            /* owned, ascending */
+  guint8    *segment_of;       /* owned: SCALR_SEGMENT_SPARSE or _WARM per evaluated user */
+  guint      n_ks;
+  guint      ks[SCALR_MAX_KS];
+  guint      max_k;
+  GPtrArray *models;           /* ScalrModelEval* */
+  GArray    *lifts;            /* ScalrLift */
+  guint      n_bootstrap;
+} ScalrEvalResult;
+
+typedef struct {
+  char   **models;       /* owned NULL-terminated */
+  gboolean variants[SCALR_N_VARIANTS];
+  guint    ks[SCALR_MAX_KS];
+  guint    n_ks;
+  guint    negatives;
+  guint    bootstrap;
+  double   level;
+  guint64  seed;
+  guint    n_threads;
+} ScalrEvalOptions;
+
+/* Reads [downstream] and [eval]. On error returns FALSE (an unknown model name). */
+gboolean scalr_eval_options_from_config (const ScalrConfig *config, ScalrEvalOptions *options, GError **error);
+void     scalr_eval_options_clear       (ScalrEvalOptions *options);
+
+/* The weighted training matrix of a variant: real training events weigh 1, synthetic
+ * events their weight (summed where a pair is both). @synthetic may be NULL (no synthetic
+ * events). Returns a new matrix. */
+ScalrCsr *scalr_eval_weighted_matrix (ScalrSplit *split, const ScalrSyntheticEvents *synthetic,
+                                      ScalrVariant variant) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Trains every model on every variant, evaluates and computes the lifts. On error (a model
+ * failed, cancelled) returns NULL and sets @error. */
+ScalrEvalResult *scalr_eval_run (ScalrSplit                 *split,
+                                 const ScalrSyntheticEvents *synthetic,
+                                 const ScalrConfig          *config,
+                                 ScalrProgress              *progress,
+                                 GCancellable               *cancellable,
+                                 GError                    **error) G_GNUC_WARN_UNUSED_RESULT;
+void             scalr_eval_result_free (ScalrEvalResult *result);
+
+/* Metrics of one ranked list against the sorted test items (exposed for tests):
+ * fills out[metric][k_index] for the rank metrics. */
+void             scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *test,
+                                          guint n_test, const guint *ks, guint n_ks,
+                                          float out[SCALR_N_RANK_METRICS][SCALR_MAX_KS]);
+/* Indices of the @k largest finite scores, best first (ties by lower index): a partial
+ * selection, not a full sort. Returns how many were found. */
+guint            scalr_eval_top_k (const float *scores, guint n, guint k, guint32 *out);
+
+/* The mean of a model's per-user values over a segment. */
+double           scalr_eval_mean (const ScalrEvalResult *result, const ScalrModelEval *model,
+                                  ScalrMetric metric, guint k_index, ScalrSegment segment);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrEvalResult, scalr_eval_result_free)
+
+G_END_DECLS

@@ -1,0 +1,280 @@
+/* scalr-store-eval.c — the downstream evaluation of a run in the store. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-eval.h"
+#include "scalr-store-private.h"
+
+static void
+bind_double (sqlite3_stmt *st, int col, double v)
+{
+  if (isfinite (v))
+    sqlite3_bind_double (st, col, v);
+  else
+    sqlite3_bind_null (st, col);   /* SQLite cannot hold NaN: NULL means "not defined" */
+}
+
+static gboolean
+write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError **error)
+{
+  g_autoptr (sqlite3_stmt) met = _scalr_store_prepare (store,
+    "INSERT OR REPLACE INTO run_metrics (run_id, model, variant, segment, metric, k, value, n_users) VALUES (?,?,?,?,?,?,?,?)", error);
+  g_autoptr (sqlite3_stmt) lift = met ? _scalr_store_prepare (store,
+    "INSERT OR REPLACE INTO run_lifts (run_id, model, segment, metric, k, reference, baseline_model, base_mean, aug_mean, "
+    "lift, ci_low, ci_high, p_t, p_wilcoxon, p_holm, n_users) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error) : NULL;
+  g_autoptr (sqlite3_stmt) um = lift ? _scalr_store_prepare (store,
+    "INSERT OR REPLACE INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (?,?,?,?,?,?,?)", error) : NULL;
+  g_autoptr (sqlite3_stmt) recs = um ? _scalr_store_prepare (store,
+    "INSERT OR REPLACE INTO run_recs (run_id, model, variant, max_k, users, items, scores) VALUES (?,?,?,?,?,?,?)", error) : NULL;
+  if (recs == NULL)
+    return FALSE;
+  guint seg_users[SCALR_N_SEGMENTS] = { res->n_users, 0, 0 };
+  for (guint k = 0; k < res->n_users; k++)
+    seg_users[res->segment_of[k]]++;
+  int rc = SQLITE_DONE;
+  for (guint m = 0; m < res->models->len && rc == SQLITE_DONE; m++)
+    {
+      const ScalrModelEval *me = g_ptr_array_index (res->models, m);
+      const char *variant = scalr_variant_to_string (me->variant);
+      for (ScalrMetric mt = 0; mt < SCALR_N_METRICS && rc == SQLITE_DONE; mt++)
+        {
+          guint nk = mt >= SCALR_METRIC_NE ? 1 : res->n_ks;
+          for (guint ki = 0; ki < nk && rc == SQLITE_DONE; ki++)
+            {
+              guint k = mt >= SCALR_METRIC_NE ? 0 : res->ks[ki];
+              for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS && rc == SQLITE_DONE; s++)
+                {
+                  double v = mt == SCALR_METRIC_NE ? me->ne[s] : scalr_eval_mean (res, me, mt, ki, s);
+                  sqlite3_reset (met);
+                  sqlite3_bind_int64 (met, 1, run_id);
+                  sqlite3_bind_text (met, 2, me->model, -1, SQLITE_STATIC);
+                  sqlite3_bind_text (met, 3, variant, -1, SQLITE_STATIC);
+                  sqlite3_bind_text (met, 4, scalr_segment_to_string (s), -1, SQLITE_STATIC);
+                  sqlite3_bind_text (met, 5, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
+                  sqlite3_bind_int (met, 6, (int) k);
+                  bind_double (met, 7, v);
+                  sqlite3_bind_int (met, 8, (int) seg_users[s]);
+                  rc = sqlite3_step (met);
+                }
+              if (rc == SQLITE_DONE && mt != SCALR_METRIC_COVERAGE && me->values[mt][ki])
+                {
+                  sqlite3_reset (um);
+                  sqlite3_bind_int64 (um, 1, run_id);
+                  sqlite3_bind_text (um, 2, me->model, -1, SQLITE_STATIC);
+                  sqlite3_bind_text (um, 3, variant, -1, SQLITE_STATIC);
+                  sqlite3_bind_text (um, 4, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
+                  sqlite3_bind_int (um, 5, (int) k);
+                  sqlite3_bind_blob64 (um, 6, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
+                  sqlite3_bind_blob64 (um, 7, me->values[mt][ki], (guint64) res->n_users * 4, SQLITE_STATIC);
+                  rc = sqlite3_step (um);
+                }
+            }
+        }
+      if (rc == SQLITE_DONE)
+        {
+          sqlite3_reset (recs);
+          sqlite3_bind_int64 (recs, 1, run_id);
+          sqlite3_bind_text (recs, 2, me->model, -1, SQLITE_STATIC);
+          sqlite3_bind_text (recs, 3, variant, -1, SQLITE_STATIC);
+          sqlite3_bind_int (recs, 4, (int) res->max_k);
+          sqlite3_bind_blob64 (recs, 5, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
+          sqlite3_bind_blob64 (recs, 6, me->top_items, (guint64) res->n_users * res->max_k * 4, SQLITE_STATIC);
+          sqlite3_bind_blob64 (recs, 7, me->top_scores, (guint64) res->n_users * res->max_k * 4, SQLITE_STATIC);
+          rc = sqlite3_step (recs);
+        }
+    }
+  for (guint l = 0; l < res->lifts->len && rc == SQLITE_DONE; l++)
+    {
+      const ScalrLift *x = &g_array_index (res->lifts, ScalrLift, l);
+      sqlite3_reset (lift);
+      sqlite3_bind_int64 (lift, 1, run_id);
+      sqlite3_bind_text (lift, 2, x->model, -1, SQLITE_STATIC);
+      sqlite3_bind_text (lift, 3, scalr_segment_to_string (x->segment), -1, SQLITE_STATIC);
+      sqlite3_bind_text (lift, 4, scalr_metric_to_string (x->metric), -1, SQLITE_STATIC);
+      sqlite3_bind_int (lift, 5, (int) x->k);
+      sqlite3_bind_text (lift, 6, x->strongest ? "strongest" : "own", -1, SQLITE_STATIC);
+      sqlite3_bind_text (lift, 7, x->baseline_model, -1, SQLITE_STATIC);
+      bind_double (lift, 8, x->base_mean);
+      bind_double (lift, 9, x->aug_mean);
+      bind_double (lift, 10, x->lift);
+      bind_double (lift, 11, x->ci_low);
+      bind_double (lift, 12, x->ci_high);
+      bind_double (lift, 13, x->p_t);
+      bind_double (lift, 14, x->p_wilcoxon);
+      bind_double (lift, 15, x->p_holm);
+      sqlite3_bind_int (lift, 16, (int) x->n_users);
+      rc = sqlite3_step (lift);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "writing evaluation results", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+scalr_store_put_eval (ScalrStore *store, gint64 run_id, gconstpointer result, GError **error)
+{
+  if (!_scalr_store_begin (store, error))
+    return FALSE;
+  if (!write_eval (store, run_id, result, error))
+    {
+      _scalr_store_rollback (store);
+      return FALSE;
+    }
+  return _scalr_store_commit (store, error);
+}
+
+static double
+col_double (sqlite3_stmt *st, int col)
+{
+  return sqlite3_column_type (st, col) == SQLITE_NULL ? NAN : sqlite3_column_double (st, col);
+}
+
+static char *
+col_str (sqlite3_stmt *st, int col)
+{
+  return g_strdup ((const char *) sqlite3_column_text (st, col));
+}
+
+static void
+metric_row_clear (ScalrMetricRow *r)
+{
+  g_free (r->model);
+  g_free (r->variant);
+  g_free (r->segment);
+  g_free (r->metric);
+}
+
+static void
+lift_row_clear (ScalrLiftRow *r)
+{
+  g_free (r->model);
+  g_free (r->segment);
+  g_free (r->metric);
+  g_free (r->reference);
+  g_free (r->baseline_model);
+}
+
+GArray *
+scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
+    "SELECT model, variant, segment, metric, k, value, n_users FROM run_metrics WHERE run_id = ? "
+    "ORDER BY model, segment, metric, k, variant", error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, run_id);
+  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (ScalrMetricRow));
+  g_array_set_clear_func (rows, (GDestroyNotify) metric_row_clear);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      ScalrMetricRow r = { col_str (st, 0), col_str (st, 1), col_str (st, 2), col_str (st, 3),
+                           (guint) sqlite3_column_int (st, 4), col_double (st, 5), (guint) sqlite3_column_int (st, 6) };
+      g_array_append_val (rows, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "reading metrics", error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+GArray *
+scalr_store_get_lifts (ScalrStore *store, gint64 run_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
+    "SELECT model, segment, metric, reference, baseline_model, k, base_mean, aug_mean, lift, ci_low, ci_high, "
+    "p_t, p_wilcoxon, p_holm, n_users FROM run_lifts WHERE run_id = ? ORDER BY segment, metric, k, reference, model", error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, run_id);
+  g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (ScalrLiftRow));
+  g_array_set_clear_func (rows, (GDestroyNotify) lift_row_clear);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      ScalrLiftRow r = { col_str (st, 0), col_str (st, 1), col_str (st, 2), col_str (st, 3), col_str (st, 4),
+                         (guint) sqlite3_column_int (st, 5), col_double (st, 6), col_double (st, 7), col_double (st, 8),
+                         col_double (st, 9), col_double (st, 10), col_double (st, 11), col_double (st, 12),
+                         col_double (st, 13), (guint) sqlite3_column_int (st, 14) };
+      g_array_append_val (rows, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "reading lifts", error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+gboolean
+scalr_store_foreach_user_metrics (ScalrStore *store, gint64 run_id, ScalrUserMetricsFunc func, gpointer data,
+                                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
+    "SELECT model, variant, metric, k, users, vals FROM run_user_metrics WHERE run_id = ? ORDER BY model, variant, metric, k", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, run_id);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      int nu = sqlite3_column_bytes (st, 4), nv = sqlite3_column_bytes (st, 5);
+      if (nu != nv || nu % 4 != 0)
+        {
+          g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_CORRUPT,
+                       "%s: per-user metrics of run %" G_GINT64_FORMAT " are damaged", scalr_store_get_path (store), run_id);
+          return FALSE;
+        }
+      g_autofree guint32 *users = g_memdup2 (sqlite3_column_blob (st, 4), (gsize) nu);
+      g_autofree float *vals = g_memdup2 (sqlite3_column_blob (st, 5), (gsize) nv);
+      func ((const char *) sqlite3_column_text (st, 0), (const char *) sqlite3_column_text (st, 1),
+            (const char *) sqlite3_column_text (st, 2), (guint) sqlite3_column_int (st, 3), users, vals,
+            (guint) nu / 4, data);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "reading per-user metrics", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+scalr_store_foreach_recs (ScalrStore *store, gint64 run_id, ScalrRecsFunc func, gpointer data, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
+    "SELECT model, variant, max_k, users, items, scores FROM run_recs WHERE run_id = ? ORDER BY variant, model", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, run_id);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      guint max_k = (guint) sqlite3_column_int (st, 2);
+      int nu = sqlite3_column_bytes (st, 3), ni = sqlite3_column_bytes (st, 4), ns = sqlite3_column_bytes (st, 5);
+      if (max_k == 0 || nu % 4 != 0 || (gint64) ni != (gint64) nu * max_k || ni != ns)
+        {
+          g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_CORRUPT,
+                       "%s: recommendations of run %" G_GINT64_FORMAT " are damaged", scalr_store_get_path (store), run_id);
+          return FALSE;
+        }
+      g_autofree guint32 *users = g_memdup2 (sqlite3_column_blob (st, 3), (gsize) nu);
+      g_autofree guint32 *items = g_memdup2 (sqlite3_column_blob (st, 4), (gsize) ni);
+      g_autofree float *scores = g_memdup2 (sqlite3_column_blob (st, 5), (gsize) ns);
+      func ((const char *) sqlite3_column_text (st, 0), (const char *) sqlite3_column_text (st, 1), max_k,
+            users, (guint) nu / 4, items, scores, data);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "reading recommendations", error);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,265 @@
+/* scalr-charts.c — chart builders for diagnostics and lifts. */
+#include "config.h"
+
+#include <math.h>
+
+#include "scalr-charts.h"
+
+static char *
+fmt (double v)
+{
+  return scalr_axis_format_exact (v);
+}
+
+/* Sets @texts (n owned strings) as the hover texts of @series and frees them. */
+static void
+take_hover (ScalrPlot *plot, guint series, GPtrArray *texts)
+{
+  g_ptr_array_add (texts, NULL);
+  scalr_plot_series_set_hover_texts (plot, series, (const char *const *) texts->pdata);
+}
+
+ScalrPlot *
+scalr_charts_rank_frequency (const ScalrDiagnostics *diag)
+{
+  g_return_val_if_fail (diag != NULL, NULL);
+  ScalrPlot *plot = scalr_plot_new ("Item popularity: rank–frequency");
+  g_autofree char *sub = g_strdup_printf ("Gini: real %.3f, synthetic %.3f  ·  JSD %.3f  ·  "
+                                          "catalogue coverage: real %.1f%%, synthetic %.1f%%",
+                                          diag->real_gini, diag->gini, diag->jsd,
+                                          diag->real_coverage * 100, diag->coverage * 100);
+  scalr_plot_set_subtitle (plot, sub);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "item rank", NULL, SCALR_AXIS_LOG10);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "events per item", NULL, SCALR_AXIS_LOG10);
+  scalr_plot_set_axis_hover_name (plot, SCALR_PLOT_AXIS_X, "rank");
+  scalr_plot_set_axis_hover_name (plot, SCALR_PLOT_AXIS_Y, "events");
+  guint nr = MIN (diag->n_real_curve, SCALR_CURVE_POINTS);
+  guint ns = MIN (diag->n_curve, SCALR_CURVE_POINTS);
+  scalr_plot_add_line (plot, "real", SCALR_PLOT_COLOR_REAL, nr, diag->real_curve_rank,
+                       diag->real_curve_count);
+  scalr_plot_add_line (plot, "synthetic", SCALR_PLOT_COLOR_SYNTHETIC, ns, diag->curve_rank,
+                       diag->curve_count);
+  return plot;
+}
+
+ScalrPlot *
+scalr_charts_activity (const ScalrDiagnostics *diag)
+{
+  g_return_val_if_fail (diag != NULL, NULL);
+  ScalrPlot *plot = scalr_plot_new ("User activity");
+  g_autofree char *ru = fmt (diag->real_users);
+  g_autofree char *su = fmt (diag->users);
+  g_autofree char *sub = g_strdup_printf ("users per activity bin (events per user in "
+                                          "[2ᵏ, 2ᵏ⁺¹))  ·  users: real %s, synthetic %s",
+                                          ru, su);
+  scalr_plot_set_subtitle (plot, sub);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "events per user", NULL, SCALR_AXIS_LOG2);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "users", NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis_range (plot, SCALR_PLOT_AXIS_Y, 0, NAN);
+
+  const guint nb = G_N_ELEMENTS (diag->activity);
+  int first = -1, last = -1;
+  for (guint b = 0; b < nb; b++)
+    if (diag->activity[b] || diag->real_activity[b])
+      {
+        if (first < 0)
+          first = (int) b;
+        last = (int) b;
+      }
+  if (first < 0)
+    return plot;
+  guint n = (guint) (last - first + 1);
+  double edges[25], real[24], syn[24];
+  g_autoptr (GPtrArray) real_hover = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) syn_hover = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i <= n; i++)
+    edges[i] = ldexp (1.0, first + (int) i);
+  for (guint i = 0; i < n; i++)
+    {
+      guint b = (guint) first + i;
+      real[i] = (double) diag->real_activity[b];
+      syn[i] = (double) diag->activity[b];
+      g_autofree char *lo = fmt (edges[i]);
+      g_autofree char *hi = fmt (edges[i + 1] - 1);
+      g_autofree char *bin = b == 0 ? g_strdup ("1 event")
+                                    : g_strdup_printf ("%s–%s events", lo, hi);
+      g_autofree char *rv = fmt (real[i]);
+      g_autofree char *sv = fmt (syn[i]);
+      g_ptr_array_add (real_hover, g_strdup_printf ("%s: real %s users", bin, rv));
+      g_ptr_array_add (syn_hover, g_strdup_printf ("%s: synthetic %s users", bin, sv));
+    }
+  guint r = scalr_plot_add_steps (plot, "real", SCALR_PLOT_COLOR_REAL, n, edges, real);
+  guint s = scalr_plot_add_steps (plot, "synthetic", SCALR_PLOT_COLOR_SYNTHETIC, n, edges, syn);
+  /* Real filled lightly, synthetic as an outline on top: overlapping fills turn muddy. */
+  scalr_plot_series_set_fill (plot, r, 0.16);
+  take_hover (plot, r, real_hover);
+  take_hover (plot, s, syn_hover);
+  return plot;
+}
+
+ScalrPlot *
+scalr_charts_buckets (const ScalrDiagnostics *diag)
+{
+  g_return_val_if_fail (diag != NULL, NULL);
+  guint n = MIN (diag->n_buckets, SCALR_MAX_BUCKETS);
+  if (n == 0)
+    return NULL;
+  ScalrPlot *plot = scalr_plot_new ("Popularity buckets");
+  g_autofree char *sub = g_strdup_printf ("share of events per item-popularity bucket  ·  "
+                                          "bucket JSD %.4f", diag->bucket_jsd);
+  scalr_plot_set_subtitle (plot, sub);
+  g_autofree char *xl = g_strdup_printf ("popularity bucket (1 = head … %u = tail)", n);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, xl, NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "share of events", "%", SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis_range (plot, SCALR_PLOT_AXIS_Y, 0, NAN);
+  scalr_plot_set_axis_hover_name (plot, SCALR_PLOT_AXIS_X, "bucket");
+  scalr_plot_set_axis_hover_name (plot, SCALR_PLOT_AXIS_Y, "of events");
+  char labels[SCALR_MAX_BUCKETS][8];
+  const char *lp[SCALR_MAX_BUCKETS];
+  double real[SCALR_MAX_BUCKETS], syn[SCALR_MAX_BUCKETS];
+  for (guint b = 0; b < n; b++)
+    {
+      g_snprintf (labels[b], sizeof labels[b], "%u", b + 1);
+      lp[b] = labels[b];
+      real[b] = diag->real_bucket_share[b] * 100;
+      syn[b] = diag->bucket_share[b] * 100;
+    }
+  scalr_plot_set_categories (plot, n, lp);
+  scalr_plot_add_bars (plot, "real", SCALR_PLOT_COLOR_REAL, n, real);
+  scalr_plot_add_bars (plot, "synthetic", SCALR_PLOT_COLOR_SYNTHETIC, n, syn);
+  return plot;
+}
+
+ScalrPlot *
+scalr_charts_reliability (const ScalrDiagnostics *diag)
+{
+  g_return_val_if_fail (diag != NULL, NULL);
+  if (diag->n_calibration == 0)
+    return NULL;
+  ScalrPlot *plot = scalr_plot_new ("Calibration: reliability diagram");
+  GString *sub = g_string_new (NULL);
+  g_string_append_printf (sub, "generator probabilities on validation users  ·  ECE %.4f",
+                          diag->ece);
+  if (diag->temperature > 0)
+    g_string_append_printf (sub, "  ·  τ = %.3g", diag->temperature);
+  scalr_plot_set_subtitle (plot, sub->str);
+  g_string_free (sub, TRUE);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "mean predicted probability", NULL,
+                       SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "observed frequency", NULL, SCALR_AXIS_LINEAR);
+
+  guint nb = MIN (diag->n_calibration, SCALR_CALIBRATION_BINS);
+  double x[SCALR_CALIBRATION_BINS], y[SCALR_CALIBRATION_BINS], top = 0;
+  g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  guint n = 0;
+  for (guint b = 0; b < nb; b++)
+    {
+      if (diag->calib_count[b] == 0 || !isfinite (diag->calib_pred[b])
+          || !isfinite (diag->calib_obs[b]))
+        continue;
+      x[n] = diag->calib_pred[b];
+      y[n] = diag->calib_obs[b];
+      top = MAX (top, MAX (x[n], y[n]));
+      g_autofree char *c = fmt ((double) diag->calib_count[b]);
+      g_autofree char *p = fmt (x[n]);
+      g_autofree char *o = fmt (y[n]);
+      g_ptr_array_add (hover, g_strdup_printf ("bin %u: predicted %s, observed %s (%s pairs)",
+                                               b + 1, p, o, c));
+      g_ptr_array_add (notes, g_strdup_printf ("n=%s", c));
+      n++;
+    }
+  /* The same range on both axes, so the diagonal is at 45°. */
+  double ticks[SCALR_AXIS_MAX_TICKS];
+  guint nt = 0;
+  scalr_axis_nice_ticks (0, top > 0 ? top : 1, 5, ticks, &nt, NULL);
+  double hi = ticks[nt - 1];
+  scalr_plot_set_axis_range (plot, SCALR_PLOT_AXIS_X, 0, hi);
+  scalr_plot_set_axis_range (plot, SCALR_PLOT_AXIS_Y, 0, hi);
+  double dx[2] = { 0, hi }, dy[2] = { 0, hi };
+  guint diag_line = scalr_plot_add_line (plot, "perfectly calibrated", SCALR_PLOT_COLOR_NEUTRAL,
+                                         2, dx, dy);
+  scalr_plot_series_set_dashed (plot, diag_line, TRUE);
+  const char *no_hover[2] = { "perfect calibration: observed = predicted",
+                              "perfect calibration: observed = predicted" };
+  scalr_plot_series_set_hover_texts (plot, diag_line, no_hover);
+  guint line = scalr_plot_add_line (plot, NULL, SCALR_PLOT_COLOR_BLUE, n, x, y);
+  guint pts = scalr_plot_add_points (plot, "generator (per bin)", SCALR_PLOT_COLOR_BLUE, n, x, y);
+  g_ptr_array_add (hover, NULL);
+  g_ptr_array_add (notes, NULL);
+  scalr_plot_series_set_hover_texts (plot, line, (const char *const *) hover->pdata);
+  scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
+  scalr_plot_series_set_annotations (plot, pts, (const char *const *) notes->pdata);
+  return plot;
+}
+
+ScalrPlot *
+scalr_charts_forest (const char *title, const ScalrForestRow *rows, guint n)
+{
+  g_return_val_if_fail (n == 0 || rows != NULL, NULL);
+  ScalrPlot *plot = scalr_plot_new (title ? title : "Lift over baseline");
+  scalr_plot_set_subtitle (plot, "relative lift with paired-bootstrap 95% CI; "
+                                 "filled markers: significant");
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "lift (%)", NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_set_forest (plot, n, rows);
+  gboolean gain = FALSE, loss = FALSE, ns = FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!rows[i].significant)
+        ns = TRUE;
+      else if (rows[i].lift >= 0)
+        gain = TRUE;
+      else
+        loss = TRUE;
+    }
+  if (gain)
+    scalr_plot_add_legend_marker (plot, "significant gain", SCALR_PLOT_COLOR_BLUE, TRUE);
+  if (loss)
+    scalr_plot_add_legend_marker (plot, "significant loss", SCALR_PLOT_COLOR_VERMILLION, TRUE);
+  if (ns)
+    scalr_plot_add_legend_marker (plot, "not significant", SCALR_PLOT_COLOR_NEUTRAL, FALSE);
+  return plot;
+}
+
+ScalrPlot *
+scalr_charts_sweep (const char *title, const char *param, guint n, const double *x,
+                    const double *lift, const double *lo, const double *hi, gboolean log_x)
+{
+  g_return_val_if_fail (param != NULL, NULL);
+  g_return_val_if_fail (n == 0 || (x && lift && lo && hi), NULL);
+  g_autofree char *t = title ? g_strdup (title) : g_strdup_printf ("Lift against %s", param);
+  ScalrPlot *plot = scalr_plot_new (t);
+  scalr_plot_set_subtitle (plot, "relative lift with paired-bootstrap 95% CI band");
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL,
+                       log_x ? SCALR_AXIS_LOG10 : SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift (%)", NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_add_reference (plot, SCALR_PLOT_AXIS_Y, 0);
+  g_autofree double *l = g_new (double, MAX (n, 1));
+  g_autofree double *a = g_new (double, MAX (n, 1));
+  g_autofree double *b = g_new (double, MAX (n, 1));
+  g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      l[i] = lift[i] * 100;
+      a[i] = lo[i] * 100;
+      b[i] = hi[i] * 100;
+      g_autofree char *xv = fmt (x[i]);
+      g_autofree char *lv = fmt (round (l[i] * 100) / 100);
+      GString *s = g_string_new (NULL);
+      g_string_append_printf (s, "%s %s: lift %s%s%%", param, xv, l[i] > 0 ? "+" : "", lv);
+      if (isfinite (a[i]) && isfinite (b[i]))
+        {
+          g_autofree char *av = fmt (round (a[i] * 100) / 100);
+          g_autofree char *bv = fmt (round (b[i] * 100) / 100);
+          g_string_append_printf (s, " (95%% CI %s%% to %s%%)", av, bv);
+        }
+      g_ptr_array_add (hover, g_string_free (s, FALSE));
+    }
+  g_ptr_array_add (hover, NULL);
+  scalr_plot_add_band (plot, "95% CI", SCALR_PLOT_COLOR_BLUE, n, x, a, b);
+  guint line = scalr_plot_add_line (plot, "lift", SCALR_PLOT_COLOR_BLUE, n, x, l);
+  guint pts = scalr_plot_add_points (plot, NULL, SCALR_PLOT_COLOR_BLUE, n, x, l);
+  scalr_plot_series_set_hover_texts (plot, line, (const char *const *) hover->pdata);
+  scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
+  return plot;
+}

@@ -1,0 +1,44 @@
+/* scalr-charts.h — the workbench's charts, built from prepared results.
+ *
+ * Each builder turns results the core already computed (ScalrDiagnostics, lifts) into a
+ * ScalrPlot ready to draw: titles, axes with units, series in the conventional colours (real
+ * data blue, synthetic vermillion), hover texts with exact values. Builders copy what they
+ * need; the inputs may be freed afterwards. */
+#pragma once
+
+#include "scalr-plot.h"
+#include "scalr-synthetic.h"
+
+G_BEGIN_DECLS
+
+/* Item rank–frequency, log–log: events per item against item rank, real vs synthetic.
+ * Never NULL (an empty chart when there are no curves). */
+ScalrPlot *scalr_charts_rank_frequency (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
+
+/* User activity histograms: users per activity bin [2^b, 2^(b+1)) on a log2 axis, real vs
+ * synthetic. Never NULL. */
+ScalrPlot *scalr_charts_activity (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Popularity-bucket shares in percent, grouped bars (bucket 1 = head … B = tail), real vs
+ * synthetic. NULL when n_buckets = 0. */
+ScalrPlot *scalr_charts_buckets (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Reliability diagram: observed frequency against mean predicted probability per
+ * calibration bin (empty bins skipped), with the diagonal and each bin's count.
+ * NULL when n_calibration = 0. */
+ScalrPlot *scalr_charts_reliability (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Lift forest plot: one row per entry, top to bottom (lifts as fractions, drawn in percent
+ * on the x axis "lift (%)"), a reference line at 0, significant rows filled and coloured by
+ * sign. @title may be NULL ("Lift over baseline"). */
+ScalrPlot *scalr_charts_forest (const char *title, const ScalrForestRow *rows, guint n)
+  G_GNUC_WARN_UNUSED_RESULT;
+
+/* Sweep: lift (fraction, drawn in percent) against a swept parameter @param, as a line with
+ * points and its 95% CI band (lo/hi may hold NaN where there is no interval), a reference
+ * line at 0; @log_x for parameters swept over orders of magnitude (x > 0). @title may be NULL. */
+ScalrPlot *scalr_charts_sweep (const char *title, const char *param, guint n, const double *x,
+                               const double *lift, const double *lo, const double *hi,
+                               gboolean log_x) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
