@@ -128,6 +128,8 @@ typedef struct {
 typedef struct {
   Draw    *draws;
   guint64  n_draws, cap_draws;
+  guint32 *counts;     /* cap_counts: merged counts of the draws */
+  guint64  cap_counts;
   guint8  *seen;       /* n_items marks */
   float   *probs;      /* batch × n_items */
   float   *keys;       /* n_items */
@@ -379,9 +381,24 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
   if (s->n_draws == 0)
     return;
   /* Merge repeats of an item: count them, keep the largest probability. */
-  qsort (s->draws, s->n_draws, sizeof (Draw), (int (*) (const void *, const void *)) cmp_draw_item);
+  if (s->n_draws <= 32)
+    for (guint64 a = 1; a < s->n_draws; a++)   /* insertion sort: most users draw a few items */
+      {
+        Draw x = s->draws[a];
+        guint64 b = a;
+        for (; b > 0 && s->draws[b - 1].item > x.item; b--)
+          s->draws[b] = s->draws[b - 1];
+        s->draws[b] = x;
+      }
+  else
+    qsort (s->draws, s->n_draws, sizeof (Draw), (int (*) (const void *, const void *)) cmp_draw_item);
   guint64 w = 0;
-  g_autofree guint32 *counts = g_new (guint32, s->n_draws);
+  if (s->cap_counts < s->n_draws)
+    {
+      s->cap_counts = s->cap_draws;
+      s->counts = g_renew (guint32, s->counts, s->cap_counts);
+    }
+  guint32 *counts = s->counts;
   for (guint64 a = 0; a < s->n_draws; a++)
     {
       if (w > 0 && s->draws[w - 1].item == s->draws[a].item)
@@ -486,6 +503,7 @@ worker (gpointer data)
                              "sampled %u of %u user blocks", done, job->n_chunks);
     }
   g_free (s.draws);
+  g_free (s.counts);
   g_free (s.seen);
   g_free (s.keys);
   g_free (s.topk_items);
@@ -670,7 +688,7 @@ scalr_sampler_align (const ScalrSyntheticEvents *ev, ScalrSplit *split, const Sc
 
   ScalrSyntheticEvents *out = scalr_synthetic_events_new (ev->n);
   guint64 w = 0, draws = 0;
-  ScalrRng rng;
+  ScalrRng rng = { { 0 } };   /* seeded at each user's first pair */
   guint32 current = G_MAXUINT32;
   for (guint64 k = 0; k < ev->n; k++)
     {

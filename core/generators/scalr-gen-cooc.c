@@ -24,6 +24,15 @@ static const ScalrParam cooc_params[] = {
   { NULL }
 };
 
+/* One alias slot: everything a draw needs in one 16-byte load (the draw is bound by
+ * memory latency, not arithmetic). */
+typedef struct {
+  float   aprob;   /* keep this slot with this probability … */
+  guint32 alias;   /* … else take this row-local slot */
+  guint32 item;    /* the slot's target item */
+  float   p;       /* P(item | j), smoothing included */
+} CoocEntry;
+
 typedef struct {
   guint     n_src, n_tgt;
   guint64  *ptr;        /* n_src + 1 */
@@ -31,8 +40,7 @@ typedef struct {
   float    *val;        /* nnz: C[j,i] / π_i^β */
   guint32  *support;    /* nnz: C[j,i] */
   double   *mass;       /* n_src: m_j */
-  float    *aprob;      /* nnz: alias tables of the rows */
-  guint32  *aalias;     /* nnz: row-local indices */
+  CoocEntry *ent;       /* nnz: alias tables of the rows with their items and P(i|j) */
   double   *prior;      /* n_tgt: ρ */
   float    *pprob;
   guint32  *palias;
@@ -50,8 +58,7 @@ cooc_free (gpointer data)
   g_free (c->val);
   g_free (c->support);
   g_free (c->mass);
-  g_free (c->aprob);
-  g_free (c->aalias);
+  g_free (c->ent);
   g_free (c->prior);
   g_free (c->pprob);
   g_free (c->palias);
@@ -193,8 +200,9 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
   c->support = sup.data ? g_renew (guint32, sup.data, MAX (nnz, 1)) : g_new (guint32, 1);
   c->val = g_new (float, MAX (nnz, 1));
   c->mass = g_new0 (double, MAX (c->n_src, 1));
-  c->aprob = g_new (float, MAX (nnz, 1));
-  c->aalias = g_new (guint32, MAX (nnz, 1));
+  c->ent = g_new (CoocEntry, MAX (nnz, 1));
+  g_autofree float *aprob = g_new (float, MAX (c->n_tgt, 1));
+  g_autofree guint32 *aalias = g_new (guint32, MAX (c->n_tgt, 1));
   g_autofree double *w = g_new (double, MAX (c->n_tgt, 1));
   for (guint j = 0; j < c->n_src; j++)
     {
@@ -206,7 +214,14 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
           c->val[s + k] = (float) v;
           w[k] = v;
         }
-      c->mass[j] = scalr_alias_build (w, n, c->aprob + s, c->aalias + s);
+      c->mass[j] = scalr_alias_build (w, n, aprob, aalias);
+      double denom = c->mass[j] + c->alpha;
+      for (guint k = 0; k < n; k++)
+        {
+          guint32 item = c->idx[s + k];
+          c->ent[s + k] = (CoocEntry) { aprob[k], aalias[k], item,
+                                        (float) (denom > 0 ? (c->val[s + k] + c->alpha * c->prior[item]) / denom : c->prior[item]) };
+        }
     }
   scalr_progress_update (progress, "generator", 0.85, "cooc: %" G_GUINT64_FORMAT " co-occurring pairs", nnz);
   return c;
@@ -263,11 +278,15 @@ cooc_item_draw (gpointer data, guint32 j, ScalrRng *rng, guint32 *out_item, floa
   guint n = (guint) (c->ptr[j + 1] - s);
   if (n > 0 && m > 0 && scalr_rng_uniform (rng) * (m + c->alpha) < m)
     {
-      /* From the row: its value is at hand, no search needed. */
-      guint64 k = s + scalr_alias_draw (c->aprob + s, c->aalias + s, n, rng);
-      guint32 item = c->idx[k];
-      *out_item = item;
-      *out_prob = (float) ((c->val[k] + c->alpha * c->prior[item]) / (m + c->alpha));
+      /* From the row: item and probability sit in the slot, no search needed. */
+      guint64 r = scalr_rng_next (rng);
+      guint32 k = (guint32) (((r >> 32) * (guint64) n) >> 32);
+      float u = (float) (r & 0xffffff) * 0x1.0p-24f;
+      const CoocEntry *e = &c->ent[s + k];
+      if (u >= e->aprob)
+        e = &c->ent[s + e->alias];
+      *out_item = e->item;
+      *out_prob = e->p;
       return TRUE;
     }
   guint32 item = scalr_alias_draw (c->pprob, c->palias, c->n_tgt, rng);
