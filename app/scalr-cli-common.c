@@ -102,3 +102,15 @@ cli_parse (GOptionContext *ctx, int *argc, char ***argv, const char *command)
     }
   return TRUE;
 }
+
+ScalrConfig *
+path_config (const char *path, char **sets, GError **error)
+{
+  g_autoptr (ScalrConfig) c = path ? scalr_config_new_from_file (path, error) : scalr_config_new ();
+  if (c == NULL)
+    return NULL;
+  for (guint k = 0; sets && sets[k]; k++)
+    if (!scalr_config_set_assignment (c, sets[k], error))
+      return NULL;
+  return g_steal_pointer (&c);
+}

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "scalr-config.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -35,12 +36,17 @@ int            cli_fail           (const char *command, const GError *error);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
 
+/* The config of --config FILE (or the defaults) with --set overrides; NULL with @error. */
+ScalrConfig   *path_config        (const char *path, char **sets, GError **error);
+
 int cmd_import   (int argc, char **argv);
+int cmd_sweep    (int argc, char **argv);
 int cmd_datasets (int argc, char **argv);
 int cmd_stats    (int argc, char **argv);
 int cmd_run      (int argc, char **argv);
 int cmd_runs     (int argc, char **argv);
 int cmd_show     (int argc, char **argv);
 int cmd_export   (int argc, char **argv);
+int cmd_report   (int argc, char **argv);   /* built with the GUI libraries only */
 
 G_END_DECLS

@@ -29,19 +29,10 @@ static ScalrConfig *
 config_from_args (const char *cmd, const char *path, char **sets)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrConfig) c = path ? scalr_config_new_from_file (path, &error) : scalr_config_new ();
+  ScalrConfig *c = path_config (path, sets, &error);
   if (c == NULL)
-    {
-      cli_fail (cmd, error);
-      return NULL;
-    }
-  for (guint k = 0; sets && sets[k]; k++)
-    if (!scalr_config_set_assignment (c, sets[k], &error))
-      {
-        cli_fail (cmd, error);
-        return NULL;
-      }
-  return g_steal_pointer (&c);
+    cli_fail (cmd, error);
+  return c;
 }
 
 static JsonNode *

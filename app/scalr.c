@@ -13,9 +13,13 @@ static const ScalrCommand commands[] = {
   { "datasets", "List the datasets in the store", cmd_datasets },
   { "stats",    "Statistics of a dataset and of a source/target domain pair", cmd_stats },
   { "run",      "Run SCALR on a config: split, generate, sample, diagnose", cmd_run },
+  { "sweep",    "One run per point of a grid over config keys; lift against the swept values", cmd_sweep },
   { "runs",     "List the runs in the store", cmd_runs },
   { "show",     "Show a run: config, split, synthetic events, diagnostics", cmd_show },
   { "export",   "Export a run's synthetic events or split (TSV, original ids)", cmd_export },
+#ifdef SCALR_HAVE_REPORT
+  { "report",   "Write a run's report: PDF with every chart and the metric table, or PNG/SVG", cmd_report },
+#endif
 };
 
 static void

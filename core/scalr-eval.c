@@ -213,8 +213,8 @@ scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *t
 
 /* Fits P(y = 1 | s) = σ(a·s + b) by Newton's method on the log loss (a tiny ridge keeps it
  * defined on separable data). Scores are standardised inside for stability. */
-static void
-platt_fit (const float *s, const guint8 *y, gsize n, double *a_out, double *b_out)
+void
+scalr_eval_platt_fit (const float *s, const guint8 *y, gsize n, double *a_out, double *b_out)
 {
   double mean = 0, var = 0;
   for (gsize i = 0; i < n; i++)
@@ -467,7 +467,7 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
             g_array_append_vals (all_s, ts->data, ts->len);
             g_array_append_vals (all_y, ty->data, ty->len);
           }
-      platt_fit ((const float *) (void *) all_s->data, (const guint8 *) all_y->data, all_s->len, &me->platt_a, &me->platt_b);
+      scalr_eval_platt_fit ((const float *) (void *) all_s->data, (const guint8 *) all_y->data, all_s->len, &me->platt_a, &me->platt_b);
       g_array_unref (all_s);
       g_array_unref (all_y);
       double loss[SCALR_N_SEGMENTS] = { 0 }, pos[SCALR_N_SEGMENTS] = { 0 }, cnt[SCALR_N_SEGMENTS] = { 0 };
@@ -680,9 +680,50 @@ scalr_eval_result_free (ScalrEvalResult *res)
   g_free (res);
 }
 
+struct _ScalrEvalCache {
+  GHashTable *baselines;   /* model name → ScalrModelEval* (owned) */
+};
+
+ScalrEvalCache *
+scalr_eval_cache_new (void)
+{
+  ScalrEvalCache *cache = g_new0 (ScalrEvalCache, 1);
+  cache->baselines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) model_eval_free);
+  return cache;
+}
+
+void
+scalr_eval_cache_free (ScalrEvalCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->baselines);
+  g_free (cache);
+}
+
+static ScalrModelEval *
+model_eval_copy (const ScalrModelEval *me, guint n_users, guint n_ks, guint max_k)
+{
+  ScalrModelEval *c = g_memdup2 (me, sizeof *me);
+  c->model = g_strdup (me->model);
+  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
+    for (guint ki = 0; ki < SCALR_MAX_KS; ki++)
+      c->values[mt][ki] = me->values[mt][ki] ? g_memdup2 (me->values[mt][ki], MAX (n_users, 1) * sizeof (float)) : NULL;
+  c->top_items = g_memdup2 (me->top_items, MAX ((gsize) n_users * max_k, 1) * sizeof (guint32));
+  c->top_scores = g_memdup2 (me->top_scores, MAX ((gsize) n_users * max_k, 1) * sizeof (float));
+  return c;
+}
+
 ScalrEvalResult *
 scalr_eval_run (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
                 ScalrProgress *progress, GCancellable *cancellable, GError **error)
+{
+  return scalr_eval_run_cached (split, syn, c, NULL, progress, cancellable, error);
+}
+
+ScalrEvalResult *
+scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
+                       ScalrEvalCache *cache, ScalrProgress *progress, GCancellable *cancellable, GError **error)
 {
   ScalrEvalOptions o;
   if (!scalr_eval_options_from_config (c, &o, error))
@@ -717,11 +758,22 @@ scalr_eval_run (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrC
           continue;
         scalr_progress_update (progress, "train", (double) done / MAX (total, 1), "%s on %s events",
                                o.models[m], scalr_variant_to_string (v));
-        if (!eval_model (res, split, syn, c, &o, scalr_recommender_lookup (o.models[m]), v, NULL,
-                         cancellable, error))
+        ScalrModelEval *cached = cache && v == SCALR_VARIANT_BASELINE
+                                 ? g_hash_table_lookup (cache->baselines, o.models[m]) : NULL;
+        if (cached)
+          g_ptr_array_add (res->models, model_eval_copy (cached, res->n_users, res->n_ks, res->max_k));
+        else
           {
-            scalr_eval_options_clear (&o);
-            return NULL;
+            if (!eval_model (res, split, syn, c, &o, scalr_recommender_lookup (o.models[m]), v, NULL,
+                             cancellable, error))
+              {
+                scalr_eval_options_clear (&o);
+                return NULL;
+              }
+            if (cache && v == SCALR_VARIANT_BASELINE)
+              g_hash_table_replace (cache->baselines, g_strdup (o.models[m]),
+                                    model_eval_copy (g_ptr_array_index (res->models, res->models->len - 1),
+                                                     res->n_users, res->n_ks, res->max_k));
           }
         done++;
       }

@@ -115,6 +115,21 @@ ScalrEvalResult *scalr_eval_run (ScalrSplit                 *split,
                                  GError                    **error) G_GNUC_WARN_UNUSED_RESULT;
 void             scalr_eval_result_free (ScalrEvalResult *result);
 
+/* A cache of baseline evaluations (they depend on the split, [downstream] and [eval] only,
+ * not on the synthetic events): a sweep shares them across its grid points. The caller
+ * keeps the cache for one split and one [downstream]/[eval] configuration. */
+typedef struct _ScalrEvalCache ScalrEvalCache;
+ScalrEvalCache  *scalr_eval_cache_new  (void) G_GNUC_WARN_UNUSED_RESULT;
+void             scalr_eval_cache_free (ScalrEvalCache *cache);
+/* As scalr_eval_run, reusing (and filling) @cache for the baseline variant (may be NULL). */
+ScalrEvalResult *scalr_eval_run_cached (ScalrSplit                 *split,
+                                        const ScalrSyntheticEvents *synthetic,
+                                        const ScalrConfig          *config,
+                                        ScalrEvalCache             *cache,
+                                        ScalrProgress              *progress,
+                                        GCancellable               *cancellable,
+                                        GError                    **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Metrics of one ranked list against the sorted test items (exposed for tests):
  * fills out[metric][k_index] for the rank metrics. */
 void             scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *test,
@@ -124,10 +139,17 @@ void             scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked,
  * selection, not a full sort. Returns how many were found. */
 guint            scalr_eval_top_k (const float *scores, guint n, guint k, guint32 *out);
 
+/* Platt scaling: fits P(y = 1 | s) = σ(a·s + b) to @n (score, label) pairs by Newton's
+ * method on the log loss (scores standardised inside; a 1e-6 ridge keeps separable data
+ * finite). */
+void             scalr_eval_platt_fit (const float *scores, const guint8 *labels, gsize n,
+                                       double *a, double *b);
+
 /* The mean of a model's per-user values over a segment. */
 double           scalr_eval_mean (const ScalrEvalResult *result, const ScalrModelEval *model,
                                   ScalrMetric metric, guint k_index, ScalrSegment segment);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrEvalResult, scalr_eval_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrEvalCache, scalr_eval_cache_free)
 
 G_END_DECLS

@@ -14,12 +14,73 @@
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
-struct _ScalrPipeline {
-  char        *db_path;
-  ScalrConfig *config;     /* owned copy */
-  char        *run_name;
-  guint        n_threads;
+struct _ScalrPipelineCache {
+  char           *split_key;      /* [dataset] + [split] text of what is cached */
+  ScalrDataset   *dataset;
+  ScalrDomains   *domains;
+  ScalrSplit     *split;          /* borrows domains */
+  char           *gen_key;        /* + [generator] */
+  ScalrGenerator *generator;
+  double          ece;
+  double          bin_pred[SCALR_CALIBRATION_BINS], bin_obs[SCALR_CALIBRATION_BINS];
+  guint64         bin_count[SCALR_CALIBRATION_BINS];
+  char           *eval_key;       /* [dataset] + [split] + [downstream] + [eval] */
+  ScalrEvalCache *eval_cache;
 };
+
+struct _ScalrPipeline {
+  char               *db_path;
+  ScalrConfig        *config;     /* owned copy */
+  char               *run_name;
+  guint               n_threads;
+  ScalrPipelineCache *cache;      /* borrowed, may be NULL */
+};
+
+ScalrPipelineCache *
+scalr_pipeline_cache_new (void)
+{
+  return g_new0 (ScalrPipelineCache, 1);
+}
+
+static void
+cache_clear_split (ScalrPipelineCache *cache)
+{
+  g_clear_pointer (&cache->eval_cache, scalr_eval_cache_free);
+  g_clear_pointer (&cache->eval_key, g_free);
+  g_clear_pointer (&cache->generator, scalr_generator_free);
+  g_clear_pointer (&cache->gen_key, g_free);
+  g_clear_pointer (&cache->split, scalr_split_free);
+  g_clear_pointer (&cache->domains, scalr_domains_free);
+  g_clear_pointer (&cache->dataset, scalr_dataset_unref);
+  g_clear_pointer (&cache->split_key, g_free);
+}
+
+void
+scalr_pipeline_cache_free (ScalrPipelineCache *cache)
+{
+  if (cache == NULL)
+    return;
+  cache_clear_split (cache);
+  g_free (cache);
+}
+
+void
+scalr_pipeline_set_cache (ScalrPipeline *p, ScalrPipelineCache *cache)
+{
+  p->cache = cache;
+}
+
+/* The key=value text of @groups, for cache keys. */
+static char *
+config_key (const ScalrConfig *c, const char *const *groups)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      if (g_strv_contains (groups, p->group))
+        g_string_append_printf (s, "%s.%s=%s\n", p->group, p->key, scalr_config_get (c, p->group, p->key));
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
 
 ScalrPipeline *
 scalr_pipeline_new (const char *db_path, const ScalrConfig *config, const char *run_name)
@@ -232,38 +293,72 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   g_autoptr (GTimer) timer = g_timer_new ();
   StageClock clk = { store, run_id, timer, NULL };
 
-  stage_begin (&clk, "load");
-  scalr_progress_update (progress, "load", 0.0, "loading dataset '%s'", scalr_config_get (c, "dataset", "name"));
-  g_autoptr (ScalrDataset) d = scalr_store_load_dataset (store, scalr_config_get (c, "dataset", "name"), cancellable, error);
-  if (d == NULL || !stage_end (&clk, error))
-    return FALSE;
+  /* The cache (a sweep's) keeps what does not change between grid points. */
+  ScalrPipelineCache *cache = p->cache;
+  g_autofree char *split_key = config_key (c, (const char *[]) { "dataset", "split", NULL });
+  g_autofree char *gen_key = config_key (c, (const char *[]) { "dataset", "split", "generator", NULL });
+  g_autofree char *eval_key = config_key (c, (const char *[]) { "dataset", "split", "downstream", "eval", NULL });
+  g_autoptr (ScalrPipelineCache) own_cache = NULL;
+  if (cache == NULL)
+    cache = own_cache = scalr_pipeline_cache_new ();
 
-  stage_begin (&clk, "split");
-  scalr_progress_update (progress, "split", 0.0, "selecting the domains");
-  g_autoptr (ScalrDomains) domains = build_domains (d, c, error);
-  if (domains == NULL)
+  stage_begin (&clk, "load");
+  if (g_strcmp0 (cache->split_key, split_key) != 0)
+    {
+      cache_clear_split (cache);
+      scalr_progress_update (progress, "load", 0.0, "loading dataset '%s'", scalr_config_get (c, "dataset", "name"));
+      cache->dataset = scalr_store_load_dataset (store, scalr_config_get (c, "dataset", "name"), cancellable, error);
+      if (cache->dataset == NULL || !stage_end (&clk, error))
+        return FALSE;
+      stage_begin (&clk, "split");
+      scalr_progress_update (progress, "split", 0.0, "selecting the domains");
+      cache->domains = build_domains (cache->dataset, c, error);
+      if (cache->domains == NULL)
+        return FALSE;
+      ScalrSplitOptions so;
+      scalr_split_options_from_config (c, &so);
+      scalr_progress_update (progress, "split", 0.5, "holding out validation and test events");
+      cache->split = scalr_split_new (cache->domains, &so, error);
+      if (cache->split == NULL)
+        return FALSE;
+      cache->split_key = g_strdup (split_key);
+    }
+  else
+    scalr_progress_update (progress, "split", 1.0, "dataset and split shared with the previous run");
+  if (!stage_end (&clk, error))
     return FALSE;
-  ScalrSplitOptions so;
-  scalr_split_options_from_config (c, &so);
-  scalr_progress_update (progress, "split", 0.5, "holding out validation and test events");
-  g_autoptr (ScalrSplit) split = scalr_split_new (domains, &so, error);
-  if (split == NULL || !stage_end (&clk, error))
-    return FALSE;
+  ScalrDomains *domains = cache->domains;
+  ScalrSplit *split = cache->split;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  stage_begin (&clk, "generator");
-  g_autoptr (ScalrGenerator) gen = scalr_generator_fit (split, c, progress, cancellable, error);
-  if (gen == NULL || !stage_end (&clk, error))
-    return FALSE;
-
-  stage_begin (&clk, "calibration");
-  scalr_progress_update (progress, "calibration", 0.0, "reliability on validation users");
-  double bin_pred[SCALR_CALIBRATION_BINS], bin_obs[SCALR_CALIBRATION_BINS];
-  guint64 bin_count[SCALR_CALIBRATION_BINS];
-  double ece = scalr_generator_calibration (gen, split, SCALR_CALIBRATION_BINS, bin_pred, bin_obs, bin_count, 1000);
-  if (!stage_end (&clk, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+  if (g_strcmp0 (cache->gen_key, gen_key) != 0)
+    {
+      g_clear_pointer (&cache->gen_key, g_free);
+      g_clear_pointer (&cache->generator, scalr_generator_free);
+      stage_begin (&clk, "generator");
+      cache->generator = scalr_generator_fit (split, c, progress, cancellable, error);
+      if (cache->generator == NULL || !stage_end (&clk, error))
+        return FALSE;
+      stage_begin (&clk, "calibration");
+      scalr_progress_update (progress, "calibration", 0.0, "reliability on validation users");
+      cache->ece = scalr_generator_calibration (cache->generator, split, SCALR_CALIBRATION_BINS, cache->bin_pred,
+                                                cache->bin_obs, cache->bin_count, 1000);
+      if (!stage_end (&clk, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      cache->gen_key = g_strdup (gen_key);
+    }
+  ScalrGenerator *gen = cache->generator;
+  double ece = cache->ece;
+  const double *bin_pred = cache->bin_pred, *bin_obs = cache->bin_obs;
+  const guint64 *bin_count = cache->bin_count;
+  if (g_strcmp0 (cache->eval_key, eval_key) != 0)
+    {
+      g_clear_pointer (&cache->eval_cache, scalr_eval_cache_free);
+      cache->eval_cache = scalr_eval_cache_new ();
+      g_free (cache->eval_key);
+      cache->eval_key = g_strdup (eval_key);
+    }
 
   stage_begin (&clk, "sampler");
   ScalrSamplerOptions opt;
@@ -332,7 +427,7 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   if (!scalr_config_get_bool (c, "downstream", "enabled"))
     return TRUE;
   stage_begin (&clk, "downstream");
-  g_autoptr (ScalrEvalResult) eval = scalr_eval_run (split, events, c, progress, cancellable, error);
+  g_autoptr (ScalrEvalResult) eval = scalr_eval_run_cached (split, events, c, cache->eval_cache, progress, cancellable, error);
   if (eval == NULL || !stage_end (&clk, error))
     return FALSE;
   stage_begin (&clk, "results");

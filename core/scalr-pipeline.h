@@ -25,6 +25,15 @@ void           scalr_pipeline_free     (ScalrPipeline *pipeline);
 /* Sampler threads (0: one per processor). */
 void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);
 
+/* What a series of runs (a sweep) shares: the dataset and split while [dataset] and [split]
+ * do not change, the fitted generator while [generator] does not, the baseline models while
+ * [downstream] and [eval] do not. Use from one thread at a time. */
+typedef struct _ScalrPipelineCache ScalrPipelineCache;
+ScalrPipelineCache *scalr_pipeline_cache_new  (void) G_GNUC_WARN_UNUSED_RESULT;
+void                scalr_pipeline_cache_free (ScalrPipelineCache *cache);
+/* Runs of @pipeline use @cache (borrowed; NULL: nothing is shared). */
+void                scalr_pipeline_set_cache  (ScalrPipeline *pipeline, ScalrPipelineCache *cache);
+
 /* Runs every stage. *out_run_id is set as soon as the run exists (0 before), also when the
  * run then fails. On error returns FALSE and sets @error (G_IO_ERROR_CANCELLED when
  * cancelled). */
@@ -47,5 +56,6 @@ gboolean       scalr_pipeline_rebuild_split (ScalrStore         *store,
 void           scalr_split_options_from_config (const ScalrConfig *config, ScalrSplitOptions *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrPipeline, scalr_pipeline_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrPipelineCache, scalr_pipeline_cache_free)
 
 G_END_DECLS

@@ -282,7 +282,8 @@ test_run_show_export (void)
   g_assert_cmpint (r.status, ==, 0);
   result_clear (&r);
 
-  r = run_scalr ("run", "--db", db, "--config", config, "--set", "sampler.samples_per_event=2", "--json", NULL);
+  r = run_scalr ("run", "--db", db, "--config", config, "--set", "sampler.samples_per_event=2",
+                 "--set", "downstream.models=pop,ease", "--set", "eval.bootstrap=50", "--json", NULL);
   if (r.status != 0)
     g_error ("scalr run failed: %s", r.err);
   g_autoptr (JsonParser) p = json_parser_new ();
@@ -308,6 +309,17 @@ test_run_show_export (void)
   const char *keys[] = { "events", "users", "coverage", "gini", "jsd", "precision", "recall" };
   for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
     g_assert_true (json_object_has_member (syn, keys[k]));
+  /* Metrics and lifts rows carry the documented keys. */
+  JsonArray *metrics = json_object_get_array_member (o, "metrics");
+  JsonArray *lifts = json_object_get_array_member (o, "lifts");
+  g_assert_cmpuint (json_array_get_length (metrics), ==, 2 * 2 * 3 * 20);   /* 2 models × 2 variants × 3 segments */
+  g_assert_cmpuint (json_array_get_length (lifts), ==, 2 * 3 * 17 * 2);
+  const char *mkeys[] = { "model", "variant", "segment", "metric", "k", "value" };
+  for (guint k = 0; k < G_N_ELEMENTS (mkeys); k++)
+    g_assert_true (json_object_has_member (json_array_get_object_element (metrics, 0), mkeys[k]));
+  const char *lkeys[] = { "model", "segment", "metric", "k", "lift", "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm", "reference" };
+  for (guint k = 0; k < G_N_ELEMENTS (lkeys); k++)
+    g_assert_true (json_object_has_member (json_array_get_object_element (lifts, 0), lkeys[k]));
   gint64 n_events = json_object_get_int_member (syn, "events");
   g_assert_cmpint (n_events, >, 0);
   result_clear (&r);
@@ -369,11 +381,37 @@ test_run_show_export (void)
   r = run_scalr ("export", "--db", db, ids, NULL);
   assert_fails (&r, 2, "nothing to export", NULL);
   result_clear (&r);
+  /* A sweep: one run per grid point, JSON with the values and lifts of each. */
+  r = run_scalr ("sweep", "--db", db, "--grid", "sampler.samples_per_event=0,2", "--set", "downstream.models=pop",
+                 "--set", "eval.bootstrap=20", "--json", NULL);
+  if (r.status != 0)
+    g_error ("scalr sweep failed: %s", r.err);
+  g_autoptr (JsonParser) p3 = json_parser_new ();
+  g_assert_true (json_parser_load_from_data (p3, r.out, -1, NULL));
+  JsonArray *points = json_node_get_array (json_parser_get_root (p3));
+  g_assert_cmpuint (json_array_get_length (points), ==, 2);
+  JsonObject *pt = json_array_get_object_element (points, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (pt, "values"), "samples_per_event"), ==, "2");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pt, "lifts")), ==, 1);
+  /* K = 0 draws nothing: the augmented model is the baseline, lift exactly 0. */
+  JsonObject *zero = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (points, 0), "lifts"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (zero, "own"), "lift"), ==, 0.0);
+  result_clear (&r);
+  r = run_scalr ("sweep", "--db", db, "--grid", "sampler.samples_per_event=1,x", NULL);
+  assert_fails (&r, 1, "--grid 'sampler.samples_per_event=1,x'", "expected an integer");
+  result_clear (&r);
+  r = run_scalr ("sweep", "--db", db, "--grid", "sampler.nope=1", NULL);
+  assert_fails (&r, 1, "no key [sampler] nope", NULL);
+  result_clear (&r);
+  r = run_scalr ("sweep", "--db", db, NULL);
+  assert_fails (&r, 2, "at least one --grid", NULL);
+  result_clear (&r);
+
   /* A failed run is recorded as failed and cannot be exported. */
   r = run_scalr ("run", "--db", db, "--set", "dataset.target=category:Drama,!Drama", NULL);
-  assert_fails (&r, 1, "run 2 failed", "selects no events");
+  assert_fails (&r, 1, "run 4 failed", "selects no events");
   result_clear (&r);
-  r = run_scalr ("export", "--db", db, "2", "--synthetic", syn_path, NULL);
+  r = run_scalr ("export", "--db", db, "4", "--synthetic", syn_path, NULL);
   assert_fails (&r, 1, "is failed, not finished", NULL);
   result_clear (&r);
   test_rm_rf (dir);
