@@ -45,6 +45,10 @@ struct _ScalrGeneratorClass {
   /* Per-source-item distributions (may be NULL). */
   gboolean  (*item_draw)    (gpointer model, guint32 source_item, ScalrRng *rng,
                              guint32 *out_item, float *out_prob);   /* FALSE: nothing to draw */
+  /* Optional: @n draws, one per entry of @sources, into @out_items/@out_probs — the same
+   * results as @n item_draw calls in order, but free to overlap their memory accesses. */
+  void      (*item_draw_batch) (gpointer model, const guint32 *sources, guint n, ScalrRng *rng,
+                                guint32 *out_items, float *out_probs);
   guint     (*item_topk)    (gpointer model, guint32 source_item, guint k,
                              guint32 *out_items, float *out_probs);
   float     (*item_prob)    (gpointer model, guint32 source_item, guint32 item);

@@ -130,6 +130,9 @@ typedef struct {
   guint64  n_draws, cap_draws;
   guint32 *counts;     /* cap_counts: merged counts of the draws */
   guint64  cap_counts;
+  guint32 *batch_src, *batch_item;   /* cap_batch: one user's batched draws */
+  float   *batch_prob;
+  guint64  cap_batch;
   guint8  *seen;       /* n_items marks */
   float   *probs;      /* batch × n_items */
   float   *keys;       /* n_items */
@@ -292,7 +295,26 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
   switch (o->strategy)
     {
     case SCALR_SAMPLE_PER_EVENT:
-      if (k->item_draw)
+      if (k->item_draw_batch)
+        {
+          guint64 n = scalr_csr_row_len (S, u) * o->samples_per_event;
+          if (s->cap_batch < n)
+            {
+              s->cap_batch = MAX (n, 2 * s->cap_batch);
+              s->batch_src = g_renew (guint32, s->batch_src, s->cap_batch);
+              s->batch_item = g_renew (guint32, s->batch_item, s->cap_batch);
+              s->batch_prob = g_renew (float, s->batch_prob, s->cap_batch);
+            }
+          guint64 w = 0;
+          for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+            for (guint d = 0; d < o->samples_per_event; d++)
+              s->batch_src[w++] = S->indices[a];
+          k->item_draw_batch (model, s->batch_src, (guint) n, rng, s->batch_item, s->batch_prob);
+          c->rep.draws += n;
+          for (guint64 d = 0; d < n; d++)
+            consider (job, s, c, s->batch_src[d], TRUE, s->batch_item[d], s->batch_prob[d]);
+        }
+      else if (k->item_draw)
         {
           for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
             for (guint d = 0; d < o->samples_per_event; d++)
@@ -504,6 +526,9 @@ worker (gpointer data)
     }
   g_free (s.draws);
   g_free (s.counts);
+  g_free (s.batch_src);
+  g_free (s.batch_item);
+  g_free (s.batch_prob);
   g_free (s.seen);
   g_free (s.keys);
   g_free (s.topk_items);
