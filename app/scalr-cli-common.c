@@ -9,6 +9,12 @@
 
 static gboolean progress_drawn;
 
+void
+cli_report_busy (const char *path, double waited, gpointer data)
+{
+  g_printerr ("scalr: %s is locked by another process; waiting (up to the busy timeout)…\n", path);
+}
+
 ScalrStore *
 cli_open_store (const char *db, ScalrStoreFlags flags)
 {
@@ -20,9 +26,7 @@ cli_open_store (const char *db, ScalrStoreFlags flags)
       g_printerr ("scalr: %s\n", error->message);
       return NULL;
     }
-  const char *busy = g_getenv ("SCALR_BUSY_TIMEOUT_MS");
-  if (busy)
-    scalr_store_set_busy_timeout (store, (int) g_ascii_strtoll (busy, NULL, 10));
+  scalr_store_set_busy_func (store, cli_report_busy, NULL);
   guint n = scalr_store_get_n_marked_interrupted (store);
   if (n > 0)
     g_printerr ("scalr: %u unfinished run%s marked interrupted\n", n, n == 1 ? "" : "s");

@@ -24,6 +24,8 @@ typedef struct {
 
 /* Opens @db (or the default store). Prints the error and returns NULL on failure. */
 ScalrStore    *cli_open_store     (const char *db, ScalrStoreFlags flags);
+/* Says on stderr that a store is locked by another process and we wait (a ScalrStoreBusyFunc). */
+void           cli_report_busy    (const char *path, double waited, gpointer data);
 /* A progress reporter that draws on stderr when it is a terminal, else NULL. */
 ScalrProgress *cli_progress_new   (void);
 /* Ends the progress line, if one was drawn. */

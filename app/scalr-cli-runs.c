@@ -424,6 +424,7 @@ cmd_run (int argc, char **argv)
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
   g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name);
   scalr_pipeline_set_threads (p, (guint) threads);
+  scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
   g_autoptr (GError) error = NULL;
   gint64 run_id = 0;

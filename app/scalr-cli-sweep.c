@@ -24,50 +24,6 @@ grid_clear (Grid *g)
   g_strfreev (g->values);
 }
 
-/* "group.key=v1,v2,…" → Grid, each value checked against the key's parameter. */
-static gboolean
-parse_grid (const char *spec, Grid *out, GError **error)
-{
-  const char *eq = strchr (spec, '=');
-  const char *dot = strchr (spec, '.');
-  if (eq == NULL || dot == NULL || dot > eq || dot == spec || dot + 1 == eq || eq[1] == '\0')
-    {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
-                   "--grid '%s': expected GROUP.KEY=V1,V2,…, e.g. sampler.samples_per_event=0,1,2,4,8", spec);
-      return FALSE;
-    }
-  out->group = g_strstrip (g_strndup (spec, (gsize) (dot - spec)));
-  out->key = g_strstrip (g_strndup (dot + 1, (gsize) (eq - dot - 1)));
-  const ScalrParam *p = scalr_config_lookup_param (out->group, out->key);
-  if (p == NULL)
-    {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
-                   "--grid '%s': no key [%s] %s (scalr run --help lists where keys come from)", spec, out->group, out->key);
-      return FALSE;
-    }
-  /* Lists of values are split at ';' for LIST keys (their values hold commas). */
-  gboolean list_key = p->type == SCALR_PARAM_LIST || p->type == SCALR_PARAM_INT_LIST;
-  out->values = g_strsplit (eq + 1, list_key ? ";" : ",", -1);
-  guint n = 0;
-  for (guint k = 0; out->values[k]; k++, n++)
-    {
-      g_strstrip (out->values[k]);
-      g_autoptr (GError) local = NULL;
-      if (!scalr_param_check (p, out->values[k], &local))
-        {
-          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "--grid '%s': %s", spec, local->message);
-          return FALSE;
-        }
-    }
-  if (n == 0 || n > 1000)
-    {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
-                   "--grid '%s': %u values; expected 1 to 1000", spec, n);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static const ScalrLiftRow *
 find_lift (GArray *lifts, const char *model, const char *segment, const char *metric, guint k, const char *reference)
 {
@@ -124,7 +80,7 @@ cmd_sweep (int argc, char **argv)
   gboolean ok = TRUE;
   for (guint g = 0; g < n_grids && ok; g++)
     {
-      ok = parse_grid (grids[g], &grid[g], &error);
+      ok = scalr_config_parse_grid (grids[g], &grid[g].group, &grid[g].key, &grid[g].values, &error);
       if (ok)
         points *= g_strv_length (grid[g].values);
       if (ok && points > 10000)
@@ -160,6 +116,7 @@ cmd_sweep (int argc, char **argv)
       g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ":%s\n", pt + 1, points, name->str + 5);
       g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name->str);
       scalr_pipeline_set_threads (p, (guint) MAX (threads, 0));
+      scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);
       scalr_pipeline_set_cache (p, cache);
       gint64 run_id = 0;
       g_autoptr (GError) run_error = NULL;

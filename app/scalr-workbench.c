@@ -23,14 +23,32 @@ on_activate (GApplication *app, gpointer data)
 }
 
 static void
+on_quit (GSimpleAction *action, GVariant *param, gpointer app)
+{
+  /* Closing the windows disposes the pages, which cancels their running work. */
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+  while (windows)
+    {
+      GList *next = windows->next;
+      gtk_window_destroy (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+  g_application_quit (G_APPLICATION (app));
+}
+
+static void
 on_startup (GApplication *app, gpointer data)
 {
   g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/org/scalr/Workbench/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  static const GActionEntry app_actions[] = {
+    { "quit", on_quit, NULL, NULL, NULL },
+  };
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   const char *quit[] = { "<Control>q", NULL };
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close", quit);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit);
 }
 
 int

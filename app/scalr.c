@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +43,9 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_set_prgname ("scalr");
+  /* Past a file size limit, let write() fail (and SQLite report "disk full") rather than
+   * the process die. */
+  signal (SIGXFSZ, SIG_IGN);
   if (argc < 2)
     {
       usage (stderr);

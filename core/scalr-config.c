@@ -498,6 +498,56 @@ scalr_config_set_assignment (ScalrConfig *c, const char *assignment, GError **er
   return TRUE;
 }
 
+gboolean
+scalr_config_parse_grid (const char *spec, char **group, char **key, GStrv *values, GError **error)
+{
+  g_return_val_if_fail (spec != NULL && group != NULL && key != NULL && values != NULL, FALSE);
+  *group = NULL;
+  *key = NULL;
+  *values = NULL;
+  const char *eq = strchr (spec, '=');
+  const char *dot = strchr (spec, '.');
+  if (eq == NULL || dot == NULL || dot > eq || dot == spec || dot + 1 == eq || eq[1] == '\0')
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
+                   "--grid '%s': expected GROUP.KEY=V1,V2,…, e.g. sampler.samples_per_event=0,1,2,4,8", spec);
+      return FALSE;
+    }
+  g_autofree char *g = g_strstrip (g_strndup (spec, (gsize) (dot - spec)));
+  g_autofree char *k = g_strstrip (g_strndup (dot + 1, (gsize) (eq - dot - 1)));
+  const ScalrParam *p = scalr_config_lookup_param (g, k);
+  if (p == NULL)
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
+                   "--grid '%s': no key [%s] %s (scalr run --help lists where keys come from)", spec, g, k);
+      return FALSE;
+    }
+  /* Lists of values are split at ';' for LIST keys (their values hold commas). */
+  gboolean list_key = p->type == SCALR_PARAM_LIST || p->type == SCALR_PARAM_INT_LIST;
+  g_auto (GStrv) v = g_strsplit (eq + 1, list_key ? ";" : ",", -1);
+  guint n = 0;
+  for (guint i = 0; v[i]; i++, n++)
+    {
+      g_strstrip (v[i]);
+      g_autoptr (GError) local = NULL;
+      if (!scalr_param_check (p, v[i], &local))
+        {
+          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "--grid '%s': %s", spec, local->message);
+          return FALSE;
+        }
+    }
+  if (n == 0 || n > 1000)
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
+                   "--grid '%s': %u values; expected 1 to 1000", spec, n);
+      return FALSE;
+    }
+  *group = g_steal_pointer (&g);
+  *key = g_steal_pointer (&k);
+  *values = g_steal_pointer (&v);
+  return TRUE;
+}
+
 const char *
 scalr_config_get (const ScalrConfig *c, const char *group, const char *key)
 {

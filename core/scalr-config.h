@@ -64,6 +64,11 @@ void         scalr_config_free           (ScalrConfig *config);
 
 /* Sets one key from "group.key=value" (the CLI's --set). On error nothing changes. */
 gboolean     scalr_config_set_assignment (ScalrConfig *config, const char *assignment, GError **error);
+/* Parses a --grid spec "group.key=v1,v2,…" (values split at ';' for LIST keys), each value
+ * checked against the key's parameter; 1 to 1000 values. On success the out-arguments are
+ * owned by the caller; on error returns FALSE, sets @error and leaves them NULL. */
+gboolean     scalr_config_parse_grid     (const char *spec, char **group, char **key, GStrv *values,
+                                          GError **error);
 /* Sets group/key to value after checking it. On error nothing changes. */
 gboolean     scalr_config_set            (ScalrConfig *config, const char *group, const char *key,
                                           const char *value, GError **error);

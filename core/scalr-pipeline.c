@@ -11,6 +11,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-eval.h"
+#include "scalr-fault.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -34,7 +35,16 @@ struct _ScalrPipeline {
   char               *run_name;
   guint               n_threads;
   ScalrPipelineCache *cache;      /* borrowed, may be NULL */
+  ScalrStoreBusyFunc  busy_func;
+  gpointer            busy_data;
 };
+
+void
+scalr_pipeline_set_busy_func (ScalrPipeline *p, ScalrStoreBusyFunc func, gpointer data)
+{
+  p->busy_func = func;
+  p->busy_data = data;
+}
 
 ScalrPipelineCache *
 scalr_pipeline_cache_new (void)
@@ -275,6 +285,9 @@ typedef struct {
 static void
 stage_begin (StageClock *clk, const char *stage)
 {
+  char point[64];
+  g_snprintf (point, sizeof point, "stage:%s", stage);
+  scalr_fault_point (point);
   clk->stage = stage;
   g_timer_start (clk->timer);
 }
@@ -451,6 +464,7 @@ scalr_pipeline_run (ScalrPipeline *p, ScalrProgress *progress, GCancellable *can
   g_autoptr (ScalrStore) store = scalr_store_open (p->db_path, SCALR_STORE_OPEN_DEFAULT, error);
   if (store == NULL)
     return FALSE;
+  scalr_store_set_busy_func (store, p->busy_func, p->busy_data);
   const char *name = scalr_config_get (p->config, "dataset", "name");
   g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, name, error);
   if (info == NULL)

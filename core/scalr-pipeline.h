@@ -13,6 +13,7 @@
 #include "scalr-generator.h"
 #include "scalr-sampler.h"
 #include "scalr-split.h"
+#include "scalr-store.h"
 #include "scalr-synthetic.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,8 @@ typedef struct _ScalrPipeline ScalrPipeline;
 ScalrPipeline *scalr_pipeline_new      (const char *db_path, const ScalrConfig *config,
                                         const char *run_name) G_GNUC_WARN_UNUSED_RESULT;
 void           scalr_pipeline_free     (ScalrPipeline *pipeline);
+/* Called when the run's store connection waits for another process's lock. */
+void           scalr_pipeline_set_busy_func (ScalrPipeline *pipeline, ScalrStoreBusyFunc func, gpointer data);
 /* Sampler threads (0: one per processor). */
 void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scalr-dataset-private.h"
+#include "scalr-fault.h"
 #include "scalr-store-private.h"
 
 #define CHUNK_EVENTS 65536
@@ -141,6 +142,8 @@ write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, co
       sqlite3_bind_blob64 (chunk, 8, ev.timestamp + start, n * 8, SQLITE_STATIC);
       if (!step_done (store, chunk, "writing events", error))
         return FALSE;
+      if (c == (ev.n_events / CHUNK_EVENTS) / 2)
+        scalr_fault_point ("import-write");
     }
   if (out_id)
     *out_id = id;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "scalr-eval.h"
+#include "scalr-fault.h"
 #include "scalr-store-private.h"
 
 static void
@@ -85,6 +86,7 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
           rc = sqlite3_step (recs);
         }
     }
+  scalr_fault_point ("eval-write");   /* metrics written, lifts not yet: inside the transaction */
   for (guint l = 0; l < res->lifts->len && rc == SQLITE_DONE; l++)
     {
       const ScalrLift *x = &g_array_index (res->lifts, ScalrLift, l);

@@ -19,7 +19,42 @@ struct _ScalrStore {
   guint    n_marked_interrupted;
   int      busy_timeout_ms;
   gboolean read_only;
+  gint64   busy_since;      /* µs, when the current wait began */
+  gboolean busy_reported;
+  ScalrStoreBusyFunc busy_func;
+  gpointer busy_data;
 };
+
+/* Waits for another process's lock with a growing sleep; after a second of waiting, says
+ * so once through the busy callback; gives up after the timeout (SQLITE_BUSY). */
+static int
+busy_handler (void *data, int count)
+{
+  ScalrStore *self = data;
+  gint64 now = g_get_monotonic_time ();
+  if (count == 0)
+    {
+      self->busy_since = now;
+      self->busy_reported = FALSE;
+    }
+  gint64 waited = now - self->busy_since;
+  if (waited >= (gint64) self->busy_timeout_ms * 1000)
+    return 0;
+  if (!self->busy_reported && waited >= 1000000 && self->busy_func)
+    {
+      self->busy_reported = TRUE;
+      self->busy_func (self->path, waited / 1e6, self->busy_data);
+    }
+  g_usleep ((gulong) MIN (2000 + 2000 * (gint64) count, 50000));
+  return 1;
+}
+
+void
+scalr_store_set_busy_func (ScalrStore *self, ScalrStoreBusyFunc func, gpointer data)
+{
+  self->busy_func = func;
+  self->busy_data = data;
+}
 
 /* Migration k takes the schema from version k to k + 1. Never edit a released step:
  * add a new one. */
@@ -164,7 +199,6 @@ void
 scalr_store_set_busy_timeout (ScalrStore *self, int ms)
 {
   self->busy_timeout_ms = ms;
-  sqlite3_busy_timeout (self->db, ms);
 }
 
 void
@@ -198,8 +232,21 @@ _scalr_store_set_error (ScalrStore *self, int rc, const char *what, GError **err
                    "%s: %s: disk full or file size limit reached (%s); nothing was written",
                    self->path, what, msg);
       return;
-    case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
+      {
+        /* A write past a file size limit or onto a full disk shows up as an I/O error. */
+        int sys = self->db ? sqlite3_system_errno (self->db) : 0;
+        if (sys == EFBIG || sys == ENOSPC || sys == EDQUOT)
+          {
+            g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_FULL,
+                         "%s: %s: disk full or file size limit reached (%s); nothing was written",
+                         self->path, what, g_strerror (sys));
+            return;
+          }
+        code = SCALR_STORE_ERROR_IO;
+        break;
+      }
+    case SQLITE_CANTOPEN:
     case SQLITE_PERM:
       code = SCALR_STORE_ERROR_IO;
       break;
@@ -405,6 +452,9 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
   self->path = g_strdup (path);
   self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0;
   self->busy_timeout_ms = 10000;
+  const char *busy = g_getenv ("SCALR_BUSY_TIMEOUT_MS");   /* tests and impatient users */
+  if (busy && g_ascii_strtoll (busy, NULL, 10) > 0)
+    self->busy_timeout_ms = (int) MIN (g_ascii_strtoll (busy, NULL, 10), G_MAXINT);
 
   if (!self->read_only)
     {
@@ -426,7 +476,7 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
       return NULL;
     }
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, self->busy_timeout_ms);
+  sqlite3_busy_handler (self->db, busy_handler, self);
 
   /* The first read tells an SQLite file from anything else. */
   int version;

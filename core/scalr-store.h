@@ -94,6 +94,10 @@ int         scalr_store_get_schema_version (ScalrStore *store);
 guint       scalr_store_get_n_marked_interrupted (ScalrStore *store);
 /* How long a write waits for another process's lock before failing (default 10 s). */
 void        scalr_store_set_busy_timeout (ScalrStore *store, int milliseconds);
+/* Called once per wait, from the waiting thread, after a second of waiting for another
+ * process's lock (so a writer that waits says so instead of looking hung). */
+typedef void (*ScalrStoreBusyFunc) (const char *path, double waited_seconds, gpointer data);
+void        scalr_store_set_busy_func (ScalrStore *store, ScalrStoreBusyFunc func, gpointer data);
 
 /* Datasets. Each returns FALSE/NULL with @error set on failure, the store unchanged. */
 gboolean          scalr_store_add_dataset      (ScalrStore   *store,

@@ -1,4 +1,6 @@
-/* scalr-window.h — the main window of the workbench. */
+/* scalr-window.h — the main window of the workbench: header bar with the primary actions,
+ * an error banner, toasts, and a sidebar of pages (Datasets, Configure, Runs, Review,
+ * Compare). */
 #pragma once
 
 #include <adwaita.h>
@@ -10,11 +12,29 @@ G_BEGIN_DECLS
 #define SCALR_TYPE_WINDOW (scalr_window_get_type ())
 G_DECLARE_FINAL_TYPE (ScalrWindow, scalr_window, SCALR, WINDOW, AdwApplicationWindow)
 
-/* @db_path: the store; @dataset: the dataset to show first (may be NULL). */
+/* @app may be NULL (tests); @db_path: the store; @dataset: the dataset to show first (may
+ * be NULL). */
 ScalrWindow *scalr_window_new (AdwApplication *app, const char *db_path, const char *dataset);
-/* Shows an error banner (no modal dialog). */
+/* Shows an error banner (no modal dialog); the same as activating win.show-error. */
 void         scalr_window_show_error (ScalrWindow *self, const char *message);
-/* TRUE once the store has been read (for tests). */
+/* The banner's text, or NULL when it is hidden (for tests). */
+const char  *scalr_window_get_error (ScalrWindow *self);
+/* Shows a toast. */
+void         scalr_window_show_toast (ScalrWindow *self, const char *message);
+/* TRUE once the store has been read by every page (for tests). */
 gboolean     scalr_window_is_loaded (ScalrWindow *self);
+const char  *scalr_window_get_db_path (ScalrWindow *self);
+
+/* Test hooks: the pages (borrowed; the review and compare pages may be NULL when not built)
+ * and switching between them by name ("datasets", "configure", "runs", "review", "compare"). */
+GtkWidget   *scalr_window_get_datasets_page  (ScalrWindow *self);
+GtkWidget   *scalr_window_get_configure_page (ScalrWindow *self);
+GtkWidget   *scalr_window_get_runs_page      (ScalrWindow *self);
+GtkWidget   *scalr_window_get_review_page    (ScalrWindow *self);
+GtkWidget   *scalr_window_get_compare_page   (ScalrWindow *self);
+void         scalr_window_show_page          (ScalrWindow *self, const char *name);
+const char  *scalr_window_get_visible_page   (ScalrWindow *self);
+/* Shows a run on the Review page (and switches to it). */
+void         scalr_window_show_run           (ScalrWindow *self, gint64 run_id);
 
 G_END_DECLS

@@ -1,0 +1,328 @@
+/* test-faults.c — the store under faults: processes killed at several points, two writers
+ * at once, a file size limit, a store from schema v1. A finished run must never be lost or
+ * changed, the store must pass PRAGMA integrity_check, killed runs are marked interrupted. */
+#include "config.h"
+
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scalr-store.h"
+#include "test-util.h"
+
+typedef struct {
+  int   status;     /* exit status, or 128 + signal */
+  char *out, *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+
+static glong fsize_limit;
+
+static void
+limit_file_size (gpointer data)
+{
+  if (fsize_limit > 0)
+    {
+      struct rlimit rl = { (rlim_t) fsize_limit, (rlim_t) fsize_limit };
+      setrlimit (RLIMIT_FSIZE, &rl);
+    }
+}
+
+/* Runs scalr with @fault (may be NULL) in SCALR_FAULT and the NULL-terminated arguments. */
+static Result
+scalr (const char *fault, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) (g_getenv ("SCALR_CLI") ? g_getenv ("SCALR_CLI") : SCALR_CLI_PATH));
+  va_list ap;
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_auto (GStrv) env = g_get_environ ();
+  if (fault)
+    env = g_environ_setenv (env, "SCALR_FAULT", fault, TRUE);
+  env = g_environ_setenv (env, "SCALR_BUSY_TIMEOUT_MS", "20000", TRUE);
+  Result r = { 0 };
+  int wait = 0;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, limit_file_size, NULL, &r.out, &r.err, &wait, &error);
+  g_assert_no_error (error);
+  r.status = WIFEXITED (wait) ? WEXITSTATUS (wait) : 128 + WTERMSIG (wait);
+  return r;
+}
+
+static char *
+query_text (const char *db, const char *sql)
+{
+  sqlite3 *c = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (db, &c, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (c, sql, -1, &st, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (c));
+  GString *s = g_string_new (NULL);
+  while (sqlite3_step (st) == SQLITE_ROW)
+    for (int k = 0; k < sqlite3_column_count (st); k++)
+      {
+        const void *b = sqlite3_column_blob (st, k);
+        int n = sqlite3_column_bytes (st, k);
+        g_autofree char *hex = g_compute_checksum_for_data (G_CHECKSUM_SHA256, b ? b : (const void *) "", (gsize) n);
+        g_string_append_printf (s, "%s%s", hex, k + 1 < sqlite3_column_count (st) ? "|" : "\n");
+      }
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+  return g_string_free (s, FALSE);
+}
+
+/* Everything stored for run @id, as one digest line per table. */
+static char *
+run_digest (const char *db, gint64 id)
+{
+  const char *tables[] = { "run_timings", "run_artifacts", "run_synthetic_chunks", "run_metrics", "run_lifts",
+                           "run_user_metrics", "run_recs" };
+  GString *s = g_string_new (NULL);
+  g_autofree char *head_sql = g_strdup_printf ("SELECT status, config, seed, fingerprint, finished_at FROM runs WHERE id = %" G_GINT64_FORMAT, id);
+  g_autofree char *head = query_text (db, head_sql);
+  g_string_append (s, head);
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s WHERE run_id = %" G_GINT64_FORMAT " ORDER BY 1,2,3", tables[t], id);
+      g_autofree char *rows = query_text (db, sql);
+      g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, rows, -1);
+      g_string_append_printf (s, "%s %s\n", tables[t], digest);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+assert_integrity (const char *db)
+{
+  sqlite3 *c = NULL;
+  g_assert_cmpint (sqlite3_open (db, &c), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  sqlite3_prepare_v2 (c, "PRAGMA integrity_check", -1, &st, NULL);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (st, 0), ==, "ok");
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+}
+
+static gint64
+last_run (const char *db)
+{
+  g_autofree char *t = query_text (db, "SELECT 1");
+  sqlite3 *c = NULL;
+  sqlite3_open_v2 (db, &c, SQLITE_OPEN_READONLY, NULL);
+  sqlite3_stmt *st = NULL;
+  sqlite3_prepare_v2 (c, "SELECT coalesce(max(id), 0) FROM runs", -1, &st, NULL);
+  sqlite3_step (st);
+  gint64 id = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+  return id;
+}
+
+static void
+test_kill_points (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  const char *small[] = { "--set", "downstream.models=pop", "--set", "eval.bootstrap=20", NULL };
+
+  /* A killed import leaves no dataset and an intact store. */
+  Result r = scalr ("import-write", "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 128 + SIGKILL);
+  result_clear (&r);
+  assert_integrity (db);
+  g_autofree char *none = query_text (db, "SELECT count(*) FROM datasets");
+  g_autofree char *zero = query_text (db, "SELECT 0");
+  g_assert_cmpstr (none, ==, zero);
+  r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+
+  /* A finished run, to be kept intact through everything that follows. */
+  r = scalr (NULL, "run", "--db", db, "--set", "dataset.name=ml", small[0], small[1], small[2], small[3], NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  gint64 finished = last_run (db);
+  g_autofree char *before = run_digest (db, finished);
+
+  const char *points[] = { "stage:generator", "stage:sampler", "stage:downstream", "eval-write" };
+  for (guint k = 0; k < G_N_ELEMENTS (points); k++)
+    {
+      g_test_message ("kill at %s", points[k]);
+      r = scalr (points[k], "run", "--db", db, "--set", "dataset.name=ml", small[0], small[1], small[2], small[3], NULL);
+      g_assert_cmpint (r.status, ==, 128 + SIGKILL);
+      result_clear (&r);
+      gint64 killed = last_run (db);
+      g_assert_cmpint (killed, >, finished);
+      assert_integrity (db);
+      /* The next open marks it interrupted. */
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (scalr_store_get_n_marked_interrupted (s), ==, 1);
+      g_autoptr (ScalrRunInfo) info = scalr_store_get_run (s, killed, &error);
+      g_assert_cmpint (info->status, ==, SCALR_RUN_INTERRUPTED);
+      g_clear_pointer (&s, scalr_store_close);
+      /* The finished run is identical. */
+      g_autofree char *after = run_digest (db, finished);
+      g_assert_cmpstr (after, ==, before);
+      /* A killed metrics transaction left no metric rows for its run. */
+      if (g_str_equal (points[k], "eval-write"))
+        {
+          g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM run_metrics WHERE run_id = %" G_GINT64_FORMAT, killed);
+          g_autofree char *n = query_text (db, sql);
+          g_assert_cmpstr (n, ==, zero);
+        }
+    }
+  /* And a fresh run succeeds. */
+  r = scalr (NULL, "run", "--db", db, "--set", "dataset.name=ml", small[0], small[1], small[2], small[3], NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  test_rm_rf (dir);
+}
+
+static void
+test_two_writers (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  Result r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  /* Two runs at once through two processes. */
+  const char *cli = g_getenv ("SCALR_CLI") ? g_getenv ("SCALR_CLI") : SCALR_CLI_PATH;
+  const char *argv[] = { cli, "run", "--db", db, "--set", "dataset.name=ml", "--set", "downstream.models=pop",
+                         "--set", "eval.bootstrap=20", NULL };
+  GPid pids[2];
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     &pids[k], &error);
+      g_assert_no_error (error);
+    }
+  for (guint k = 0; k < 2; k++)
+    {
+      int status = 0;
+      g_assert_cmpint (waitpid (pids[k], &status, 0), ==, pids[k]);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+    }
+  g_autofree char *finished = query_text (db, "SELECT count(*) FROM runs WHERE status = 'finished'");
+  g_autofree char *two = query_text (db, "SELECT 2");
+  g_assert_cmpstr (finished, ==, two);
+  assert_integrity (db);
+
+  /* A writer that waits for a lock says so, then goes on. */
+  sqlite3 *holder = NULL;
+  sqlite3_open (db, &holder);
+  g_assert_cmpint (sqlite3_exec (holder, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_autoptr (GError) error = NULL;
+  const char *iargv[] = { cli, "import", "--db", db, "--name", "again", "--events", ratings, NULL };
+  GPid pid;
+  int err_fd;
+  g_spawn_async_with_pipes (NULL, (char **) iargv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                            &pid, NULL, NULL, &err_fd, &error);
+  g_assert_no_error (error);
+  g_usleep (2500000);   /* longer than the one second after which a waiting writer reports */
+  sqlite3_exec (holder, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (holder);
+  int status = 0;
+  waitpid (pid, &status, 0);
+  char buf[4096] = { 0 };
+  ssize_t n = read (err_fd, buf, sizeof buf - 1);
+  close (err_fd);
+  g_assert_cmpint (n, >, 0);
+  g_assert_nonnull (strstr (buf, "locked by another process; waiting"));
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  test_rm_rf (dir);
+}
+
+static void
+test_file_size_limit (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  g_autofree char *small = test_write_file (dir, "small.tsv", "user\titem\nu\ti\n", -1);
+  Result r = scalr (NULL, "import", "--db", db, "--name", "small", "--events", small, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  /* With files limited to 300 KB, the MovieLens import (about 2 MB) cannot be written. */
+  fsize_limit = 300 * 1024;
+  r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  fsize_limit = 0;
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_nonnull (strstr (r.err, "disk full or file size limit"));
+  result_clear (&r);
+  assert_integrity (db);
+  g_autofree char *names = query_text (db, "SELECT count(*) FROM datasets");
+  g_autofree char *one = query_text (db, "SELECT 1");
+  g_assert_cmpstr (names, ==, one);
+  /* Without the limit it goes through. */
+  r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  test_rm_rf (dir);
+}
+
+/* A store of schema version 1 (datasets and runs only) upgrades without loss. */
+static void
+test_upgrade_from_v1 (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  Result r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_autofree char *fp = query_text (db, "SELECT fingerprint, n_events FROM datasets");
+  /* Make it a version-1 store: the tables later versions added go, user_version = 1. */
+  sqlite3 *c = NULL;
+  sqlite3_open (db, &c);
+  g_assert_cmpint (sqlite3_exec (c, "DROP TABLE run_synthetic_chunks; DROP TABLE run_metrics; DROP TABLE run_lifts; "
+                                    "DROP TABLE run_user_metrics; DROP TABLE run_recs; PRAGMA user_version = 1;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (c);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scalr_store_get_schema_version (s), ==, SCALR_STORE_SCHEMA_VERSION);
+  g_clear_pointer (&s, scalr_store_close);
+  g_autofree char *fp2 = query_text (db, "SELECT fingerprint, n_events FROM datasets");
+  g_assert_cmpstr (fp, ==, fp2);
+  assert_integrity (db);
+  /* The upgraded store takes a full run. */
+  r = scalr (NULL, "stats", "--db", db, "ml", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  test_rm_rf (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scalr/faults/kill-points", test_kill_points);
+  g_test_add_func ("/scalr/faults/two-writers", test_two_writers);
+  g_test_add_func ("/scalr/faults/file-size-limit", test_file_size_limit);
+  g_test_add_func ("/scalr/faults/upgrade-from-v1", test_upgrade_from_v1);
+  return g_test_run ();
+}

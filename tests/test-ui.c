@@ -1,0 +1,388 @@
+/* test-ui.c — the workbench window under a real display (Xvfb in the test script).
+ *
+ * Opens the window on a temporary store, imports MovieLens through the Datasets page's
+ * import code path, runs a small experiment through win.run (the Runs page), reviews it,
+ * and cancels a second run. Waits iterate the default main context with a time limit, so
+ * the GUI's worker threads and idle sources run as in the application. Every test is
+ * skipped, with the reason, when no display can be opened. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "test-util.h"
+
+#include "scalr-configure-page.h"
+#include "scalr-datasets-page.h"
+#include "scalr-run-item.h"
+#include "scalr-runs-page.h"
+#include "scalr-store.h"
+#include "scalr-window.h"
+#if __has_include("scalr-review-page.h")
+#include "scalr-review-page.h"
+#define HAVE_REVIEW_PAGE 1
+#endif
+
+static char *display_error;   /* why there is no display, or NULL */
+
+typedef struct {
+  char        *dir;
+  char        *db;
+  ScalrWindow *win;
+} Fixture;
+
+typedef gboolean (*Cond) (Fixture *f);
+
+/* Iterates the main context until @cond holds or @seconds pass; returns whether it held. */
+static gboolean
+wait_for (Fixture *f, Cond cond, double seconds)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+  while (!cond (f))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  if (display_error)
+    return;
+  f->dir = test_tmpdir_new ();
+  f->db = g_build_filename (f->dir, "store.db", NULL);
+  f->win = scalr_window_new (NULL, f->db, NULL);
+  g_object_ref_sink (f->win);
+  gtk_window_present (GTK_WINDOW (f->win));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  if (display_error)
+    return;
+  gtk_window_destroy (GTK_WINDOW (f->win));
+  /* Let cancelled workers finish and their callbacks run before the files go. */
+  for (int k = 0; k < 50; k++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
+  g_object_unref (f->win);
+  test_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+#define SKIP_WITHOUT_DISPLAY() \
+  G_STMT_START { if (display_error) { g_test_skip (display_error); return; } } G_STMT_END
+
+static ScalrDatasetsPage *
+datasets_page (Fixture *f)
+{
+  return SCALR_DATASETS_PAGE (scalr_window_get_datasets_page (f->win));
+}
+
+static ScalrRunsPage *
+runs_page (Fixture *f)
+{
+  return SCALR_RUNS_PAGE (scalr_window_get_runs_page (f->win));
+}
+
+static ScalrConfigurePage *
+configure_page (Fixture *f)
+{
+  return SCALR_CONFIGURE_PAGE (scalr_window_get_configure_page (f->win));
+}
+
+static gboolean
+window_loaded (Fixture *f)
+{
+  return scalr_window_is_loaded (f->win);
+}
+
+static gboolean
+movielens_shown (Fixture *f)
+{
+  return !scalr_datasets_page_is_busy (datasets_page (f))
+         && scalr_datasets_page_get_n_datasets (datasets_page (f)) == 1
+         && scalr_datasets_page_get_shown_events (datasets_page (f)) > 0;
+}
+
+static gboolean
+error_shown (Fixture *f)
+{
+  return scalr_window_get_error (f->win) != NULL && !scalr_datasets_page_is_busy (datasets_page (f));
+}
+
+static gboolean
+run_done (Fixture *f)
+{
+  return !scalr_runs_page_is_running (runs_page (f)) && !scalr_runs_page_is_refreshing (runs_page (f));
+}
+
+static gboolean
+run_created (Fixture *f)
+{
+  return scalr_runs_page_get_current_run_id (runs_page (f)) != 0 || !scalr_runs_page_is_running (runs_page (f));
+}
+
+#ifdef HAVE_REVIEW_PAGE
+static gboolean
+review_loaded (Fixture *f)
+{
+  return scalr_review_page_is_loaded (SCALR_REVIEW_PAGE (scalr_window_get_review_page (f->win)));
+}
+#endif
+
+static ScalrRunItem *
+find_run (Fixture *f, gint64 id)
+{
+  GListModel *m = scalr_runs_page_get_model (runs_page (f));
+  for (guint k = 0; k < g_list_model_get_n_items (m); k++)
+    {
+      ScalrRunItem *item = g_list_model_get_item (m, k);
+      if (scalr_run_item_get_id (item) == id)
+        return item;
+      g_object_unref (item);
+    }
+  return NULL;
+}
+
+static void
+import_movielens (Fixture *f)
+{
+  g_autofree char *events = test_movielens_path ("ratings.tsv");
+  g_autofree char *items = test_movielens_path ("movies.tsv");
+  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
+  o->name = g_strdup ("movielens-small");
+  scalr_import_options_add_events (o, events, NULL);
+  o->items_path = g_strdup (items);
+  g_assert_true (scalr_datasets_page_import (datasets_page (f), o));
+  g_assert_true (wait_for (f, movielens_shown, 30));
+}
+
+/* The window opens on an empty store: the Datasets page says what to do, no runs. */
+static void
+test_window_empty (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, "datasets");
+  g_assert_cmpuint (scalr_datasets_page_get_n_datasets (datasets_page (f)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (scalr_runs_page_get_model (runs_page (f))), ==, 0);
+  g_assert_null (scalr_window_get_error (f->win));
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_EXISTS));
+  /* Every page is reachable. */
+  const char *pages[] = { "configure", "runs", "review", "compare", "datasets" };
+  for (guint k = 0; k < G_N_ELEMENTS (pages); k++)
+    {
+      scalr_window_show_page (f->win, pages[k]);
+      g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, pages[k]);
+    }
+  /* A run without a dataset fails with a message in the banner, not a dialog. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
+  g_assert_true (wait_for (f, run_done, 20));
+  g_assert_nonnull (scalr_window_get_error (f->win));
+  g_assert_nonnull (strstr (scalr_window_get_error (f->win), "movielens-small"));
+}
+
+/* Walks @w's tree for an AdwPreferencesRow titled @title. */
+static GtkWidget *
+find_row (GtkWidget *w, const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (w) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = find_row (c, title);
+      if (r)
+        return r;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_editable (GtkWidget *w)
+{
+  if (GTK_IS_ENTRY (w) || GTK_IS_SPIN_BUTTON (w))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *r = find_editable (c);
+      if (r)
+        return r;
+    }
+  return NULL;
+}
+
+/* The forms come from the parameter tables, check as you type, follow the model, and
+ * presets fill them. */
+static void
+test_configure (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  ScalrConfigurePage *cp = configure_page (f);
+  GtkWidget *page = GTK_WIDGET (cp);
+  GtkWidget *row = find_row (page, "test_fraction");
+  g_assert_nonnull (row);
+  GtkWidget *entry = find_editable (row);
+  g_assert_nonnull (entry);
+  g_assert_null (scalr_configure_page_get_error (cp));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "2");
+  g_assert_nonnull (scalr_configure_page_get_error (cp));
+  g_assert_nonnull (strstr (scalr_configure_page_get_error (cp), "test_fraction"));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "test_fraction"));
+  /* The config keeps the last valid value. */
+  g_autoptr (ScalrConfig) c1 = scalr_configure_page_dup_config (cp);
+  g_assert_cmpfloat (scalr_config_get_double (c1, "split", "test_fraction"), ==, 0.2);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "0.25");
+  g_assert_null (scalr_configure_page_get_error (cp));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_autoptr (ScalrConfig) c2 = scalr_configure_page_dup_config (cp);
+  g_assert_cmpfloat (scalr_config_get_double (c2, "split", "test_fraction"), ==, 0.25);
+
+  /* Model-specific parameters follow the model. */
+  GtkWidget *smoothing = find_row (page, "smoothing"), *l2 = find_row (page, "l2");
+  GtkWidget *ials = find_row (page, "ials.factors");
+  g_assert_true (smoothing && l2 && ials);
+  g_assert_true (gtk_widget_get_visible (smoothing));
+  g_assert_false (gtk_widget_get_visible (l2));
+  g_assert_true (scalr_configure_page_set_value (cp, "generator", "model", "ridge", NULL));
+  g_assert_false (gtk_widget_get_visible (smoothing));
+  g_assert_true (gtk_widget_get_visible (l2));
+  g_assert_true (gtk_widget_get_visible (ials));
+  g_assert_true (scalr_configure_page_set_value (cp, "downstream", "models", "pop,ease", NULL));
+  g_assert_false (gtk_widget_get_visible (ials));
+
+  /* Presets keep the dataset group. */
+  g_assert_true (scalr_configure_page_set_value (cp, "dataset", "target", "category:Drama", NULL));
+  scalr_configure_page_apply_preset (cp, "top1");
+  g_autoptr (ScalrConfig) c3 = scalr_configure_page_dup_config (cp);
+  g_assert_cmpstr (scalr_config_get (c3, "sampler", "strategy"), ==, "topk");
+  g_assert_cmpint (scalr_config_get_int (c3, "sampler", "k"), ==, 1);
+  g_assert_cmpstr (scalr_config_get (c3, "generator", "model"), ==, "cooc");
+  g_assert_cmpstr (scalr_config_get (c3, "dataset", "target"), ==, "category:Drama");
+  g_assert_cmpfloat (scalr_config_get_double (c3, "split", "test_fraction"), ==, 0.2);
+  scalr_configure_page_apply_preset (cp, "quick");
+  g_autoptr (ScalrConfig) c4 = scalr_configure_page_dup_config (cp);
+  g_assert_cmpstr (scalr_config_get (c4, "downstream", "models"), ==, "pop,ease");
+  g_assert_cmpint (scalr_config_get_int (c4, "eval", "bootstrap"), ==, 200);
+  g_assert_cmpstr (scalr_config_get (c4, "sampler", "strategy"), ==, "per_event");
+
+  /* Save and load round-trip; a bad file is an error naming the file, nothing changes. */
+  g_autofree char *path = g_build_filename (f->dir, "saved.ini", NULL);
+  g_assert_true (scalr_configure_page_save_file (cp, path, NULL));
+  scalr_configure_page_apply_preset (cp, "defaults");
+  g_assert_true (scalr_configure_page_load_file (cp, path, NULL));
+  g_autoptr (ScalrConfig) c5 = scalr_configure_page_dup_config (cp);
+  g_assert_cmpint (scalr_config_get_int (c5, "eval", "bootstrap"), ==, 200);
+  g_autofree char *bad = test_write_file (f->dir, "bad.ini", "[eval]\nbootstrap = -3\n", -1);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (scalr_configure_page_load_file (cp, bad, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "bad.ini"));
+  g_autoptr (ScalrConfig) c6 = scalr_configure_page_dup_config (cp);
+  g_assert_cmpint (scalr_config_get_int (c6, "eval", "bootstrap"), ==, 200);
+}
+
+/* Import (and a failing import), a small run, its review, and a cancelled run. */
+static void
+test_import_run_cancel (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  import_movielens (f);
+  g_assert_cmpstr (scalr_datasets_page_get_selected (datasets_page (f)), ==, "movielens-small");
+  g_assert_cmpuint (scalr_datasets_page_get_shown_events (datasets_page (f)), ==, 100004);
+  g_assert_cmpstr (scalr_datasets_page_get_events_text (datasets_page (f)), ==, "100,004");
+  g_assert_null (scalr_window_get_error (f->win));
+
+  /* A bad line stops the import with the file and line in the banner; nothing is added. */
+  g_autofree char *bad = test_write_file (f->dir, "bad.tsv", "user\titem\trating\n1\t2\t4\n1\t3\tfour\n", -1);
+  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
+  o->name = g_strdup ("bad");
+  scalr_import_options_add_events (o, bad, NULL);
+  g_assert_true (scalr_datasets_page_import (datasets_page (f), o));
+  g_assert_true (wait_for (f, error_shown, 20));
+  g_assert_nonnull (strstr (scalr_window_get_error (f->win), "bad.tsv:3"));
+  {
+    g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_DEFAULT, NULL);
+    g_autoptr (GPtrArray) list = scalr_store_list_datasets (store, NULL);
+    g_assert_cmpuint (list->len, ==, 1);
+  }
+
+  /* A small run through win.run: the quick demo with popularity only. */
+  ScalrConfigurePage *cp = configure_page (f);
+  scalr_configure_page_apply_preset (cp, "quick");
+  g_assert_true (scalr_configure_page_set_value (cp, "downstream", "models", "pop", NULL));
+  g_assert_true (scalr_configure_page_set_value (cp, "eval", "bootstrap", "50", NULL));
+  g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
+  g_assert_true (scalr_runs_page_is_running (runs_page (f)));
+  g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, "runs");
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->win), "run"));
+  g_assert_true (wait_for (f, run_done, 40));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->win), "run"));
+  gint64 id = scalr_runs_page_get_current_run_id (runs_page (f));
+  g_assert_cmpint (id, >, 0);
+  g_autoptr (ScalrRunItem) item = find_run (f, id);
+  g_assert_nonnull (item);
+  g_assert_cmpint (scalr_run_item_get_status (item), ==, SCALR_RUN_FINISHED);
+  g_assert_cmpstr (scalr_run_item_get_dataset (item), ==, "movielens-small");
+  g_assert_cmpstr (scalr_run_item_get_generator (item), ==, "cooc");
+  g_assert_cmpstr (scalr_run_item_get_lift_text (item), !=, "–");
+  g_assert_nonnull (strstr (scalr_run_item_get_lift_text (item), "pop"));
+
+#ifdef HAVE_REVIEW_PAGE
+  scalr_window_show_run (f->win, id);
+  g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, "review");
+  g_assert_true (wait_for (f, review_loaded, 20));
+  g_assert_cmpuint (scalr_review_page_get_n_charts (SCALR_REVIEW_PAGE (scalr_window_get_review_page (f->win))), >=, 4);
+#else
+  g_test_message ("the Review page is not built: its charts are not checked");
+#endif
+
+  /* Cancel a run right after it starts: it stops within a second or two and the store
+   * marks it cancelled. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
+  g_assert_true (scalr_runs_page_is_running (runs_page (f)));
+  g_assert_true (wait_for (f, run_created, 20));
+  gint64 t0 = g_get_monotonic_time ();
+  scalr_runs_page_cancel (runs_page (f));
+  g_assert_true (wait_for (f, run_done, 20));
+  double took = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("cancel took %.3f s", took);
+  g_assert_cmpfloat (took, <, 2.0);
+  gint64 id2 = scalr_runs_page_get_current_run_id (runs_page (f));
+  g_assert_cmpint (id2, >, id);
+  g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_DEFAULT, NULL);
+  g_autoptr (ScalrRunInfo) info = scalr_store_get_run (store, id2, NULL);
+  g_assert_nonnull (info);
+  g_assert_cmpint (info->status, ==, SCALR_RUN_CANCELLED);
+  g_autoptr (ScalrRunItem) item2 = find_run (f, id2);
+  g_assert_nonnull (item2);
+  g_assert_cmpint (scalr_run_item_get_status (item2), ==, SCALR_RUN_CANCELLED);
+  g_assert_cmpstr (scalr_run_item_get_lift_text (item2), ==, "–");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    display_error = g_strdup_printf ("no X server: cannot open display '%s' (run the tests under xvfb-run)",
+                                     g_getenv ("DISPLAY") ? g_getenv ("DISPLAY") : "");
+  else
+    adw_init ();
+  g_test_add ("/scalr/ui/window-empty", Fixture, NULL, fixture_setup, test_window_empty, fixture_teardown);
+  g_test_add ("/scalr/ui/configure", Fixture, NULL, fixture_setup, test_configure, fixture_teardown);
+  g_test_add ("/scalr/ui/import-run-cancel", Fixture, NULL, fixture_setup, test_import_run_cancel, fixture_teardown);
+  int status = g_test_run ();
+  g_free (display_error);
+  return status;
+}

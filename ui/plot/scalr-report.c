@@ -1,0 +1,578 @@
+/* scalr-report.c — the PDF/PNG/SVG report of a run (Cairo only). */
+#include "config.h"
+
+#include "scalr-report.h"
+
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+/* A4 landscape, in points. */
+#define PAGE_W 842.0
+#define PAGE_H 595.0
+#define MARGIN 44.0
+#define FOOTER_H 22.0
+/* Metric table layout. */
+#define TABLE_TOP 96.0
+#define TABLE_ROW_H 14.0
+#define TABLE_HEADER_H 20.0
+#define TABLE_BOTTOM 36.0   /* room for the note under the table */
+#define TABLE_ROWS_PER_PAGE ((guint) ((PAGE_H - TABLE_TOP - TABLE_HEADER_H - TABLE_BOTTOM - FOOTER_H) / TABLE_ROW_H))
+/* Chart files. */
+#define PNG_W 1600
+#define PNG_H 1000
+#define SVG_W 1200.0
+#define SVG_H 800.0
+
+gboolean
+scalr_report_format_from_string (const char *text, ScalrReportFormat *out)
+{
+  if (g_ascii_strcasecmp (text, "pdf") == 0)
+    *out = SCALR_REPORT_PDF;
+  else if (g_ascii_strcasecmp (text, "png") == 0)
+    *out = SCALR_REPORT_PNG;
+  else if (g_ascii_strcasecmp (text, "svg") == 0)
+    *out = SCALR_REPORT_SVG;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+char *
+scalr_report_chart_path (const char *path, const char *chart_id, ScalrReportFormat format)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  const char *ext = format == SCALR_REPORT_SVG ? "svg" : format == SCALR_REPORT_PNG ? "png" : "pdf";
+  g_autofree char *name = g_strdup_printf ("%s-%s.%s", base, chart_id, ext);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* ---- drawing helpers ------------------------------------------------------------------ */
+
+typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } Align;
+
+static void
+set_rgb (cairo_t *cr, ScalrRgb c)
+{
+  cairo_set_source_rgb (cr, c.r, c.g, c.b);
+}
+
+static void
+set_font (cairo_t *cr, double size, gboolean bold)
+{
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+}
+
+static double
+text_width (cairo_t *cr, const char *s)
+{
+  cairo_text_extents_t e;
+  cairo_text_extents (cr, s, &e);
+  return e.x_advance;
+}
+
+/* Draws @s with its baseline at y; shortened with "…" to fit @max_w (≤ 0: no limit). */
+static void
+draw_text (cairo_t *cr, double x, double y, const char *s, Align align, double max_w)
+{
+  g_autofree char *fit = g_strdup (s);
+  if (max_w > 0 && text_width (cr, fit) > max_w)
+    {
+      glong n = g_utf8_strlen (fit, -1);
+      while (n > 1)
+        {
+          n--;
+          g_autofree char *head = g_utf8_substring (s, 0, n);
+          g_free (fit);
+          fit = g_strconcat (head, "…", NULL);
+          if (text_width (cr, fit) <= max_w)
+            break;
+        }
+    }
+  double w = text_width (cr, fit);
+  double x0 = align == ALIGN_RIGHT ? x - w : align == ALIGN_CENTER ? x - w / 2 : x;
+  cairo_move_to (cr, x0, y);
+  cairo_show_text (cr, fit);
+}
+
+static void
+draw_footer (cairo_t *cr, const ScalrPlotStyle *style, const char *left, guint page, guint n_pages)
+{
+  set_font (cr, 8.5, FALSE);
+  set_rgb (cr, style->muted);
+  draw_text (cr, MARGIN, PAGE_H - 14, left, ALIGN_LEFT, PAGE_W / 2);
+  g_autofree char *num = g_strdup_printf ("%u / %u", page, n_pages);
+  draw_text (cr, PAGE_W - MARGIN, PAGE_H - 14, num, ALIGN_RIGHT, 0);
+}
+
+static void
+hline (cairo_t *cr, ScalrRgb c, double x0, double x1, double y, double width)
+{
+  set_rgb (cr, c);
+  cairo_set_line_width (cr, width);
+  cairo_move_to (cr, x0, y);
+  cairo_line_to (cr, x1, y);
+  cairo_stroke (cr);
+}
+
+static char *
+fmt_value (double v)
+{
+  if (!isfinite (v))
+    return g_strdup ("–");
+  return g_strdup_printf ("%.4f", v);
+}
+
+static char *
+fmt_pct (double v)
+{
+  if (!isfinite (v))
+    return g_strdup ("–");
+  return g_strdup_printf ("%+.1f%%", 100 * v);
+}
+
+static char *
+fmt_p (double p)
+{
+  if (!isfinite (p))
+    return g_strdup ("–");
+  if (p < 0.001)
+    return g_strdup ("< 0.001");
+  return g_strdup_printf ("%.3f", p);
+}
+
+static char *
+fmt_count (guint64 n)
+{
+  g_autofree char *raw = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (raw);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, raw[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* ---- title page ----------------------------------------------------------------------- */
+
+static void
+draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
+{
+  double x = MARGIN, y = MARGIN + 8, w = PAGE_W - 2 * MARGIN;
+  set_font (cr, 11, TRUE);
+  set_rgb (cr, style->series[SCALR_PLOT_COLOR_BLUE]);
+  draw_text (cr, x, y, "SCALR WORKBENCH · RUN REPORT", ALIGN_LEFT, 0);
+  y += 34;
+  g_autofree char *title = scalr_run_results_dup_title (r);
+  set_font (cr, 26, TRUE);
+  set_rgb (cr, style->foreground);
+  draw_text (cr, x, y, title, ALIGN_LEFT, w);
+  y += 22;
+  g_autofree char *finished = r->info->finished_at ? g_strndup (r->info->finished_at, 16) : g_strdup ("–");
+  for (char *p = finished; *p; p++)
+    if (*p == 'T')
+      *p = ' ';
+  g_autofree char *sub = g_strdup_printf ("Dataset %s · finished %s UTC · seed %" G_GUINT64_FORMAT " · code %s",
+                                          r->info->dataset, finished, r->info->seed,
+                                          r->info->code_version ? r->info->code_version : "?");
+  set_font (cr, 11.5, FALSE);
+  set_rgb (cr, style->muted);
+  draw_text (cr, x, y, sub, ALIGN_LEFT, w);
+  y += 12;
+  hline (cr, style->grid, x, x + w, y, 1);
+
+  /* Configuration, then synthetic vs real: "Label  value" rows, the label in bold. */
+  g_auto (GStrv) lines = scalr_run_results_config_lines (r);
+  g_autoptr (GPtrArray) synth = g_ptr_array_new_with_free_func (g_free);
+  if (r->diag)
+    {
+      const ScalrDiagnostics *d = r->diag;
+      g_autofree char *ev = fmt_count (d->events), *us = fmt_count (d->users);
+      g_ptr_array_add (synth, g_strdup_printf ("Volume: %s synthetic events for %s users", ev, us));
+      g_ptr_array_add (synth, g_strdup_printf ("Items: coverage %.1f%% (real %.1f%%) · Gini %.3f (real %.3f) · "
+                                               "JSD %.4f · bucket JSD %.4f",
+                                               100 * d->coverage, 100 * d->real_coverage, d->gini, d->real_gini,
+                                               d->jsd, d->bucket_jsd));
+      g_ptr_array_add (synth, g_strdup_printf ("Held-out: all users precision %.4f, recall %.4f, hit rate %.3f · "
+                                               "sparse users precision %.4f, recall %.4f, hit rate %.3f",
+                                               d->all.precision, d->all.recall, d->all.hit_rate,
+                                               d->sparse.precision, d->sparse.recall, d->sparse.hit_rate));
+      if (d->n_calibration > 0)
+        g_ptr_array_add (synth, g_strdup_printf ("Calibration: ECE %.3g, τ = %.3g", d->ece, d->temperature));
+    }
+  else
+    g_ptr_array_add (synth, g_strdup ("Diagnostics: none stored for this run"));
+  g_ptr_array_add (synth, NULL);
+  const char *heads[] = { "Configuration", "Synthetic vs real" };
+  const char *const *blocks[] = { (const char *const *) lines, (const char *const *) synth->pdata };
+  y += 24;
+  for (guint bk = 0; bk < 2; bk++)
+    {
+      set_font (cr, 12.5, TRUE);
+      set_rgb (cr, style->foreground);
+      draw_text (cr, x, y, heads[bk], ALIGN_LEFT, 0);
+      y += 17;
+      for (guint i = 0; blocks[bk][i]; i++)
+        {
+          const char *line = blocks[bk][i];
+          const char *colon = strstr (line, ": ");
+          set_rgb (cr, style->foreground);
+          if (colon)
+            {
+              g_autofree char *label = g_strndup (line, (gsize) (colon - line));
+              set_font (cr, 10, TRUE);
+              draw_text (cr, x, y, label, ALIGN_LEFT, 0);
+              set_font (cr, 10, FALSE);
+              draw_text (cr, x + 76, y, colon + 2, ALIGN_LEFT, w - 76);
+            }
+          else
+            {
+              set_font (cr, 10, FALSE);
+              draw_text (cr, x, y, line, ALIGN_LEFT, w);
+            }
+          y += 14.5;
+        }
+      y += 12;
+    }
+
+  /* Headline lifts. */
+  y += 4;
+  hline (cr, style->grid, x, x + w, y - 12, 1);
+  guint k = r->headline_k;
+  set_font (cr, 12.5, TRUE);
+  set_rgb (cr, style->foreground);
+  if (k == 0 || r->lifts->len == 0)
+    {
+      draw_text (cr, x, y + 6, "Headline lifts", ALIGN_LEFT, 0);
+      set_font (cr, 10, FALSE);
+      set_rgb (cr, style->muted);
+      draw_text (cr, x, y + 24, "This run has no downstream evaluation.", ALIGN_LEFT, w);
+      return;
+    }
+  g_autofree char *ml = scalr_metric_label ("recall", k);
+  g_autofree char *head = g_strdup_printf ("Headline lifts: %s, augmented vs each model's own baseline", ml);
+  draw_text (cr, x, y + 6, head, ALIGN_LEFT, w);
+  y += 28;
+  const char *cols[] = { "Users", "Model", "Baseline", "Augmented", "Lift", "95% CI", "p (t)", "p (Holm)", "" };
+  const double cx[] = { 0, 84, 250, 340, 420, 570, 630, 695, 700 };   /* right edges from index 2 */
+  set_font (cr, 9.5, TRUE);
+  set_rgb (cr, style->muted);
+  for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+    draw_text (cr, x + cx[c], y, cols[c], c < 2 ? ALIGN_LEFT : ALIGN_RIGHT, 0);
+  y += 5;
+  hline (cr, style->grid, x, x + w, y, 1);
+  y += 14;
+  const char *segments[] = { "all", "sparse" };
+  double bottom = PAGE_H - MARGIN - FOOTER_H;
+  guint skipped = 0;
+  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+    for (guint m = 0; m < r->models->len; m++)
+      {
+        const char *model = g_ptr_array_index (r->models, m);
+        const ScalrLiftRow *l = scalr_run_results_lift (r, model, segments[s], "recall", k, "own");
+        if (l == NULL)
+          continue;
+        if (y > bottom)
+          {
+            skipped++;
+            continue;
+          }
+        gboolean sig = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL;
+        g_autofree char *base = fmt_value (l->base_mean), *aug = fmt_value (l->aug_mean);
+        g_autofree char *lift = fmt_pct (l->lift);
+        g_autofree char *lo = fmt_pct (l->ci_low), *hi = fmt_pct (l->ci_high);
+        g_autofree char *ci = g_strdup_printf ("%s to %s", lo, hi);
+        g_autofree char *pt = fmt_p (l->p_t), *ph = fmt_p (l->p_holm);
+        set_font (cr, 10, FALSE);
+        set_rgb (cr, style->foreground);
+        draw_text (cr, x + cx[0], y, m == 0 ? (s == 0 ? "all tested" : "sparse") : "", ALIGN_LEFT, 0);
+        draw_text (cr, x + cx[1], y, model, ALIGN_LEFT, 150);
+        draw_text (cr, x + cx[2], y, base, ALIGN_RIGHT, 0);
+        draw_text (cr, x + cx[3], y, aug, ALIGN_RIGHT, 0);
+        set_font (cr, 10, sig);
+        if (sig)
+          set_rgb (cr, style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION]);
+        draw_text (cr, x + cx[4], y, lift, ALIGN_RIGHT, 0);
+        set_font (cr, 10, FALSE);
+        set_rgb (cr, style->foreground);
+        draw_text (cr, x + cx[5], y, ci, ALIGN_RIGHT, 0);
+        draw_text (cr, x + cx[6], y, pt, ALIGN_RIGHT, 0);
+        draw_text (cr, x + cx[7], y, ph, ALIGN_RIGHT, 0);
+        if (sig)
+          {
+            set_font (cr, 9, TRUE);
+            set_rgb (cr, style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION]);
+            draw_text (cr, x + cx[8] + 6, y, l->lift >= 0 ? "▲ gain" : "▼ loss", ALIGN_LEFT, 0);
+          }
+        y += 14.5;
+      }
+  set_font (cr, 9, FALSE);
+  set_rgb (cr, style->muted);
+  g_autofree char *note = skipped ? g_strdup_printf ("%u more rows in the metric table. Lift = augmented / baseline − 1; "
+                                                     "paired bootstrap CI over users; Holm-adjusted p < 0.05 is significant.", skipped)
+                                  : g_strdup ("Lift = augmented / baseline − 1; paired bootstrap CI over users; "
+                                              "Holm-adjusted p < 0.05 is significant.");
+  draw_text (cr, x, MIN (y + 6, bottom + 10), note, ALIGN_LEFT, w);
+}
+
+/* ---- metric table --------------------------------------------------------------------- */
+
+typedef struct {
+  const char *segment, *model, *variant;
+} TableRow;
+
+static GArray *
+table_rows (const ScalrRunResults *r)
+{
+  GArray *rows = g_array_new (FALSE, FALSE, sizeof (TableRow));
+  const char *segments[] = { "all", "sparse", "warm" };
+  const char *variants[] = { "baseline", "augmented", "synthetic_only" };
+  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+    for (guint m = 0; m < r->models->len; m++)
+      for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+        {
+          const char *model = g_ptr_array_index (r->models, m);
+          gboolean any = FALSE;
+          for (guint i = 0; i < r->metrics->len && !any; i++)
+            {
+              const ScalrMetricRow *row = &g_array_index (r->metrics, ScalrMetricRow, i);
+              any = g_strcmp0 (row->segment, segments[s]) == 0 && g_strcmp0 (row->model, model) == 0
+                    && g_strcmp0 (row->variant, variants[v]) == 0;
+            }
+          if (any)
+            {
+              TableRow t = { segments[s], model, variants[v] };
+              g_array_append_val (rows, t);
+            }
+        }
+  return rows;
+}
+
+guint
+scalr_report_table_pages (const ScalrRunResults *r)
+{
+  g_autoptr (GArray) rows = table_rows (r);
+  if (rows->len == 0)
+    return 0;
+  return (rows->len + TABLE_ROWS_PER_PAGE - 1) / TABLE_ROWS_PER_PAGE;
+}
+
+static void
+draw_table_page (cairo_t *cr, const ScalrRunResults *r, GArray *rows, guint first, guint page,
+                 guint n_table_pages, const ScalrPlotStyle *style)
+{
+  double x = MARGIN, w = PAGE_W - 2 * MARGIN;
+  guint k = r->headline_k;
+  g_autofree char *title = n_table_pages > 1
+    ? g_strdup_printf ("Metrics at K = %u (page %u of %u)", k, page + 1, n_table_pages)
+    : g_strdup_printf ("Metrics at K = %u", k);
+  set_font (cr, 18, TRUE);
+  set_rgb (cr, style->foreground);
+  draw_text (cr, x, MARGIN + 10, title, ALIGN_LEFT, w);
+  set_font (cr, 10, FALSE);
+  set_rgb (cr, style->muted);
+  draw_text (cr, x, MARGIN + 30,
+             "Full ranking over all target items, excluding each user's real training positives; "
+             "NE (lower is better) and AUC are pointwise.", ALIGN_LEFT, w);
+  const char *metrics[] = { "recall", "ndcg", "hit", "mrr", "precision", "coverage", "ne", "auc" };
+  const double col0[] = { 0, 64, 150 };
+  double first_metric = 250, step = (w - first_metric) / G_N_ELEMENTS (metrics);
+  double y = TABLE_TOP;
+  set_font (cr, 9.5, TRUE);
+  set_rgb (cr, style->muted);
+  draw_text (cr, x + col0[0], y, "Users", ALIGN_LEFT, 0);
+  draw_text (cr, x + col0[1], y, "Model", ALIGN_LEFT, 0);
+  draw_text (cr, x + col0[2], y, "Variant", ALIGN_LEFT, 0);
+  for (guint c = 0; c < G_N_ELEMENTS (metrics); c++)
+    {
+      g_autofree char *label = scalr_metric_label (metrics[c], 0);
+      draw_text (cr, x + first_metric + (c + 1) * step, y, label, ALIGN_RIGHT, 0);
+    }
+  y += 6;
+  hline (cr, style->foreground, x, x + w, y, 0.8);
+  y += TABLE_HEADER_H - 6;
+  guint last = MIN (rows->len, first + TABLE_ROWS_PER_PAGE);
+  for (guint i = first; i < last; i++)
+    {
+      const TableRow *t = &g_array_index (rows, TableRow, i);
+      gboolean new_segment = i == first || g_strcmp0 (t->segment, g_array_index (rows, TableRow, i - 1).segment) != 0;
+      gboolean new_model = new_segment || g_strcmp0 (t->model, g_array_index (rows, TableRow, i - 1).model) != 0;
+      if (i > first && new_segment)
+        hline (cr, style->muted, x, x + w, y - TABLE_ROW_H + 4.5, 0.6);
+      else if (i > first && new_model)
+        hline (cr, style->grid, x, x + w, y - TABLE_ROW_H + 4.5, 0.6);
+      gboolean aug = g_strcmp0 (t->variant, "augmented") == 0;
+      set_font (cr, 10, new_segment);
+      set_rgb (cr, style->foreground);
+      if (new_segment)
+        draw_text (cr, x + col0[0], y, t->segment, ALIGN_LEFT, 0);
+      set_font (cr, 10, FALSE);
+      if (new_model)
+        draw_text (cr, x + col0[1], y, t->model, ALIGN_LEFT, 85);
+      set_rgb (cr, aug ? style->foreground : style->muted);
+      draw_text (cr, x + col0[2], y, t->variant, ALIGN_LEFT, 140);
+      for (guint c = 0; c < G_N_ELEMENTS (metrics); c++)
+        {
+          guint kk = c >= 6 ? 0 : k;
+          double v = scalr_run_results_metric (r, t->model, t->variant, t->segment, metrics[c], kk);
+          /* An augmented value better than its baseline is bold. */
+          gboolean better = FALSE;
+          if (aug)
+            {
+              double b = scalr_run_results_metric (r, t->model, "baseline", t->segment, metrics[c], kk);
+              better = isfinite (v) && isfinite (b)
+                       && (scalr_metric_is_higher_better (metrics[c]) ? v > b : v < b);
+            }
+          set_font (cr, 10, better);
+          set_rgb (cr, better ? style->series[SCALR_PLOT_COLOR_BLUE] : aug ? style->foreground : style->muted);
+          g_autofree char *s = fmt_value (v);
+          draw_text (cr, x + first_metric + (c + 1) * step, y, s, ALIGN_RIGHT, 0);
+        }
+      y += TABLE_ROW_H;
+    }
+  set_font (cr, 9, FALSE);
+  set_rgb (cr, style->muted);
+  draw_text (cr, x, PAGE_H - FOOTER_H - 14, "Bold blue: the augmented model beats its own baseline on that metric.", ALIGN_LEFT, w);
+}
+
+/* ---- writing -------------------------------------------------------------------------- */
+
+static cairo_status_t
+append_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static gboolean
+write_pdf (const ScalrRunResults *r, GPtrArray *charts, const char *path, guint *out_pages, GError **error)
+{
+  ScalrPlotStyle style;
+  scalr_plot_style_init (&style, FALSE, 1.0);
+  g_autoptr (GArray) rows = table_rows (r);
+  guint n_table = scalr_report_table_pages (r);
+  guint n_pages = 1 + charts->len + n_table;
+  g_autofree char *title = scalr_run_results_dup_title (r);
+  g_autofree char *footer = g_strdup_printf ("SCALR Workbench · %s · dataset %s", title, r->info->dataset);
+
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  cairo_surface_t *surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, PAGE_W, PAGE_H);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, PACKAGE_NAME);
+  g_autofree char *doc_title = g_strdup_printf ("SCALR report: %s", title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, doc_title);
+  cairo_t *cr = cairo_create (surface);
+  guint page = 1;
+  draw_title_page (cr, r, &style);
+  draw_footer (cr, &style, footer, page++, n_pages);
+  cairo_show_page (cr);
+  for (guint i = 0; i < charts->len; i++)
+    {
+      scalr_plot_draw (g_ptr_array_index (charts, i), cr, PAGE_W, PAGE_H - FOOTER_H, &style);
+      draw_footer (cr, &style, footer, page++, n_pages);
+      cairo_show_page (cr);
+    }
+  for (guint t = 0; t < n_table; t++)
+    {
+      draw_table_page (cr, r, rows, t * TABLE_ROWS_PER_PAGE, t, n_table, &style);
+      draw_footer (cr, &style, footer, page++, n_pages);
+      cairo_show_page (cr);
+    }
+  cairo_status_t status = cairo_status (cr);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_CAIRO, "Cannot write the report to “%s”: %s",
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+  g_autofree char *dir = g_path_get_dirname (path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE,
+                   "Cannot write the report to “%s”: the folder “%s” does not exist", path, dir);
+      return FALSE;
+    }
+  g_autoptr (GError) local = NULL;
+  if (!g_file_set_contents (path, (const char *) bytes->data, bytes->len, &local))
+    {
+      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, "Cannot write the report to “%s”: %s",
+                   path, local->message);
+      return FALSE;
+    }
+  if (out_pages)
+    *out_pages = n_pages;
+  return TRUE;
+}
+
+gboolean
+scalr_report_write_full (ScalrStore *store, gint64 run_id, const char *path, ScalrReportFormat format,
+                         GStrv *out_files, guint *out_pages, GError **error)
+{
+  g_return_val_if_fail (store != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_autoptr (ScalrRunResults) r = scalr_run_results_load (store, run_id, TRUE, error);
+  if (r == NULL)
+    return FALSE;
+  g_auto (GStrv) ids = NULL;
+  g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
+  if (format == SCALR_REPORT_PDF)
+    {
+      if (!write_pdf (r, charts, path, out_pages, error))
+        return FALSE;
+      if (out_files)
+        {
+          char *files[] = { (char *) path, NULL };
+          *out_files = g_strdupv (files);
+        }
+      return TRUE;
+    }
+  ScalrPlotStyle style;
+  scalr_plot_style_init (&style, FALSE, 1.0);
+  g_autoptr (GStrvBuilder) written = g_strv_builder_new ();
+  g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < charts->len; i++)
+    {
+      char *file = scalr_report_chart_path (path, ids[i], format);
+      const ScalrPlot *plot = g_ptr_array_index (charts, i);
+      gboolean ok = format == SCALR_REPORT_PNG ? scalr_plot_save_png (plot, file, PNG_W, PNG_H, &style, error)
+                                              : scalr_plot_save_svg (plot, file, SVG_W, SVG_H, &style, error);
+      if (!ok)
+        {
+          /* No partial report: remove the files already written. */
+          for (guint j = 0; j < done->len; j++)
+            g_unlink (g_ptr_array_index (done, j));
+          g_free (file);
+          return FALSE;
+        }
+      g_ptr_array_add (done, file);
+    }
+  if (out_files)
+    {
+      for (guint j = 0; j < done->len; j++)
+        g_strv_builder_add (written, g_ptr_array_index (done, j));
+      *out_files = g_strv_builder_end (written);
+    }
+  if (out_pages)
+    *out_pages = done->len;
+  return TRUE;
+}
+
+gboolean
+scalr_report_write (ScalrStore *store, gint64 run_id, const char *path, ScalrReportFormat format, GError **error)
+{
+  return scalr_report_write_full (store, run_id, path, format, NULL, NULL, error);
+}

@@ -1,0 +1,23 @@
+/* scalr-review-page.h — one run under review: synthetic-vs-real diagnostics (cards and
+ * charts), the lift forest plot beside a sortable metric table, and a user lens (one
+ * user's source history, synthetic target items and held-out test items). The store is
+ * read in GTask threads; the main thread only updates widgets. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define SCALR_TYPE_REVIEW_PAGE (scalr_review_page_get_type ())
+G_DECLARE_FINAL_TYPE (ScalrReviewPage, scalr_review_page, SCALR, REVIEW_PAGE, GtkWidget)
+
+GtkWidget *scalr_review_page_new          (void);
+/* Loads run @run_id of the store at @db_path in a worker thread (cancelling a load in
+ * progress); until then the page shows "loading", on error an error state. */
+void       scalr_review_page_show_run     (ScalrReviewPage *page, const char *db_path, gint64 run_id);
+/* TRUE once the last run asked for has been shown (or failed to load). */
+gboolean   scalr_review_page_is_loaded    (ScalrReviewPage *page);
+/* Chart views showing a chart (not their empty state). */
+guint      scalr_review_page_get_n_charts (ScalrReviewPage *page);
+
+G_END_DECLS
