@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scalr-blas.h"
+#include "scalr-limits.h"
 #include "scalr-progress.h"
 #include "scalr-rng.h"
 #include "scalr-stats.h"
@@ -749,6 +750,14 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
   guint n_models = g_strv_length (o.models), done = 0, total = 0;
   for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
     total += o.variants[v] ? n_models : 0;
+  /* Kept per model × variant: per-user metric vectors and the top-K lists. */
+  guint64 per_model = (guint64) res->n_users * ((guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 4);
+  if (!scalr_limits_check_memory ("the evaluation", per_model * MAX (total, 1),
+                                  "lower [eval] k or the number of [downstream] models", error))
+    {
+      scalr_eval_options_clear (&o);
+      return NULL;
+    }
   for (guint m = 0; o.models[m]; m++)
     for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
       {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scalr-alias.h"
+#include "scalr-limits.h"
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-progress.h"
@@ -584,6 +585,22 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
     }
   if (opt->strategy == SCALR_SAMPLE_PER_EVENT && opt->samples_per_event == 0)
     job.n_chunks = 0;   /* K = 0: no synthetic events (the sweep's reference point) */
+
+  /* The most events this can make, against memory, before anything is drawn: each pair
+   * takes 20 bytes in a chunk and 20 more when the chunks are joined. */
+  double per_source = opt->strategy == SCALR_SAMPLE_PER_EVENT ? opt->samples_per_event
+                      : opt->strategy == SCALR_SAMPLE_PER_USER ? opt->user_ratio : opt->k;
+  double bound = per_source * (double) job.S->nnz;
+  if (opt->max_per_user > 0)
+    bound = MIN (bound, (double) opt->max_per_user * job.n_users);
+  bound = MIN (bound, (double) job.n_users * job.n_items);
+  if (!scalr_limits_check_memory ("the sampler", (guint64) (bound * 40.0),
+                                  "lower [sampler] samples_per_event, user_ratio or k, or set max_per_user", error))
+    {
+      g_free (job.pool);
+      g_free (job.chunks);
+      return NULL;
+    }
 
   guint n_threads = opt->n_threads ? opt->n_threads : g_get_num_processors ();
   n_threads = CLAMP (n_threads, 1, 64);

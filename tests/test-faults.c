@@ -25,6 +25,7 @@ result_clear (Result *r)
 }
 
 static glong fsize_limit;
+static const char *memory_limit_mb;   /* SCALR_MEMORY_LIMIT_MB for the next spawn, or NULL */
 
 static void
 limit_file_size (gpointer data)
@@ -52,6 +53,8 @@ scalr (const char *fault, const char *first, ...)
   if (fault)
     env = g_environ_setenv (env, "SCALR_FAULT", fault, TRUE);
   env = g_environ_setenv (env, "SCALR_BUSY_TIMEOUT_MS", "20000", TRUE);
+  if (memory_limit_mb)
+    env = g_environ_setenv (env, "SCALR_MEMORY_LIMIT_MB", memory_limit_mb, TRUE);
   Result r = { 0 };
   int wait = 0;
   g_autoptr (GError) error = NULL;
@@ -316,6 +319,39 @@ test_upgrade_from_v1 (void)
   test_rm_rf (dir);
 }
 
+/* Sizes beyond memory are errors that name the limit, and the run is marked failed. */
+static void
+test_memory_limits (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  Result r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  struct { const char *limit, *set1, *set2, *msg; } cases[] = {
+    { "60", "generator.model=popularity", "sampler.samples_per_event=1000", "the sampler needs" },
+    { "1", "generator.model=cooc", "sampler.samples_per_event=1", "cooc's co-occurrence table needs" },
+    { "2", "generator.model=popularity", "eval.k=10,1000", "the evaluation needs" },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      memory_limit_mb = cases[k].limit;
+      r = scalr (NULL, "run", "--db", db, "--set", "dataset.name=ml", "--set", cases[k].set1, "--set", cases[k].set2,
+                 "--set", "downstream.models=pop,ease", NULL);
+      memory_limit_mb = NULL;
+      g_assert_cmpint (r.status, ==, 1);
+      if (strstr (r.err, cases[k].msg) == NULL || strstr (r.err, "memory budget") == NULL)
+        g_error ("expected '%s': %s", cases[k].msg, r.err);
+      result_clear (&r);
+    }
+  g_autofree char *failed = query_text (db, "SELECT count(*) FROM runs WHERE status = 'failed'");
+  g_autofree char *three = query_text (db, "SELECT 3");
+  g_assert_cmpstr (failed, ==, three);
+  test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -324,5 +360,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/faults/two-writers", test_two_writers);
   g_test_add_func ("/scalr/faults/file-size-limit", test_file_size_limit);
   g_test_add_func ("/scalr/faults/upgrade-from-v1", test_upgrade_from_v1);
+  g_test_add_func ("/scalr/faults/memory-limits", test_memory_limits);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "scalr-alias.h"
+#include "scalr-limits.h"
 #include "scalr-generator.h"
 #include "scalr-progress.h"
 
@@ -182,6 +183,16 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
           acc[touched[k]] = 0;
         }
       c->ptr[j + 1] = idx.len;
+      /* Each co-occurring pair costs about 36 bytes in the finished model. */
+      if (idx.len > 0 && (j & 63) == 0
+          && !scalr_limits_check_memory ("cooc's co-occurrence table", idx.len * 36ull,
+                                         "use fewer source items or users (e.g. [dataset] kcore), or the ridge generator", error))
+        {
+          g_free (idx.data);
+          g_free (sup.data);
+          cooc_free (c);
+          return NULL;
+        }
       if ((j & 1023) == 0)
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
