@@ -368,7 +368,7 @@ print_run_text (JsonNode *node)
         }
       JsonObject *cal = json_object_has_member (sy, "calibration") ? json_object_get_object_member (sy, "calibration") : NULL;
       if (cal)
-        g_print ("            calibration ECE %.4f\n", member_double (cal, "ece"));
+        g_print ("            calibration ECE %.3g\n", member_double (cal, "ece"));
     }
   if (json_object_has_member (o, "alignment"))
     {

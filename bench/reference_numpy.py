@@ -208,10 +208,11 @@ def sgemm_rate(m, k, n, trans_b):
     rng = np.random.default_rng(0)
     a = rng.random((m, k), dtype=np.float32)
     b = rng.random((n, k) if trans_b else (k, n), dtype=np.float32)
+    c = np.empty((m, n), dtype=np.float32)
     best = 0.0
     for _ in range(3):
         t0 = time.perf_counter()
-        _ = a @ (b.T if trans_b else b)
+        np.matmul(a, b.T if trans_b else b, out=c)
         best = max(best, 2.0 * m * n * k / (time.perf_counter() - t0) / 1e9)
     return best
 
@@ -219,17 +220,30 @@ def sgemm_rate(m, k, n, trans_b):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data_dir")
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--factors", type=int, default=64)
-    ap.add_argument("--ease-items", type=int, default=20000)
-    ap.add_argument("--ease-l2", type=float, default=500.0)
+    # Defaults: the C side's run (DATA_DIR/c_figures.json) when present, else these.
+    ap.add_argument("--threads", type=int)
+    ap.add_argument("--factors", type=int)
+    ap.add_argument("--ease-items", type=int)
+    ap.add_argument("--ease-l2", type=float)
     ap.add_argument("--skip-ease", action="store_true")
-    ap.add_argument("--eval-users", type=int, default=100000)
-    ap.add_argument("--k", type=int, default=50)
-    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--eval-users", type=int)
+    ap.add_argument("--k", type=int)
+    ap.add_argument("--batch", type=int)
     ap.add_argument("--ials-max-seconds", type=float, default=600.0,
                     help="extrapolate an iALS half that would take longer than this")
     a = ap.parse_args()
+    c_fig = {}
+    try:
+        with open(os.path.join(a.data_dir, "c_figures.json")) as f:
+            c_fig = json.load(f)
+    except OSError:
+        pass
+    for name, default in (("threads", 2), ("factors", 64), ("ease_items", 20000), ("ease_l2", 500.0),
+                          ("eval_users", 100000), ("k", 50), ("batch", 256)):
+        if getattr(a, name) is None:
+            setattr(a, name, type(default)(c_fig.get(name, default)))
+    if c_fig and "ease_fit_s" not in c_fig:
+        a.skip_ease = True
 
     limiter = threadpoolctl.threadpool_limits(limits=a.threads, user_api="blas") if threadpoolctl else None
     out = {"side": "NumPy", "numpy": np.__version__, "scipy": scipy.__version__, "threads": a.threads,
@@ -239,12 +253,6 @@ def main():
     meta, train, test = load(a.data_dir)
     n_users, n_items, k = meta["users"], meta["items"], a.factors
     out.update(users=n_users, items=n_items, train_nnz=int(train.nnz), test_nnz=int(test.nnz))
-    c_fig = {}
-    try:
-        with open(os.path.join(a.data_dir, "c_figures.json")) as f:
-            c_fig = json.load(f)
-    except OSError:
-        pass
 
     # (a) iALS
     U = load_factors(a.data_dir, "ials_U0.bin", n_users, k).copy()

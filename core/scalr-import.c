@@ -495,6 +495,12 @@ read_items_file (const ScalrImportOptions *o, ScalrDatasetBuilder *b, ScalrImpor
           title = scalr_field_dup (&fields[c_title]);
           if (c_year >= 0 && fields[c_year].len > 0 && fields[c_year].len < 8)
             {
+              if (!g_utf8_validate_len (fields[c_year].str, fields[c_year].len, NULL))
+                {
+                  scalr_reader_set_error (reader, error, SCALR_READER_ERROR_UTF8,
+                                          "year is not valid UTF-8; expected UTF-8 text");
+                  return FALSE;
+                }
               g_autofree char *year = scalr_field_dup (&fields[c_year]);
               char *t = g_strdup_printf ("%s (%s)", title, year);
               g_free (title);

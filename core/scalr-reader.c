@@ -600,14 +600,16 @@ scalr_field_to_int64 (const ScalrField *field, gint64 *out)
       if (len == 1)
         return FALSE;
     }
-  gint64 v = 0;
+  guint64 v = 0;   /* at most 19 digits: no overflow of 64 unsigned bits */
   for (; i < len; i++)
     {
       if (s[i] < '0' || s[i] > '9')
         return FALSE;
-      v = v * 10 + (s[i] - '0');
+      v = v * 10 + (guint64) (s[i] - '0');
     }
-  *out = neg ? -v : v;
+  if (v > G_MAXINT64)
+    return FALSE;
+  *out = neg ? -(gint64) v : (gint64) v;
   return TRUE;
 }
 

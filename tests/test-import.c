@@ -354,6 +354,7 @@ test_items_file (Fixture *f, gconstpointer data)
   const char *bad[][3] = {
     { "movieId\ttitle\tgenres\n1\tA\n", "items.tsv:2:", "expected 3" },
     { "movieId\ttitle\tgenres\n1\tA\xff\tDrama\n", "items.tsv:2:", "UTF-8" },
+    { "movieId\ttitle\tyear\tgenres\n1\tA\t\xff\tDrama\n", "items.tsv:2:", "year is not valid UTF-8" },
     { "", "items.tsv", "empty file" },
   };
   for (guint k = 0; k < G_N_ELEMENTS (bad); k++)

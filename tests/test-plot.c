@@ -6,8 +6,13 @@
 #include <cairo.h>
 
 #include "scalr-charts.h"
+#include "scalr-dataset.h"
+#include "scalr-import.h"
+#include "scalr-pipeline.h"
 #include "scalr-plot.h"
 #include "scalr-plot-axis.h"
+#include "scalr-report.h"
+#include "scalr-run-results.h"
 #include "test-util.h"
 
 #define EPS 1e-12
@@ -718,6 +723,204 @@ test_charts (void)
     test_rm_rf (tmp);
 }
 
+/* ---- report -------------------------------------------------------------------------- */
+
+/* A real small run: MovieLens imported into a temporary store, two downstream models and a
+ * short bootstrap (the report does not care how precise the intervals are). */
+static gint64
+make_report_run (const char *db)
+{
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
+  o->name = g_strdup ("movielens-small");
+  scalr_import_options_add_events (o, ratings, NULL);
+  o->items_path = g_strdup (movies);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
+  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_assert_true (scalr_config_set_assignment (c, "downstream.models=pop,ease", &error));
+  g_assert_true (scalr_config_set_assignment (c, "eval.bootstrap=50", &error));
+  g_assert_no_error (error);
+  g_autoptr (ScalrPipeline) p = scalr_pipeline_new (db, c, "report test");
+  gint64 id = 0;
+  g_assert_true (scalr_pipeline_run (p, NULL, NULL, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static gboolean
+png_has_ink (const char *path, int want_w, int want_h)
+{
+  cairo_surface_t *img = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (img), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (img), ==, want_w);
+  g_assert_cmpint (cairo_image_surface_get_height (img), ==, want_h);
+  cairo_surface_flush (img);
+  const guint8 *data = cairo_image_surface_get_data (img);
+  int stride = cairo_image_surface_get_stride (img);
+  guint dark = 0;
+  for (int y = 0; y < want_h; y += 2)
+    for (int x = 0; x < want_w; x += 2)
+      {
+        guint32 px = *(const guint32 *) (data + y * stride + x * 4);
+        if (((px >> 16) & 0xff) < 128 && ((px >> 8) & 0xff) < 128 && (px & 0xff) < 128)
+          dark++;
+      }
+  cairo_surface_destroy (img);
+  return dark > 100;   /* text, axes and data, not a blank page */
+}
+
+static guint
+count_files (const char *dir, const char *suffix)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    n += g_str_has_suffix (name, suffix);
+  g_dir_close (d);
+  return n;
+}
+
+static void
+test_report (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  gint64 id = make_report_run (db);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) store = scalr_store_open (db, SCALR_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+
+  /* What the report will show, read independently. */
+  g_autoptr (ScalrRunResults) r = scalr_run_results_load (store, id, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r->diag);
+  g_assert_cmpuint (r->models->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (r->models, 0), ==, "pop");
+  g_assert_cmpstr (g_ptr_array_index (r->models, 1), ==, "ease");
+  g_assert_cmpuint (r->headline_k, ==, 20);
+  g_auto (GStrv) ids = NULL;
+  g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
+  /* rank–frequency, activity, buckets, reliability (cooc is calibrated), lifts on all and
+   * on sparse users. */
+  g_assert_cmpuint (charts->len, ==, 6);
+  g_assert_cmpuint (g_strv_length (ids), ==, 6);
+  g_assert_cmpstr (ids[0], ==, "rank-frequency");
+  g_assert_cmpstr (ids[5], ==, "lift-sparse");
+  /* 3 segments × 2 models × 2 variants fit one table page. */
+  g_assert_cmpuint (scalr_report_table_pages (r), ==, 1);
+
+  /* The forest and the lookups it is built from. */
+  g_autoptr (ScalrPlot) forest = scalr_run_results_forest (r, "all", "recall", 20);
+  g_assert_nonnull (forest);
+  const ScalrLiftRow *own = scalr_run_results_lift (r, "ease", "all", "recall", 20, "own");
+  g_assert_nonnull (own);
+  g_assert_cmpstr (own->baseline_model, ==, "ease");
+  g_assert_null (scalr_run_results_forest (r, "all", "recall", 7));   /* no such K */
+  g_assert_true (isnan (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 7)));
+  g_assert_cmpfloat (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 20), ==, own->base_mean);
+
+  /* PDF: title page + every chart + the table page. */
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_auto (GStrv) files = NULL;
+  guint pages = 0;
+  g_assert_true (scalr_report_write_full (store, id, pdf, SCALR_REPORT_PDF, &files, &pages, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages, ==, 1 + charts->len + 1);
+  g_assert_cmpuint (count_pdf_pages (pdf), ==, 1 + charts->len + 1);
+  g_assert_cmpstr (files[0], ==, pdf);
+
+  /* PNG: one file per chart, named STEM-CHART.png next to the output. */
+  g_autofree char *png_dir = g_build_filename (dir, "png", NULL);
+  g_assert_cmpint (g_mkdir (png_dir, 0755), ==, 0);
+  g_autofree char *png = g_build_filename (png_dir, "run.png", NULL);
+  g_assert_true (scalr_report_write (store, id, png, SCALR_REPORT_PNG, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (png_dir, ".png"), ==, charts->len);
+  for (guint i = 0; ids[i]; i++)
+    {
+      g_autofree char *chart = scalr_report_chart_path (png, ids[i], SCALR_REPORT_PNG);
+      g_autofree char *want = g_strdup_printf ("run-%s.png", ids[i]);
+      g_autofree char *base = g_path_get_basename (chart);
+      g_assert_cmpstr (base, ==, want);
+      g_assert_true (png_has_ink (chart, 1600, 1000));
+    }
+  /* SVG likewise (the output's extension does not matter: the format decides). */
+  g_autofree char *svg_dir = g_build_filename (dir, "svg", NULL);
+  g_assert_cmpint (g_mkdir (svg_dir, 0755), ==, 0);
+  g_autofree char *svg = g_build_filename (svg_dir, "slides.pdf", NULL);
+  g_assert_true (scalr_report_write (store, id, svg, SCALR_REPORT_SVG, &error));
+  g_assert_cmpuint (count_files (svg_dir, ".svg"), ==, charts->len);
+  g_assert_cmpuint (count_files (svg_dir, ".pdf"), ==, 0);
+
+  /* A run that does not exist: an error naming it, no file. */
+  g_autofree char *none = g_build_filename (dir, "none.pdf", NULL);
+  g_assert_false (scalr_report_write (store, 999, none, SCALR_REPORT_PDF, &error));
+  test_assert_error_contains (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND, "999");
+  g_clear_error (&error);
+  g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+
+  /* A run that has not finished has nothing to report. */
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, "movielens-small", &error);
+  g_assert_no_error (error);
+  gint64 pending = 0;
+  g_assert_true (scalr_store_create_run (store, info->id, "unfinished", r->info->config, 1, info->fingerprint,
+                                         &pending, &error));
+  g_assert_no_error (error);
+  g_assert_false (scalr_report_write (store, pending, none, SCALR_REPORT_PDF, &error));
+  g_autofree char *pending_s = g_strdup_printf ("run %" G_GINT64_FORMAT, pending);
+  test_assert_error_contains (error, SCALR_RUN_RESULTS_ERROR, SCALR_RUN_RESULTS_ERROR_NOT_FINISHED, pending_s,
+                              "not finished");
+  g_clear_error (&error);
+  g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+
+  /* Unwritable places: a missing folder, a "folder" that is a file, a directory as the
+   * target. Errors name the path; nothing is left behind. */
+  g_autofree char *missing = g_build_filename (dir, "no-such-dir", "r.pdf", NULL);
+  g_assert_false (scalr_report_write (store, id, missing, SCALR_REPORT_PDF, &error));
+  test_assert_error_contains (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, missing, "does not exist");
+  g_clear_error (&error);
+  g_autofree char *file = test_write_file (dir, "plain", "x", -1);
+  g_autofree char *under_file = g_build_filename (file, "r.pdf", NULL);
+  g_assert_false (scalr_report_write (store, id, under_file, SCALR_REPORT_PDF, &error));
+  test_assert_error_contains (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, under_file);
+  g_clear_error (&error);
+  g_assert_false (scalr_report_write (store, id, png_dir, SCALR_REPORT_PDF, &error));
+  test_assert_error_contains (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, png_dir);
+  g_clear_error (&error);
+  g_autofree char *png_missing = g_build_filename (dir, "no-such-dir", "r.png", NULL);
+  g_assert_false (scalr_report_write (store, id, png_missing, SCALR_REPORT_PNG, &error));
+  test_assert_error_contains (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, "no-such-dir");
+  g_clear_error (&error);
+  /* A PNG set that fails half way removes what it wrote: make the 3rd chart's name a
+   * directory. */
+  g_autofree char *half_dir = g_build_filename (dir, "half", NULL);
+  g_assert_cmpint (g_mkdir (half_dir, 0755), ==, 0);
+  g_autofree char *half = g_build_filename (half_dir, "r.png", NULL);
+  g_autofree char *blocker = scalr_report_chart_path (half, ids[2], SCALR_REPORT_PNG);
+  g_assert_cmpint (g_mkdir (blocker, 0755), ==, 0);
+  g_assert_false (scalr_report_write (store, id, half, SCALR_REPORT_PNG, &error));
+  test_assert_error_contains (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, blocker);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_files (half_dir, ".png"), ==, 1);   /* just the blocking directory */
+
+  /* Formats by name. */
+  ScalrReportFormat fmt;
+  g_assert_true (scalr_report_format_from_string ("SVG", &fmt));
+  g_assert_cmpint (fmt, ==, SCALR_REPORT_SVG);
+  g_assert_false (scalr_report_format_from_string ("jpeg", &fmt));
+
+  scalr_store_close (g_steal_pointer (&store));
+  test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -734,5 +937,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/plot/export/files", test_exports);
   g_test_add_func ("/scalr/plot/export/errors", test_export_errors);
   g_test_add_func ("/scalr/plot/charts", test_charts);
+  g_test_add_func ("/scalr/plot/report", test_report);
   return g_test_run ();
 }

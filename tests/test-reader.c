@@ -208,6 +208,8 @@ test_fields (void)
   struct { const char *text; gboolean ok; gint64 value; } i[] = {
     { "0", TRUE, 0 }, { "42", TRUE, 42 }, { "-7", TRUE, -7 }, { "-", FALSE, 0 }, { "4a", FALSE, 0 },
     { "", FALSE, 0 }, { "12345678901234567890", FALSE, 0 },
+    { "9223372036854775807", TRUE, G_MAXINT64 }, { "9223372036854775808", FALSE, 0 },
+    { "9999999999999999999", FALSE, 0 },   /* 19 digits past G_MAXINT64 (fuzz-tsv) */
   };
   for (guint k = 0; k < G_N_ELEMENTS (i); k++)
     {

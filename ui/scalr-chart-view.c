@@ -13,6 +13,7 @@ struct _ScalrChartView {
   double     font_scale;
   double     hover_x, hover_y;
   GtkWidget *popover;     /* the context menu */
+  GtkWidget *presenting;  /* the presentation window borrowing our plot, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (ScalrChartView, scalr_chart_view, GTK_TYPE_WIDGET)
@@ -127,6 +128,8 @@ static void
 scalr_chart_view_dispose (GObject *object)
 {
   ScalrChartView *self = SCALR_CHART_VIEW (object);
+  if (self->presenting)
+    gtk_window_destroy (GTK_WINDOW (self->presenting));
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   g_signal_handlers_disconnect_by_func (adw_style_manager_get_default (), on_dark_changed, self);
   G_OBJECT_CLASS (scalr_chart_view_parent_class)->dispose (object);
@@ -199,6 +202,9 @@ scalr_chart_view_new (void)
 void
 scalr_chart_view_set_plot (ScalrChartView *self, ScalrPlot *plot)
 {
+  /* A presentation window borrows the plot: close it before the plot goes. */
+  if (self->presenting)
+    gtk_window_destroy (GTK_WINDOW (self->presenting));
   g_clear_pointer (&self->plot, scalr_plot_free);
   self->plot = plot;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -250,6 +256,8 @@ on_present_close (GtkWidget *window, gpointer data)
   /* The big view borrowed our plot: take it back before it is finalized. */
   ScalrChartView *big = g_object_get_data (G_OBJECT (window), "view");
   big->plot = NULL;
+  if (view->presenting == window)
+    view->presenting = NULL;
   g_object_unref (view);
 }
 
@@ -274,11 +282,16 @@ scalr_chart_view_present (ScalrChartView *self)
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
   gtk_window_set_title (GTK_WINDOW (window), "Presentation");
+  /* Where full-screen is refused (no window manager), still a projector-sized window. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   ScalrChartView *big = SCALR_CHART_VIEW (scalr_chart_view_new ());
   big->plot = self->plot;            /* borrowed, see on_present_close */
   big->font_scale = 1.8;
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (big));
   g_object_set_data (G_OBJECT (window), "view", big);
+  if (self->presenting)
+    gtk_window_destroy (GTK_WINDOW (self->presenting));
+  self->presenting = window;
   g_signal_connect (window, "destroy", G_CALLBACK (on_present_close), g_object_ref (self));
   GtkEventController *keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (on_present_key), window);

@@ -431,26 +431,22 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
       return;
     }
   g_autofree char *mlabel = scalr_metric_label (metric, k);
-  g_autofree char *corner = sweep_key ? g_strdup_printf ("%s\n%s", mlabel, strchr (sweep_key, '.') + 1) : g_strdup (mlabel);
-  gtk_grid_attach (grid, grid_label (corner, FALSE, "heading"), 0, 0, 1, 1);
+  gtk_grid_attach (grid, grid_label (mlabel, FALSE, "heading"), 0, 0, 1, 1);
+  /* Runs are rows (a sweep has many), models columns (a handful). */
+  for (guint m = 0; m < self->models->len; m++)
+    gtk_grid_attach (grid, grid_label (g_ptr_array_index (self->models, m), TRUE, "heading"), (int) m + 1, 0, 1, 1);
   for (guint c = 0; c < sel->len; c++)
     {
       const SelRun *s = &g_array_index (sel, SelRun, c);
-      g_autofree char *title = scalr_run_results_dup_title (s->r);
-      g_autofree char *head = sweep_key && s->value ? g_strdup_printf ("%s\n%s", title, s->value) : g_strdup (title);
-      GtkWidget *l = grid_label (head, TRUE, "heading");
-      gtk_label_set_ellipsize (GTK_LABEL (l), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (l), 28);
-      gtk_widget_set_tooltip_text (l, head);
-      gtk_grid_attach (grid, l, (int) c + 1, 0, 1, 1);
-    }
-  for (guint m = 0; m < self->models->len; m++)
-    {
-      const char *model = g_ptr_array_index (self->models, m);
-      gtk_grid_attach (grid, grid_label (model, FALSE, NULL), 0, (int) m + 1, 1, 1);
-      for (guint c = 0; c < sel->len; c++)
+      const ScalrRunResults *r = s->r;
+      g_autofree char *title = scalr_run_results_dup_title (r);
+      g_autofree char *head = sweep_key && s->value ? g_strdup_printf ("%s\n%s = %s", title, strchr (sweep_key, '.') + 1, s->value)
+                                                    : g_strdup (title);
+      GtkWidget *rl = grid_label (head, FALSE, NULL);
+      gtk_grid_attach (grid, rl, 0, (int) c + 1, 1, 1);
+      for (guint m = 0; m < self->models->len; m++)
         {
-          const ScalrRunResults *r = g_array_index (sel, SelRun, c).r;
+          const char *model = g_ptr_array_index (self->models, m);
           const ScalrLiftRow *l = scalr_run_results_lift (r, model, segment, metric, k, reference);
           GtkWidget *cell;
           if (l)
@@ -460,8 +456,8 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
               gboolean good = scalr_metric_is_higher_better (metric) ? l->lift > 0 : l->lift < 0;
               g_autofree char *vs = g_strcmp0 (reference, "strongest") == 0
                 ? g_strdup_printf (" (vs %s)", l->baseline_model) : g_strdup ("");
-              g_autofree char *text = g_strdup_printf ("%.4f → %.4f%s\n%s  [%s, %s]%s", l->base_mean, l->aug_mean, vs,
-                                                       lift, lo, hi, sig ? " ✱" : "");
+              g_autofree char *text = g_strdup_printf ("%s [%+.1f, %+.1f]%s\n%.4f → %.4f%s", lift, 100 * l->ci_low,
+                                                       100 * l->ci_high, sig ? " ✱" : "", l->base_mean, l->aug_mean, vs);
               cell = grid_label (text, TRUE, sig ? (good ? "success" : "error") : NULL);
               g_autofree char *tip = g_strdup_printf ("%s, %s users: baseline %s %.4f, augmented %.4f; lift %s "
                                                       "(95%% CI %s to %s); p(t) %.3g, p(Wilcoxon) %.3g, p(Holm) %.3g%s",
@@ -477,14 +473,14 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
               g_autofree char *text = isfinite (b) || isfinite (a) ? g_strdup_printf ("%.4f → %.4f", b, a) : g_strdup ("–");
               cell = grid_label (text, TRUE, "dim-label");
             }
-          gtk_grid_attach (grid, cell, (int) c + 1, (int) m + 1, 1, 1);
+          gtk_grid_attach (grid, cell, (int) m + 1, (int) c + 1, 1, 1);
         }
     }
-  GtkWidget *note = grid_label ("baseline → augmented, then the lift with its 95% CI; ✱ and colour: significant "
+  GtkWidget *note = grid_label ("Lift with its 95% CI, then baseline → augmented; ✱ and colour: significant "
                                 "(Holm-adjusted p < 0.05). Hover a cell for the p-values.", FALSE, "dim-label");
   gtk_widget_add_css_class (note, "caption");
   gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-  gtk_grid_attach (grid, note, 0, (int) self->models->len + 1, (int) sel->len + 1, 1);
+  gtk_grid_attach (grid, note, 0, (int) sel->len + 1, (int) self->models->len + 1, 1);
 }
 
 /* ---- the sweep chart ------------------------------------------------------------------ */

@@ -314,7 +314,7 @@ build_forms (ScalrConfigurePage *self)
       adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), group_meta[g].title);
       g_autofree char *desc = g_strdup_printf ("[%s] — %s", group_meta[g].group, group_meta[g].description);
       adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), desc);
-      adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->prefs), ADW_PREFERENCES_GROUP (group));
+      gtk_box_append (GTK_BOX (self->prefs), group);
       g_hash_table_insert (groups, (gpointer) group_meta[g].group, group);
     }
   for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
@@ -326,7 +326,7 @@ build_forms (ScalrConfigurePage *self)
             /* A group this page does not know yet: still editable. */
             group = adw_preferences_group_new ();
             adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), p->group);
-            adw_preferences_page_add (ADW_PREFERENCES_PAGE (self->prefs), ADW_PREFERENCES_GROUP (group));
+            gtk_box_append (GTK_BOX (self->prefs), group);
             g_hash_table_insert (groups, (gpointer) p->group, group);
           }
         ParamRow *r = build_row (self, p);

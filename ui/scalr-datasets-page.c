@@ -565,7 +565,11 @@ venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer da
   cairo_set_source_rgba (cr, ct[0], ct[1], ct[2], 0.30);
   cairo_fill_preserve (cr);
   cairo_set_source_rgba (cr, ct[0], ct[1], ct[2], 1.0);
+  /* Dashed, so both outlines stay visible when the two sets nearly coincide. */
+  const double dash[] = { 6, 4 };
+  cairo_set_dash (cr, dash, 2, 0);
   cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
 
   g_autofree char *so = fmt_count (self->venn_source - MIN (self->venn_overlap, self->venn_source));
   g_autofree char *to = fmt_count (self->venn_target - MIN (self->venn_overlap, self->venn_target));
@@ -802,10 +806,17 @@ stats_done (GObject *source, GAsyncResult *res, gpointer data)
   const ScalrDatasetInfo *info = out->info;
   gtk_label_set_text (GTK_LABEL (self->title_label), info->name);
   g_autofree char *dup = fmt_count (info->n_duplicates);
+  g_autofree char *when = NULL;
+  g_autoptr (GDateTime) utc = info->created_at ? g_date_time_new_from_iso8601 (info->created_at, NULL) : NULL;
+  if (utc)
+    {
+      g_autoptr (GDateTime) local = g_date_time_to_local (utc);
+      when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+    }
   g_autofree char *sub = g_strdup_printf ("%s%s%s · %s · imported %s · %s duplicates merged · fingerprint %.12s…",
                                           info->events_source ? info->events_source : "?",
                                           info->items_source ? " + " : "", info->items_source ? info->items_source : "",
-                                          info->format ? info->format : "?", info->created_at ? info->created_at : "?",
+                                          info->format ? info->format : "?", when ? when : (info->created_at ? info->created_at : "?"),
                                           dup, info->fingerprint ? info->fingerprint : "");
   gtk_label_set_text (GTK_LABEL (self->subtitle_label), sub);
   g_autofree char *ev = fmt_count (st->all.events);

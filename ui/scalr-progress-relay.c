@@ -98,7 +98,7 @@ relay_update (const char *stage, double fraction, const char *message, gpointer 
   if (!r->idle_pending)
     {
       r->idle_pending = TRUE;
-      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, relay_flush, scalr_progress_relay_ref (r),
+      g_idle_add_full (G_PRIORITY_DEFAULT, relay_flush, scalr_progress_relay_ref (r),
                        (GDestroyNotify) scalr_progress_relay_unref);
     }
   g_mutex_unlock (&r->mutex);

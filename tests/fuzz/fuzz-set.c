@@ -31,7 +31,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *text = fuzz_strdup (data, size);
   g_autoptr (ScalrConfig) c = scalr_config_new ();
   assign (c, text);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", 64);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", 8);
   for (guint k = 0; lines[k]; k++)
     assign (c, lines[k]);
   fuzz_check_config_roundtrip (c);

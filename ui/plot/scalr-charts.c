@@ -138,7 +138,7 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
     return NULL;
   ScalrPlot *plot = scalr_plot_new ("Calibration: reliability diagram");
   GString *sub = g_string_new (NULL);
-  g_string_append_printf (sub, "generator probabilities on validation users  ·  ECE %.4f",
+  g_string_append_printf (sub, "generator probabilities on validation users  ·  ECE %.3g",
                           diag->ece);
   if (diag->temperature > 0)
     g_string_append_printf (sub, "  ·  τ = %.3g", diag->temperature);
