@@ -361,6 +361,32 @@ test_run_show_export (void)
                                          + json_object_get_int_member (split, "valid_events")
                                          + json_object_get_int_member (split, "test_events")));
 
+  /* Evaluation exports: headers and row counts match the run. */
+  g_autofree char *recs = g_build_filename (dir, "recs.tsv", NULL);
+  g_autofree char *mets = g_build_filename (dir, "metrics.tsv", NULL);
+  g_autofree char *lfts = g_build_filename (dir, "lifts.tsv", NULL);
+  g_autofree char *pusr = g_build_filename (dir, "per-user.tsv", NULL);
+  r = run_scalr ("export", "--db", db, ids, "--recs", recs, "--metrics", mets, "--lifts", lfts, "--per-user", pusr, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  struct { const char *path, *header; guint rows; } ex[] = {
+    { mets, "model\tvariant\tsegment\tmetric\tk\tvalue\tn_users\n", 2 * 2 * 3 * 20 },
+    { lfts, "model\tsegment\tmetric\tk\treference\tbaseline_model\t", 2 * 3 * 17 * 2 },
+    { recs, "user\tvariant\tmodel\trank\titem\tscore\n", 0 },
+    { pusr, "user\tsegment\tmodel\tvariant\tmetric\tk\tvalue\n", 0 },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (ex); k++)
+    {
+      g_autofree char *t = NULL;
+      g_assert_true (g_file_get_contents (ex[k].path, &t, NULL, NULL));
+      g_assert_true (g_str_has_prefix (t, ex[k].header));
+      g_auto (GStrv) l = g_strsplit (t, "\n", -1);
+      if (ex[k].rows)
+        g_assert_cmpuint (g_strv_length (l) - 2, ==, ex[k].rows);
+      else
+        g_assert_cmpuint (g_strv_length (l), >, 1000);
+    }
+
   /* Bad configs and arguments. */
   r = run_scalr ("run", "--db", db, "--set", "sampler.samples_per_event=lots", NULL);
   assert_fails (&r, 1, "samples_per_event = 'lots'", "expected an integer in 0…1000");
