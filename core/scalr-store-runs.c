@@ -164,11 +164,14 @@ scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error)
       return NULL;
     }
   ScalrSyntheticEvents *ev = scalr_synthetic_events_new (u->len);
-  memcpy (ev->user, u->data, u->len * 4);
-  memcpy (ev->item, i->data, u->len * 4);
-  memcpy (ev->prob, p->data, u->len * 4);
-  memcpy (ev->weight, w->data, u->len * 4);
-  memcpy (ev->count, c->data, u->len * 4);
+  if (u->len > 0)   /* a run without synthetic events has NULL arrays */
+    {
+      memcpy (ev->user, u->data, u->len * 4);
+      memcpy (ev->item, i->data, u->len * 4);
+      memcpy (ev->prob, p->data, u->len * 4);
+      memcpy (ev->weight, w->data, u->len * 4);
+      memcpy (ev->count, c->data, u->len * 4);
+    }
   guint64 draws = 0;
   for (guint k = 0; k < u->len; k++)
     draws += ev->count[k];
