@@ -39,10 +39,8 @@ on_quit (GSimpleAction *action, GVariant *param, gpointer app)
 static void
 on_startup (GApplication *app, gpointer data)
 {
-  g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/org/scalr/Workbench/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* AdwApplication loads style.css and style-dark.css from the resource base path
+   * (/org/scalr/Workbench) itself, the dark one only in dark mode. */
   static const GActionEntry app_actions[] = {
     { "quit", on_quit, NULL, NULL, NULL },
   };

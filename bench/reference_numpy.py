@@ -7,6 +7,8 @@ typical NumPy/SciPy implementation does the work.
         [--ease-l2 500] [--eval-users 100000] [--k 50] [--batch 256] [--skip-ease]
         [--ials-max-seconds 600]
 
+The parameters default to the C side's run (DATA_DIR/c_figures.json), else to the values shown.
+
 Run it with Debian's python3-numpy and python3-scipy (/usr/bin/python3). It prints one JSON
 object (figures, the BLAS kernel in use, and the comparison with the C side's checksums in
 DATA_DIR/c_figures.json) on stdout; progress goes to stderr.

@@ -608,8 +608,9 @@ lift_clear (ScalrLift *l)
   g_free (l->baseline_model);
 }
 
-static void
-compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o)
+/* Returns FALSE when @cancellable was cancelled (checked between lifts). */
+static gboolean
+compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o, GCancellable *cancellable)
 {
   static const ScalrMetric metrics[] = { SCALR_METRIC_RECALL, SCALR_METRIC_NDCG, SCALR_METRIC_HIT,
                                          SCALR_METRIC_MRR, SCALR_METRIC_PRECISION, SCALR_METRIC_NE, SCALR_METRIC_AUC };
@@ -637,6 +638,8 @@ compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o)
                 ScalrModelEval *aug = g_ptr_array_index (res->models, k);
                 if (aug->variant != SCALR_VARIANT_AUGMENTED)
                   continue;
+                if (g_cancellable_is_cancelled (cancellable))
+                  return FALSE;
                 ScalrModelEval *own = find_model (res, aug->model, SCALR_VARIANT_BASELINE);
                 if (own)
                   add_lift (res, o, own, aug, s, metric, ki, FALSE);
@@ -653,6 +656,7 @@ compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o)
   scalr_stats_holm (p, res->lifts->len, adj);
   for (guint k = 0; k < res->lifts->len; k++)
     g_array_index (res->lifts, ScalrLift, k).p_holm = adj[k];
+  return TRUE;
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -787,7 +791,12 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
         done++;
       }
   scalr_progress_update (progress, "lifts", 0.0, "bootstrap and tests");
-  compute_lifts (res, &o);
+  gboolean ok = compute_lifts (res, &o, cancellable);
   scalr_eval_options_clear (&o);
+  if (!ok)
+    {
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return NULL;
+    }
   return g_steal_pointer (&res);
 }

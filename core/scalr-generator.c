@@ -172,7 +172,7 @@ scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double ta
 
 /* Golden-section search of log τ in [log 0.02, log 50] for the largest likelihood. */
 static double
-fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll)
+fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll, GCancellable *cancellable)
 {
   g_autoptr (GArray) users = validation_users (split, 2000);
   g_array_sort (users, cmp_u32);
@@ -187,7 +187,7 @@ fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll)
   double c = b - phi * (b - a), d = a + phi * (b - a);
   double fc = log_lik_at (gen, split, users, scores, exp (c));
   double fd = log_lik_at (gen, split, users, scores, exp (d));
-  for (int it = 0; it < 40 && b - a > 1e-4; it++)
+  for (int it = 0; it < 40 && b - a > 1e-4 && !g_cancellable_is_cancelled (cancellable); it++)
     {
       if (fc > fd)
         {
@@ -231,8 +231,13 @@ scalr_generator_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress
   if (isnan (tau))
     {
       scalr_progress_update (progress, "generator", 0.9, "fitting the temperature on validation events");
-      gen->temperature = fit_temperature (gen, split, &gen->valid_log_lik);
+      gen->temperature = fit_temperature (gen, split, &gen->valid_log_lik, cancellable);
       gen->fitted_temperature = TRUE;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          scalr_generator_free (gen);
+          return NULL;
+        }
     }
   else
     {

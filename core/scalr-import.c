@@ -3,6 +3,7 @@
 
 #include "scalr-import.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "scalr-dataset-private.h"
@@ -339,6 +340,13 @@ read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gbool
       double rating = 1.0, ts = 0.0;
       if (col[COL_RATING] >= 0 && !parse_number (reader, &fields[col[COL_RATING]], "rating", &rating, error))
         return FALSE;
+      if (fabs (rating) > G_MAXFLOAT)
+        {
+          /* Ratings are stored as floats: a larger one would become infinite. */
+          scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE,
+                                  "rating %g is out of range; expected a number such as 4.5", rating);
+          return FALSE;
+        }
       if (col[COL_TIMESTAMP] >= 0 && !parse_number (reader, &fields[col[COL_TIMESTAMP]], "timestamp", &ts, error))
         return FALSE;
       guint8 dom = file_domain;

@@ -243,6 +243,7 @@ test_bad_inputs (Fixture *f, gconstpointer data)
     { "columns", "c.tsv", "user\titem\trating\nu\ti\t4\nu\tj\n", -1, SCALR_READER_ERROR_COLUMNS, "c.tsv:3:", "expected 3" },
     { "rating-text", "r.tsv", "user\titem\trating\nu\ti\tfive\n", -1, SCALR_READER_ERROR_VALUE, "r.tsv:2:", "rating 'five'" },
     { "rating-nan", "n.tsv", "user\titem\trating\nu\ti\tNaN\n", -1, SCALR_READER_ERROR_VALUE, "n.tsv:2:", "not a finite number" },
+    { "rating-float-range", "f.tsv", "user\titem\trating\nu\ti\t4\nu\tj\t1e39\n", -1, SCALR_READER_ERROR_VALUE, "f.tsv:3:", "rating 1e+39 is out of range" },
     { "timestamp-nan", "t.csv", "user,item,timestamp\nu,i,12\nu,j,nan\n", -1, SCALR_READER_ERROR_VALUE, "t.csv:3:", "timestamp 'nan'" },
     { "nul", "z.tsv", nul, sizeof nul - 1, SCALR_READER_ERROR_NUL, "z.tsv:3:", "NUL byte" },
     { "utf8", "u.tsv", bad_utf8, sizeof bad_utf8 - 1, SCALR_READER_ERROR_UTF8, "u.tsv:2:", "user id is not valid UTF-8" },

@@ -28,6 +28,7 @@ typedef struct {
   char        *dir;
   char        *db;
   ScalrWindow *win;
+  char        *export_path;   /* borrowed, for exports_written */
 } Fixture;
 
 typedef gboolean (*Cond) (Fixture *f);
@@ -129,6 +130,14 @@ static gboolean
 run_stopped (Fixture *f)
 {
   return !scalr_runs_page_is_running (runs_page (f));
+}
+
+static gboolean
+exports_written (Fixture *f)
+{
+  g_assert_true (g_str_has_suffix (f->export_path, ".tsv"));
+  g_autofree char *metrics = g_strdup_printf ("%.*s-metrics.tsv", (int) (strlen (f->export_path) - 4), f->export_path);
+  return g_file_test (f->export_path, G_FILE_TEST_EXISTS) && g_file_test (metrics, G_FILE_TEST_EXISTS);
 }
 
 #ifdef HAVE_REVIEW_PAGE
@@ -337,6 +346,17 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (scalr_run_item_get_generator (item), ==, "cooc");
   g_assert_cmpstr (scalr_run_item_get_lift_text (item), !=, "–");
   g_assert_nonnull (strstr (scalr_run_item_get_lift_text (item), "pop"));
+
+  /* Export (what Ctrl+E does after its file chooser): synthetic events with the original
+   * ids, and the metrics beside them. */
+  g_autofree char *export_path = g_build_filename (f->dir, "run-synthetic.tsv", NULL);
+  f->export_path = export_path;
+  scalr_runs_page_export_run (runs_page (f), id, export_path);
+  g_assert_true (wait_for (f, exports_written, 20));
+  g_autofree char *exported = NULL;
+  g_assert_true (g_file_get_contents (export_path, &exported, NULL, NULL));
+  g_assert_true (g_str_has_prefix (exported, "user\titem\tprobability\tweight\tcount\n"));
+  g_assert_cmpuint (strlen (exported), >, 1000);
 
 #ifdef HAVE_REVIEW_PAGE
   scalr_window_show_run (f->win, id);

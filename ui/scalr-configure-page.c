@@ -277,7 +277,7 @@ build_row (ScalrConfigurePage *self, const ScalrParam *p)
           r->editor = gtk_entry_new ();
           gboolean wide = p->type == SCALR_PARAM_RULE || p->type == SCALR_PARAM_LIST
                           || p->type == SCALR_PARAM_STRING || p->type == SCALR_PARAM_INT_LIST;
-          gtk_editable_set_width_chars (GTK_EDITABLE (r->editor), wide ? 26 : 10);
+          gtk_editable_set_width_chars (GTK_EDITABLE (r->editor), wide ? 32 : 10);
         }
       gtk_widget_set_valign (r->editor, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (r->row), r->editor);

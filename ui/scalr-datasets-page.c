@@ -534,13 +534,11 @@ venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer da
       g_object_unref (layout);
       return;
     }
-  gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  /* Okabe–Ito blue and vermillion: the source and target colours of the charts. */
-  const double src[3] = { 0.0, 114 / 255.0, 178 / 255.0 };
-  const double tgt[3] = { 213 / 255.0, 94 / 255.0, 0.0 };
-  const double src_d[3] = { 86 / 255.0, 180 / 255.0, 233 / 255.0 };
-  const double tgt_d[3] = { 240 / 255.0, 140 / 255.0, 60 / 255.0 };
-  const double *cs = dark ? src_d : src, *ct = dark ? tgt_d : tgt;
+  /* The charts' palette (Okabe–Ito; lighter in dark mode): source blue, target vermillion. */
+  ScalrPlotStyle style;
+  scalr_plot_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()), 1.0);
+  const ScalrRgb *src = &style.series[SCALR_PLOT_COLOR_BLUE], *tgt = &style.series[SCALR_PLOT_COLOR_VERMILLION];
+  const double cs[3] = { src->r, src->g, src->b }, ct[3] = { tgt->r, tgt->g, tgt->b };
   double margin = 16, legend = 46;
   double a = self->venn_rs, b = self->venn_rt, d = self->venn_d;
   double extent_x = a + d + b, extent_y = 2 * MAX (a, b);
@@ -1128,6 +1126,7 @@ form_update_preview (ImportForm *f)
 {
   remove_all_children (f->preview_grid);
   g_ptr_array_set_size (f->role_dropdowns, 0);
+  gtk_widget_set_visible (gtk_widget_get_ancestor (f->preview_grid, GTK_TYPE_SCROLLED_WINDOW), f->events_path != NULL);
   if (f->events_path == NULL)
     {
       form_set_status (f, "Choose an events file to see its first rows.", FALSE);
@@ -1422,7 +1421,7 @@ scalr_datasets_page_open_import_dialog (ScalrDatasetsPage *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (files), f->items_row);
   f->format_row = adw_combo_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (f->format_row), "Format");
-  const char *formats[] = { "Automatic (by extension or header)", "TSV", "CSV (quoted fields)", "RecBole atomic (.inter)", NULL };
+  const char *formats[] = { "Automatic", "TSV", "CSV", "RecBole .inter", NULL };
   g_autoptr (GtkStringList) fmodel = gtk_string_list_new (formats);
   adw_combo_row_set_model (ADW_COMBO_ROW (f->format_row), G_LIST_MODEL (fmodel));
   g_signal_connect (f->format_row, "notify::selected", G_CALLBACK (on_format_changed), f);

@@ -211,6 +211,8 @@ export_activated (GSimpleAction *action, GVariant *param, gpointer data)
     run_id = scalr_runs_page_get_selected_run_id (SCALR_RUNS_PAGE (self->runs_page));
   if (run_id == 0)
     run_id = self->review_run_id;
+  if (run_id == 0 && !scalr_runs_page_is_running (SCALR_RUNS_PAGE (self->runs_page)))
+    run_id = scalr_runs_page_get_current_run_id (SCALR_RUNS_PAGE (self->runs_page));
   if (run_id == 0)
     {
       scalr_window_show_error (self, "Nothing to export: select a finished run on the Runs page (or review one) first.");

@@ -127,6 +127,11 @@ ridge_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress
           scalr_progress_update (progress, "generator", 0.3 * done / n_fit, "ridge: Gram matrix, %u of %u users", done, n_fit);
         }
     }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      ridge_free (r);
+      return NULL;
+    }
   for (gsize j = 0; j < J; j++)
     G[j * J + j] += l2;
   scalr_progress_update (progress, "generator", 0.35, "ridge: Cholesky solve of %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT
@@ -134,6 +139,12 @@ ridge_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress
   if (!scalr_dposv (J, I, G, B, &local))
     {
       g_set_error (error, SCALR_GENERATOR_ERROR, SCALR_GENERATOR_ERROR_NUMERIC, "ridge: %s", local->message);
+      ridge_free (r);
+      return NULL;
+    }
+  /* The solve is one LAPACK call and cannot stop midway; stop right after it. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
       ridge_free (r);
       return NULL;
     }
