@@ -30,10 +30,12 @@
  *       then for the items; the transpose is timed apart);
  *   (b) _scalr_ease_fit (λ 500) on the train matrix restricted to the --ease-items most
  *       popular items (ties: lower id);
- *   (c) evaluation of the first --eval-users users that have a test row: scores in batches
- *       of --batch users by _scalr_mf_score (one sgemm: the GEMM part, timed apart), train
- *       items masked to −∞, scalr_eval_top_k at K, scalr_eval_rank_metrics (recall, NDCG);
- *       the per-batch rows are shared by the threads;
+ *   (c) evaluation of the first --eval-users users that have a test row, laid out as
+ *       scalr-eval.c does it: --threads workers each take the next batch of --batch users,
+ *       score it by _scalr_mf_score (one sgemm, one BLAS thread per worker), mask the train
+ *       items to −∞, select with scalr_eval_top_k at K and measure with
+ *       scalr_eval_rank_metrics (recall, NDCG); the GEMM part is the workers' sgemm time
+ *       over the thread count (its share of the wall time), its rate the flops over that;
  *   (d) the sgemm peak: the best of 2048³, 4096³ and the scoring shape (batch × factors ·
  *       factors × items), three runs each. */
 #include "config.h"
@@ -349,32 +351,54 @@ blas_corename (void)
 
 /* ---- evaluation ------------------------------------------------------------------------- */
 
+/* As scalr-eval.c's eval_worker: each thread takes the next batch, scores it with a
+ * single-threaded sgemm (_scalr_mf_score), masks, selects and measures it. */
 typedef struct {
   const ScalrCsr *train, *test;
-  const guint32  *users;    /* the batch's users */
-  float          *scores;   /* nb × n_items */
-  guint           n_items, k, lo, hi;
-  float          *recall, *ndcg;   /* per batch row */
-} EvalSlice;
+  const float    *U, *V;
+  const guint32  *users;
+  guint           n_users, n_items, factors, k, batch;
+  float          *recall, *ndcg;   /* per evaluated user */
+  gint            next;            /* atomic: next batch */
+} EvalJob;
+
+typedef struct {
+  EvalJob *job;
+  double   gemm_s;                 /* this thread's time in sgemm */
+} EvalWorker;
 
 static gpointer
-eval_slice (gpointer data)
+eval_worker (gpointer data)
 {
-  EvalSlice *s = data;
-  g_autofree guint32 *top = g_new (guint32, s->k);
+  EvalWorker *w = data;
+  EvalJob *job = w->job;
+  guint I = job->n_items;
+  g_autofree float *scores = g_new (float, (gsize) job->batch * I);
+  g_autofree guint32 *top = g_new (guint32, job->k);
   float m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
-  guint ks[1] = { s->k };
-  for (guint r = s->lo; r < s->hi; r++)
+  guint ks[1] = { job->k };
+  for (;;)
     {
-      guint32 u = s->users[r];
-      float *row = s->scores + (gsize) r * s->n_items;
-      for (guint64 e = s->train->indptr[u]; e < s->train->indptr[u + 1]; e++)
-        row[s->train->indices[e]] = -INFINITY;
-      guint got = scalr_eval_top_k (row, s->n_items, s->k, top);
-      scalr_eval_rank_metrics (top, got, s->test->indices + s->test->indptr[u],
-                               (guint) scalr_csr_row_len (s->test, u), ks, 1, m);
-      s->recall[r] = m[SCALR_METRIC_RECALL][0];
-      s->ndcg[r] = m[SCALR_METRIC_NDCG][0];
+      guint b = (guint) g_atomic_int_add (&job->next, 1);
+      guint first = b * job->batch;
+      if (first >= job->n_users)
+        break;
+      guint nb = MIN (job->batch, job->n_users - first);
+      double g0 = now ();
+      _scalr_mf_score (job->U, job->V, I, job->factors, job->users + first, nb, scores);
+      w->gemm_s += now () - g0;
+      for (guint r = 0; r < nb; r++)
+        {
+          guint32 u = job->users[first + r];
+          float *row = scores + (gsize) r * I;
+          for (guint64 e = job->train->indptr[u]; e < job->train->indptr[u + 1]; e++)
+            row[job->train->indices[e]] = -INFINITY;
+          guint got = scalr_eval_top_k (row, I, job->k, top);
+          scalr_eval_rank_metrics (top, got, job->test->indices + job->test->indptr[u],
+                                   (guint) scalr_csr_row_len (job->test, u), ks, 1, m);
+          job->recall[first + r] = m[SCALR_METRIC_RECALL][0];
+          job->ndcg[first + r] = m[SCALR_METRIC_NDCG][0];
+        }
     }
   return NULL;
 }
@@ -523,7 +547,12 @@ main (int argc, char **argv)
         guint next = 0;
         for (guint i = 0; i < train->n_cols; i++)
           {
-            gboolean keep = counts[i] > thr || (counts[i] == thr && room > 0 && (room--, TRUE));
+            gboolean keep = counts[i] > thr;
+            if (!keep && counts[i] == thr && room > 0)
+              {
+                keep = TRUE;
+                room--;
+              }
             col_of[i] = keep ? (gint32) next++ : -1;
           }
         g_assert (next == n_ease);
@@ -561,30 +590,29 @@ main (int argc, char **argv)
     if (test->indptr[u + 1] > test->indptr[u])
       eu[n_eval++] = u;
   guint I = train->n_cols;
-  g_autofree float *scores = g_new (float, (gsize) batch * I);
   g_autofree float *recall = g_new (float, MAX (n_eval, 1));
   g_autofree float *ndcg = g_new (float, MAX (n_eval, 1));
-  g_autofree EvalSlice *slices = g_new0 (EvalSlice, threads);
+  EvalJob job = { train, test, U, V, eu, n_eval, I, (guint) factors, (guint) k, (guint) batch, recall, ndcg, 0 };
+  g_autofree EvalWorker *ew = g_new0 (EvalWorker, threads);
   g_autofree GThread **workers = g_new0 (GThread *, threads);
-  double t_gemm = 0;
+  scalr_blas_set_threads (1);   /* as scalr-eval.c: one BLAS thread inside each worker */
   t0 = now ();
-  for (guint s = 0; s < n_eval; s += (guint) batch)
+  for (int t = 0; t < threads; t++)
     {
-      guint nb = MIN ((guint) batch, n_eval - s);
-      double g0 = now ();
-      _scalr_mf_score (U, V, I, (guint) factors, eu + s, nb, scores);
-      t_gemm += now () - g0;
-      for (int t = 0; t < threads; t++)
-        {
-          slices[t] = (EvalSlice) { train, test, eu + s, scores, I, (guint) k,
-                                    nb * t / threads, nb * (t + 1) / threads, recall + s, ndcg + s };
-          workers[t] = t > 0 ? g_thread_new ("eval", eval_slice, &slices[t]) : NULL;
-        }
-      eval_slice (&slices[0]);
-      for (int t = 1; t < threads; t++)
-        g_thread_join (workers[t]);
+      ew[t].job = &job;
+      if (t > 0)
+        workers[t] = g_thread_new ("eval", eval_worker, &ew[t]);
     }
+  eval_worker (&ew[0]);
+  for (int t = 1; t < threads; t++)
+    g_thread_join (workers[t]);
   double t_eval = now () - t0;
+  scalr_blas_set_threads (threads);
+  /* The GEMM part of the wall time: the threads' sgemm time over the thread count. */
+  double t_gemm = 0;
+  for (int t = 0; t < threads; t++)
+    t_gemm += ew[t].gemm_s;
+  t_gemm /= threads;
   double mean_recall = 0, mean_ndcg = 0;
   for (guint r = 0; r < n_eval; r++)
     {
@@ -600,7 +628,7 @@ main (int argc, char **argv)
   double p4096 = sgemm_rate (4096, 4096, 4096, FALSE);
   double pshape = sgemm_rate ((gsize) batch, (gsize) factors, I, TRUE);
   double peak = MAX (MAX (p2048, p4096), pshape);
-  g_print ("(c) eval of %u users at K=%d (batches of %d, %d threads): %.2f s = %.0f users/s; GEMM %.2f s "
+  g_print ("(c) eval of %u users at K=%d (batches of %d, %d workers × 1 BLAS thread): %.2f s = %.0f users/s; GEMM %.2f s "
            "(%.1f GFLOP/s), mask + top-K + metrics %.2f s; recall@%d %.4f, NDCG@%d %.4f\n",
            n_eval, k, batch, threads, t_eval, n_eval / t_eval, t_gemm, gemm_gflops, t_eval - t_gemm,
            k, mean_recall, k, mean_ndcg);
