@@ -19,10 +19,10 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
+  /* The items file's format is detected by its extension: .tsv or .csv by the input's
+   * size, one import per run (each import allocates a 4 MiB read buffer, slow under ASan). */
   g_autofree char *events = fuzz_write_file ("events.tsv", events_text, sizeof events_text - 1);
-  g_autofree char *items = fuzz_write_file ("items.tsv", data, size);
-  g_autofree char *items_csv = fuzz_write_file ("items.csv", data, size);
+  g_autofree char *items = fuzz_write_file (size % 2 ? "items.csv" : "items.tsv", data, size);
   fuzz_import (events, items, SCALR_FORMAT_TSV, NULL, NULL);
-  fuzz_import (events, items_csv, SCALR_FORMAT_TSV, NULL, NULL);
   return 0;
 }
