@@ -487,9 +487,21 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
       g_autoptr (sqlite3_stmt) wal = _scalr_store_prepare (self, "PRAGMA journal_mode = WAL", error);
       if (wal == NULL)
         return NULL;
-      rc = sqlite3_step (wal);
-      if (rc != SQLITE_ROW)
+      /* Switching a new file to WAL needs it to itself; SQLite answers BUSY at once (no busy
+       * handler) when another connection opens the same new store at that moment: retry. */
+      gint64 start = g_get_monotonic_time ();
+      for (guint attempt = 0;; attempt++)
         {
+          rc = sqlite3_step (wal);
+          if (rc == SQLITE_ROW)
+            break;
+          gboolean locked = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+          if (locked && g_get_monotonic_time () - start < (gint64) self->busy_timeout_ms * 1000)
+            {
+              sqlite3_reset (wal);
+              g_usleep (MIN (1000 + 2000 * attempt, 50000));
+              continue;
+            }
           _scalr_store_set_error (self, rc, "switching to WAL mode", error);
           return NULL;
         }

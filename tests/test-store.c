@@ -371,6 +371,36 @@ test_runs_and_interrupted (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_rows (f->db, "dataset_items"), ==, scalr_dataset_get_n_items (d));   /* cascade */
 }
 
+static gpointer
+open_and_list (gpointer path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (path, 0, &error);
+  if (s == NULL)
+    return g_strdup (error->message);
+  g_autoptr (GPtrArray) list = scalr_store_list_datasets (s, &error);
+  return list ? NULL : g_strdup (error->message);
+}
+
+/* Several connections opening one new store at once (the GUI's loaders do): switching a new
+ * file to WAL answers BUSY without the busy handler, and must be retried, not reported. */
+static void
+test_concurrent_open (Fixture *f, gconstpointer data)
+{
+  for (guint rep = 0; rep < 40; rep++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/race-%u.db", f->dir, rep);
+      GThread *t[4];
+      for (guint k = 0; k < 4; k++)
+        t[k] = g_thread_new ("open", open_and_list, path);
+      for (guint k = 0; k < 4; k++)
+        {
+          g_autofree char *err = g_thread_join (t[k]);
+          g_assert_cmpstr (err, ==, NULL);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -386,5 +416,6 @@ main (int argc, char **argv)
   ADD ("/scalr/store/locked", test_locked);
   ADD ("/scalr/store/read-only", test_read_only);
   ADD ("/scalr/store/runs-and-interrupted", test_runs_and_interrupted);
+  ADD ("/scalr/store/concurrent-open", test_concurrent_open);
   return g_test_run ();
 }
