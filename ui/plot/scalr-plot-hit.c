@@ -1,0 +1,267 @@
+/* scalr-plot-hit.c — mapping data to pixels and hit testing: the text shown when hovering a
+ * chart. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-plot-private.h"
+
+gboolean
+scalr_plot_map_point (const ScalrPlot *plot, double width, double height,
+                      const ScalrPlotStyle *style, double x, double y, double *px, double *py)
+{
+  g_return_val_if_fail (plot != NULL, FALSE);
+  if (!style)
+    style = _scalr_plot_default_style ();
+  cairo_t *cr = _scalr_plot_scratch_cr (style);
+  Layout L;
+  _scalr_plot_layout_compute (plot, cr, width, height, style, &L);
+  cairo_destroy (cr);
+  double ox = _scalr_plot_map_v (&L, 0, x);
+  double oy = plot->rows ? _scalr_plot_forest_row_y (&L, plot, y) : _scalr_plot_map_v (&L, 1, y);
+  gboolean ok = L.ok && isfinite (ox) && isfinite (oy);
+  _scalr_plot_layout_clear (&L);
+  if (px)
+    *px = ox;
+  if (py)
+    *py = oy;
+  return ok;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Hover                                                                                    */
+
+static const char *
+axis_word (const ScalrPlot *plot, guint a)
+{
+  const Axis *ax = &plot->axes[a];
+  return ax->hover_name ? ax->hover_name : ax->label ? ax->label : (a == 0 ? "x" : "y");
+}
+
+static char *
+value_text (const ScalrPlot *plot, guint a, double v)
+{
+  g_autofree char *s = scalr_axis_format_exact (v);
+  const char *unit = plot->axes[a].unit;
+  if (unit && strcmp (unit, "%") == 0)
+    return g_strconcat (s, "%", NULL);
+  return g_steal_pointer (&s);
+}
+
+/* "<x word> <x>: <series> <y> <y word>" (or "<category>: …"). */
+static char *
+default_hover (const ScalrPlot *plot, const Series *s, guint k)
+{
+  GString *t = g_string_new (NULL);
+  if (s->kind == SCALR_SERIES_BARS || (plot->categories && !plot->rows))
+    {
+      guint cat = s->kind == SCALR_SERIES_BARS ? k : (guint) round (s->x[k]);
+      if (plot->categories && cat < plot->categories->len)
+        g_string_append_printf (t, "%s %s", axis_word (plot, 0),
+                                (char *) g_ptr_array_index (plot->categories, cat));
+    }
+  else if (s->kind == SCALR_SERIES_STEPS)
+    {
+      g_autofree char *a = scalr_axis_format_exact (s->x[k]);
+      g_autofree char *b = scalr_axis_format_exact (s->x[k + 1]);
+      g_string_append_printf (t, "%s %s–%s", axis_word (plot, 0), a, b);
+    }
+  else
+    {
+      g_autofree char *xv = value_text (plot, 0, s->x[k]);
+      g_string_append_printf (t, "%s %s", axis_word (plot, 0), xv);
+    }
+  g_string_append (t, ":");
+  if (s->name)
+    g_string_append_printf (t, " %s", s->name);
+  const char *yword = axis_word (plot, 1);
+  if (s->kind == SCALR_SERIES_BAND)
+    {
+      g_autofree char *lo = value_text (plot, 1, s->y[k]);
+      g_autofree char *hi = value_text (plot, 1, s->y2[k]);
+      g_string_append_printf (t, " %s to %s", lo, hi);
+    }
+  else
+    {
+      g_autofree char *yv = value_text (plot, 1, s->y[k]);
+      g_string_append_printf (t, " %s", yv);
+    }
+  const char *unit = plot->axes[1].unit;
+  if (!(unit && strcmp (unit, "%") == 0) || plot->axes[1].hover_name)
+    g_string_append_printf (t, " %s", yword);
+  return g_string_free (t, FALSE);
+}
+
+static char *
+series_hover (const ScalrPlot *plot, const Series *s, guint k)
+{
+  if (s->hover && s->hover[k] && *s->hover[k])
+    return g_strdup (s->hover[k]);
+  return default_hover (plot, s, k);
+}
+
+static char *
+forest_hover (const ForestRow *r)
+{
+  GString *t = g_string_new (r->label);
+  g_autofree char *lift = scalr_axis_format_exact (round (r->lift * 100) / 100);
+  g_string_append_printf (t, ": lift %s%s%%", r->lift > 0 ? "+" : "", lift);
+  if (isfinite (r->lo) && isfinite (r->hi))
+    {
+      g_autofree char *lo = scalr_axis_format_exact (round (r->lo * 100) / 100);
+      g_autofree char *hi = scalr_axis_format_exact (round (r->hi * 100) / 100);
+      g_string_append_printf (t, " (95%% CI %s%% to %s%%)", lo, hi);
+    }
+  if (isfinite (r->p))
+    {
+      if (r->p < 0.001)
+        g_string_append (t, ", p < 0.001");
+      else
+        g_string_append_printf (t, ", p = %.3f", r->p);
+    }
+  g_string_append (t, r->significant ? ", significant" : ", not significant");
+  return g_string_free (t, FALSE);
+}
+
+gboolean
+scalr_plot_hit_test (const ScalrPlot *plot, double width, double height,
+                     const ScalrPlotStyle *style, double x, double y, char **text)
+{
+  g_return_val_if_fail (plot != NULL && text != NULL, FALSE);
+  *text = NULL;
+  if (!style)
+    style = _scalr_plot_default_style ();
+  cairo_t *cr = _scalr_plot_scratch_cr (style);
+  Layout L;
+  _scalr_plot_layout_compute (plot, cr, width, height, style, &L);
+  cairo_destroy (cr);
+  if (!L.ok)
+    {
+      _scalr_plot_layout_clear (&L);
+      return FALSE;
+    }
+  double radius = MAX (8.0, L.fs * 0.7);
+
+  if (plot->rows)
+    {
+      double row_h = (L.bottom - L.top) / MAX (plot->n_rows, 1);
+      for (guint r = 0; r < plot->n_rows; r++)
+        {
+          const ForestRow *row = &plot->rows[r];
+          double cy = _scalr_plot_forest_row_y (&L, plot, r);
+          if (fabs (y - cy) > row_h / 2)
+            continue;
+          double a = _scalr_plot_map_v (&L, 0, isfinite (row->lo) ? row->lo : row->lift);
+          double b = _scalr_plot_map_v (&L, 0, isfinite (row->hi) ? row->hi : row->lift);
+          gboolean on_label = x >= L.pad * 0.5 && x < L.left;
+          gboolean on_values = L.forest_values && x > L.right;
+          gboolean on_data = isfinite (a) && isfinite (b) && fabs (y - cy) <= radius
+                             && x >= MIN (a, b) - radius && x <= MAX (a, b) + radius;
+          if (on_label || on_values || on_data)
+            {
+              *text = forest_hover (row);
+              _scalr_plot_layout_clear (&L);
+              return TRUE;
+            }
+        }
+      _scalr_plot_layout_clear (&L);
+      return FALSE;
+    }
+
+  /* Nearest vertex of lines and points. */
+  double best = radius;
+  const Series *best_s = NULL;
+  guint best_k = 0;
+  for (guint i = 0; i < plot->series->len; i++)
+    {
+      const Series *s = _scalr_plot_get_series (plot, i);
+      if (s->kind != SCALR_SERIES_LINE && s->kind != SCALR_SERIES_POINTS)
+        continue;
+      for (guint k = 0; k < s->n; k++)
+        {
+          double px = _scalr_plot_map_v (&L, 0, s->x[k]), py = _scalr_plot_map_v (&L, 1, s->y[k]);
+          double d = hypot (px - x, py - y);
+          if (isfinite (d) && d <= best)
+            {
+              best = d;
+              best_s = s;
+              best_k = k;
+            }
+        }
+    }
+  if (!best_s && x >= L.left && x <= L.right && y >= L.top && y <= L.bottom)
+    {
+      /* Bars, histogram bins and bands under the pointer (last drawn wins). */
+      guint n_bar_series = 0;
+      for (guint i = 0; i < plot->series->len; i++)
+        n_bar_series += _scalr_plot_get_series (plot, i)->kind == SCALR_SERIES_BARS;
+      guint bar_index = 0;
+      double base = _scalr_plot_bar_base (&L);
+      double best_band = INFINITY, best_step = INFINITY;
+      for (guint i = 0; i < plot->series->len; i++)
+        {
+          const Series *s = _scalr_plot_get_series (plot, i);
+          if (s->kind == SCALR_SERIES_BARS)
+            {
+              for (guint k = 0; k < s->n; k++)
+                {
+                  double x0, x1, top = _scalr_plot_map_v (&L, 1, s->y[k]);
+                  _scalr_plot_bar_geometry (&L, n_bar_series, bar_index, k, &x0, &x1);
+                  double y0 = MIN (top, base) - 3, y1 = MAX (top, base);
+                  if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                    {
+                      best_s = s;
+                      best_k = k;
+                    }
+                }
+              bar_index++;
+            }
+          else if (s->kind == SCALR_SERIES_STEPS)
+            {
+              /* Inside a bin's column (below its top, or just above it): the series whose
+               * top is nearest the pointer. */
+              for (guint k = 0; k < s->n; k++)
+                {
+                  double a = _scalr_plot_map_v (&L, 0, s->x[k]);
+                  double b = _scalr_plot_map_v (&L, 0, s->x[k + 1]);
+                  double top = _scalr_plot_map_v (&L, 1, s->y[k]);
+                  if (!isfinite (a) || !isfinite (b) || !isfinite (top) || x < a || x >= b
+                      || y < top - radius || y > MAX (top, base))
+                    continue;
+                  double d = fabs (y - top);
+                  if (d < best_step)
+                    {
+                      best_step = d;
+                      best_s = s;
+                      best_k = k;
+                    }
+                }
+            }
+          else if (s->kind == SCALR_SERIES_BAND && !best_s)
+            {
+              for (guint k = 0; k < s->n; k++)
+                {
+                  double px = _scalr_plot_map_v (&L, 0, s->x[k]);
+                  double lo = _scalr_plot_map_v (&L, 1, s->y[k]);
+                  double hi = _scalr_plot_map_v (&L, 1, s->y2[k]);
+                  if (!isfinite (px) || !isfinite (lo) || !isfinite (hi))
+                    continue;
+                  double dx = fabs (px - x);
+                  if (dx <= radius * 2 && dx < best_band && y >= MIN (lo, hi) - radius
+                      && y <= MAX (lo, hi) + radius)
+                    {
+                      best_band = dx;
+                      best_s = s;
+                      best_k = k;
+                    }
+                }
+            }
+        }
+    }
+  _scalr_plot_layout_clear (&L);
+  if (!best_s)
+    return FALSE;
+  *text = series_hover (plot, best_s, best_k);
+  return TRUE;
+}

@@ -1,0 +1,181 @@
+/* scalr-datasets-venn.c — the Datasets page's two-set diagram of the source and target
+ * users: prepared when the statistics arrive, drawn with cairo in the charts' palette. */
+#include "config.h"
+
+#include "scalr-datasets-page-private.h"
+
+#include <math.h>
+
+#include "scalr-plot.h"
+
+/* Area of the lens of two circles (radii a, b) at distance d. */
+static double
+lens_area (double a, double b, double d)
+{
+  if (d >= a + b)
+    return 0;
+  if (d <= fabs (a - b))
+    return G_PI * MIN (a, b) * MIN (a, b);
+  double x = (d * d + a * a - b * b) / (2 * d * a);
+  double y = (d * d + b * b - a * a) / (2 * d * b);
+  double k = (-d + a + b) * (d + a - b) * (d - a + b) * (d + a + b);
+  return a * a * acos (CLAMP (x, -1, 1)) + b * b * acos (CLAMP (y, -1, 1)) - 0.5 * sqrt (MAX (k, 0));
+}
+
+/* Radii with areas proportional to the user counts, the distance by bisection so the lens
+ * area is proportional to the overlap. */
+void
+_scalr_datasets_page_prepare_venn (ScalrDatasetsPage *self, const ScalrDatasetStats *st)
+{
+  self->venn_valid = st->has_domains && (st->source.users + st->target.users) > 0;
+  if (!self->venn_valid)
+    return;
+  self->venn_source = st->source.users;
+  self->venn_target = st->target.users;
+  self->venn_overlap = st->overlap_users;
+  double m = MAX (st->source.users, st->target.users);
+  double a = sqrt (st->source.users / m), b = sqrt (st->target.users / m);
+  double want = G_PI * st->overlap_users / m;
+  double lo = fabs (a - b), hi = a + b;
+  if (st->overlap_users == 0)
+    self->venn_d = hi * 1.08;
+  else if (st->overlap_users >= MIN (st->source.users, st->target.users))
+    self->venn_d = lo;
+  else
+    {
+      for (int it = 0; it < 60; it++)
+        {
+          double mid = 0.5 * (lo + hi);
+          if (lens_area (a, b, mid) > want)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      self->venn_d = 0.5 * (lo + hi);
+    }
+  self->venn_rs = a;
+  self->venn_rt = b;
+}
+
+static void
+draw_text (cairo_t *cr, PangoLayout *layout, const char *markup, double x, double y, double align)
+{
+  pango_layout_set_markup (layout, markup, -1);
+  int w, h;
+  pango_layout_get_pixel_size (layout, &w, &h);
+  cairo_move_to (cr, x - align * w, y - h / 2.0);
+  pango_cairo_show_layout (cr, layout);
+}
+
+void
+_scalr_datasets_page_venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  ScalrDatasetsPage *self = data;
+  GdkRGBA fg;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (area)), &fg);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), NULL);
+  if (!self->venn_valid)
+    {
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.55);
+      draw_text (cr, layout, "Enter a source and a target rule to see their users", width / 2.0, height / 2.0, 0.5);
+      g_object_unref (layout);
+      return;
+    }
+  /* The charts' palette (Okabe–Ito; lighter in dark mode): source blue, target vermillion. */
+  ScalrPlotStyle style;
+  scalr_plot_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()), 1.0);
+  const ScalrRgb *src = &style.series[SCALR_PLOT_COLOR_BLUE], *tgt = &style.series[SCALR_PLOT_COLOR_VERMILLION];
+  const double cs[3] = { src->r, src->g, src->b }, ct[3] = { tgt->r, tgt->g, tgt->b };
+  double margin = 16, legend = 46;
+  double a = self->venn_rs, b = self->venn_rt, d = self->venn_d;
+  double extent_x = a + d + b, extent_y = 2 * MAX (a, b);
+  double scale = MIN ((width - 2 * margin - 80) / extent_x, (height - 2 * margin - legend) / extent_y);
+  if (scale <= 0)
+    {
+      g_object_unref (layout);
+      return;
+    }
+  double ra = a * scale, rb = b * scale;
+  double cx = width / 2.0 - (extent_x * scale) / 2.0 + ra;
+  double cy = margin + MAX (ra, rb);
+  double cx2 = cx + d * scale;
+
+  cairo_set_line_width (cr, 2);
+  cairo_arc (cr, cx, cy, ra, 0, 2 * G_PI);
+  cairo_set_source_rgba (cr, cs[0], cs[1], cs[2], 0.30);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, cs[0], cs[1], cs[2], 1.0);
+  cairo_stroke (cr);
+  cairo_arc (cr, cx2, cy, rb, 0, 2 * G_PI);
+  cairo_set_source_rgba (cr, ct[0], ct[1], ct[2], 0.30);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, ct[0], ct[1], ct[2], 1.0);
+  /* Dashed, so both outlines stay visible when the two sets nearly coincide. */
+  const double dash[] = { 6, 4 };
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  g_autofree char *so = _scalr_datasets_fmt_count (self->venn_source - MIN (self->venn_overlap, self->venn_source));
+  g_autofree char *to = _scalr_datasets_fmt_count (self->venn_target - MIN (self->venn_overlap, self->venn_target));
+  g_autofree char *ov = _scalr_datasets_fmt_count (self->venn_overlap);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1.0);
+  /* Overlap in the lens (or centred between the circles when they do not meet). */
+  double lens_l = cx2 - rb, lens_r = cx + ra;
+  double ox = self->venn_overlap ? 0.5 * (MAX (lens_l, cx - ra) + MIN (lens_r, cx2 + rb)) : 0.5 * (cx + ra + cx2 - rb);
+  g_autofree char *ovm = g_strdup_printf ("<b>%s</b>\n<small>in both</small>", ov);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  draw_text (cr, layout, ovm, ox, cy, 0.5);
+  /* Source only: inside the crescent when it is wide enough, else outside on the left. */
+  double crescent_l = MAX (0, (cx2 - rb) - (cx - ra));
+  g_autofree char *som = g_strdup_printf ("<b>%s</b>\n<small>source only</small>", so);
+  if (crescent_l > 70)
+    draw_text (cr, layout, som, 0.5 * ((cx - ra) + (cx2 - rb)), cy, 0.5);
+  else
+    {
+      pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+      draw_text (cr, layout, som, cx - ra - 8, cy, 1.0);
+    }
+  double crescent_r = MAX (0, (cx2 + rb) - (cx + ra));
+  g_autofree char *tom = g_strdup_printf ("<b>%s</b>\n<small>target only</small>", to);
+  if (crescent_r > 70)
+    {
+      pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      draw_text (cr, layout, tom, 0.5 * ((cx + ra) + (cx2 + rb)), cy, 0.5);
+    }
+  else
+    {
+      pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
+      draw_text (cr, layout, tom, cx2 + rb + 8, cy, 0.0);
+    }
+  /* Legend: a swatch and the total per domain. */
+  g_autofree char *st = _scalr_datasets_fmt_count (self->venn_source);
+  g_autofree char *tt = _scalr_datasets_fmt_count (self->venn_target);
+  g_autofree char *sl = g_strdup_printf ("Source users  <b>%s</b>", st);
+  g_autofree char *tl = g_strdup_printf ("Target users  <b>%s</b>", tt);
+  double ly = height - legend / 2.0;
+  pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
+  pango_layout_set_markup (layout, sl, -1);
+  int w1, h1;
+  pango_layout_get_pixel_size (layout, &w1, &h1);
+  pango_layout_set_markup (layout, tl, -1);
+  int w2, h2;
+  pango_layout_get_pixel_size (layout, &w2, &h2);
+  double total = 18 + w1 + 28 + 18 + w2;
+  double x = width / 2.0 - total / 2.0;
+  cairo_rectangle (cr, x, ly - 6, 12, 12);
+  cairo_set_source_rgba (cr, cs[0], cs[1], cs[2], 1.0);
+  cairo_fill (cr);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1.0);
+  draw_text (cr, layout, sl, x + 18, ly, 0.0);
+  x += 18 + w1 + 28;
+  cairo_rectangle (cr, x, ly - 6, 12, 12);
+  cairo_set_source_rgba (cr, ct[0], ct[1], ct[2], 1.0);
+  cairo_fill (cr);
+  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1.0);
+  draw_text (cr, layout, tl, x + 18, ly, 0.0);
+  g_object_unref (layout);
+}

@@ -1,0 +1,380 @@
+/* scalr-review-metrics.c — the Review page's diagnostics cards, the lift forest plot with its
+ * segment/metric/K controls, and the sortable, searchable metric table. */
+#include "config.h"
+
+#include "scalr-review-page-private.h"
+
+#include <math.h>
+
+#include "scalr-chart-view.h"
+
+/* ---- one row of the metric table ------------------------------------------------------ */
+
+#define SCALR_TYPE_METRIC_ITEM (scalr_metric_item_get_type ())
+G_DECLARE_FINAL_TYPE (ScalrMetricItem, scalr_metric_item, SCALR, METRIC_ITEM, GObject)
+
+struct _ScalrMetricItem {
+  GObject parent_instance;
+  char   *model, *variant, *segment, *metric, *label, *haystack;
+  guint   k;
+  double  value;
+};
+
+G_DEFINE_FINAL_TYPE (ScalrMetricItem, scalr_metric_item, G_TYPE_OBJECT)
+
+static void
+scalr_metric_item_finalize (GObject *object)
+{
+  ScalrMetricItem *self = SCALR_METRIC_ITEM (object);
+  g_free (self->model);
+  g_free (self->variant);
+  g_free (self->segment);
+  g_free (self->metric);
+  g_free (self->label);
+  g_free (self->haystack);
+  G_OBJECT_CLASS (scalr_metric_item_parent_class)->finalize (object);
+}
+
+static void
+scalr_metric_item_class_init (ScalrMetricItemClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = scalr_metric_item_finalize;
+}
+
+static void
+scalr_metric_item_init (ScalrMetricItem *self)
+{
+}
+
+static ScalrMetricItem *
+scalr_metric_item_new (const ScalrMetricRow *row)
+{
+  ScalrMetricItem *self = g_object_new (SCALR_TYPE_METRIC_ITEM, NULL);
+  self->model = g_strdup (row->model);
+  self->variant = g_strdup (row->variant);
+  self->segment = g_strdup (row->segment);
+  self->metric = g_strdup (row->metric);
+  self->label = scalr_metric_label (row->metric, 0);
+  self->k = row->k;
+  self->value = row->value;
+  g_autofree char *hay = g_strdup_printf ("%s %s %s %s %s k%u @%u", row->model, row->variant, row->segment,
+                                          row->metric, self->label, row->k, row->k);
+  self->haystack = g_utf8_strdown (hay, -1);
+  return self;
+}
+
+enum { COL_MODEL, COL_VARIANT, COL_SEGMENT, COL_METRIC, COL_K, COL_VALUE, N_COLS };
+
+/* ---- cards and lift forest ------------------------------------------------------------ */
+
+char *
+_scalr_review_fmt_count (guint64 n)
+{
+  g_autofree char *raw = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (raw);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, raw[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+add_card (ScalrReviewPage *self, const char *caption, const char *value, const char *detail, const char *tooltip)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_add_css_class (box, "scalr-stat-card");
+  GtkWidget *cap = gtk_label_new (caption);
+  gtk_label_set_xalign (GTK_LABEL (cap), 0);
+  gtk_widget_add_css_class (cap, "stat-label");
+  gtk_widget_add_css_class (cap, "caption-heading");
+  GtkWidget *val = gtk_label_new (value);
+  gtk_label_set_xalign (GTK_LABEL (val), 0);
+  gtk_widget_add_css_class (val, "stat-value");
+  GtkWidget *det = gtk_label_new (detail);
+  gtk_label_set_xalign (GTK_LABEL (det), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (det), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (det, "caption");
+  gtk_widget_add_css_class (det, "dim-label");
+  gtk_box_append (GTK_BOX (box), cap);
+  gtk_box_append (GTK_BOX (box), val);
+  gtk_box_append (GTK_BOX (box), det);
+  if (tooltip)
+    gtk_widget_set_tooltip_text (box, tooltip);
+  gtk_flow_box_append (GTK_FLOW_BOX (self->cards), box);
+}
+
+void
+_scalr_review_page_fill_cards (ScalrReviewPage *self)
+{
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (self->cards)) != NULL)
+    gtk_flow_box_remove (GTK_FLOW_BOX (self->cards), child);
+  const ScalrDiagnostics *d = self->results->diag;
+  if (d == NULL)
+    {
+      add_card (self, "Synthetic events", "–", "no diagnostics stored", NULL);
+      return;
+    }
+  g_autofree char *events = _scalr_review_fmt_count (d->events);
+  g_autofree char *users = _scalr_review_fmt_count (d->users);
+  g_autofree char *ev_detail = g_strdup_printf ("for %s users", users);
+  add_card (self, "Synthetic events", events, ev_detail, "Unique synthetic (user, item) pairs after sampling and filters");
+  g_autofree char *cov = g_strdup_printf ("%.1f%%", 100 * d->coverage);
+  g_autofree char *cov_d = g_strdup_printf ("real %.1f%%", 100 * d->real_coverage);
+  add_card (self, "Catalogue coverage", cov, cov_d, "Share of target items with at least one synthetic (real training) event");
+  g_autofree char *gini = g_strdup_printf ("%.3f", d->gini);
+  g_autofree char *gini_d = g_strdup_printf ("real %.3f", d->real_gini);
+  add_card (self, "Gini", gini, gini_d, "Concentration of events over items (0 = equal, 1 = one item)");
+  g_autofree char *jsd = g_strdup_printf ("%.4f", d->jsd);
+  add_card (self, "Item JSD", jsd, "synthetic vs real items", "Jensen–Shannon divergence of the item distributions (base 2, 0..1)");
+  g_autofree char *bjsd = g_strdup_printf ("%.4f", d->bucket_jsd);
+  add_card (self, "Bucket JSD", bjsd, "popularity-bucket shares", "Jensen–Shannon divergence of the popularity-bucket shares");
+  g_autofree char *prec = g_strdup_printf ("%.4f", d->all.precision);
+  g_autofree char *prec_d = g_strdup_printf ("sparse users %.4f", d->sparse.precision);
+  add_card (self, "Precision vs held-out", prec, prec_d, "Synthetic pairs that are held-out test events of the same user");
+  g_autofree char *rec = g_strdup_printf ("%.4f", d->all.recall);
+  g_autofree char *rec_d = g_strdup_printf ("sparse users %.4f", d->sparse.recall);
+  add_card (self, "Recall vs held-out", rec, rec_d, "Held-out test events the synthetic events found");
+  g_autofree char *hit = g_strdup_printf ("%.1f%%", 100 * d->all.hit_rate);
+  g_autofree char *hit_d = g_strdup_printf ("sparse users %.1f%%", 100 * d->sparse.hit_rate);
+  add_card (self, "Hit rate vs held-out", hit, hit_d, "Users with at least one synthetic event among their test events");
+  g_autofree char *ece = d->n_calibration ? g_strdup_printf ("%.2g", d->ece) : g_strdup ("–");
+  add_card (self, "Calibration ECE", ece, d->n_calibration ? "on validation users" : "not measured",
+            "Expected calibration error of the generator's probabilities");
+  g_autofree char *tau = isfinite (d->temperature) && d->temperature > 0 ? g_strdup_printf ("%.3g", d->temperature)
+                                                                         : g_strdup ("–");
+  g_autofree char *ll = g_strdup_printf ("validation log-lik %.3f", d->valid_log_lik);
+  add_card (self, "Temperature τ", tau, ll, "Softmax temperature of the generator (fitted when temperature = auto)");
+}
+
+/* Dropdown models from a list of labels. */
+static void
+set_dropdown_strings (GtkWidget *dropdown, const char *const *labels, guint selected)
+{
+  g_autoptr (GtkStringList) list = gtk_string_list_new (labels);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (dropdown), G_LIST_MODEL (list));
+  if (selected < g_list_model_get_n_items (G_LIST_MODEL (list)))
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), selected);
+}
+
+static const char *
+selected_id (GtkWidget *dropdown, GPtrArray *ids)
+{
+  guint i = gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown));
+  return ids && i < ids->len ? g_ptr_array_index (ids, i) : NULL;
+}
+
+static void
+update_forest (ScalrReviewPage *self)
+{
+  if (self->results == NULL || self->updating)
+    return;
+  const char *segment = selected_id (self->segment_dropdown, self->segment_ids);
+  const char *metric = selected_id (self->metric_dropdown, self->metric_ids);
+  gboolean pointwise = metric && (g_strcmp0 (metric, "ne") == 0 || g_strcmp0 (metric, "auc") == 0);
+  gtk_widget_set_sensitive (self->k_dropdown, !pointwise);
+  gtk_widget_set_sensitive (self->k_label, !pointwise);
+  guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
+  guint k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
+  ScalrPlot *plot = segment && metric ? scalr_run_results_forest (self->results, segment, metric, k) : NULL;
+  scalr_chart_view_set_plot (SCALR_CHART_VIEW (self->forest_view), plot);
+}
+
+void
+_scalr_review_page_on_forest_choice (GObject *dropdown, GParamSpec *pspec, ScalrReviewPage *self)
+{
+  update_forest (self);
+}
+
+void
+_scalr_review_page_fill_forest_controls (ScalrReviewPage *self)
+{
+  const ScalrRunResults *r = self->results;
+  self->updating = TRUE;
+  g_ptr_array_set_size (self->segment_ids, 0);
+  g_ptr_array_set_size (self->metric_ids, 0);
+  g_array_set_size (self->k_values, 0);
+  static const struct { const char *id, *label; } segments[] = {
+    { "all", "All tested users" }, { "sparse", "Sparse users" }, { "warm", "Warm users" },
+  };
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+    if (scalr_run_results_has_segment (r, segments[s].id))
+      {
+        g_ptr_array_add (self->segment_ids, g_strdup (segments[s].id));
+        g_ptr_array_add (labels, (gpointer) segments[s].label);
+      }
+  g_ptr_array_add (labels, NULL);
+  set_dropdown_strings (self->segment_dropdown, (const char *const *) labels->pdata, 0);
+
+  static const char *metrics[] = { "recall", "ndcg", "hit", "mrr", "precision", "ne", "auc" };
+  g_autoptr (GPtrArray) mlabels = g_ptr_array_new_with_free_func (g_free);
+  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+    {
+      gboolean present = FALSE;
+      for (guint i = 0; i < r->lifts->len && !present; i++)
+        present = g_strcmp0 (g_array_index (r->lifts, ScalrLiftRow, i).metric, metrics[m]) == 0;
+      if (!present)
+        continue;
+      g_ptr_array_add (self->metric_ids, g_strdup (metrics[m]));
+      g_ptr_array_add (mlabels, scalr_metric_label (metrics[m], 0));
+    }
+  g_ptr_array_add (mlabels, NULL);
+  set_dropdown_strings (self->metric_dropdown, (const char *const *) mlabels->pdata, 0);
+
+  g_autoptr (GPtrArray) klabels = g_ptr_array_new_with_free_func (g_free);
+  guint kpos = 0;
+  for (guint j = 0; j < r->ks->len; j++)
+    {
+      guint k = g_array_index (r->ks, guint, j);
+      g_array_append_val (self->k_values, k);
+      g_ptr_array_add (klabels, g_strdup_printf ("%u", k));
+      if (k == r->headline_k)
+        kpos = j;
+    }
+  g_ptr_array_add (klabels, NULL);
+  set_dropdown_strings (self->k_dropdown, (const char *const *) klabels->pdata, kpos);
+  gboolean any = self->segment_ids->len > 0 && self->metric_ids->len > 0;
+  gtk_widget_set_sensitive (self->segment_dropdown, any);
+  gtk_widget_set_sensitive (self->metric_dropdown, any);
+  gtk_widget_set_sensitive (self->k_dropdown, any);
+  self->updating = FALSE;
+  scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (self->forest_view),
+                                   "No lifts: this run has no downstream evaluation");
+  update_forest (self);
+}
+
+void
+_scalr_review_page_fill_table (ScalrReviewPage *self)
+{
+  g_list_store_remove_all (self->metric_store);
+  const ScalrRunResults *r = self->results;
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < r->metrics->len; i++)
+    g_ptr_array_add (items, scalr_metric_item_new (&g_array_index (r->metrics, ScalrMetricRow, i)));
+  g_list_store_splice (self->metric_store, 0, 0, items->pdata, items->len);
+  g_autofree char *cap = g_strdup_printf ("%u metric values (click a column header to sort). Rank metrics rank all "
+                                          "target items, excluding each user's real training positives — not "
+                                          "the synthetic ones. NE: lower is better.", r->metrics->len);
+  gtk_label_set_text (GTK_LABEL (self->table_caption), cap);
+}
+
+/* ---- metric table --------------------------------------------------------------------- */
+
+static const char *
+item_text (ScalrMetricItem *it, guint col, char *buf, gsize len)
+{
+  switch (col)
+    {
+    case COL_MODEL: return it->model;
+    case COL_VARIANT: return it->variant;
+    case COL_SEGMENT: return it->segment;
+    case COL_METRIC: return it->label;
+    case COL_K:
+      if (it->k == 0)
+        return "–";
+      g_snprintf (buf, len, "%u", it->k);
+      return buf;
+    default:
+      if (!isfinite (it->value))
+        return "–";
+      g_snprintf (buf, len, "%.4f", it->value);
+      return buf;
+    }
+}
+
+static void
+cell_setup (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
+{
+  guint col = GPOINTER_TO_UINT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+  gboolean numeric = col == COL_K || col == COL_VALUE;
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0f : 0.0f);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (li, label);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
+{
+  ScalrMetricItem *it = gtk_list_item_get_item (li);
+  char buf[32];
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (li)), item_text (it, GPOINTER_TO_UINT (data), buf, sizeof buf));
+}
+
+static int
+cell_compare (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ScalrMetricItem *x = a, *y = b;
+  switch (GPOINTER_TO_UINT (data))
+    {
+    case COL_MODEL: return g_strcmp0 (x->model, y->model);
+    case COL_VARIANT: return g_strcmp0 (x->variant, y->variant);
+    case COL_SEGMENT: return g_strcmp0 (x->segment, y->segment);
+    case COL_METRIC: return g_strcmp0 (x->label, y->label);
+    case COL_K: return x->k < y->k ? -1 : x->k > y->k;
+    default:
+      /* NaN last. */
+      if (!isfinite (x->value) || !isfinite (y->value))
+        return isfinite (x->value) ? -1 : isfinite (y->value) ? 1 : 0;
+      return x->value < y->value ? -1 : x->value > y->value;
+    }
+}
+
+static gboolean
+metric_filter_func (gpointer item, gpointer data)
+{
+  ScalrReviewPage *self = data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->table_search));
+  if (text == NULL || text[0] == '\0')
+    return TRUE;
+  g_autofree char *low = g_utf8_strdown (text, -1);
+  g_auto (GStrv) tokens = g_strsplit_set (low, " \t", -1);
+  ScalrMetricItem *it = item;
+  for (guint i = 0; tokens[i]; i++)
+    if (tokens[i][0] && strstr (it->haystack, tokens[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_table_search (GtkSearchEntry *entry, ScalrReviewPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->metric_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+void
+_scalr_review_page_setup_table (ScalrReviewPage *self)
+{
+  static const char *titles[N_COLS] = { "Model", "Variant", "Users", "Metric", "K", "Value" };
+  GtkColumnView *view = GTK_COLUMN_VIEW (self->metric_table);
+  for (guint c = 0; c < N_COLS; c++)
+    {
+      GtkListItemFactory *f = gtk_signal_list_item_factory_new ();
+      g_signal_connect (f, "setup", G_CALLBACK (cell_setup), GUINT_TO_POINTER (c));
+      g_signal_connect (f, "bind", G_CALLBACK (cell_bind), GUINT_TO_POINTER (c));
+      GtkColumnViewColumn *col = gtk_column_view_column_new (titles[c], f);
+      GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (cell_compare, GUINT_TO_POINTER (c), NULL));
+      gtk_column_view_column_set_sorter (col, sorter);
+      g_object_unref (sorter);
+      gtk_column_view_column_set_expand (col, c == COL_VALUE || c == COL_MODEL);
+      gtk_column_view_append_column (view, col);
+      g_object_unref (col);
+    }
+  self->metric_store = g_list_store_new (SCALR_TYPE_METRIC_ITEM);
+  self->metric_filter = gtk_custom_filter_new (metric_filter_func, self, NULL);
+  GtkFilterListModel *filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->metric_store)),
+                                                            GTK_FILTER (g_object_ref (self->metric_filter)));
+  GtkSorter *sorter = gtk_column_view_get_sorter (view);
+  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (sorter));
+  GtkNoSelection *sel = gtk_no_selection_new (G_LIST_MODEL (sorted));
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (sel));
+  g_object_unref (sel);
+  g_signal_connect (self->table_search, "search-changed", G_CALLBACK (on_table_search), self);
+}
