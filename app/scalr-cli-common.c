@@ -118,3 +118,14 @@ path_config (const char *path, char **sets, GError **error)
       return NULL;
   return g_steal_pointer (&c);
 }
+
+gboolean
+cli_parse_run_id (const char *text, gint64 *out)
+{
+  char *end = NULL;
+  gint64 v = g_ascii_strtoll (text, &end, 10);
+  if (text[0] == '\0' || *end != '\0' || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}

@@ -38,6 +38,8 @@ int            cli_fail           (const char *command, const GError *error);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
 
+/* A run id argument: a positive integer. */
+gboolean       cli_parse_run_id   (const char *text, gint64 *out);
 /* The config of --config FILE (or the defaults) with --set overrides; NULL with @error. */
 ScalrConfig   *path_config        (const char *path, char **sets, GError **error);
 

@@ -15,17 +15,6 @@
 #include "scalr-pipeline.h"
 
 static gboolean
-parse_run_id (const char *text, gint64 *out)
-{
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll (text, &end, 10);
-  if (text[0] == '\0' || *end != '\0' || v <= 0)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-static gboolean
 write_file (const char *path, GString *s, GError **error)
 {
   return g_file_set_contents (path, s->str, (gssize) s->len, error);
@@ -164,7 +153,7 @@ cmd_export (int argc, char **argv)
   if (!cli_parse (ctx, &argc, &argv, "export"))
     return EXIT_USAGE;
   gint64 run_id;
-  if (argc != 2 || !parse_run_id (argv[1], &run_id))
+  if (argc != 2 || !cli_parse_run_id (argv[1], &run_id))
     {
       g_printerr ("scalr export: expected one RUN id (a positive integer; scalr runs lists them)\n");
       return EXIT_USAGE;

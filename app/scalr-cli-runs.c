@@ -13,17 +13,6 @@
 #include "scalr-idmap.h"
 #include "scalr-pipeline.h"
 
-static gboolean
-parse_run_id (const char *text, gint64 *out)
-{
-  char *end = NULL;
-  gint64 v = g_ascii_strtoll (text, &end, 10);
-  if (text[0] == '\0' || *end != '\0' || v <= 0)
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
 /* Builds the config from --config and --set. Prints the error and returns NULL on failure. */
 static ScalrConfig *
 config_from_args (const char *cmd, const char *path, char **sets)
@@ -388,6 +377,21 @@ print_run_text (JsonNode *node)
     }
 }
 
+/* Prints run @run_id as JSON or as the readable view; the exit status. */
+static int
+print_run (ScalrStore *store, gint64 run_id, gboolean json, const char *command)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = run_json (store, run_id, &error);
+  if (node == NULL)
+    return cli_fail (command, error);
+  if (json)
+    cli_print_json (node);
+  else
+    print_run_text (node);
+  return EXIT_OK;
+}
+
 int
 cmd_run (int argc, char **argv)
 {
@@ -439,14 +443,7 @@ cmd_run (int argc, char **argv)
   g_autoptr (ScalrStore) store = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
   if (store == NULL)
     return EXIT_ERROR;
-  g_autoptr (JsonNode) node = run_json (store, run_id, &error);
-  if (node == NULL)
-    return cli_fail ("run", error);
-  if (json)
-    cli_print_json (node);
-  else
-    print_run_text (node);
-  return EXIT_OK;
+  return print_run (store, run_id, json, "run");
 }
 
 int
@@ -465,7 +462,7 @@ cmd_show (int argc, char **argv)
   if (!cli_parse (ctx, &argc, &argv, "show"))
     return EXIT_USAGE;
   gint64 run_id;
-  if (argc != 2 || !parse_run_id (argv[1], &run_id))
+  if (argc != 2 || !cli_parse_run_id (argv[1], &run_id))
     {
       g_printerr ("scalr show: expected one RUN id (a positive integer; scalr runs lists them)\n");
       return EXIT_USAGE;
@@ -482,14 +479,7 @@ cmd_show (int argc, char **argv)
       g_print ("%s", r->config);
       return EXIT_OK;
     }
-  g_autoptr (JsonNode) node = run_json (store, run_id, &error);
-  if (node == NULL)
-    return cli_fail ("show", error);
-  if (json)
-    cli_print_json (node);
-  else
-    print_run_text (node);
-  return EXIT_OK;
+  return print_run (store, run_id, json, "show");
 }
 
 int
