@@ -45,6 +45,7 @@ ScalrConfig   *path_config        (const char *path, char **sets, GError **error
 
 int cmd_import   (int argc, char **argv);
 int cmd_sweep    (int argc, char **argv);
+int cmd_config   (int argc, char **argv);
 int cmd_datasets (int argc, char **argv);
 int cmd_stats    (int argc, char **argv);
 int cmd_run      (int argc, char **argv);

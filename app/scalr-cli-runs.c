@@ -414,7 +414,7 @@ cmd_run (int argc, char **argv)
     "Examples:\n"
     "  scalr run --config data/movielens-comedy-drama.ini\n"
     "  scalr run --set generator.model=ridge --set sampler.strategy=per_user\n"
-    "Keys and their ranges: scalr config --list\n");
+    "Keys, defaults and ranges: scalr config\n");
   if (!cli_parse (ctx, &argc, &argv, "run"))
     return EXIT_USAGE;
   if (argc > 1 || threads < 0)

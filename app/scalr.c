@@ -16,6 +16,7 @@ static const ScalrCommand commands[] = {
   { "run",      "Run SCALR on a config: split, generate, sample, diagnose", cmd_run },
   { "sweep",    "One run per point of a grid over config keys; lift against the swept values", cmd_sweep },
   { "runs",     "List the runs in the store", cmd_runs },
+  { "config",   "The config keys: type, default, allowed values, help", cmd_config },
   { "show",     "Show a run: config, split, synthetic events, diagnostics", cmd_show },
   { "export",   "Export a run's synthetic events or split (TSV, original ids)", cmd_export },
 #ifdef SCALR_HAVE_REPORT

@@ -85,6 +85,16 @@ test_help (void)
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "--events"));
   result_clear (&r);
+  /* The config keys, from the parameter tables. */
+  r = run_scalr ("config", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "samples_per_event"));
+  g_assert_nonnull (strstr (r.out, "an integer in 0…1000"));
+  result_clear (&r);
+  r = run_scalr ("config", "--defaults", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "[sampler]\nstrategy=per_event\n"));
+  result_clear (&r);
   r = run_scalr ("frobnicate", NULL);
   assert_fails (&r, 2, "unknown command 'frobnicate'", NULL);
   result_clear (&r);
