@@ -75,3 +75,21 @@ scalr_top_k (const float *s, guint n, guint k, guint32 *out)
     }
   return h;
 }
+
+static gint
+cmp_key_desc (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const double *keys = data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  if (keys[x] != keys[y])
+    return keys[x] > keys[y] ? -1 : 1;
+  return x < y ? -1 : (x > y);
+}
+
+void
+scalr_argsort_desc (const double *keys, guint n, guint32 *out)
+{
+  for (guint i = 0; i < n; i++)
+    out[i] = i;
+  g_qsort_with_data (out, (gint) n, sizeof (guint32), cmp_key_desc, (gpointer) keys);
+}

@@ -9,4 +9,8 @@ G_BEGIN_DECLS
  * first). Returns how many were found (fewer than k when fewer values are finite). */
 guint scalr_top_k (const float *scores, guint n, guint k, guint32 *out);
 
+/* Fills @out with 0..n-1 ordered by @keys descending (ties: lower index first): a full
+ * ordering, for the few tables that need one (popularity rankings). */
+void  scalr_argsort_desc (const double *keys, guint n, guint32 *out);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "scalr-pipeline.h"
 #include "scalr-rng.h"
 #include "scalr-stats.h"
+#include "scalr-topk.h"
 #include "scalr-store.h"
 #include "test-util.h"
 
@@ -65,6 +66,14 @@ test_top_k (void)
   g_assert_cmpuint (out[3], ==, 0);
   g_assert_cmpuint (out[4], ==, 6);
   g_assert_cmpuint (scalr_eval_top_k (s, 7, 0, out), ==, 0);
+  /* The full ordering helper: descending, ties by lower index. */
+  const double keys[] = { 1.0, 3.0, 3.0, 0.0 };
+  guint32 order[4];
+  scalr_argsort_desc (keys, 4, order);
+  g_assert_cmpuint (order[0], ==, 1);
+  g_assert_cmpuint (order[1], ==, 2);
+  g_assert_cmpuint (order[2], ==, 0);
+  g_assert_cmpuint (order[3], ==, 3);
   /* Against a full sort on random scores. */
   ScalrRng rng;
   scalr_rng_init (&rng, 7, 1, 0);

@@ -16,6 +16,7 @@
 #include "scalr-limits.h"
 #include "scalr-generator.h"
 #include "scalr-progress.h"
+#include "scalr-topk.h"
 
 static const ScalrParam cooc_params[] = {
   { "generator", "smoothing", SCALR_PARAM_DOUBLE, "1", 0, 1e9, NULL,
@@ -90,16 +91,6 @@ cmp_u32 (gconstpointer a, gconstpointer b)
   return x < y ? -1 : (x > y);
 }
 
-static gint
-cmp_prior_desc (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const double *sort_key = data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  if (sort_key[x] != sort_key[y])
-    return sort_key[x] > sort_key[y] ? -1 : 1;
-  return x < y ? -1 : (x > y);
-}
-
 static gpointer
 cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
           GCancellable *cancellable, GError **error)
@@ -139,9 +130,7 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
   c->palias = g_new (guint32, MAX (c->n_tgt, 1));
   scalr_alias_build (c->prior, c->n_tgt, c->pprob, c->palias);
   c->prior_order = g_new (guint32, MAX (c->n_tgt, 1));
-  for (guint i = 0; i < c->n_tgt; i++)
-    c->prior_order[i] = i;
-  g_qsort_with_data (c->prior_order, (gint) c->n_tgt, sizeof (guint32), cmp_prior_desc, c->prior);
+  scalr_argsort_desc (c->prior, c->n_tgt, c->prior_order);
 
   /* Source item → users (overlap users with training events only). */
   g_autoptr (ScalrCsr) St = scalr_csr_transpose (S);

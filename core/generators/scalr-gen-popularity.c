@@ -7,6 +7,7 @@
 
 #include "scalr-alias.h"
 #include "scalr-generator.h"
+#include "scalr-topk.h"
 
 typedef struct {
   guint     n;
@@ -27,16 +28,6 @@ pop_free (gpointer data)
   g_free (m->aalias);
   g_free (m->order);
   g_free (m);
-}
-
-static gint
-cmp_desc (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const double *p = data;
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  if (p[x] != p[y])
-    return p[x] > p[y] ? -1 : 1;
-  return x < y ? -1 : (x > y);
 }
 
 static gpointer
@@ -63,10 +54,9 @@ pop_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
     {
       m->p[i] /= (double) T->nnz;
       m->logp[i] = m->p[i] > 0 ? (float) log (m->p[i]) : -INFINITY;
-      m->order[i] = i;
     }
   scalr_alias_build (m->p, m->n, m->aprob, m->aalias);
-  g_qsort_with_data (m->order, (gint) m->n, sizeof (guint32), cmp_desc, m->p);
+  scalr_argsort_desc (m->p, m->n, m->order);
   return m;
 }
 
