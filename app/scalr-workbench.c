@@ -1,6 +1,8 @@
 /* scalr-workbench.c — the GUI entry point: options, then the main window. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <adwaita.h>
 #include <locale.h>
 
@@ -53,6 +55,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  scalr_registry_init ();
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "Experiment store (default: the user data directory)", "DB" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &opt_dataset, "Dataset to show first", "NAME" },

@@ -1,6 +1,8 @@
 /* scalr.c — the `scalr` command-line entry point: dispatches to a subcommand. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@ main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
   g_set_prgname ("scalr");
+  scalr_registry_init ();
   /* Past a file size limit, let write() fail (and SQLite report "disk full") rather than
    * the process die. */
   signal (SIGXFSZ, SIG_IGN);

@@ -40,6 +40,8 @@
  *       factors × items), three runs each. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <dlfcn.h>
 #include <locale.h>
 #include <math.h>
@@ -51,7 +53,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "recommenders/scalr-ials-private.h"
+#include "scalr-ials.h"
 #include "recommenders/scalr-recommenders-private.h"
 #include "scalr-alias.h"
 #include "scalr-blas.h"
@@ -423,6 +425,7 @@ sum_abs (const float *f, gsize n)
 int
 main (int argc, char **argv)
 {
+  scalr_registry_init ();
   int users = 140000, items = 27000, threads = 2, factors = 64, ease_items = 20000;
   int eval_users = 100000, k = 50, batch = 256;
   gint64 events = 20000000, seed = 42;

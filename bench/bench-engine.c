@@ -8,6 +8,8 @@
  * The dataset is imported first (not timed here; bench-import measures it). */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -82,6 +84,7 @@ sgemm_rate (gsize m, gsize k, gsize n)
 int
 main (int argc, char **argv)
 {
+  scalr_registry_init ();
   g_autofree char *events = NULL, *source = NULL, *target = NULL;
   int ridge_items = 2000, score_users = 100000;
   gboolean json = FALSE;

@@ -9,6 +9,8 @@
  * numbers + id maps) run last, so they do not disturb the heap of the main phases. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -843,6 +845,7 @@ print_json (GPtrArray *phases, const Summary *s)
 int
 main (int argc, char **argv)
 {
+  scalr_registry_init ();
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- import benchmark");
   g_option_context_set_summary (ctx,
     "Times parse -> id maps -> dataset (scalr_import_dataset), the per-domain CSR\n"

@@ -26,6 +26,8 @@
  * temporary name and renamed when complete. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -820,6 +822,7 @@ generate (GError **error)
 int
 main (int argc, char **argv)
 {
+  scalr_registry_init ();
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- planted cross-domain interaction data");
   g_option_context_set_summary (ctx,
     "Writes events.FORMAT (user_id, item_id, rating, timestamp, domain), items.FORMAT\n"

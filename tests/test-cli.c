@@ -1,6 +1,8 @@
 /* test-cli.c — the `scalr` command end to end: exit codes, messages, JSON, no partial state. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -457,6 +459,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/cli/help", test_help);
   g_test_add_func ("/scalr/cli/movielens", test_movielens);
   g_test_add_func ("/scalr/cli/bad-files", test_bad_files);

@@ -3,6 +3,8 @@
  * --set assignments, the typed getters and the "allowed" descriptions. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-config.h"
@@ -508,6 +510,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/config/tables", test_tables);
   g_test_add_func ("/scalr/config/defaults-round-trip", test_defaults_round_trip);
   g_test_add_func ("/scalr/config/good-file", test_good_file);

@@ -1,6 +1,8 @@
 /* test-dataset-stats.c — descriptive statistics, checked by hand on a tiny dataset. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-dataset.h"
@@ -119,6 +121,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/dataset-stats/quantile", test_quantile);
   g_test_add_func ("/scalr/dataset-stats/tiny", test_tiny);
   g_test_add_func ("/scalr/dataset-stats/labels", test_labels);

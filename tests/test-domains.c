@@ -1,6 +1,8 @@
 /* test-domains.c — domain rules and per-domain matrices on a hand-checked dataset. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-csr.h"
@@ -221,6 +223,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/domains/parse", test_parse);
   g_test_add_func ("/scalr/domains/category-split", test_category_split);
   g_test_add_func ("/scalr/domains/kcore-and-labels", test_kcore_and_labels);

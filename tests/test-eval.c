@@ -2,6 +2,8 @@
  * lifts recomputed from the stored per-user vectors. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-dataset.h"
@@ -311,6 +313,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/eval/rank-metrics", test_rank_metrics);
   g_test_add_func ("/scalr/eval/top-k", test_top_k);
   g_test_add_func ("/scalr/eval/platt", test_platt);

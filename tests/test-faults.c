@@ -3,6 +3,8 @@
  * changed, the store must pass PRAGMA integrity_check, killed runs are marked interrupted. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -356,6 +358,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/faults/kill-points", test_kill_points);
   g_test_add_func ("/scalr/faults/two-writers", test_two_writers);
   g_test_add_func ("/scalr/faults/file-size-limit", test_file_size_limit);

@@ -4,6 +4,8 @@
  * wrapper's size checks. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <limits.h>
 #include <math.h>
 
@@ -920,6 +922,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/generators/cooc/probabilities", test_cooc_probabilities);
   g_test_add_func ("/scalr/generators/cooc/topk", test_cooc_topk);
   g_test_add_func ("/scalr/generators/cooc/topk-outside-row", test_cooc_topk_outside_row);

@@ -1,6 +1,8 @@
 /* test-idmap.c — string ↔ dense id maps. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include "scalr-idmap.h"
 #include "test-util.h"
 
@@ -178,6 +180,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/idmap/intern", test_intern);
   g_test_add_func ("/scalr/idmap/grow", test_grow);
   g_test_add_func ("/scalr/idmap/arena", test_arena);

@@ -1,6 +1,8 @@
 /* test-import.c — importing event and item files into datasets, and every bad input. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include "scalr-dataset.h"
 #include "scalr-idmap.h"
 #include "scalr-import.h"
@@ -375,6 +377,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/scalr/import/movielens", test_movielens);
   ADD ("/scalr/import/duplicates", test_duplicates);

@@ -2,6 +2,8 @@
  * cancellation and failure leave the right status and nothing half-written. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 #include <sqlite3.h>
 
@@ -275,6 +277,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
   ADD ("/scalr/pipeline/default-run", test_default_run);
   ADD ("/scalr/pipeline/deterministic", test_deterministic);

@@ -1,6 +1,8 @@
 /* test-plot.c — chart library: ticks, labels, pixels where the data says, hover, exports. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include <cairo.h>
@@ -925,6 +927,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/plot/axis/nice-number", test_nice_number);
   g_test_add_func ("/scalr/plot/axis/nice-ticks", test_nice_ticks);
   g_test_add_func ("/scalr/plot/axis/log-ticks", test_log_ticks);

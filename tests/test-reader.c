@@ -1,6 +1,8 @@
 /* test-reader.c — the delimited-text reader. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include "scalr-reader.h"
 
 #include <math.h>
@@ -319,6 +321,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/reader/tsv-basic", test_tsv_basic);
   g_test_add_func ("/scalr/reader/tsv-keeps-quotes", test_tsv_keeps_quotes);
   g_test_add_func ("/scalr/reader/csv-quotes", test_csv_quotes);

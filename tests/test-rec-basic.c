@@ -4,6 +4,8 @@
  * independence, EASE's stationarity condition and agreement of its sparse and dense paths. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "recommenders/scalr-recommenders-private.h"
@@ -811,6 +813,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/rec/classes", test_classes);
   g_test_add_func ("/scalr/rec/pop", test_pop);
   g_test_add_func ("/scalr/rec/itemknn/similarities", test_itemknn_similarities);

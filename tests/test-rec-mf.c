@@ -4,12 +4,14 @@
  * the map's normal equations, fitting through scalr_generator_fit), with their error paths. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 #include <string.h>
 
 #include "generators/scalr-gen-embmap-private.h"
 #include "recommenders/scalr-bpr-private.h"
-#include "recommenders/scalr-ials-private.h"
+#include "scalr-ials.h"
 #include "recommenders/scalr-recommenders-mf-private.h"
 #include "scalr-blas.h"
 #include "scalr-config.h"
@@ -754,6 +756,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/rec/mf/ials/exact", test_ials_exact);
   g_test_add_func ("/scalr/rec/mf/ials/loss-monotone", test_ials_loss_monotone);
   g_test_add_func ("/scalr/rec/mf/ials/cg-vs-cholesky", test_ials_cg_vs_cholesky);

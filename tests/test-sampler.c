@@ -3,6 +3,8 @@
  * bucket-wise alignment on MovieLens. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-sampler.h"
@@ -944,6 +946,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/sampler/options", test_options);
   g_test_add_func ("/scalr/sampler/per-event", test_per_event);
   g_test_add_func ("/scalr/sampler/filters", test_filters);

@@ -2,6 +2,8 @@
  * properties on MovieLens, determinism, and every error path. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-csr.h"
@@ -527,6 +529,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/split/tiny/temporal", test_tiny_temporal);
   g_test_add_func ("/scalr/split/tiny/keeps-one-train", test_tiny_keeps_one_train);
   g_test_add_func ("/scalr/split/tiny/sparse", test_tiny_sparse);

@@ -3,6 +3,8 @@
  * Every expected number says where it comes from. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-rng.h"
@@ -508,6 +510,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/stats/incbeta/closed-forms", test_incbeta_closed_forms);
   g_test_add_func ("/scalr/stats/incbeta/symmetry", test_incbeta_symmetry);
   g_test_add_func ("/scalr/stats/t-cdf", test_t_cdf);

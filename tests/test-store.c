@@ -1,6 +1,8 @@
 /* test-store.c — the SQLite experiment store: round trips, atomicity and every failure. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -405,6 +407,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, setup, fn, teardown)
   ADD ("/scalr/store/open-and-schema", test_open_and_schema);
   ADD ("/scalr/store/dataset-round-trip", test_dataset_round_trip);

@@ -2,6 +2,8 @@
  * values on tiny matrices, the JSON round trip and its errors, and one run through a split. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <math.h>
 
 #include "scalr-csr.h"
@@ -788,6 +790,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/synthetic/gini", test_gini);
   g_test_add_func ("/scalr/synthetic/jsd", test_jsd);
   g_test_add_func ("/scalr/synthetic/buckets", test_buckets);

@@ -7,6 +7,8 @@
  * skipped, with the reason, when no display can be opened. */
 #include "config.h"
 
+#include "scalr-registry.h"
+
 #include <adwaita.h>
 
 #include "test-util.h"
@@ -394,6 +396,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   if (!gtk_init_check ())
     display_error = g_strdup_printf ("no X server: cannot open display '%s' (run the tests under xvfb-run)",
                                      g_getenv ("DISPLAY") ? g_getenv ("DISPLAY") : "");

@@ -8,6 +8,7 @@
  * (LeakSanitizer is on); fixtures made once in LLVMFuzzerInitialize stay reachable. */
 #pragma once
 
+#include "scalr-registry.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -48,6 +49,7 @@ static inline void
 fuzz_init (void)
 {
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  scalr_registry_init ();
   if (fuzz_dir != NULL)
     return;
   const char *base = g_getenv ("SCALR_FUZZ_TMPDIR");

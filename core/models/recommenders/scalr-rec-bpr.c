@@ -16,7 +16,7 @@
 #include "scalr-alias.h"
 #include "scalr-blas.h"
 #include "scalr-bpr-private.h"
-#include "scalr-ials-private.h"
+#include "scalr-ials.h"
 #include "scalr-recommenders-mf-private.h"
 
 static const ScalrParam bpr_params[] = {

@@ -1,7 +1,7 @@
 /* scalr-generator.h — stage 1 of SCALR: models of P(target item | a user's source events).
  *
  * A generator is a small vtable (ScalrGeneratorClass), one file per generator in
- * core/generators/, plus one line in the registry (scalr-generator.c); the config, CLI, store
+ * core/engine/generators/, plus one line in the registry (core/pipeline/scalr-registry.c); the config, CLI, store
  * and GUI pick it up from there. Every generator gives raw scores for a batch of users
  * (row-major, users × target items) that become probabilities by a softmax with temperature
  * τ; generators that model a distribution per source item (cooc) also let the sampler draw
@@ -64,6 +64,10 @@ typedef struct {
   double                     valid_log_lik; /* mean log-likelihood of validation events (NAN if none) */
 } ScalrGenerator;
 
+/* Adds a generator to the registry (scalr_registry_init registers the built-in ones; a
+ * plug-in or a test may add more at start-up, before other threads run). Registering a
+ * second class of the same name is a programmer error. */
+void                              scalr_generator_register (const ScalrGeneratorClass *klass);
 /* The registered generators, in order. */
 const ScalrGeneratorClass *const *scalr_generator_list   (guint *n_out);
 const ScalrGeneratorClass        *scalr_generator_lookup (const char *name);

@@ -1,6 +1,6 @@
 /* scalr-gen-embmap.c — EMCDR-style embedding and mapping (Man, Shen, Jin & Cheng 2017).
  *
- * Each domain is factorised on its own with weighted implicit ALS (scalr-ials-private.h):
+ * Each domain is factorised on its own with weighted implicit ALS (core/mf/scalr-ials.h):
  * the source matrix (every user × source items) and the target training matrix (every user ×
  * target items), both binary (weight 1). A ridge map M (k × k) from source user factors to
  * target user factors is fitted on the users with both source events and target training
@@ -16,7 +16,7 @@
 #include "scalr-gen-embmap-private.h"
 #include "scalr-generator.h"
 #include "scalr-progress.h"
-#include "recommenders/scalr-ials-private.h"
+#include "scalr-ials.h"
 
 static const ScalrParam embmap_params[] = {
   { "generator", "factors", SCALR_PARAM_INT, "32", 1, 512, NULL,

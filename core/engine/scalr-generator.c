@@ -11,40 +11,48 @@
 
 G_DEFINE_QUARK (scalr-generator-error-quark, scalr_generator_error)
 
-extern const ScalrGeneratorClass scalr_cooc_generator;
-extern const ScalrGeneratorClass scalr_ridge_generator;
-extern const ScalrGeneratorClass scalr_popularity_generator;
-extern const ScalrGeneratorClass scalr_embmap_generator;
-
-/* The registry: one line per generator. */
-static const ScalrGeneratorClass *const generators[] = {
-  &scalr_cooc_generator,
-  &scalr_ridge_generator,
-  &scalr_popularity_generator,
-  &scalr_embmap_generator,
-};
+/* The registry: filled at start-up by scalr_registry_init (core/pipeline/scalr-registry.c,
+ * which holds the one line per generator), read-only afterwards. */
+static GPtrArray *generators;   /* const ScalrGeneratorClass *, borrowed */
 
 const ScalrParam scalr_generator_common_params[] = {
-  { "generator", "model", SCALR_PARAM_CHOICE, "cooc", 0, 0, "cooc|ridge|popularity|embmap",
-    "Stage-1 model: cooc (the paper's co-occurrence estimator), ridge (cross-domain linear), popularity (null control), embmap (iALS factors + ridge map)", NULL },
+  /* choices and help are filled in from the registered generators by the registry */
+  { "generator", "model", SCALR_PARAM_CHOICE, "cooc", 0, 0, NULL, "Stage-1 model", NULL },
   { "generator", "temperature", SCALR_PARAM_DOUBLE, "auto", 0.01, 100, "auto",
     "Softmax temperature τ turning scores into probabilities (auto: fitted by maximum likelihood on validation events)", NULL },
   { NULL }
 };
 
+void
+scalr_generator_register (const ScalrGeneratorClass *klass)
+{
+  g_return_if_fail (klass != NULL && klass->name != NULL && klass->fit != NULL);
+  if (scalr_generator_lookup (klass->name) != NULL)
+    {
+      g_critical ("scalr: a generator named '%s' is already registered", klass->name);
+      return;
+    }
+  if (generators == NULL)
+    generators = g_ptr_array_new ();
+  g_ptr_array_add (generators, (gpointer) klass);
+}
+
 const ScalrGeneratorClass *const *
 scalr_generator_list (guint *n_out)
 {
-  *n_out = G_N_ELEMENTS (generators);
-  return generators;
+  *n_out = generators ? generators->len : 0;
+  return generators ? (const ScalrGeneratorClass *const *) generators->pdata : NULL;
 }
 
 const ScalrGeneratorClass *
 scalr_generator_lookup (const char *name)
 {
-  for (guint k = 0; k < G_N_ELEMENTS (generators); k++)
-    if (g_strcmp0 (generators[k]->name, name) == 0)
-      return generators[k];
+  for (guint k = 0; generators && k < generators->len; k++)
+    {
+      const ScalrGeneratorClass *klass = generators->pdata[k];
+      if (g_strcmp0 (klass->name, name) == 0)
+        return klass;
+    }
   return NULL;
 }
 

@@ -5,6 +5,7 @@
 
 #include "scalr-types.h"
 #include "scalr-csr.h"
+#include "scalr-stats.h"   /* scalr_quantile_sorted */
 
 G_BEGIN_DECLS
 
@@ -55,9 +56,6 @@ ScalrDatasetStats *scalr_dataset_stats_new     (ScalrDataset *dataset,
                                                 ScalrDomains *domains) G_GNUC_WARN_UNUSED_RESULT;
 void               scalr_dataset_stats_free    (ScalrDatasetStats *stats);
 JsonNode          *scalr_dataset_stats_to_json (const ScalrDatasetStats *stats) G_GNUC_WARN_UNUSED_RESULT;
-
-/* The @level quantile (0..1) of @n sorted values, by linear interpolation (R type 7). */
-double             scalr_quantile_sorted       (const double *sorted, gsize n, double level);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDatasetStats, scalr_dataset_stats_free)
 

@@ -6,78 +6,29 @@
 #include <math.h>
 #include <string.h>
 
-#include "scalr-domains.h"
-#include "scalr-eval.h"
-#include "scalr-recommender.h"
-#include "scalr-generator.h"
-#include "scalr-sampler.h"
 
 G_DEFINE_QUARK (scalr-config-error-quark, scalr_config_error)
 
-/* [dataset]: which stored dataset and which two domains. */
-static const ScalrParam dataset_params[] = {
-  { "dataset", "name", SCALR_PARAM_STRING, "movielens-small", 0, 0, NULL,
-    "Name of the dataset in the store (scalr datasets lists them)", NULL },
-  { "dataset", "source", SCALR_PARAM_RULE, "category:Comedy,!Drama", 0, 0, NULL,
-    "Source domain rule: all | domain:LABEL | category:A[|B][,!C]", NULL },
-  { "dataset", "target", SCALR_PARAM_RULE, "category:Drama,!Comedy", 0, 0, NULL,
-    "Target domain rule (must not share events with the source)", NULL },
-  { "dataset", "implicit_threshold", SCALR_PARAM_DOUBLE, "none", -1e9, 1e9, "none",
-    "Keep only events rated at least this (none: every event is a positive)", NULL },
-  { "dataset", "kcore", SCALR_PARAM_INT, "0", 0, 1000, NULL,
-    "Keep users and items with at least this many events in each domain (0: off)", NULL },
-  { NULL }
-};
+/* Borrowed for the life of the process (the registry never frees a table it handed over). */
+static const ScalrParam *const *registered_tables;
+static const ScalrParam *const no_tables[] = { NULL };
 
-/* [split]: the evaluation protocol (DESIGN.md §2). */
-static const ScalrParam split_params[] = {
-  { "split", "protocol", SCALR_PARAM_CHOICE, "random", 0, 0, "random|temporal",
-    "Hold out events at random (seeded) or the latest by timestamp", NULL },
-  { "split", "test_fraction", SCALR_PARAM_DOUBLE, "0.2", 0.01, 0.9, NULL,
-    "Share of each tested user's target events held out for testing", NULL },
-  { "split", "valid_fraction", SCALR_PARAM_DOUBLE, "0.1", 0.0, 0.9, NULL,
-    "Share held out for validation (temperature, Platt scaling)", NULL },
-  { "split", "min_target_events", SCALR_PARAM_INT, "5", 2, 1000000, NULL,
-    "Users with fewer target events are not tested (all their events train)", NULL },
-  { "split", "sparse_fraction", SCALR_PARAM_DOUBLE, "0.3", 0.0, 1.0, NULL,
-    "Share of tested overlap users made sparse (cross-domain cold-start simulation)", NULL },
-  { "split", "sparse_keep", SCALR_PARAM_INT, "0", 0, 1000000, NULL,
-    "Target training events a sparse user keeps (0: cold)", NULL },
-  { "split", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
-    "Seed of the split and the sparse-user choice", NULL },
-  { NULL }
-};
-
-static GPtrArray *
-build_tables (void)
+void
+scalr_config_set_tables (const ScalrParam *const *tables)
 {
-  GPtrArray *tables = g_ptr_array_new ();
-  g_ptr_array_add (tables, (gpointer) dataset_params);
-  g_ptr_array_add (tables, (gpointer) split_params);
-  g_ptr_array_add (tables, (gpointer) scalr_generator_common_params);
-  guint n;
-  const ScalrGeneratorClass *const *gens = scalr_generator_list (&n);
-  for (guint k = 0; k < n; k++)
-    if (gens[k]->params)
-      g_ptr_array_add (tables, (gpointer) gens[k]->params);
-  g_ptr_array_add (tables, (gpointer) scalr_sampler_params);
-  g_ptr_array_add (tables, (gpointer) scalr_downstream_params);
-  const ScalrRecommenderClass *const *recs = scalr_recommender_list (&n);
-  for (guint k = 0; k < n; k++)
-    if (recs[k]->params)
-      g_ptr_array_add (tables, (gpointer) recs[k]->params);
-  g_ptr_array_add (tables, (gpointer) scalr_eval_params);
-  g_ptr_array_add (tables, NULL);
-  return tables;
+  g_atomic_pointer_set (&registered_tables, tables);
 }
 
 const ScalrParam *const *
 scalr_config_get_tables (void)
 {
-  static GPtrArray *tables;
-  if (g_once_init_enter (&tables))
-    g_once_init_leave (&tables, build_tables ());
-  return (const ScalrParam *const *) tables->pdata;
+  const ScalrParam *const *t = g_atomic_pointer_get (&registered_tables);
+  if (t == NULL)
+    {
+      g_critical ("scalr: the parameter tables are not registered (call scalr_registry_init () first)");
+      return no_tables;
+    }
+  return t;
 }
 
 const ScalrParam *
@@ -154,8 +105,8 @@ bad_value (const ScalrParam *p, const char *value, GError **error)
   return FALSE;
 }
 
-gboolean
-scalr_param_check (const ScalrParam *p, const char *value, GError **error)
+static gboolean
+check_type (const ScalrParam *p, const char *value, GError **error)
 {
   g_autofree char *v = g_strstrip (g_strdup (value));
   /* A line break (or another control character) could not be written back as one
@@ -218,23 +169,33 @@ scalr_param_check (const ScalrParam *p, const char *value, GError **error)
         return TRUE;
       }
     case SCALR_PARAM_RULE:
-      {
-        g_autoptr (GError) local = NULL;
-        g_autoptr (ScalrDomainRule) rule = scalr_domain_rule_parse (v, &local);
-        if (rule == NULL)
-          {
-            g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
-                         "[%s] %s: %s", p->group, p->key, local->message);
-            return FALSE;
-          }
-        return TRUE;
-      }
+      if (v[0] == '\0')
+        return bad_value (p, value, error);
+      return TRUE;
     case SCALR_PARAM_STRING:
     default:
       if (v[0] == '\0' || !g_utf8_validate (v, -1, NULL))
         return bad_value (p, value, error);
       return TRUE;
     }
+}
+
+gboolean
+scalr_param_check (const ScalrParam *p, const char *value, GError **error)
+{
+  if (!check_type (p, value, error))
+    return FALSE;
+  if (p->check == NULL)
+    return TRUE;
+  g_autofree char *v = g_strstrip (g_strdup (value));
+  g_autoptr (GError) local = NULL;
+  if (!p->check (v, &local))
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
+                   "[%s] %s: %s", p->group, p->key, local->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- the config ------------------------------------------------------------------- */

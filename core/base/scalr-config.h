@@ -28,7 +28,7 @@ typedef enum {
   SCALR_PARAM_CHOICE,   /* one of `choices` ("a|b|c") */
   SCALR_PARAM_LIST,     /* comma-separated, each one of `choices` */
   SCALR_PARAM_STRING,
-  SCALR_PARAM_RULE,     /* a domain rule (scalr-domains.h) */
+  SCALR_PARAM_RULE,     /* a domain rule (checked by the parameter's `check`, see scalr-domains.h) */
   SCALR_PARAM_INT_LIST, /* comma-separated integers, each in min…max */
 } ScalrParamType;
 
@@ -41,9 +41,15 @@ typedef struct {
   const char     *choices;   /* CHOICE / LIST values; INT / DOUBLE: words also allowed ("auto", "none") */
   const char     *help;      /* one line */
   const char     *model;     /* applies only when the group's `model` is this (NULL: always) */
+  /* Optional further check of a value that passed the type's check (a rule's syntax, …).
+   * On error returns FALSE and sets @error with a message without the key. */
+  gboolean      (*check)    (const char *value, GError **error);
 } ScalrParam;
 
-/* The tables of every component, in order, NULL-terminated. */
+/* The tables of every component, in order, NULL-terminated. The config module knows no
+ * component: the registry (core/pipeline/scalr-registry.h, scalr_registry_init) assembles the
+ * tables and hands them over here; asking before that is a programmer error. */
+void              scalr_config_set_tables (const ScalrParam *const *tables);
 const ScalrParam *const *scalr_config_get_tables (void);
 /* The parameter of group.key, or NULL. */
 const ScalrParam *scalr_config_lookup_param (const char *group, const char *key);

@@ -14,17 +14,6 @@
 const double scalr_quantile_levels[SCALR_N_QUANTILES] = { 0.0, 0.10, 0.25, 0.50, 0.75, 0.90, 1.0 };
 static const char *const quantile_names[SCALR_N_QUANTILES] = { "min", "p10", "p25", "median", "p75", "p90", "max" };
 
-double
-scalr_quantile_sorted (const double *sorted, gsize n, double level)
-{
-  if (n == 0)
-    return NAN;
-  double h = (double) (n - 1) * level;
-  gsize lo = (gsize) floor (h);
-  gsize hi = MIN (lo + 1, n - 1);
-  return sorted[lo] + (h - (double) lo) * (sorted[hi] - sorted[lo]);
-}
-
 static int
 cmp_double (const void *a, const void *b)
 {

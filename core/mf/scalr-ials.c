@@ -1,4 +1,4 @@
-/* scalr-rec-ials.c — `ials`: weighted implicit ALS (Hu, Koren & Volinsky 2008) solved row by
+/* scalr-ials.c — weighted implicit ALS (Hu, Koren & Volinsky 2008) solved row by
  * row with a few conjugate-gradient steps warm-started from the previous factors (Takács,
  * Pilászy & Tikk 2011).
  *
@@ -15,22 +15,8 @@
 #include <unistd.h>
 
 #include "scalr-blas.h"
-#include "scalr-ials-private.h"
-#include "scalr-recommenders-mf-private.h"
-
-static const ScalrParam ials_params[] = {
-  { "downstream", "ials.factors", SCALR_PARAM_INT, "64", 1, 1024, NULL,
-    "ials: number of latent factors k", "ials" },
-  { "downstream", "ials.alpha", SCALR_PARAM_DOUBLE, "10", 0, 1e6, NULL,
-    "ials: confidence per unit of event weight, c = 1 + α·w", "ials" },
-  { "downstream", "ials.reg", SCALR_PARAM_DOUBLE, "0.1", 0, 1e6, NULL,
-    "ials: L2 regularisation λ of user and item factors", "ials" },
-  { "downstream", "ials.iters", SCALR_PARAM_INT, "10", 1, 1000, NULL,
-    "ials: alternating iterations (users, then items)", "ials" },
-  { "downstream", "ials.cg_steps", SCALR_PARAM_INT, "3", 1, 100, NULL,
-    "ials: conjugate-gradient steps per row update (warm-started)", "ials" },
-  { NULL }
-};
+#include "scalr-ials.h"
+#include "scalr-recommender-error.h"
 
 /* Rows handed to a thread at a time. */
 #define CHUNK 64
@@ -416,60 +402,3 @@ _scalr_ials_fit (const ScalrCsr *m, const ScalrIalsOptions *o, float **user_fact
   *item_factors = g_steal_pointer (&V);
   return TRUE;
 }
-
-/* ---- the recommender ---------------------------------------------------------------------- */
-
-typedef struct {
-  guint  n_users, n_items, k;
-  float *U;   /* n_users × k */
-  float *V;   /* n_items × k */
-} IalsModel;
-
-static void
-ials_free (gpointer data)
-{
-  IalsModel *model = data;
-  g_free (model->U);
-  g_free (model->V);
-  g_free (model);
-}
-
-static gpointer
-ials_fit (const ScalrCsr *matrix, const ScalrConfig *config, guint64 seed, ScalrProgress *progress,
-          GCancellable *cancellable, GError **error)
-{
-  ScalrIalsOptions o = SCALR_IALS_OPTIONS_INIT;
-  o.factors = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.factors");
-  o.alpha = _scalr_mf_param (config, ials_params, "downstream", "ials.alpha");
-  o.reg = _scalr_mf_param (config, ials_params, "downstream", "ials.reg");
-  o.iters = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.iters");
-  o.cg_steps = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.cg_steps");
-  o.seed = seed;
-  IalsModel *model = g_new0 (IalsModel, 1);
-  model->n_users = matrix->n_rows;
-  model->n_items = matrix->n_cols;
-  model->k = o.factors;
-  if (!_scalr_ials_fit (matrix, &o, &model->U, &model->V, progress, "downstream", 0.0, 1.0, cancellable, error))
-    {
-      ials_free (model);
-      return NULL;
-    }
-  return model;
-}
-
-static void
-ials_score (gpointer data, const ScalrCsr *matrix, const guint32 *users, guint n, float *out)
-{
-  const IalsModel *model = data;
-  (void) matrix;
-  _scalr_mf_score (model->U, model->V, model->n_items, model->k, users, n, out);
-}
-
-const ScalrRecommenderClass scalr_ials_recommender = {
-  .name = "ials",
-  .summary = "Weighted implicit ALS (Hu, Koren & Volinsky 2008) with a conjugate-gradient solver",
-  .params = ials_params,
-  .fit = ials_fit,
-  .free_model = ials_free,
-  .score = ials_score,
-};

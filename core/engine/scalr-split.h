@@ -11,6 +11,7 @@
 #pragma once
 
 #include "scalr-types.h"
+#include "scalr-config.h"
 #include "scalr-csr.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,9 @@ typedef enum {
   SCALR_SPLIT_ERROR_INVALID,     /* options out of range (e.g. test + valid fractions ≥ 1) */
   SCALR_SPLIT_ERROR_NO_TEST,     /* no user qualifies for testing */
 } ScalrSplitError;
+
+/* [split]: the protocol's keys (protocol, fractions, sparse simulation, seed). */
+extern const ScalrParam scalr_split_params[];
 
 typedef enum {
   SCALR_SPLIT_RANDOM,

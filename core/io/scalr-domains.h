@@ -11,6 +11,7 @@
 #pragma once
 
 #include "scalr-types.h"
+#include "scalr-config.h"
 #include "scalr-csr.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,10 @@ typedef enum {
   SCALR_DOMAIN_ERROR_OVERLAP,           /* an event selected by both rules */
   SCALR_DOMAIN_ERROR_NO_OVERLAP_USERS,  /* no user has events in both domains */
 } ScalrDomainError;
+
+/* [dataset]: which stored dataset and which two domains (name, source, target,
+ * implicit_threshold, kcore). */
+extern const ScalrParam scalr_dataset_params[];
 
 /* On error returns NULL and sets @error naming the rule and the offending part. */
 ScalrDomainRule *scalr_domain_rule_parse     (const char *text, GError **error) G_GNUC_WARN_UNUSED_RESULT;

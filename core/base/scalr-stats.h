@@ -6,6 +6,10 @@
 
 G_BEGIN_DECLS
 
+/* The @level quantile (0..1) of @n sorted values, by linear interpolation (R type 7);
+ * NAN when n is 0. */
+double scalr_quantile_sorted (const double *sorted, gsize n, double level);
+
 /* Regularized incomplete beta I_x(a, b) and Student's t CDF, for p-values. */
 double scalr_stats_incbeta   (double a, double b, double x);
 double scalr_stats_t_cdf     (double t, double df);

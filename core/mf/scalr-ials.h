@@ -1,4 +1,4 @@
-/* scalr-ials-private.h — the weighted implicit ALS core (Hu, Koren & Volinsky 2008) with a
+/* scalr-ials.h — the weighted implicit ALS core (Hu, Koren & Volinsky 2008) with a
  * conjugate-gradient solver (Takács, Pilászy & Tikk 2011), shared by the `ials` recommender,
  * the `embmap` generator, the benchmarks and the tests; plus the size checks and the
  * initialisation that every matrix-factorisation model uses.
@@ -13,7 +13,8 @@
 
 #include "scalr-csr.h"
 #include "scalr-progress.h"
-#include "scalr-recommender.h"
+#include "scalr-config.h"
+#include "scalr-recommender-error.h"
 #include "scalr-rng.h"
 
 G_BEGIN_DECLS

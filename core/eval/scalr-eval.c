@@ -16,7 +16,7 @@
 const ScalrParam scalr_downstream_params[] = {
   { "downstream", "enabled", SCALR_PARAM_BOOL, "true", 0, 0, NULL,
     "Train and evaluate downstream models (false: stop after the synthetic-data diagnostics)", NULL },
-  { "downstream", "models", SCALR_PARAM_LIST, "pop,itemknn,ials,bpr,ease", 0, 0, "pop|itemknn|ials|bpr|ease",
+  { "downstream", "models", SCALR_PARAM_LIST, "pop,itemknn,ials,bpr,ease", 0, 0, NULL /* the registered models (the registry fills it in) */,
     "Downstream recommenders trained on each variant", NULL },
   { "downstream", "variants", SCALR_PARAM_LIST, "baseline,augmented", 0, 0, "baseline|augmented|synthetic_only",
     "Training sets: real only, real + synthetic, synthetic only", NULL },

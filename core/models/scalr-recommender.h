@@ -1,8 +1,8 @@
 /* scalr-recommender.h — stage 2 of SCALR: downstream recommenders on one weighted
  * user × item matrix (real target training events weight 1, synthetic events their weight).
  *
- * A recommender is a small vtable, one file per model in core/recommenders/, plus one line
- * in the registry (scalr-recommender.c). Hyperparameters live in group [downstream] under
+ * A recommender is a small vtable, one file per model in core/models/recommenders/, plus one line
+ * in the registry (core/pipeline/scalr-registry.c). Hyperparameters live in group [downstream] under
  * the model's prefix ("ials.factors", "ease.l2", …) in the model's parameter table. Scoring
  * is batched: a fitted model writes scores for a batch of users (row-major, users × items),
  * and must be thread-safe for concurrent score calls. */
@@ -12,17 +12,10 @@
 
 #include "scalr-config.h"
 #include "scalr-csr.h"
+#include "scalr-recommender-error.h"
 
 G_BEGIN_DECLS
 
-#define SCALR_RECOMMENDER_ERROR (scalr_recommender_error_quark ())
-GQuark scalr_recommender_error_quark (void);
-
-typedef enum {
-  SCALR_RECOMMENDER_ERROR_UNKNOWN,    /* no model of that name */
-  SCALR_RECOMMENDER_ERROR_TOO_LARGE,  /* sizes beyond memory or BLAS limits */
-  SCALR_RECOMMENDER_ERROR_NUMERIC,    /* a failed solve */
-} ScalrRecommenderError;
 
 typedef struct _ScalrRecommenderClass ScalrRecommenderClass;
 
@@ -44,6 +37,10 @@ struct _ScalrRecommenderClass {
   void     (*score)      (gpointer model, const ScalrCsr *matrix, const guint32 *users, guint n, float *out);
 };
 
+/* Adds a recommender to the registry (scalr_registry_init registers the built-in ones; a
+ * plug-in or a test may add more at start-up). A second class of one name is a programmer
+ * error. */
+void                                scalr_recommender_register (const ScalrRecommenderClass *klass);
 /* The registered recommenders, in order. */
 const ScalrRecommenderClass *const *scalr_recommender_list   (guint *n_out);
 const ScalrRecommenderClass        *scalr_recommender_lookup (const char *name);

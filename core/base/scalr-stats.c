@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scalr-dataset-stats.h"  /* scalr_quantile_sorted (type 7) */
 #include "scalr-rng.h"
 
 /* ---- special functions ---------------------------------------------------------- */
@@ -60,6 +59,17 @@ incbeta_cf (double a, double b, double x)
         break;
     }
   return h;
+}
+
+double
+scalr_quantile_sorted (const double *sorted, gsize n, double level)
+{
+  if (n == 0)
+    return NAN;
+  double h = (double) (n - 1) * level;
+  gsize lo = (gsize) floor (h);
+  gsize hi = MIN (lo + 1, n - 1);
+  return sorted[lo] + (h - (double) lo) * (sorted[hi] - sorted[lo]);
 }
 
 double

@@ -21,6 +21,25 @@
 
 G_DEFINE_QUARK (scalr-split-error-quark, scalr_split_error)
 
+/* [split]: the evaluation protocol (DESIGN.md §2). */
+const ScalrParam scalr_split_params[] = {
+  { "split", "protocol", SCALR_PARAM_CHOICE, "random", 0, 0, "random|temporal",
+    "Hold out events at random (seeded) or the latest by timestamp", NULL },
+  { "split", "test_fraction", SCALR_PARAM_DOUBLE, "0.2", 0.01, 0.9, NULL,
+    "Share of each tested user's target events held out for testing", NULL },
+  { "split", "valid_fraction", SCALR_PARAM_DOUBLE, "0.1", 0.0, 0.9, NULL,
+    "Share held out for validation (temperature, Platt scaling)", NULL },
+  { "split", "min_target_events", SCALR_PARAM_INT, "5", 2, 1000000, NULL,
+    "Users with fewer target events are not tested (all their events train)", NULL },
+  { "split", "sparse_fraction", SCALR_PARAM_DOUBLE, "0.3", 0.0, 1.0, NULL,
+    "Share of tested overlap users made sparse (cross-domain cold-start simulation)", NULL },
+  { "split", "sparse_keep", SCALR_PARAM_INT, "0", 0, 1000000, NULL,
+    "Target training events a sparse user keeps (0: cold)", NULL },
+  { "split", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
+    "Seed of the split and the sparse-user choice", NULL },
+  { NULL }
+};
+
 enum {
   PART_TRAIN = 0,
   PART_VALID = 1,

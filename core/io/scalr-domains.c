@@ -11,6 +11,28 @@
 
 G_DEFINE_QUARK (scalr-domain-error-quark, scalr_domain_error)
 
+static gboolean
+check_rule (const char *value, GError **error)
+{
+  g_autoptr (ScalrDomainRule) rule = scalr_domain_rule_parse (value, error);
+  return rule != NULL;
+}
+
+/* [dataset]: which stored dataset and which two domains. */
+const ScalrParam scalr_dataset_params[] = {
+  { "dataset", "name", SCALR_PARAM_STRING, "movielens-small", 0, 0, NULL,
+    "Name of the dataset in the store (scalr datasets lists them)", NULL },
+  { "dataset", "source", SCALR_PARAM_RULE, "category:Comedy,!Drama", 0, 0, NULL,
+    "Source domain rule: all | domain:LABEL | category:A[|B][,!C]", NULL, check_rule },
+  { "dataset", "target", SCALR_PARAM_RULE, "category:Drama,!Comedy", 0, 0, NULL,
+    "Target domain rule (must not share events with the source)", NULL, check_rule },
+  { "dataset", "implicit_threshold", SCALR_PARAM_DOUBLE, "none", -1e9, 1e9, "none",
+    "Keep only events rated at least this (none: every event is a positive)", NULL },
+  { "dataset", "kcore", SCALR_PARAM_INT, "0", 0, 1000, NULL,
+    "Keep users and items with at least this many events in each domain (0: off)", NULL },
+  { NULL }
+};
+
 typedef enum { RULE_ALL, RULE_DOMAIN, RULE_CATEGORY } RuleKind;
 
 typedef struct {
