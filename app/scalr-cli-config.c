@@ -30,43 +30,15 @@ cmd_config (int argc, char **argv)
       g_print ("%s", text);
       return EXIT_OK;
     }
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_array (b);
-  const char *group = NULL;
-  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
-    for (const ScalrParam *p = *t; p->group; p++)
-      {
-        g_autofree char *allowed = scalr_param_describe_allowed (p);
-        if (json)
-          {
-            json_builder_begin_object (b);
-            json_builder_set_member_name (b, "key");
-            g_autofree char *full = g_strdup_printf ("%s.%s", p->group, p->key);
-            json_builder_add_string_value (b, full);
-            json_builder_set_member_name (b, "default");
-            json_builder_add_string_value (b, p->def);
-            json_builder_set_member_name (b, "allowed");
-            json_builder_add_string_value (b, allowed);
-            json_builder_set_member_name (b, "model");
-            json_builder_add_string_value (b, p->model);
-            json_builder_set_member_name (b, "help");
-            json_builder_add_string_value (b, p->help);
-            json_builder_end_object (b);
-            continue;
-          }
-        if (group == NULL || g_strcmp0 (group, p->group) != 0)
-          {
-            g_print ("%s[%s]\n", group ? "\n" : "", p->group);
-            group = p->group;
-          }
-        g_print ("  %-22s = %-26s %s%s%s\n      %s\n", p->key, p->def, allowed, p->model ? "; for model " : "",
-                 p->model ? p->model : "", p->help);
-      }
-  json_builder_end_array (b);
   if (json)
     {
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
+      g_autoptr (JsonNode) root = scalr_config_describe_json ();
       cli_print_json (root);
+    }
+  else
+    {
+      g_autofree char *text = scalr_config_describe ();
+      g_print ("%s", text);
     }
   return EXIT_OK;
 }

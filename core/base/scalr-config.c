@@ -180,6 +180,53 @@ check_type (const ScalrParam *p, const char *value, GError **error)
     }
 }
 
+char *
+scalr_config_describe (void)
+{
+  GString *out = g_string_new (NULL);
+  const char *group = NULL;
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      {
+        g_autofree char *allowed = scalr_param_describe_allowed (p);
+        if (group == NULL || strcmp (group, p->group) != 0)
+          {
+            g_string_append_printf (out, "%s[%s]\n", group ? "\n" : "", p->group);
+            group = p->group;
+          }
+        g_string_append_printf (out, "  %-22s = %-26s %s%s%s\n      %s\n", p->key, p->def, allowed,
+                                p->model ? "; for model " : "", p->model ? p->model : "", p->help);
+      }
+  return g_string_free (out, FALSE);
+}
+
+JsonNode *
+scalr_config_describe_json (void)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      {
+        g_autofree char *allowed = scalr_param_describe_allowed (p);
+        g_autofree char *full = g_strdup_printf ("%s.%s", p->group, p->key);
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "key");
+        json_builder_add_string_value (b, full);
+        json_builder_set_member_name (b, "default");
+        json_builder_add_string_value (b, p->def);
+        json_builder_set_member_name (b, "allowed");
+        json_builder_add_string_value (b, allowed);
+        json_builder_set_member_name (b, "model");
+        json_builder_add_string_value (b, p->model);
+        json_builder_set_member_name (b, "help");
+        json_builder_add_string_value (b, p->help);
+        json_builder_end_object (b);
+      }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
 gboolean
 scalr_param_check (const ScalrParam *p, const char *value, GError **error)
 {

@@ -7,6 +7,8 @@
  * name the file and line (or the --set argument), the key, the value and what is allowed. */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "scalr-types.h"
 
 G_BEGIN_DECLS
@@ -56,6 +58,11 @@ const ScalrParam *scalr_config_lookup_param (const char *group, const char *key)
 /* Checks @value against @param. On error returns FALSE with a message naming the key, the
  * value and what is allowed (without a location prefix). */
 gboolean          scalr_param_check (const ScalrParam *param, const char *value, GError **error);
+/* Every key of the registered tables with its default, allowed values and help, by group:
+ * what `scalr config` prints (text) and `scalr config --json` (an array of objects with
+ * key, default, allowed, model, help). */
+char             *scalr_config_describe      (void) G_GNUC_WARN_UNUSED_RESULT;
+JsonNode         *scalr_config_describe_json (void) G_GNUC_WARN_UNUSED_RESULT;
 /* "an integer in 0…1000", "one of per_event, per_user, topk", … (owned). */
 char             *scalr_param_describe_allowed (const ScalrParam *param);
 

@@ -66,7 +66,6 @@ generator_common_table (void)
       g_string_append_printf (choices, "%s%s", k ? "|" : "", gens[k]->name);
       g_string_append_printf (help, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ", gens[k]->name);
     }
-  g_string_append (help, " (`scalr config` describes each)");
   return with_choices (scalr_generator_common_params, "model", g_string_free (choices, FALSE),
                        g_string_free (help, FALSE));
 }
