@@ -12,12 +12,13 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-output.h"
 #include "scalr-pipeline.h"
 
 static gboolean
 write_file (const char *path, GString *s, GError **error)
 {
-  return g_file_set_contents (path, s->str, (gssize) s->len, error);
+  return scalr_output_write_file (path, s->str, s->len, error);
 }
 
 /* Tab and newline cannot appear inside a TSV field: they become spaces. */

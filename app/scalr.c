@@ -50,6 +50,8 @@ main (int argc, char **argv)
   /* Past a file size limit, let write() fail (and SQLite report "disk full") rather than
    * the process die. */
   signal (SIGXFSZ, SIG_IGN);
+  /* A FIFO or pipe whose reader has gone: a write error with the path, not a silent death. */
+  signal (SIGPIPE, SIG_IGN);
   if (argc < 2)
     {
       usage (stderr);

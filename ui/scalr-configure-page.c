@@ -13,6 +13,8 @@
 
 #include <string.h>
 
+#include "scalr-output.h"
+
 typedef struct {
   const ScalrParam *param;   /* static table entry */
   GtkWidget        *row;     /* owned by the group */
@@ -433,7 +435,7 @@ scalr_configure_page_save_file (ScalrConfigurePage *self, const char *path, GErr
 {
   g_return_val_if_fail (SCALR_IS_CONFIGURE_PAGE (self), FALSE);
   g_autofree char *text = scalr_config_to_data (self->config);
-  return g_file_set_contents (path, text, -1, error);
+  return scalr_output_write_file (path, text, strlen (text), error);
 }
 
 /* ---- actions ---------------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-output.h"
 #include "scalr-pipeline.h"
 #include "scalr-progress-relay.h"
 #include "scalr-run-item.h"
@@ -592,7 +593,7 @@ export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
           append_field (s, scalr_id_map_get_name (items, tgt->items[ev->item[k]]));
           g_string_append_printf (s, "\t%.6g\t%.6g\t%u\n", ev->prob[k], ev->weight[k], ev->count[k]);
         }
-      ok = g_file_set_contents (in->path, s->str, (gssize) s->len, &error);
+      ok = scalr_output_write_file (in->path, s->str, s->len, &error);
       if (ok)
         {
           g_autoptr (GString) m = g_string_new ("model\tvariant\tsegment\tmetric\tk\tvalue\tusers\n");
@@ -603,7 +604,7 @@ export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
                                       r->metric, r->k, r->value, r->n_users);
             }
           g_autofree char *mp = metrics_path (in->path);
-          ok = g_file_set_contents (mp, m->str, (gssize) m->len, &error);
+          ok = scalr_output_write_file (mp, m->str, m->len, &error);
         }
     }
   scalr_split_free (split);

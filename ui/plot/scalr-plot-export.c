@@ -4,6 +4,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 
+#include "scalr-output.h"
 #include "scalr-plot-private.h"
 
 /* ---------------------------------------------------------------------------------------- */
@@ -39,23 +40,15 @@ check_cairo (const char *path, cairo_status_t status, GError **error)
   return FALSE;
 }
 
-/* Writes the whole file at once (atomically: a temporary file renamed over @path), so a
- * failure never leaves a half-written chart. */
+/* Writes the whole file through the one output module (core/scalr-output.h): atomically for
+ * a regular file, through for a device or a FIFO; errors name @path. */
 static gboolean
 write_bytes (const char *path, GByteArray *bytes, GError **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE,
-                   "Cannot write chart to “%s”: the folder “%s” does not exist", path, dir);
-      return FALSE;
-    }
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, (const char *) bytes->data, bytes->len, &local))
+  if (!scalr_output_write_file (path, bytes->data, bytes->len, &local))
     {
-      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE,
-                   "Cannot write chart to “%s”: %s", path, local->message);
+      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, "Chart not written: %s", local->message);
       return FALSE;
     }
   return TRUE;

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalr-output.h"
+
 /* A4 landscape, in points. */
 #define PAGE_W 842.0
 #define PAGE_H 595.0
@@ -499,18 +501,10 @@ write_pdf (const ScalrRunResults *r, GPtrArray *charts, const char *path, guint 
                    path, cairo_status_to_string (status));
       return FALSE;
     }
-  g_autofree char *dir = g_path_get_dirname (path);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE,
-                   "Cannot write the report to “%s”: the folder “%s” does not exist", path, dir);
-      return FALSE;
-    }
   g_autoptr (GError) local = NULL;
-  if (!g_file_set_contents (path, (const char *) bytes->data, bytes->len, &local))
+  if (!scalr_output_write_file (path, bytes->data, bytes->len, &local))
     {
-      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, "Cannot write the report to “%s”: %s",
-                   path, local->message);
+      g_set_error (error, SCALR_PLOT_ERROR, SCALR_PLOT_ERROR_WRITE, "Report not written: %s", local->message);
       return FALSE;
     }
   if (out_pages)
