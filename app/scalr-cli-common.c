@@ -3,6 +3,9 @@
 
 #include "scalr-cli-common.h"
 
+#include "scalr-text.h"
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,7 +26,8 @@ cli_open_store (const char *db, ScalrStoreFlags flags)
   ScalrStore *store = scalr_store_open (path, flags, &error);
   if (store == NULL)
     {
-      g_printerr ("scalr: %s\n", error->message);
+      g_autofree char *msg = scalr_text_escape (error->message);
+      g_printerr ("scalr: %s\n", msg);
       return NULL;
     }
   scalr_store_set_busy_func (store, cli_report_busy, NULL);
@@ -91,8 +95,26 @@ int
 cli_fail (const char *command, const GError *error)
 {
   cli_progress_done ();
-  g_printerr ("scalr %s: %s\n", command, error->message);
+  /* Messages quote user values (names, paths, config values): never raw control characters. */
+  g_autofree char *msg = scalr_text_escape (error->message);
+  if (g_error_matches (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE))
+    {
+      g_printerr ("scalr %s: %s\nTry 'scalr %s --help'.\n", command, msg, command);
+      return EXIT_USAGE;
+    }
+  g_printerr ("scalr %s: %s\n", command, msg);
   return EXIT_ERROR;
+}
+
+const char *
+cli_safe (const char *text)
+{
+  static char *bufs[8];   /* the CLI prints from one thread */
+  static guint which;
+  char **slot = &bufs[which++ % 8];
+  g_free (*slot);
+  *slot = scalr_text_escape (text);
+  return *slot;
 }
 
 gboolean
@@ -123,9 +145,23 @@ gboolean
 cli_parse_run_id (const char *text, gint64 *out)
 {
   char *end = NULL;
+  errno = 0;
   gint64 v = g_ascii_strtoll (text, &end, 10);
-  if (text[0] == '\0' || *end != '\0' || v <= 0)
+  if (text[0] == '\0' || *end != '\0' || v <= 0 || errno == ERANGE)
     return FALSE;
   *out = v;
   return TRUE;
+}
+
+gboolean
+cli_run_id_arg (const char *command, int argc, char **argv, gint64 *out)
+{
+  if (argc == 2 && cli_parse_run_id (argv[1], out))
+    return TRUE;
+  if (argc == 2)
+    g_printerr ("scalr %s: '%s' is not a valid run id; expected a positive integer (scalr runs lists them)\n",
+                command, cli_safe (argv[1]));
+  else
+    g_printerr ("scalr %s: expected one RUN id (a positive integer; scalr runs lists them)\n", command);
+  return FALSE;
 }

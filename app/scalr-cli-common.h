@@ -33,13 +33,19 @@ void           cli_progress_done  (void);
 void           cli_print_json     (JsonNode *node);
 /* "12,345" (a thread-local rotating buffer; valid for a few calls). */
 const char    *cli_count          (guint64 n);
-/* Prints "scalr CMD: MESSAGE" on stderr and returns EXIT_ERROR. */
+/* User text (a name, a value) with control characters escaped, for printing (a rotating
+ * buffer; valid for a few calls). */
+const char    *cli_safe           (const char *text);
+/* Prints "scalr CMD: MESSAGE" (control characters escaped) on stderr and returns EXIT_ERROR,
+ * or EXIT_USAGE for a malformed --set/--grid. */
 int            cli_fail           (const char *command, const GError *error);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
 
-/* A run id argument: a positive integer. */
+/* A run id argument: a positive integer that fits 64 bits. */
 gboolean       cli_parse_run_id   (const char *text, gint64 *out);
+/* The one RUN argument of @command (argv[1]); prints why not and returns FALSE otherwise. */
+gboolean       cli_run_id_arg     (const char *command, int argc, char **argv, gint64 *out);
 /* The config of --config FILE (or the defaults) with --set overrides; NULL with @error. */
 ScalrConfig   *path_config        (const char *path, char **sets, GError **error);
 

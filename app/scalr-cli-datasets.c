@@ -16,14 +16,14 @@ static void
 print_domain_row (const ScalrDomainStats *s)
 {
   g_print ("  %-26s %12s %8s %8s %9.5f %7.0f %7.0f\n",
-           s->rule ? s->rule : s->name, cli_count (s->events), cli_count (s->users),
+           cli_safe (s->rule ? s->rule : s->name), cli_count (s->events), cli_count (s->users),
            cli_count (s->items), s->density, s->user_activity[3], s->user_activity[5]);
 }
 
 static void
 print_stats_text (const ScalrDatasetStats *st)
 {
-  g_print ("dataset %s  (fingerprint %.16s…)\n", st->dataset, st->fingerprint);
+  g_print ("dataset %s  (fingerprint %.16s…)\n", cli_safe (st->dataset), st->fingerprint);
   g_print ("  %-26s %12s %8s %8s %9s %7s %7s\n", "domain", "events", "users", "items", "density",
            "median", "p90");
   print_domain_row (&st->all);
@@ -46,11 +46,11 @@ print_stats_text (const ScalrDatasetStats *st)
       const ScalrDomainStats *s = list[k];
       if (s == NULL || s->top_categories->len == 0)
         continue;
-      g_print ("top categories (%s):", s->name);
+      g_print ("top categories (%s):", cli_safe (s->name));
       for (guint c = 0; c < s->top_categories->len && c < 6; c++)
         {
           const ScalrCategoryCount *cc = &g_array_index (s->top_categories, ScalrCategoryCount, c);
-          g_print ("%s %s %s", c ? "," : "", cc->name, cli_count (cc->events));
+          g_print ("%s %s %s", c ? "," : "", cli_safe (cc->name), cli_count (cc->events));
         }
       g_print ("\n");
     }
@@ -175,7 +175,7 @@ cmd_datasets (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, &argc, &argv, "datasets"))
     return EXIT_USAGE;
-  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (GError) error = NULL;
@@ -227,9 +227,9 @@ cmd_datasets (int argc, char **argv)
   for (guint k = 0; k < list->len; k++)
     {
       ScalrDatasetInfo *i = g_ptr_array_index (list, k);
-      g_print ("%-4" G_GINT64_FORMAT " %-24s %12s %9s %9s  %-20.19s %s\n", i->id, i->name,
+      g_print ("%-4" G_GINT64_FORMAT " %-24s %12s %9s %9s  %-20.19s %s\n", i->id, cli_safe (i->name),
                cli_count (i->n_events), cli_count (i->n_users), cli_count (i->n_items), i->created_at,
-               i->events_source);
+               cli_safe (i->events_source));
     }
   return EXIT_OK;
 }
@@ -263,18 +263,20 @@ cmd_stats (int argc, char **argv)
   g_autofree char *name = argc >= 2 ? g_strdup (argv[1]) : NULL;
   if (config)
     {
-      g_autoptr (GKeyFile) kf = g_key_file_new ();
-      if (!g_key_file_load_from_file (kf, config, G_KEY_FILE_NONE, &error))
-        {
-          g_prefix_error (&error, "%s: ", config);
-          return cli_fail ("stats", error);
-        }
+      /* The same bounded, checked reader as `scalr run` (an endless or hostile file stops). */
+      g_autoptr (ScalrConfig) c = scalr_config_new_from_file (config, &error);
+      if (c == NULL)
+        return cli_fail ("stats", error);
       if (name == NULL)
-        name = g_key_file_get_string (kf, "dataset", "name", NULL);
+        name = g_strdup (scalr_config_get (c, "dataset", "name"));
       if (source == NULL)
-        source = g_key_file_get_string (kf, "dataset", "source", NULL);
+        source = g_strdup (scalr_config_get (c, "dataset", "source"));
       if (target == NULL)
-        target = g_key_file_get_string (kf, "dataset", "target", NULL);
+        target = g_strdup (scalr_config_get (c, "dataset", "target"));
+      if (isnan (threshold))
+        threshold = scalr_config_get_double (c, "dataset", "implicit_threshold");
+      if (kcore == 0)
+        kcore = (int) scalr_config_get_int (c, "dataset", "kcore");
     }
   if (name == NULL || argc > 2)
     {
@@ -291,7 +293,7 @@ cmd_stats (int argc, char **argv)
       g_printerr ("scalr stats: --kcore must be 0 or more, not %d\n", kcore);
       return EXIT_USAGE;
     }
-  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (ScalrDataset) d = scalr_store_load_dataset (store, name, NULL, &error);

@@ -154,17 +154,14 @@ cmd_export (int argc, char **argv)
   if (!cli_parse (ctx, &argc, &argv, "export"))
     return EXIT_USAGE;
   gint64 run_id;
-  if (argc != 2 || !cli_parse_run_id (argv[1], &run_id))
-    {
-      g_printerr ("scalr export: expected one RUN id (a positive integer; scalr runs lists them)\n");
-      return EXIT_USAGE;
-    }
+  if (!cli_run_id_arg ("export", argc, argv, &run_id))
+    return EXIT_USAGE;
   if (synthetic == NULL && split_dir == NULL && recs == NULL && metrics == NULL && lifts == NULL && per_user == NULL)
     {
       g_printerr ("scalr export: nothing to export; give --synthetic, --split, --recs, --metrics, --lifts or --per-user\n");
       return EXIT_USAGE;
     }
-  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (GError) error = NULL;

@@ -26,13 +26,9 @@ cmd_report (int argc, char **argv)
     "  scalr report 3 --out slides/run3.svg --format svg\n");
   if (!cli_parse (ctx, &argc, &argv, "report"))
     return EXIT_USAGE;
-  char *end = NULL;
-  gint64 run_id = argc == 2 ? g_ascii_strtoll (argv[1], &end, 10) : 0;
-  if (argc != 2 || argv[1][0] == '\0' || *end != '\0' || run_id <= 0)
-    {
-      g_printerr ("scalr report: expected one RUN id (a positive integer; scalr runs lists them)\n");
-      return EXIT_USAGE;
-    }
+  gint64 run_id = 0;
+  if (!cli_run_id_arg ("report", argc, argv, &run_id))
+    return EXIT_USAGE;
   ScalrReportFormat format = SCALR_REPORT_PDF;
   if (format_text && !scalr_report_format_from_string (format_text, &format))
     {
@@ -44,7 +40,7 @@ cmd_report (int argc, char **argv)
       g_printerr ("scalr report: give the output file with --out FILE\n");
       return EXIT_USAGE;
     }
-  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READ_ONLY);
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (GError) error = NULL;

@@ -13,14 +13,15 @@
 #include "scalr-idmap.h"
 #include "scalr-pipeline.h"
 
-/* Builds the config from --config and --set. Prints the error and returns NULL on failure. */
+/* Builds the config from --config and --set. Prints the error, sets @status (1, or 2 for a
+ * malformed --set) and returns NULL on failure. */
 static ScalrConfig *
-config_from_args (const char *cmd, const char *path, char **sets)
+config_from_args (const char *cmd, const char *path, char **sets, int *status)
 {
   g_autoptr (GError) error = NULL;
   ScalrConfig *c = path_config (path, sets, &error);
   if (c == NULL)
-    cli_fail (cmd, error);
+    *status = cli_fail (cmd, error);
   return c;
 }
 
@@ -307,19 +308,22 @@ print_run_text (JsonNode *node)
 {
   JsonObject *o = json_node_get_object (node);
   g_print ("run %" G_GINT64_FORMAT "  %s  (dataset %s, %s)\n", member_int (o, "run_id"),
-           json_object_get_string_member (o, "status"), json_object_get_string_member (o, "dataset"),
+           json_object_get_string_member (o, "status"), cli_safe (json_object_get_string_member (o, "dataset")),
            json_object_get_string_member (o, "code_version"));
+  const char *run_name = json_object_get_string_member (o, "name");
+  if (run_name)
+    g_print ("  name      %s\n", cli_safe (run_name));
   const char *err = json_object_get_string_member (o, "error");
   if (err)
-    g_print ("  error: %s\n", err);
+    g_print ("  error: %s\n", cli_safe (err));
   JsonObject *cfg = json_object_get_object_member (o, "config");
   JsonObject *gen = json_object_has_member (o, "generator") ? json_object_get_object_member (o, "generator") : NULL;
   if (cfg && json_object_has_member (cfg, "dataset"))
     {
       JsonObject *ds = json_object_get_object_member (cfg, "dataset");
       JsonObject *sm = json_object_get_object_member (cfg, "sampler");
-      g_print ("  domains   %s → %s\n", json_object_get_string_member (ds, "source"),
-               json_object_get_string_member (ds, "target"));
+      g_print ("  domains   %s → %s\n", cli_safe (json_object_get_string_member (ds, "source")),
+               cli_safe (json_object_get_string_member (ds, "target")));
       g_print ("  sampler   %s, K=%s, ratio=%s, k=%s, λ=%s (%s), align=%s, targets=%s\n",
                json_object_get_string_member (sm, "strategy"), json_object_get_string_member (sm, "samples_per_event"),
                json_object_get_string_member (sm, "user_ratio"), json_object_get_string_member (sm, "k"),
@@ -422,9 +426,10 @@ cmd_run (int argc, char **argv)
       g_printerr ("scalr run: unexpected argument '%s'\nTry 'scalr run --help'.\n", argc > 1 ? argv[1] : "--threads");
       return EXIT_USAGE;
     }
-  g_autoptr (ScalrConfig) c = config_from_args ("run", config, sets);
+  int status = EXIT_ERROR;
+  g_autoptr (ScalrConfig) c = config_from_args ("run", config, sets, &status);
   if (c == NULL)
-    return EXIT_ERROR;
+    return status;
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
   g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name);
   scalr_pipeline_set_threads (p, (guint) threads);
@@ -462,12 +467,9 @@ cmd_show (int argc, char **argv)
   if (!cli_parse (ctx, &argc, &argv, "show"))
     return EXIT_USAGE;
   gint64 run_id;
-  if (argc != 2 || !cli_parse_run_id (argv[1], &run_id))
-    {
-      g_printerr ("scalr show: expected one RUN id (a positive integer; scalr runs lists them)\n");
-      return EXIT_USAGE;
-    }
-  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  if (!cli_run_id_arg ("show", argc, argv, &run_id))
+    return EXIT_USAGE;
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (GError) error = NULL;
@@ -496,7 +498,7 @@ cmd_runs (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, &argc, &argv, "runs"))
     return EXIT_USAGE;
-  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_DEFAULT);
+  g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (GError) error = NULL;
@@ -539,7 +541,7 @@ cmd_runs (int argc, char **argv)
     {
       ScalrRunInfo *r = g_ptr_array_index (runs, k);
       g_print ("%-5" G_GINT64_FORMAT " %-12s %-20s %-20.19s %s\n", r->id, scalr_run_status_to_string (r->status),
-               r->dataset, r->created_at, r->name ? r->name : "");
+               cli_safe (r->dataset), r->created_at, cli_safe (r->name));
     }
   return EXIT_OK;
 }

@@ -414,7 +414,7 @@ test_run_show_export (void)
   assert_fails (&r, 1, "no run 99", NULL);
   result_clear (&r);
   r = run_scalr ("show", "--db", db, "x", NULL);
-  assert_fails (&r, 2, "expected one RUN id", NULL);
+  assert_fails (&r, 2, "'x' is not a valid run id", NULL);
   result_clear (&r);
   r = run_scalr ("export", "--db", db, ids, NULL);
   assert_fails (&r, 2, "nothing to export", NULL);

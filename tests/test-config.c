@@ -276,9 +276,13 @@ test_bad_files (void)
   /* The line of a key in the group that has the error, not of the same key elsewhere. */
   assert_bad_file ("[sampler]\nseed = 1\n[split]\nseed = -4\n", SCALR_CONFIG_ERROR_BAD_VALUE,
                    "exp.ini:4:", "[split] seed", "'-4'");
-  /* A key given twice: the value used (the last) is the one reported. */
-  assert_bad_file ("[sampler]\nk = 1\nk = 0\n", SCALR_CONFIG_ERROR_BAD_VALUE, "exp.ini:3:", "[sampler] k", "'0'",
-                   "1…1000");
+  /* A key given twice is an error naming both lines, whichever value is valid (the first
+   * value was never checked when the last one silently won). */
+  assert_bad_file ("[sampler]\nk = 1\nk = 0\n", SCALR_CONFIG_ERROR_DUPLICATE_KEY, "exp.ini:3:", "[sampler] k",
+                   "twice", "line 2");
+  assert_bad_file ("[sampler]\nk = 0\nk = 1\n", SCALR_CONFIG_ERROR_BAD_VALUE, "exp.ini:2:", "[sampler] k", "'0'");
+  assert_bad_file ("[sampler]\nk = 2\n[split]\nseed=1\n[sampler]\n k=3\n", SCALR_CONFIG_ERROR_DUPLICATE_KEY,
+                   "exp.ini:6:", "[sampler] k", "first on line 2");
   /* A group given twice: keys of both parts are checked and located. */
   assert_bad_file ("[sampler]\nk = 1\n[split]\nseed=1\n[sampler]\nweight = -1\n", SCALR_CONFIG_ERROR_BAD_VALUE,
                    "exp.ini:6:", "weight", "'-1'", "0…1000");
@@ -349,11 +353,11 @@ test_set_assignment (void)
 
   g_autofree char *before = scalr_config_to_data (c);
   const struct { const char *text; int code; const char *subs[4]; } bad[] = {
-    { "sampler.samples_per_event", SCALR_CONFIG_ERROR_PARSE, { "GROUP.KEY=VALUE", "'sampler.samples_per_event'" } },
-    { "samples_per_event=4", SCALR_CONFIG_ERROR_PARSE, { "GROUP.KEY=VALUE" } },
-    { ".k=4", SCALR_CONFIG_ERROR_PARSE, { "GROUP.KEY=VALUE" } },
-    { "sampler.=4", SCALR_CONFIG_ERROR_PARSE, { "GROUP.KEY=VALUE" } },
-    { "name=a.b", SCALR_CONFIG_ERROR_PARSE, { "GROUP.KEY=VALUE" } },
+    { "sampler.samples_per_event", SCALR_CONFIG_ERROR_USAGE, { "GROUP.KEY=VALUE", "'sampler.samples_per_event'" } },
+    { "samples_per_event=4", SCALR_CONFIG_ERROR_USAGE, { "GROUP.KEY=VALUE" } },
+    { ".k=4", SCALR_CONFIG_ERROR_USAGE, { "GROUP.KEY=VALUE" } },
+    { "sampler.=4", SCALR_CONFIG_ERROR_USAGE, { "GROUP.KEY=VALUE" } },
+    { "name=a.b", SCALR_CONFIG_ERROR_USAGE, { "GROUP.KEY=VALUE" } },
     { "sampler.kk=4", SCALR_CONFIG_ERROR_UNKNOWN_KEY, { "--set sampler.kk=4", "'kk'", "samples_per_event" } },
     { "sampling.k=4", SCALR_CONFIG_ERROR_UNKNOWN_KEY, { "[sampling]", "dataset, split" } },
     { "sampler.k=0", SCALR_CONFIG_ERROR_BAD_VALUE, { "--set sampler.k=0", "[sampler] k", "'0'", "an integer in 1…1000" } },
@@ -497,13 +501,100 @@ test_describe (void)
   g_assert_true (scalr_param_check (kc, "+7", NULL));
   g_assert_false (scalr_param_check (kc, "0x10", NULL));
   g_assert_false (scalr_param_check (kc, "1e2", NULL));
-  /* A long value is shortened in the message; invalid UTF-8 is not echoed. */
+  /* A long value is shortened in the message; invalid UTF-8 is escaped, not echoed raw. */
   g_autofree char *longv = g_strnfill (500, '9');
   g_assert_false (scalr_param_check (kc, longv, &error));
   g_assert_cmpuint (strlen (error->message), <, 300);
   g_clear_error (&error);
   g_assert_false (scalr_param_check (kc, "\xff\xfe", &error));
-  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "invalid UTF-8");
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "'\\xff\\xfe'");
+}
+
+/* An endless input stops at the size limit; a large config (20,000 lines) parses in linear
+ * time (the GKeyFile-based parser took about a minute: it searched the text per key). */
+static void
+test_endless_and_large (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrConfig) z = scalr_config_new_from_file ("/dev/zero", &error);
+  g_assert_null (z);
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_TOO_LARGE, "/dev/zero", "larger than 1024 KiB");
+  g_clear_error (&error);
+
+  /* Just over the limit as text. */
+  g_autofree char *big = g_malloc (SCALR_CONFIG_MAX_BYTES + 2);
+  memset (big, '#', SCALR_CONFIG_MAX_BYTES + 1);
+  big[SCALR_CONFIG_MAX_BYTES + 1] = '\0';
+  g_autoptr (ScalrConfig) b = scalr_config_new_from_data (big, -1, "big.ini", &error);
+  g_assert_null (b);
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_TOO_LARGE, "big.ini");
+  g_clear_error (&error);
+  /* At the limit it is read (a comment line). */
+  big[SCALR_CONFIG_MAX_BYTES] = '\0';
+  g_autoptr (ScalrConfig) at = scalr_config_new_from_data (big, -1, "at.ini", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (at);
+
+  /* 20,000 lines: 19,999 comments and blank lines around one key per group, then a repeated
+   * key at the very end — found, with both lines. */
+  g_autoptr (GString) s = g_string_new ("[sampler]\nk = 3\n");
+  for (guint i = 0; i < 19996; i++)
+    g_string_append (s, i % 2 ? "# a comment = 1\n" : "\n");
+  g_string_append (s, "[sampler]\nk = 4\n");
+  g_autoptr (ScalrConfig) dup = scalr_config_new_from_data (s->str, (gssize) s->len, "long.ini", &error);
+  g_assert_null (dup);
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_DUPLICATE_KEY, "long.ini:20000:",
+                              "first on line 2");
+  g_clear_error (&error);
+  /* 20,000 repeated group lines with distinct valid content load. */
+  g_autoptr (GString) t = g_string_new (NULL);
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (t, "[sampler]\n");
+  g_string_append (t, "k = 7\n");
+  g_autoptr (ScalrConfig) many = scalr_config_new_from_data (t->str, (gssize) t->len, "groups.ini", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scalr_config_get_int (many, "sampler", "k"), ==, 7);
+}
+
+static void
+test_bom (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrConfig) c = scalr_config_new_from_data ("\xef\xbb\xbf[sampler]\nk=2\n", -1, "bom.ini", &error);
+  g_assert_null (c);
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE, "bom.ini:1:", "byte-order mark");
+}
+
+/* A 10 MB value and a 60 KB grid spec are cut in messages; control characters escaped. */
+static void
+test_long_values_cut (void)
+{
+  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_autoptr (GError) error = NULL;
+  gsize n = 10u << 20;
+  g_autofree char *set = g_malloc (n + 1);
+  memcpy (set, "sampler.k=", 10);
+  memset (set + 10, '9', n - 10);
+  set[n] = '\0';
+  g_assert_false (scalr_config_set_assignment (c, set, &error));
+  g_assert_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE);
+  g_assert_cmpuint (strlen (error->message), <, 400);
+  g_assert_nonnull (strstr (error->message, "bytes)"));
+  g_clear_error (&error);
+
+  g_autoptr (GString) grid = g_string_new ("sampler.k=");
+  while (grid->len < 60000)
+    g_string_append (grid, "1,");
+  g_string_append (grid, "x");
+  char *group = NULL, *key = NULL;
+  GStrv values = NULL;
+  g_assert_false (scalr_config_parse_grid (grid->str, &group, &key, &values, &error));
+  g_assert_cmpuint (strlen (error->message), <, 400);
+  g_clear_error (&error);
+
+  g_assert_false (scalr_config_set_assignment (c, "sampler.k=\x1b[31mred", &error));
+  g_assert_null (strchr (error->message, '\x1b'));
+  g_assert_nonnull (strstr (error->message, "\\x1b[31mred"));
 }
 
 int
@@ -520,5 +611,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/config/getters", test_getters);
   g_test_add_func ("/scalr/config/get-unknown-key", test_get_unknown_key);
   g_test_add_func ("/scalr/config/describe", test_describe);
+  g_test_add_func ("/scalr/config/endless-and-large", test_endless_and_large);
+  g_test_add_func ("/scalr/config/bom", test_bom);
+  g_test_add_func ("/scalr/config/long-values-cut", test_long_values_cut);
   return g_test_run ();
 }

@@ -3,9 +3,16 @@
 
 #include "scalr-config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "scalr-text.h"
 
 G_DEFINE_QUARK (scalr-config-error-quark, scalr_config_error)
 
@@ -99,7 +106,7 @@ static gboolean
 bad_value (const ScalrParam *p, const char *value, GError **error)
 {
   g_autofree char *allowed = scalr_param_describe_allowed (p);
-  g_autofree char *shown = g_utf8_validate (value, -1, NULL) ? g_strndup (value, 80) : g_strdup ("(invalid UTF-8)");
+  g_autofree char *shown = scalr_text_shorten (value, SCALR_TEXT_MESSAGE_MAX);
   g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
                "[%s] %s = '%s': expected %s", p->group, p->key, shown, allowed);
   return FALSE;
@@ -305,69 +312,6 @@ has_group (const char *group)
   return FALSE;
 }
 
-/* The 1-based line of `key` inside `[group]` in @text, or 0. A key given twice (in one
- * group, or in a group given twice) is located at its last occurrence: GKeyFile keeps the
- * last value, and that is the value checked. With @key NULL: the first `[group]` line. */
-static guint
-find_line (const char *text, const char *group, const char *key)
-{
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  gboolean in_group = group == NULL;
-  guint found = 0;
-  for (guint k = 0; lines[k]; k++)
-    {
-      char *l = g_strstrip (lines[k]);
-      if (l[0] == '[')
-        {
-          char *close = strchr (l, ']');
-          if (close)
-            *close = '\0';
-          in_group = group && strcmp (l + 1, group) == 0;
-          if (key == NULL && in_group)
-            return k + 1;
-          continue;
-        }
-      if (in_group && key)
-        {
-          char *eq = strchr (l, '=');
-          if (eq)
-            {
-              *eq = '\0';
-              if (strcmp (g_strstrip (l), key) == 0)
-                found = k + 1;
-            }
-        }
-    }
-  return found;
-}
-
-/* The 1-based line GKeyFile cannot parse (not blank, a comment, a [group] or a key=value
- * inside a group), or 0 when none is found. */
-static guint
-find_bad_line (const char *text)
-{
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  gboolean in_group = FALSE;
-  for (guint k = 0; lines[k]; k++)
-    {
-      char *l = g_strstrip (lines[k]);
-      if (l[0] == '\0' || l[0] == '#')
-        continue;
-      if (l[0] == '[')
-        {
-          char *close = strchr (l, ']');
-          if (close == NULL || close == l + 1 || close[1] != '\0')
-            return k + 1;
-          in_group = TRUE;
-          continue;
-        }
-      char *eq = strchr (l, '=');
-      if (!in_group || eq == NULL || eq == l)
-        return k + 1;
-    }
-  return 0;
-}
-
 /* The keys of @group, or with @group NULL the groups, comma-separated. */
 static char *
 known_keys (const char *group)
@@ -389,78 +333,179 @@ known_keys (const char *group)
   return g_strjoinv (", ", (char **) names->pdata);
 }
 
-ScalrConfig *
-scalr_config_new_from_data (const char *data, gssize len, const char *name, GError **error)
+static ScalrConfig *
+parse_error (GError **error, int code, const char *name, guint line, const char *format, ...) G_GNUC_PRINTF (5, 6);
+
+static ScalrConfig *
+parse_error (GError **error, int code, const char *name, guint line, const char *format, ...)
 {
-  g_autofree char *text = len < 0 ? g_strdup (data) : g_strndup (data, (gsize) len);
-  if (!g_utf8_validate (text, -1, NULL) || (len >= 0 && strlen (text) != (gsize) len))
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *what = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error (error, SCALR_CONFIG_ERROR, code, "%s:%u: %s", name, line, what);
+  return NULL;
+}
+
+/* One `key = value` line of [@group] at @line: known, given once, valid. */
+static gboolean
+parse_assignment (ScalrConfig *c, GHashTable *seen, const char *name, guint line, const char *group,
+                  char *l, char *eq, GError **error)
+{
+  *eq = '\0';
+  const char *key = g_strstrip (l);
+  const char *value = eq + 1;
+  while (*value == ' ' || *value == '\t')
+    value++;
+  const ScalrParam *p = scalr_config_lookup_param (group, key);
+  if (p == NULL)
     {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
-                   "%s: not UTF-8 text; expected a key file ([group] and key=value lines)", name);
-      return NULL;
+      g_autofree char *known = known_keys (group);
+      g_autofree char *shown = scalr_text_shorten (key, SCALR_TEXT_MESSAGE_MAX);
+      parse_error (error, SCALR_CONFIG_ERROR_UNKNOWN_KEY, name, line, "[%s] unknown key '%s'; expected one of %s",
+                   group, shown, known);
+      return FALSE;
     }
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  /* A key given twice is an error naming both lines: which one the user meant is unknown,
+   * and a value that is never used must not go unchecked. */
+  g_autofree char *full = full_key (p->group, p->key);
+  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen, full));
+  if (first != 0)
+    {
+      parse_error (error, SCALR_CONFIG_ERROR_DUPLICATE_KEY, name, line,
+                   "[%s] %s is given twice (first on line %u); keep one of the two lines", group, key, first);
+      return FALSE;
+    }
+  g_hash_table_insert (seen, g_steal_pointer (&full), GUINT_TO_POINTER (line));
   g_autoptr (GError) local = NULL;
-  if (!g_key_file_load_from_data (kf, text, (gsize) strlen (text), G_KEY_FILE_NONE, &local))
+  if (!scalr_param_check (p, value, &local))
     {
-      guint line = find_bad_line (text);
-      g_autofree char *where = line ? g_strdup_printf ("%s:%u", name, line) : g_strdup (name);
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
-                   "%s: %s; expected a key file ([group] and key=value lines)", where, local->message);
-      return NULL;
+      parse_error (error, SCALR_CONFIG_ERROR_BAD_VALUE, name, line, "%s", local->message);
+      return FALSE;
     }
+  g_autofree char *stripped = g_strstrip (g_strdup (value));
+  put (c, p->group, p->key, stripped);
+  return TRUE;
+}
+
+/* The key-file text, one pass over its lines ([group], key=value, # comments, blank lines):
+ * linear in the size, each error located at its line. */
+static ScalrConfig *
+parse_text (char *text, const char *name, GError **error)
+{
   g_autoptr (ScalrConfig) c = scalr_config_new ();
-  gsize n_groups;
-  g_auto (GStrv) groups = g_key_file_get_groups (kf, &n_groups);
-  for (gsize g = 0; g < n_groups; g++)
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *group = NULL;
+  guint line = 0;
+  for (char *next = text; next != NULL;)
     {
-      g_auto (GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
-      if (!has_group (groups[g]))
+      char *l = next;
+      char *nl = strchr (l, '\n');
+      if (nl)
+        *nl = '\0';
+      next = nl ? nl + 1 : NULL;
+      line++;
+      l = g_strstrip (l);
+      if (l[0] == '\0' || l[0] == '#')
+        continue;
+      if (l[0] == '[')
         {
-          g_autofree char *known = known_keys (NULL);
-          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
-                       "%s:%u: unknown group [%s]; expected one of %s", name,
-                       find_line (text, groups[g], NULL), groups[g], known);
-          return NULL;
-        }
-      for (guint k = 0; keys && keys[k]; k++)
-        {
-          const ScalrParam *p = scalr_config_lookup_param (groups[g], keys[k]);
-          guint line = find_line (text, groups[g], keys[k]);
-          if (p == NULL)
+          char *close = strchr (l, ']');
+          if (close == NULL || close == l + 1 || close[1] != '\0')
+            return parse_error (error, SCALR_CONFIG_ERROR_PARSE, name, line,
+                                "a group line is [NAME]; expected a key file ([group] and key=value lines)");
+          *close = '\0';
+          if (!has_group (l + 1))
             {
-              g_autofree char *known = known_keys (groups[g]);
-              g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
-                           "%s:%u: [%s] unknown key '%s'; expected one of %s", name, line,
-                           groups[g], keys[k], known);
-              return NULL;
+              g_autofree char *known = known_keys (NULL);
+              g_autofree char *shown = scalr_text_shorten (l + 1, SCALR_TEXT_MESSAGE_MAX);
+              return parse_error (error, SCALR_CONFIG_ERROR_UNKNOWN_KEY, name, line,
+                                  "unknown group [%s]; expected one of %s", shown, known);
             }
-          g_autofree char *value = g_key_file_get_value (kf, groups[g], keys[k], NULL);
-          if (!scalr_param_check (p, value, &local))
-            {
-              g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
-                           "%s:%u: %s", name, line, local->message);
-              return NULL;
-            }
-          g_autofree char *stripped = g_strstrip (g_strdup (value));
-          put (c, groups[g], keys[k], stripped);
+          g_free (group);
+          group = g_strdup (l + 1);
+          continue;
         }
+      char *eq = strchr (l, '=');
+      if (group == NULL || eq == NULL || eq == l)
+        return parse_error (error, SCALR_CONFIG_ERROR_PARSE, name, line,
+                            group == NULL ? "a key before the first [group]; expected a key file ([group] and key=value lines)"
+                                          : "not a key=value line; expected a key file ([group] and key=value lines)");
+      if (!parse_assignment (c, seen, name, line, group, l, eq, error))
+        return NULL;
     }
   return g_steal_pointer (&c);
 }
 
 ScalrConfig *
-scalr_config_new_from_file (const char *path, GError **error)
+scalr_config_new_from_data (const char *data, gssize len, const char *name, GError **error)
 {
-  g_autofree char *text = NULL;
-  gsize len;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &text, &len, &local))
+  gsize n = len < 0 ? strlen (data) : (gsize) len;
+  if (n > SCALR_CONFIG_MAX_BYTES)
     {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_IO, "%s", local->message);
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_TOO_LARGE,
+                   "%s: larger than %u KiB; a config is a few dozen key=value lines (is it the right file?)",
+                   name, SCALR_CONFIG_MAX_BYTES >> 10);
       return NULL;
     }
-  return scalr_config_new_from_data (text, (gssize) len, path, error);
+  if (n >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
+                   "%s:1: starts with a UTF-8 byte-order mark (BOM, as some editors write); "
+                   "save the file as UTF-8 without a BOM", name);
+      return NULL;
+    }
+  if (memchr (data, '\0', n) != NULL || !g_utf8_validate (data, (gssize) n, NULL))
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
+                   "%s: not UTF-8 text; expected a key file ([group] and key=value lines)", name);
+      return NULL;
+    }
+  g_autofree char *text = g_strndup (data, n);
+  return parse_text (text, name, error);
+}
+
+ScalrConfig *
+scalr_config_new_from_file (const char *path, GError **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_IO, "%s: cannot open the config: %s", path,
+                   g_strerror (errsv));
+      return NULL;
+    }
+  struct stat st;
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_IO, "%s: is a directory; expected a config file", path);
+      return NULL;
+    }
+  /* Read at most one byte past the limit: an endless input (/dev/zero, a FIFO that never
+   * closes its end after writing enough) stops there. */
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  guint8 buf[65536];
+  while (bytes->len <= SCALR_CONFIG_MAX_BYTES)
+    {
+      ssize_t r = read (fd, buf, MIN (sizeof buf, SCALR_CONFIG_MAX_BYTES + 1 - bytes->len));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int errsv = errno;
+          close (fd);
+          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_IO, "%s: cannot read the config: %s", path,
+                       g_strerror (errsv));
+          return NULL;
+        }
+      if (r == 0)
+        break;
+      g_byte_array_append (bytes, buf, (guint) r);
+    }
+  close (fd);
+  return scalr_config_new_from_data ((const char *) bytes->data, (gssize) bytes->len, path, error);
 }
 
 gboolean
@@ -471,10 +516,12 @@ scalr_config_set (ScalrConfig *c, const char *group, const char *key, const char
     {
       gboolean known_group = has_group (group);
       g_autofree char *known = known_keys (known_group ? group : NULL);
+      g_autofree char *g = scalr_text_shorten (group, SCALR_TEXT_MESSAGE_MAX);
+      g_autofree char *k = scalr_text_shorten (key, SCALR_TEXT_MESSAGE_MAX);
       g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
                    known_group ? "[%s] unknown key '%s'; expected one of %s"
                                                        : "unknown group [%s] (key '%s'); expected one of %s",
-                   group, key, known);
+                   g, k, known);
       return FALSE;
     }
   if (!scalr_param_check (p, value, error))
@@ -489,10 +536,11 @@ scalr_config_set_assignment (ScalrConfig *c, const char *assignment, GError **er
 {
   const char *eq = strchr (assignment, '=');
   const char *dot = strchr (assignment, '.');
+  g_autofree char *shown = scalr_text_shorten (assignment, SCALR_TEXT_MESSAGE_MAX);
   if (eq == NULL || dot == NULL || dot > eq || dot == assignment || dot + 1 == eq)
     {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
-                   "--set '%s': expected GROUP.KEY=VALUE, e.g. sampler.samples_per_event=4", assignment);
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE,
+                   "--set '%s': expected GROUP.KEY=VALUE, e.g. sampler.samples_per_event=4", shown);
       return FALSE;
     }
   g_autofree char *group = g_strstrip (g_strndup (assignment, (gsize) (dot - assignment)));
@@ -500,7 +548,7 @@ scalr_config_set_assignment (ScalrConfig *c, const char *assignment, GError **er
   g_autoptr (GError) local = NULL;
   if (!scalr_config_set (c, group, key, eq + 1, &local))
     {
-      g_set_error (error, SCALR_CONFIG_ERROR, local->code, "--set %s: %s", assignment, local->message);
+      g_set_error (error, SCALR_CONFIG_ERROR, local->code, "--set %s: %s", shown, local->message);
       return FALSE;
     }
   return TRUE;
@@ -515,10 +563,11 @@ scalr_config_parse_grid (const char *spec, char **group, char **key, GStrv *valu
   *values = NULL;
   const char *eq = strchr (spec, '=');
   const char *dot = strchr (spec, '.');
+  g_autofree char *shown = scalr_text_shorten (spec, SCALR_TEXT_MESSAGE_MAX);
   if (eq == NULL || dot == NULL || dot > eq || dot == spec || dot + 1 == eq || eq[1] == '\0')
     {
-      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE,
-                   "--grid '%s': expected GROUP.KEY=V1,V2,…, e.g. sampler.samples_per_event=0,1,2,4,8", spec);
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE,
+                   "--grid '%s': expected GROUP.KEY=V1,V2,…, e.g. sampler.samples_per_event=0,1,2,4,8", shown);
       return FALSE;
     }
   g_autofree char *g = g_strstrip (g_strndup (spec, (gsize) (dot - spec)));
@@ -527,7 +576,7 @@ scalr_config_parse_grid (const char *spec, char **group, char **key, GStrv *valu
   if (p == NULL)
     {
       g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_UNKNOWN_KEY,
-                   "--grid '%s': no key [%s] %s (scalr run --help lists where keys come from)", spec, g, k);
+                   "--grid '%s': no key [%s] %s (scalr config lists the keys)", shown, g, k);
       return FALSE;
     }
   /* Lists of values are split at ';' for LIST keys (their values hold commas). */
@@ -540,14 +589,14 @@ scalr_config_parse_grid (const char *spec, char **group, char **key, GStrv *valu
       g_autoptr (GError) local = NULL;
       if (!scalr_param_check (p, v[i], &local))
         {
-          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "--grid '%s': %s", spec, local->message);
+          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "--grid '%s': %s", shown, local->message);
           return FALSE;
         }
     }
   if (n == 0 || n > 1000)
     {
       g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
-                   "--grid '%s': %u values; expected 1 to 1000", spec, n);
+                   "--grid '%s': %u values; expected 1 to 1000", shown, n);
       return FALSE;
     }
   *group = g_steal_pointer (&g);

@@ -21,7 +21,13 @@ typedef enum {
   SCALR_CONFIG_ERROR_PARSE,        /* not a key file */
   SCALR_CONFIG_ERROR_UNKNOWN_KEY,  /* or an unknown group */
   SCALR_CONFIG_ERROR_BAD_VALUE,
+  SCALR_CONFIG_ERROR_DUPLICATE_KEY, /* a key given twice in a file */
+  SCALR_CONFIG_ERROR_TOO_LARGE,     /* a file over SCALR_CONFIG_MAX_BYTES */
+  SCALR_CONFIG_ERROR_USAGE,         /* a malformed --set or --grid argument (bad usage) */
 } ScalrConfigError;
+
+/* A config file is read up to this size (an endless input stops with an error). */
+#define SCALR_CONFIG_MAX_BYTES (1u << 20)
 
 typedef enum {
   SCALR_PARAM_INT,
@@ -70,7 +76,9 @@ typedef struct _ScalrConfig ScalrConfig;
 
 ScalrConfig *scalr_config_new            (void) G_GNUC_WARN_UNUSED_RESULT;
 ScalrConfig *scalr_config_copy           (const ScalrConfig *config) G_GNUC_WARN_UNUSED_RESULT;
-/* Reads and checks a file / text; @name is used in messages. On error returns NULL. */
+/* Reads and checks a file / text; @name is used in messages. A key given twice, a file over
+ * SCALR_CONFIG_MAX_BYTES or starting with a byte-order mark is an error. Linear in the size.
+ * On error returns NULL. */
 ScalrConfig *scalr_config_new_from_file  (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 ScalrConfig *scalr_config_new_from_data  (const char *data, gssize len, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void         scalr_config_free           (ScalrConfig *config);

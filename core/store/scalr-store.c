@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -201,6 +204,19 @@ scalr_store_set_busy_timeout (ScalrStore *self, int ms)
   self->busy_timeout_ms = ms;
 }
 
+/* Whether a failed write is explained by a file size limit or a (nearly) full disk: SQLite
+ * does not keep the write's errno (EFBIG, ENOSPC) when the failure surfaces at COMMIT. */
+static gboolean
+out_of_space (const char *path)
+{
+  struct rlimit rl;
+  if (getrlimit (RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+    return TRUE;
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct statvfs vfs;
+  return statvfs (dir, &vfs) == 0 && (guint64) vfs.f_bavail * vfs.f_frsize < (16u << 20);
+}
+
 void
 _scalr_store_set_error (ScalrStore *self, int rc, const char *what, GError **error)
 {
@@ -236,11 +252,11 @@ _scalr_store_set_error (ScalrStore *self, int rc, const char *what, GError **err
       {
         /* A write past a file size limit or onto a full disk shows up as an I/O error. */
         int sys = self->db ? sqlite3_system_errno (self->db) : 0;
-        if (sys == EFBIG || sys == ENOSPC || sys == EDQUOT)
+        if (sys == EFBIG || sys == ENOSPC || sys == EDQUOT || (rc == SQLITE_IOERR_WRITE && out_of_space (self->path)))
           {
             g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_FULL,
                          "%s: %s: disk full or file size limit reached (%s); nothing was written",
-                         self->path, what, g_strerror (sys));
+                         self->path, what, sys ? g_strerror (sys) : "a write failed");
             return;
           }
         code = SCALR_STORE_ERROR_IO;
@@ -444,13 +460,61 @@ mark_interrupted (ScalrStore *self, GError **error)
   return _scalr_store_commit (self, error);
 }
 
+/* A path SQLite would not treat as the store file the user meant. */
+static gboolean
+check_path (const char *path, GError **error)
+{
+  if (path[0] == '\0' || strcmp (path, ":memory:") == 0)
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_IO,
+                   "'%s': not a store file name; SQLite would use a temporary database that vanishes "
+                   "when the program ends; expected a path such as scalr.db", path);
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_IO,
+                   "%s: is a directory; expected a store file (e.g. %s/scalr.db)", path, path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+writable (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  return access (path, W_OK) == 0 && access (dir, W_OK) == 0;
+}
+
+static int
+open_db (ScalrStore *self, const char *path)
+{
+  if (!self->read_only)
+    return sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  /* Reading a WAL store needs its -shm file, which a read-only folder cannot hold. With no
+   * -wal file no other connection has the store open: read it as immutable. */
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  if (access (dir, W_OK) != 0 && !g_file_test (wal, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *escaped = g_uri_escape_string (path, "/", FALSE);
+      g_autofree char *uri = g_strdup_printf ("file:%s?immutable=1", escaped);
+      return sqlite3_open_v2 (uri, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    }
+  return sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+}
+
 ScalrStore *
 scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
+  if (!check_path (path, error))
+    return NULL;
   g_autoptr (ScalrStore) self = g_new0 (ScalrStore, 1);
   self->path = g_strdup (path);
-  self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0;
+  self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0
+                    || ((flags & SCALR_STORE_OPEN_READER) && g_file_test (path, G_FILE_TEST_EXISTS) && !writable (path));
   self->busy_timeout_ms = 10000;
   const char *busy = g_getenv ("SCALR_BUSY_TIMEOUT_MS");   /* tests and impatient users */
   if (busy && g_ascii_strtoll (busy, NULL, 10) > 0)
@@ -467,9 +531,13 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
           return NULL;
         }
     }
-  int oflags = (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-               | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2 (path, &self->db, oflags, NULL);
+  else if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_IO,
+                   "%s: no store there; expected a store made by scalr import (or give --db)", path);
+      return NULL;
+    }
+  int rc = open_db (self, path);
   if (rc != SQLITE_OK)
     {
       _scalr_store_set_error (self, rc, "opening", error);

@@ -34,6 +34,10 @@ typedef enum {
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
   SCALR_STORE_OPEN_READ_ONLY = 1 << 0,
+  /* For a command that only reads: read-write when the store and its folder are writable
+   * (interrupted runs are marked, an old schema upgraded), read-only otherwise, so a store on
+   * a read-only folder or medium can still be listed, shown and exported. */
+  SCALR_STORE_OPEN_READER    = 1 << 1,
 } ScalrStoreFlags;
 
 typedef enum {
@@ -84,8 +88,10 @@ void scalr_run_info_free     (ScalrRunInfo *info);
 /* The default store: $XDG_DATA_HOME/scalr-workbench/scalr.db. Free with g_free. */
 char       *scalr_store_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Opens (creating and migrating if needed). On error returns NULL and sets @error with
- * the path; the file is not modified. */
+/* Opens (creating and migrating if needed). An empty path, ":memory:" and a directory are
+ * errors (not SQLite's temporary or in-memory database). Read-only, a store whose folder is
+ * not writable is opened as immutable when no other process has it open (no -wal file).
+ * On error returns NULL and sets @error with the path; the file is not modified. */
 ScalrStore *scalr_store_open  (const char *path, ScalrStoreFlags flags, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void        scalr_store_close (ScalrStore *store);
 const char *scalr_store_get_path (ScalrStore *store);
