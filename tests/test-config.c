@@ -366,6 +366,9 @@ test_set_assignment (void)
     { "generator.temperature=-1", SCALR_CONFIG_ERROR_BAD_VALUE, { "'-1'", "0.01…100 or auto" } },
     { "dataset.source=nothing", SCALR_CONFIG_ERROR_BAD_VALUE, { "source", "'nothing'" } },
     { "dataset.name=a\nb", SCALR_CONFIG_ERROR_BAD_VALUE, { "[dataset] name" } },
+    /* A model listed twice would be trained twice and counted twice in the Holm family. */
+    { "downstream.models=pop,ease,pop", SCALR_CONFIG_ERROR_BAD_VALUE, { "[downstream] models", "'pop' is listed twice" } },
+    { "downstream.models=ease, ease", SCALR_CONFIG_ERROR_BAD_VALUE, { "'ease' is listed twice" } },
   };
   for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
     {

@@ -144,7 +144,46 @@ test_kcore_and_labels (void)
   opt.kcore = 3;
   g_autoptr (ScalrDomains) core3 = scalr_domains_new (d, "domain:S", "domain:T", &opt, &error);
   g_assert_null (core3);
-  test_assert_error_contains (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_EMPTY, "source rule 'domain:S' selects no events");
+  /* The filter is blamed, not the rule. */
+  test_assert_error_contains (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_FILTERED_EMPTY,
+                              "kcore 3 removes all 5 events of the source domain", "lower kcore");
+}
+
+/* Ratings are floats: a rating written as 0.7 must pass implicit_threshold = 0.7 (as a
+ * double, 0.7 is above the float 0.7 = 0.699999988…). A threshold above every rating is
+ * blamed for the empty domain. */
+static void
+test_threshold_exact (void)
+{
+  const char *events =
+    "user,item,rating,domain\n"
+    "u1,x,0.7,S\nu1,p,0.7,T\nu2,x,0.3,S\nu2,q,0.1,T\nu3,y,0.69,S\nu3,p,0.9,T\n";
+  g_autoptr (ScalrDataset) d = load (events, NULL);
+  g_autoptr (GError) error = NULL;
+  ScalrDomainsOptions opt = { 0.7, 0 };
+  g_autoptr (ScalrDomains) dom = scalr_domains_new (d, "domain:S", "domain:T", &opt, &error);
+  g_assert_no_error (error);
+  /* Kept: u1-x 0.7, u1-p 0.7, u3-p 0.9; dropped: u2-x, u2-q, u3-y 0.69. */
+  g_assert_cmpuint (scalr_domains_get_source (dom)->matrix->nnz, ==, 1);
+  g_assert_cmpuint (scalr_domains_get_target (dom)->matrix->nnz, ==, 2);
+  g_assert_cmpuint (scalr_domains_get_n_filtered (dom), ==, 3);
+  g_assert_cmpuint (scalr_domains_get_n_overlap (dom), ==, 1);
+
+  opt.threshold = 0.95;
+  g_autoptr (ScalrDomains) none = scalr_domains_new (d, "domain:S", "domain:T", &opt, &error);
+  g_assert_null (none);
+  test_assert_error_contains (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_FILTERED_EMPTY,
+                              "implicit_threshold 0.95 removes all 3 events of the source domain",
+                              "highest rating there is 0.7", "lower the threshold");
+  g_clear_error (&error);
+  g_clear_error (&error);
+  /* Both domains survive but no user is left in both: the filter is blamed too. */
+  g_autoptr (ScalrDataset) d2 = load ("user,item,rating,domain\nu1,x,0.9,S\nu1,p,0.1,T\nu2,y,0.1,S\nu2,q,0.9,T\n", NULL);
+  opt.threshold = 0.5;
+  g_autoptr (ScalrDomains) apart = scalr_domains_new (d2, "domain:S", "domain:T", &opt, &error);
+  g_assert_null (apart);
+  test_assert_error_contains (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_FILTERED_EMPTY,
+                              "no user has events in both domains (2 did before filtering)");
 }
 
 static void
@@ -228,6 +267,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/domains/category-split", test_category_split);
   g_test_add_func ("/scalr/domains/kcore-and-labels", test_kcore_and_labels);
   g_test_add_func ("/scalr/domains/errors", test_errors);
+  g_test_add_func ("/scalr/domains/threshold-exact", test_threshold_exact);
   g_test_add_func ("/scalr/domains/movielens", test_movielens_split);
   g_test_add_func ("/scalr/domains/csr-transpose", test_csr_transpose);
   return g_test_run ();

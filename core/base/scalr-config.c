@@ -159,6 +159,18 @@ check_type (const ScalrParam *p, const char *value, GError **error)
         for (guint k = 0; items[k]; k++)
           if (!in_words (p->choices, g_strstrip (items[k])))
             return bad_value (p, value, error);
+        /* A repeated entry (a model trained twice, doubling its place in the Holm family) is
+         * an error, not silently dropped: the user meant something else. */
+        for (guint k = 0; items[k]; k++)
+          for (guint j = 0; j < k; j++)
+            if (strcmp (items[j], items[k]) == 0)
+              {
+                g_autofree char *shown = scalr_text_shorten (value, SCALR_TEXT_MESSAGE_MAX);
+                g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
+                             "[%s] %s = '%s': '%s' is listed twice; expected each at most once", p->group, p->key,
+                             shown, items[k]);
+                return FALSE;
+              }
         return TRUE;
       }
     case SCALR_PARAM_INT_LIST:

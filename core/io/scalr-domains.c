@@ -376,11 +376,36 @@ cmp_entry (gconstpointer a, gconstpointer b)
   return x->ts < y->ts ? -1 : (x->ts > y->ts);
 }
 
+/* The error for a domain that its rule selects but the filters empty: the filter is blamed,
+ * not the rule. */
+static void
+filtered_empty_error (const char *role, const ScalrEvents *ev, const gint8 *member, gint8 side, float threshold,
+                      const ScalrDomainsOptions *options, GError **error)
+{
+  guint64 selected = 0, above = 0;
+  float max_rating = -G_MAXFLOAT;
+  for (guint64 e = 0; e < ev->n_events; e++)
+    if (member[e] == side)
+      {
+        selected++;
+        above += !isnan (options->threshold) && ev->rating[e] >= threshold;
+        max_rating = MAX (max_rating, ev->rating[e]);
+      }
+  if (!isnan (options->threshold) && above == 0)
+    g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_FILTERED_EMPTY,
+                 "implicit_threshold %g removes all %" G_GUINT64_FORMAT " events of the %s domain (the highest "
+                 "rating there is %g); lower the threshold", options->threshold, selected, role, max_rating);
+  else
+    g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_FILTERED_EMPTY,
+                 "kcore %u removes all %" G_GUINT64_FORMAT " events of the %s domain%s; lower kcore",
+                 options->kcore, selected, role, isnan (options->threshold) ? "" : " (after the threshold)");
+}
+
 /* Builds one domain's CSR from the events with member[e] == side and alive[e]. */
 static gboolean
 build_domain (ScalrDomain *dom, const char *role, const ScalrDomainRule *rule, const ScalrEvents *ev,
               const gint8 *member, gint8 side, const guint8 *alive, guint n_users, guint n_items,
-              GError **error)
+              const ScalrDomainsOptions *options, float threshold, GError **error)
 {
   g_autofree guint32 *local = g_new (guint32, MAX (n_items, 1));
   for (guint i = 0; i < n_items; i++)
@@ -392,6 +417,14 @@ build_domain (ScalrDomain *dom, const char *role, const ScalrDomainRule *rule, c
         local[ev->item[e]] = 0;
         nnz++;
       }
+  gboolean any_selected = FALSE;
+  for (guint64 e = 0; e < ev->n_events && !any_selected && nnz == 0; e++)
+    any_selected = member[e] == side;
+  if (nnz == 0 && any_selected)
+    {
+      filtered_empty_error (role, ev, member, side, threshold, options, error);
+      return FALSE;
+    }
   if (nnz == 0)
     {
       g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_EMPTY,
@@ -445,6 +478,24 @@ build_domain (ScalrDomain *dom, const char *role, const ScalrDomainRule *rule, c
   return TRUE;
 }
 
+/* Users with events in both domains before any filter. */
+static guint
+count_overlap (const ScalrEvents *ev, const gint8 *member, guint n_users)
+{
+  guint n = 0;
+  for (guint u = 0; u < n_users; u++)
+    {
+      gboolean s = FALSE, t = FALSE;
+      for (guint64 e = ev->user_ptr[u]; e < ev->user_ptr[u + 1]; e++)
+        {
+          s |= member[e] == 0;
+          t |= member[e] == 1;
+        }
+      n += s && t;
+    }
+  return n;
+}
+
 ScalrDomains *
 scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_rule,
                    const ScalrDomainsOptions *options, GError **error)
@@ -478,6 +529,10 @@ scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_
   g_autofree gint8 *member = g_new (gint8, MAX (ev.n_events, 1));
   g_autofree guint8 *alive = g_new (guint8, MAX (ev.n_events, 1));  /* 0 or 1 */
   guint64 both = 0, both_example = 0, filtered = 0;
+  /* Ratings are stored as 32-bit floats (the store's format and every dataset's fingerprint
+   * depend on it): the threshold is rounded to float the same way the importer rounds a
+   * rating, so a rating written as 0.7 passes implicit_threshold = 0.7 exactly. */
+  float threshold = isnan (options->threshold) ? NAN : (float) options->threshold;
   for (guint64 e = 0; e < ev.n_events; e++)
     {
       gboolean s = ms.labels[ev.domain[e]] && ms.items[ev.item[e]];
@@ -488,7 +543,7 @@ scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_
             both_example = e;
         }
       member[e] = s ? 0 : t ? 1 : -1;
-      alive[e] = isnan (options->threshold) || ev.rating[e] >= options->threshold;
+      alive[e] = isnan (options->threshold) || ev.rating[e] >= threshold;
       if (!alive[e] && member[e] >= 0)
         filtered++;
     }
@@ -514,12 +569,20 @@ scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_
   g_autoptr (ScalrDomains) self = g_new0 (ScalrDomains, 1);
   self->dataset = scalr_dataset_ref (d);
   self->n_filtered = filtered;
-  if (!build_domain (&self->source, "source", src, &ev, member, 0, alive, n_users, n_items, error)
-      || !build_domain (&self->target, "target", tgt, &ev, member, 1, alive, n_users, n_items, error))
+  if (!build_domain (&self->source, "source", src, &ev, member, 0, alive, n_users, n_items, options, threshold, error)
+      || !build_domain (&self->target, "target", tgt, &ev, member, 1, alive, n_users, n_items, options, threshold, error))
     return NULL;
   for (guint u = 0; u < n_users; u++)
     self->n_overlap += scalr_csr_row_len (self->source.matrix, u) > 0
                        && scalr_csr_row_len (self->target.matrix, u) > 0;
+  guint unfiltered_overlap = self->n_overlap == 0 && filtered > 0 ? count_overlap (&ev, member, n_users) : 0;
+  if (unfiltered_overlap > 0)
+    {
+      g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_FILTERED_EMPTY,
+                   "after implicit_threshold and kcore no user has events in both domains (%u did before "
+                   "filtering); lower the threshold or kcore", unfiltered_overlap);
+      return NULL;
+    }
   if (self->n_overlap == 0)
     {
       g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_NO_OVERLAP_USERS,

@@ -27,6 +27,7 @@ typedef enum {
   SCALR_DOMAIN_ERROR_EMPTY,             /* a rule that selects no events */
   SCALR_DOMAIN_ERROR_OVERLAP,           /* an event selected by both rules */
   SCALR_DOMAIN_ERROR_NO_OVERLAP_USERS,  /* no user has events in both domains */
+  SCALR_DOMAIN_ERROR_FILTERED_EMPTY,    /* the threshold or k-core filter removes a domain or every overlap user */
 } ScalrDomainError;
 
 /* [dataset]: which stored dataset and which two domains (name, source, target,
@@ -48,7 +49,7 @@ typedef struct {
 } ScalrDomain;
 
 typedef struct {
-  double threshold;      /* NAN: keep every event; else keep rating >= threshold */
+  double threshold;      /* NAN: keep every event; else keep rating >= (float) threshold (ratings are floats) */
   guint  kcore;          /* 0 or 1: off */
 } ScalrDomainsOptions;
 
