@@ -8,6 +8,8 @@
 #include <limits.h>
 #include <stdarg.h>
 
+#include "scalr-limits.h"
+
 G_DEFINE_QUARK (scalr-blas-error-quark, scalr_blas_error)
 
 gboolean
@@ -41,6 +43,9 @@ scalr_blas_alloc0 (const char *what, gsize rows, gsize cols, gsize elem_size, GE
                    what, rows, cols);
       return NULL;
     }
+  /* Every large dense buffer is checked against the memory budget before it is touched. */
+  if (!scalr_limits_check_memory (what, bytes, NULL, error))
+    return NULL;
   gpointer p = g_try_malloc0 (MAX (bytes, 1));
   if (p == NULL)
     g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_TOO_LARGE,

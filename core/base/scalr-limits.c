@@ -29,6 +29,22 @@ scalr_limits_check_memory (const char *what, guint64 bytes, const char *hint, GE
   g_autofree char *have = g_format_size_full (budget, G_FORMAT_SIZE_IEC_UNITS);
   g_set_error (error, SCALR_LIMITS_ERROR, SCALR_LIMITS_ERROR_MEMORY,
                "%s needs %s, more than the %s memory budget (70%% of this machine's memory, "
-               "or SCALR_MEMORY_LIMIT_MB); %s", what, need, have, hint);
+               "or SCALR_MEMORY_LIMIT_MB)%s%s", what, need, have, hint ? "; " : "", hint ? hint : "");
   return FALSE;
+}
+
+gpointer
+scalr_limits_alloc0 (const char *what, guint64 n, gsize size, const char *hint, GError **error)
+{
+  guint64 bytes = scalr_limits_mul (MAX (n, 1), size);
+  if (!scalr_limits_check_memory (what, bytes, hint, error))
+    return NULL;
+  gpointer p = bytes <= G_MAXSIZE ? g_try_malloc0 ((gsize) bytes) : NULL;
+  if (p == NULL)
+    {
+      g_autofree char *need = g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+      g_set_error (error, SCALR_LIMITS_ERROR, SCALR_LIMITS_ERROR_MEMORY,
+                   "%s: cannot allocate %s (the system refused); %s", what, need, hint);
+    }
+  return p;
 }

@@ -387,6 +387,29 @@ entropy (double p)
   return p <= 0 || p >= 1 ? 0 : -(p * log (p) + (1 - p) * log (1 - p));
 }
 
+/* The evaluation's estimate: kept per model × variant, the per-user metric vectors and the
+ * top-K lists; while one model is evaluated, the pointwise NE/AUC data (every held-out event
+ * with `negatives` sampled negatives, a float score and a byte label each, in arrays grown by
+ * doubling) and each thread's block of scores. */
+static gboolean
+check_memory (const ScalrEvalResult *res, ScalrSplit *split, const ScalrEvalOptions *o, guint total, GError **error)
+{
+  guint64 per_model = scalr_limits_mul (res->n_users, (guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 4);
+  guint64 kept = scalr_limits_mul (per_model, MAX (total, 1));
+  guint64 heldout = scalr_split_get_test (split)->nnz + scalr_split_get_valid (split)->nnz;
+  guint64 pointwise = scalr_limits_mul (scalr_limits_mul (heldout, 1 + (guint64) o->negatives), 10);
+  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
+  guint64 scoring = scalr_limits_mul ((guint64) n_threads * 256 * 4, scalr_split_get_train (split)->n_cols);
+  guint64 need = scalr_limits_add (scalr_limits_add (kept, pointwise), scoring);
+  g_autofree char *k = g_format_size_full (kept, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *p = g_format_size_full (pointwise, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *hint = g_strdup_printf ("lower [eval] negatives (now %u: %s for %" G_GUINT64_FORMAT " held-out events "
+                                           "with their negatives), or [eval] k or the number of [downstream] models "
+                                           "(%s for %u users × %u model variants)", o->negatives, p, heldout, k,
+                                           res->n_users, total);
+  return scalr_limits_check_memory ("the evaluation", need, hint, error);
+}
+
 static gboolean
 eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
             const ScalrEvalOptions *o, const ScalrRecommenderClass *klass, ScalrVariant variant,
@@ -754,10 +777,7 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
   guint n_models = g_strv_length (o.models), done = 0, total = 0;
   for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
     total += o.variants[v] ? n_models : 0;
-  /* Kept per model × variant: per-user metric vectors and the top-K lists. */
-  guint64 per_model = (guint64) res->n_users * ((guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 4);
-  if (!scalr_limits_check_memory ("the evaluation", per_model * MAX (total, 1),
-                                  "lower [eval] k or the number of [downstream] models", error))
+  if (!check_memory (res, split, &o, total, error))
     {
       scalr_eval_options_clear (&o);
       return NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scalr-limits.h"
 #include "scalr-blas.h"
 #include "scalr-ials.h"
 #include "scalr-recommender-error.h"
@@ -38,6 +39,13 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
       g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "%s", local->message);
       return FALSE;
     }
+  /* User and item factors, their gathered copies and per-thread k×k scratch. */
+  guint64 need = scalr_limits_add (scalr_limits_mul ((guint64) n_users + n_items, (guint64) factors * 8),
+                                   scalr_limits_mul ((guint64) factors * factors * 8, 2 + g_get_num_processors ()));
+  g_autofree char *hint = g_strdup_printf ("lower the %s factors (now %u; %u users, %u items)", what, factors,
+                                           n_users, n_items);
+  if (!scalr_limits_check_memory (what, need, hint, error))
+    return FALSE;
   /* Rows are handed to threads by a gint counter that runs past the end (see half_worker). */
   if (MAX (n_users, n_items) > G_MAXINT / 2)
     {

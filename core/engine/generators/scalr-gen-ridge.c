@@ -10,6 +10,7 @@
 
 #include "scalr-blas.h"
 #include "scalr-generator.h"
+#include "scalr-limits.h"
 #include "scalr-progress.h"
 
 static const ScalrParam ridge_params[] = {
@@ -89,6 +90,15 @@ ridge_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress
     r->col_of[order[k]] = (gint32) r->n_cols++;
 
   gsize J = r->n_cols, I = r->n_tgt;
+  /* The J×J Gram matrix, the J×I right-hand sides (doubles) and the J×I float weights. */
+  guint64 need = scalr_limits_add (scalr_limits_mul ((guint64) J * 8, J), scalr_limits_mul ((guint64) J * 12, MAX (I, 1)));
+  g_autofree char *hint = g_strdup_printf ("lower [generator] max_source_items (now %u, %" G_GSIZE_FORMAT
+                                           " source items kept)", max_cols, J);
+  if (!scalr_limits_check_memory ("ridge", need, hint, error))
+    {
+      ridge_free (r);
+      return NULL;
+    }
   g_autofree double *G = scalr_blas_alloc0 ("ridge Gram matrix", J, J, sizeof (double), &local);
   g_autofree double *B = G ? scalr_blas_alloc0 ("ridge cross-domain matrix", J, MAX (I, 1), sizeof (double), &local) : NULL;
   if (B == NULL)
@@ -102,7 +112,8 @@ ridge_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress
   guint done = 0;
   for (guint u = 0; u < S->n_rows; u++)
     {
-      if (scalr_csr_row_len (T, u) == 0)
+      /* Exactly the n_fit users counted above (the progress counter stays within its total). */
+      if (scalr_csr_row_len (T, u) == 0 || scalr_csr_row_len (S, u) == 0)
         continue;
       guint nc = 0;
       for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)

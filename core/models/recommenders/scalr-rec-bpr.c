@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalr-limits.h"
 #include "scalr-alias.h"
 #include "scalr-blas.h"
 #include "scalr-bpr-private.h"
@@ -63,6 +64,9 @@ _scalr_bpr_sampler_new (const ScalrCsr *m, GError **error)
                    m->nnz, G_MAXUINT32);
       return NULL;
     }
+  if (!scalr_limits_check_memory ("bpr's positive sampler", scalr_limits_mul (m->nnz, 20),
+                                  "train on fewer events (fewer synthetic events: [sampler] samples_per_event or user_ratio)", error))
+    return NULL;
   g_autoptr (ScalrBprSampler) s = g_new0 (ScalrBprSampler, 1);
   s->m = m;
   if (m->nnz == 0)

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalr-limits.h"
 #include "scalr-blas.h"
 #include "scalr-progress.h"
 #include "scalr-recommenders-private.h"
@@ -108,6 +109,12 @@ _scalr_ease_fit (const ScalrCsr *m, const ScalrEaseOptions *opt, ScalrProgress *
       set_too_large (m->n_cols, opt->max_items, error);
       return NULL;
     }
+  /* The I×I Gram matrix (doubles, inverted in place) and a block of dense rows. */
+  guint64 need = scalr_limits_add (bytes, scalr_limits_mul ((guint64) DENSE_BLOCK_ROWS * 8, I));
+  g_autofree char *hint = g_strdup_printf ("lower [downstream] ease.max_items (the target domain has %" G_GSIZE_FORMAT
+                                           " items) or use itemknn", I);
+  if (!scalr_limits_check_memory ("ease", need, hint, error))
+    return NULL;
   guint dense_gram = opt->dense_gram_min_len ? opt->dense_gram_min_len : MAX ((guint) I / 16, 128u);
   guint dense_score = opt->dense_score_min_len ? opt->dense_score_min_len : MAX ((guint) I / 16, 64u);
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scalr-limits.h"
 #include "scalr-progress.h"
 #include "scalr-recommenders-private.h"
 
@@ -214,6 +215,15 @@ _scalr_itemknn_fit (const ScalrCsr *m, const ScalrItemKnnOptions *opt, ScalrProg
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   guint n_items = m->n_cols;
+  /* Neighbour lists (item and similarity) twice at the end (per item, then packed), the
+   * transposed matrix and per-thread accumulators. */
+  guint64 lists = scalr_limits_mul ((guint64) MIN (opt->neighbors, MAX (n_items, 1)) * 16, n_items);
+  guint64 need = scalr_limits_add (scalr_limits_add (lists, scalr_limits_mul (m->nnz, 8)),
+                                   scalr_limits_mul ((guint64) n_items * 24, 1 + g_get_num_processors ()));
+  g_autofree char *hint = g_strdup_printf ("lower [downstream] itemknn.neighbors (now %u; %u items)", opt->neighbors,
+                                           n_items);
+  if (!scalr_limits_check_memory ("itemknn", need, hint, error))
+    return NULL;
   scalr_progress_update (progress, "downstream", 0.0, "itemknn: transposing %u × %u (%" G_GUINT64_FORMAT " events)",
                          m->n_rows, n_items, m->nnz);
   g_autoptr (ScalrCsr) t = scalr_csr_transpose (m);
