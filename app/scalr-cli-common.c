@@ -165,3 +165,41 @@ cli_run_id_arg (const char *command, int argc, char **argv, gint64 *out)
     g_printerr ("scalr %s: expected one RUN id (a positive integer; scalr runs lists them)\n", command);
   return FALSE;
 }
+
+gboolean
+cli_check_estimate (const char *command, const char *db, ScalrConfig *const *configs, guint n_runs, gboolean yes)
+{
+  if (!g_file_test (db, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  g_autoptr (ScalrStore) store = scalr_store_open (db, SCALR_STORE_OPEN_READER, NULL);
+  if (store == NULL)
+    return TRUE;
+  /* One estimate per config, each standing for n_runs / n_configs runs. */
+  guint n_configs = 0;
+  while (configs[n_configs])
+    n_configs++;
+  g_auto (ScalrEstimate) total = { 0 };
+  for (guint k = 0; k < n_configs; k++)
+    {
+      g_auto (ScalrEstimate) e = { 0 };
+      if (!scalr_estimate_run (store, configs[k], 1, &e, NULL))
+        return TRUE;
+      double share = (double) n_runs / n_configs;
+      total.seconds += e.seconds * share;
+      total.store_bytes += (guint64) (e.store_bytes * share);
+      if (total.slowest == NULL)
+        total.slowest = g_steal_pointer (&e.slowest);
+    }
+  total.n_runs = n_runs;
+  gboolean confirm = scalr_estimate_needs_confirmation (&total);
+  if (total.seconds < 60 && total.store_bytes < (100u << 20) && !confirm)
+    return TRUE;
+  g_autofree char *text = scalr_estimate_describe (&total);
+  g_printerr ("scalr %s: estimate: %s\n", command, text);
+  if (!confirm || yes)
+    return TRUE;
+  g_printerr ("scalr %s: that is past the start-up threshold (%.0f min or %s); add --yes to start it, "
+              "or lower the settings named above\n", command, SCALR_ESTIMATE_CONFIRM_SECONDS / 60,
+              "2 GiB in the store");
+  return FALSE;
+}

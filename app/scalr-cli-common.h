@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "scalr-config.h"
+#include "scalr-estimate.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -41,6 +42,13 @@ const char    *cli_safe           (const char *text);
 int            cli_fail           (const char *command, const GError *error);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
+
+/* Estimates the runs of @configs (NULL-terminated; one per run) on the store at @db, prints
+ * the estimate when the work is large, and returns TRUE when it may start: below the
+ * threshold, or @yes. Prints why not otherwise. A store or dataset that cannot be read is no
+ * reason to stop here (the run reports it). */
+gboolean       cli_check_estimate (const char *command, const char *db, ScalrConfig *const *configs, guint n_runs,
+                                   gboolean yes);
 
 /* A run id argument: a positive integer that fits 64 bits. */
 gboolean       cli_parse_run_id   (const char *text, gint64 *out);

@@ -401,7 +401,7 @@ cmd_run (int argc, char **argv)
 {
   g_autofree char *db = NULL, *config = NULL, *name = NULL;
   g_auto (GStrv) sets = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, yes = FALSE;
   int threads = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
@@ -410,6 +410,7 @@ cmd_run (int argc, char **argv)
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "A name for the run", "NAME" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads (default: one per processor)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the run as JSON (run_id at the top level)", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- run SCALR: split, generate, sample, diagnose, store");
@@ -431,6 +432,9 @@ cmd_run (int argc, char **argv)
   if (c == NULL)
     return status;
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
+  ScalrConfig *one[] = { c, NULL };
+  if (!cli_check_estimate ("run", path, one, 1, yes))
+    return EXIT_USAGE;
   g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name);
   scalr_pipeline_set_threads (p, (guint) threads);
   scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);

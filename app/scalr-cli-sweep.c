@@ -37,12 +37,40 @@ find_lift (GArray *lifts, const char *model, const char *segment, const char *me
   return NULL;
 }
 
+/* The start-up estimate: every point's config for a small grid, the base config for each
+ * point of a large one. */
+static gboolean
+check_estimate (const char *path, ScalrConfig *base, const Grid *grid, guint n_grids, guint64 points, gboolean yes)
+{
+  g_autoptr (GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_config_free);
+  g_autofree guint *index = g_new0 (guint, n_grids);
+  for (guint64 pt = 0; pt < points && points <= 256; pt++)
+    {
+      ScalrConfig *c = scalr_config_copy (base);
+      for (guint g = 0; g < n_grids; g++)
+        scalr_config_set (c, grid[g].group, grid[g].key, grid[g].values[index[g]], NULL);
+      g_ptr_array_add (configs, c);
+      for (gint g = (gint) n_grids - 1; g >= 0; g--)
+        {
+          if (grid[g].values[++index[g]] != NULL)
+            break;
+          index[g] = 0;
+        }
+    }
+  if (configs->len == 0)
+    g_ptr_array_add (configs, scalr_config_copy (base));
+  g_ptr_array_add (configs, NULL);
+  gboolean ok = cli_check_estimate ("sweep", path, (ScalrConfig *const *) configs->pdata, (guint) points, yes);
+  g_ptr_array_set_size (configs, configs->len - 1);
+  return ok;
+}
+
 int
 cmd_sweep (int argc, char **argv)
 {
   g_autofree char *db = NULL, *config = NULL, *metric = NULL, *segment = NULL;
   g_auto (GStrv) grids = NULL, sets = NULL;
-  gboolean json = FALSE;
+  gboolean json = FALSE, yes = FALSE;
   int k = 20, threads = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
@@ -54,6 +82,7 @@ cmd_sweep (int argc, char **argv)
     { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, "Segment of the printed lifts: all, sparse, warm (default sparse)", "SEGMENT" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON: one object per grid point with its run_id, values and lifts", NULL },
+    { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- one run per grid point; lift against the swept values");
@@ -98,6 +127,12 @@ cmd_sweep (int argc, char **argv)
     }
 
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
+  if (!check_estimate (path, base, grid, n_grids, points, yes))
+    {
+      for (guint g = 0; g < n_grids; g++)
+        grid_clear (&grid[g]);
+      return EXIT_USAGE;
+    }
   g_autoptr (ScalrPipelineCache) cache = scalr_pipeline_cache_new ();
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
   g_autoptr (GArray) run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));

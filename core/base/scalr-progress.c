@@ -78,3 +78,37 @@ scalr_progress_get (ScalrProgress *self, char **stage, double *fraction, char **
     *message = g_strdup (self->message);
   g_mutex_unlock (&self->lock);
 }
+
+typedef struct {
+  ScalrProgress *parent;   /* borrowed */
+  char          *stage;
+  double         from, span;
+} Part;
+
+static void
+part_forward (const char *stage, double fraction, const char *message, gpointer data)
+{
+  Part *p = data;
+  scalr_progress_update (p->parent, p->stage, p->from + p->span * fraction, "%s", message);
+}
+
+static void
+part_free (gpointer data)
+{
+  Part *p = data;
+  g_free (p->stage);
+  g_free (p);
+}
+
+ScalrProgress *
+scalr_progress_new_part (ScalrProgress *parent, const char *stage, double from, double span)
+{
+  if (parent == NULL)
+    return scalr_progress_new (NULL, NULL, NULL);
+  Part *p = g_new0 (Part, 1);
+  p->parent = parent;
+  p->stage = g_strdup (stage);
+  p->from = from;
+  p->span = span;
+  return scalr_progress_new (part_forward, p, part_free);
+}

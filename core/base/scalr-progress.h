@@ -24,6 +24,12 @@ void           scalr_progress_update (ScalrProgress *progress,
                                       double         fraction,
                                       const char    *format,
                                       ...) G_GNUC_PRINTF (4, 5);
+/* A progress whose updates move @parent's @stage from @from over @span (a part of a stage:
+ * one model of the downstream training); the child's own stage name is ignored, its
+ * message passed on. @parent may be NULL (then the child reports nothing). Free it before
+ * @parent. Never fails. */
+ScalrProgress *scalr_progress_new_part (ScalrProgress *parent, const char *stage, double from,
+                                        double span) G_GNUC_WARN_UNUSED_RESULT;
 /* The last values reported (copies), for pollers. */
 void           scalr_progress_get    (ScalrProgress *progress,
                                       char         **stage,

@@ -273,6 +273,8 @@ typedef struct {
   /* pointwise data per evaluated user: test (scores, labels) and validation */
   GPtrArray        *test_s, *test_y, *valid_s, *valid_y;   /* GArray per user */
   GCancellable     *cancellable;
+  ScalrProgress    *progress;      /* this model's part of the stage; reported by @reporter */
+  GThread          *reporter;
 } EvalJob;
 
 static void
@@ -318,6 +320,9 @@ eval_worker (gpointer data)
       if (b >= job->n_batches || g_cancellable_is_cancelled (job->cancellable))
         break;
       guint first = b * job->batch, nb = MIN (job->batch, res->n_users - first);
+      if (g_thread_self () == job->reporter)
+        scalr_progress_update (job->progress, "train", 0.8 + 0.2 * first / MAX (res->n_users, 1),
+                               "%s: ranking for %u of %u users", job->klass->name, first, res->n_users);
       job->klass->score (job->model, job->matrix, res->users + first, nb, scores);
       for (guint r = 0; r < nb; r++)
         {
@@ -428,7 +433,9 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
 
   g_autoptr (ScalrCsr) matrix = scalr_eval_weighted_matrix (split, syn, variant);
   g_autoptr (GTimer) timer = g_timer_new ();
-  gpointer model = klass->fit (matrix, c, o->seed, progress, cancellable, error);
+  /* The fit takes the first 80 % of this model's part, ranking the users the rest. */
+  g_autoptr (ScalrProgress) fit_progress = scalr_progress_new_part (progress, "train", 0.0, 0.8);
+  gpointer model = klass->fit (matrix, c, o->seed, fit_progress, cancellable, error);
   if (model == NULL)
     {
       g_prefix_error (error, "%s (%s): ", klass->name, scalr_variant_to_string (variant));
@@ -449,6 +456,8 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
   job.batch = 256;
   job.n_batches = (res->n_users + job.batch - 1) / job.batch;
   job.cancellable = cancellable;
+  job.progress = progress;
+  job.reporter = g_thread_self ();
   job.test_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   job.test_y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   job.valid_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -797,7 +806,9 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
           g_ptr_array_add (res->models, model_eval_copy (cached, res->n_users, res->n_ks, res->max_k));
         else
           {
-            if (!eval_model (res, split, syn, c, &o, scalr_recommender_lookup (o.models[m]), v, NULL,
+            g_autoptr (ScalrProgress) part = scalr_progress_new_part (progress, "train", (double) done / MAX (total, 1),
+                                                                      1.0 / MAX (total, 1));
+            if (!eval_model (res, split, syn, c, &o, scalr_recommender_lookup (o.models[m]), v, part,
                              cancellable, error))
               {
                 scalr_eval_options_clear (&o);

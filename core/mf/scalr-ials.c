@@ -44,8 +44,11 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
                                    scalr_limits_mul ((guint64) factors * factors * 8, 2 + g_get_num_processors ()));
   g_autofree char *hint = g_strdup_printf ("lower the %s factors (now %u; %u users, %u items)", what, factors,
                                            n_users, n_items);
-  if (!scalr_limits_check_memory (what, need, hint, error))
-    return FALSE;
+  if (!scalr_limits_check_memory (what, need, hint, &local))
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "%s", local->message);
+      return FALSE;
+    }
   /* Rows are handed to threads by a gint counter that runs past the end (see half_worker). */
   if (MAX (n_users, n_items) > G_MAXINT / 2)
     {
@@ -146,6 +149,8 @@ typedef struct {
   GCancellable           *cancellable;
   gint                    next;    /* atomic: first row of the next chunk */
   gint                    cancelled;
+  GThread                *reporter;  /* the calling thread reports progress */
+  double                  from, span;
 } HalfJob;
 
 /* Σ_a y[a] v[a] with four independent partial sums (the additions do not wait on each
@@ -323,6 +328,10 @@ half_worker (gpointer data)
       guint last = MIN (n, (guint) first + CHUNK);
       for (guint row = (guint) first; row < last; row++)
         update_row (job, row, &sc);
+      /* A large k makes one iteration take minutes: report rows, not only iterations. */
+      if (job->o->progress && g_thread_self () == job->reporter && (first / CHUNK) % 16 == 0)
+        scalr_progress_update (job->o->progress, job->o->progress_stage, job->from + job->span * last / n,
+                               "ials: %u of %u rows (k = %u)", last, n, job->o->factors);
     }
   g_free (sc.work);
   g_free (sc.ybuf);
@@ -359,7 +368,7 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
   for (guint a = 0; a < k; a++)
     gram[(gsize) a * k + a] += o->reg;
 
-  HalfJob job = { rows, other, self, gram, o, cancellable, 0, 0 };
+  HalfJob job = { rows, other, self, gram, o, cancellable, 0, 0, g_thread_self (), o->progress_from, o->progress_span };
   guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
   n_threads = MAX (1, MIN (n_threads, (rows->n_rows + CHUNK - 1) / CHUNK));
   g_autofree GThread **threads = g_new0 (GThread *, n_threads);
@@ -383,8 +392,12 @@ _scalr_ials_epoch (const ScalrCsr *m, const ScalrCsr *mt, float *user_factors, f
                    const ScalrIalsOptions *o, GCancellable *cancellable, GError **error)
 {
   g_assert (mt->n_rows == m->n_cols && mt->n_cols == m->n_rows);
-  return _scalr_ials_half (m, item_factors, user_factors, o, cancellable, error)
-      && _scalr_ials_half (mt, user_factors, item_factors, o, cancellable, error);
+  /* The user half, then the item half, each half of the iteration's progress span. */
+  ScalrIalsOptions users = *o, items = *o;
+  users.progress_span = items.progress_span = o->progress_span / 2;
+  items.progress_from = o->progress_from + o->progress_span / 2;
+  return _scalr_ials_half (m, item_factors, user_factors, &users, cancellable, error)
+      && _scalr_ials_half (mt, user_factors, item_factors, &items, cancellable, error);
 }
 
 gboolean
@@ -403,7 +416,12 @@ _scalr_ials_fit (const ScalrCsr *m, const ScalrIalsOptions *o, float **user_fact
       scalr_progress_update (progress, stage, from + (to - from) * it / o->iters,
                              "ials: iteration %u of %u (%u × %u, k = %u)", it + 1, o->iters,
                              m->n_rows, m->n_cols, o->factors);
-      if (!_scalr_ials_epoch (m, mt, U, V, o, cancellable, error))
+      ScalrIalsOptions step = *o;
+      step.progress = progress;
+      step.progress_stage = stage;
+      step.progress_from = from + (to - from) * it / o->iters;
+      step.progress_span = (to - from) / o->iters;
+      if (!_scalr_ials_epoch (m, mt, U, V, &step, cancellable, error))
         return FALSE;
     }
   *user_factors = g_steal_pointer (&U);

@@ -27,6 +27,11 @@ typedef struct {
   guint    cg_steps;    /* conjugate-gradient steps per row update */
   guint64  seed;        /* initialisation */
   guint    n_threads;   /* 0: one per processor */
+  /* Progress within an iteration (set by _scalr_ials_fit; NULL: none): rows done move the
+   * fraction from @progress_from over @progress_span. */
+  ScalrProgress *progress;
+  const char    *progress_stage;
+  double         progress_from, progress_span;
 } ScalrIalsOptions;
 
 #define SCALR_IALS_OPTIONS_INIT { 64, 10.0, 0.1, 10, 3, 0, 0 }

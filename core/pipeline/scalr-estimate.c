@@ -1,0 +1,201 @@
+/* scalr-estimate.c — a cost model of one run: operation counts per stage at a measured-order
+ * rate. Rough by design (within a factor of a few): its job is to tell minutes from days. */
+#include "config.h"
+
+#include "scalr-estimate.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-dataset.h"
+#include "scalr-domains.h"
+
+/* Floating-point operations per second the heavy loops reach on this machine's cores
+ * (order of magnitude of bench-downstream's iALS and EASE figures on 2 cores). */
+#define FLOPS_PER_SECOND 4e9
+/* Simple per-event work (sampling, counting, bootstrap resamples) per second. */
+#define STEPS_PER_SECOND 5e7
+
+void
+scalr_estimate_clear (ScalrEstimate *e)
+{
+  g_clear_pointer (&e->slowest, g_free);
+  memset (e, 0, sizeof *e);
+}
+
+typedef struct {
+  double best;
+  char  *what;   /* owned */
+} Slowest;
+
+static double
+note (Slowest *s, double seconds, char *what)
+{
+  if (seconds > s->best)
+    {
+      s->best = seconds;
+      g_free (s->what);
+      s->what = what;
+    }
+  else
+    g_free (what);
+  return seconds;
+}
+
+static double
+get (const ScalrConfig *c, const char *group, const char *key)
+{
+  return (double) scalr_config_get_int (c, group, key);
+}
+
+/* One training of @model on @nnz events of @users × @items, and ranking every item for
+ * every user. */
+static double
+model_seconds (const ScalrConfig *c, const char *model, double users, double items, double nnz, Slowest *s)
+{
+  double fit = 0, rank = users * items * 4;   /* scores and top-K */
+  if (strcmp (model, "ials") == 0)
+    {
+      double k = get (c, "downstream", "ials.factors"), it = get (c, "downstream", "ials.iters");
+      double cg = get (c, "downstream", "ials.cg_steps");
+      fit = it * 2 * (nnz * k * (cg + 2) * 2 + (users + items) * k * k * (cg + 1) * 2);
+      rank = users * items * k * 2;
+      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("ials (k = %.0f, %.0f iterations)", k, it));
+    }
+  else if (strcmp (model, "bpr") == 0)
+    {
+      double k = get (c, "downstream", "bpr.factors"), ep = get (c, "downstream", "bpr.epochs");
+      fit = ep * nnz * k * 10;
+      rank = users * items * k * 2;
+      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("bpr (k = %.0f, %.0f epochs)", k, ep));
+    }
+  else if (strcmp (model, "ease") == 0)
+    {
+      fit = items * items * items + nnz * nnz / MAX (users, 1);
+      rank = nnz * items * 2;
+      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("ease (%.0f items)", items));
+    }
+  else if (strcmp (model, "itemknn") == 0)
+    {
+      double nb = MIN (get (c, "downstream", "itemknn.neighbors"), items);
+      fit = 2 * nnz * nnz / MAX (users, 1);
+      rank = nnz * nb * 2 + users * items * 2;
+      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("itemknn (%.0f neighbours)", nb));
+    }
+  return (fit + rank) / FLOPS_PER_SECOND;
+}
+
+/* Stage 1: the generator and the synthetic events it leads to. */
+static double
+generator_seconds (const ScalrConfig *c, double users, double items, double nnz, double src_events, double src_items,
+                   double *synthetic, Slowest *s)
+{
+  const char *gen = scalr_config_get (c, "generator", "model");
+  double fit = 0;
+  if (strcmp (gen, "ridge") == 0)
+    {
+      double j = MIN (get (c, "generator", "max_source_items"), src_items);
+      fit = j * j * j / 3 + j * j * items + nnz * 64;
+      note (s, fit / FLOPS_PER_SECOND, g_strdup_printf ("ridge (%.0f source items)", j));
+    }
+  else if (strcmp (gen, "embmap") == 0)
+    {
+      double k = get (c, "generator", "factors"), it = get (c, "generator", "als_iters");
+      fit = it * 2 * ((nnz + src_events) * k * 5 * 2 + (2 * users + items + src_items) * k * k * 4 * 2);
+      note (s, fit / FLOPS_PER_SECOND, g_strdup_printf ("embmap (k = %.0f, %.0f iterations)", k, it));
+    }
+  else if (strcmp (gen, "cooc") == 0)
+    fit = src_events * nnz / MAX (users, 1) * 4;
+  const char *strategy = scalr_config_get (c, "sampler", "strategy");
+  if (strcmp (strategy, "per_event") == 0)
+    *synthetic = src_events * get (c, "sampler", "samples_per_event");
+  else if (strcmp (strategy, "per_user") == 0)
+    *synthetic = src_events * scalr_config_get_double (c, "sampler", "user_ratio");
+  else
+    *synthetic = users * get (c, "sampler", "k");
+  /* Scoring every target item for every user with source events, then drawing. */
+  double score = strcmp (gen, "ridge") == 0 || strcmp (gen, "embmap") == 0 ? users * items * 64 : 0;
+  return (fit + score) / FLOPS_PER_SECOND + *synthetic * 4 / STEPS_PER_SECOND;
+}
+
+gboolean
+scalr_estimate_run (ScalrStore *store, const ScalrConfig *c, guint n_runs, ScalrEstimate *out, GError **error)
+{
+  g_return_val_if_fail (store != NULL && c != NULL && out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  /* The two domains' sizes (loading the events costs a fraction of the run it guards). */
+  g_autoptr (ScalrDataset) d = scalr_store_load_dataset (store, scalr_config_get (c, "dataset", "name"), NULL, error);
+  if (d == NULL)
+    return FALSE;
+  ScalrDomainsOptions opt = SCALR_DOMAINS_OPTIONS_INIT;
+  opt.threshold = scalr_config_get_double (c, "dataset", "implicit_threshold");
+  opt.kcore = (guint) scalr_config_get_int (c, "dataset", "kcore");
+  g_autoptr (ScalrDomains) dom = scalr_domains_new (d, scalr_config_get (c, "dataset", "source"),
+                                                    scalr_config_get (c, "dataset", "target"), &opt, error);
+  if (dom == NULL)
+    return FALSE;
+  const ScalrDomain *src = scalr_domains_get_source (dom), *tgt = scalr_domains_get_target (dom);
+  double users = tgt->matrix->n_rows, items = tgt->n_items, nnz = (double) tgt->matrix->nnz;
+  Slowest s = { 0, NULL };
+  double synthetic = 0;
+  double secs = generator_seconds (c, users, items, nnz, (double) src->matrix->nnz, src->n_items, &synthetic, &s);
+  guint64 bytes = (guint64) (synthetic * 20);   /* user, item, probability, weight, count */
+  if (scalr_config_get_bool (c, "downstream", "enabled"))
+    {
+      g_auto (GStrv) models = scalr_config_get_list (c, "downstream", "models");
+      g_auto (GStrv) variants = scalr_config_get_list (c, "downstream", "variants");
+      g_auto (GStrv) ks = scalr_config_get_list (c, "eval", "k");
+      guint n_var = g_strv_length (variants), n_models = g_strv_length (models), n_ks = g_strv_length (ks);
+      double max_k = 0;
+      for (guint k = 0; ks[k]; k++)
+        max_k = MAX (max_k, g_ascii_strtod (ks[k], NULL));
+      for (guint m = 0; models[m]; m++)
+        for (guint v = 0; v < n_var; v++)
+          secs += model_seconds (c, models[m], users, items, nnz + (v ? synthetic : 0), &s);
+      double heldout = nnz * (scalr_config_get_double (c, "split", "test_fraction")
+                              + scalr_config_get_double (c, "split", "valid_fraction"));
+      double negatives = get (c, "eval", "negatives"), boot = get (c, "eval", "bootstrap");
+      double pointwise = n_models * n_var * heldout * (1 + negatives) * 8;
+      double lifts = n_models * 3.0 * (5.0 * n_ks + 3) * 2;
+      double bootstrap = lifts * boot * users;
+      note (&s, bootstrap / STEPS_PER_SECOND, g_strdup_printf ("the bootstrap (%.0f resamples)", boot));
+      note (&s, pointwise / STEPS_PER_SECOND, g_strdup_printf ("NE/AUC with %.0f negatives", negatives));
+      secs += (pointwise + bootstrap) / STEPS_PER_SECOND;
+      /* Stored: top-K lists and per-user metric vectors per model × variant, metric rows. */
+      bytes += (guint64) (n_models * n_var * users * (max_k * 8 + 6.0 * n_ks * 4 + 16) + lifts * 200);
+    }
+  bytes += 64 * 1024;   /* the run's row, config, diagnostics and artefacts */
+  out->n_runs = MAX (n_runs, 1);
+  out->seconds = secs * out->n_runs;
+  out->store_bytes = bytes * out->n_runs;
+  out->slowest = s.what;
+  return TRUE;
+}
+
+gboolean
+scalr_estimate_needs_confirmation (const ScalrEstimate *e)
+{
+  return e->seconds > SCALR_ESTIMATE_CONFIRM_SECONDS || e->store_bytes > SCALR_ESTIMATE_CONFIRM_BYTES;
+}
+
+static char *
+format_duration (double s)
+{
+  if (s < 60)
+    return g_strdup_printf ("%.0f s", MAX (s, 1));
+  if (s < 3600)
+    return g_strdup_printf ("%.0f min", s / 60);
+  if (s < 86400 * 2)
+    return g_strdup_printf ("%.0f h %.0f min", floor (s / 3600), fmod (s, 3600) / 60);
+  return g_strdup_printf ("%.0f days", s / 86400);
+}
+
+char *
+scalr_estimate_describe (const ScalrEstimate *e)
+{
+  g_autofree char *t = format_duration (e->seconds);
+  g_autofree char *b = g_format_size (e->store_bytes);
+  g_autofree char *runs = e->n_runs > 1 ? g_strdup_printf (" for %u runs", e->n_runs) : g_strdup ("");
+  return g_strdup_printf ("about %s and %s in the store%s (most of the time: %s)", t, b, runs,
+                          e->slowest ? e->slowest : "the engine");
+}
