@@ -7,6 +7,7 @@
 #include "scalr-import.h"
 #include "scalr-limits.h"
 #include "scalr-pipeline.h"
+#include "scalr-registry.h"
 #include "scalr-store.h"
 #include "test-util.h"
 
@@ -119,6 +120,7 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
   g_test_add_func ("/scalr/limits/alloc", test_alloc);
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
