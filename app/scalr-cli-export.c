@@ -29,15 +29,6 @@ append_field (GString *s, const char *text)
     g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
 }
 
-static void
-append_number (GString *s, double v)
-{
-  if (isfinite (v))
-    g_string_append_printf (s, "%.6g", v);
-  else
-    g_string_append (s, "NA");
-}
-
 static gboolean
 write_metrics (ScalrStore *store, gint64 run_id, const char *path, GError **error)
 {
@@ -49,7 +40,7 @@ write_metrics (ScalrStore *store, gint64 run_id, const char *path, GError **erro
     {
       const ScalrMetricRow *m = &g_array_index (rows, ScalrMetricRow, k);
       g_string_append_printf (s, "%s\t%s\t%s\t%s\t%u\t", m->model, m->variant, m->segment, m->metric, m->k);
-      append_number (s, m->value);
+      cli_append_number (s, m->value);
       g_string_append_printf (s, "\t%u\n", m->n_users);
     }
   if (!write_file (path, s, error))
@@ -65,7 +56,8 @@ write_lifts (ScalrStore *store, gint64 run_id, const char *path, GError **error)
   if (rows == NULL)
     return FALSE;
   g_autoptr (GString) s = g_string_new ("model\tsegment\tmetric\tk\treference\tbaseline_model\tbase_mean\taug_mean\t"
-                                        "lift\tci_low\tci_high\tp_t\tp_wilcoxon\tp_holm\tn_users\n");
+                                        "lift\tci_low\tci_high\tp_t\tp_wilcoxon\tp_holm\tn_users\tlevel\t"
+                                        "also_strongest\tnote\n");
   for (guint k = 0; k < rows->len; k++)
     {
       const ScalrLiftRow *l = &g_array_index (rows, ScalrLiftRow, k);
@@ -75,9 +67,13 @@ write_lifts (ScalrStore *store, gint64 run_id, const char *path, GError **error)
       for (guint q = 0; q < G_N_ELEMENTS (v); q++)
         {
           g_string_append_c (s, '\t');
-          append_number (s, v[q]);
+          cli_append_number (s, v[q]);
         }
-      g_string_append_printf (s, "\t%u\n", l->n_users);
+      g_string_append_printf (s, "\t%u\t", l->n_users);
+      cli_append_number (s, l->level);
+      g_string_append_printf (s, "\t%d\t", l->also_strongest ? 1 : 0);
+      append_field (s, l->note ? l->note : "");
+      g_string_append_c (s, '\n');
     }
   if (!write_file (path, s, error))
     return FALSE;
@@ -120,7 +116,7 @@ typedef struct {
 
 static void
 write_per_user_cb (const char *model, const char *variant, const char *metric, guint k, const guint32 *users,
-                   const float *values, guint n, gpointer data)
+                   const double *values, guint n, gpointer data)
 {
   PerUserCtx *ctx = data;
   for (guint i = 0; i < n; i++)
@@ -128,7 +124,7 @@ write_per_user_cb (const char *model, const char *variant, const char *metric, g
       append_field (ctx->s, scalr_id_map_get_name (ctx->users, users[i]));
       g_string_append_printf (ctx->s, "\t%s\t%s\t%s\t%s\t%u\t", (ctx->flags[users[i]] & SCALR_USER_SPARSE) ? "sparse" : "warm",
                               model, variant, metric, k);
-      append_number (ctx->s, values[i]);
+      cli_append_number (ctx->s, values[i]);
       g_string_append_c (ctx->s, '\n');
       ctx->rows++;
     }
@@ -145,7 +141,7 @@ cmd_export (int argc, char **argv)
     { "split", 0, 0, G_OPTION_ARG_FILENAME, &split_dir, "Write train/valid/test TSVs and the sparse users into DIR", "DIR" },
     { "recs", 0, 0, G_OPTION_ARG_FILENAME, &recs, "Write the top-K lists (TSV: user, variant, model, rank, item, score)", "FILE" },
     { "metrics", 0, 0, G_OPTION_ARG_FILENAME, &metrics, "Write the metrics (TSV: model, variant, segment, metric, k, value, n_users)", "FILE" },
-    { "lifts", 0, 0, G_OPTION_ARG_FILENAME, &lifts, "Write the lifts against the own and the strongest baseline (TSV)", "FILE" },
+    { "lifts", 0, 0, G_OPTION_ARG_FILENAME, &lifts, "Write the lifts against the own and the strongest baseline (TSV; undefined values NA, the reason in note)", "FILE" },
     { "per-user", 0, 0, G_OPTION_ARG_FILENAME, &per_user, "Write the per-user metric vectors (TSV: user, segment, model, variant, metric, k, value)", "FILE" },
     { NULL }
   };

@@ -12,6 +12,7 @@
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
 #include "scalr-pipeline.h"
+#include "scalr-stats.h"
 
 /* Builds the config from --config and --set. Prints the error, sets @status (1, or 2 for a
  * malformed --set) and returns NULL on failure. */
@@ -34,16 +35,6 @@ parse_json_bytes (GBytes *bytes)
   if (!json_parser_load_from_data (parser, data, (gssize) len, NULL))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
-}
-
-/* JSON has no NaN: an undefined number is null. */
-static void
-set_number (JsonObject *o, const char *name, double v)
-{
-  if (isfinite (v))
-    json_object_set_double_member (o, name, v);
-  else
-    json_object_set_null_member (o, name);
 }
 
 /* The JSON view of a run (see `scalr show --help`). */
@@ -150,33 +141,14 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
       json_object_set_string_member (row, "segment", m->segment);
       json_object_set_string_member (row, "metric", m->metric);
       json_object_set_int_member (row, "k", m->k);
-      set_number (row, "value", m->value);
+      cli_set_number (row, "value", m->value);
       json_object_set_int_member (row, "n_users", m->n_users);
       json_array_add_object_element (ma, row);
     }
   json_object_set_array_member (obj, "metrics", ma);
   JsonArray *la = json_array_new ();
   for (guint k = 0; k < lifts->len; k++)
-    {
-      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
-      JsonObject *row = json_object_new ();
-      json_object_set_string_member (row, "model", l->model);
-      json_object_set_string_member (row, "segment", l->segment);
-      json_object_set_string_member (row, "metric", l->metric);
-      json_object_set_int_member (row, "k", l->k);
-      json_object_set_string_member (row, "reference", l->reference);
-      json_object_set_string_member (row, "baseline_model", l->baseline_model);
-      set_number (row, "base_mean", l->base_mean);
-      set_number (row, "aug_mean", l->aug_mean);
-      set_number (row, "lift", l->lift);
-      set_number (row, "ci_low", l->ci_low);
-      set_number (row, "ci_high", l->ci_high);
-      set_number (row, "p_t", l->p_t);
-      set_number (row, "p_wilcoxon", l->p_wilcoxon);
-      set_number (row, "p_holm", l->p_holm);
-      json_object_set_int_member (row, "n_users", l->n_users);
-      json_array_add_object_element (la, row);
-    }
+    json_array_add_object_element (la, cli_lift_json (&g_array_index (lifts, ScalrLiftRow, k)));
   json_object_set_array_member (obj, "lifts", la);
   return root;
 }
@@ -193,7 +165,7 @@ static const char *
 format_p (double p, char *buf, gsize len)
 {
   if (!isfinite (p))
-    return "–";
+    return "—";
   if (p < 0.001)
     g_snprintf (buf, len, "<0.001");
   else
@@ -231,6 +203,22 @@ find_metric (JsonArray *metrics, const char *model, const char *variant, const c
   return NAN;
 }
 
+/* The evaluation's warnings (what the experiment cannot support), on stdout in the text
+ * view or on stderr after a run. */
+static void
+print_warnings (JsonObject *o, gboolean to_stderr)
+{
+  JsonObject *down = json_object_has_member (o, "downstream") ? json_object_get_object_member (o, "downstream") : NULL;
+  JsonArray *w = down && json_object_has_member (down, "warnings") ? json_object_get_array_member (down, "warnings") : NULL;
+  for (guint k = 0; w && k < json_array_get_length (w); k++)
+    {
+      if (to_stderr)
+        g_printerr ("scalr run: warning: %s\n", json_array_get_string_element (w, k));
+      else
+        g_print ("  warning: %s\n", json_array_get_string_element (w, k));
+    }
+}
+
 /* The readable table: per segment, per model, baseline vs augmented at the headline K and
  * the lifts against the model's own and the strongest baseline. */
 static void
@@ -255,17 +243,23 @@ print_eval_text (JsonObject *o)
     }
   const char *segments[] = { "all", "sparse", "warm" };
   const char *shown[] = { "recall", "ndcg" };
+  /* The CI level as stored with the lifts. */
+  double level = lifts && json_array_get_length (lifts) > 0
+                 ? member_double (json_array_get_object_element (lifts, 0), "level") : NAN;
+  g_autofree char *ci = scalr_stats_ci_label (level);
   for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
     {
-      g_print ("\n  %s users — Recall@%" G_GINT64_FORMAT " and NDCG@%" G_GINT64_FORMAT ": baseline → augmented, lift [95%% CI] p(t) p(Wilcoxon) p(Holm)\n",
-               segments[s], k, k);
+      g_print ("\n  %s users — Recall@%" G_GINT64_FORMAT " and NDCG@%" G_GINT64_FORMAT ": baseline → augmented, lift [%s] p(t) p(Wilcoxon) p(Holm)\n",
+               segments[s], k, k, ci);
       for (guint mi = 0; mi < G_N_ELEMENTS (shown); mi++)
         for (guint j = 0; j < models->len; j++)
           {
             const char *model = g_ptr_array_index (models, j);
             double base = find_metric (metrics, model, "baseline", segments[s], shown[mi], k);
             double aug = find_metric (metrics, model, "augmented", segments[s], shown[mi], k);
-            g_print ("    %-9s %-6s %.4f → %.4f", model, shown[mi], base, aug);
+            g_print ("    %-9s %-6s %s → %s", model, shown[mi], cli_format_number ("%.4f", base),
+                     cli_format_number ("%.4f", aug));
+            g_autoptr (GString) notes = g_string_new (NULL);
             for (guint l = 0; lifts && l < json_array_get_length (lifts); l++)
               {
                 JsonObject *x = json_array_get_object_element (lifts, l);
@@ -276,25 +270,34 @@ print_eval_text (JsonObject *o)
                   continue;
                 char b1[16], b2[16], b3[16];
                 gboolean strongest = g_strcmp0 (json_object_get_string_member (x, "reference"), "strongest") == 0;
-                g_print ("  %s%s %+6.1f%% [%+.1f, %+.1f] %s %s %s", strongest ? "vs best " : "own ",
+                gboolean also = json_object_get_boolean_member_with_default (x, "also_strongest", FALSE);
+                g_print ("  %s%s %s [%s, %s] %s %s %s", strongest ? "vs best " : also ? "own = best " : "own ",
                          strongest ? json_object_get_string_member (x, "baseline_model") : "",
-                         100 * member_double (x, "lift"), 100 * member_double (x, "ci_low"),
-                         100 * member_double (x, "ci_high"), format_p (member_double (x, "p_t"), b1, sizeof b1),
+                         cli_format_number ("%+6.1f%%", 100 * member_double (x, "lift")),
+                         cli_format_number ("%+.1f", 100 * member_double (x, "ci_low")),
+                         cli_format_number ("%+.1f", 100 * member_double (x, "ci_high")),
+                         format_p (member_double (x, "p_t"), b1, sizeof b1),
                          format_p (member_double (x, "p_wilcoxon"), b2, sizeof b2),
                          format_p (member_double (x, "p_holm"), b3, sizeof b3));
+                const char *note = json_object_get_string_member_with_default (x, "note", NULL);
+                if (note)
+                  g_string_append_printf (notes, "      %s: %s\n", strongest ? "vs best" : "own", note);
               }
-            g_print ("\n");
+            g_print ("\n%s", notes->str);
           }
     }
   g_print ("\n  NE and AUC (all users, Platt-scaled on validation): ");
   for (guint j = 0; j < models->len; j++)
     {
       const char *model = g_ptr_array_index (models, j);
-      g_print ("%s%s NE %.4f→%.4f AUC %.4f→%.4f", j ? "; " : "", model,
-               find_metric (metrics, model, "baseline", "all", "ne", 0), find_metric (metrics, model, "augmented", "all", "ne", 0),
-               find_metric (metrics, model, "baseline", "all", "auc", 0), find_metric (metrics, model, "augmented", "all", "auc", 0));
+      g_print ("%s%s NE %s→%s AUC %s→%s", j ? "; " : "", model,
+               cli_format_number ("%.4f", find_metric (metrics, model, "baseline", "all", "ne", 0)),
+               cli_format_number ("%.4f", find_metric (metrics, model, "augmented", "all", "ne", 0)),
+               cli_format_number ("%.4f", find_metric (metrics, model, "baseline", "all", "auc", 0)),
+               cli_format_number ("%.4f", find_metric (metrics, model, "augmented", "all", "auc", 0)));
     }
   g_print ("\n");
+  print_warnings (o, FALSE);
 }
 
 static gint64
@@ -331,10 +334,10 @@ print_run_text (JsonNode *node)
                json_object_get_string_member (sm, "align"), json_object_get_string_member (sm, "targets"));
     }
   if (gen)
-    g_print ("  generator %s, τ = %.4g%s, validation log-likelihood %.4f\n",
-             json_object_get_string_member (gen, "model"), member_double (gen, "temperature"),
+    g_print ("  generator %s, τ = %s%s, validation log-likelihood %s\n",
+             json_object_get_string_member (gen, "model"), cli_format_number ("%.4g", member_double (gen, "temperature")),
              json_object_get_boolean_member (gen, "temperature_fitted") ? " (fitted)" : "",
-             member_double (gen, "valid_log_lik"));
+             cli_format_number ("%.4f", member_double (gen, "valid_log_lik")));
   JsonObject *sp = json_object_has_member (o, "split") ? json_object_get_object_member (o, "split") : NULL;
   if (sp)
     g_print ("  split     train %s, valid %s, test %s, dropped %s events; %s tested users, %s sparse\n",
@@ -361,7 +364,7 @@ print_run_text (JsonNode *node)
         }
       JsonObject *cal = json_object_has_member (sy, "calibration") ? json_object_get_object_member (sy, "calibration") : NULL;
       if (cal)
-        g_print ("            calibration ECE %.3g\n", member_double (cal, "ece"));
+        g_print ("            calibration ECE %s\n", cli_format_number ("%.3g", member_double (cal, "ece")));
     }
   if (json_object_has_member (o, "alignment"))
     {
@@ -393,6 +396,8 @@ print_run (ScalrStore *store, gint64 run_id, gboolean json, const char *command)
     cli_print_json (node);
   else
     print_run_text (node);
+  if (json && g_strcmp0 (command, "run") == 0)   /* the text view lists them itself */
+    print_warnings (json_node_get_object (node), TRUE);
   return EXIT_OK;
 }
 

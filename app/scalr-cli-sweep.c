@@ -10,6 +10,7 @@
 #include "scalr-cli-common.h"
 #include "scalr-config.h"
 #include "scalr-pipeline.h"
+#include "scalr-stats.h"
 
 typedef struct {
   char  *group, *key;
@@ -24,6 +25,8 @@ grid_clear (Grid *g)
   g_strfreev (g->values);
 }
 
+/* The row of @model against @reference; an own row that is also the strongest baseline
+ * answers "strongest" too. */
 static const ScalrLiftRow *
 find_lift (GArray *lifts, const char *model, const char *segment, const char *metric, guint k, const char *reference)
 {
@@ -31,7 +34,7 @@ find_lift (GArray *lifts, const char *model, const char *segment, const char *me
     {
       const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
       if (l->k == k && g_strcmp0 (l->model, model) == 0 && g_strcmp0 (l->segment, segment) == 0
-          && g_strcmp0 (l->metric, metric) == 0 && g_strcmp0 (l->reference, reference) == 0)
+          && g_strcmp0 (l->metric, metric) == 0 && scalr_lift_row_is_reference (l, reference))
         return l;
     }
   return NULL;
@@ -63,6 +66,20 @@ check_estimate (const char *path, ScalrConfig *base, const Grid *grid, guint n_g
   gboolean ok = cli_check_estimate ("sweep", path, (ScalrConfig *const *) configs->pdata, (guint) points, yes);
   g_ptr_array_set_size (configs, configs->len - 1);
   return ok;
+}
+
+/* The CI level stored with the first run's lifts (NAN when no run has any). */
+static double
+stored_level (ScalrStore *store, GArray *run_ids)
+{
+  for (guint r = 0; r < run_ids->len; r++)
+    {
+      gint64 id = g_array_index (run_ids, gint64, r);
+      g_autoptr (GArray) lifts = id > 0 ? scalr_store_get_lifts (store, id, NULL) : NULL;
+      if (lifts && lifts->len > 0)
+        return g_array_index (lifts, ScalrLiftRow, 0).level;
+    }
+  return NAN;
 }
 
 int
@@ -178,8 +195,11 @@ cmd_sweep (int argc, char **argv)
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_array (b);
   if (!json)
-    g_print ("%s@%d lift, %s users, against the model's own baseline and the strongest baseline (95%% CI, Holm p)\n",
-             met, k, seg);
+    {
+      g_autofree char *ci = scalr_stats_ci_label (stored_level (store, run_ids));
+      g_print ("%s@%d lift, %s users, against the model's own baseline and the strongest baseline (%s, Holm p)\n",
+               met, k, seg, ci);
+    }
   memset (index, 0, n_grids * sizeof (guint));
   for (guint r = 0; r < run_ids->len; r++)
     {
@@ -212,31 +232,25 @@ cmd_sweep (int argc, char **argv)
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "model");
           json_builder_add_string_value (b, l->model);
+          /* The stored rows as they are: undefined numbers are null, with the reason in note. */
           const ScalrLiftRow *pair[2] = { l, best };
           const char *names[2] = { "own", "strongest" };
           for (guint q = 0; q < 2; q++)
             if (pair[q])
               {
                 json_builder_set_member_name (b, names[q]);
-                json_builder_begin_object (b);
-                json_builder_set_member_name (b, "lift");
-                json_builder_add_double_value (b, isfinite (pair[q]->lift) ? pair[q]->lift : 0);
-                json_builder_set_member_name (b, "ci_low");
-                json_builder_add_double_value (b, isfinite (pair[q]->ci_low) ? pair[q]->ci_low : 0);
-                json_builder_set_member_name (b, "ci_high");
-                json_builder_add_double_value (b, isfinite (pair[q]->ci_high) ? pair[q]->ci_high : 0);
-                json_builder_set_member_name (b, "p_holm");
-                json_builder_add_double_value (b, isfinite (pair[q]->p_holm) ? pair[q]->p_holm : 1);
-                json_builder_set_member_name (b, "baseline_model");
-                json_builder_add_string_value (b, pair[q]->baseline_model);
-                json_builder_end_object (b);
+                JsonNode *node = json_node_init_object (json_node_alloc (), cli_lift_json (pair[q]));
+                json_builder_add_value (b, node);
               }
           json_builder_end_object (b);
           if (!json)
-            g_print ("    %-8s own %+6.1f%% [%+6.1f, %+6.1f] p %.3g   vs best (%s) %+6.1f%% [%+6.1f, %+6.1f] p %.3g\n",
-                     l->model, 100 * l->lift, 100 * l->ci_low, 100 * l->ci_high, l->p_holm,
-                     best ? best->baseline_model : "–", best ? 100 * best->lift : NAN,
-                     best ? 100 * best->ci_low : NAN, best ? 100 * best->ci_high : NAN, best ? best->p_holm : NAN);
+            g_print ("    %-8s own %s [%s, %s] p %s   vs best (%s) %s [%s, %s] p %s\n", l->model,
+                     cli_format_number ("%+6.1f%%", 100 * l->lift), cli_format_number ("%+6.1f", 100 * l->ci_low),
+                     cli_format_number ("%+6.1f", 100 * l->ci_high), cli_format_number ("%.3g", l->p_holm),
+                     best ? best->baseline_model : "—", cli_format_number ("%+6.1f%%", best ? 100 * best->lift : NAN),
+                     cli_format_number ("%+6.1f", best ? 100 * best->ci_low : NAN),
+                     cli_format_number ("%+6.1f", best ? 100 * best->ci_high : NAN),
+                     cli_format_number ("%.3g", best ? best->p_holm : NAN));
         }
       json_builder_end_array (b);
       json_builder_end_object (b);

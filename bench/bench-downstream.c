@@ -377,7 +377,7 @@ eval_worker (gpointer data)
   guint I = job->n_items;
   g_autofree float *scores = g_new (float, (gsize) job->batch * I);
   g_autofree guint32 *top = g_new (guint32, job->k);
-  float m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
+  double m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
   guint ks[1] = { job->k };
   for (;;)
     {

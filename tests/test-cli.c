@@ -325,11 +325,13 @@ test_run_show_export (void)
   JsonArray *metrics = json_object_get_array_member (o, "metrics");
   JsonArray *lifts = json_object_get_array_member (o, "lifts");
   g_assert_cmpuint (json_array_get_length (metrics), ==, 2 * 2 * 3 * 20);   /* 2 models × 2 variants × 3 segments */
-  g_assert_cmpuint (json_array_get_length (lifts), ==, 2 * 3 * 17 * 2);
+  /* One row per comparison: 2 own rows and 1 against the strongest (the other model). */
+  g_assert_cmpuint (json_array_get_length (lifts), ==, (2 + 1) * 3 * 17);
   const char *mkeys[] = { "model", "variant", "segment", "metric", "k", "value" };
   for (guint k = 0; k < G_N_ELEMENTS (mkeys); k++)
     g_assert_true (json_object_has_member (json_array_get_object_element (metrics, 0), mkeys[k]));
-  const char *lkeys[] = { "model", "segment", "metric", "k", "lift", "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm", "reference" };
+  const char *lkeys[] = { "model", "segment", "metric", "k", "lift", "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm", "reference",
+                          "level", "also_strongest", "note" };
   for (guint k = 0; k < G_N_ELEMENTS (lkeys); k++)
     g_assert_true (json_object_has_member (json_array_get_object_element (lifts, 0), lkeys[k]));
   gint64 n_events = json_object_get_int_member (syn, "events");
@@ -383,7 +385,7 @@ test_run_show_export (void)
   result_clear (&r);
   struct { const char *path, *header; guint rows; } ex[] = {
     { mets, "model\tvariant\tsegment\tmetric\tk\tvalue\tn_users\n", 2 * 2 * 3 * 20 },
-    { lfts, "model\tsegment\tmetric\tk\treference\tbaseline_model\t", 2 * 3 * 17 * 2 },
+    { lfts, "model\tsegment\tmetric\tk\treference\tbaseline_model\t", (2 + 1) * 3 * 17 },
     { recs, "user\tvariant\tmodel\trank\titem\tscore\n", 0 },
     { pusr, "user\tsegment\tmodel\tvariant\tmetric\tk\tvalue\n", 0 },
   };
@@ -433,7 +435,16 @@ test_run_show_export (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (pt, "lifts")), ==, 1);
   /* K = 0 draws nothing: the augmented model is the baseline, lift exactly 0. */
   JsonObject *zero = json_array_get_object_element (json_object_get_array_member (json_array_get_object_element (points, 0), "lifts"), 0);
-  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (zero, "own"), "lift"), ==, 0.0);
+  JsonObject *own0 = json_object_get_object_member (zero, "own");
+  g_assert_cmpfloat (json_object_get_double_member (own0, "lift"), ==, 0.0);
+  /* … and its p-values are undefined (every paired difference is 0): null with the reason,
+   * not p = 1. pop is the only model, so its own baseline is also the strongest. */
+  g_assert_true (json_object_get_null_member (own0, "p_t"));
+  g_assert_true (json_object_get_null_member (own0, "p_wilcoxon"));
+  g_assert_true (json_object_get_null_member (own0, "p_holm"));
+  g_assert_nonnull (strstr (json_object_get_string_member (own0, "note"), "every paired difference is 0"));
+  g_assert_true (json_object_get_boolean_member (own0, "also_strongest"));
+  g_assert_true (json_object_has_member (zero, "strongest"));
   result_clear (&r);
   r = run_scalr ("sweep", "--db", db, "--grid", "sampler.samples_per_event=1,x", NULL);
   assert_fails (&r, 1, "--grid 'sampler.samples_per_event=1,x'", "expected an integer");

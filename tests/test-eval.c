@@ -28,7 +28,7 @@ test_rank_metrics (void)
   const guint32 ranked[] = { 5, 2, 9, 1 };
   const guint32 test[] = { 1, 2, 7 };
   const guint ks[] = { 1, 2, 4 };
-  float m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
+  double m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
   scalr_eval_rank_metrics (ranked, 4, test, 3, ks, 3, m);
   for (guint mt = 0; mt < SCALR_N_RANK_METRICS; mt++)
     g_assert_cmpfloat (m[mt][0], ==, 0.0f);
@@ -199,7 +199,7 @@ typedef struct {
 
 static void
 grab (const char *model, const char *variant, const char *metric, guint k, const guint32 *users,
-      const float *values, guint n, gpointer data)
+      const double *values, guint n, gpointer data)
 {
   Want *w = data;
   if (g_strcmp0 (model, w->model) || g_strcmp0 (variant, w->variant) || g_strcmp0 (metric, w->metric) || k != w->k)
@@ -211,7 +211,7 @@ grab (const char *model, const char *variant, const char *metric, guint k, const
 static GArray *
 user_vector (ScalrStore *store, gint64 run, const char *model, const char *variant, const char *metric, guint k, GArray **users)
 {
-  Want w = { model, variant, metric, k, g_array_new (FALSE, FALSE, 4), g_array_new (FALSE, FALSE, 4) };
+  Want w = { model, variant, metric, k, g_array_new (FALSE, FALSE, 4), g_array_new (FALSE, FALSE, 8) };
   g_autoptr (GError) error = NULL;
   g_assert_true (scalr_store_foreach_user_metrics (store, run, grab, &w, &error));
   *users = w.users;
@@ -253,8 +253,8 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
       g_assert_true (flags[u] & SCALR_USER_TESTED);
       if (flags[u] & SCALR_USER_SPARSE)
         {
-          x[n] = g_array_index (base, float, k);
-          y[n] = g_array_index (aug, float, k);
+          x[n] = g_array_index (base, double, k);
+          y[n] = g_array_index (aug, double, k);
           n++;
         }
     }
@@ -269,7 +269,7 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
       if (!g_strcmp0 (m->model, "itemknn") && !g_strcmp0 (m->variant, "baseline") && !g_strcmp0 (m->segment, "sparse")
           && !g_strcmp0 (m->metric, "recall") && m->k == 20)
         {
-          g_assert_cmpfloat_with_epsilon (m->value, mx, 1e-6);
+          g_assert_cmpfloat_with_epsilon (m->value, mx, 1e-12);
           g_assert_cmpuint (m->n_users, ==, n);
           found_metric = TRUE;
         }
@@ -280,9 +280,13 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
       if (!g_strcmp0 (l->model, "itemknn") && !g_strcmp0 (l->segment, "sparse") && !g_strcmp0 (l->metric, "recall")
           && l->k == 20 && !g_strcmp0 (l->reference, "own"))
         {
-          g_assert_cmpfloat_with_epsilon (l->lift, my / mx - 1.0, 1e-6);
-          g_assert_cmpfloat_with_epsilon (l->p_t, scalr_stats_paired_t (x, y, n, NULL), 1e-9);
-          g_assert_cmpfloat_with_epsilon (l->p_wilcoxon, scalr_stats_wilcoxon (x, y, n, NULL), 1e-9);
+          ScalrStatsTest t, w;
+          scalr_stats_paired_t (x, y, n, &t);
+          scalr_stats_wilcoxon (x, y, n, &w);
+          g_assert_cmpfloat_with_epsilon (l->lift, my / mx - 1.0, 1e-12);
+          g_assert_cmpfloat (l->p_t, ==, t.p);
+          g_assert_cmpfloat (l->p_wilcoxon, ==, w.p);
+          g_assert_cmpfloat (l->level, ==, 0.95);
           g_assert_cmpfloat (l->p_holm, >=, l->p_wilcoxon);
           g_assert_cmpfloat (l->ci_low, <=, l->lift);
           g_assert_cmpfloat (l->ci_high, >=, l->lift);
@@ -301,7 +305,7 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
                 best = m->value, best_model = m->model;
             }
           g_assert_cmpstr (l->baseline_model, ==, best_model);
-          g_assert_cmpfloat_with_epsilon (l->base_mean, best, 1e-6);
+          g_assert_cmpfloat (l->base_mean, ==, best);
         }
     }
   g_assert_true (found_metric && found_lift);

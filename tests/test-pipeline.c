@@ -126,13 +126,35 @@ test_default_run (Fixture *f, gconstpointer data)
   g_assert_cmpstr (g_ptr_array_index (stages, 0), ==, "load");
   g_assert_cmpstr (g_ptr_array_index (stages, 8), ==, "results");
 
-  /* Metrics: 5 models × 2 variants × 3 segments × (6 metrics × 3 K + NE + AUC). Lifts:
-   * 5 augmented models × 3 segments × (5 rank metrics × 3 K + NE + AUC) × 2 references. */
+  /* Metrics: 5 models × 2 variants × 3 segments × (6 metrics × 3 K + NE + AUC). Lifts, one
+   * row per comparison, per segment × (5 rank metrics × 3 K + NE + AUC): 5 against the own
+   * baseline (one of them, the strongest model's, also the strongest) and 4 against the
+   * strongest baseline. */
   g_autoptr (GArray) metrics = scalr_store_get_metrics (s, id, &error);
   g_autoptr (GArray) lifts = scalr_store_get_lifts (s, id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (metrics->len, ==, 5 * 2 * 3 * (6 * 3 + 2));
-  g_assert_cmpuint (lifts->len, ==, 5 * 3 * (5 * 3 + 2) * 2);
+  g_assert_cmpuint (lifts->len, ==, (5 + 4) * 3 * (5 * 3 + 2));
+  guint n_also = 0, n_strongest = 0;
+  for (guint k = 0; k < lifts->len; k++)
+    {
+      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
+      if (l->also_strongest)
+        {
+          g_assert_cmpstr (l->reference, ==, "own");
+          g_assert_cmpstr (l->baseline_model, ==, l->model);
+          g_assert_true (scalr_lift_row_is_reference (l, "strongest"));
+          n_also++;
+        }
+      if (g_strcmp0 (l->reference, "strongest") == 0)
+        {
+          g_assert_cmpstr (l->baseline_model, !=, l->model);   /* else it would be the own row */
+          n_strongest++;
+        }
+      g_assert_cmpfloat (l->level, ==, 0.95);
+    }
+  g_assert_cmpuint (n_also, ==, 3 * (5 * 3 + 2));
+  g_assert_cmpuint (n_strongest, ==, 4 * 3 * (5 * 3 + 2));
   for (guint k = 0; k < lifts->len; k++)
     {
       const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);

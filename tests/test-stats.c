@@ -1,13 +1,13 @@
-/* test-stats.c — special functions, paired tests, bootstrap lift and Holm, checked
- * against closed forms, hand computation, published tables and SciPy 1.10.1 (Debian 12).
- * Every expected number says where it comes from. */
+/* test-stats.c — special functions, paired differences and ties, paired tests and Holm, checked
+ * against closed forms, hand computation, published tables and SciPy 1.10.1 (Debian 12's,
+ * /usr/bin/python3). Every expected number says where it comes from; SciPy constants come
+ * with the command that printed them. The bootstrap is tested in test-bootstrap.c. */
 #include "config.h"
 
 #include "scalr-registry.h"
 
 #include <math.h>
 
-#include "scalr-rng.h"
 #include "scalr-stats.h"
 #include "test-util.h"
 
@@ -94,6 +94,22 @@ test_t_cdf (void)
   g_assert_cmpfloat (scalr_stats_t_cdf (INFINITY, 3), ==, 1.0);
   g_assert_cmpfloat (scalr_stats_t_cdf (-INFINITY, 3), ==, 0.0);
   g_assert_true (isnan (scalr_stats_t_cdf (1, 0)));
+
+  /* Large degrees of freedom (a lift row over hundreds of thousands of users): two-sided
+   * tails 2 F(−|t|), to 1e-11 (before log B(a, b) was computed without the cancellation of
+   * lgamma at large a, they were off by 3e-10).
+   * /usr/bin/python3 -c 'from scipy import stats; print([repr(2*stats.t.sf(t, df)) for t, df in
+   *   [(2.5,500000),(0.7,200000),(5.0,700000),(12.0,450000),(1.3,5000)]])'
+   * → 0.012419648353549737 0.4839281186475054 5.734412096772504e-07 3.594695328462199e-33
+   *   0.19366089361872058 */
+  const double big[][3] = { { 2.5, 500000, 0.012419648353549737 }, { 0.7, 200000, 0.4839281186475054 },
+                            { 5.0, 700000, 5.734412096772504e-07 }, { 12.0, 450000, 3.594695328462199e-33 },
+                            { 1.3, 5000, 0.19366089361872058 } };
+  for (guint i = 0; i < G_N_ELEMENTS (big); i++)
+    {
+      double p = 2.0 * scalr_stats_t_cdf (-big[i][0], big[i][1]);
+      g_assert_cmpfloat (fabs (p / big[i][2] - 1.0), <, 1e-11);
+    }
 }
 
 static void
@@ -108,6 +124,54 @@ test_norm_cdf (void)
   g_assert_cmpfloat_with_epsilon (scalr_stats_norm_cdf (-10) / 7.61985302416047e-24, 1.0, 1e-10);
 }
 
+/* ---- paired differences and ties ----------------------------------------------- */
+
+static void
+test_paired_differences (void)
+{
+  /* 0.3 − 0.2 and 0.1 − 0 are the same difference; in double the first is
+   * 0.09999999999999998. Both take the group's smallest value, with their own sign. */
+  const double x[] = { 0.2, 0.0, 0.1, 0.3, 0.5 };
+  const double y[] = { 0.3, 0.1, 0.0, 0.1 + 0.2, 0.25 };
+  double d[5];
+  g_assert_cmpfloat (0.3 - 0.2, !=, 0.1);   /* the reason for the convention */
+  scalr_stats_paired_differences (x, y, 5, d);
+  g_assert_cmpfloat (d[0], ==, 0.3 - 0.2);
+  g_assert_cmpfloat (d[1], ==, 0.3 - 0.2);
+  g_assert_cmpfloat (d[2], ==, -(0.3 - 0.2));
+  /* (0.1 + 0.2) − 0.3 = 5.6e-17 is within 1e-9 · 0.3 of 0: a zero difference. */
+  g_assert_cmpfloat (d[3], ==, 0.0);
+  g_assert_cmpfloat (d[4], ==, -0.25);
+
+  /* Groups start at their smallest value and do not chain: a, a (1 + 0.6e-9) and
+   * a (1 + 1.2e-9) are two groups ({a, a (1 + 0.6e-9)} and the third on its own). */
+  const double z[] = { 0, 0, 0 };
+  const double a = 0.125;
+  const double w[] = { a, a * (1 + 0.6e-9), a * (1 + 1.2e-9) };
+  scalr_stats_paired_differences (z, w, 3, d);
+  g_assert_cmpfloat (d[0], ==, a);
+  g_assert_cmpfloat (d[1], ==, a);
+  g_assert_cmpfloat (d[2], ==, a * (1 + 1.2e-9));
+  scalr_stats_paired_differences (NULL, NULL, 0, NULL);
+}
+
+static void
+test_status_and_label (void)
+{
+  g_assert_cmpstr (scalr_stats_status_to_string (SCALR_STATS_OK), ==, "");
+  g_assert_cmpstr (scalr_stats_status_to_string (SCALR_STATS_TOO_FEW), ==, "fewer than 2 users");
+  g_assert_cmpstr (scalr_stats_status_to_string (SCALR_STATS_ALL_ZERO), ==, "every paired difference is 0");
+  const double levels[] = { 0.9, 0.95, 0.999, 0.5 };
+  const char *labels[] = { "90 % CI", "95 % CI", "99.9 % CI", "50 % CI" };
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autofree char *l = scalr_stats_ci_label (levels[i]);
+      g_assert_cmpstr (l, ==, labels[i]);
+    }
+  g_autofree char *none = scalr_stats_ci_label (NAN);
+  g_assert_cmpstr (none, ==, "CI");
+}
+
 /* ---- paired t-test -------------------------------------------------------------- */
 
 static void
@@ -115,21 +179,32 @@ test_paired_t (void)
 {
   /* Differences {1, 1, 2, 0, 2}: mean 1.2, sd √(0.7) = 0.83666, t = 1.2 / (0.83666/√5)
    * = 3.2071, df 4; two-sided p from the t table lies in (0.02, 0.05) (t_{0.975,4} = 2.776,
-   * t_{0.99,4} = 3.747). SciPy ttest_rel(y, x): statistic 3.2071349029490923,
-   * p 0.032677923336803014. */
+   * t_{0.99,4} = 3.747).
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.ttest_rel([2,3,5,4,7],[1,2,3,4,5]))'
+   * → statistic 3.2071349029490923, pvalue 0.032677923336803014 */
   const double x[] = { 1, 2, 3, 4, 5 };
   const double y[] = { 2, 3, 5, 4, 7 };
-  double t = 0;
-  double p = scalr_stats_paired_t (x, y, 5, &t);
-  g_assert_cmpfloat_with_epsilon (t, 1.2 / (sqrt (0.7) / sqrt (5.0)), 1e-12);
-  g_assert_cmpfloat_with_epsilon (t, 3.2071349029490923, 1e-12);
-  g_assert_cmpfloat_with_epsilon (p, 0.032677923336803014, 1e-12);
+  ScalrStatsTest t;
+  scalr_stats_paired_t (x, y, 5, &t);
+  g_assert_cmpint (t.status, ==, SCALR_STATS_OK);
+  g_assert_cmpfloat_with_epsilon (t.statistic, 1.2 / (sqrt (0.7) / sqrt (5.0)), 1e-12);
+  g_assert_cmpfloat_with_epsilon (t.statistic, 3.2071349029490923, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t.p, 0.032677923336803014, 1e-12);
   /* Swapping the arms flips the sign of t, not the two-sided p. */
-  double p2 = scalr_stats_paired_t (y, x, 5, &t);
-  g_assert_cmpfloat_with_epsilon (t, -3.2071349029490923, 1e-12);
-  g_assert_cmpfloat_with_epsilon (p2, p, 1e-15);
-  /* t_out may be NULL. */
-  g_assert_cmpfloat_with_epsilon (scalr_stats_paired_t (x, y, 5, NULL), p, 1e-15);
+  ScalrStatsTest t2;
+  scalr_stats_paired_t (y, x, 5, &t2);
+  g_assert_cmpfloat_with_epsilon (t2.statistic, -3.2071349029490923, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t2.p, t.p, 1e-15);
+
+  /* Float-derived values: x = {0.2, 0.1, 0, 0, 0, 0.5}, y = {0.3, 0, 0.2, 0.3, 0.4, 0.5}.
+   * /usr/bin/python3 -c 'from scipy import stats; r = stats.ttest_rel([0.3,0,0.2,0.3,0.4,0.5],
+   *   [0.2,0.1,0,0,0,0.5]); print(repr(r.statistic), repr(r.pvalue))'
+   * → 1.9639610121239315 0.10674552235509217 */
+  const double fx[] = { 0.2, 0.1, 0.0, 0.0, 0.0, 0.5 };
+  const double fy[] = { 0.3, 0.0, 0.2, 0.3, 0.4, 0.5 };
+  scalr_stats_paired_t (fx, fy, 6, &t);
+  g_assert_cmpfloat_with_epsilon (t.statistic, 1.9639610121239315, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t.p, 0.10674552235509217, 1e-12);
 }
 
 static void
@@ -139,144 +214,209 @@ test_paired_t_degenerate (void)
   const double same[] = { 1, 2, 3 };
   const double up[] = { 1.5, 2.5, 3.5 };     /* every difference +0.5, exactly */
   const double down[] = { 0.5, 1.5, 2.5 };   /* every difference −0.5 */
-  double t = 42;
+  ScalrStatsTest t;
 
-  /* All differences 0: no evidence of a difference, p = 1. */
-  g_assert_cmpfloat (scalr_stats_paired_t (x, same, 3, &t), ==, 1.0);
-  g_assert_cmpfloat (t, ==, 0.0);
-  /* All differences equal and non-zero: zero variance, p = 0, t infinite with the sign. */
-  g_assert_cmpfloat (scalr_stats_paired_t (x, up, 3, &t), ==, 0.0);
-  g_assert_true (isinf (t) && t > 0);
-  g_assert_cmpfloat (scalr_stats_paired_t (x, down, 3, &t), ==, 0.0);
-  g_assert_true (isinf (t) && t < 0);
-  /* Fewer than two pairs: p = 1, t undefined. */
-  g_assert_cmpfloat (scalr_stats_paired_t (x, up, 1, &t), ==, 1.0);
-  g_assert_true (isnan (t));
-  g_assert_cmpfloat (scalr_stats_paired_t (NULL, NULL, 0, &t), ==, 1.0);
+  /* All differences 0: t is 0/0, undefined (SciPy: nan), never p = 1.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.ttest_rel([1,2,3],[1,2,3]))' → nan, nan */
+  scalr_stats_paired_t (x, same, 3, &t);
+  g_assert_true (isnan (t.p) && isnan (t.statistic));
+  g_assert_cmpint (t.status, ==, SCALR_STATS_ALL_ZERO);
+  /* All differences equal and non-zero: zero variance, p = 0, t infinite with the sign.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.ttest_rel([1.5,2.5,3.5],[1,2,3]))' → inf, 0.0 */
+  scalr_stats_paired_t (x, up, 3, &t);
+  g_assert_cmpfloat (t.p, ==, 0.0);
+  g_assert_true (isinf (t.statistic) && t.statistic > 0);
+  scalr_stats_paired_t (x, down, 3, &t);
+  g_assert_cmpfloat (t.p, ==, 0.0);
+  g_assert_true (isinf (t.statistic) && t.statistic < 0);
+  /* Equal by the tie convention only (0.3 − 0.2 and 0.1 − 0): the same as exactly equal.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.ttest_rel([0.1,0.1],[0,0]))' → inf, 0.0 */
+  const double fx[] = { 0.2, 0.0 }, fy[] = { 0.3, 0.1 };
+  scalr_stats_paired_t (fx, fy, 2, &t);
+  g_assert_cmpfloat (t.p, ==, 0.0);
+  g_assert_true (isinf (t.statistic));
+  /* Fewer than two pairs: undefined. */
+  scalr_stats_paired_t (x, up, 1, &t);
+  g_assert_true (isnan (t.p) && isnan (t.statistic));
+  g_assert_cmpint (t.status, ==, SCALR_STATS_TOO_FEW);
+  scalr_stats_paired_t (NULL, NULL, 0, &t);
+  g_assert_true (isnan (t.p));
+  g_assert_cmpint (t.status, ==, SCALR_STATS_NO_PAIRS);
 }
 
 /* ---- Wilcoxon signed-rank ------------------------------------------------------- */
 
-/* Calls the test with y = x + d, x = 10, 11, 12, … (the differences are exact). */
+/* The test with y = x + d, x = 10, 11, 12, … (the differences are exact); returns p. */
 static double
-wilcoxon_d (const double *d, gsize n, double *w)
+wilcoxon_d (const double *d, gsize n, ScalrStatsTest *out)
 {
-  g_autofree double *x = g_new (double, n);
-  g_autofree double *y = g_new (double, n);
+  g_autofree double *x = g_new (double, MAX (n, 1));
+  g_autofree double *y = g_new (double, MAX (n, 1));
   for (gsize i = 0; i < n; i++)
     {
       x[i] = 10.0 + (double) i;
       y[i] = x[i] + d[i];
     }
-  return scalr_stats_wilcoxon (x, y, n, w);
+  scalr_stats_wilcoxon (x, y, n, out);
+  return out->p;
 }
 
 static void
 test_wilcoxon_exact_small (void)
 {
-  double w = -1;
+  ScalrStatsTest w;
   /* n = 5, all positive: W+ = 1+2+3+4+5 = 15, the single largest of 2^5 equally likely
-   * sign patterns, so P(W+ ≥ 15) = 1/32 and p = 2/32 = 0.0625 (SciPy wilcoxon: 0.0625). */
+   * sign patterns, so P(W+ ≥ 15) = 1/32 and p = 2/32.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.wilcoxon([0.3,1.1,2.0,0.7,5.0]).pvalue)' → 0.0625 */
   const double pos[] = { 0.3, 1.1, 2.0, 0.7, 5.0 };
   g_assert_cmpfloat_with_epsilon (wilcoxon_d (pos, 5, &w), 0.0625, 1e-15);
-  g_assert_cmpfloat (w, ==, 15.0);
+  g_assert_cmpfloat (w.statistic, ==, 15.0);
+  g_assert_true (w.exact);
   /* All negative: W+ = 0, the same p by symmetry. */
   const double neg[] = { -0.3, -1.1, -2.0, -0.7, -5.0 };
   g_assert_cmpfloat_with_epsilon (wilcoxon_d (neg, 5, &w), 0.0625, 1e-15);
-  g_assert_cmpfloat (w, ==, 0.0);
+  g_assert_cmpfloat (w.statistic, ==, 0.0);
   /* {1, −2, 3, 4, 5}: rank 2 negative, W+ = 13, W− = 2. Subsets of {1..5} with sum ≤ 2:
-   * {}, {1}, {2} → P(W− ≤ 2) = 3/32, p = 6/32 = 0.1875 (SciPy wilcoxon: 0.1875). */
+   * {}, {1}, {2} → P(W− ≤ 2) = 3/32, p = 6/32.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.wilcoxon([1,-2,3,4,5]).pvalue)' → 0.1875 */
   const double one_neg[] = { 1, -2, 3, 4, 5 };
   g_assert_cmpfloat_with_epsilon (wilcoxon_d (one_neg, 5, &w), 0.1875, 1e-15);
-  g_assert_cmpfloat (w, ==, 13.0);
-  /* One pair: p = 2 · min(1, 1/2) = 1. */
+  g_assert_cmpfloat (w.statistic, ==, 13.0);
+  /* One pair: p = 2 · min(1, 1/2) = 1.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.wilcoxon([3]).pvalue)' → 1.0 */
   const double single[] = { 3 };
   g_assert_cmpfloat (wilcoxon_d (single, 1, &w), ==, 1.0);
-  g_assert_cmpfloat (w, ==, 1.0);
+  g_assert_cmpfloat (w.statistic, ==, 1.0);
 }
 
 static void
 test_wilcoxon_exact_table (void)
 {
-  double w;
+  ScalrStatsTest w;
   /* Published critical values of the signed-rank test (e.g. Wilcoxon, Katti & Wilcox
-   * 1963; any textbook table): n = 10, two-sided α = 0.05 → T_crit = 8, i.e.
-   * P(W ≤ 8) ≤ 0.025 < P(W ≤ 9). Counting subsets of {1..10}: 25 sum to ≤ 8 and 33 to ≤ 9,
-   * so p(T = 8) = 50/1024 = 0.048828125 and p(T = 9) = 66/1024 = 0.064453125
-   * (SciPy wilcoxon(method='exact'): 0.048828125 and 0.064453125). */
+   * 1963): n = 10, two-sided α = 0.05 → T_crit = 8, i.e. P(W ≤ 8) ≤ 0.025 < P(W ≤ 9).
+   * Counting subsets of {1..10}: 25 sum to ≤ 8 and 33 to ≤ 9, so p(T = 8) = 50/1024 and
+   * p(T = 9) = 66/1024.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.wilcoxon([1,2,3,4,5,6,7,-8,9,10]).pvalue,
+   *   stats.wilcoxon([1,2,3,4,5,6,7,8,-9,10]).pvalue)' → 0.048828125 0.064453125 */
   const double t8[] = { 1, 2, 3, 4, 5, 6, 7, -8, 9, 10 };
   double p8 = wilcoxon_d (t8, 10, &w);
-  g_assert_cmpfloat (w, ==, 55.0 - 8.0);
+  g_assert_cmpfloat (w.statistic, ==, 55.0 - 8.0);
   g_assert_cmpfloat_with_epsilon (p8, 50.0 / 1024.0, 1e-15);
-  g_assert_cmpfloat (p8, <=, 0.05);
   const double t9[] = { 1, 2, 3, 4, 5, 6, 7, 8, -9, 10 };
-  double p9 = wilcoxon_d (t9, 10, &w);
-  g_assert_cmpfloat (w, ==, 55.0 - 9.0);
-  g_assert_cmpfloat_with_epsilon (p9, 66.0 / 1024.0, 1e-15);
-  g_assert_cmpfloat (p9, >, 0.05);
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (t9, 10, &w), 66.0 / 1024.0, 1e-15);
 
   /* n = 50 (the largest exact case): negatives at ranks 1, 5, …, 49 (sum 325), W+ = 950.
-   * SciPy wilcoxon(method='exact'): 0.0021224348550905603. */
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([(i+1)*(-1 if i%4==0 else 1)
+   *   for i in range(50)]).pvalue))' → 0.0021224348550905603 */
   double d50[50];
   for (int i = 0; i < 50; i++)
     d50[i] = (i + 1) * (i % 4 == 0 ? -1.0 : 1.0);
-  double p50 = wilcoxon_d (d50, 50, &w);
-  g_assert_cmpfloat (w, ==, 950.0);
-  g_assert_cmpfloat_with_epsilon (p50, 0.0021224348550905603, 1e-14);
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d50, 50, &w), 0.0021224348550905603, 1e-14);
+  g_assert_cmpfloat (w.statistic, ==, 950.0);
+  g_assert_true (w.exact);
+}
+
+static void
+test_wilcoxon_exact_ties (void)
+{
+  ScalrStatsTest w;
+  /* SciPy 1.10's mode='auto' keeps the exact distribution when |d| tie (no zeros, n ≤ 50)
+   * and reads it at ⌊W+⌋. d = {1, −1, 2, 3, 4}: ranks 1.5, 1.5, 3, 4, 5, W+ = 13.5 → 13:
+   * P(W ≥ 13) = P(W ≤ 2) = 3/32, p = 6/32. The other way round W+ = 1.5 → 1: P(W ≤ 1) = 2/32,
+   * p = 4/32 — not symmetric, as in SciPy.
+   * /usr/bin/python3 -c 'from scipy import stats; print(stats.wilcoxon([1,-1,2,3,4]).pvalue,
+   *   stats.wilcoxon([-1,1,-2,-3,-4]).pvalue)' → 0.1875 0.125 */
+  const double d[] = { 1, -1, 2, 3, 4 };
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d, 5, &w), 0.1875, 1e-15);
+  g_assert_cmpfloat (w.statistic, ==, 13.5);
+  g_assert_true (w.exact);
+  const double e[] = { -1, 1, -2, -3, -4 };
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (e, 5, &w), 0.125, 1e-15);
 }
 
 static void
 test_wilcoxon_normal (void)
 {
-  double w;
-  /* Ties (and zeros) force the normal approximation. d has 14 non-zero values; |d| ranks:
-   * 1,1,1 → 2; 2,2,2,2 → 5.5; 3,3 → 8.5; 4 → 10; 5 → 11; 6 → 12; 7,7 → 13.5.
-   * W− = 2 + 5.5 + 8.5 = 16, W+ = 105 − 16 = 89. Mean 14·15/4 = 52.5; variance
-   * 14·15·29/24 − (24 + 60 + 6 + 6)/48 = 253.75 − 2 = 251.75; z = (36.5 − 0.5)/√251.75.
-   * SciPy wilcoxon(d, zero_method='wilcox', correction=True, method='approx'):
-   * p = 0.023273643170742195. */
+  ScalrStatsTest w;
+  /* Zeros force the normal approximation (SciPy 1.10, mode='auto'). d has 14 non-zero
+   * values; |d| ranks: 1,1,1 → 2; 2,2,2,2 → 5.5; 3,3 → 8.5; 4 → 10; 5 → 11; 6 → 12;
+   * 7,7 → 13.5. W− = 2 + 5.5 + 8.5 = 16, W+ = 105 − 16 = 89, T = 16. Mean 14·15/4 = 52.5;
+   * σ² = (14·15·29 − ½ (24 + 60 + 6 + 6)) / 24 = 251.75; z = −36.5/√251.75, no continuity
+   * correction.
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([1,1,2,2,2,-3,4,5,0,6,7,7,-1,0,3,-2]).pvalue))'
+   * → 0.021424139983881464 */
   const double d[] = { 1, 1, 2, 2, 2, -3, 4, 5, 0, 6, 7, 7, -1, 0, 3, -2 };
   double p = wilcoxon_d (d, G_N_ELEMENTS (d), &w);
-  g_assert_cmpfloat (w, ==, 89.0);
-  g_assert_cmpfloat_with_epsilon (p, 2.0 * (1.0 - scalr_stats_norm_cdf (36.0 / sqrt (251.75))), 1e-12);
-  g_assert_cmpfloat_with_epsilon (p, 0.023273643170742195, 1e-12);
+  g_assert_cmpfloat (w.statistic, ==, 89.0);
+  g_assert_false (w.exact);
+  g_assert_cmpfloat_with_epsilon (p, 2.0 * scalr_stats_norm_cdf (-36.5 / sqrt (251.75)), 1e-12);
+  g_assert_cmpfloat_with_epsilon (p, 0.021424139983881464, 1e-12);
 
-  /* n = 51 > 50 without ties also uses the normal approximation: negatives at ranks
-   * 1, 5, …, 49 (sum 325), W+ = 1326 − 325 = 1001.
-   * SciPy wilcoxon(method='approx', correction=True): 0.0015586021802853137. */
+  /* n = 51 > 50 without ties: normal. Negatives at ranks 1, 5, …, 49 (sum 325), W+ = 1001.
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([(i+1)*(-1 if i%4==0 else 1)
+   *   for i in range(51)]).pvalue))' → 0.0015336918338196097 */
   double d51[51];
   for (int i = 0; i < 51; i++)
     d51[i] = (i + 1) * (i % 4 == 0 ? -1.0 : 1.0);
-  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d51, 51, &w), 0.0015586021802853137, 1e-12);
-  g_assert_cmpfloat (w, ==, 1001.0);
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d51, 51, &w), 0.0015336918338196097, 1e-12);
+  g_assert_cmpfloat (w.statistic, ==, 1001.0);
 
   /* n = 60: negatives at every third rank 1, 4, …, 58; W+ = 1240.
-   * SciPy wilcoxon(method='approx', correction=True): 0.016901653275967522. */
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([(i+1)*(1 if i%3 else -1)
+   *   for i in range(60)]).pvalue))' → 0.016733071607703435 */
   double d60[60];
   for (int i = 0; i < 60; i++)
     d60[i] = (i + 1) * (i % 3 ? 1.0 : -1.0);
-  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d60, 60, &w), 0.016901653275967522, 1e-12);
-  g_assert_cmpfloat (w, ==, 1240.0);
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d60, 60, &w), 0.016733071607703435, 1e-12);
+  g_assert_cmpfloat (w.statistic, ==, 1240.0);
+}
+
+static void
+test_wilcoxon_float_ties (void)
+{
+  ScalrStatsTest w;
+  /* Per-user metrics x = {0.2, 0.1, 0, 0, 0, 0.5}, y = {0.3, 0, 0.2, 0.3, 0.4, 0.5}: the
+   * differences 0.3 − 0.2 = 0.09999999999999998 and 0 − 0.1 = −0.1 are one tie group, and
+   * the last pair is a zero (so the normal approximation). Tied: ranks 1.5, 1.5, 3, 4, 5,
+   * W+ = 13.5, T = 1.5, σ² = (330 − ½ · 6) / 24. SciPy on the differences as the convention
+   * makes them, and (for contrast) on the raw ones:
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([0.09999999999999998,
+   *   -0.09999999999999998,0.2,0.3,0.4,0]).pvalue))' → 0.10405923452892792
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([0.3,0,0.2,0.3,0.4,0.5],
+   *   [0.2,0.1,0,0,0,0.5]).pvalue))' → 0.13801073756865956 (the tie lost) */
+  const double x[] = { 0.2, 0.1, 0.0, 0.0, 0.0, 0.5 };
+  const double y[] = { 0.3, 0.0, 0.2, 0.3, 0.4, 0.5 };
+  scalr_stats_wilcoxon (x, y, 6, &w);
+  g_assert_cmpfloat_with_epsilon (w.p, 0.10405923452892792, 1e-12);
+  g_assert_cmpfloat (w.statistic, ==, 13.5);
+  g_assert_false (w.exact);
+  g_assert_cmpfloat (fabs (w.p - 0.13801073756865956), >, 0.01);
 }
 
 static void
 test_wilcoxon_zeros (void)
 {
-  double w = -1;
-  /* Zero differences are dropped: {0, 0, 1, 2, 3, 4, 5} is the n = 5 all-positive case,
-   * p = 2/32 (not 2/128 as it would be if the zeros counted as ranks). */
+  ScalrStatsTest w;
+  /* With zeros SciPy 1.10 switches to the normal approximation even for n ≤ 50, and drops
+   * the zeros: {0, 1, 0, 2, 3, 4, 5} is m = 5, T = 0, z = −7.5/√13.75.
+   * /usr/bin/python3 -c 'from scipy import stats; print(repr(stats.wilcoxon([0,1,0,2,3,4,5]).pvalue))'
+   * → 0.043114446783075355 */
   const double d[] = { 0, 1, 0, 2, 3, 4, 5 };
-  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d, 7, &w), 0.0625, 1e-15);
-  g_assert_cmpfloat (w, ==, 15.0);
-  /* No non-zero difference at all: p = 1, W+ = 0. */
+  g_assert_cmpfloat_with_epsilon (wilcoxon_d (d, 7, &w), 0.043114446783075355, 1e-12);
+  g_assert_cmpfloat (w.statistic, ==, 15.0);
+  g_assert_false (w.exact);
+  /* Every difference 0: undefined (SciPy raises "zero_method 'wilcox' … do not work if x - y
+   * is zero for all elements"), never p = 1. */
   const double zeros[] = { 0, 0, 0 };
-  w = -1;
-  g_assert_cmpfloat (wilcoxon_d (zeros, 3, &w), ==, 1.0);
-  g_assert_cmpfloat (w, ==, 0.0);
-  g_assert_cmpfloat (scalr_stats_wilcoxon (NULL, NULL, 0, NULL), ==, 1.0);
+  g_assert_true (isnan (wilcoxon_d (zeros, 3, &w)));
+  g_assert_cmpint (w.status, ==, SCALR_STATS_ALL_ZERO);
+  scalr_stats_wilcoxon (NULL, NULL, 0, &w);
+  g_assert_true (isnan (w.p));
+  g_assert_cmpint (w.status, ==, SCALR_STATS_NO_PAIRS);
 }
 
-/* ---- lift and bootstrap --------------------------------------------------------- */
+/* ---- lift ----------------------------------------------------------------------- */
 
 static void
 test_lift (void)
@@ -294,150 +434,6 @@ test_lift (void)
   const double z[] = { 0, 0, 0, 0 };
   g_assert_true (isnan (scalr_stats_lift (z, y, 4)));
   g_assert_true (isnan (scalr_stats_lift (NULL, NULL, 0)));
-}
-
-static void
-test_bootstrap_constant (void)
-{
-  const double x[] = { 1, 1, 1, 1 };
-  const double y[] = { 2, 2, 2, 2 };
-  double lo = 0, hi = 0;
-  /* Every resample has Σy/Σx = 2, so every lift is 1 and so are both bounds. */
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, 4, 1000, 0.95, 7, &lo, &hi));
-  g_assert_cmpfloat (lo, ==, 1.0);
-  g_assert_cmpfloat (hi, ==, 1.0);
-}
-
-/* A noisy paired sample: baseline metric in [0, 1), augmented = baseline · 1.1 + noise. */
-static void
-make_sample (gsize n, guint64 seed, double *x, double *y)
-{
-  ScalrRng rng;
-  scalr_rng_init (&rng, seed, 1000, 0);
-  for (gsize i = 0; i < n; i++)
-    {
-      x[i] = scalr_rng_uniform (&rng);
-      y[i] = MAX (0.0, 1.1 * x[i] + 0.2 * (scalr_rng_uniform (&rng) - 0.5));
-    }
-}
-
-static void
-test_bootstrap_noisy (void)
-{
-  gsize small = 100, large = 10000;
-  g_autofree double *x = g_new (double, large);
-  g_autofree double *y = g_new (double, large);
-  double lo_s, hi_s, lo_l, hi_l;
-
-  make_sample (small, 11, x, y);
-  double lift_s = scalr_stats_lift (x, y, small);
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, small, 2000, 0.95, 3, &lo_s, &hi_s));
-  g_assert_cmpfloat (lo_s, <, lift_s);
-  g_assert_cmpfloat (lift_s, <, hi_s);
-
-  make_sample (large, 11, x, y);
-  double lift_l = scalr_stats_lift (x, y, large);
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, large, 500, 0.95, 3, &lo_l, &hi_l));
-  g_assert_cmpfloat (lo_l, <, lift_l);
-  g_assert_cmpfloat (lift_l, <, hi_l);
-  /* The true lift is about 0.1 (1.1 · mean, the noise averages out); the large sample's
-   * interval is near it. */
-  g_assert_cmpfloat (fabs (lift_l - 0.1), <, 0.01);
-  /* Width shrinks like 1/√n: 100× the pairs → about 10× narrower; require at least 4×. */
-  g_assert_cmpfloat ((hi_l - lo_l) * 4.0, <, hi_s - lo_s);
-
-  /* A 50% interval lies inside the 95% one. */
-  double lo50, hi50;
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, large, 500, 0.5, 3, &lo50, &hi50));
-  g_assert_cmpfloat (lo_l, <, lo50);
-  g_assert_cmpfloat (hi50, <, hi_l);
-}
-
-static void
-test_bootstrap_seed (void)
-{
-  double x[200], y[200];
-  make_sample (200, 5, x, y);
-  double lo1, hi1, lo2, hi2, lo3, hi3;
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, 200, 500, 0.95, 99, &lo1, &hi1));
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, 200, 500, 0.95, 99, &lo2, &hi2));
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, 200, 500, 0.95, 100, &lo3, &hi3));
-  /* Same seed: bit-identical bounds. */
-  g_assert_cmpfloat (lo1, ==, lo2);
-  g_assert_cmpfloat (hi1, ==, hi2);
-  /* Another seed: other resamples, other bounds. */
-  g_assert_cmpfloat (lo1, !=, lo3);
-  g_assert_cmpfloat (hi1, !=, hi3);
-}
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double u = *(const double *) a, v = *(const double *) b;
-  return (u > v) - (u < v);
-}
-
-static void
-test_bootstrap_by_hand (void)
-{
-  /* The contract spelled out: resample b draws n indices with scalr_rng_below from the
-   * (seed, SCALR_STREAM_BOOTSTRAP, 0) stream, lift_b = Σy/Σx − 1, and the bounds are the
-   * type-7 quantiles of the sorted lifts. With 4 resamples at level 0.5 the quantiles
-   * 0.25 and 0.75 sit at positions h = 0.75 and 2.25: sorted[0] + 0.75 (sorted[1] − sorted[0])
-   * and sorted[2] + 0.25 (sorted[3] − sorted[2]). */
-  const double x[] = { 1, 2, 3, 4, 5 };
-  const double y[] = { 2, 1, 5, 4, 9 };
-  ScalrRng rng;
-  scalr_rng_init (&rng, 1234, SCALR_STREAM_BOOTSTRAP, 0);
-  double lifts[4];
-  for (int b = 0; b < 4; b++)
-    {
-      double sx = 0, sy = 0;
-      for (int k = 0; k < 5; k++)
-        {
-          guint32 i = scalr_rng_below (&rng, 5);
-          sx += x[i];
-          sy += y[i];
-        }
-      lifts[b] = sy / sx - 1.0;
-    }
-  qsort (lifts, 4, sizeof (double), cmp_double);
-  g_assert_cmpfloat (lifts[0], <, lifts[3]);  /* the resamples differ, so interpolation shows */
-  double want_lo = lifts[0] + 0.75 * (lifts[1] - lifts[0]);
-  double want_hi = lifts[2] + 0.25 * (lifts[3] - lifts[2]);
-  double lo, hi;
-  g_assert_true (scalr_stats_bootstrap_lift (x, y, 5, 4, 0.5, 1234, &lo, &hi));
-  g_assert_cmpfloat_with_epsilon (lo, want_lo, 1e-15);
-  g_assert_cmpfloat_with_epsilon (hi, want_hi, 1e-15);
-}
-
-static void
-test_bootstrap_zero_baseline (void)
-{
-  const double zero[] = { 0, 0, 0, 0 };
-  const double y[] = { 1, 2, 3, 4 };
-  double lo = 0, hi = 0;
-  /* Baseline all zeros: no resample has a lift → FALSE, NAN bounds. */
-  g_assert_false (scalr_stats_bootstrap_lift (zero, y, 4, 200, 0.95, 1, &lo, &hi));
-  g_assert_true (isnan (lo));
-  g_assert_true (isnan (hi));
-  /* No pairs, or no resamples: FALSE. */
-  lo = hi = 0;
-  g_assert_false (scalr_stats_bootstrap_lift (NULL, NULL, 0, 200, 0.95, 1, &lo, &hi));
-  g_assert_true (isnan (lo) && isnan (hi));
-  lo = hi = 0;
-  g_assert_false (scalr_stats_bootstrap_lift (y, y, 4, 0, 0.95, 1, &lo, &hi));
-  g_assert_true (isnan (lo) && isnan (hi));
-
-  /* One non-zero baseline among four: a resample misses it with probability
-   * (3/4)^4 ≈ 0.32 < 1/2, so those are skipped and the interval still exists. A kept
-   * resample with k copies of the last pair has Σx = k, Σy = 2k + (4 − k), lift 4/k ≥ 1. */
-  const double xb[] = { 0, 0, 0, 1 };
-  const double yb[] = { 1, 1, 1, 2 };
-  g_assert_true (scalr_stats_bootstrap_lift (xb, yb, 4, 1000, 0.95, 1, &lo, &hi));
-  g_assert_true (isfinite (lo) && isfinite (hi));
-  g_assert_cmpfloat (lo, >=, 1.0);  /* smallest lift: k = 4, 8/4 − 1 */
-  g_assert_cmpfloat (lo, <=, hi);
 }
 
 /* ---- Holm ----------------------------------------------------------------------- */
@@ -515,18 +511,17 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/stats/incbeta/symmetry", test_incbeta_symmetry);
   g_test_add_func ("/scalr/stats/t-cdf", test_t_cdf);
   g_test_add_func ("/scalr/stats/norm-cdf", test_norm_cdf);
+  g_test_add_func ("/scalr/stats/paired-differences", test_paired_differences);
+  g_test_add_func ("/scalr/stats/status-and-label", test_status_and_label);
   g_test_add_func ("/scalr/stats/paired-t", test_paired_t);
   g_test_add_func ("/scalr/stats/paired-t/degenerate", test_paired_t_degenerate);
   g_test_add_func ("/scalr/stats/wilcoxon/exact-small", test_wilcoxon_exact_small);
   g_test_add_func ("/scalr/stats/wilcoxon/exact-table", test_wilcoxon_exact_table);
+  g_test_add_func ("/scalr/stats/wilcoxon/exact-ties", test_wilcoxon_exact_ties);
   g_test_add_func ("/scalr/stats/wilcoxon/normal", test_wilcoxon_normal);
+  g_test_add_func ("/scalr/stats/wilcoxon/float-ties", test_wilcoxon_float_ties);
   g_test_add_func ("/scalr/stats/wilcoxon/zeros", test_wilcoxon_zeros);
   g_test_add_func ("/scalr/stats/lift", test_lift);
-  g_test_add_func ("/scalr/stats/bootstrap/constant", test_bootstrap_constant);
-  g_test_add_func ("/scalr/stats/bootstrap/noisy", test_bootstrap_noisy);
-  g_test_add_func ("/scalr/stats/bootstrap/seed", test_bootstrap_seed);
-  g_test_add_func ("/scalr/stats/bootstrap/by-hand", test_bootstrap_by_hand);
-  g_test_add_func ("/scalr/stats/bootstrap/zero-baseline", test_bootstrap_zero_baseline);
   g_test_add_func ("/scalr/stats/holm", test_holm);
   g_test_add_func ("/scalr/stats/holm/nan-and-cap", test_holm_nan_and_cap);
   return g_test_run ();

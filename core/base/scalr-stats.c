@@ -1,4 +1,5 @@
-/* scalr-stats.c — paired bootstrap, paired t-test, Wilcoxon signed-rank, Holm.
+/* scalr-stats.c — paired differences with their ties, paired t-test, Wilcoxon
+ * signed-rank (both as SciPy 1.10's defaults), Holm.
  *
  * Special functions are written here (no GSL): the regularized incomplete beta by
  * Lentz's modified continued fraction (Numerical Recipes §6.4), the t distribution
@@ -10,8 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "scalr-rng.h"
 
 /* ---- special functions ---------------------------------------------------------- */
 
@@ -72,6 +71,47 @@ scalr_quantile_sorted (const double *sorted, gsize n, double level)
   return sorted[lo] + (h - (double) lo) * (sorted[hi] - sorted[lo]);
 }
 
+/* lgamma(x) − ((x − ½) log x − x + ½ log 2π), Stirling's series for x ≥ 100 (error below
+ * 1e-21 there). */
+static double
+stirling_delta (double x)
+{
+  double x2 = 1.0 / (x * x);
+  return (1.0 / 12 - x2 * (1.0 / 360 - x2 * (1.0 / 1260 - x2 / 1680))) / x;
+}
+
+/* log B(a, b). With one argument large (a t-test over many users: a = df/2, b = ½),
+ * lgamma(a + b) − lgamma(a) cancels two numbers near a log a and loses about log10(a log a)
+ * digits; written with log1p and Stirling's corrections it keeps full precision. */
+static double
+log_beta (double a, double b)
+{
+  double big = MAX (a, b), small = MIN (a, b);
+  if (big < 100.0 || small >= 100.0)
+    return lgamma (a) + lgamma (b) - lgamma (a + b);
+  /* lgamma(big) − lgamma(big + small)
+   *   = −(big − ½) log1p(small/big) − small log(big + small) + small + δ(big) − δ(big + small). */
+  double diff = -(big - 0.5) * log1p (small / big) - small * log (big + small) + small
+                + stirling_delta (big) - stirling_delta (big + small);
+  return lgamma (small) + diff;
+}
+
+/* I_x(a, b) with y = 1 − x given separately, so that a caller who knows y more precisely
+ * than 1 − x rounds to (a t tail: x = df/(df + t²), y = t²/(df + t²)) keeps its digits. */
+static double
+incbeta_xy (double a, double b, double x, double y)
+{
+  /* Front factor x^a y^b / B(a, b), in logs; each log from the side that is not near 1. */
+  double lx = x < 0.5 ? log (x) : log1p (-y);
+  double ly = y < 0.5 ? log (y) : log1p (-x);
+  double bt = exp (-log_beta (a, b) + a * lx + b * ly);
+  /* Symmetry I_x(a, b) = 1 − I_y(b, a): use the side where the fraction converges. */
+  if (x < (a + 1.0) / (a + b + 2.0))
+    return bt * incbeta_cf (a, b, x) / a;
+  else
+    return 1.0 - bt * incbeta_cf (b, a, y) / b;
+}
+
 double
 scalr_stats_incbeta (double a, double b, double x)
 {
@@ -81,17 +121,11 @@ scalr_stats_incbeta (double a, double b, double x)
     return 0.0;
   if (x >= 1.0)
     return 1.0;
-  /* Front factor x^a (1 − x)^b / (a B(a, b)), in logs. */
-  double lbt = lgamma (a + b) - lgamma (a) - lgamma (b) + a * log (x) + b * log1p (-x);
-  double bt = exp (lbt);
-  /* Symmetry I_x(a, b) = 1 − I_{1−x}(b, a): use the side where the fraction converges. */
-  if (x < (a + 1.0) / (a + b + 2.0))
-    return bt * incbeta_cf (a, b, x) / a;
-  else
-    return 1.0 - bt * incbeta_cf (b, a, 1.0 - x) / b;
+  return incbeta_xy (a, b, x, 1.0 - x);
 }
 
-/* Two-sided tail P(|T| ≥ |t|) for Student's t with @df degrees of freedom. */
+/* Two-sided tail P(|T| ≥ |t|) for Student's t with @df degrees of freedom:
+ * I_{df/(df+t²)}(df/2, 1/2). */
 static double
 t_two_sided (double t, double df)
 {
@@ -101,7 +135,10 @@ t_two_sided (double t, double df)
     return 0.0;
   if (isinf (df))
     return erfc (fabs (t) / G_SQRT2);
-  return scalr_stats_incbeta (0.5 * df, 0.5, df / (df + t * t));
+  if (t == 0.0)
+    return 1.0;
+  double t2 = t * t;
+  return incbeta_xy (0.5 * df, 0.5, df / (df + t2), t2 / (df + t2));
 }
 
 double
@@ -119,57 +156,125 @@ scalr_stats_norm_cdf (double z)
   return 0.5 * erfc (-z / G_SQRT2);
 }
 
-/* ---- paired t-test -------------------------------------------------------------- */
+/* ---- paired differences and their ties ---------------------------------------- */
 
-double
-scalr_stats_paired_t (const double *x, const double *y, gsize n, double *t_out)
+const char *
+scalr_stats_status_to_string (ScalrStatsStatus status)
 {
-  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), NAN);
-
-  if (t_out)
-    *t_out = NAN;
-  if (n < 2)
-    return 1.0;
-
-  /* All differences equal: the variance is exactly 0 (test it exactly, not through a
-   * rounded standard deviation). */
-  double d0 = y[0] - x[0];
-  gboolean all_equal = TRUE;
-  for (gsize i = 1; i < n && all_equal; i++)
-    all_equal = (y[i] - x[i]) == d0;
-  if (all_equal)
+  switch (status)
     {
-      if (d0 == 0.0)
-        {
-          if (t_out)
-            *t_out = 0.0;
-          return 1.0;
-        }
-      if (t_out)
-        *t_out = d0 > 0.0 ? INFINITY : -INFINITY;
-      return 0.0;
+    case SCALR_STATS_OK: return "";
+    case SCALR_STATS_NO_PAIRS: return "no user with both values defined";
+    case SCALR_STATS_TOO_FEW: return "fewer than 2 users";
+    case SCALR_STATS_ALL_ZERO: return "every paired difference is 0";
+    case SCALR_STATS_ZERO_BASELINE: return "the baseline's mean is 0";
+    case SCALR_STATS_NO_RESAMPLES: return "no bootstrap ([eval] bootstrap = 0)";
+    case SCALR_STATS_FEW_RESAMPLES: return "the baseline's mean was 0 in most bootstrap resamples";
     }
+  return "unknown";
+}
 
-  /* Welford: mean and sum of squared deviations in one stable pass. */
-  double mean = 0.0, m2 = 0.0;
+typedef struct {
+  double abs;
+  gsize  index;
+} AbsIndex;
+
+static int
+cmp_abs_index (const void *a, const void *b)
+{
+  const AbsIndex *x = a, *y = b;
+  if (x->abs != y->abs)
+    return (x->abs > y->abs) - (x->abs < y->abs);
+  return (x->index > y->index) - (x->index < y->index);
+}
+
+void
+scalr_stats_paired_differences (const double *x, const double *y, gsize n, double *d)
+{
+  g_return_if_fail (n == 0 || (x != NULL && y != NULL && d != NULL));
+
+  g_autofree AbsIndex *v = g_new (AbsIndex, MAX (n, 1));
+  gsize m = 0;
   for (gsize i = 0; i < n; i++)
     {
-      double d = y[i] - x[i];
-      double delta = d - mean;
-      mean += delta / (double) (i + 1);
-      m2 += delta * (d - mean);
+      d[i] = y[i] - x[i];
+      if (fabs (d[i]) <= SCALR_STATS_TIE_TOL * MAX (fabs (x[i]), fabs (y[i])))
+        d[i] = 0.0;
+      else
+        v[m++] = (AbsIndex) { fabs (d[i]), i };
+    }
+  qsort (v, m, sizeof *v, cmp_abs_index);
+  double start = 0.0;
+  for (gsize k = 0; k < m; k++)
+    {
+      if (k == 0 || v[k].abs - start > SCALR_STATS_TIE_TOL * start)
+        start = v[k].abs;
+      d[v[k].index] = copysign (start, d[v[k].index]);
+    }
+}
+
+static void
+test_init (ScalrStatsTest *out)
+{
+  out->p = NAN;
+  out->statistic = NAN;
+  out->exact = FALSE;
+  out->status = SCALR_STATS_OK;
+}
+
+/* ---- paired t-test -------------------------------------------------------------- */
+
+void
+scalr_stats_paired_t (const double *x, const double *y, gsize n, ScalrStatsTest *out)
+{
+  g_return_if_fail (out != NULL);
+  test_init (out);
+  g_return_if_fail (n == 0 || (x != NULL && y != NULL));
+
+  if (n < 2)
+    {
+      out->status = n == 0 ? SCALR_STATS_NO_PAIRS : SCALR_STATS_TOO_FEW;
+      return;
+    }
+  /* Degenerate cases are decided on the differences with the tie convention: all 0 is
+   * SciPy's 0/0, all equal a zero variance. */
+  g_autofree double *d = g_new (double, n);
+  scalr_stats_paired_differences (x, y, n, d);
+  gboolean all_equal = TRUE;
+  for (gsize i = 1; i < n && all_equal; i++)
+    all_equal = d[i] == d[0];
+  if (all_equal && d[0] == 0.0)
+    {
+      out->status = SCALR_STATS_ALL_ZERO;
+      return;
+    }
+  if (all_equal)
+    {
+      out->statistic = d[0] > 0.0 ? INFINITY : -INFINITY;
+      out->p = 0.0;
+      return;
+    }
+
+  /* Otherwise the raw differences, in two passes as NumPy's mean and var(ddof=1). */
+  double mean = 0.0;
+  for (gsize i = 0; i < n; i++)
+    mean += y[i] - x[i];
+  mean /= (double) n;
+  double ss = 0.0;
+  for (gsize i = 0; i < n; i++)
+    {
+      double e = (y[i] - x[i]) - mean;
+      ss += e * e;
     }
   double df = (double) (n - 1);
-  double sd = sqrt (m2 / df);
-  double t = mean / (sd / sqrt ((double) n));
-  if (t_out)
-    *t_out = t;
-  return t_two_sided (t, df);
+  double t = mean / sqrt (ss / df / (double) n);
+  out->statistic = t;
+  out->p = t_two_sided (t, df);
 }
 
 /* ---- Wilcoxon signed-rank ------------------------------------------------------- */
 
-#define WILCOXON_EXACT_MAX 50
+#define WILCOXON_EXACT_MAX 50   /* SciPy 1.10's mode='auto': exact for n ≤ 50 pairs */
 
 typedef struct {
   double abs;
@@ -183,12 +288,11 @@ cmp_signed_abs (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Exact two-sided p of W+ = @w for @n untied non-zero differences: the null distribution
- * counts the subsets of {1..n} with each sum (one bit per rank, each sign equally
- * likely), built by dynamic programming over the ranks. Counts ≤ 2^50 are exact in
- * doubles. */
+/* Exact two-sided p at W+ = @w (an integer) for @n ranks 1..n: the null distribution
+ * counts the subsets of {1..n} with each sum (one bit per rank, each sign equally likely),
+ * built by dynamic programming over the ranks. Counts ≤ 2^50 are exact in doubles. */
 static double
-wilcoxon_exact_p (gsize n, double w)
+wilcoxon_exact_p (gsize n, gsize w)
 {
   gsize max_sum = n * (n + 1) / 2;
   g_autofree double *count = g_new0 (double, max_sum + 1);
@@ -199,45 +303,46 @@ wilcoxon_exact_p (gsize n, double w)
       for (gsize s = top; s >= r; s--)
         count[s] += count[s - r];
     }
-  gsize wi = (gsize) w;  /* W+ is an integer without ties */
   double total = ldexp (1.0, (int) n);
   double lower = 0.0, upper = 0.0;
   for (gsize s = 0; s <= max_sum; s++)
     {
-      if (s <= wi)
+      if (s <= w)
         lower += count[s];
-      if (s >= wi)
+      if (s >= w)
         upper += count[s];
     }
   return MIN (1.0, 2.0 * MIN (lower, upper) / total);
 }
 
-double
-scalr_stats_wilcoxon (const double *x, const double *y, gsize n, double *w_out)
+void
+scalr_stats_wilcoxon (const double *x, const double *y, gsize n, ScalrStatsTest *out)
 {
-  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), NAN);
+  g_return_if_fail (out != NULL);
+  test_init (out);
+  g_return_if_fail (n == 0 || (x != NULL && y != NULL));
 
-  g_autofree SignedAbs *v = g_new (SignedAbs, MAX (n, 1));
+  if (n == 0)
+    {
+      out->status = SCALR_STATS_NO_PAIRS;
+      return;
+    }
+  g_autofree double *d = g_new (double, n);
+  scalr_stats_paired_differences (x, y, n, d);
+  g_autofree SignedAbs *v = g_new (SignedAbs, n);
   gsize m = 0;
   for (gsize i = 0; i < n; i++)
-    {
-      double d = y[i] - x[i];
-      if (d == 0.0)
-        continue;  /* Wilcoxon's method: zero differences are dropped */
-      v[m].abs = fabs (d);
-      v[m].positive = d > 0.0;
-      m++;
-    }
-  if (w_out)
-    *w_out = 0.0;
+    if (d[i] != 0.0)
+      v[m++] = (SignedAbs) { fabs (d[i]), d[i] > 0.0 };
   if (m == 0)
-    return 1.0;
-
+    {
+      out->status = SCALR_STATS_ALL_ZERO;
+      return;
+    }
   qsort (v, m, sizeof *v, cmp_signed_abs);
 
-  /* Average ranks over tie groups; W+ and the tie term Σ (t³ − t). */
+  /* Average ranks over tie groups; W+ and the tie term Σ t (t² − 1). */
   double w_plus = 0.0, tie_term = 0.0;
-  gboolean ties = FALSE;
   for (gsize i = 0; i < m;)
     {
       gsize j = i + 1;
@@ -245,32 +350,30 @@ scalr_stats_wilcoxon (const double *x, const double *y, gsize n, double *w_out)
         j++;
       double rank = 0.5 * ((double) (i + 1) + (double) j);  /* ranks i+1 .. j */
       double t = (double) (j - i);
-      if (j - i > 1)
-        {
-          ties = TRUE;
-          tie_term += t * t * t - t;
-        }
+      tie_term += t * (t * t - 1.0);
       for (gsize k = i; k < j; k++)
         if (v[k].positive)
           w_plus += rank;
       i = j;
     }
-  if (w_out)
-    *w_out = w_plus;
+  out->statistic = w_plus;
 
-  if (m <= WILCOXON_EXACT_MAX && !ties)
-    return wilcoxon_exact_p (m, w_plus);
-
+  /* SciPy 1.10, mode='auto': exact for n ≤ 50 unless a difference is zero. */
+  out->exact = n <= WILCOXON_EXACT_MAX && m == n;
+  if (out->exact)
+    {
+      out->p = wilcoxon_exact_p (m, (gsize) floor (w_plus));
+      return;
+    }
   double dm = (double) m;
+  double w_minus = dm * (dm + 1.0) / 2.0 - w_plus;
   double mean = dm * (dm + 1.0) / 4.0;
-  double var = dm * (dm + 1.0) * (2.0 * dm + 1.0) / 24.0 - tie_term / 48.0;
-  /* Continuity correction of 0.5 toward the mean (never past it). */
-  double dev = MAX (0.0, fabs (w_plus - mean) - 0.5);
-  double z = dev / sqrt (var);
-  return MIN (1.0, erfc (z / G_SQRT2));  /* 2 (1 − Φ(z)) */
+  double var = (dm * (dm + 1.0) * (2.0 * dm + 1.0) - 0.5 * tie_term) / 24.0;
+  double z = (MIN (w_plus, w_minus) - mean) / sqrt (var);
+  out->p = erfc (fabs (z) / G_SQRT2);   /* 2 (1 − Φ(|z|)) */
 }
 
-/* ---- lift and its bootstrap ----------------------------------------------------- */
+/* ---- lift ----------------------------------------------------------------------- */
 
 double
 scalr_stats_lift (const double *x, const double *y, gsize n)
@@ -288,52 +391,14 @@ scalr_stats_lift (const double *x, const double *y, gsize n)
   return sy / sx - 1.0;  /* the 1/n of both means cancels */
 }
 
-static int
-cmp_double (const void *a, const void *b)
+char *
+scalr_stats_ci_label (double level)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-gboolean
-scalr_stats_bootstrap_lift (const double *x, const double *y, gsize n, guint n_boot,
-                            double level, guint64 seed, double *lo, double *hi)
-{
-  g_return_val_if_fail (lo != NULL && hi != NULL, FALSE);
-  *lo = *hi = NAN;
-  g_return_val_if_fail (n == 0 || (x != NULL && y != NULL), FALSE);
-  g_return_val_if_fail (level > 0.0 && level < 1.0, FALSE);
-  g_return_val_if_fail (n <= G_MAXUINT32, FALSE);
-
-  if (n == 0 || n_boot == 0)
-    return FALSE;
-
-  ScalrRng rng;
-  scalr_rng_init (&rng, seed, SCALR_STREAM_BOOTSTRAP, 0);
-
-  g_autofree double *lifts = g_new (double, n_boot);
-  guint n_ok = 0;
-  for (guint b = 0; b < n_boot; b++)
-    {
-      double sx = 0.0, sy = 0.0;
-      for (gsize k = 0; k < n; k++)
-        {
-          guint32 i = scalr_rng_below (&rng, (guint32) n);
-          sx += x[i];
-          sy += y[i];
-        }
-      if (sx == 0.0)
-        continue;  /* baseline mean 0: no lift for this resample */
-      lifts[n_ok++] = sy / sx - 1.0;
-    }
-  if (2 * (guint64) n_ok < (guint64) n_boot || n_ok == 0)
-    return FALSE;
-
-  qsort (lifts, n_ok, sizeof *lifts, cmp_double);
-  double alpha = 1.0 - level;
-  *lo = scalr_quantile_sorted (lifts, n_ok, 0.5 * alpha);
-  *hi = scalr_quantile_sorted (lifts, n_ok, 1.0 - 0.5 * alpha);
-  return TRUE;
+  if (!(level > 0.0 && level < 1.0))
+    return g_strdup ("CI");
+  char num[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd (num, sizeof num, "%.4g", 100.0 * level);
+  return g_strdup_printf ("%s %% CI", num);
 }
 
 /* ---- Holm ----------------------------------------------------------------------- */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "scalr-eval.h"
+#include "scalr-eval-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -10,7 +11,6 @@
 #include "scalr-limits.h"
 #include "scalr-progress.h"
 #include "scalr-rng.h"
-#include "scalr-stats.h"
 #include "scalr-topk.h"
 
 const ScalrParam scalr_downstream_params[] = {
@@ -71,6 +71,20 @@ scalr_eval_options_from_config (const ScalrConfig *c, ScalrEvalOptions *o, GErro
 {
   memset (o, 0, sizeof *o);
   o->models = scalr_config_get_list (c, "downstream", "models");
+  /* A model named twice is one model (trained once, one set of lift rows, counted once in
+   * the Holm family). */
+  guint n_unique = 0;
+  for (guint k = 0; o->models[k]; k++)
+    {
+      gboolean dup = FALSE;
+      for (guint j = 0; j < n_unique && !dup; j++)
+        dup = g_strcmp0 (o->models[j], o->models[k]) == 0;
+      if (dup)
+        g_free (o->models[k]);
+      else
+        o->models[n_unique++] = o->models[k];
+    }
+  o->models[n_unique] = NULL;
   for (guint k = 0; o->models[k]; k++)
     if (scalr_recommender_lookup (o->models[k]) == NULL)
       {
@@ -185,7 +199,7 @@ in_sorted (const guint32 *v, guint n, guint32 x)
 
 void
 scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *test, guint n_test,
-                         const guint *ks, guint n_ks, float out[SCALR_N_RANK_METRICS][SCALR_MAX_KS])
+                         const guint *ks, guint n_ks, double out[SCALR_N_RANK_METRICS][SCALR_MAX_KS])
 {
   for (guint ki = 0; ki < n_ks; ki++)
     {
@@ -202,11 +216,11 @@ scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *t
           }
       for (guint r = 0; r < MIN (k, n_test); r++)
         idcg += 1.0 / log2 (r + 2.0);
-      out[SCALR_METRIC_RECALL][ki] = n_test ? (float) hits / (float) n_test : 0.0f;
-      out[SCALR_METRIC_NDCG][ki] = idcg > 0 ? (float) (dcg / idcg) : 0.0f;
-      out[SCALR_METRIC_HIT][ki] = hits > 0 ? 1.0f : 0.0f;
-      out[SCALR_METRIC_MRR][ki] = first ? 1.0f / (float) first : 0.0f;
-      out[SCALR_METRIC_PRECISION][ki] = (float) hits / (float) k;
+      out[SCALR_METRIC_RECALL][ki] = n_test ? (double) hits / (double) n_test : 0.0;
+      out[SCALR_METRIC_NDCG][ki] = idcg > 0 ? dcg / idcg : 0.0;
+      out[SCALR_METRIC_HIT][ki] = hits > 0 ? 1.0 : 0.0;
+      out[SCALR_METRIC_MRR][ki] = first ? 1.0 / (double) first : 0.0;
+      out[SCALR_METRIC_PRECISION][ki] = (double) hits / (double) k;
     }
 }
 
@@ -277,29 +291,6 @@ typedef struct {
   GThread          *reporter;
 } EvalJob;
 
-static void
-sample_negatives (ScalrRng *rng, const ScalrCsr *train, const ScalrCsr *valid, const ScalrCsr *test,
-                  guint u, guint n_items, guint count, guint32 *out, guint *n_out)
-{
-  guint got = 0;
-  guint64 known = scalr_csr_row_len (train, u) + scalr_csr_row_len (valid, u) + scalr_csr_row_len (test, u);
-  if (known >= n_items)
-    {
-      *n_out = 0;
-      return;
-    }
-  for (guint tries = 0; got < count && tries < count * 20; tries++)
-    {
-      guint32 i = scalr_rng_below (rng, n_items);
-      if (in_sorted (train->indices + train->indptr[u], (guint) scalr_csr_row_len (train, u), i)
-          || in_sorted (valid->indices + valid->indptr[u], (guint) scalr_csr_row_len (valid, u), i)
-          || in_sorted (test->indices + test->indptr[u], (guint) scalr_csr_row_len (test, u), i))
-        continue;
-      out[got++] = i;
-    }
-  *n_out = got;
-}
-
 static gpointer
 eval_worker (gpointer data)
 {
@@ -313,7 +304,7 @@ eval_worker (gpointer data)
   guint n_items = job->n_items;
   g_autofree float *scores = g_new (float, (gsize) job->batch * n_items);
   g_autofree guint32 *negs = g_new (guint32, MAX (o->negatives, 1));
-  float m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
+  double m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
   for (;;)
     {
       guint b = (guint) g_atomic_int_add (&job->next, 1);
@@ -342,8 +333,7 @@ eval_worker (gpointer data)
                 guint8 one = 1, zero = 0;
                 g_array_append_val (ss[p], row[parts[p]->indices[k]]);
                 g_array_append_val (yy[p], one);
-                guint nn;
-                sample_negatives (&rng, train, valid, test, u, n_items, o->negatives, negs, &nn);
+                guint nn = scalr_eval_sample_negatives (&rng, train, valid, test, u, n_items, o->negatives, negs);
                 for (guint q = 0; q < nn; q++)
                   {
                     g_array_append_val (ss[p], row[negs[q]]);
@@ -371,25 +361,43 @@ eval_worker (gpointer data)
   return NULL;
 }
 
-static double
-auc_of (const float *s, const guint8 *y, guint n)
+/* NE and AUC from each user's test (score, label) pairs, under the model's Platt scaling:
+ * per-user AUC, per-user summed log loss scaled by the pooled normaliser of all users (see
+ * ScalrModelEval), and the pooled NE of each segment. */
+static void
+pointwise_metrics (ScalrEvalResult *res, ScalrModelEval *me, GPtrArray *test_s, GPtrArray *test_y)
 {
-  double pairs = 0, good = 0;
-  for (guint a = 0; a < n; a++)
-    if (y[a])
-      for (guint b = 0; b < n; b++)
-        if (!y[b])
-          {
-            pairs++;
-            good += s[a] > s[b] ? 1.0 : s[a] == s[b] ? 0.5 : 0.0;
-          }
-  return pairs > 0 ? good / pairs : NAN;
-}
-
-static double
-entropy (double p)
-{
-  return p <= 0 || p >= 1 ? 0 : -(p * log (p) + (1 - p) * log (1 - p));
+  double loss[SCALR_N_SEGMENTS] = { 0 }, pos[SCALR_N_SEGMENTS] = { 0 }, cnt[SCALR_N_SEGMENTS] = { 0 };
+  guint with_pairs = 0;
+  double *ne = me->values[SCALR_METRIC_NE][0];
+  for (guint k = 0; k < res->n_users; k++)
+    {
+      GArray *ts = g_ptr_array_index (test_s, k), *ty = g_ptr_array_index (test_y, k);
+      const float *s = (const float *) (void *) ts->data;
+      const guint8 *y = (const guint8 *) ty->data;
+      guint npos;
+      double l = scalr_eval_log_loss (s, y, ts->len, me->platt_a, me->platt_b, &npos);
+      ne[k] = ts->len ? l : NAN;   /* scaled below */
+      with_pairs += ts->len > 0;
+      me->values[SCALR_METRIC_AUC][0][k] = scalr_eval_auc (s, y, ts->len);
+      ScalrSegment segs[2] = { SCALR_SEGMENT_ALL, (ScalrSegment) res->segment_of[k] };
+      for (guint g = 0; g < 2; g++)
+        {
+          loss[segs[g]] += l;
+          pos[segs[g]] += npos;
+          cnt[segs[g]] += ts->len;
+        }
+    }
+  for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
+    me->ne[g] = scalr_eval_ne (loss[g], pos[g], cnt[g]);
+  /* NE(all) = Σ l / (Σ pairs · H) is the mean, over the users with pairs, of l / scale with
+   * scale = Σ pairs / users · H: counts only, so the same for every model of the run
+   * (scalr_eval_ne (N, P, N) = 1 / H). */
+  double n_pairs = cnt[SCALR_SEGMENT_ALL];
+  double inv_h = scalr_eval_ne (n_pairs, pos[SCALR_SEGMENT_ALL], n_pairs);
+  double scale = with_pairs > 0 && isfinite (inv_h) ? n_pairs / with_pairs / inv_h : NAN;
+  for (guint k = 0; k < res->n_users; k++)
+    ne[k] = isfinite (scale) ? ne[k] / scale : NAN;
 }
 
 /* The evaluation's estimate: kept per model × variant, the per-user metric vectors and the
@@ -399,7 +407,7 @@ entropy (double p)
 static gboolean
 check_memory (const ScalrEvalResult *res, ScalrSplit *split, const ScalrEvalOptions *o, guint total, GError **error)
 {
-  guint64 per_model = scalr_limits_mul (res->n_users, (guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 4);
+  guint64 per_model = scalr_limits_mul (res->n_users, (guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 8);
   guint64 kept = scalr_limits_mul (per_model, MAX (total, 1));
   guint64 heldout = scalr_split_get_test (split)->nnz + scalr_split_get_valid (split)->nnz;
   guint64 pointwise = scalr_limits_mul (scalr_limits_mul (heldout, 1 + (guint64) o->negatives), 10);
@@ -427,7 +435,7 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
   for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
     for (guint ki = 0; ki < res->n_ks; ki++)
       if (mt < SCALR_N_RANK_METRICS || (ki == 0 && mt != SCALR_METRIC_COVERAGE))
-        me->values[mt][ki] = g_new0 (float, MAX (res->n_users, 1));
+        me->values[mt][ki] = g_new0 (double, MAX (res->n_users, 1));
   me->top_items = g_new (guint32, MAX ((gsize) res->n_users * res->max_k, 1));
   me->top_scores = g_new (float, MAX ((gsize) res->n_users * res->max_k, 1));
 
@@ -503,54 +511,11 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
       scalr_eval_platt_fit ((const float *) (void *) all_s->data, (const guint8 *) all_y->data, all_s->len, &me->platt_a, &me->platt_b);
       g_array_unref (all_s);
       g_array_unref (all_y);
-      double loss[SCALR_N_SEGMENTS] = { 0 }, pos[SCALR_N_SEGMENTS] = { 0 }, cnt[SCALR_N_SEGMENTS] = { 0 };
-      for (guint k = 0; k < res->n_users; k++)
-        {
-          GArray *ts = g_ptr_array_index (job.test_s, k), *ty = g_ptr_array_index (job.test_y, k);
-          const float *s = (const float *) (void *) ts->data;
-          const guint8 *y = (const guint8 *) ty->data;
-          double l = 0, npos = 0;
-          for (guint q = 0; q < ts->len; q++)
-            {
-              double p = 1.0 / (1.0 + exp (-(me->platt_a * s[q] + me->platt_b)));
-              p = CLAMP (p, 1e-12, 1 - 1e-12);
-              l += y[q] ? -log (p) : -log (1 - p);
-              npos += y[q];
-            }
-          double base = ts->len ? npos / ts->len : 0;
-          me->values[SCALR_METRIC_NE][0][k] = ts->len && entropy (base) > 0 ? (float) (l / ts->len / entropy (base)) : NAN;
-          double auc = auc_of (s, y, ts->len);
-          me->values[SCALR_METRIC_AUC][0][k] = (float) auc;
-          ScalrSegment segs[2] = { SCALR_SEGMENT_ALL, (ScalrSegment) res->segment_of[k] };
-          for (guint g = 0; g < 2; g++)
-            {
-              loss[segs[g]] += l;
-              pos[segs[g]] += npos;
-              cnt[segs[g]] += ts->len;
-            }
-        }
-      for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
-        me->ne[g] = cnt[g] > 0 && entropy (pos[g] / cnt[g]) > 0 ? loss[g] / cnt[g] / entropy (pos[g] / cnt[g]) : NAN;
-      /* Catalogue coverage of the top-K lists per segment. */
-      g_autofree guint8 *seen = g_new (guint8, MAX (job.n_items, 1));
+      pointwise_metrics (res, me, job.test_s, job.test_y);
       for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
         for (guint ki = 0; ki < res->n_ks; ki++)
-          {
-            memset (seen, 0, job.n_items);
-            guint distinct = 0;
-            for (guint k = 0; k < res->n_users; k++)
-              if (g == SCALR_SEGMENT_ALL || res->segment_of[k] == g)
-                for (guint r = 0; r < res->ks[ki] && r < res->max_k; r++)
-                  {
-                    guint32 it = me->top_items[(gsize) k * res->max_k + r];
-                    if (it != G_MAXUINT32 && !seen[it])
-                      {
-                        seen[it] = 1;
-                        distinct++;
-                      }
-                  }
-            me->coverage[g][ki] = job.n_items ? (double) distinct / job.n_items : 0;
-          }
+          me->coverage[g][ki] = scalr_eval_coverage (me->top_items, res->n_users, res->max_k, res->ks[ki],
+                                                     res->segment_of, g, job.n_items);
     }
   me->eval_seconds = g_timer_elapsed (timer, NULL);
   g_ptr_array_unref (job.test_s);
@@ -558,137 +523,6 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
   g_ptr_array_unref (job.valid_s);
   g_ptr_array_unref (job.valid_y);
   return ok;
-}
-
-/* ---- lifts ------------------------------------------------------------------------ */
-
-double
-scalr_eval_mean (const ScalrEvalResult *res, const ScalrModelEval *me, ScalrMetric metric, guint ki,
-                 ScalrSegment segment)
-{
-  if (metric == SCALR_METRIC_COVERAGE)
-    return me->coverage[segment][ki];
-  const float *v = me->values[metric][metric >= SCALR_N_RANK_METRICS ? 0 : ki];
-  if (v == NULL)
-    return NAN;
-  double sum = 0;
-  guint n = 0;
-  for (guint k = 0; k < res->n_users; k++)
-    if ((segment == SCALR_SEGMENT_ALL || res->segment_of[k] == segment) && isfinite (v[k]))
-      {
-        sum += v[k];
-        n++;
-      }
-  return n ? sum / n : NAN;
-}
-
-static ScalrModelEval *
-find_model (ScalrEvalResult *res, const char *name, ScalrVariant variant)
-{
-  for (guint k = 0; k < res->models->len; k++)
-    {
-      ScalrModelEval *me = g_ptr_array_index (res->models, k);
-      if (me->variant == variant && g_strcmp0 (me->model, name) == 0)
-        return me;
-    }
-  return NULL;
-}
-
-static void
-add_lift (ScalrEvalResult *res, const ScalrEvalOptions *o, const ScalrModelEval *base, const ScalrModelEval *aug,
-          ScalrSegment seg, ScalrMetric metric, guint ki, gboolean strongest)
-{
-  const float *xv = base->values[metric][metric >= SCALR_N_RANK_METRICS ? 0 : ki];
-  const float *yv = aug->values[metric][metric >= SCALR_N_RANK_METRICS ? 0 : ki];
-  g_autofree double *x = g_new (double, MAX (res->n_users, 1));
-  g_autofree double *y = g_new (double, MAX (res->n_users, 1));
-  guint n = 0;
-  for (guint k = 0; k < res->n_users; k++)
-    if ((seg == SCALR_SEGMENT_ALL || res->segment_of[k] == seg) && isfinite (xv[k]) && isfinite (yv[k]))
-      {
-        x[n] = xv[k];
-        y[n] = yv[k];
-        n++;
-      }
-  ScalrLift l = { 0 };
-  l.model = g_strdup (aug->model);
-  l.segment = seg;
-  l.metric = metric;
-  l.k = metric >= SCALR_N_RANK_METRICS ? 0 : res->ks[ki];
-  l.strongest = strongest;
-  l.baseline_model = g_strdup (base->model);
-  l.n_users = n;
-  double sx = 0, sy = 0;
-  for (guint k = 0; k < n; k++)
-    sx += x[k], sy += y[k];
-  l.base_mean = n ? sx / n : NAN;
-  l.aug_mean = n ? sy / n : NAN;
-  l.lift = scalr_stats_lift (x, y, n);
-  l.ci_low = l.ci_high = NAN;
-  if (o->bootstrap > 0 && n > 1)
-    scalr_stats_bootstrap_lift (x, y, n, o->bootstrap, o->level, o->seed ^ (guint64) res->lifts->len, &l.ci_low, &l.ci_high);
-  l.p_t = n > 1 ? scalr_stats_paired_t (x, y, n, NULL) : NAN;
-  l.p_wilcoxon = n > 0 ? scalr_stats_wilcoxon (x, y, n, NULL) : NAN;
-  l.p_holm = NAN;
-  g_array_append_val (res->lifts, l);
-}
-
-static void
-lift_clear (ScalrLift *l)
-{
-  g_free (l->model);
-  g_free (l->baseline_model);
-}
-
-/* Returns FALSE when @cancellable was cancelled (checked between lifts). */
-static gboolean
-compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o, GCancellable *cancellable)
-{
-  static const ScalrMetric metrics[] = { SCALR_METRIC_RECALL, SCALR_METRIC_NDCG, SCALR_METRIC_HIT,
-                                         SCALR_METRIC_MRR, SCALR_METRIC_PRECISION, SCALR_METRIC_NE, SCALR_METRIC_AUC };
-  for (guint s = 0; s < SCALR_N_SEGMENTS; s++)
-    for (guint mi = 0; mi < G_N_ELEMENTS (metrics); mi++)
-      {
-        ScalrMetric metric = metrics[mi];
-        guint nk = metric >= SCALR_N_RANK_METRICS ? 1 : res->n_ks;
-        for (guint ki = 0; ki < nk; ki++)
-          {
-            /* The strongest real-only model of this segment, metric and K. */
-            ScalrModelEval *best = NULL;
-            double best_mean = NAN;
-            for (guint k = 0; k < res->models->len; k++)
-              {
-                ScalrModelEval *me = g_ptr_array_index (res->models, k);
-                if (me->variant != SCALR_VARIANT_BASELINE)
-                  continue;
-                double m = scalr_eval_mean (res, me, metric, ki, s);
-                if (isfinite (m) && (best == NULL || (scalr_metric_higher_is_better (metric) ? m > best_mean : m < best_mean)))
-                  best = me, best_mean = m;
-              }
-            for (guint k = 0; k < res->models->len; k++)
-              {
-                ScalrModelEval *aug = g_ptr_array_index (res->models, k);
-                if (aug->variant != SCALR_VARIANT_AUGMENTED)
-                  continue;
-                if (g_cancellable_is_cancelled (cancellable))
-                  return FALSE;
-                ScalrModelEval *own = find_model (res, aug->model, SCALR_VARIANT_BASELINE);
-                if (own)
-                  add_lift (res, o, own, aug, s, metric, ki, FALSE);
-                if (best)
-                  add_lift (res, o, best, aug, s, metric, ki, TRUE);
-              }
-          }
-      }
-  /* Holm across the whole reported grid, on the Wilcoxon p-values. */
-  g_autofree double *p = g_new (double, MAX (res->lifts->len, 1));
-  g_autofree double *adj = g_new (double, MAX (res->lifts->len, 1));
-  for (guint k = 0; k < res->lifts->len; k++)
-    p[k] = g_array_index (res->lifts, ScalrLift, k).p_wilcoxon;
-  scalr_stats_holm (p, res->lifts->len, adj);
-  for (guint k = 0; k < res->lifts->len; k++)
-    g_array_index (res->lifts, ScalrLift, k).p_holm = adj[k];
-  return TRUE;
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
@@ -714,6 +548,7 @@ scalr_eval_result_free (ScalrEvalResult *res)
   g_free (res->segment_of);
   g_ptr_array_unref (res->models);
   g_array_unref (res->lifts);
+  g_clear_pointer (&res->warnings, g_ptr_array_unref);
   g_free (res);
 }
 
@@ -745,7 +580,7 @@ model_eval_copy (const ScalrModelEval *me, guint n_users, guint n_ks, guint max_
   c->model = g_strdup (me->model);
   for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
     for (guint ki = 0; ki < SCALR_MAX_KS; ki++)
-      c->values[mt][ki] = me->values[mt][ki] ? g_memdup2 (me->values[mt][ki], MAX (n_users, 1) * sizeof (float)) : NULL;
+      c->values[mt][ki] = me->values[mt][ki] ? g_memdup2 (me->values[mt][ki], MAX (n_users, 1) * sizeof (double)) : NULL;
   c->top_items = g_memdup2 (me->top_items, MAX ((gsize) n_users * max_k, 1) * sizeof (guint32));
   c->top_scores = g_memdup2 (me->top_scores, MAX ((gsize) n_users * max_k, 1) * sizeof (float));
   return c;
@@ -768,11 +603,13 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
   g_autoptr (ScalrEvalResult) res = g_new0 (ScalrEvalResult, 1);
   res->models = g_ptr_array_new_with_free_func ((GDestroyNotify) model_eval_free);
   res->lifts = g_array_new (FALSE, TRUE, sizeof (ScalrLift));
-  g_array_set_clear_func (res->lifts, (GDestroyNotify) lift_clear);
+  g_array_set_clear_func (res->lifts, (GDestroyNotify) _scalr_lift_clear);
+  res->warnings = g_ptr_array_new_with_free_func (g_free);
   res->n_ks = o.n_ks;
   memcpy (res->ks, o.ks, sizeof res->ks);
   res->max_k = o.n_ks ? o.ks[o.n_ks - 1] : 10;
   res->n_bootstrap = o.bootstrap;
+  res->level = o.level;
   const guint8 *flags = scalr_split_get_user_flags (split);
   guint n_users = scalr_split_get_n_users (split);
   res->users = g_new (guint32, MAX (n_users, 1));
@@ -822,12 +659,9 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
         done++;
       }
   scalr_progress_update (progress, "lifts", 0.0, "bootstrap and tests");
-  gboolean ok = compute_lifts (res, &o, cancellable);
+  gboolean ok = _scalr_eval_compute_lifts (res, &o, cancellable, error);
   scalr_eval_options_clear (&o);
   if (!ok)
-    {
-      g_cancellable_set_error_if_cancelled (cancellable, error);
-      return NULL;
-    }
+    return NULL;
   return g_steal_pointer (&res);
 }

@@ -10,13 +10,16 @@
  * simulated sparse users) and warm (the others). Pointwise: each test positive against
  * `negatives` sampled non-interacted items of the same user; scores become probabilities
  * by Platt scaling fitted on validation events built the same way; NE = log loss / entropy
- * of the base rate, AUC per user. Every aggregate is the mean of the per-user vector kept. */
+ * of the base rate (pooled over a segment's pairs), AUC per user. Every aggregate other than
+ * NE and coverage is the mean of the per-user vector kept (scalr_eval_aggregate). Lifts:
+ * scalr-eval-private.h and README "Statistics". */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "scalr-config.h"
 #include "scalr-recommender.h"
+#include "scalr-rng.h"
 #include "scalr-split.h"
 #include "scalr-synthetic.h"
 
@@ -44,31 +47,42 @@ gboolean    scalr_metric_higher_is_better (ScalrMetric m);
 extern const ScalrParam scalr_downstream_params[];
 extern const ScalrParam scalr_eval_params[];
 
-/* One model × variant: the per-user vectors over the evaluated users. */
+/* One model × variant: the per-user vectors over the evaluated users, in double (a tie
+ * such as 0.3 − 0.2 = 0.1 − 0 must survive to the paired tests). */
 typedef struct {
   char        *model;         /* owned */
   ScalrVariant variant;
-  /* values[metric][k_index][user_index]; NE and AUC use k_index 0 only */
-  float       *values[SCALR_N_METRICS][SCALR_MAX_KS];
+  /* values[metric][k_index][user_index]; NE and AUC use k_index 0 only; NAN = undefined
+   * for that user (AUC without a negative). NE's per-user value is the user's summed log
+   * loss over its test pairs divided by the pooled normaliser of all evaluated users
+   * (pairs per user × base-rate entropy, the same for every model): its mean over all
+   * users is the pooled NE, and any segment's ratio of sums is the pooled NE's ratio. */
+  double      *values[SCALR_N_METRICS][SCALR_MAX_KS];
   double       coverage[SCALR_N_SEGMENTS][SCALR_MAX_KS];
   double       platt_a, platt_b;
-  double       ne[SCALR_N_SEGMENTS];   /* global NE (pooled log loss / base-rate entropy) */
+  double       ne[SCALR_N_SEGMENTS];   /* the NE of a segment: pooled log loss / base-rate entropy */
   double       fit_seconds, eval_seconds;
   guint32     *top_items;     /* n_users × max_k: the ranked lists (target item ids) */
   float       *top_scores;    /* n_users × max_k */
 } ScalrModelEval;
 
+/* One comparison: an augmented model against a real-only model on one segment, metric and
+ * K. Each comparison is one row: a model whose own baseline is the strongest baseline has
+ * one row (reference own, also_strongest TRUE), not two. */
 typedef struct {
   char        *model;
   ScalrSegment segment;
   ScalrMetric  metric;
   guint        k;              /* 0 for NE, AUC */
   gboolean     strongest;      /* against the strongest baseline of the segment (else own) */
+  gboolean     also_strongest; /* an own row whose baseline is also the strongest */
   char        *baseline_model; /* the baseline compared with */
-  double       base_mean, aug_mean;
+  double       base_mean, aug_mean;   /* the metrics table's values (scalr_eval_aggregate) */
   double       lift, ci_low, ci_high;
+  double       level;          /* the CI's level ([eval] level) */
   double       p_t, p_wilcoxon, p_holm;
   guint        n_users;
+  char        *note;           /* why a statistic is undefined (NULL when all are defined) */
 } ScalrLift;
 
 typedef struct {
@@ -81,6 +95,9 @@ typedef struct {
   GPtrArray *models;           /* ScalrModelEval* */
   GArray    *lifts;            /* ScalrLift */
   guint      n_bootstrap;
+  double     level;            /* of the confidence intervals */
+  double     bootstrap_seconds;/* the matrix bootstrap of all lift rows */
+  GPtrArray *warnings;         /* char*: what the experiment cannot support, and why */
 } ScalrEvalResult;
 
 typedef struct {
@@ -134,7 +151,7 @@ ScalrEvalResult *scalr_eval_run_cached (ScalrSplit                 *split,
  * fills out[metric][k_index] for the rank metrics. */
 void             scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *test,
                                           guint n_test, const guint *ks, guint n_ks,
-                                          float out[SCALR_N_RANK_METRICS][SCALR_MAX_KS]);
+                                          double out[SCALR_N_RANK_METRICS][SCALR_MAX_KS]);
 /* Indices of the @k largest finite scores, best first (ties by lower index): a partial
  * selection, not a full sort. Returns how many were found. */
 guint            scalr_eval_top_k (const float *scores, guint n, guint k, guint32 *out);
@@ -145,9 +162,39 @@ guint            scalr_eval_top_k (const float *scores, guint n, guint k, guint3
 void             scalr_eval_platt_fit (const float *scores, const guint8 *labels, gsize n,
                                        double *a, double *b);
 
-/* The mean of a model's per-user values over a segment. */
-double           scalr_eval_mean (const ScalrEvalResult *result, const ScalrModelEval *model,
-                                  ScalrMetric metric, guint k_index, ScalrSegment segment);
+/* The one value of a metric for a model and segment — what the metrics table stores, what
+ * a lift row's base_mean/aug_mean show and what picks the strongest baseline: catalogue
+ * coverage for coverage, the pooled NE of the segment for NE (SCALR's and the paper's NE:
+ * total log loss over the segment's test pairs / (pairs × base-rate entropy); not a mean of
+ * per-user NEs, which would weigh a user with 2 test events like one with 200), and the
+ * mean of the per-user values (over users where it is defined) for every other metric.
+ * NAN when undefined. */
+double           scalr_eval_aggregate (const ScalrEvalResult *result, const ScalrModelEval *model,
+                                       ScalrMetric metric, guint k_index, ScalrSegment segment);
+
+/* ---- pointwise pieces (exposed for tests) ---- */
+
+/* Up to @count negatives for user @u, written to @out: uniform target items (scalr_rng_below
+ * over @n_items) not in the user's train, valid or test rows, at most 20 · count draws.
+ * Returns how many were found (0 when the user knows every item). */
+guint            scalr_eval_sample_negatives (ScalrRng *rng, const ScalrCsr *train, const ScalrCsr *valid,
+                                              const ScalrCsr *test, guint u, guint n_items, guint count,
+                                              guint32 *out);
+/* A user's AUC over its (score, label) pairs: the share of (positive, negative) pairs with the
+ * positive scored higher, ties counting ½. NAN without a positive or a negative. */
+double           scalr_eval_auc (const float *scores, const guint8 *labels, guint n);
+/* The summed log loss of @n pairs under Platt scaling σ(a·s + b), each probability clamped
+ * to [1e-12, 1 − 1e-12]; *n_pos (may be NULL) gets the number of positives. */
+double           scalr_eval_log_loss (const float *scores, const guint8 *labels, guint n, double a, double b,
+                                      guint *n_pos);
+/* Normalised entropy: @loss / @pairs / H(@positives / @pairs), H the binary entropy in nats.
+ * NAN when @pairs is 0 or the base rate is 0 or 1. */
+double           scalr_eval_ne (double loss, double positives, double pairs);
+/* Catalogue coverage: distinct items among the first @k of the lists (n_users × max_k,
+ * G_MAXUINT32 = none) of the users of @segment (segment_of[u] is SPARSE or WARM; ALL takes
+ * every user), over @n_items. 0 when n_items is 0. */
+double           scalr_eval_coverage (const guint32 *top_items, guint n_users, guint max_k, guint k,
+                                      const guint8 *segment_of, ScalrSegment segment, guint n_items);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrEvalResult, scalr_eval_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrEvalCache, scalr_eval_cache_free)

@@ -180,6 +180,16 @@ finite_or_zero (double x)
   return isfinite (x) ? x : 0.0;
 }
 
+/* JSON has no NaN: an undefined number is null (never 0). */
+static void
+add_number (JsonBuilder *b, double x)
+{
+  if (isfinite (x))
+    json_builder_add_double_value (b, x);
+  else
+    json_builder_add_null_value (b);
+}
+
 static JsonNode *
 summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *rep,
               double jsd_before, double jsd_after, double bucket_jsd_before, gboolean aligned)
@@ -191,7 +201,7 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   json_builder_set_member_name (b, "split");
   json_builder_begin_object (b);
 #define INT_MEMBER(name, value) json_builder_set_member_name (b, name); json_builder_add_int_value (b, (gint64) (value))
-#define DBL_MEMBER(name, value) json_builder_set_member_name (b, name); json_builder_add_double_value (b, finite_or_zero (value))
+#define DBL_MEMBER(name, value) json_builder_set_member_name (b, name); add_number (b, value)
   INT_MEMBER ("users", sc.users);
   INT_MEMBER ("source_users", sc.source_users);
   INT_MEMBER ("overlap_users", sc.overlap_users);
@@ -240,7 +250,8 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   return json_builder_get_root (b);
 }
 
-/* Per model × variant: timings and the Platt scaling fitted on validation. */
+/* Per model × variant: timings and the Platt scaling fitted on validation; the CI level,
+ * the bootstrap's resamples and time, and the warnings of the evaluation. */
 static JsonNode *
 models_json (const ScalrEvalResult *eval)
 {
@@ -263,11 +274,23 @@ models_json (const ScalrEvalResult *eval)
       json_builder_set_member_name (b, "eval_seconds");
       json_builder_add_double_value (b, me->eval_seconds);
       json_builder_set_member_name (b, "platt_a");
-      json_builder_add_double_value (b, finite_or_zero (me->platt_a));
+      add_number (b, me->platt_a);
       json_builder_set_member_name (b, "platt_b");
-      json_builder_add_double_value (b, finite_or_zero (me->platt_b));
+      add_number (b, me->platt_b);
       json_builder_end_object (b);
     }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "ci_level");
+  json_builder_add_double_value (b, eval->level);
+  json_builder_set_member_name (b, "bootstrap");
+  json_builder_add_int_value (b, eval->n_bootstrap);
+  json_builder_set_member_name (b, "bootstrap_seconds");
+  json_builder_add_double_value (b, eval->bootstrap_seconds);
+  /* What the experiment cannot support, and why (also printed by scalr show and run). */
+  json_builder_set_member_name (b, "warnings");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < eval->warnings->len; k++)
+    json_builder_add_string_value (b, g_ptr_array_index (eval->warnings, k));
   json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);

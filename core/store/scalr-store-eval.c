@@ -24,9 +24,11 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
     "INSERT OR REPLACE INTO run_metrics (run_id, model, variant, segment, metric, k, value, n_users) VALUES (?,?,?,?,?,?,?,?)", error);
   g_autoptr (sqlite3_stmt) lift = met ? _scalr_store_prepare (store,
     "INSERT OR REPLACE INTO run_lifts (run_id, model, segment, metric, k, reference, baseline_model, base_mean, aug_mean, "
-    "lift, ci_low, ci_high, p_t, p_wilcoxon, p_holm, n_users) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error) : NULL;
+    "lift, ci_low, ci_high, p_t, p_wilcoxon, p_holm, n_users, level, also_strongest, note) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error) : NULL;
   g_autoptr (sqlite3_stmt) um = lift ? _scalr_store_prepare (store,
-    "INSERT OR REPLACE INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (?,?,?,?,?,?,?)", error) : NULL;
+    "INSERT OR REPLACE INTO run_user_metrics (run_id, model, variant, metric, k, users, vals, value_type) "
+    "VALUES (?,?,?,?,?,?,?,'float64')", error) : NULL;
   g_autoptr (sqlite3_stmt) recs = um ? _scalr_store_prepare (store,
     "INSERT OR REPLACE INTO run_recs (run_id, model, variant, max_k, users, items, scores) VALUES (?,?,?,?,?,?,?)", error) : NULL;
   if (recs == NULL)
@@ -47,7 +49,7 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
               guint k = mt >= SCALR_METRIC_NE ? 0 : res->ks[ki];
               for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS && rc == SQLITE_DONE; s++)
                 {
-                  double v = mt == SCALR_METRIC_NE ? me->ne[s] : scalr_eval_mean (res, me, mt, ki, s);
+                  double v = scalr_eval_aggregate (res, me, mt, ki, s);
                   sqlite3_reset (met);
                   sqlite3_bind_int64 (met, 1, run_id);
                   sqlite3_bind_text (met, 2, me->model, -1, SQLITE_STATIC);
@@ -68,7 +70,7 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
                   sqlite3_bind_text (um, 4, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
                   sqlite3_bind_int (um, 5, (int) k);
                   sqlite3_bind_blob64 (um, 6, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
-                  sqlite3_bind_blob64 (um, 7, me->values[mt][ki], (guint64) res->n_users * 4, SQLITE_STATIC);
+                  sqlite3_bind_blob64 (um, 7, me->values[mt][ki], (guint64) res->n_users * 8, SQLITE_STATIC);
                   rc = sqlite3_step (um);
                 }
             }
@@ -107,6 +109,12 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
       bind_double (lift, 14, x->p_wilcoxon);
       bind_double (lift, 15, x->p_holm);
       sqlite3_bind_int (lift, 16, (int) x->n_users);
+      bind_double (lift, 17, x->level);
+      sqlite3_bind_int (lift, 18, x->also_strongest ? 1 : 0);
+      if (x->note)
+        sqlite3_bind_text (lift, 19, x->note, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (lift, 19);
       rc = sqlite3_step (lift);
     }
   if (rc != SQLITE_DONE)
@@ -159,6 +167,29 @@ lift_row_clear (ScalrLiftRow *r)
   g_free (r->metric);
   g_free (r->reference);
   g_free (r->baseline_model);
+  g_free (r->note);
+}
+
+gboolean
+scalr_lift_row_is_reference (const ScalrLiftRow *row, const char *reference)
+{
+  g_return_val_if_fail (row != NULL && reference != NULL, FALSE);
+  return g_strcmp0 (row->reference, reference) == 0
+         || (row->also_strongest && g_strcmp0 (reference, "strongest") == 0);
+}
+
+/* The CI level of lift rows stored before schema 4: their run's [eval] level (0.95, the
+ * default, when the config does not say). */
+static double
+config_level (ScalrStore *store, gint64 run_id)
+{
+  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, NULL);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  if (r == NULL || !g_key_file_load_from_data (kf, r->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
+    return 0.95;
+  g_autoptr (GError) error = NULL;
+  double v = g_key_file_get_double (kf, "eval", "level", &error);
+  return error || !(v > 0 && v < 1) ? 0.95 : v;
 }
 
 GArray *
@@ -192,7 +223,8 @@ scalr_store_get_lifts (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT model, segment, metric, reference, baseline_model, k, base_mean, aug_mean, lift, ci_low, ci_high, "
-    "p_t, p_wilcoxon, p_holm, n_users FROM run_lifts WHERE run_id = ? ORDER BY segment, metric, k, reference, model", error);
+    "p_t, p_wilcoxon, p_holm, n_users, level, also_strongest, note FROM run_lifts WHERE run_id = ? "
+    "ORDER BY segment, metric, k, reference, model", error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st, 1, run_id);
@@ -204,13 +236,26 @@ scalr_store_get_lifts (ScalrStore *store, gint64 run_id, GError **error)
       ScalrLiftRow r = { col_str (st, 0), col_str (st, 1), col_str (st, 2), col_str (st, 3), col_str (st, 4),
                          (guint) sqlite3_column_int (st, 5), col_double (st, 6), col_double (st, 7), col_double (st, 8),
                          col_double (st, 9), col_double (st, 10), col_double (st, 11), col_double (st, 12),
-                         col_double (st, 13), (guint) sqlite3_column_int (st, 14) };
+                         col_double (st, 13), (guint) sqlite3_column_int (st, 14), col_double (st, 15),
+                         sqlite3_column_int (st, 16) != 0,
+                         sqlite3_column_type (st, 17) == SQLITE_NULL ? NULL : col_str (st, 17) };
       g_array_append_val (rows, r);
     }
   if (rc != SQLITE_DONE)
     {
       _scalr_store_set_error (store, rc, "reading lifts", error);
       return NULL;
+    }
+  double old_level = NAN;
+  for (guint k = 0; k < rows->len; k++)
+    {
+      ScalrLiftRow *r = &g_array_index (rows, ScalrLiftRow, k);
+      if (isnan (r->level))
+        {
+          if (isnan (old_level))
+            old_level = config_level (store, run_id);
+          r->level = old_level;
+        }
     }
   return g_steal_pointer (&rows);
 }
@@ -220,25 +265,41 @@ scalr_store_foreach_user_metrics (ScalrStore *store, gint64 run_id, ScalrUserMet
                                   GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
-    "SELECT model, variant, metric, k, users, vals FROM run_user_metrics WHERE run_id = ? ORDER BY model, variant, metric, k", error);
+    "SELECT model, variant, metric, k, users, vals, value_type FROM run_user_metrics WHERE run_id = ? "
+    "ORDER BY model, variant, metric, k", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, run_id);
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
+      /* float64 since schema 4; float32 before (widened, as they were computed). */
+      gboolean wide = g_strcmp0 ((const char *) sqlite3_column_text (st, 6), "float64") == 0;
       int nu = sqlite3_column_bytes (st, 4), nv = sqlite3_column_bytes (st, 5);
-      if (nu != nv || nu % 4 != 0)
+      int width = wide ? 8 : 4;
+      if (nu % 4 != 0 || (gint64) nv != (gint64) (nu / 4) * width)
         {
           g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_CORRUPT,
                        "%s: per-user metrics of run %" G_GINT64_FORMAT " are damaged", scalr_store_get_path (store), run_id);
           return FALSE;
         }
+      guint n = (guint) nu / 4;
       g_autofree guint32 *users = g_memdup2 (sqlite3_column_blob (st, 4), (gsize) nu);
-      g_autofree float *vals = g_memdup2 (sqlite3_column_blob (st, 5), (gsize) nv);
+      g_autofree double *vals = g_new (double, MAX (n, 1));
+      if (wide)
+        memcpy (vals, sqlite3_column_blob (st, 5), (gsize) nv);
+      else
+        {
+          const float *f = sqlite3_column_blob (st, 5);
+          for (guint i = 0; i < n; i++)
+            {
+              float v;
+              memcpy (&v, f + i, sizeof v);
+              vals[i] = v;
+            }
+        }
       func ((const char *) sqlite3_column_text (st, 0), (const char *) sqlite3_column_text (st, 1),
-            (const char *) sqlite3_column_text (st, 2), (guint) sqlite3_column_int (st, 3), users, vals,
-            (guint) nu / 4, data);
+            (const char *) sqlite3_column_text (st, 2), (guint) sqlite3_column_int (st, 3), users, vals, n, data);
     }
   if (rc != SQLITE_DONE)
     {

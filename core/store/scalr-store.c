@@ -172,6 +172,15 @@ static const char *const migrations[] = {
   "  users BLOB NOT NULL, items BLOB NOT NULL, scores BLOB NOT NULL,"
   "  PRIMARY KEY (run_id, model, variant)"
   ") WITHOUT ROWID;",
+  /* 3 → 4: per-user values in double (older rows stay float32 and are read as such), and
+   * each lift row's CI level, whether its own baseline is also the strongest, and the
+   * reason a statistic is undefined. Older lift rows have no level: it is read from their
+   * run's config. */
+  "ALTER TABLE run_user_metrics ADD COLUMN value_type TEXT NOT NULL DEFAULT 'float32'"
+  "  CHECK (value_type IN ('float32','float64'));"
+  "ALTER TABLE run_lifts ADD COLUMN level REAL;"
+  "ALTER TABLE run_lifts ADD COLUMN also_strongest INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE run_lifts ADD COLUMN note TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);

@@ -29,7 +29,7 @@ typedef enum {
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 3
+#define SCALR_STORE_SCHEMA_VERSION 4
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -173,19 +173,28 @@ typedef struct {
 } ScalrMetricRow;
 
 typedef struct {
-  char   *model, *segment, *metric, *reference, *baseline_model;
-  guint   k;
-  double  base_mean, aug_mean, lift, ci_low, ci_high, p_t, p_wilcoxon, p_holm;
-  guint   n_users;
+  char    *model, *segment, *metric, *reference, *baseline_model;
+  guint    k;
+  double   base_mean, aug_mean, lift, ci_low, ci_high, p_t, p_wilcoxon, p_holm;  /* NAN: undefined */
+  guint    n_users;
+  double   level;            /* of the CI (rows stored before schema 4: their run's [eval] level) */
+  gboolean also_strongest;   /* an "own" row whose baseline is also the segment's strongest */
+  char    *note;             /* why a statistic is undefined; NULL when none is */
 } ScalrLiftRow;
+
+/* Is @row a lift against @reference ("own" or "strongest")? An own row that is also the
+ * strongest baseline answers both. */
+gboolean      scalr_lift_row_is_reference (const ScalrLiftRow *row, const char *reference);
 
 /* Rows of a run (empty arrays when it has none), in a stable order. */
 GArray       *scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 GArray       *scalr_store_get_lifts   (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Per-user vectors: calls @func for each (model, variant, metric, k) with its users and values. */
+/* Per-user vectors: calls @func for each (model, variant, metric, k) with its users and values
+ * (NAN = undefined for that user). Runs stored before schema 4 kept float32 values: they are
+ * widened to double. */
 typedef void (*ScalrUserMetricsFunc) (const char *model, const char *variant, const char *metric, guint k,
-                                      const guint32 *users, const float *values, guint n, gpointer data);
+                                      const guint32 *users, const double *values, guint n, gpointer data);
 gboolean      scalr_store_foreach_user_metrics (ScalrStore *store, gint64 run_id, ScalrUserMetricsFunc func,
                                                 gpointer data, GError **error);
 /* Top-K lists: for each (model, variant), users × max_k items (G_MAXUINT32 = none) and scores. */

@@ -1,0 +1,113 @@
+/* scalr-eval-pointwise.c — the pointwise pieces of the evaluation: negative sampling, a
+ * user's AUC, log loss under Platt scaling, NE, and catalogue coverage (scalr-eval.h). */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-eval.h"
+
+static gboolean
+in_sorted (const guint32 *v, guint n, guint32 x)
+{
+  guint lo = 0, hi = n;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (v[mid] < x)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < n && v[lo] == x;
+}
+
+static gboolean
+in_row (const ScalrCsr *m, guint u, guint32 i)
+{
+  return in_sorted (m->indices + m->indptr[u], (guint) scalr_csr_row_len (m, u), i);
+}
+
+guint
+scalr_eval_sample_negatives (ScalrRng *rng, const ScalrCsr *train, const ScalrCsr *valid, const ScalrCsr *test,
+                             guint u, guint n_items, guint count, guint32 *out)
+{
+  guint64 known = scalr_csr_row_len (train, u) + scalr_csr_row_len (valid, u) + scalr_csr_row_len (test, u);
+  if (known >= n_items)
+    return 0;
+  guint got = 0;
+  for (guint64 tries = 0; got < count && tries < (guint64) count * 20; tries++)
+    {
+      guint32 i = scalr_rng_below (rng, n_items);
+      if (in_row (train, u, i) || in_row (valid, u, i) || in_row (test, u, i))
+        continue;
+      out[got++] = i;
+    }
+  return got;
+}
+
+double
+scalr_eval_auc (const float *s, const guint8 *y, guint n)
+{
+  double pairs = 0, good = 0;
+  for (guint a = 0; a < n; a++)
+    if (y[a])
+      for (guint b = 0; b < n; b++)
+        if (!y[b])
+          {
+            pairs++;
+            good += s[a] > s[b] ? 1.0 : s[a] == s[b] ? 0.5 : 0.0;
+          }
+  return pairs > 0 ? good / pairs : NAN;
+}
+
+double
+scalr_eval_log_loss (const float *s, const guint8 *y, guint n, double a, double b, guint *n_pos)
+{
+  double loss = 0;
+  guint pos = 0;
+  for (guint q = 0; q < n; q++)
+    {
+      double p = 1.0 / (1.0 + exp (-(a * s[q] + b)));
+      p = CLAMP (p, 1e-12, 1 - 1e-12);
+      loss += y[q] ? -log (p) : -log1p (-p);
+      pos += y[q] != 0;
+    }
+  if (n_pos)
+    *n_pos = pos;
+  return loss;
+}
+
+double
+scalr_eval_ne (double loss, double positives, double pairs)
+{
+  if (!(pairs > 0))
+    return NAN;
+  double p = positives / pairs;
+  if (p <= 0 || p >= 1)
+    return NAN;
+  double h = -(p * log (p) + (1 - p) * log1p (-p));
+  return loss / pairs / h;
+}
+
+double
+scalr_eval_coverage (const guint32 *top, guint n_users, guint max_k, guint k, const guint8 *segment_of,
+                     ScalrSegment segment, guint n_items)
+{
+  if (n_items == 0)
+    return 0;
+  g_autofree guint8 *seen = g_new0 (guint8, n_items);
+  guint distinct = 0;
+  for (guint u = 0; u < n_users; u++)
+    if (segment == SCALR_SEGMENT_ALL || segment_of[u] == segment)
+      for (guint r = 0; r < k && r < max_k; r++)
+        {
+          guint32 it = top[(gsize) u * max_k + r];
+          if (it < n_items && !seen[it])
+            {
+              seen[it] = 1;
+              distinct++;
+            }
+        }
+  return (double) distinct / n_items;
+}

@@ -1,0 +1,24 @@
+/* scalr-eval-private.h — shared between scalr-eval.c and scalr-lifts.c. */
+#pragma once
+
+#include "scalr-eval.h"
+
+G_BEGIN_DECLS
+
+/* The lift rows of @res from its model evaluations (README, "Statistics"):
+ *  - per segment with at least one user (all, sparse, warm), metric (recall, ndcg, hit,
+ *    mrr, precision at each K, NE, AUC) and K, the strongest baseline is the real-only
+ *    model with the best scalr_eval_aggregate (ties: the first in [downstream] models);
+ *  - per augmented model one row against its own baseline, and one against the strongest
+ *    baseline unless that is its own (then the own row has also_strongest);
+ *  - lift = Σy/Σx − 1, paired t and Wilcoxon (scalr-stats.h) over the users of the segment
+ *    where both values are defined; the bootstrap of every row at once (scalr-bootstrap.h);
+ *  - Holm over every row with a defined Wilcoxon p (the family: all rows of the run).
+ * Undefined statistics are NAN with the reason in the row's note; res->warnings says what
+ * the experiment cannot support. On error (cancelled, a BLAS limit, the memory budget)
+ * returns FALSE and sets @error. */
+gboolean _scalr_eval_compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *options,
+                                    GCancellable *cancellable, GError **error);
+void     _scalr_lift_clear         (ScalrLift *lift);
+
+G_END_DECLS
