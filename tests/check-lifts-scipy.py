@@ -30,6 +30,7 @@ import argparse
 import csv
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -198,6 +199,8 @@ def end_to_end(scalr, data, keep):
         ok = False
     print("1..1")
     print("%s 1 /scalr/e2e/lifts-match-scipy" % ("ok" if ok else "not ok"))
+    if ok and not keep:
+        shutil.rmtree(work, ignore_errors=True)
     return ok
 
 

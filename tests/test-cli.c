@@ -466,6 +466,76 @@ test_run_show_export (void)
   test_rm_rf (dir);
 }
 
+/* An experiment that cannot support a statistic says so: one tested user finishes with
+ * undefined (null, NA, "—") intervals and p-values, the reason in each row's note and
+ * warnings in the run — never [+nan, +nan] in silence, nor 0 or 1 in their place. */
+static void
+test_one_user (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  /* The tiny data of test-tiny.h: with the temporal split and at least 4 target events only
+   * z is tested. */
+  g_autofree char *events = test_write_file (dir, "ev.csv",
+    "user,item,rating,timestamp,domain\n"
+    "u1,a,5,1,S\nu1,p,4,1,T\nu1,q,3,2,T\nu2,a,5,1,S\nu2,b,4,1,S\nu2,p,3,1,T\nu2,r,2,2,T\n"
+    "u3,b,5,1,S\nu3,q,4,1,T\nu4,a,3,1,S\nu4,p,3,1,T\nu5,b,2,1,S\nu5,c,2,1,S\n"
+    "z,p,1,1,T\nz,q,2,2,T\nz,r,3,3,T\nz,s,4,4,T\n", -1);
+  Result r = run_scalr ("import", "--db", db, "--name", "tiny", "--events", events, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run_scalr ("run", "--db", db, "--json", "--set", "dataset.name=tiny", "--set", "dataset.source=domain:S",
+                 "--set", "dataset.target=domain:T", "--set", "split.min_target_events=4", "--set", "split.protocol=temporal",
+                 "--set", "split.valid_fraction=0", "--set", "downstream.models=pop", "--set", "eval.k=2",
+                 "--set", "eval.bootstrap=10", "--set", "eval.level=0.9", NULL);
+  if (r.status != 0)
+    g_error ("scalr run failed: %s", r.err);
+  g_assert_nonnull (strstr (r.err, "warning: the experiment has 1 tested user"));
+  g_autoptr (JsonParser) p = json_parser_new ();
+  JsonObject *o = parse_object (p, r.out);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "finished");
+  JsonArray *warnings = json_object_get_array_member (json_object_get_object_member (o, "downstream"), "warnings");
+  g_assert_cmpuint (json_array_get_length (warnings), >=, 2);
+  g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "1 tested user"));
+  JsonArray *lifts = json_object_get_array_member (o, "lifts");
+  g_assert_cmpuint (json_array_get_length (lifts), >, 0);
+  for (guint k = 0; k < json_array_get_length (lifts); k++)
+    {
+      JsonObject *l = json_array_get_object_element (lifts, k);
+      g_assert_cmpstr (json_object_get_string_member (l, "segment"), !=, "sparse");   /* no sparse users: no rows */
+      const char *undefined[] = { "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm" };
+      for (guint q = 0; q < G_N_ELEMENTS (undefined); q++)
+        g_assert_true (json_object_get_null_member (l, undefined[q]));
+      g_assert_nonnull (json_object_get_string_member (l, "note"));
+      g_assert_cmpfloat (json_object_get_double_member (l, "level"), ==, 0.9);
+    }
+  result_clear (&r);
+  /* The text view and the TSV say the same. */
+  r = run_scalr ("show", "--db", db, "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "lift [90 % CI]"));
+  g_assert_nonnull (strstr (r.out, "[—, —]"));
+  g_assert_nonnull (strstr (r.out, "CI undefined: fewer than 2 users"));
+  g_assert_nonnull (strstr (r.out, "warning: the experiment has 1 tested user"));
+  g_assert_null (strstr (r.out, "nan"));
+  result_clear (&r);
+  g_autofree char *tsv = g_build_filename (dir, "lifts.tsv", NULL);
+  r = run_scalr ("export", "--db", db, "1", "--lifts", tsv, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (tsv, &text, NULL, NULL));
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  g_auto (GStrv) cols = g_strsplit (lines[1], "\t", -1);
+  g_assert_cmpuint (g_strv_length (cols), ==, 18);
+  g_assert_cmpstr (cols[9], ==, "NA");    /* ci_low */
+  g_assert_cmpstr (cols[13], ==, "NA");   /* p_holm */
+  g_assert_cmpstr (cols[15], ==, "0.9");  /* level */
+  g_assert_nonnull (strstr (cols[17], "undefined"));
+  g_assert_null (strstr (text, "nan"));
+  test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -476,5 +546,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/cli/bad-files", test_bad_files);
   g_test_add_func ("/scalr/cli/bad-store", test_bad_store);
   g_test_add_func ("/scalr/cli/run-show-export", test_run_show_export);
+  g_test_add_func ("/scalr/cli/one-user", test_one_user);
   return g_test_run ();
 }

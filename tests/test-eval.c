@@ -12,6 +12,7 @@
 #include "scalr-import.h"
 #include "scalr-pipeline.h"
 #include "scalr-rng.h"
+#include "scalr-bootstrap.h"
 #include "scalr-stats.h"
 #include "scalr-topk.h"
 #include "scalr-store.h"
@@ -118,6 +119,110 @@ test_platt (void)
   g_assert_true (isfinite (a) && isfinite (b) && a > 0);
 }
 
+/* One user's row of a CSR with @n items (the other rows empty). */
+static ScalrCsr *
+one_row (guint n_rows, guint n_cols, guint row, const guint32 *items, guint n)
+{
+  ScalrCsr *m = scalr_csr_new (n_rows, n_cols, n, FALSE);
+  for (guint r = 0; r < n_rows; r++)
+    m->indptr[r + 1] = m->indptr[r] + (r == row ? n : 0);
+  for (guint k = 0; k < n; k++)
+    m->indices[k] = items[k];
+  m->nnz = n;
+  return m;
+}
+
+static void
+test_negatives (void)
+{
+  /* 6 items; user 1 has trained 0 and 1, validates 2, tests 3: its negatives are 4 and 5. */
+  const guint32 tr[] = { 0, 1 }, va[] = { 2 }, te[] = { 3 };
+  g_autoptr (ScalrCsr) train = one_row (2, 6, 1, tr, 2);
+  g_autoptr (ScalrCsr) valid = one_row (2, 6, 1, va, 1);
+  g_autoptr (ScalrCsr) test = one_row (2, 6, 1, te, 1);
+  g_assert_true (scalr_csr_is_valid (train) && scalr_csr_is_valid (valid) && scalr_csr_is_valid (test));
+  ScalrRng rng;
+  scalr_rng_init (&rng, 1, SCALR_STREAM_EVAL, 1);
+  guint32 out[50];
+  guint n = scalr_eval_sample_negatives (&rng, train, valid, test, 1, 6, 50, out);
+  /* 50 wanted: with 1000 tries and P(hit) = 1/3 per draw all 50 are found. */
+  g_assert_cmpuint (n, ==, 50);
+  guint seen[6] = { 0 };
+  for (guint k = 0; k < n; k++)
+    seen[out[k]]++;
+  g_assert_cmpuint (seen[0] + seen[1] + seen[2] + seen[3], ==, 0);
+  g_assert_cmpuint (seen[4], >, 0);
+  g_assert_cmpuint (seen[5], >, 0);
+  /* The same stream gives the same negatives (every model of a run sees the same pairs). */
+  ScalrRng again;
+  scalr_rng_init (&again, 1, SCALR_STREAM_EVAL, 1);
+  guint32 out2[50];
+  g_assert_cmpuint (scalr_eval_sample_negatives (&again, train, valid, test, 1, 6, 50, out2), ==, 50);
+  g_assert_cmpmem (out, sizeof out, out2, sizeof out2);
+  /* A user who knows every item has no negatives; one with none known draws from all. */
+  const guint32 all[] = { 0, 1, 2, 3, 4, 5 };
+  g_autoptr (ScalrCsr) full = one_row (2, 6, 1, all, 6);
+  g_assert_cmpuint (scalr_eval_sample_negatives (&rng, full, valid, test, 1, 6, 5, out), ==, 0);
+  g_assert_cmpuint (scalr_eval_sample_negatives (&rng, train, valid, test, 0, 6, 5, out), ==, 5);
+}
+
+static void
+test_auc_ne (void)
+{
+  /* Positives scored 0.9 and 0.5, negatives 0.1, 0.5, 0.3: 0.9 beats all three (3), 0.5
+   * beats 0.1 and 0.3 and ties 0.5 (2.5): AUC = 5.5 / 6. */
+  const float s[] = { 0.9f, 0.1f, 0.5f, 0.5f, 0.3f };
+  const guint8 y[] = { 1, 0, 1, 0, 0 };
+  g_assert_cmpfloat_with_epsilon (scalr_eval_auc (s, y, 5), 5.5 / 6.0, 1e-15);
+  /* Without a negative or without a positive: undefined. */
+  const guint8 pos[] = { 1, 1 }, neg[] = { 0, 0 };
+  g_assert_true (isnan (scalr_eval_auc (s, pos, 2)));
+  g_assert_true (isnan (scalr_eval_auc (s, neg, 2)));
+
+  /* Log loss under σ(1 · s + 0): (s = 0, y = 1) costs −log σ(0) = log 2; (s = 2, y = 0)
+   * costs −log(1 − σ(2)) = log(1 + e²). */
+  const float s2[] = { 0.0f, 2.0f };
+  const guint8 y2[] = { 1, 0 };
+  guint n_pos = 9;
+  double loss = scalr_eval_log_loss (s2, y2, 2, 1.0, 0.0, &n_pos);
+  g_assert_cmpfloat_with_epsilon (loss, log (2.0) + log1p (exp (2.0)), 1e-14);
+  g_assert_cmpuint (n_pos, ==, 1);
+  /* Probabilities are clamped to [1e-12, 1 − 1e-12]: a sure wrong answer costs
+   * −log(1 − (1 − 1e-12)) ≈ 27.631 (1 − 1e-12 rounds in double, so not quite −log 1e-12). */
+  const float s3[] = { 100.0f };
+  const guint8 y3[] = { 0 };
+  g_assert_cmpfloat_with_epsilon (scalr_eval_log_loss (s3, y3, 1, 1.0, 0.0, NULL), -log1p (-(1.0 - 1e-12)), 1e-12);
+  g_assert_cmpfloat_with_epsilon (scalr_eval_log_loss (s3, y3, 1, 1.0, 0.0, NULL), 27.631, 1e-3);
+
+  /* NE = loss / pairs / H(base rate): base rate 1/2, H = log 2, NE = (log 2 + log(1 + e²)) / (2 log 2). */
+  g_assert_cmpfloat_with_epsilon (scalr_eval_ne (loss, 1, 2), loss / 2 / log (2.0), 1e-15);
+  /* Predicting the base rate everywhere gives NE = 1: 1 positive in 4 pairs at p = 1/4. */
+  double h = -(0.25 * log (0.25) + 0.75 * log (0.75));
+  g_assert_cmpfloat_with_epsilon (scalr_eval_ne (4 * h, 1, 4), 1.0, 1e-15);
+  /* Pooled, not a mean of per-user NEs: user A has 1 pair (1 positive, loss log 2 → NE
+   * undefined alone), user B 3 pairs (1 positive). Pooled: 2 positives in 4 pairs. */
+  g_assert_true (isnan (scalr_eval_ne (log (2.0), 1, 1)));
+  g_assert_cmpfloat_with_epsilon (scalr_eval_ne (log (2.0) + 3 * h, 2, 4), (log (2.0) + 3 * h) / 4 / log (2.0), 1e-15);
+  g_assert_true (isnan (scalr_eval_ne (1.0, 0, 3)));
+  g_assert_true (isnan (scalr_eval_ne (0.0, 0, 0)));
+}
+
+static void
+test_coverage (void)
+{
+  /* Three users' top-3 lists over 10 items (G_MAXUINT32: a short list); user 0 sparse. */
+  const guint32 top[] = { 1, 2, 3,   1, 4, G_MAXUINT32,   5, 6, 7 };
+  const guint8 seg[] = { SCALR_SEGMENT_SPARSE, SCALR_SEGMENT_WARM, SCALR_SEGMENT_WARM };
+  /* K = 2, all users: {1, 2} ∪ {1, 4} ∪ {5, 6} = 5 distinct items of 10. */
+  g_assert_cmpfloat (scalr_eval_coverage (top, 3, 3, 2, seg, SCALR_SEGMENT_ALL, 10), ==, 0.5);
+  /* K = 3: sparse {1, 2, 3} = 3; warm {1, 4} ∪ {5, 6, 7} = 5. */
+  g_assert_cmpfloat (scalr_eval_coverage (top, 3, 3, 3, seg, SCALR_SEGMENT_SPARSE, 10), ==, 0.3);
+  g_assert_cmpfloat (scalr_eval_coverage (top, 3, 3, 3, seg, SCALR_SEGMENT_WARM, 10), ==, 0.5);
+  /* K past the lists' length counts what is there; no items: 0. */
+  g_assert_cmpfloat (scalr_eval_coverage (top, 3, 3, 50, seg, SCALR_SEGMENT_ALL, 10), ==, 0.7);
+  g_assert_cmpfloat (scalr_eval_coverage (top, 3, 3, 3, seg, SCALR_SEGMENT_ALL, 0), ==, 0.0);
+}
+
 typedef struct {
   char *dir, *db;
 } Fixture;
@@ -218,6 +323,34 @@ user_vector (ScalrStore *store, gint64 run, const char *model, const char *varia
   return w.values;
 }
 
+static const ScalrLiftRow *
+find_row (GArray *lifts, const char *model, const char *segment, const char *metric, guint k, const char *reference)
+{
+  for (guint i = 0; i < lifts->len; i++)
+    {
+      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
+      if (l->k == k && !g_strcmp0 (l->model, model) && !g_strcmp0 (l->segment, segment) && !g_strcmp0 (l->metric, metric)
+          && scalr_lift_row_is_reference (l, reference))
+        return l;
+    }
+  g_error ("no lift %s %s %s@%u %s", model, segment, metric, k, reference);
+  return NULL;
+}
+
+static double
+metric_value (GArray *metrics, const char *model, const char *variant, const char *segment, const char *metric, guint k)
+{
+  for (guint i = 0; i < metrics->len; i++)
+    {
+      const ScalrMetricRow *m = &g_array_index (metrics, ScalrMetricRow, i);
+      if (m->k == k && !g_strcmp0 (m->model, model) && !g_strcmp0 (m->variant, variant) && !g_strcmp0 (m->segment, segment)
+          && !g_strcmp0 (m->metric, metric))
+        return m->value;
+    }
+  g_error ("no metric %s %s %s %s@%u", model, variant, segment, metric, k);
+  return NAN;
+}
+
 /* Every stored aggregate and lift is recomputable from the stored per-user vectors. */
 static void
 test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
@@ -309,7 +442,76 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
         }
     }
   g_assert_true (found_metric && found_lift);
-  /* Top-K lists never hold a user's training positives. */
+
+  /* The interval of that row is the bootstrap's definition on its pairs (users by dataset id). */
+  g_autofree guint32 *sparse_users = g_new (guint32, n);
+  for (guint k = 0, j = 0; k < ub->len; k++)
+    if (flags[g_array_index (ub, guint32, k)] & SCALR_USER_SPARSE)
+      sparse_users[j++] = g_array_index (ub, guint32, k);
+  const ScalrLiftRow *row = find_row (lifts, "itemknn", "sparse", "recall", 20, "own");
+  double lo, hi;
+  g_assert_cmpint (scalr_bootstrap_lift (x, y, sparse_users, n, 200, 0.95, 42, &lo, &hi), ==, SCALR_STATS_OK);
+  g_assert_cmpfloat_with_epsilon (row->ci_low, lo, 1e-12);
+  g_assert_cmpfloat_with_epsilon (row->ci_high, hi, 1e-12);
+
+  /* One NE: the table's NE (pooled), the lift row's base and augmented values and the
+   * strongest baseline's choice agree; the per-user NE values average to the pooled NE
+   * over all users and their ratio of sums is the pooled NE's lift on any segment. */
+  g_autoptr (GArray) nu = NULL, na = NULL;
+  g_autoptr (GArray) ne_b = user_vector (store, run, "itemknn", "baseline", "ne", 0, &nu);
+  g_autoptr (GArray) ne_a = user_vector (store, run, "itemknn", "augmented", "ne", 0, &na);
+  double all_b = 0, sp_b = 0, sp_a = 0;
+  for (guint k = 0; k < ne_b->len; k++)
+    {
+      all_b += g_array_index (ne_b, double, k);
+      if (flags[g_array_index (nu, guint32, k)] & SCALR_USER_SPARSE)
+        sp_b += g_array_index (ne_b, double, k), sp_a += g_array_index (ne_a, double, k);
+    }
+  double table_all = metric_value (metrics, "itemknn", "baseline", "all", "ne", 0);
+  double table_sb = metric_value (metrics, "itemknn", "baseline", "sparse", "ne", 0);
+  double table_sa = metric_value (metrics, "itemknn", "augmented", "sparse", "ne", 0);
+  g_assert_cmpfloat_with_epsilon (all_b / ne_b->len, table_all, 1e-12 * table_all);
+  const ScalrLiftRow *ne_row = find_row (lifts, "itemknn", "sparse", "ne", 0, "own");
+  g_assert_cmpfloat (ne_row->base_mean, ==, table_sb);
+  g_assert_cmpfloat (ne_row->aug_mean, ==, table_sa);
+  g_assert_cmpfloat_with_epsilon (ne_row->lift, table_sa / table_sb - 1.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (ne_row->lift, sp_a / sp_b - 1.0, 1e-12);
+  /* NE: lower is better, so the strongest baseline has the lowest pooled NE. */
+  const ScalrLiftRow *ne_best = find_row (lifts, "itemknn", "warm", "ne", 0, "strongest");
+  double pop_ne = metric_value (metrics, "pop", "baseline", "warm", "ne", 0);
+  double knn_ne = metric_value (metrics, "itemknn", "baseline", "warm", "ne", 0);
+  g_assert_cmpstr (ne_best->baseline_model, ==, pop_ne <= knn_ne ? "pop" : "itemknn");
+
+  /* Identical comparisons get identical intervals whichever other rows the run has: the
+   * same experiment with itemknn alone. */
+  g_assert_true (scalr_config_set (c, "downstream", "models", "itemknn", &error));
+  g_autoptr (ScalrPipeline) p2 = scalr_pipeline_new (f->db, c, "eval itemknn");
+  gint64 run2 = 0;
+  g_assert_true (scalr_pipeline_run (p2, NULL, NULL, &run2, &error));
+  g_autoptr (GArray) lifts2 = scalr_store_get_lifts (store, run2, &error);
+  g_assert_no_error (error);
+  guint same = 0;
+  for (guint k = 0; k < lifts->len; k++)
+    {
+      const ScalrLiftRow *a1 = &g_array_index (lifts, ScalrLiftRow, k);
+      if (g_strcmp0 (a1->model, "itemknn") != 0 || g_strcmp0 (a1->reference, "own") != 0)
+        continue;
+      const ScalrLiftRow *a2 = find_row (lifts2, "itemknn", a1->segment, a1->metric, a1->k, "own");
+      g_assert_nonnull (a2);
+      g_assert_cmpfloat (a1->lift, ==, a2->lift);
+      g_assert_true (a1->p_wilcoxon == a2->p_wilcoxon || (isnan (a1->p_wilcoxon) && isnan (a2->p_wilcoxon)));
+      g_assert_true (a1->p_t == a2->p_t || (isnan (a1->p_t) && isnan (a2->p_t)));
+      /* The resamples are the same; the sums' rounding may differ in the last bits, as BLAS
+       * adds a column in an order that depends on its place among the others. */
+      g_assert_cmpint (isnan (a1->ci_low), ==, isnan (a2->ci_low));
+      if (!isnan (a1->ci_low))
+        {
+          g_assert_cmpfloat (fabs (a1->ci_low - a2->ci_low), <=, 1e-13 * fabs (a1->ci_low) + 1e-300);
+          g_assert_cmpfloat (fabs (a1->ci_high - a2->ci_high), <=, 1e-13 * fabs (a1->ci_high) + 1e-300);
+        }
+      same++;
+    }
+  g_assert_cmpuint (same, ==, 3 * (5 * 3 + 2));
   g_clear_pointer (&split, scalr_split_free);
 }
 
@@ -321,6 +523,9 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/eval/rank-metrics", test_rank_metrics);
   g_test_add_func ("/scalr/eval/top-k", test_top_k);
   g_test_add_func ("/scalr/eval/platt", test_platt);
+  g_test_add_func ("/scalr/eval/negatives", test_negatives);
+  g_test_add_func ("/scalr/eval/auc-ne", test_auc_ne);
+  g_test_add_func ("/scalr/eval/coverage", test_coverage);
   g_test_add ("/scalr/eval/weighted-matrix", Fixture, NULL, setup, test_weighted_matrix, teardown);
   g_test_add ("/scalr/eval/recompute", Fixture, NULL, setup, test_recompute_from_user_vectors, teardown);
   return g_test_run ();

@@ -6,6 +6,7 @@
 #include "scalr-registry.h"
 
 #include <signal.h>
+#include <string.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -321,6 +322,133 @@ test_upgrade_from_v1 (void)
   test_rm_rf (dir);
 }
 
+typedef struct {
+  GArray *users, *values;
+} PerUser;
+
+static void
+collect_per_user (const char *model, const char *variant, const char *metric, guint k, const guint32 *users,
+                  const double *values, guint n, gpointer data)
+{
+  PerUser *pu = data;
+  if (g_strcmp0 (model, "pop") || g_strcmp0 (variant, "augmented") || g_strcmp0 (metric, "recall") || k != 20)
+    return;
+  g_array_append_vals (pu->users, users, n);
+  g_array_append_vals (pu->values, values, n);
+}
+
+/* Rewrites a schema-4 store as schema 3 wrote it: per-user values as float32 blobs, lifts
+ * without level, also_strongest and note. */
+static void
+downgrade_to_v3 (const char *db)
+{
+  sqlite3 *c = NULL;
+  g_assert_cmpint (sqlite3_open (db, &c), ==, SQLITE_OK);
+  sqlite3_stmt *rd = NULL, *wr = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "SELECT run_id, model, variant, metric, k, vals FROM run_user_metrics", -1, &rd, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "UPDATE run_user_metrics SET vals = ? WHERE run_id = ? AND model = ? AND variant = ? "
+                                          "AND metric = ? AND k = ?", -1, &wr, NULL), ==, SQLITE_OK);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr (GPtrArray) blobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  while (sqlite3_step (rd) == SQLITE_ROW)
+    {
+      char **key = g_new0 (char *, 6);
+      for (int q = 0; q < 5; q++)
+        key[q] = g_strdup ((const char *) sqlite3_column_text (rd, q));
+      g_ptr_array_add (rows, key);
+      gsize n = (gsize) sqlite3_column_bytes (rd, 5) / 8;
+      const double *d = sqlite3_column_blob (rd, 5);
+      float *f = g_new (float, MAX (n, 1));
+      for (gsize i = 0; i < n; i++)
+        {
+          double v;
+          memcpy (&v, d + i, sizeof v);
+          f[i] = (float) v;
+        }
+      g_ptr_array_add (blobs, g_bytes_new_take (f, n * 4));
+    }
+  sqlite3_finalize (rd);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **key = g_ptr_array_index (rows, r);
+      gsize len;
+      gconstpointer data = g_bytes_get_data (g_ptr_array_index (blobs, r), &len);
+      sqlite3_reset (wr);
+      sqlite3_bind_blob (wr, 1, data, (int) len, SQLITE_STATIC);
+      sqlite3_bind_int64 (wr, 2, g_ascii_strtoll (key[0], NULL, 10));
+      for (int q = 1; q < 4; q++)
+        sqlite3_bind_text (wr, q + 2, key[q], -1, SQLITE_STATIC);
+      sqlite3_bind_int (wr, 6, (int) g_ascii_strtoll (key[4], NULL, 10));
+      g_assert_cmpint (sqlite3_step (wr), ==, SQLITE_DONE);
+    }
+  sqlite3_finalize (wr);
+  g_assert_cmpint (sqlite3_exec (c, "ALTER TABLE run_user_metrics DROP COLUMN value_type; "
+                                    "ALTER TABLE run_lifts DROP COLUMN level; ALTER TABLE run_lifts DROP COLUMN also_strongest; "
+                                    "ALTER TABLE run_lifts DROP COLUMN note; PRAGMA user_version = 3;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (c);
+}
+
+/* A store of schema 3 (per-user values as float32, lifts without their CI level) upgrades
+ * to 4 without losing the finished run: its values read back widened from float, its lifts
+ * get the level of the run's config, and show and export work on it. */
+static void
+test_upgrade_from_v3 (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  Result r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = scalr (NULL, "run", "--db", db, "--set", "dataset.name=ml", "--set", "downstream.models=pop", "--set", "eval.k=20",
+             "--set", "eval.bootstrap=20", "--set", "eval.level=0.8", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_autoptr (GError) error = NULL;
+  PerUser before = { g_array_new (FALSE, FALSE, 4), g_array_new (FALSE, FALSE, 8) };
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_true (scalr_store_foreach_user_metrics (s, 1, collect_per_user, &before, &error));
+  g_clear_pointer (&s, scalr_store_close);
+  g_assert_cmpuint (before.values->len, >, 100);
+
+  downgrade_to_v3 (db);
+  s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scalr_store_get_schema_version (s), ==, SCALR_STORE_SCHEMA_VERSION);
+  PerUser after = { g_array_new (FALSE, FALSE, 4), g_array_new (FALSE, FALSE, 8) };
+  g_assert_true (scalr_store_foreach_user_metrics (s, 1, collect_per_user, &after, &error));
+  g_assert_cmpuint (after.values->len, ==, before.values->len);
+  g_assert_cmpmem (after.users->data, after.users->len * 4, before.users->data, before.users->len * 4);
+  for (guint i = 0; i < after.values->len; i++)
+    g_assert_cmpfloat (g_array_index (after.values, double, i), ==, (double) (float) g_array_index (before.values, double, i));
+  g_autoptr (GArray) lifts = scalr_store_get_lifts (s, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lifts->len, >, 0);
+  for (guint i = 0; i < lifts->len; i++)
+    {
+      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
+      g_assert_cmpfloat (l->level, ==, 0.8);
+      g_assert_false (l->also_strongest);
+      g_assert_null (l->note);
+    }
+  g_clear_pointer (&s, scalr_store_close);
+  assert_integrity (db);
+  r = scalr (NULL, "show", "--db", db, "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "lift [80 % CI]"));
+  result_clear (&r);
+  g_autofree char *pu = g_build_filename (dir, "pu.tsv", NULL);
+  r = scalr (NULL, "export", "--db", db, "1", "--per-user", pu, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_array_unref (before.users);
+  g_array_unref (before.values);
+  g_array_unref (after.users);
+  g_array_unref (after.values);
+  test_rm_rf (dir);
+}
+
 /* Sizes beyond memory are errors that name the limit, and the run is marked failed. */
 static void
 test_memory_limits (void)
@@ -363,6 +491,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/faults/two-writers", test_two_writers);
   g_test_add_func ("/scalr/faults/file-size-limit", test_file_size_limit);
   g_test_add_func ("/scalr/faults/upgrade-from-v1", test_upgrade_from_v1);
+  g_test_add_func ("/scalr/faults/upgrade-from-v3", test_upgrade_from_v3);
   g_test_add_func ("/scalr/faults/memory-limits", test_memory_limits);
   return g_test_run ();
 }
