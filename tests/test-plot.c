@@ -347,9 +347,9 @@ test_draw_bars (void)
 }
 
 static const ScalrForestRow forest_rows[] = {
-  { "itemknn · all · Recall@20", 0.05, 0.01, 0.09, 0.012, TRUE },
-  { "ials · sparse · NDCG@20", -0.02, -0.05, 0.01, 0.31, FALSE },
-  { "ease · cold · Recall@20", 0.10, 0.02, 0.20, 0.0004, TRUE },
+  { "itemknn · all · Recall@20", 0.05, 0.01, 0.09, 0.012, TRUE, 0.95 },
+  { "ials · sparse · NDCG@20", -0.02, -0.05, 0.01, 0.31, FALSE, 0.95 },
+  { "ease · cold · Recall@20", 0.10, 0.02, 0.20, 0.0004, TRUE, 0.95 },
 };
 
 static void
@@ -425,7 +425,7 @@ test_hit_test (void)
   g_autoptr (ScalrPlot) forest = scalr_charts_forest (NULL, forest_rows, 3);
   g_assert_true (scalr_plot_map_point (forest, 600, 300, NULL, 10, 2, &px, &py));
   g_assert_true (scalr_plot_hit_test (forest, 600, 300, NULL, px, py, &text));
-  g_assert_cmpstr (text, ==, "ease · cold · Recall@20: lift +10% (95% CI 2% to 20%), "
+  g_assert_cmpstr (text, ==, "ease · cold · Recall@20: lift +10% (95 % CI 2% to 20%), "
                              "p < 0.001, significant");
   g_clear_pointer (&text, g_free);
 }
@@ -645,7 +645,7 @@ test_charts (void)
   double slo[] = { -0.011, -0.003, 0.006, 0.012, 0.015, 0.016 };
   double shi[] = { 0.015, 0.021, 0.029, 0.036, 0.041, 0.044 };
   g_autoptr (ScalrPlot) sweep = scalr_charts_sweep (NULL, "synthetic ratio", 6, sx, sl, slo, shi,
-                                                    TRUE);
+                                                    0.9, TRUE);
   g_assert_nonnull (rf);
   g_assert_nonnull (act);
   g_assert_nonnull (buckets);
@@ -688,7 +688,7 @@ test_charts (void)
   g_clear_pointer (&text, g_free);
   g_assert_true (scalr_plot_map_point (sweep, 1200, 800, NULL, 2, 2.4, &px, &py));
   g_assert_true (scalr_plot_hit_test (sweep, 1200, 800, NULL, px, py, &text));
-  g_assert_cmpstr (text, ==, "synthetic ratio 2: lift +2.4% (95% CI 1.2% to 3.6%)");
+  g_assert_cmpstr (text, ==, "synthetic ratio 2: lift +2.4% (90 % CI 1.2% to 3.6%)");
   g_clear_pointer (&text, g_free);
 
   render_check (rf, dir, "rank-frequency");

@@ -13,6 +13,7 @@
 #include "scalr-charts.h"
 #include "scalr-resources.h"
 #include "scalr-run-results.h"
+#include "scalr-stats.h"
 #include "scalr-store.h"
 
 /* Runs preselected on the first load (the latest ones). */
@@ -327,8 +328,12 @@ grid_label (const char *text, gboolean numeric, const char *css)
 static char *
 pct (double v)
 {
-  return isfinite (v) ? g_strdup_printf ("%+.1f%%", 100 * v) : g_strdup ("–");
+  return scalr_format_value ("%+.1f%%", 100 * v);
 }
+
+/* The CI level stored with the first selected run that has lifts. */
+static double
+selection_level (GArray *sel);
 
 /* The selected runs, sorted by the swept key's value when there is one. */
 typedef struct {
@@ -456,28 +461,38 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
               gboolean good = scalr_metric_is_higher_better (metric) ? l->lift > 0 : l->lift < 0;
               g_autofree char *vs = g_strcmp0 (reference, "strongest") == 0
                 ? g_strdup_printf (" (vs %s)", l->baseline_model) : g_strdup ("");
-              g_autofree char *text = g_strdup_printf ("%s [%+.1f, %+.1f]%s\n%.4f → %.4f%s", lift, 100 * l->ci_low,
-                                                       100 * l->ci_high, sig ? " ✱" : "", l->base_mean, l->aug_mean, vs);
+              g_autofree char *base = scalr_format_value ("%.4f", l->base_mean);
+              g_autofree char *aug = scalr_format_value ("%.4f", l->aug_mean);
+              g_autofree char *text = g_strdup_printf ("%s [%s, %s]%s\n%s → %s%s", lift, lo, hi, sig ? " ✱" : "",
+                                                       base, aug, vs);
               cell = grid_label (text, TRUE, sig ? (good ? "success" : "error") : NULL);
-              g_autofree char *tip = g_strdup_printf ("%s, %s users: baseline %s %.4f, augmented %.4f; lift %s "
-                                                      "(95%% CI %s to %s); p(t) %.3g, p(Wilcoxon) %.3g, p(Holm) %.3g%s",
-                                                      model, segment, l->baseline_model, l->base_mean, l->aug_mean,
-                                                      lift, lo, hi, l->p_t, l->p_wilcoxon, l->p_holm,
-                                                      sig ? " — significant" : "");
+              g_autofree char *ci = scalr_stats_ci_label (l->level);
+              g_autofree char *pt = scalr_format_value ("%.3g", l->p_t);
+              g_autofree char *pw = scalr_format_value ("%.3g", l->p_wilcoxon);
+              g_autofree char *ph = scalr_format_value ("%.3g", l->p_holm);
+              g_autofree char *tip = g_strdup_printf ("%s, %s users: baseline %s %s, augmented %s; lift %s "
+                                                      "(%s %s to %s); p(t) %s, p(Wilcoxon) %s, p(Holm) %s%s%s%s",
+                                                      model, segment, l->baseline_model, base, aug,
+                                                      lift, ci, lo, hi, pt, pw, ph, sig ? " — significant" : "",
+                                                      l->note ? "; " : "", l->note ? l->note : "");
               gtk_widget_set_tooltip_text (cell, tip);
             }
           else
             {
               double b = scalr_run_results_metric (r, model, "baseline", segment, metric, k);
               double a = scalr_run_results_metric (r, model, "augmented", segment, metric, k);
-              g_autofree char *text = isfinite (b) || isfinite (a) ? g_strdup_printf ("%.4f → %.4f", b, a) : g_strdup ("–");
+              g_autofree char *bs = scalr_format_value ("%.4f", b), *as = scalr_format_value ("%.4f", a);
+              g_autofree char *text = isfinite (b) || isfinite (a) ? g_strdup_printf ("%s → %s", bs, as) : g_strdup ("—");
               cell = grid_label (text, TRUE, "dim-label");
             }
           gtk_grid_attach (grid, cell, (int) m + 1, (int) c + 1, 1, 1);
         }
     }
-  GtkWidget *note = grid_label ("Lift with its 95% CI, then baseline → augmented; ✱ and colour: significant "
-                                "(Holm-adjusted p < 0.05). Hover a cell for the p-values.", FALSE, "dim-label");
+  g_autofree char *ci = scalr_stats_ci_label (selection_level (sel));
+  g_autofree char *note_text = g_strdup_printf ("Lift with its %s, then baseline → augmented; ✱ and colour: significant "
+                                                "(Holm-adjusted p < 0.05); — where a value is undefined. Hover a cell "
+                                                "for the p-values.", ci);
+  GtkWidget *note = grid_label (note_text, FALSE, "dim-label");
   gtk_widget_add_css_class (note, "caption");
   gtk_label_set_wrap (GTK_LABEL (note), TRUE);
   gtk_grid_attach (grid, note, 0, (int) sel->len + 1, (int) self->models->len + 1, 1);
@@ -485,14 +500,28 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
 
 /* ---- the sweep chart ------------------------------------------------------------------ */
 
+static double
+selection_level (GArray *sel)
+{
+  for (guint i = 0; i < sel->len; i++)
+    {
+      double level = scalr_run_results_level (g_array_index (sel, SelRun, i).r);
+      if (isfinite (level))
+        return level;
+    }
+  return NAN;
+}
+
 static ScalrPlot *
 sweep_plot (const char *title, const char *param, GPtrArray *models, guint n, const double *x,
-            const double *lift, const double *lo, const double *hi, gboolean log_x)
+            const double *lift, const double *lo, const double *hi, double level, gboolean log_x)
 {
   if (models->len == 1)
-    return scalr_charts_sweep (title, param, n, x, lift, lo, hi, log_x);
+    return scalr_charts_sweep (title, param, n, x, lift, lo, hi, level, log_x);
   ScalrPlot *plot = scalr_plot_new (title);
-  scalr_plot_set_subtitle (plot, "relative lift per model with its paired-bootstrap 95% CI band");
+  g_autofree char *ci = scalr_stats_ci_label (level);
+  g_autofree char *subtitle = g_strdup_printf ("relative lift per model with its paired-bootstrap %s band", ci);
+  scalr_plot_set_subtitle (plot, subtitle);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL, log_x ? SCALR_AXIS_LOG10 : SCALR_AXIS_LINEAR);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift (%)", NULL, SCALR_AXIS_LINEAR);
   scalr_plot_add_reference (plot, SCALR_PLOT_AXIS_Y, 0);
@@ -509,8 +538,10 @@ sweep_plot (const char *title, const char *param, GPtrArray *models, guint n, co
           l[i] = 100 * lift[m * n + i];
           a[i] = 100 * lo[m * n + i];
           b[i] = 100 * hi[m * n + i];
-          g_ptr_array_add (hover, g_strdup_printf ("%s · %s %g: lift %+.2f%% (95%% CI %+.2f%% to %+.2f%%)", model, param,
-                                                   x[i], l[i], a[i], b[i]));
+          g_autofree char *ls = scalr_format_value ("%+.2f%%", l[i]);
+          g_autofree char *as = scalr_format_value ("%+.2f%%", a[i]), *bs = scalr_format_value ("%+.2f%%", b[i]);
+          g_ptr_array_add (hover, g_strdup_printf ("%s · %s %g: lift %s (%s %s to %s)", model, param, x[i], ls, ci,
+                                                   as, bs));
         }
       g_ptr_array_add (hover, NULL);
       guint band = scalr_plot_add_band (plot, NULL, color, n, x, a, b);
@@ -586,7 +617,7 @@ fill_sweep (ScalrComparePage *self, GArray *sel, const char *segment, const char
                                             g_strcmp0 (segment, "all") == 0 ? "all tested users"
                                             : g_strcmp0 (segment, "sparse") == 0 ? "sparse users" : "warm users",
                                             g_strcmp0 (reference, "own") == 0 ? "own" : "strongest");
-  scalr_chart_view_set_plot (view, sweep_plot (title, param, models, n, x, lift, lo, hi, log_x));
+  scalr_chart_view_set_plot (view, sweep_plot (title, param, models, n, x, lift, lo, hi, selection_level (sel), log_x));
   GString *cap = g_string_new (NULL);
   if (self->sweep_keys->len > 1)
     {

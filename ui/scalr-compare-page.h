@@ -1,6 +1,6 @@
 /* scalr-compare-page.h — finished runs side by side: metrics and lifts of a chosen
  * segment × metric × K per model and run, and a sweep view plotting lift against the config
- * key in which the selected runs differ (a line with a 95% CI band per model). */
+ * key in which the selected runs differ (a line with its CI band per model, at the stored level). */
 #pragma once
 
 #include <adwaita.h>

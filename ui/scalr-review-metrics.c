@@ -258,10 +258,15 @@ _scalr_review_page_fill_table (ScalrReviewPage *self)
   for (guint i = 0; i < r->metrics->len; i++)
     g_ptr_array_add (items, scalr_metric_item_new (&g_array_index (r->metrics, ScalrMetricRow, i)));
   g_list_store_splice (self->metric_store, 0, 0, items->pdata, items->len);
-  g_autofree char *cap = g_strdup_printf ("%u metric values (click a column header to sort). Rank metrics rank all "
-                                          "target items, excluding each user's real training positives — not "
-                                          "the synthetic ones. NE: lower is better.", r->metrics->len);
-  gtk_label_set_text (GTK_LABEL (self->table_caption), cap);
+  g_autoptr (GString) cap = g_string_new (NULL);
+  g_string_append_printf (cap, "%u metric values (click a column header to sort). Rank metrics rank all target items, "
+                               "excluding each user's real training positives — not the synthetic ones. NE (pooled "
+                               "over each segment's pairs): lower is better. — marks an undefined value.",
+                          r->metrics->len);
+  /* What the evaluation could not support, as stored with the run. */
+  for (guint i = 0; r->warnings && r->warnings[i]; i++)
+    g_string_append_printf (cap, "\n⚠ %s", r->warnings[i]);
+  gtk_label_set_text (GTK_LABEL (self->table_caption), cap->str);
 }
 
 /* ---- metric table --------------------------------------------------------------------- */
@@ -282,7 +287,7 @@ item_text (ScalrMetricItem *it, guint col, char *buf, gsize len)
       return buf;
     default:
       if (!isfinite (it->value))
-        return "–";
+        return "—";   /* undefined, never 0 */
       g_snprintf (buf, len, "%.4f", it->value);
       return buf;
     }

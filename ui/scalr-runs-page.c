@@ -18,6 +18,8 @@
 #include "scalr-pipeline.h"
 #include "scalr-progress-relay.h"
 #include "scalr-run-item.h"
+#include "scalr-run-results.h"
+#include "scalr-stats.h"
 
 typedef struct {
   char      *stage;
@@ -112,11 +114,15 @@ headline_lift (GArray *lifts, char **detail)
       if (best == NULL || !isfinite (best->lift))
         continue;
       g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
-        ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup ("");
+        ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
+      g_autofree char *level = scalr_stats_ci_label (best->level);
+      g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
+      g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
+      g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
       *detail = g_strdup_printf ("%s users, Recall@%u: %s with synthetic events vs its own baseline, "
-                                 "%.4f → %.4f; 95%% CI by paired bootstrap; p (Holm) = %.3g; %u users",
-                                 segments[s], best_k, best->model, best->base_mean, best->aug_mean,
-                                 best->p_holm, best->n_users);
+                                 "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
+                                 segments[s], best_k, best->model, base, aug, level, holm, best->n_users,
+                                 best->note ? "; " : "", best->note ? best->note : "");
       return g_strdup_printf ("%s  %+.1f%%%s  (%s, R@%u)", best->model, 100 * best->lift, ci, segments[s], best_k);
     }
   return NULL;

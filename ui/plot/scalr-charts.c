@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "scalr-charts.h"
+#include "scalr-stats.h"   /* scalr_stats_ci_label */
 
 static char *
 fmt (double v)
@@ -198,8 +199,9 @@ scalr_charts_forest (const char *title, const ScalrForestRow *rows, guint n)
 {
   g_return_val_if_fail (n == 0 || rows != NULL, NULL);
   ScalrPlot *plot = scalr_plot_new (title ? title : "Lift over baseline");
-  scalr_plot_set_subtitle (plot, "relative lift with paired-bootstrap 95% CI; "
-                                 "filled markers: significant");
+  g_autofree char *ci = scalr_stats_ci_label (n ? rows[0].level : NAN);
+  g_autofree char *subtitle = g_strdup_printf ("relative lift with paired-bootstrap %s; filled markers: significant", ci);
+  scalr_plot_set_subtitle (plot, subtitle);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "lift (%)", NULL, SCALR_AXIS_LINEAR);
   scalr_plot_set_forest (plot, n, rows);
   gboolean gain = FALSE, loss = FALSE, ns = FALSE;
@@ -223,13 +225,15 @@ scalr_charts_forest (const char *title, const ScalrForestRow *rows, guint n)
 
 ScalrPlot *
 scalr_charts_sweep (const char *title, const char *param, guint n, const double *x,
-                    const double *lift, const double *lo, const double *hi, gboolean log_x)
+                    const double *lift, const double *lo, const double *hi, double level, gboolean log_x)
 {
   g_return_val_if_fail (param != NULL, NULL);
   g_return_val_if_fail (n == 0 || (x && lift && lo && hi), NULL);
   g_autofree char *t = title ? g_strdup (title) : g_strdup_printf ("Lift against %s", param);
   ScalrPlot *plot = scalr_plot_new (t);
-  scalr_plot_set_subtitle (plot, "relative lift with paired-bootstrap 95% CI band");
+  g_autofree char *ci = scalr_stats_ci_label (level);
+  g_autofree char *subtitle = g_strdup_printf ("relative lift with paired-bootstrap %s band", ci);
+  scalr_plot_set_subtitle (plot, subtitle);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL,
                        log_x ? SCALR_AXIS_LOG10 : SCALR_AXIS_LINEAR);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift (%)", NULL, SCALR_AXIS_LINEAR);
@@ -251,12 +255,12 @@ scalr_charts_sweep (const char *title, const char *param, guint n, const double 
         {
           g_autofree char *av = fmt (round (a[i] * 100) / 100);
           g_autofree char *bv = fmt (round (b[i] * 100) / 100);
-          g_string_append_printf (s, " (95%% CI %s%% to %s%%)", av, bv);
+          g_string_append_printf (s, " (%s %s%% to %s%%)", ci, av, bv);
         }
       g_ptr_array_add (hover, g_string_free (s, FALSE));
     }
   g_ptr_array_add (hover, NULL);
-  scalr_plot_add_band (plot, "95% CI", SCALR_PLOT_COLOR_BLUE, n, x, a, b);
+  scalr_plot_add_band (plot, ci, SCALR_PLOT_COLOR_BLUE, n, x, a, b);
   guint line = scalr_plot_add_line (plot, "lift", SCALR_PLOT_COLOR_BLUE, n, x, l);
   guint pts = scalr_plot_add_points (plot, NULL, SCALR_PLOT_COLOR_BLUE, n, x, l);
   scalr_plot_series_set_hover_texts (plot, line, (const char *const *) hover->pdata);

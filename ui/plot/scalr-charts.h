@@ -35,10 +35,11 @@ ScalrPlot *scalr_charts_forest (const char *title, const ScalrForestRow *rows, g
   G_GNUC_WARN_UNUSED_RESULT;
 
 /* Sweep: lift (fraction, drawn in percent) against a swept parameter @param, as a line with
- * points and its 95% CI band (lo/hi may hold NaN where there is no interval), a reference
- * line at 0; @log_x for parameters swept over orders of magnitude (x > 0). @title may be NULL. */
+ * points and its CI band at @level (lo/hi may hold NaN where there is no interval), a
+ * reference line at 0; @log_x for parameters swept over orders of magnitude (x > 0). @title
+ * may be NULL. */
 ScalrPlot *scalr_charts_sweep (const char *title, const char *param, guint n, const double *x,
                                const double *lift, const double *lo, const double *hi,
-                               gboolean log_x) G_GNUC_WARN_UNUSED_RESULT;
+                               double level, gboolean log_x) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scalr-plot-private.h"
+#include "scalr-stats.h"   /* scalr_stats_ci_label */
 
 gboolean
 scalr_plot_map_point (const ScalrPlot *plot, double width, double height,
@@ -111,7 +112,8 @@ forest_hover (const ForestRow *r)
     {
       g_autofree char *lo = scalr_axis_format_exact (round (r->lo * 100) / 100);
       g_autofree char *hi = scalr_axis_format_exact (round (r->hi * 100) / 100);
-      g_string_append_printf (t, " (95%% CI %s%% to %s%%)", lo, hi);
+      g_autofree char *ci = scalr_stats_ci_label (r->level);
+      g_string_append_printf (t, " (%s %s%% to %s%%)", ci, lo, hi);
     }
   if (isfinite (r->p))
     {

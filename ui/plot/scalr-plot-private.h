@@ -42,6 +42,7 @@ typedef struct {
   char    *label;
   double   lift, lo, hi, p;   /* percent */
   gboolean significant;
+  double   level;             /* of the interval */
 } ForestRow;
 
 typedef struct {

@@ -277,6 +277,7 @@ scalr_plot_set_forest (ScalrPlot *plot, guint n, const ScalrForestRow *rows)
       plot->rows[i].hi = rows[i].hi * 100;
       plot->rows[i].p = rows[i].p;
       plot->rows[i].significant = rows[i].significant;
+      plot->rows[i].level = rows[i].level;
     }
 }
 

@@ -73,11 +73,13 @@ typedef struct {
 void scalr_plot_style_init (ScalrPlotStyle *style, gboolean dark, double font_scale);
 
 /* A forest-plot row; lift, lo and hi are relative lifts (0.05 = +5%), drawn in percent.
- * lo/hi may be NaN (no interval); p may be NaN. */
+ * lo/hi may be NaN (no interval); p may be NaN. @level is the interval's confidence level
+ * (0.95 → "95 % CI"); 0 or NaN leaves it unnamed ("CI"). */
 typedef struct {
   const char *label;
   double      lift, lo, hi, p;
   gboolean    significant;
+  double      level;
 } ScalrForestRow;
 
 ScalrPlot *scalr_plot_new  (const char *title) G_GNUC_WARN_UNUSED_RESULT;

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "scalr-output.h"
+#include "scalr-run-results.h"
+#include "scalr-stats.h"
 
 /* A4 landscape, in points. */
 #define PAGE_W 842.0
@@ -127,24 +129,20 @@ hline (cairo_t *cr, ScalrRgb c, double x0, double x1, double y, double width)
 static char *
 fmt_value (double v)
 {
-  if (!isfinite (v))
-    return g_strdup ("–");
-  return g_strdup_printf ("%.4f", v);
+  return scalr_format_value ("%.4f", v);
 }
 
 static char *
 fmt_pct (double v)
 {
-  if (!isfinite (v))
-    return g_strdup ("–");
-  return g_strdup_printf ("%+.1f%%", 100 * v);
+  return scalr_format_value ("%+.1f%%", 100 * v);
 }
 
 static char *
 fmt_p (double p)
 {
   if (!isfinite (p))
-    return g_strdup ("–");
+    return g_strdup ("—");
   if (p < 0.001)
     return g_strdup ("< 0.001");
   return g_strdup_printf ("%.3f", p);
@@ -265,7 +263,8 @@ draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *st
   g_autofree char *head = g_strdup_printf ("Headline lifts: %s, augmented vs each model's own baseline", ml);
   draw_text (cr, x, y + 6, head, ALIGN_LEFT, w);
   y += 28;
-  const char *cols[] = { "Users", "Model", "Baseline", "Augmented", "Lift", "95% CI", "p (t)", "p (Holm)", "" };
+  g_autofree char *ci_head = scalr_stats_ci_label (scalr_run_results_level (r));
+  const char *cols[] = { "Users", "Model", "Baseline", "Augmented", "Lift", ci_head, "p (t)", "p (Holm)", "" };
   const double cx[] = { 0, 84, 250, 340, 420, 570, 630, 695, 700 };   /* right edges from index 2 */
   set_font (cr, 9.5, TRUE);
   set_rgb (cr, style->muted);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "scalr-charts.h"
+#include "scalr-stats.h"
 
 G_DEFINE_QUARK (scalr-run-results-error-quark, scalr_run_results_error)
 
@@ -97,6 +98,19 @@ scalr_run_results_load (ScalrStore *store, gint64 run_id, gboolean require_finis
   if (snode && JSON_NODE_HOLDS_OBJECT (snode))
     r->summary = json_object_ref (json_node_get_object (snode));
 
+  g_autoptr (JsonNode) down = parse_artifact (store, run_id, "summary", "downstream", &local);
+  if (local)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  g_autoptr (GStrvBuilder) wb = g_strv_builder_new ();
+  JsonObject *dobj = down && JSON_NODE_HOLDS_OBJECT (down) ? json_node_get_object (down) : NULL;
+  JsonArray *wa = dobj && json_object_has_member (dobj, "warnings") ? json_object_get_array_member (dobj, "warnings") : NULL;
+  for (guint i = 0; wa && i < json_array_get_length (wa); i++)
+    g_strv_builder_add (wb, json_array_get_string_element (wa, i));
+  r->warnings = g_strv_builder_end (wb);
+
   r->metrics = scalr_store_get_metrics (store, run_id, error);
   if (r->metrics == NULL)
     return NULL;
@@ -152,6 +166,7 @@ scalr_run_results_free (ScalrRunResults *r)
   g_clear_pointer (&r->lifts, g_array_unref);
   g_clear_pointer (&r->models, g_ptr_array_unref);
   g_clear_pointer (&r->ks, g_array_unref);
+  g_clear_pointer (&r->warnings, g_strfreev);
   g_free (r);
 }
 
@@ -262,10 +277,28 @@ scalr_run_results_lift (const ScalrRunResults *r, const char *model, const char 
     {
       const ScalrLiftRow *l = &g_array_index (r->lifts, ScalrLiftRow, i);
       if (l->k == k && g_strcmp0 (l->model, model) == 0 && g_strcmp0 (l->segment, segment) == 0
-          && g_strcmp0 (l->metric, metric) == 0 && g_strcmp0 (l->reference, reference) == 0)
+          && g_strcmp0 (l->metric, metric) == 0 && scalr_lift_row_is_reference (l, reference))
         return l;
     }
   return NULL;
+}
+
+double
+scalr_run_results_level (const ScalrRunResults *r)
+{
+  g_return_val_if_fail (r != NULL, NAN);
+  return r->lifts->len > 0 ? g_array_index (r->lifts, ScalrLiftRow, 0).level : NAN;
+}
+
+char *
+scalr_format_value (const char *format, double value)
+{
+  if (!isfinite (value))
+    return g_strdup ("—");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  return g_strdup_printf (format, value);
+#pragma GCC diagnostic pop
 }
 
 gboolean
@@ -322,10 +355,12 @@ scalr_run_results_forest (const ScalrRunResults *r, const char *segment, const c
       {
         const char *model = g_ptr_array_index (r->models, m);
         const ScalrLiftRow *l = scalr_run_results_lift (r, model, segment, metric, k, refs[f]);
-        if (l == NULL)
+        /* A model whose own baseline is the strongest has one row for both. */
+        if (l == NULL || (f == 1 && g_strcmp0 (l->reference, "own") == 0))
           continue;
-        char *label = f == 0 ? g_strdup_printf ("%s vs own baseline", model)
-                             : g_strdup_printf ("%s vs best (%s)", model, l->baseline_model);
+        char *label = f == 1 ? g_strdup_printf ("%s vs best (%s)", model, l->baseline_model)
+                    : l->also_strongest ? g_strdup_printf ("%s vs own baseline (the best)", model)
+                    : g_strdup_printf ("%s vs own baseline", model);
         g_ptr_array_add (labels, label);
         ScalrForestRow row = {
           .label = label,
@@ -334,6 +369,7 @@ scalr_run_results_forest (const ScalrRunResults *r, const char *segment, const c
           .hi = flip ? -l->ci_low : l->ci_high,
           .p = l->p_holm,
           .significant = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL,
+          .level = l->level,
         };
         g_array_append_val (rows, row);
       }
@@ -343,8 +379,10 @@ scalr_run_results_forest (const ScalrRunResults *r, const char *segment, const c
   g_autofree char *title = flip ? g_strdup_printf ("%s reduction, %s (right is better)", mlabel, segment_words (segment))
                                 : g_strdup_printf ("%s lift, %s", mlabel, segment_words (segment));
   ScalrPlot *plot = scalr_charts_forest (title, (const ScalrForestRow *) rows->data, rows->len);
-  scalr_plot_set_subtitle (plot, "augmented vs baseline: relative lift, paired-bootstrap 95% CI; "
-                                 "filled: significant (Holm-adjusted p < 0.05)");
+  g_autofree char *ci = scalr_stats_ci_label (scalr_run_results_level (r));
+  g_autofree char *subtitle = g_strdup_printf ("augmented vs baseline: relative lift, paired-bootstrap %s; "
+                                               "filled: significant (Holm-adjusted p < 0.05)", ci);
+  scalr_plot_set_subtitle (plot, subtitle);
   return plot;
 }
 

@@ -32,6 +32,7 @@ typedef struct {
   GPtrArray        *models;     /* char*: downstream models in the order of the config */
   GArray           *ks;         /* guint: the cut-offs K > 0, ascending */
   guint             headline_k; /* the K nearest 20 (0 when there are no rank metrics) */
+  GStrv             warnings;   /* what the evaluation could not support, and why (never NULL) */
 } ScalrRunResults;
 
 /* Loads run @run_id. With @require_finished, a run that is not finished is an error
@@ -54,10 +55,16 @@ GStrv            scalr_run_results_config_lines (const ScalrRunResults *results)
 double           scalr_run_results_metric (const ScalrRunResults *results, const char *model,
                                            const char *variant, const char *segment,
                                            const char *metric, guint k);
-/* The lift row against @reference ("own" or "strongest"), NULL when absent. */
+/* The lift row against @reference ("own" or "strongest"), NULL when absent; for
+ * "strongest", the own row when the model's own baseline is the strongest. */
 const ScalrLiftRow *scalr_run_results_lift (const ScalrRunResults *results, const char *model,
                                             const char *segment, const char *metric, guint k,
                                             const char *reference);
+/* The confidence level stored with the run's lifts (NAN when it has none). */
+double           scalr_run_results_level (const ScalrRunResults *results);
+/* printf @format (one double conversion) of @value, or "—" when it is undefined (NaN or
+ * infinite): never 0 or 1 in its place. Owned. */
+char            *scalr_format_value (const char *format, double value) G_GNUC_WARN_UNUSED_RESULT;
 /* Does the run have lifts for this segment? */
 gboolean         scalr_run_results_has_segment (const ScalrRunResults *results, const char *segment);
 
