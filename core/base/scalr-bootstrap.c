@@ -29,41 +29,97 @@ resample_key (guint64 seed, guint b)
   return mix64 (k ^ (((guint64) b + 1) * 0x8CB92BA72F3D8DD7ull));
 }
 
-/* Poisson(1) by inversion of its CDF, F(k) = e⁻¹ Σ_{j ≤ k} 1/j! (on average 1 step). */
+#define POISSON_MAX 40
+
+/* F(k) = e⁻¹ Σ_{j ≤ k} 1/j!, the Poisson(1) CDF, summed once in this order. */
+static double poisson_cdf[POISSON_MAX];
+
+static const double *
+cdf_table (void)
+{
+  static gsize done = 0;
+  if (g_once_init_enter (&done))
+    {
+      double p = 0.36787944117144233;   /* e⁻¹ */
+      double cdf = p;
+      for (guint k = 0; k < POISSON_MAX; k++)
+        {
+          poisson_cdf[k] = cdf;
+          p /= (double) (k + 1);
+          cdf += p;
+        }
+      g_once_init_leave (&done, 1);
+    }
+  return poisson_cdf;
+}
+
+/* Poisson(1) by inversion: the number of CDF values at or below a uniform u from a hash of
+ * (resample key, user). Branch-free for the first eight (P(w ≥ 8) ≈ 1e-5). */
 static inline guint
-poisson1 (guint64 key, guint32 user)
+poisson1 (const double *cdf, guint64 key, guint32 user)
 {
   guint64 h = mix64 (key ^ ((guint64) user * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull));
   double u = (double) (h >> 11) * 0x1.0p-53;
-  double p = 0.36787944117144233;   /* e⁻¹ */
-  double cdf = p;
-  guint k = 0;
-  while (u >= cdf && k < 40)
-    {
-      k++;
-      p /= (double) k;
-      cdf += p;
-    }
+  guint k = (u >= cdf[0]) + (u >= cdf[1]) + (u >= cdf[2]) + (u >= cdf[3])
+            + (u >= cdf[4]) + (u >= cdf[5]) + (u >= cdf[6]) + (u >= cdf[7]);
+  while (G_UNLIKELY (k >= 8) && k < POISSON_MAX && u >= cdf[k])
+    k++;
   return k;
 }
 
 guint
 scalr_bootstrap_weight (guint64 seed, guint b, guint32 user)
 {
-  return poisson1 (resample_key (seed, b), user);
+  return poisson1 (cdf_table (), resample_key (seed, b), user);
 }
 
 void
 scalr_bootstrap_weights (guint64 seed, guint b0, guint nb, const guint32 *users, gsize n, double *w, gsize ldw)
 {
   g_return_if_fail (n == 0 || nb == 0 || (users != NULL && w != NULL && ldw >= n));
+  const double *cdf = cdf_table ();
   for (guint b = 0; b < nb; b++)
     {
       guint64 key = resample_key (seed, b0 + b);
       double *row = w + (gsize) b * ldw;
       for (gsize i = 0; i < n; i++)
-        row[i] = (double) poisson1 (key, users[i]);
+        row[i] = (double) poisson1 (cdf, key, users[i]);
     }
+}
+
+typedef struct {
+  guint64        seed;
+  guint          b0, nb;
+  const guint32 *users;
+  gsize          n;
+  double        *w;
+} WeightJob;
+
+static gpointer
+weight_worker (gpointer data)
+{
+  WeightJob *j = data;
+  scalr_bootstrap_weights (j->seed, j->b0, j->nb, j->users, j->n, j->w + (gsize) j->b0 * j->n, j->n);
+  return NULL;
+}
+
+/* The n_boot × n block of weights, its resamples split across the processors. */
+static void
+weights_parallel (guint64 seed, guint n_boot, const guint32 *users, gsize n, double *w)
+{
+  guint n_threads = MIN (g_get_num_processors (), MAX (n_boot / 64, 1));
+  WeightJob jobs[64];
+  GThread *threads[64];
+  n_threads = MIN (n_threads, G_N_ELEMENTS (jobs));
+  for (guint t = 0; t < n_threads; t++)
+    {
+      guint lo = (guint) ((guint64) n_boot * t / n_threads), hi = (guint) ((guint64) n_boot * (t + 1) / n_threads);
+      jobs[t] = (WeightJob) { seed, lo, hi - lo, users, n, w };
+      threads[t] = t == 0 ? NULL : g_thread_new ("scalr-bootstrap", weight_worker, &jobs[t]);
+    }
+  weight_worker (&jobs[0]);
+  for (guint t = 1; t < n_threads; t++)
+    g_thread_join (threads[t]);
 }
 
 gboolean
@@ -84,7 +140,7 @@ scalr_bootstrap_accumulate (guint64 seed, guint n_boot, const guint32 *users, gs
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       gsize nb = MIN (blk, n - i0);
-      scalr_bootstrap_weights (seed, 0, n_boot, users + i0, nb, w, nb);
+      weights_parallel (seed, n_boot, users + i0, nb, w);
       if (!scalr_dgemm (FALSE, FALSE, n_boot, n_cols, nb, 1.0, w, nb, v + i0 * n_cols, n_cols, 1.0, sums,
                         n_cols, error))
         return FALSE;
@@ -139,13 +195,14 @@ scalr_bootstrap_lift (const double *x, const double *y, const guint32 *users, gs
   if (n_boot == 0)
     return SCALR_STATS_NO_RESAMPLES;
   g_autofree double *sums = g_new (double, 2 * (gsize) n_boot);
+  const double *cdf = cdf_table ();
   for (guint b = 0; b < n_boot; b++)
     {
       guint64 key = resample_key (seed, b);
       double sx = 0.0, sy = 0.0;
       for (gsize i = 0; i < n; i++)
         {
-          double w = (double) poisson1 (key, users[i]);
+          double w = (double) poisson1 (cdf, key, users[i]);
           sx += w * x[i];
           sy += w * y[i];
         }
