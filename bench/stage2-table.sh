@@ -24,19 +24,28 @@ def metric(model, variant, name):
         if m["model"] == model and m["variant"] == variant and m["segment"] == "sparse" and m["metric"] == name and m["k"] == 20:
             return m["value"]
 def lift(model, name, ref):
+    # A model whose own baseline is the strongest has one row for both (also_strongest).
     for l in d["lifts"]:
-        if l["model"] == model and l["segment"] == "sparse" and l["metric"] == name and l["k"] == 20 and l["reference"] == ref:
+        if l["model"] == model and l["segment"] == "sparse" and l["metric"] == name and l["k"] == 20 and \
+           (l["reference"] == ref or (ref == "strongest" and l.get("also_strongest"))):
             return l
 def fmt(l):
-    if l is None: return "–"
-    p = lambda x: "<0.001" if x is not None and x < 0.001 else ("%.3f" % x if x is not None else "–")
-    return "%+.1f%% [%+.1f, %+.1f] p_t %s p_W %s Holm %s" % (100*l["lift"], 100*l["ci_low"], 100*l["ci_high"], p(l["p_t"]), p(l["p_wilcoxon"]), p(l["p_holm"]))
+    if l is None: return "—"
+    if l["reference"] == "own" and l.get("also_strongest") and fmt.strongest: return "(its own baseline)"
+    p = lambda x: "<0.001" if x is not None and x < 0.001 else ("%.3f" % x if x is not None else "—")
+    c = lambda x: "%+.1f" % (100 * x) if x is not None else "—"
+    return "%s%% [%s, %s] p_t %s p_W %s Holm %s" % (c(l["lift"]), c(l["ci_low"]), c(l["ci_high"]), p(l["p_t"]), p(l["p_wilcoxon"]), p(l["p_holm"]))
+fmt.strongest = False
 print(f"\n**{gen}, sparse_keep={keep}** (run {d['run_id']}; sparse users: {d['split']['sparse_users']})\n")
 print("| model | metric | baseline | augmented | vs own baseline | vs strongest (%s) |" % lift("pop", "recall", "strongest")["baseline_model"])
 print("|---|---|---|---|---|---|")
 for model in ["pop", "itemknn", "ials", "bpr", "ease"]:
     for name in ["recall", "ndcg"]:
-        print(f"| {model} | {name}@20 | {metric(model,'baseline',name):.4f} | {metric(model,'augmented',name):.4f} | {fmt(lift(model,name,'own'))} | {fmt(lift(model,name,'strongest'))} |")
+        own = fmt(lift(model, name, 'own'))
+        fmt.strongest = True
+        best = fmt(lift(model, name, 'strongest'))
+        fmt.strongest = False
+        print(f"| {model} | {name}@20 | {metric(model,'baseline',name):.4f} | {metric(model,'augmented',name):.4f} | {own} | {best} |")
 PY
   done
 done
