@@ -512,48 +512,6 @@ selection_level (GArray *sel)
   return NAN;
 }
 
-static ScalrPlot *
-sweep_plot (const char *title, const char *param, GPtrArray *models, guint n, const double *x,
-            const double *lift, const double *lo, const double *hi, double level, gboolean log_x)
-{
-  if (models->len == 1)
-    return scalr_charts_sweep (title, param, n, x, lift, lo, hi, level, log_x);
-  ScalrPlot *plot = scalr_plot_new (title);
-  g_autofree char *ci = scalr_stats_ci_label (level);
-  g_autofree char *subtitle = g_strdup_printf ("relative lift per model with its paired-bootstrap %s band", ci);
-  scalr_plot_set_subtitle (plot, subtitle);
-  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL, log_x ? SCALR_AXIS_LOG10 : SCALR_AXIS_LINEAR);
-  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift (%)", NULL, SCALR_AXIS_LINEAR);
-  scalr_plot_add_reference (plot, SCALR_PLOT_AXIS_Y, 0);
-  g_autofree double *l = g_new (double, MAX (n, 1));
-  g_autofree double *a = g_new (double, MAX (n, 1));
-  g_autofree double *b = g_new (double, MAX (n, 1));
-  for (guint m = 0; m < models->len; m++)
-    {
-      const char *model = g_ptr_array_index (models, m);
-      ScalrPlotColor color = (ScalrPlotColor) (m % (SCALR_PLOT_N_COLORS - 2));   /* skip yellow and black */
-      g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; i < n; i++)
-        {
-          l[i] = 100 * lift[m * n + i];
-          a[i] = 100 * lo[m * n + i];
-          b[i] = 100 * hi[m * n + i];
-          g_autofree char *ls = scalr_format_value ("%+.2f%%", l[i]);
-          g_autofree char *as = scalr_format_value ("%+.2f%%", a[i]), *bs = scalr_format_value ("%+.2f%%", b[i]);
-          g_ptr_array_add (hover, g_strdup_printf ("%s · %s %g: lift %s (%s %s to %s)", model, param, x[i], ls, ci,
-                                                   as, bs));
-        }
-      g_ptr_array_add (hover, NULL);
-      guint band = scalr_plot_add_band (plot, NULL, color, n, x, a, b);
-      scalr_plot_series_set_fill (plot, band, 0.14);
-      guint line = scalr_plot_add_line (plot, model, color, n, x, l);
-      guint pts = scalr_plot_add_points (plot, NULL, color, n, x, l);
-      scalr_plot_series_set_hover_texts (plot, line, (const char *const *) hover->pdata);
-      scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
-    }
-  return plot;
-}
-
 static void
 fill_sweep (ScalrComparePage *self, GArray *sel, const char *segment, const char *metric, guint k,
             const char *reference, const char *key)
@@ -617,7 +575,8 @@ fill_sweep (ScalrComparePage *self, GArray *sel, const char *segment, const char
                                             g_strcmp0 (segment, "all") == 0 ? "all tested users"
                                             : g_strcmp0 (segment, "sparse") == 0 ? "sparse users" : "warm users",
                                             g_strcmp0 (reference, "own") == 0 ? "own" : "strongest");
-  scalr_chart_view_set_plot (view, sweep_plot (title, param, models, n, x, lift, lo, hi, selection_level (sel), log_x));
+  scalr_chart_view_set_plot (view, scalr_charts_sweep_models (title, param, (const char *const *) models->pdata, models->len,
+                                                               n, x, lift, lo, hi, selection_level (sel), log_x));
   GString *cap = g_string_new (NULL);
   if (self->sweep_keys->len > 1)
     {

@@ -18,6 +18,7 @@
 #include "scalr-pipeline.h"
 #include "scalr-progress-relay.h"
 #include "scalr-run-item.h"
+#include "scalr-charts.h"
 #include "scalr-run-results.h"
 #include "scalr-stats.h"
 

@@ -267,3 +267,60 @@ scalr_charts_sweep (const char *title, const char *param, guint n, const double 
   scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
   return plot;
 }
+
+char *
+scalr_format_value (const char *format, double value)
+{
+  if (!isfinite (value))
+    return g_strdup ("—");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  return g_strdup_printf (format, value);
+#pragma GCC diagnostic pop
+}
+
+ScalrPlot *
+scalr_charts_sweep_models (const char *title, const char *param, const char *const *models, guint n_models, guint n,
+                           const double *x, const double *lift, const double *lo, const double *hi, double level,
+                           gboolean log_x)
+{
+  g_return_val_if_fail (param != NULL && (n_models == 0 || models != NULL), NULL);
+  g_return_val_if_fail (n == 0 || n_models == 0 || (x && lift && lo && hi), NULL);
+  if (n_models == 1)
+    return scalr_charts_sweep (title, param, n, x, lift, lo, hi, level, log_x);
+  g_autofree char *t = title ? g_strdup (title) : g_strdup_printf ("Lift against %s", param);
+  ScalrPlot *plot = scalr_plot_new (t);
+  g_autofree char *ci = scalr_stats_ci_label (level);
+  g_autofree char *subtitle = g_strdup_printf ("relative lift per model with its paired-bootstrap %s band", ci);
+  scalr_plot_set_subtitle (plot, subtitle);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL, log_x ? SCALR_AXIS_LOG10 : SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift (%)", NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_add_reference (plot, SCALR_PLOT_AXIS_Y, 0);
+  g_autofree double *l = g_new (double, MAX (n, 1));
+  g_autofree double *a = g_new (double, MAX (n, 1));
+  g_autofree double *b = g_new (double, MAX (n, 1));
+  for (guint m = 0; m < n_models; m++)
+    {
+      const char *model = models[m];
+      ScalrPlotColor color = (ScalrPlotColor) (m % (SCALR_PLOT_N_COLORS - 2));   /* skip yellow and black */
+      g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < n; i++)
+        {
+          l[i] = 100 * lift[m * n + i];
+          a[i] = 100 * lo[m * n + i];
+          b[i] = 100 * hi[m * n + i];
+          g_autofree char *ls = scalr_format_value ("%+.2f%%", l[i]);
+          g_autofree char *as = scalr_format_value ("%+.2f%%", a[i]), *bs = scalr_format_value ("%+.2f%%", b[i]);
+          g_ptr_array_add (hover, g_strdup_printf ("%s · %s %g: lift %s (%s %s to %s)", model, param, x[i], ls, ci,
+                                                   as, bs));
+        }
+      g_ptr_array_add (hover, NULL);
+      guint band = scalr_plot_add_band (plot, NULL, color, n, x, a, b);
+      scalr_plot_series_set_fill (plot, band, 0.14);
+      guint line = scalr_plot_add_line (plot, model, color, n, x, l);
+      guint pts = scalr_plot_add_points (plot, NULL, color, n, x, l);
+      scalr_plot_series_set_hover_texts (plot, line, (const char *const *) hover->pdata);
+      scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
+    }
+  return plot;
+}

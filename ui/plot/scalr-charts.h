@@ -42,4 +42,16 @@ ScalrPlot *scalr_charts_sweep (const char *title, const char *param, guint n, co
                                const double *lift, const double *lo, const double *hi,
                                double level, gboolean log_x) G_GNUC_WARN_UNUSED_RESULT;
 
+/* printf @format (one double conversion) of @value, or "—" when it is undefined (NaN or
+ * infinite): never 0 or 1 in its place. Owned. */
+char      *scalr_format_value (const char *format, double value) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The sweep of several models: per model (names in @models) a line, points and its CI band
+ * at @level, in the palette's order; lift/lo/hi hold n_models × n values, model-major. One
+ * model is scalr_charts_sweep. @title may be NULL. */
+ScalrPlot *scalr_charts_sweep_models (const char *title, const char *param, const char *const *models,
+                                      guint n_models, guint n, const double *x, const double *lift,
+                                      const double *lo, const double *hi, double level,
+                                      gboolean log_x) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

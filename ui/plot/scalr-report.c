@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalr-charts.h"
 #include "scalr-output.h"
 #include "scalr-run-results.h"
 #include "scalr-stats.h"

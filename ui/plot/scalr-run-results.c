@@ -290,16 +290,6 @@ scalr_run_results_level (const ScalrRunResults *r)
   return r->lifts->len > 0 ? g_array_index (r->lifts, ScalrLiftRow, 0).level : NAN;
 }
 
-char *
-scalr_format_value (const char *format, double value)
-{
-  if (!isfinite (value))
-    return g_strdup ("—");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  return g_strdup_printf (format, value);
-#pragma GCC diagnostic pop
-}
 
 gboolean
 scalr_run_results_has_segment (const ScalrRunResults *r, const char *segment)

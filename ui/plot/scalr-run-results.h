@@ -62,9 +62,6 @@ const ScalrLiftRow *scalr_run_results_lift (const ScalrRunResults *results, cons
                                             const char *reference);
 /* The confidence level stored with the run's lifts (NAN when it has none). */
 double           scalr_run_results_level (const ScalrRunResults *results);
-/* printf @format (one double conversion) of @value, or "—" when it is undefined (NaN or
- * infinite): never 0 or 1 in its place. Owned. */
-char            *scalr_format_value (const char *format, double value) G_GNUC_WARN_UNUSED_RESULT;
 /* Does the run have lifts for this segment? */
 gboolean         scalr_run_results_has_segment (const ScalrRunResults *results, const char *segment);
 
