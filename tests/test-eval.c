@@ -223,22 +223,6 @@ test_coverage (void)
   g_assert_cmpfloat (scalr_eval_coverage (top, 3, 3, 3, seg, SCALR_SEGMENT_ALL, 0), ==, 0.0);
 }
 
-static void
-test_duplicate_models (void)
-{
-  /* A model named twice is one model: trained once, one set of rows, counted once by Holm. */
-  g_autoptr (ScalrConfig) c = scalr_config_new ();
-  g_autoptr (GError) error = NULL;
-  g_assert_true (scalr_config_set (c, "downstream", "models", "pop,ease,pop,ease,itemknn", &error));
-  ScalrEvalOptions o;
-  g_assert_true (scalr_eval_options_from_config (c, &o, &error));
-  g_assert_cmpuint (g_strv_length (o.models), ==, 3);
-  g_assert_cmpstr (o.models[0], ==, "pop");
-  g_assert_cmpstr (o.models[1], ==, "ease");
-  g_assert_cmpstr (o.models[2], ==, "itemknn");
-  scalr_eval_options_clear (&o);
-}
-
 typedef struct {
   char *dir, *db;
 } Fixture;
@@ -542,7 +526,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/eval/negatives", test_negatives);
   g_test_add_func ("/scalr/eval/auc-ne", test_auc_ne);
   g_test_add_func ("/scalr/eval/coverage", test_coverage);
-  g_test_add_func ("/scalr/eval/duplicate-models", test_duplicate_models);
   g_test_add ("/scalr/eval/weighted-matrix", Fixture, NULL, setup, test_weighted_matrix, teardown);
   g_test_add ("/scalr/eval/recompute", Fixture, NULL, setup, test_recompute_from_user_vectors, teardown);
   return g_test_run ();

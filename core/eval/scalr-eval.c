@@ -71,20 +71,6 @@ scalr_eval_options_from_config (const ScalrConfig *c, ScalrEvalOptions *o, GErro
 {
   memset (o, 0, sizeof *o);
   o->models = scalr_config_get_list (c, "downstream", "models");
-  /* A model named twice is one model (trained once, one set of lift rows, counted once in
-   * the Holm family). */
-  guint n_unique = 0;
-  for (guint k = 0; o->models[k]; k++)
-    {
-      gboolean dup = FALSE;
-      for (guint j = 0; j < n_unique && !dup; j++)
-        dup = g_strcmp0 (o->models[j], o->models[k]) == 0;
-      if (dup)
-        g_free (o->models[k]);
-      else
-        o->models[n_unique++] = o->models[k];
-    }
-  o->models[n_unique] = NULL;
   for (guint k = 0; o->models[k]; k++)
     if (scalr_recommender_lookup (o->models[k]) == NULL)
       {
