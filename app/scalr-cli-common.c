@@ -3,6 +3,7 @@
 
 #include "scalr-cli-common.h"
 
+#include "scalr-parallel.h"
 #include "scalr-text.h"
 
 #include <errno.h>
@@ -124,6 +125,20 @@ cli_parse (GOptionContext *ctx, int *argc, char ***argv, const char *command)
 {
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_printerr ("scalr %s: %s\nTry 'scalr %s --help'.\n", command, error->message, command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cli_threads (const char *command, const char *text, guint *out)
+{
+  g_autoptr (GError) error = NULL;
+  *out = 0;
+  if ((text != NULL && !scalr_parallel_parse_threads ("--threads", text, out, &error))
+      || !scalr_parallel_check_environment (&error))
     {
       g_printerr ("scalr %s: %s\nTry 'scalr %s --help'.\n", command, error->message, command);
       return FALSE;

@@ -59,6 +59,12 @@ gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv,
 gboolean       cli_check_estimate (const char *command, const char *db, ScalrConfig *const *configs, guint n_runs,
                                    gboolean yes);
 
+/* The --threads option's text (NULL: not given, *out = 0: the policy) and SCALR_THREADS,
+ * checked: on a bad value prints it with the usage hint and returns FALSE (exit 2). */
+gboolean       cli_threads        (const char *command, const char *text, guint *out);
+/* The help line of --threads. */
+#define CLI_THREADS_HELP "Threads of every stage (default: $SCALR_THREADS, else one per processor)"
+
 /* A run id argument: a positive integer that fits 64 bits. */
 gboolean       cli_parse_run_id   (const char *text, gint64 *out);
 /* The one RUN argument of @command (argv[1]); prints why not and returns FALSE otherwise. */

@@ -85,10 +85,11 @@ stored_level (ScalrStore *store, GArray *run_ids)
 int
 cmd_sweep (int argc, char **argv)
 {
-  g_autofree char *db = NULL, *config = NULL, *metric = NULL, *segment = NULL;
+  g_autofree char *db = NULL, *config = NULL, *metric = NULL, *segment = NULL, *threads_text = NULL;
   g_auto (GStrv) grids = NULL, sets = NULL;
   gboolean json = FALSE, yes = FALSE;
-  int k = 20, threads = 0;
+  int k = 20;
+  guint threads = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Base config (default: the built-in defaults)", "FILE" },
@@ -97,7 +98,7 @@ cmd_sweep (int argc, char **argv)
     { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, "Metric of the printed lifts (default recall)", "METRIC" },
     { "k", 0, 0, G_OPTION_ARG_INT, &k, "K of the printed lifts (default 20)", "K" },
     { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, "Segment of the printed lifts: all, sparse, warm (default sparse)", "SEGMENT" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, CLI_THREADS_HELP, "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON: one object per grid point with its run_id, values and lifts", NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
     { NULL }
@@ -115,6 +116,8 @@ cmd_sweep (int argc, char **argv)
       g_printerr ("scalr sweep: expected at least one --grid GROUP.KEY=V1,V2,…\nTry 'scalr sweep --help'.\n");
       return EXIT_USAGE;
     }
+  if (!cli_threads ("sweep", threads_text, &threads))
+    return EXIT_USAGE;
   const char *met = metric ? metric : "recall", *seg = segment ? segment : "sparse";
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrConfig) base = path_config (config, sets, &error);
@@ -167,7 +170,7 @@ cmd_sweep (int argc, char **argv)
         }
       g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ":%s\n", pt + 1, points, name->str + 5);
       g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name->str);
-      scalr_pipeline_set_threads (p, (guint) MAX (threads, 0));
+      scalr_pipeline_set_threads (p, threads);
       scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);
       scalr_pipeline_set_cache (p, cache);
       gint64 run_id = 0;

@@ -22,27 +22,47 @@ result_clear (Result *r)
   g_free (r->err);
 }
 
-/* Runs scalr with the NULL-terminated arguments. */
+/* Runs scalr with the arguments, and @var=@value in its environment when @var is set. */
 static Result
-run_scalr (const char *first, ...)
+run_scalr_va (const char *var, const char *value, const char *first, va_list ap)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   const char *cli = g_getenv ("SCALR_CLI") ? g_getenv ("SCALR_CLI") : SCALR_CLI_PATH;
   g_ptr_array_add (argv, (gpointer) cli);
-  va_list ap;
-  va_start (ap, first);
   for (const char *a = first; a; a = va_arg (ap, const char *))
     g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
   g_ptr_array_add (argv, NULL);
   Result r = { 0 };
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) env = g_get_environ ();
   env = g_environ_setenv (env, "SCALR_BUSY_TIMEOUT_MS", "200", TRUE);
+  if (var)
+    env = g_environ_setenv (env, var, value, TRUE);
   int wait = 0;
   g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &error);
   g_assert_no_error (error);
   r.status = WIFEXITED (wait) ? WEXITSTATUS (wait) : 128 + WTERMSIG (wait);
+  return r;
+}
+
+/* Runs scalr with the NULL-terminated arguments. */
+static Result
+run_scalr (const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  Result r = run_scalr_va (NULL, NULL, first, ap);
+  va_end (ap);
+  return r;
+}
+
+static Result
+run_scalr_env (const char *var, const char *value, const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  Result r = run_scalr_va (var, value, first, ap);
+  va_end (ap);
   return r;
 }
 
@@ -411,6 +431,16 @@ test_run_show_export (void)
   g_autofree char *bad = test_write_file (dir, "bad.ini", "[dataset]\nname=movielens-small\n\n[generator]\nmodel=magic\n", -1);
   r = run_scalr ("run", "--db", db, "--config", bad, NULL);
   assert_fails (&r, 1, "bad.ini:5:", "one of cooc, ridge, popularity");
+  result_clear (&r);
+  /* Thread counts: --threads and SCALR_THREADS are checked before anything runs. */
+  r = run_scalr ("run", "--db", db, "--threads", "0", NULL);
+  assert_fails (&r, 2, "scalr run: --threads: '0' is not a thread count", "1…256");
+  result_clear (&r);
+  r = run_scalr ("sweep", "--db", db, "--grid", "sampler.k=1", "--threads", "many", NULL);
+  assert_fails (&r, 2, "scalr sweep: --threads: 'many' is not a thread count", "1…256");
+  result_clear (&r);
+  r = run_scalr_env ("SCALR_THREADS", "-2", "run", "--db", db, NULL);
+  assert_fails (&r, 2, "scalr run: SCALR_THREADS: '-2' is not a thread count", "1…256");
   result_clear (&r);
   r = run_scalr ("show", "--db", db, "99", NULL);
   assert_fails (&r, 1, "no run 99", NULL);

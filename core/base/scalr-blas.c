@@ -3,6 +3,8 @@
 
 #include "scalr-blas.h"
 
+#include "scalr-parallel.h"
+
 #include <cblas.h>
 #include <lapacke.h>
 #include <limits.h>
@@ -62,8 +64,10 @@ scalr_sgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, float alpha, c
     return FALSE;
   if (m == 0 || n == 0)
     return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
   cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                (int) m, (int) n, (int) k, alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
   return TRUE;
 }
 
@@ -75,8 +79,10 @@ scalr_dgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, double alpha, 
     return FALSE;
   if (m == 0 || n == 0)
     return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
   cblas_dgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                (int) m, (int) n, (int) k, alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
   return TRUE;
 }
 
@@ -101,8 +107,11 @@ scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error)
     return FALSE;
   if (n == 0)
     return TRUE;
-  return posv_result (LAPACKE_dposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
-                                     (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
+  guint threads = scalr_parallel_blas_begin ();
+  lapack_int info = LAPACKE_dposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
+                                   (lapack_int) n, b, (lapack_int) MAX (nrhs, 1));
+  scalr_parallel_blas_end (threads);
+  return posv_result (info, n, error);
 }
 
 gboolean
@@ -112,8 +121,11 @@ scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error)
     return FALSE;
   if (n == 0)
     return TRUE;
-  return posv_result (LAPACKE_sposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
-                                     (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
+  guint threads = scalr_parallel_blas_begin ();
+  lapack_int info = LAPACKE_sposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
+                                   (lapack_int) n, b, (lapack_int) MAX (nrhs, 1));
+  scalr_parallel_blas_end (threads);
+  return posv_result (info, n, error);
 }
 
 gboolean
@@ -124,7 +136,9 @@ scalr_dsyrk_lower (gsize n, gsize k, double alpha, const double *a, gsize lda, d
     return FALSE;
   if (n == 0)
     return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
   cblas_dsyrk (CblasRowMajor, CblasLower, CblasTrans, (int) n, (int) k, alpha, a, (int) lda, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
   return TRUE;
 }
 
@@ -144,9 +158,11 @@ scalr_dpoinv (gsize n, double *a, GError **error)
     return TRUE;
   /* The row-major lower triangle is the column-major upper one: LAPACKE's column-major
    * interface works in place, where its row-major one would transpose a full copy. */
+  guint threads = scalr_parallel_blas_begin ();
   lapack_int info = LAPACKE_dpotrf (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
   if (info == 0)
     info = LAPACKE_dpotri (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
+  scalr_parallel_blas_end (threads);
   if (info > 0)
     {
       g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_NOT_POSDEF,
@@ -167,11 +183,4 @@ scalr_dpoinv (gsize n, double *a, GError **error)
         for (gsize j = MAX (bj, i + 1); j < MIN (bj + T, n); j++)
           a[i * n + j] = a[j * n + i];
   return TRUE;
-}
-
-void
-scalr_blas_set_threads (int n)
-{
-  if (n > 0)
-    openblas_set_num_threads (n);
 }

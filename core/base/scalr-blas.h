@@ -2,7 +2,9 @@
  *
  * OpenBLAS and LAPACKE take 32-bit ints: every wrapper checks its dimensions against
  * INT_MAX and the allocation sizes against overflow first, and returns a GError instead of
- * crashing. Row-major layout throughout; leading dimensions are explicit. */
+ * crashing. Row-major layout throughout; leading dimensions are explicit. Every call runs
+ * with OpenBLAS set to the thread policy's count and restores the count after
+ * (scalr-parallel.h): the policy's threads outside a parallel region, one inside. */
 #pragma once
 
 #include <glib.h>
@@ -47,8 +49,5 @@ gboolean scalr_dsyrk_lower (gsize n, gsize k, double alpha, const double *a, gsi
  * both triangles hold the inverse. On error (SCALR_BLAS_ERROR_NOT_POSDEF: not positive
  * definite) returns FALSE and A holds garbage. */
 gboolean scalr_dpoinv (gsize n, double *a, GError **error);
-
-/* Number of BLAS threads (OpenBLAS); 0 leaves it as it is. */
-void     scalr_blas_set_threads (int n);
 
 G_END_DECLS

@@ -43,7 +43,7 @@ typedef struct {
   double           weight;             /* λ */
   ScalrWeightMode  weight_mode;
   guint64          seed;
-  guint            n_threads;          /* 0: one per processor */
+  guint            n_threads;          /* 0: the thread policy (scalr-parallel.h) */
 } ScalrSamplerOptions;
 
 extern const ScalrParam scalr_sampler_params[];

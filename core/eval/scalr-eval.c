@@ -7,8 +7,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "scalr-blas.h"
 #include "scalr-limits.h"
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-rng.h"
 #include "scalr-topk.h"
@@ -267,20 +267,54 @@ typedef struct {
   ScalrEvalResult  *res;
   ScalrModelEval   *me;
   guint             n_items;
-  gint              next;          /* next batch (atomic) */
   guint             n_batches;
   guint             batch;
   /* pointwise data per evaluated user: test (scores, labels) and validation */
   GPtrArray        *test_s, *test_y, *valid_s, *valid_y;   /* GArray per user */
-  GCancellable     *cancellable;
-  ScalrProgress    *progress;      /* this model's part of the stage; reported by @reporter */
-  GThread          *reporter;
+  ScalrProgress    *progress;      /* this model's part of the stage; reported by the caller */
 } EvalJob;
 
+typedef struct {
+  float   *scores;   /* batch × n_items */
+  guint32 *negs;
+} EvalScratch;
+
 static gpointer
-eval_worker (gpointer data)
+eval_scratch_new (guint thread, gpointer data)
 {
   EvalJob *job = data;
+  EvalScratch *sc = g_new (EvalScratch, 1);
+  sc->scores = g_new (float, (gsize) job->batch * job->n_items);
+  sc->negs = g_new (guint32, MAX (job->opt->negatives, 1));
+  return sc;
+}
+
+static void
+eval_scratch_free (gpointer state, guint thread, gpointer data)
+{
+  EvalScratch *sc = state;
+  g_free (sc->scores);
+  g_free (sc->negs);
+  g_free (sc);
+}
+
+static void
+eval_progress (guint64 done, guint64 n, gpointer data)
+{
+  EvalJob *job = data;
+  guint users = (guint) MIN (done * job->batch, (guint64) job->res->n_users);
+  scalr_progress_update (job->progress, "train", 0.8 + 0.2 * users / MAX (job->res->n_users, 1),
+                         "%s: ranking for %u of %u users", job->klass->name, users, job->res->n_users);
+}
+
+/* Batches [first, last) of evaluated users: score, pointwise data, full ranking, metrics.
+ * Every user's results go to its own slots, so the outcome does not depend on threads. */
+static gboolean
+eval_batches (guint64 first_batch, guint64 last_batch, guint thread, gpointer state, gpointer data,
+              GError **error)
+{
+  EvalJob *job = data;
+  EvalScratch *sc = state;
   const ScalrEvalOptions *o = job->opt;
   ScalrEvalResult *res = job->res;
   ScalrModelEval *me = job->me;
@@ -288,18 +322,12 @@ eval_worker (gpointer data)
   const ScalrCsr *valid = scalr_split_get_valid (job->split);
   const ScalrCsr *test = scalr_split_get_test (job->split);
   guint n_items = job->n_items;
-  g_autofree float *scores = g_new (float, (gsize) job->batch * n_items);
-  g_autofree guint32 *negs = g_new (guint32, MAX (o->negatives, 1));
+  float *scores = sc->scores;
+  guint32 *negs = sc->negs;
   double m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
-  for (;;)
+  for (guint b = (guint) first_batch; b < last_batch; b++)
     {
-      guint b = (guint) g_atomic_int_add (&job->next, 1);
-      if (b >= job->n_batches || g_cancellable_is_cancelled (job->cancellable))
-        break;
       guint first = b * job->batch, nb = MIN (job->batch, res->n_users - first);
-      if (g_thread_self () == job->reporter)
-        scalr_progress_update (job->progress, "train", 0.8 + 0.2 * first / MAX (res->n_users, 1),
-                               "%s: ranking for %u of %u users", job->klass->name, first, res->n_users);
       job->klass->score (job->model, job->matrix, res->users + first, nb, scores);
       for (guint r = 0; r < nb; r++)
         {
@@ -344,7 +372,7 @@ eval_worker (gpointer data)
               me->values[mt][ki][idx] = m[mt][ki];
         }
     }
-  return NULL;
+  return TRUE;
 }
 
 /* NE and AUC from each user's test (score, label) pairs, under the model's Platt scaling:
@@ -397,7 +425,7 @@ check_memory (const ScalrEvalResult *res, ScalrSplit *split, const ScalrEvalOpti
   guint64 kept = scalr_limits_mul (per_model, MAX (total, 1));
   guint64 heldout = scalr_split_get_test (split)->nnz + scalr_split_get_valid (split)->nnz;
   guint64 pointwise = scalr_limits_mul (scalr_limits_mul (heldout, 1 + (guint64) o->negatives), 10);
-  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
+  guint n_threads = scalr_parallel_resolve_threads (o->n_threads);
   guint64 scoring = scalr_limits_mul ((guint64) n_threads * 256 * 4, scalr_split_get_train (split)->n_cols);
   guint64 need = scalr_limits_add (scalr_limits_add (kept, pointwise), scoring);
   g_autofree char *k = g_format_size_full (kept, G_FORMAT_SIZE_IEC_UNITS);
@@ -449,9 +477,7 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
   job.n_items = matrix->n_cols;
   job.batch = 256;
   job.n_batches = (res->n_users + job.batch - 1) / job.batch;
-  job.cancellable = cancellable;
   job.progress = progress;
-  job.reporter = g_thread_self ();
   job.test_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   job.test_y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   job.valid_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
@@ -463,19 +489,13 @@ eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents 
       g_ptr_array_add (job.valid_s, g_array_new (FALSE, FALSE, sizeof (float)));
       g_ptr_array_add (job.valid_y, g_array_new (FALSE, FALSE, 1));
     }
-  /* BLAS threads would fight our workers: one each while scoring. */
-  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
-  scalr_blas_set_threads (1);
-  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  for (guint t = 1; t < n_threads; t++)
-    g_ptr_array_add (threads, g_thread_new ("scalr-eval", eval_worker, &job));
-  eval_worker (&job);
-  for (guint t = 0; t < threads->len; t++)
-    g_thread_join (g_ptr_array_index (threads, t));
-  scalr_blas_set_threads (g_get_num_processors ());
+  /* Batches of users on the policy's threads (BLAS runs one thread inside each). */
+  ScalrParallelOptions po = { .n_threads = o->n_threads, .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC,
+                              .cancellable = cancellable, .thread_init = eval_scratch_new,
+                              .thread_finish = eval_scratch_free, .progress = eval_progress };
+  gboolean ok = scalr_parallel_for (job.n_batches, eval_batches, &job, &po, error);
   klass->free_model (model);
 
-  gboolean ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
   if (ok)
     {
       /* Platt scaling on validation, then NE (pooled per segment) and AUC per user. */

@@ -12,6 +12,7 @@
 #include "scalr-domains.h"
 #include "scalr-eval.h"
 #include "scalr-fault.h"
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -400,7 +401,6 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   ScalrSamplerOptions opt;
   if (!scalr_sampler_options_from_config (c, &opt, error))
     return FALSE;
-  opt.n_threads = p->n_threads;
   ScalrSamplerReport rep;
   g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, &opt, &rep, progress, cancellable, error);
   if (events == NULL || !stage_end (&clk, error))
@@ -501,7 +501,11 @@ scalr_pipeline_run (ScalrPipeline *p, ScalrProgress *progress, GCancellable *can
     *out_run_id = run_id;
 
   g_autoptr (GError) local = NULL;
-  if (run_stages (p, store, run_id, progress, cancellable, &local))
+  /* Every stage run from this thread uses the pipeline's thread count. */
+  guint threads_before = scalr_parallel_push_threads (p->n_threads);
+  gboolean ok = run_stages (p, store, run_id, progress, cancellable, &local);
+  scalr_parallel_pop_threads (threads_before);
+  if (ok)
     return scalr_store_finish_run (store, run_id, SCALR_RUN_FINISHED, NULL, error);
 
   gboolean cancelled = g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED);

@@ -25,7 +25,8 @@ ScalrPipeline *scalr_pipeline_new      (const char *db_path, const ScalrConfig *
 void           scalr_pipeline_free     (ScalrPipeline *pipeline);
 /* Called when the run's store connection waits for another process's lock. */
 void           scalr_pipeline_set_busy_func (ScalrPipeline *pipeline, ScalrStoreBusyFunc func, gpointer data);
-/* Sampler threads (0: one per processor). */
+/* Threads of every stage of this pipeline's runs (0: the thread policy: SCALR_THREADS, else
+ * one per processor; see scalr-parallel.h). */
 void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);
 
 /* What a series of runs (a sweep) shares: the dataset and split while [dataset] and [split]

@@ -46,12 +46,12 @@ const float *_scalr_pop_get_scores (gpointer model, guint *n_items);
 typedef struct {
   guint  neighbors;  /* N: neighbours kept per item, ≥ 1 */
   double shrink;     /* ≥ 0 */
-  guint  n_threads;  /* fit threads; 0: the number of processors (at most 8) */
+  guint  n_threads;  /* fit threads; 0: the thread policy (scalr-parallel.h) */
 } ScalrItemKnnOptions;
 
 /* Fits item-kNN with explicit options; the class's fit reads them from the config
- * (n_threads = 0, or the SCALR_THREADS environment variable when set). On error (only
- * cancellation) returns NULL and sets @error. */
+ * (n_threads = 0: the thread policy). On error (only cancellation) returns NULL and sets
+ * @error. */
 gpointer _scalr_itemknn_fit (const ScalrCsr *matrix, const ScalrItemKnnOptions *options,
                              ScalrProgress *progress, GCancellable *cancellable, GError **error);
 /* The neighbours of @item, by similarity descending then item ascending (borrowed);
