@@ -60,6 +60,18 @@ guint    _scalr_itemknn_get_neighbors (gpointer model, guint item, const guint32
 
 /* ---- ease --------------------------------------------------------------------------- */
 
+typedef enum {
+  SCALR_EASE_PRECISION_AUTO,     /* float, checked; double when the check fails */
+  SCALR_EASE_PRECISION_FLOAT,    /* float, unchecked */
+  SCALR_EASE_PRECISION_DOUBLE,
+} ScalrEasePrecision;
+
+/* The float path's checks (scalr-rec-ease.c): LAPACK's reciprocal condition estimate of G
+ * in the 1-norm must be at least this (κ₁ ≤ 10⁴, so κ·ε_float ≤ 6·10⁻⁴) … */
+#define SCALR_EASE_FLOAT_MIN_RCOND 1e-4
+/* … and max_j ‖G p_j − e_j‖∞ over the sampled columns at most this. */
+#define SCALR_EASE_FLOAT_MAX_RESIDUAL 1e-3
+
 typedef struct {
   double l2;                  /* λ > 0 */
   guint  max_items;
@@ -69,10 +81,14 @@ typedef struct {
   /* Users with at least this many events are scored with sgemm, the others by sparse sums
    * of rows of B; 0: automatic, G_MAXUINT: all sparse. 1: all sgemm. */
   guint  dense_score_min_len;
+  ScalrEasePrecision precision;
 } ScalrEaseOptions;
 
 gpointer     _scalr_ease_fit (const ScalrCsr *matrix, const ScalrEaseOptions *options,
                               ScalrProgress *progress, GCancellable *cancellable, GError **error);
+/* TRUE when B came through the float inverse; the float path's condition estimate and
+ * residual (NAN where it did not get that far; either pointer may be NULL). */
+gboolean     _scalr_ease_get_precision (gpointer model, double *rcond, double *residual);
 /* B (n_items × n_items, row-major), borrowed. */
 const float *_scalr_ease_get_weights (gpointer model, guint *n_items);
 
