@@ -45,13 +45,16 @@ typedef struct {
 
 typedef struct {
   const ScalrCsr *T;
-  guint64        *st_ptr;     /* n_src + 1: Sᵀ restricted to users with target events */
-  guint32        *st_users;
+  guint64        *st_ptr;     /* n_src + 1: Sᵀ restricted to users with target events … */
+  guint64        *st_off;     /* … each entry the user's row of T: offset … */
+  guint32        *st_len;     /* … and length (so a step costs one fetch, not two) */
+  guint64         flops;      /* Σ over Sᵀ of the T rows' lengths */
   guint           n_src, n_tgt, n_words, n_summary;
   guint32        *row_len;    /* n_src */
   guint64        *row_off;    /* n_src: offset in the thread's buffer */
   guint8         *row_thread; /* n_src */
   RowBuf          bufs[SCALR_PARALLEL_MAX_THREADS];   /* per thread, kept for the gather */
+  guint           n_threads;
   guint64         pairs;      /* atomic: pairs made so far */
   guint64         bytes_per_pair;
   /* the gather */
@@ -61,6 +64,16 @@ typedef struct {
 static const char memory_what[] = "cooc's co-occurrence table";
 static const char memory_hint[] = "use fewer source items or users (e.g. [dataset] kcore), or the ridge generator";
 
+static void
+buf_reserve (RowBuf *b, guint64 more)
+{
+  if (b->len + more <= b->cap)
+    return;
+  b->cap = MAX (b->len + more, MAX (2 * b->cap, 1 << 14));
+  b->idx = g_renew (guint32, b->idx, b->cap);
+  b->count = g_renew (guint32, b->count, b->cap);
+}
+
 static gpointer
 scratch_new (guint thread, gpointer data)
 {
@@ -69,6 +82,8 @@ scratch_new (guint thread, gpointer data)
   s->acc = g_new0 (guint32, MAX (job->n_tgt, 1));
   s->bits = g_new0 (guint64, MAX (job->n_words, 1));
   s->summary = g_new0 (guint64, MAX (job->n_summary, 1));
+  /* About a thread's share of the pairs (at most the steps): few reallocations. */
+  buf_reserve (&s->buf, MIN (job->flops, job->flops / job->n_threads + job->flops / 8) + job->n_tgt);
   return s;
 }
 
@@ -85,36 +100,29 @@ scratch_finish (gpointer state, guint thread, gpointer data)
   g_free (s);
 }
 
-static void
-buf_reserve (RowBuf *b, guint64 more)
-{
-  if (b->len + more <= b->cap)
-    return;
-  b->cap = MAX (b->len + more, MAX (2 * b->cap, 1 << 14));
-  b->idx = g_renew (guint32, b->idx, b->cap);
-  b->count = g_renew (guint32, b->count, b->cap);
-}
 
-/* Row j of C into the thread's buffer. */
+/* Row j of C into the thread's buffer. The users' rows of T are scattered in memory and
+ * short (a few items each), so the loop is bound by fetching them: each row is prefetched
+ * PREFETCH users ahead (Sᵀ is one array, so the look-ahead runs on into the next rows of C). */
+#define PREFETCH 8
+
 static void
 count_row (Job *job, Scratch *s, guint j, guint thread)
 {
-  const ScalrCsr *T = job->T;
+  const guint32 *ti = job->T->indices;
+  const guint64 *off = job->st_off;
+  const guint32 *len = job->st_len;
   guint32 *acc = s->acc;
   guint64 *bits = s->bits, *summary = s->summary;
-  guint64 flops = 0;
-  for (guint64 a = job->st_ptr[j]; a < job->st_ptr[j + 1]; a++)
+  guint64 lo = job->st_ptr[j], hi = job->st_ptr[j + 1], end = job->st_ptr[job->n_src];
+  buf_reserve (&s->buf, job->n_tgt);   /* a row holds at most every target item */
+  for (guint64 a = lo; a < hi; a++)
     {
-      guint32 u = job->st_users[a];
-      flops += T->indptr[u + 1] - T->indptr[u];
-    }
-  buf_reserve (&s->buf, MIN (flops, (guint64) job->n_tgt));
-  for (guint64 a = job->st_ptr[j]; a < job->st_ptr[j + 1]; a++)
-    {
-      guint32 u = job->st_users[a];
-      const guint32 *items = T->indices + T->indptr[u];
-      guint64 n = T->indptr[u + 1] - T->indptr[u];
-      for (guint64 b = 0; b < n; b++)
+      if (a + PREFETCH < end)
+        __builtin_prefetch (ti + off[a + PREFETCH]);
+      const guint32 *items = ti + off[a];
+      guint32 n = len[a];
+      for (guint32 b = 0; b < n; b++)
         {
           guint32 i = items[b];
           acc[i]++;
@@ -178,7 +186,8 @@ gather_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer
   return TRUE;
 }
 
-/* Sᵀ over the users that have target events: items × users, users ascending. */
+/* Sᵀ over the users that have target events: items × users, users ascending; each entry
+ * holds where the user's row of T is. */
 static void
 transpose_source (Job *job, const ScalrCsr *S)
 {
@@ -190,19 +199,31 @@ transpose_source (Job *job, const ScalrCsr *S)
         job->st_ptr[S->indices[a] + 1]++;
   for (guint j = 0; j < job->n_src; j++)
     job->st_ptr[j + 1] += job->st_ptr[j];
-  job->st_users = g_new (guint32, MAX (job->st_ptr[job->n_src], 1));
+  guint64 n = job->st_ptr[job->n_src];
+  job->st_off = g_new (guint64, MAX (n, 1));
+  job->st_len = g_new (guint32, MAX (n, 1));
   g_autofree guint64 *cursor = g_memdup2 (job->st_ptr, (gsize) job->n_src * sizeof (guint64) + sizeof (guint64));
   for (guint u = 0; u < S->n_rows; u++)
-    if (T->indptr[u + 1] > T->indptr[u])
+    {
+      guint64 t0 = T->indptr[u], tn = T->indptr[u + 1] - t0;
+      if (tn == 0)
+        continue;
       for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
-        job->st_users[cursor[S->indices[a]]++] = u;
+        {
+          guint64 d = cursor[S->indices[a]]++;
+          job->st_off[d] = t0;
+          job->st_len[d] = (guint32) tn;   /* a row of T has at most n_tgt < 2³² items */
+        }
+      job->flops += tn * (S->indptr[u + 1] - S->indptr[u]);
+    }
 }
 
 static void
 job_clear (Job *job)
 {
   g_free (job->st_ptr);
-  g_free (job->st_users);
+  g_free (job->st_off);
+  g_free (job->st_len);
   g_free (job->row_len);
   g_free (job->row_off);
   g_free (job->row_thread);
@@ -229,6 +250,7 @@ _scalr_cooc_counts_new (const ScalrCsr *S, const ScalrCsr *T, guint n_threads, g
   job.row_len = g_new (guint32, MAX (job.n_src, 1));
   job.row_off = g_new (guint64, MAX (job.n_src, 1));
   job.row_thread = g_new (guint8, MAX (job.n_src, 1));
+  job.n_threads = scalr_parallel_resolve_threads (n_threads);
 
   ScalrParallelOptions po = { .n_threads = n_threads, .chunk = ROWS_PER_CHUNK, .schedule = SCALR_PARALLEL_DYNAMIC,
                               .cancellable = cancellable, .thread_init = scratch_new,

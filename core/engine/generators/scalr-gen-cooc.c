@@ -77,9 +77,9 @@ typedef struct {
 } RowJob;
 
 typedef struct {
-  double  *w;
+  double  *w, *scaled;
   float   *aprob;
-  guint32 *aalias;
+  guint32 *aalias, *small, *large;
 } RowScratch;
 
 static gpointer
@@ -89,8 +89,11 @@ row_scratch_new (guint thread, gpointer data)
   guint n = MAX (job->c->n_tgt, 1);
   RowScratch *s = g_new (RowScratch, 1);
   s->w = g_new (double, n);
+  s->scaled = g_new (double, n);
   s->aprob = g_new (float, n);
   s->aalias = g_new (guint32, n);
+  s->small = g_new (guint32, n);
+  s->large = g_new (guint32, n);
   return s;
 }
 
@@ -99,8 +102,11 @@ row_scratch_free (gpointer state, guint thread, gpointer data)
 {
   RowScratch *s = state;
   g_free (s->w);
+  g_free (s->scaled);
   g_free (s->aprob);
   g_free (s->aalias);
+  g_free (s->small);
+  g_free (s->large);
   g_free (s);
 }
 
@@ -121,7 +127,7 @@ fill_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer d
           c->val[s + k] = (float) v;
           sc->w[k] = v;
         }
-      c->mass[j] = scalr_alias_build (sc->w, n, sc->aprob, sc->aalias);
+      c->mass[j] = scalr_alias_build_with (sc->w, n, sc->aprob, sc->aalias, sc->scaled, sc->small, sc->large);
       double denom = c->mass[j] + c->alpha;
       for (guint k = 0; k < n; k++)
         {
