@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "scalr-generator.h"
+#include "scalr-generator-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -91,8 +92,8 @@ scalr_generator_probabilities (ScalrGenerator *gen, const guint32 *users, guint 
 
 /* Validation users: tested, not sparse, with validation events; at most @max, chosen by
  * a seeded key so that the choice does not depend on anything but the split seed. */
-static GArray *
-validation_users (ScalrSplit *split, guint max)
+GArray *
+_scalr_generator_validation_users (ScalrSplit *split, guint max)
 {
   const ScalrCsr *valid = scalr_split_get_valid (split);
   const guint8 *flags = scalr_split_get_user_flags (split);
@@ -227,7 +228,7 @@ log_lik_at (ScalrGenerator *gen, ScalrSplit *split, GArray *users, const float *
 double
 scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double tau, guint max_users)
 {
-  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_autoptr (GArray) users = _scalr_generator_validation_users (split, max_users);
   g_array_sort (users, cmp_u32);
   if (users->len == 0)
     return NAN;
@@ -239,7 +240,7 @@ scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double ta
 static double
 fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll, GCancellable *cancellable)
 {
-  g_autoptr (GArray) users = validation_users (split, 2000);
+  g_autoptr (GArray) users = _scalr_generator_validation_users (split, 2000);
   g_array_sort (users, cmp_u32);
   if (users->len == 0)
     {
@@ -330,7 +331,7 @@ scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bin
   memset (bin_pred, 0, n_bins * sizeof (double));
   memset (bin_obs, 0, n_bins * sizeof (double));
   memset (bin_count, 0, n_bins * sizeof (guint64));
-  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_autoptr (GArray) users = _scalr_generator_validation_users (split, max_users);
   g_array_sort (users, cmp_u32);
   if (users->len == 0)
     return NAN;
