@@ -452,13 +452,17 @@ test_bpr_groups_and_blocks (void)
           g_assert_false (row_has (m, u, j));
         }
 
-  /* At least 256 users and items per group, at most bpr.blocks. */
-  ScalrCsr shape = { 1000, 5000, 0, NULL, NULL, NULL };
+  /* At least 1024 users and items per group, at most bpr.blocks. */
+  ScalrCsr shape = { 3500, 5000, 0, NULL, NULL, NULL };
   g_assert_cmpuint (_scalr_bpr_effective_blocks (&shape, 16), ==, 3);
+  shape.n_rows = 1023;
+  g_assert_cmpuint (_scalr_bpr_effective_blocks (&shape, 16), ==, 1);
   shape.n_rows = 100000;
+  g_assert_cmpuint (_scalr_bpr_effective_blocks (&shape, 16), ==, 4);
+  shape.n_cols = 20000;
   g_assert_cmpuint (_scalr_bpr_effective_blocks (&shape, 16), ==, 16);
   g_assert_cmpuint (_scalr_bpr_effective_blocks (&shape, 4), ==, 4);
-  shape.n_cols = 300;
+  shape.n_cols = 2047;
   g_assert_cmpuint (_scalr_bpr_effective_blocks (&shape, 16), ==, 1);
 }
 

@@ -27,7 +27,7 @@ typedef struct {
 #define SCALR_BPR_DEFAULT_BLOCKS_STR "16"
 
 /* Users and items a group keeps at least. */
-#define SCALR_BPR_MIN_GROUP 256
+#define SCALR_BPR_MIN_GROUP 1024
 
 #define SCALR_BPR_OPTIONS_INIT { 64, 0.05, 0.0025, 20, 0, SCALR_BPR_DEFAULT_BLOCKS, 0 }
 

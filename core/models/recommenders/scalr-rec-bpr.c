@@ -15,10 +15,11 @@
  * in parallel without touching the same rows. A block makes its share of the epoch's steps
  * (∝ its weight) from its own RNG stream, continued from epoch to epoch: the model is a
  * function of the data, the seed and P — the same for any thread count. The recommender takes
- * P = bpr.blocks, lowered so that a group holds at least 256 users and 256 items. What is not
- * exact: the negative j is drawn from the positive's item group of the epoch (uniform over
- * its items not in u's row), not from every item; the groups change every epoch, so every
- * pair of items meets in some epochs. P = 1 is the classic sequential BPR, negatives from
+ * P = bpr.blocks, lowered so that a group holds at least 1024 users and 1024 items (so small
+ * data, MovieLens-small for one, stays sequential and unchanged). What is not exact: the
+ * negative j is drawn from the positive's item group of the epoch (uniform over its items not
+ * in u's row), not from every item; the groups change every epoch, so every pair of items
+ * meets in some epochs. P = 1 is the classic sequential BPR, negatives from
  * every item, one stream (the model this file made before it had threads). */
 #include "config.h"
 
@@ -44,8 +45,8 @@ static const ScalrParam bpr_params[] = {
   { "downstream", "bpr.epochs", SCALR_PARAM_INT, "20", 1, 10000, NULL,
     "bpr: epochs of SGD (an epoch is as many sampled triples as there are events)", "bpr" },
   { "downstream", "bpr.blocks", SCALR_PARAM_INT, SCALR_BPR_DEFAULT_BLOCKS_STR, 1, 256, NULL,
-    "bpr: at most this many user and item groups in the parallel schedule, each of at least 256 "
-    "users and 256 items (P² blocks, P at a time; negatives from the positive's item group, which "
+    "bpr: at most this many user and item groups in the parallel schedule, each of at least 1024 "
+    "users and 1024 items (P² blocks, P at a time; negatives from the positive's item group, which "
     "changes every epoch; 1: sequential BPR). The model depends on it, not on the thread count", "bpr" },
   { NULL }
 };
