@@ -329,6 +329,123 @@ run_cooc (ScalrSplit *split, const ScalrConfig *c, guint threads, int reps)
   fig ("cooc_fit_nt_s", fn);
 }
 
+/* (c): the generator stage at 1 and N threads; writes the matrices the reference needs. */
+static ScalrGenerator *
+run_generator (ScalrSplit *split, const ScalrConfig *c, guint threads, const char *data_dir)
+{
+  double g1, gn;
+  g_autoptr (ScalrGenerator) gen1 = time_generator_stage (split, c, 1, &g1);
+  g_autoptr (ScalrGenerator) gen = time_generator_stage (split, c, threads, &gn);
+  gboolean same_tau = memcmp (&gen1->temperature, &gen->temperature, sizeof (double)) == 0;
+  g_print ("(c) generator stage (cooc fit + τ on validation): 1 thread %.3f s, %u threads %.3f s; τ = %.6f "
+           "(identical: %s), validation log-likelihood %.6f\n", g1, threads, gn, gen->temperature,
+           same_tau ? "yes" : "NO", gen->valid_log_lik);
+  if (!same_tau)
+    exit (1);
+  fig ("generator_1t_s", g1);
+  fig ("generator_nt_s", gn);
+  fig ("tau", gen->temperature);
+  fig ("valid_log_lik", gen->valid_log_lik);
+  g_autoptr (GArray) vu = _scalr_generator_validation_users (split, 2000);
+  g_array_sort (vu, cmp_u32);   /* ascending, as the fit uses them */
+  write_csr (data_dir, "source", scalr_split_get_source (split));
+  write_csr (data_dir, "train", scalr_split_get_train (split));
+  write_csr (data_dir, "valid", scalr_split_get_valid (split));
+  write_raw (data_dir, "valid_users.bin", vu->data, vu->len * sizeof (guint32));
+  return g_steal_pointer (&gen);
+}
+
+/* (d): BPR's parallel schedule at 1 and N threads (checked identical) and sequential BPR. */
+static void
+run_bpr (const ScalrCsr *aug, guint threads, guint epochs)
+{
+  guint P = _scalr_bpr_effective_blocks (aug, SCALR_BPR_DEFAULT_BLOCKS);
+  BprTime b1 = time_bpr (aug, P, 1, epochs), bn = time_bpr (aug, P, threads, epochs);
+  BprTime bs = time_bpr (aug, 1, 1, epochs);
+  gboolean same = memcmp (b1.V, bn.V, (gsize) aug->n_cols * 64 * sizeof (float)) == 0;
+  g_print ("(d) bpr on %u × %u, %" G_GUINT64_FORMAT " events, k 64: setup %.3f s; epoch: sequential %.3f s, "
+           "%u blocks 1 thread %.3f s, %u threads %.3f s (identical: %s)\n", aug->n_rows, aug->n_cols, aug->nnz,
+           bn.setup, bs.epoch, P, b1.epoch, threads, bn.epoch, same ? "yes" : "NO");
+  if (!same)
+    exit (1);
+  fig_int ("aug_nnz", (gint64) aug->nnz);
+  fig_int ("bpr_blocks", P);
+  fig ("bpr_setup_s", bn.setup);
+  fig ("bpr_epoch_seq_s", bs.epoch);
+  fig ("bpr_epoch_blocks_1t_s", b1.epoch);
+  fig ("bpr_epoch_nt_s", bn.epoch);
+  g_free (b1.V);
+  g_free (bn.V);
+  g_free (bs.V);
+}
+
+/* (e): EASE, the float path (auto) and the double path, at N threads. */
+static void
+run_ease (const ScalrCsr *aug, guint threads)
+{
+  guint before = scalr_parallel_push_threads (threads);
+  double tf, td, rcond, resid;
+  gpointer ef = time_ease (aug, SCALR_EASE_PRECISION_AUTO, &tf);
+  gpointer ed = time_ease (aug, SCALR_EASE_PRECISION_DOUBLE, &td);
+  scalr_parallel_pop_threads (before);
+  gboolean single = _scalr_ease_get_precision (ef, &rcond, &resid);
+  guint ni;
+  const float *Bf = _scalr_ease_get_weights (ef, &ni), *Bd = _scalr_ease_get_weights (ed, NULL);
+  double bmax = 0, diff = 0, sum100 = 0;
+  for (gsize k = 0; k < (gsize) ni * ni; k++)
+    {
+      bmax = MAX (bmax, fabs (Bd[k]));
+      diff = MAX (diff, fabs ((double) Bf[k] - Bd[k]));
+      if (k < (gsize) MIN (100u, ni) * ni)
+        sum100 += fabs (Bd[k]);
+    }
+  g_print ("(e) ease on %u items, %u threads: %s path %.2f s (1/κ₁ ≈ %.3g, residual %.2g), double %.2f s; "
+           "max |B_f − B_d| / max |B_d| = %.2g\n", ni, threads, single ? "float" : "double (fallback)", tf,
+           rcond, resid, td, diff / bmax);
+  fig ("ease_auto_s", tf);
+  fig ("ease_double_s", td);
+  fig ("ease_float_used", single);
+  fig ("ease_rcond", rcond);
+  fig ("ease_rel_diff", diff / bmax);
+  fig ("ease_B_first100_sum_abs", sum100);
+  fig_int ("ease_items", ni);
+  scalr_ease_recommender.free_model (ef);
+  scalr_ease_recommender.free_model (ed);
+}
+
+/* (f) */
+static void
+run_gemm (guint threads)
+{
+  guint before = scalr_parallel_push_threads (threads);
+  double sg = gemm_rate (TRUE, 2048), dg = gemm_rate (FALSE, 2048);
+  scalr_parallel_pop_threads (before);
+  g_print ("(f) %u threads: sgemm 2048³ %.1f GFLOP/s, dgemm 2048³ %.1f GFLOP/s (ratio %.2f)\n", threads, sg, dg, sg / dg);
+  fig ("sgemm_gflops", sg);
+  fig ("dgemm_gflops", dg);
+}
+
+static void
+write_meta (const char *data_dir, ScalrSplit *split, const ScalrConfig *c)
+{
+  const ScalrCsr *S = scalr_split_get_source (split), *T = scalr_split_get_train (split);
+  g_autoptr (JsonBuilder) meta = json_builder_new ();
+  json_builder_begin_object (meta);
+  const char *names[] = { "users", "source_items", "target_items" };
+  const guint values[] = { S->n_rows, S->n_cols, T->n_cols };
+  for (guint k = 0; k < 3; k++)
+    {
+      json_builder_set_member_name (meta, names[k]);
+      json_builder_add_int_value (meta, values[k]);
+    }
+  json_builder_set_member_name (meta, "smoothing");
+  json_builder_add_double_value (meta, scalr_config_get_double (c, "generator", "smoothing"));
+  json_builder_set_member_name (meta, "beta");
+  json_builder_add_double_value (meta, scalr_config_get_double (c, "generator", "beta"));
+  json_builder_end_object (meta);
+  write_json (data_dir, "meta.json", meta);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -381,106 +498,25 @@ main (int argc, char **argv)
   if (WANT ("cooc"))
     run_cooc (split, c, threads, reps);
   if (parts && !WANT ("generator") && !WANT ("bpr") && !WANT ("ease") && !WANT ("gemm"))
-    return 0;
-
-  double g1, gn;
-  g_autoptr (ScalrGenerator) gen1 = time_generator_stage (split, c, 1, &g1);
-  g_autoptr (ScalrGenerator) gen = time_generator_stage (split, c, threads, &gn);
-  gboolean same_tau = memcmp (&gen1->temperature, &gen->temperature, sizeof (double)) == 0;
-  g_print ("(c) generator stage (cooc fit + τ on validation): 1 thread %.3f s, %u threads %.3f s; τ = %.6f "
-           "(identical: %s), validation log-likelihood %.6f\n", g1, threads, gn, gen->temperature,
-           same_tau ? "yes" : "NO", gen->valid_log_lik);
-  if (!same_tau)
-    return 1;
-  fig ("generator_1t_s", g1);
-  fig ("generator_nt_s", gn);
-  fig ("tau", gen->temperature);
-  fig ("valid_log_lik", gen->valid_log_lik);
-  g_autoptr (GArray) vu = _scalr_generator_validation_users (split, 2000);
-  g_array_sort (vu, cmp_u32);   /* ascending, as the fit uses them */
-  write_csr (data_dir, "source", S);
-  write_csr (data_dir, "train", T);
-  write_csr (data_dir, "valid", scalr_split_get_valid (split));
-  write_raw (data_dir, "valid_users.bin", vu->data, vu->len * sizeof (guint32));
-
-  g_autoptr (ScalrCsr) aug = augmented_matrix (split, gen, c);
-  write_csr (data_dir, "aug", aug);
-  guint P = _scalr_bpr_effective_blocks (aug, SCALR_BPR_DEFAULT_BLOCKS);
-  BprTime b1 = time_bpr (aug, P, 1, (guint) bpr_epochs), bn = time_bpr (aug, P, threads, (guint) bpr_epochs);
-  BprTime bs = time_bpr (aug, 1, 1, (guint) bpr_epochs);
-  gboolean same_bpr = memcmp (b1.V, bn.V, (gsize) aug->n_cols * 64 * sizeof (float)) == 0;
-  g_print ("(d) bpr on %u × %u, %" G_GUINT64_FORMAT " events, k 64: setup %.3f s; epoch: sequential %.3f s, "
-           "%u blocks 1 thread %.3f s, %u threads %.3f s (identical: %s)\n", aug->n_rows, aug->n_cols, aug->nnz,
-           bn.setup, bs.epoch, P, b1.epoch, threads, bn.epoch, same_bpr ? "yes" : "NO");
-  if (!same_bpr)
-    return 1;
-  fig_int ("aug_nnz", (gint64) aug->nnz);
-  fig_int ("bpr_blocks", P);
-  fig ("bpr_setup_s", bn.setup);
-  fig ("bpr_epoch_seq_s", bs.epoch);
-  fig ("bpr_epoch_blocks_1t_s", b1.epoch);
-  fig ("bpr_epoch_nt_s", bn.epoch);
-  g_free (b1.V);
-  g_free (bn.V);
-  g_free (bs.V);
-
-  if (!skip_ease)
     {
-      guint before = scalr_parallel_push_threads (threads);
-      double tf, td, rcond, resid;
-      gpointer ef = time_ease (aug, SCALR_EASE_PRECISION_AUTO, &tf);
-      gpointer ed = time_ease (aug, SCALR_EASE_PRECISION_DOUBLE, &td);
-      scalr_parallel_pop_threads (before);
-      gboolean single = _scalr_ease_get_precision (ef, &rcond, &resid);
-      guint ni;
-      const float *Bf = _scalr_ease_get_weights (ef, &ni), *Bd = _scalr_ease_get_weights (ed, NULL);
-      double bmax = 0, diff = 0, sum100 = 0;
-      for (gsize k = 0; k < (gsize) ni * ni; k++)
-        {
-          bmax = MAX (bmax, fabs (Bd[k]));
-          diff = MAX (diff, fabs ((double) Bf[k] - Bd[k]));
-          if (k < (gsize) MIN (100u, ni) * ni)
-            sum100 += fabs (Bd[k]);
-        }
-      g_print ("(e) ease on %u items, %u threads: %s path %.2f s (1/κ₁ ≈ %.3g, residual %.2g), double %.2f s; "
-               "max |B_f − B_d| / max |B_d| = %.2g\n", ni, threads, single ? "float" : "double (fallback)", tf,
-               rcond, resid, td, diff / bmax);
-      fig ("ease_auto_s", tf);
-      fig ("ease_double_s", td);
-      fig ("ease_float_used", single);
-      fig ("ease_rcond", rcond);
-      fig ("ease_rel_diff", diff / bmax);
-      fig ("ease_B_first100_sum_abs", sum100);
-      fig_int ("ease_items", ni);
-      scalr_ease_recommender.free_model (ef);
-      scalr_ease_recommender.free_model (ed);
+      scalr_split_free (split);
+      return 0;
     }
 
-  guint before = scalr_parallel_push_threads (threads);
-  double sg = gemm_rate (TRUE, 2048), dg = gemm_rate (FALSE, 2048);
-  scalr_parallel_pop_threads (before);
-  g_print ("(f) %u threads: sgemm 2048³ %.1f GFLOP/s, dgemm 2048³ %.1f GFLOP/s (ratio %.2f)\n", threads, sg, dg, sg / dg);
-  fig ("sgemm_gflops", sg);
-  fig ("dgemm_gflops", dg);
+  ScalrGenerator *gen = run_generator (split, c, threads, data_dir);
+  g_autoptr (ScalrCsr) aug = augmented_matrix (split, gen, c);
+  write_csr (data_dir, "aug", aug);
+  scalr_generator_free (gen);
+  if (WANT ("bpr"))
+    run_bpr (aug, threads, (guint) bpr_epochs);
+  if (WANT ("ease") && !skip_ease)
+    run_ease (aug, threads);
+  if (WANT ("gemm"))
+    run_gemm (threads);
   json_builder_end_object (figures);
   write_json (data_dir, "c_figures.json", figures);
   g_clear_object (&figures);
-
-  g_autoptr (JsonBuilder) meta = json_builder_new ();
-  json_builder_begin_object (meta);
-  const char *names[] = { "users", "source_items", "target_items" };
-  const guint values[] = { S->n_rows, S->n_cols, T->n_cols };
-  for (guint k = 0; k < 3; k++)
-    {
-      json_builder_set_member_name (meta, names[k]);
-      json_builder_add_int_value (meta, values[k]);
-    }
-  json_builder_set_member_name (meta, "smoothing");
-  json_builder_add_double_value (meta, scalr_config_get_double (c, "generator", "smoothing"));
-  json_builder_set_member_name (meta, "beta");
-  json_builder_add_double_value (meta, scalr_config_get_double (c, "generator", "beta"));
-  json_builder_end_object (meta);
-  write_json (data_dir, "meta.json", meta);
+  write_meta (data_dir, split, c);
   g_print ("data and figures: %s\n", data_dir);
   scalr_split_free (split);
   return 0;
