@@ -3,15 +3,18 @@
 # and in NumPy/SciPy (bench/reference_perf.py) on the same planted data in one run, and a
 # table of the two with the ratio NumPy/C.
 #
-# Usage: bench/run-perf-bench.sh [BUILD_DIR] [--threads N] [--skip-ease]
+# Usage: bench/run-perf-bench.sh [BUILD_DIR] [--threads N] [--reps R] [--stage-reps S] [--skip-ease]
 #   BUILD_DIR   a built meson build directory (default: build-rel); this script builds nothing;
 #               use --buildtype=release for figures that mean something.
 #   --threads   N for the multi-threaded runs and OPENBLAS_NUM_THREADS of the reference
 #               (default: the number of processors).
+#   --reps      best of R for the cooc build on both sides (default 5); --stage-reps: best of S
+#               for the generator stage and the BPR epoch on both sides (default 2). On a
+#               machine shared with other work, the best of several is the figure to read.
 # Data: planted 1M events (50k users, 10k source + 10k target items, seed 42), generated
 # into $BENCH_DIR/planted-1m (BENCH_DIR defaults to ${TMPDIR:-/tmp}/scalr-bench) when missing;
 # matrices and figures in $BENCH_DIR/perf. Needs /usr/bin/python3 with numpy and scipy.
-# Takes about 4 minutes on a quiet 2-core machine (EASE on 10k items is most of it).
+# Takes about 5 minutes on a quiet 2-core machine (EASE on 10k items is most of it).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,11 +22,15 @@ root=$(dirname "$here")
 build=build-rel
 threads=$(nproc)
 skip_ease=""
+reps=5
+stage_reps=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads=$2; shift ;;
+    --reps) reps=$2; shift ;;
+    --stage-reps) stage_reps=$2; shift ;;
     --skip-ease) skip_ease=--skip-ease ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run-perf-bench.sh: unknown option $1" >&2; exit 2 ;;
     *) build=$1 ;;
   esac
@@ -59,27 +66,35 @@ if [ ! -f "$planted/events.tsv" ]; then
 fi
 
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-echo "== C: $build/bench/bench-perf --events $planted/events.tsv --data-dir $data --threads $threads $skip_ease" >&2
-"$build/bench/bench-perf" --events "$planted/events.tsv" --data-dir "$data" --threads "$threads" $skip_ease >&2
-echo "== NumPy: OPENBLAS_NUM_THREADS=$threads $py $here/reference_perf.py $data $skip_ease" >&2
-OPENBLAS_NUM_THREADS=$threads "$py" "$here/reference_perf.py" "$data" $skip_ease > "$data/numpy_figures.json"
+cargs="--threads $threads --reps $reps --stage-reps $stage_reps $skip_ease"
+echo "== C: $build/bench/bench-perf --events $planted/events.tsv --data-dir $data $cargs" >&2
+"$build/bench/bench-perf" --events "$planted/events.tsv" --data-dir "$data" $cargs >&2
+pargs="--reps $reps --stage-reps $stage_reps $skip_ease"
+echo "== NumPy: OPENBLAS_NUM_THREADS=$threads $py $here/reference_perf.py $data $pargs" >&2
+OPENBLAS_NUM_THREADS=$threads "$py" "$here/reference_perf.py" "$data" $pargs > "$data/numpy_figures.json"
 
 # The generator stage as `scalr run` times it (its stored stage timing), 1 and N threads.
 db="$data/run.db"
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$db" "$db-wal" "$db-shm" "$data"/run_*.json
 "$build/app/scalr" import --db "$db" --name planted-1m --events "$planted/events.tsv" --items "$planted/items.tsv" >/dev/null
 for t in 1 "$threads"; do
-  echo "== scalr run --threads $t (defaults, downstream.enabled=false)" >&2
-  "$build/app/scalr" run --db "$db" --threads "$t" --set dataset.name=planted-1m \
-    --set dataset.source=domain:source --set dataset.target=domain:target \
-    --set downstream.enabled=false --json > "$data/run_$t.json"
+  r=1
+  while [ $r -le "$stage_reps" ]; do
+    echo "== scalr run --threads $t (defaults, downstream.enabled=false), $r of $stage_reps" >&2
+    "$build/app/scalr" run --db "$db" --threads "$t" --set dataset.name=planted-1m \
+      --set dataset.source=domain:source --set dataset.target=domain:target \
+      --set downstream.enabled=false --json > "$data/run_${t}_$r.json"
+    r=$((r + 1))
+  done
 done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-"$py" - "$data/c_figures.json" "$data/numpy_figures.json" "$data/run_1.json" "$data/run_$threads.json" <<'EOF'
-import json, sys
-c, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-r1, rn = json.load(open(sys.argv[3])), json.load(open(sys.argv[4]))
+"$py" - "$data" "$threads" <<'EOF'
+import glob, json, sys
+d = sys.argv[1]
+c, n = json.load(open(f"{d}/c_figures.json")), json.load(open(f"{d}/numpy_figures.json"))
+def stage(t):   # the best generator stage of the scalr runs at t threads
+    return min(json.load(open(f))["timings"]["generator"] for f in glob.glob(f"{d}/run_{t}_*.json"))
 t = c["threads"]
 print()
 print(f"Data: planted 1M — {c['users']} users, {c['source_items']} source × {c['target_items']} target items; "
@@ -96,7 +111,7 @@ row("cooc counts C = SᵀT (vs Xs.T @ Xt)", c["cooc_counts_1t_s"], c["cooc_count
 row("cooc fit (counts, weights, sampling tables)", c["cooc_fit_1t_s"], c["cooc_fit_nt_s"], n["cooc_fit_s"])
 row("generator stage (fit + τ), bench-perf", c["generator_1t_s"], c["generator_nt_s"], n["generator_s"],
     f"τ C {c['tau']:.6f}, NumPy {n['tau']:.6f}")
-row("generator stage, `scalr run` timing", r1["timings"]["generator"], rn["timings"]["generator"], n["generator_s"])
+row("generator stage, `scalr run` timing", stage(1), stage(sys.argv[2]), n["generator_s"])
 row(f"BPR epoch, k 64, {c['aug_nnz']} events", c["bpr_epoch_blocks_1t_s"], c["bpr_epoch_nt_s"], n["bpr_epoch_s"],
     f"{c['bpr_blocks']} blocks; sequential BPR (1 thread) {c['bpr_epoch_seq_s']:.3f} s; NumPy mini-batch {n['bpr_batch']}")
 if "ease_auto_s" in c and "ease_f64_s" in n:
