@@ -102,13 +102,19 @@ print(f"Data: planted 1M — {c['users']} users, {c['source_items']} source × {
       f"{n['openblas_num_threads'] or 'unset'} (SciPy's sparse products are single-threaded).")
 print()
 rows = []
-def row(task, c1, cn, ns, note=""):
+def row(task, c1, cn, ns, note="", base=None):
+    """A line of the table; the ratio is NumPy over @base (default: the C N-thread figure)."""
     f = lambda x: f"{x:9.3f}" if x is not None else "        –"
-    ratio = f"{ns / cn:7.2f}×" if ns and cn else "      –"
+    base = cn if base is None else base
+    ratio = f"{ns / base:7.2f}×" if ns and base else "      –"
     rows.append((task, f(c1), f(cn), f(ns), ratio, note))
 row("cooc counts C = SᵀT (vs Xs.T @ Xt)", c["cooc_counts_1t_s"], c["cooc_counts_nt_s"], n["cooc_counts_s"],
     "target ≥ 3×; same pairs and counts: " + ("yes" if n["cooc_counts_match_C"] else "NO"))
+row("  the same in CPU seconds, 1 thread each", c["cooc_counts_1t_cpu_s"], None, n["cooc_counts_cpu_s"],
+    "per core; the figure least disturbed by other work on the machine", base=c["cooc_counts_1t_cpu_s"])
 row("cooc fit (counts, weights, sampling tables)", c["cooc_fit_1t_s"], c["cooc_fit_nt_s"], n["cooc_fit_s"])
+row("  the same in CPU seconds, 1 thread each", c["cooc_fit_1t_cpu_s"], None, n["cooc_fit_cpu_s"],
+    base=c["cooc_fit_1t_cpu_s"])
 row("generator stage (fit + τ), bench-perf", c["generator_1t_s"], c["generator_nt_s"], n["generator_s"],
     f"τ C {c['tau']:.6f}, NumPy {n['tau']:.6f}")
 row("generator stage, `scalr run` timing", stage(1), stage(sys.argv[2]), n["generator_s"])

@@ -1,6 +1,6 @@
 /* test-cooc.c — the co-occurrence build (C = SᵀT): the tiny split's counts by hand, a seeded
- * random case against the definition (with a target catalogue wide enough for several
- * summary words of the bitmap) for 1, 2, 3 and 7 threads, the memory and cancellation
+ * random case against the definition for 1, 2, 3 and 7 threads — a narrow target catalogue
+ * (the one-level bitmap) and a wide one (the summary level) —, the memory and cancellation
  * errors; and on MovieLens, the whole cooc generator — counts, weights, alias tables, the
  * fitted temperature and its log-likelihood — identical for 1 and 3 threads. */
 #include "config.h"
@@ -70,13 +70,13 @@ random_matrix (guint rows, guint cols, double density, guint32 seed)
   return m;
 }
 
-/* Against the definition, counted here user by user into a dense table. */
+/* Against the definition, counted here user by user into a dense table, for U users, J
+ * source and I target items. */
 static void
-test_random_against_definition (void)
+check_random_against_definition (guint U, guint J, guint I, double d_src, double d_tgt, guint64 min_pairs)
 {
-  const guint U = 700, J = 150, I = 9000;   /* 9000 targets: three summary words */
-  g_autoptr (ScalrCsr) S = random_matrix (U, J, 0.03, 1);
-  g_autoptr (ScalrCsr) T = random_matrix (U, I, 0.002, 2);
+  g_autoptr (ScalrCsr) S = random_matrix (U, J, d_src, 1);
+  g_autoptr (ScalrCsr) T = random_matrix (U, I, d_tgt, 2);
   /* Some users without target events, some without source events. */
   g_autofree guint32 *dense = g_new0 (guint32, (gsize) J * I);
   for (guint u = 0; u < U; u++)
@@ -99,7 +99,7 @@ test_random_against_definition (void)
           }
     }
   g_assert_cmpuint (one->nnz, ==, k);
-  g_assert_cmpuint (k, >, 1000);
+  g_assert_cmpuint (k, >, min_pairs);
   const guint threads[] = { 2, 3, 7 };
   for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
     {
@@ -107,6 +107,21 @@ test_random_against_definition (void)
       g_assert_no_error (error);
       assert_counts_equal (one, c);
     }
+}
+
+/* 9,000 targets: 141 words of bitmap, scanned word by word. */
+static void
+test_random_against_definition (void)
+{
+  check_random_against_definition (700, 150, 9000, 0.03, 0.002, 1000);
+}
+
+/* 70,000 targets: 1,094 words, past the 1,024 where the summary level takes over (18
+ * summary words, rows spread over several). */
+static void
+test_random_wide_against_definition (void)
+{
+  check_random_against_definition (400, 40, 70000, 0.05, 0.0003, 1000);
 }
 
 static void
@@ -176,6 +191,7 @@ main (int argc, char **argv)
   scalr_registry_init ();
   g_test_add_func ("/scalr/cooc/tiny", test_tiny);
   g_test_add_func ("/scalr/cooc/random-against-definition", test_random_against_definition);
+  g_test_add_func ("/scalr/cooc/random-wide-against-definition", test_random_wide_against_definition);
   g_test_add_func ("/scalr/cooc/errors", test_errors);
   g_test_add_func ("/scalr/cooc/generator-threads", test_generator_threads);
   return g_test_run ();

@@ -2,9 +2,11 @@
  *
  * Gustavson, row by row: for source item j, each user u of j (a row of Sᵀ; users without
  * target training events are left out of Sᵀ) adds T's row u into a dense per-thread counter,
- * and marks the target items in a two-level bitmap (one bit per item, one summary bit per
- * 64 items), so that the row comes out in ascending order without a sort, in
- * O(n_tgt / 4096 + the row's pairs). Rows are shared among threads in blocks
+ * and marks the target items in a bitmap (one bit per item), so that the row comes out in
+ * ascending order without a sort, in O(n_tgt / 64 + the row's pairs); past 65,536 targets a
+ * second level (one summary bit per 64 items) makes it O(n_tgt / 4096 + the row's pairs).
+ * Sᵀ is built in parallel too (users cut into parts, entries in sequential order). Rows are
+ * shared among threads in blocks
  * (scalr_parallel_for, DYNAMIC); each thread appends its rows to its own buffer, and the rows
  * are then gathered in row order. Counts are integers and every row depends on the data
  * only, so the result is the same for any thread count. */
@@ -43,13 +45,35 @@ typedef struct {
   RowBuf   buf;
 } Scratch;
 
+/* An entry of Sᵀ: where the user's row of T is, packed into 64 bits — the offset in
+ * T->indices (40 bits) and the length (24 bits). A row longer than ST_MAX_LEN items becomes
+ * several entries (disjoint pieces: the counts add up the same). */
+typedef guint64 StEntry;
+#define ST_OFF_BITS 40
+#define ST_MAX_LEN ((G_GUINT64_CONSTANT (1) << (64 - ST_OFF_BITS)) - 1)
+
+static inline guint64
+st_off (StEntry e)
+{
+  return e & ((G_GUINT64_CONSTANT (1) << ST_OFF_BITS) - 1);
+}
+
+static inline guint32
+st_len (StEntry e)
+{
+  return (guint32) (e >> ST_OFF_BITS);
+}
+
+/* The parts the transpose cuts the users into (each part's counts are n_src entries). */
+#define TRANSPOSE_MAX_PARTS 16
+
 typedef struct {
   const ScalrCsr *T;
   guint64        *st_ptr;     /* n_src + 1: Sᵀ restricted to users with target events … */
-  guint64        *st_off;     /* … each entry the user's row of T: offset … */
-  guint32        *st_len;     /* … and length (so a step costs one fetch, not two) */
+  StEntry        *st;         /* … each entry the user's row of T (one fetch per step, not two) */
   guint64         flops;      /* Σ over Sᵀ of the T rows' lengths */
   guint           n_src, n_tgt, n_words, n_summary;
+  gboolean        use_summary;   /* wide catalogues: skip empty words of bits by a summary */
   guint32        *row_len;    /* n_src */
   guint64        *row_off;    /* n_src: offset in the thread's buffer */
   guint8         *row_thread; /* n_src */
@@ -57,6 +81,7 @@ typedef struct {
   guint           n_threads;
   guint64         pairs;      /* atomic: pairs made so far */
   guint64         bytes_per_pair;
+  guint64         max_pairs;  /* the budget over bytes_per_pair (the budget is read once) */
   /* the gather */
   ScalrCoocCounts *out;
 } Job;
@@ -101,58 +126,84 @@ scratch_finish (gpointer state, guint thread, gpointer data)
 }
 
 
-/* Row j of C into the thread's buffer. The users' rows of T are scattered in memory and
- * short (a few items each), so the loop is bound by fetching them: each row is prefetched
- * PREFETCH users ahead (Sᵀ is one array, so the look-ahead runs on into the next rows of C). */
+/* Adds the T rows of Sᵀ's entries [lo, hi) into the counters. The users' rows of T are
+ * scattered in memory and short (a few items each), so the loop is bound by fetching them:
+ * each row is prefetched PREFETCH entries ahead (Sᵀ is one array, so the look-ahead runs on
+ * into the next rows of C). @summary marks the words of @bits in use (wide catalogues only). */
 #define PREFETCH 8
 
-static void
-count_row (Job *job, Scratch *s, guint j, guint thread)
+static inline void
+add_rows (const StEntry *st, guint64 lo, guint64 hi, guint64 end, const guint32 *ti, guint32 *acc,
+          guint64 *bits, guint64 *summary, gboolean use_summary)
 {
-  const guint32 *ti = job->T->indices;
-  const guint64 *off = job->st_off;
-  const guint32 *len = job->st_len;
-  guint32 *acc = s->acc;
-  guint64 *bits = s->bits, *summary = s->summary;
-  guint64 lo = job->st_ptr[j], hi = job->st_ptr[j + 1], end = job->st_ptr[job->n_src];
-  buf_reserve (&s->buf, job->n_tgt);   /* a row holds at most every target item */
   for (guint64 a = lo; a < hi; a++)
     {
       if (a + PREFETCH < end)
-        __builtin_prefetch (ti + off[a + PREFETCH]);
-      const guint32 *items = ti + off[a];
-      guint32 n = len[a];
+        __builtin_prefetch (ti + st_off (st[a + PREFETCH]));
+      const guint32 *items = ti + st_off (st[a]);
+      guint32 n = st_len (st[a]);
       for (guint32 b = 0; b < n; b++)
         {
           guint32 i = items[b];
           acc[i]++;
           bits[i >> 6] |= G_GUINT64_CONSTANT (1) << (i & 63);
-          summary[i >> 12] |= G_GUINT64_CONSTANT (1) << ((i >> 6) & 63);
+          if (use_summary)
+            summary[i >> 12] |= G_GUINT64_CONSTANT (1) << ((i >> 6) & 63);
         }
     }
+}
+
+/* The items of word @wi of the bitmap, ascending, with their counts; clears both. */
+static inline guint64
+emit_word (guint wi, guint64 word, guint32 *acc, guint32 *idx, guint32 *count, guint64 w)
+{
+  while (word)
+    {
+      guint32 i = wi * 64 + (guint32) __builtin_ctzll (word);
+      word &= word - 1;
+      idx[w] = i;
+      count[w] = acc[i];
+      acc[i] = 0;
+      w++;
+    }
+  return w;
+}
+
+/* Row j of C into the thread's buffer, ascending: the bitmap's words in order (through the
+ * summary on wide catalogues, where most words are empty). */
+static void
+count_row (Job *job, Scratch *s, guint j, guint thread)
+{
+  guint32 *acc = s->acc;
+  guint64 *bits = s->bits, *summary = s->summary;
+  buf_reserve (&s->buf, job->n_tgt);   /* a row holds at most every target item */
+  guint64 lo = job->st_ptr[j], hi = job->st_ptr[j + 1], end = job->st_ptr[job->n_src];
+  if (job->use_summary)
+    add_rows (job->st, lo, hi, end, job->T->indices, acc, bits, summary, TRUE);
+  else
+    add_rows (job->st, lo, hi, end, job->T->indices, acc, bits, summary, FALSE);
   RowBuf *out = &s->buf;
   guint64 start = out->len, w = start;
-  for (guint sw = 0; sw < job->n_summary; sw++)
-    {
-      guint64 sum = summary[sw];
-      summary[sw] = 0;
-      while (sum)
+  if (job->use_summary)
+    for (guint sw = 0; sw < job->n_summary; sw++)
+      {
+        guint64 sum = summary[sw];
+        summary[sw] = 0;
+        while (sum)
+          {
+            guint wi = sw * 64 + (guint) __builtin_ctzll (sum);
+            sum &= sum - 1;
+            w = emit_word (wi, bits[wi], acc, out->idx, out->count, w);
+            bits[wi] = 0;
+          }
+      }
+  else
+    for (guint wi = 0; wi < job->n_words; wi++)
+      if (bits[wi])
         {
-          guint wi = sw * 64 + (guint) __builtin_ctzll (sum);
-          sum &= sum - 1;
-          guint64 word = bits[wi];
+          w = emit_word (wi, bits[wi], acc, out->idx, out->count, w);
           bits[wi] = 0;
-          while (word)
-            {
-              guint32 i = wi * 64 + (guint32) __builtin_ctzll (word);
-              word &= word - 1;
-              out->idx[w] = i;
-              out->count[w] = acc[i];
-              acc[i] = 0;
-              w++;
-            }
         }
-    }
   out->len = w;
   job->row_len[j] = (guint32) (w - start);
   job->row_off[j] = start;
@@ -168,7 +219,9 @@ count_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer 
   for (guint64 j = first; j < last; j++)
     count_row (job, s, (guint) j, thread);
   guint64 pairs = __atomic_add_fetch (&job->pairs, s->buf.len - before, __ATOMIC_RELAXED);
-  return scalr_limits_check_memory (memory_what, pairs * job->bytes_per_pair, memory_hint, error);
+  if (pairs <= job->max_pairs)
+    return TRUE;
+  return scalr_limits_check_memory (memory_what, scalr_limits_mul (pairs, job->bytes_per_pair), memory_hint, error);
 }
 
 static gboolean
@@ -187,43 +240,107 @@ gather_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer
 }
 
 /* Sᵀ over the users that have target events: items × users, users ascending; each entry
- * holds where the user's row of T is. */
+ * holds where the user's row of T is. Users are cut into parts (contiguous ranges), each
+ * counted and then filled by one thread into its own range of every row, so the entries come
+ * out in the order a sequential transpose makes. */
+typedef struct {
+  Job            *job;
+  const ScalrCsr *S;
+  guint           parts;
+  guint32        *cursor;   /* parts × n_src: counts, then each part's next place in a row */
+  guint64        *flops;    /* parts */
+} Transpose;
+
+static inline guint64
+pieces (guint64 len)
+{
+  return len == 0 ? 0 : (len + ST_MAX_LEN - 1) / ST_MAX_LEN;
+}
+
+static gboolean
+transpose_count (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  Transpose *tr = data;
+  const ScalrCsr *S = tr->S, *T = tr->job->T;
+  for (guint64 p = first; p < last; p++)
+    {
+      guint32 *cnt = tr->cursor + p * tr->job->n_src;
+      guint u0 = (guint) ((guint64) S->n_rows * p / tr->parts), u1 = (guint) ((guint64) S->n_rows * (p + 1) / tr->parts);
+      for (guint u = u0; u < u1; u++)
+        {
+          guint64 tn = T->indptr[u + 1] - T->indptr[u], k = pieces (tn);
+          for (guint64 a = S->indptr[u]; a < S->indptr[u + 1] && k; a++)
+            cnt[S->indices[a]] += (guint32) k;
+          tr->flops[p] += tn * (S->indptr[u + 1] - S->indptr[u]);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+transpose_fill (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  Transpose *tr = data;
+  const ScalrCsr *S = tr->S, *T = tr->job->T;
+  guint64 *ptr = tr->job->st_ptr;
+  StEntry *st = tr->job->st;
+  for (guint64 p = first; p < last; p++)
+    {
+      guint32 *cur = tr->cursor + p * tr->job->n_src;
+      guint u0 = (guint) ((guint64) S->n_rows * p / tr->parts), u1 = (guint) ((guint64) S->n_rows * (p + 1) / tr->parts);
+      for (guint u = u0; u < u1; u++)
+        {
+          guint64 t0 = T->indptr[u], tn = T->indptr[u + 1] - t0;
+          if (tn == 0)
+            continue;
+          for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+            {
+              guint32 j = S->indices[a];
+              for (guint64 o = 0; o < tn; o += ST_MAX_LEN)
+                st[ptr[j] + cur[j]++] = (t0 + o) | ((MIN (tn - o, ST_MAX_LEN)) << ST_OFF_BITS);
+            }
+        }
+    }
+  return TRUE;
+}
+
 static void
 transpose_source (Job *job, const ScalrCsr *S)
 {
-  const ScalrCsr *T = job->T;
-  job->st_ptr = g_new0 (guint64, (gsize) job->n_src + 1);
-  for (guint u = 0; u < S->n_rows; u++)
-    if (T->indptr[u + 1] > T->indptr[u])
-      for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
-        job->st_ptr[S->indices[a] + 1]++;
-  for (guint j = 0; j < job->n_src; j++)
-    job->st_ptr[j + 1] += job->st_ptr[j];
-  guint64 n = job->st_ptr[job->n_src];
-  job->st_off = g_new (guint64, MAX (n, 1));
-  job->st_len = g_new (guint32, MAX (n, 1));
-  g_autofree guint64 *cursor = g_memdup2 (job->st_ptr, (gsize) job->n_src * sizeof (guint64) + sizeof (guint64));
-  for (guint u = 0; u < S->n_rows; u++)
+  guint n_src = job->n_src;
+  Transpose tr = { job, S, MIN (job->n_threads, TRANSPOSE_MAX_PARTS), NULL, NULL };
+  tr.parts = MAX (tr.parts, 1);
+  tr.cursor = g_new0 (guint32, (gsize) tr.parts * MAX (n_src, 1));
+  tr.flops = g_new0 (guint64, tr.parts);
+  ScalrParallelOptions po = { .n_threads = job->n_threads, .chunk = 1, .schedule = SCALR_PARALLEL_STATIC };
+  scalr_parallel_for (tr.parts, transpose_count, &tr, &po, NULL);
+  /* Row j's entries: part 0's users, then part 1's, …; cursor becomes each part's offset. */
+  job->st_ptr = g_new (guint64, (gsize) n_src + 1);
+  guint64 at = 0;
+  for (guint j = 0; j < n_src; j++)
     {
-      guint64 t0 = T->indptr[u], tn = T->indptr[u + 1] - t0;
-      if (tn == 0)
-        continue;
-      for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+      job->st_ptr[j] = at;
+      for (guint p = 0; p < tr.parts; p++)
         {
-          guint64 d = cursor[S->indices[a]]++;
-          job->st_off[d] = t0;
-          job->st_len[d] = (guint32) tn;   /* a row of T has at most n_tgt < 2³² items */
+          guint32 c = tr.cursor[(gsize) p * n_src + j];
+          tr.cursor[(gsize) p * n_src + j] = (guint32) (at - job->st_ptr[j]);
+          at += c;
         }
-      job->flops += tn * (S->indptr[u + 1] - S->indptr[u]);
     }
+  job->st_ptr[n_src] = at;
+  for (guint p = 0; p < tr.parts; p++)
+    job->flops += tr.flops[p];
+  job->st = g_new (StEntry, MAX (at, 1));
+  scalr_parallel_for (tr.parts, transpose_fill, &tr, &po, NULL);
+  g_free (tr.cursor);
+  g_free (tr.flops);
 }
 
 static void
 job_clear (Job *job)
 {
   g_free (job->st_ptr);
-  g_free (job->st_off);
-  g_free (job->st_len);
+  g_free (job->st);
   g_free (job->row_len);
   g_free (job->row_off);
   g_free (job->row_thread);
@@ -239,18 +356,22 @@ _scalr_cooc_counts_new (const ScalrCsr *S, const ScalrCsr *T, guint n_threads, g
                         GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (S != NULL && T != NULL && S->n_rows == T->n_rows, NULL);
+  /* Sᵀ's packed entries address T->indices in 40 bits (the memory budget stops far sooner). */
+  g_return_val_if_fail (T->nnz < (G_GUINT64_CONSTANT (1) << ST_OFF_BITS), NULL);
   Job job = { 0 };   /* 8 KiB of per-thread buffer records */
   job.T = T;
   job.n_src = S->n_cols;
   job.n_tgt = T->n_cols;
   job.n_words = (job.n_tgt + 63) / 64;
   job.n_summary = (job.n_words + 63) / 64;
-  job.bytes_per_pair = bytes_per_pair;
+  job.use_summary = job.n_words > 1024;   /* up to 65,536 targets a row scans its words */
+  job.n_threads = scalr_parallel_resolve_threads (n_threads);
+  job.bytes_per_pair = MAX (bytes_per_pair, 1);
+  job.max_pairs = scalr_limits_memory_budget () / job.bytes_per_pair;
   transpose_source (&job, S);
   job.row_len = g_new (guint32, MAX (job.n_src, 1));
   job.row_off = g_new (guint64, MAX (job.n_src, 1));
   job.row_thread = g_new (guint8, MAX (job.n_src, 1));
-  job.n_threads = scalr_parallel_resolve_threads (n_threads);
 
   ScalrParallelOptions po = { .n_threads = n_threads, .chunk = ROWS_PER_CHUNK, .schedule = SCALR_PARALLEL_DYNAMIC,
                               .cancellable = cancellable, .thread_init = scratch_new,
