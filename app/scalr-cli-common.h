@@ -66,7 +66,16 @@ gboolean       cli_run_id_arg     (const char *command, int argc, char **argv, g
 /* The config of --config FILE (or the defaults) with --set overrides; NULL with @error. */
 ScalrConfig   *path_config        (const char *path, char **sets, GError **error);
 
+/* The JSON of a stored run (what `scalr show --json` prints); NULL with @error. */
+JsonNode      *cli_run_json       (ScalrStore *store, gint64 run_id, GError **error);
+
+/* A tuned run's trials and selection (validation next to test), and a replicated run's
+ * summary (Recall@20 rows by default): text for `scalr show` and `scalr tune`. */
+void           cli_print_tuning     (JsonObject *run);
+void           cli_print_replicates (JsonObject *run);
+
 int cmd_import   (int argc, char **argv);
+int cmd_tune     (int argc, char **argv);
 int cmd_sweep    (int argc, char **argv);
 int cmd_config   (int argc, char **argv);
 int cmd_datasets (int argc, char **argv);

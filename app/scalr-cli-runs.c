@@ -123,6 +123,15 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
   JsonNode *down_node = down ? parse_json_bytes (down) : NULL;
   if (down_node)
     json_object_set_member (obj, "downstream", down_node);
+  /* What `scalr tune` and replicated runs add. */
+  const char *const extra[][2] = { { "tuning", "tuning" }, { "replicates", "replicates" } };
+  for (guint k = 0; k < G_N_ELEMENTS (extra); k++)
+    {
+      g_autoptr (GBytes) bytes = scalr_store_get_artifact (store, run_id, "summary", extra[k][0], NULL);
+      JsonNode *node = bytes ? parse_json_bytes (bytes) : NULL;
+      if (node)
+        json_object_set_member (obj, extra[k][1], node);
+    }
 
   g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run_id, error);
   g_autoptr (GArray) lifts = metrics ? scalr_store_get_lifts (store, run_id, error) : NULL;
@@ -151,6 +160,12 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
     json_array_add_object_element (la, cli_lift_json (&g_array_index (lifts, ScalrLiftRow, k)));
   json_object_set_array_member (obj, "lifts", la);
   return root;
+}
+
+JsonNode *
+cli_run_json (ScalrStore *store, gint64 run_id, GError **error)
+{
+  return run_json (store, run_id, error);
 }
 
 static double
@@ -334,16 +349,33 @@ print_run_text (JsonNode *node)
                json_object_get_string_member (sm, "align"), json_object_get_string_member (sm, "targets"));
     }
   if (gen)
-    g_print ("  generator %s, τ = %s%s, validation log-likelihood %s\n",
-             json_object_get_string_member (gen, "model"), cli_format_number ("%.4g", member_double (gen, "temperature")),
-             json_object_get_boolean_member (gen, "temperature_fitted") ? " (fitted)" : "",
-             cli_format_number ("%.4f", member_double (gen, "valid_log_lik")));
+    {
+      double ll = member_double (gen, "valid_log_lik");
+      g_autofree char *lls = isfinite (ll) ? g_strdup_printf ("%.4f", ll) : g_strdup ("undefined (no validation events)");
+      const char *status = json_object_has_member (gen, "temperature_status")
+                           ? json_object_get_string_member (gen, "temperature_status")
+                           : json_object_get_boolean_member (gen, "temperature_fitted") ? "fitted" : "fixed";
+      g_print ("  generator %s, τ = %.4g (%s), validation log-likelihood %s\n",
+               json_object_get_string_member (gen, "model"), member_double (gen, "temperature"), status, lls);
+    }
+  JsonObject *smp = json_object_has_member (o, "sampler") ? json_object_get_object_member (o, "sampler") : NULL;
+  if (smp && json_object_has_member (smp, "temperature_status"))
+    {
+      JsonObject *au = json_object_has_member (smp, "temperature_auto") ? json_object_get_object_member (smp, "temperature_auto") : NULL;
+      g_autofree char *detail = au ? g_strdup_printf ("; best hit rate %.4f over %s validation users",
+                                                      member_double (au, "best_hit_rate"),
+                                                      cli_count ((guint64) member_int (au, "users"))) : g_strdup ("");
+      g_print ("  sampler   τ = %.4g (%s%s)\n", member_double (smp, "temperature"),
+               json_object_get_string_member (smp, "temperature_status"), detail);
+    }
   JsonObject *sp = json_object_has_member (o, "split") ? json_object_get_object_member (o, "split") : NULL;
   if (sp)
-    g_print ("  split     train %s, valid %s, test %s, dropped %s events; %s tested users, %s sparse\n",
+    g_print ("  split     train %s, valid %s, test %s, dropped %s events; %s test users, %s validation users "
+             "(%s sparse), %s sparse in all\n",
              cli_count ((guint64) member_int (sp, "train_events")), cli_count ((guint64) member_int (sp, "valid_events")),
              cli_count ((guint64) member_int (sp, "test_events")), cli_count ((guint64) member_int (sp, "dropped_events")),
-             cli_count ((guint64) member_int (sp, "tested_users")), cli_count ((guint64) member_int (sp, "sparse_users")));
+             cli_count ((guint64) member_int (sp, "tested_users")), cli_count ((guint64) member_int (sp, "valid_users")),
+             cli_count ((guint64) member_int (sp, "valid_sparse_users")), cli_count ((guint64) member_int (sp, "sparse_users")));
   JsonObject *sy = json_object_has_member (o, "synthetic") ? json_object_get_object_member (o, "synthetic") : NULL;
   if (sy)
     {
@@ -363,8 +395,11 @@ print_run_text (JsonNode *node)
                      member_double (m, "recall"), member_double (m, "hit_rate"));
         }
       JsonObject *cal = json_object_has_member (sy, "calibration") ? json_object_get_object_member (sy, "calibration") : NULL;
-      if (cal)
-        g_print ("            calibration ECE %s\n", cli_format_number ("%.3g", member_double (cal, "ece")));
+      if (cal && isfinite (member_double (cal, "ece")))
+        g_print ("            calibration ECE %.3g (top %" G_GINT64_FORMAT " items of each validation user, equal-count bins)\n",
+                 member_double (cal, "ece"), member_int (cal, "top_n"));
+      else if (cal)
+        g_print ("            calibration undefined (no validation events)\n");
     }
   if (json_object_has_member (o, "alignment"))
     {
@@ -373,6 +408,10 @@ print_run_text (JsonNode *node)
                sy ? member_double (sy, "bucket_jsd") : NAN, member_double (al, "jsd_before"), member_double (al, "jsd_after"));
     }
   print_eval_text (o);
+  if (json_object_has_member (o, "tuning"))
+    cli_print_tuning (o);
+  if (json_object_has_member (o, "replicates"))
+    cli_print_replicates (o);
   if (json_object_has_member (o, "timings"))
     {
       JsonObject *t = json_object_get_object_member (o, "timings");
@@ -407,12 +446,13 @@ cmd_run (int argc, char **argv)
   g_autofree char *db = NULL, *config = NULL, *name = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean json = FALSE, yes = FALSE;
-  int threads = 0;
+  int threads = 0, replicates = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Config file (default: the built-in defaults)", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "A name for the run", "NAME" },
+    { "replicates", 0, 0, G_OPTION_ARG_INT, &replicates, "Repeat on N splits from derived seeds (sets eval.replicates)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads (default: one per processor)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the run as JSON (run_id at the top level)", NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
@@ -436,6 +476,16 @@ cmd_run (int argc, char **argv)
   g_autoptr (ScalrConfig) c = config_from_args ("run", config, sets, &status);
   if (c == NULL)
     return status;
+  if (replicates != 0)
+    {
+      g_autofree char *v = g_strdup_printf ("%d", replicates);
+      g_autoptr (GError) rerr = NULL;
+      if (!scalr_config_set (c, "eval", "replicates", v, &rerr))
+        {
+          g_printerr ("scalr run: --replicates %d: %s\nTry 'scalr run --help'.\n", replicates, rerr->message);
+          return EXIT_USAGE;
+        }
+    }
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
   ScalrConfig *one[] = { c, NULL };
   if (!cli_check_estimate ("run", path, one, 1, yes))

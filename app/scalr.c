@@ -17,6 +17,7 @@ static const ScalrCommand commands[] = {
   { "stats",    "Statistics of a dataset and of a source/target domain pair", cmd_stats },
   { "run",      "Run SCALR on a config: split, generate, sample, diagnose", cmd_run },
   { "sweep",    "One run per point of a grid over config keys; lift against the swept values", cmd_sweep },
+  { "tune",     "Choose settings on validation users, evaluate the choice once on test users", cmd_tune },
   { "runs",     "List the runs in the store", cmd_runs },
   { "config",   "The config keys: type, default, allowed values, help", cmd_config },
   { "show",     "Show a run: config, split, synthetic events, diagnostics", cmd_show },

@@ -169,7 +169,8 @@ test_good_file (void)
   g_assert_false (scalr_config_get_bool (c, "sampler", "exclude_seen"));
   g_assert_cmpstr (scalr_config_get (c, "sampler", "strategy"), ==, "per_user");   /* stripped */
   /* Untouched keys keep their defaults. */
-  g_assert_cmpfloat (scalr_config_get_double (c, "split", "valid_fraction"), ==, 0.1);
+  g_assert_cmpfloat (scalr_config_get_double (c, "split", "valid_fraction"), ==, 0.0);
+  g_assert_cmpfloat (scalr_config_get_double (c, "split", "valid_users"), ==, 0.25);
   g_assert_cmpint (scalr_config_get_int (c, "sampler", "samples_per_event"), ==, 1);
   g_assert_true (scalr_config_get_bool (c, "sampler", "exclude_seen") == FALSE);
 

@@ -295,6 +295,48 @@ test_alignment (Fixture *f, gconstpointer data)
   g_assert_cmpuint (d2->events, <, d1->events);
 }
 
+/* A run stored before validation users existed (its config has no valid_users, its split the
+ * older per-user validation events): migration 4 → 5 writes valid_users=0 into its config,
+ * so that the split rebuilt from it is the stored one. */
+static void
+test_old_run_migration (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ScalrConfig) c = engine_config ();
+  g_assert_true (scalr_config_set (c, "split", "valid_users", "0", NULL));
+  g_assert_true (scalr_config_set (c, "split", "valid_fraction", "0.1", NULL));
+  g_autoptr (GError) error = NULL;
+  gint64 id = run_config (f, c, 1, &error);
+  g_assert_no_error (error);
+  /* Make it a version-4 store whose run's config predates the key. */
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  char *err = NULL;
+  int rc = sqlite3_exec (db, "UPDATE runs SET config = replace (config, 'valid_users=0' || char (10), ''); "
+                             "PRAGMA user_version = 4;", NULL, NULL, &err);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  sqlite3_close (db);
+  {
+    g_autoptr (ScalrRunInfo) r = get_run (f, id);   /* opens (and migrates) the store */
+    g_assert_nonnull (strstr (r->config, "[split]\nvalid_users=0\n"));
+    g_autoptr (ScalrConfig) back = scalr_config_new_from_data (r->config, -1, "stored", &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (scalr_config_get_double (back, "split", "valid_users"), ==, 0.0);
+    g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
+    g_assert_cmpint (scalr_store_get_schema_version (s), ==, SCALR_STORE_SCHEMA_VERSION);
+    g_autoptr (ScalrDomains) domains = NULL;
+    g_autoptr (ScalrSplit) split = NULL;
+    g_assert_true (scalr_pipeline_rebuild_split (s, back, &domains, &split, &error));
+    g_autoptr (GBytes) assign = scalr_store_get_artifact (s, id, "split", "assignment", &error);
+    g_assert_cmpmem (g_bytes_get_data (assign, NULL), g_bytes_get_size (assign),
+                     scalr_split_get_assignment (split), scalr_domains_get_target (domains)->matrix->nnz);
+    g_clear_pointer (&split, scalr_split_free);
+  }
+  /* Without the migration the default (0.25) would have made another split. */
+  g_autoptr (ScalrConfig) now = engine_config ();
+  g_assert_true (scalr_config_set (now, "split", "valid_fraction", "0", NULL));
+  g_assert_cmpfloat (scalr_config_get_double (now, "split", "valid_users"), ==, 0.25);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -306,5 +348,6 @@ main (int argc, char **argv)
   ADD ("/scalr/pipeline/cancel", test_cancel);
   ADD ("/scalr/pipeline/failures", test_failures);
   ADD ("/scalr/pipeline/alignment", test_alignment);
+  ADD ("/scalr/pipeline/old-run-migration", test_old_run_migration);
   return g_test_run ();
 }

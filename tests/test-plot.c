@@ -682,6 +682,18 @@ test_charts (void)
   g_assert_true (scalr_plot_hit_test (rel, 1200, 800, NULL, px, py, &text));
   g_assert_cmpstr (text, ==, "bin 10: predicted 0.31, observed 0.22 (14 pairs)");
   g_clear_pointer (&text, g_free);
+  /* With Wilson intervals (as the pipeline stores them): the hover names the bin's. */
+  ScalrDiagnostics dw = d;
+  for (guint b = 0; b < SCALR_CALIBRATION_BINS; b++)
+    {
+      dw.calib_low[b] = MAX (0.0, dw.calib_obs[b] - 0.05);
+      dw.calib_high[b] = MIN (1.0, dw.calib_obs[b] + 0.05);
+    }
+  g_autoptr (ScalrPlot) relw = scalr_charts_reliability (&dw);
+  g_assert_true (scalr_plot_map_point (relw, 1200, 800, NULL, 0.31, 0.22, &px, &py));
+  g_assert_true (scalr_plot_hit_test (relw, 1200, 800, NULL, px, py, &text));
+  g_assert_cmpstr (text, ==, "bin 10: predicted 0.31, observed 0.22 [95% 0.17, 0.27] (14 pairs)");
+  g_clear_pointer (&text, g_free);
   g_assert_true (scalr_plot_map_point (buckets, 1200, 800, NULL, 0.2, 10, &px, &py));
   g_assert_true (scalr_plot_hit_test (buckets, 1200, 800, NULL, px, py, &text));
   g_assert_cmpstr (text, ==, "bucket 1: synthetic 19% of events");

@@ -143,12 +143,16 @@ _scalr_review_page_fill_cards (ScalrReviewPage *self)
   g_autofree char *hit = g_strdup_printf ("%.1f%%", 100 * d->all.hit_rate);
   g_autofree char *hit_d = g_strdup_printf ("sparse users %.1f%%", 100 * d->sparse.hit_rate);
   add_card (self, "Hit rate vs held-out", hit, hit_d, "Users with at least one synthetic event among their test events");
-  g_autofree char *ece = d->n_calibration ? g_strdup_printf ("%.2g", d->ece) : g_strdup ("–");
-  add_card (self, "Calibration ECE", ece, d->n_calibration ? "on validation users" : "not measured",
-            "Expected calibration error of the generator's probabilities");
+  gboolean measured = d->n_calibration && isfinite (d->ece);
+  g_autofree char *ece = measured ? g_strdup_printf ("%.2g", d->ece) : g_strdup ("—");
+  g_autofree char *ece_d = measured ? g_strdup_printf ("top %u items of validation users", d->calib_top_n)
+                                    : g_strdup ("undefined: no validation events");
+  add_card (self, "Calibration ECE", ece, ece_d,
+            "Expected calibration error of the generator's probabilities over each validation user's most probable items (equal-count bins)");
   g_autofree char *tau = isfinite (d->temperature) && d->temperature > 0 ? g_strdup_printf ("%.3g", d->temperature)
                                                                          : g_strdup ("–");
-  g_autofree char *ll = g_strdup_printf ("validation log-lik %.3f", d->valid_log_lik);
+  g_autofree char *ll = isfinite (d->valid_log_lik) ? g_strdup_printf ("validation log-lik %.3f", d->valid_log_lik)
+                                                     : g_strdup ("log-lik undefined: no validation events");
   add_card (self, "Temperature τ", tau, ll, "Softmax temperature of the generator (fitted when temperature = auto)");
 }
 

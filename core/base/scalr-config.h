@@ -52,6 +52,9 @@ typedef struct {
   /* Optional further check of a value that passed the type's check (a rule's syntax, …).
    * On error returns FALSE and sets @error with a message without the key. */
   gboolean      (*check)    (const char *value, GError **error);
+  /* The default search range of `scalr tune` ("lo..hi", "lo..hi log" or "a,b,c"); NULL:
+   * not searched unless a [tune] group names the key. */
+  const char     *tune;
 } ScalrParam;
 
 /* The tables of every component, in order, NULL-terminated. The config module knows no
@@ -80,6 +83,10 @@ ScalrConfig *scalr_config_copy           (const ScalrConfig *config) G_GNUC_WARN
  * SCALR_CONFIG_MAX_BYTES or starting with a byte-order mark is an error. Linear in the size.
  * On error returns NULL. */
 ScalrConfig *scalr_config_new_from_file  (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The bytes of a config file, read up to one byte past SCALR_CONFIG_MAX_BYTES (so that the
+ * size check sees an endless input stop); NUL-terminated, *len without the NUL. On error
+ * (cannot open or read, a directory) returns NULL and sets @error (SCALR_CONFIG_ERROR_IO). */
+char        *scalr_config_read_file      (const char *path, gsize *len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 ScalrConfig *scalr_config_new_from_data  (const char *data, gssize len, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void         scalr_config_free           (ScalrConfig *config);
 

@@ -20,11 +20,11 @@ const ScalrParam scalr_sampler_params[] = {
   { "sampler", "user_budget", SCALR_PARAM_CHOICE, "ratio", 0, 0, "ratio|match",
     "per_user: budget = user_ratio × source events, or drawn from the real target activity distribution", NULL },
   { "sampler", "user_ratio", SCALR_PARAM_DOUBLE, "0.5", 0, 100, NULL,
-    "per_user: synthetic events per source event of the user", NULL },
+    "per_user: synthetic events per source event of the user", NULL, NULL, "0.25..4 log" },
   { "sampler", "k", SCALR_PARAM_INT, "1", 1, 1000, NULL,
     "topk: items per source event (cooc, popularity) or per user (ridge); 1 = the paper's Top-1 ablation", NULL },
-  { "sampler", "temperature", SCALR_PARAM_DOUBLE, "1", 0.01, 100, NULL,
-    "per_user: draw from P^(1/τ) (τ < 1 sharper, τ > 1 flatter)", NULL },
+  { "sampler", "temperature", SCALR_PARAM_DOUBLE, "auto", 0.01, 100, "auto",
+    "per_user (and per_event from ridge/embmap/popularity): draw from P^(1/τ), τ < 1 sharper; auto: the largest τ whose hit rate on validation users is within one standard error of the best", NULL },
   { "sampler", "min_prob", SCALR_PARAM_DOUBLE, "0", 0, 1, NULL,
     "Drop synthetic events whose probability is below this", NULL },
   { "sampler", "min_support", SCALR_PARAM_INT, "0", 0, 1000000000, NULL,
@@ -40,7 +40,7 @@ const ScalrParam scalr_sampler_params[] = {
   { "sampler", "align_buckets", SCALR_PARAM_INT, "5", 2, SCALR_MAX_BUCKETS, NULL,
     "Popularity buckets (equal real-event mass, head to tail) for alignment and diagnostics", NULL },
   { "sampler", "weight", SCALR_PARAM_DOUBLE, "1", 0, 1000, NULL,
-    "Training weight λ of a synthetic event (real events weigh 1)", NULL },
+    "Training weight λ of a synthetic event (real events weigh 1)", NULL, NULL, "0.1..1 log" },
   { "sampler", "weight_mode", SCALR_PARAM_CHOICE, "constant", 0, 0, "constant|probability",
     "Weight λ, or λ × the event's probability", NULL },
   { "sampler", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
@@ -195,7 +195,7 @@ static gboolean
 user_targeted (const Job *job, guint u)
 {
   guint8 f = job->flags[u];
-  if (!(f & SCALR_USER_HAS_SOURCE))
+  if (!(f & SCALR_USER_HAS_SOURCE) || (job->opt->only_users && !job->opt->only_users[u]))
     return FALSE;
   switch (job->opt->targets)
     {
@@ -329,8 +329,19 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
         }
       else
         {
-          for (guint i = 0; i < n_items; i++)
-            s->w[i] = p[i];
+          if (o->temperature == 1.0)
+            for (guint i = 0; i < n_items; i++)
+              s->w[i] = p[i];
+          else
+            {
+              /* P^(1/τ), normalised by the alias table (relative to the largest p). */
+              float pmax = 0.0f;
+              for (guint i = 0; i < n_items; i++)
+                pmax = MAX (pmax, p[i]);
+              double inv = 1.0 / o->temperature;
+              for (guint i = 0; i < n_items; i++)
+                s->w[i] = p[i] > 0.0f ? exp (log ((double) p[i] / pmax) * inv) : 0.0;
+            }
           scalr_alias_build (s->w, n_items, s->aprob, s->aalias);
           guint64 n = scalr_csr_row_len (S, u) * o->samples_per_event;
           for (guint64 d = 0; d < n; d++)
@@ -559,6 +570,13 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
                    GError **error)
 {
   Job job = { 0 };
+  ScalrSamplerOptions resolved;
+  if (isnan (opt->temperature))
+    {
+      resolved = *opt;   /* auto not resolved by the caller: τ = 1 */
+      resolved.temperature = 1.0;
+      opt = &resolved;
+    }
   job.gen = gen;
   job.split = split;
   job.opt = opt;

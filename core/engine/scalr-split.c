@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "scalr-split.h"
+#include "scalr-split-private.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,8 +28,10 @@ const ScalrParam scalr_split_params[] = {
     "Hold out events at random (seeded) or the latest by timestamp", NULL },
   { "split", "test_fraction", SCALR_PARAM_DOUBLE, "0.2", 0.01, 0.9, NULL,
     "Share of each tested user's target events held out for testing", NULL },
-  { "split", "valid_fraction", SCALR_PARAM_DOUBLE, "0.1", 0.0, 0.9, NULL,
-    "Share held out for validation (temperature, Platt scaling)", NULL },
+  { "split", "valid_users", SCALR_PARAM_DOUBLE, "0.25", 0.0, 0.9, NULL,
+    "Share of the held-out users made validation users (sparse and warm alike): what fits or selects anything reads only them", NULL },
+  { "split", "valid_fraction", SCALR_PARAM_DOUBLE, "0", 0.0, 0.9, NULL,
+    "Older protocol, kept for stored runs: a validation share of every tested user's own events (needs valid_users = 0)", NULL },
   { "split", "min_target_events", SCALR_PARAM_INT, "5", 2, 1000000, NULL,
     "Users with fewer target events are not tested (all their events train)", NULL },
   { "split", "sparse_fraction", SCALR_PARAM_DOUBLE, "0.3", 0.0, 1.0, NULL,
@@ -111,6 +114,20 @@ check_options (const ScalrSplitOptions *o, GError **error)
     {
       g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
                    "valid_fraction %g is out of range; must be in [0, 1)", o->valid_fraction);
+      return FALSE;
+    }
+  if (!(o->valid_users >= 0.0 && o->valid_users < 1.0))
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "valid_users %g is out of range; must be in [0, 1)", o->valid_users);
+      return FALSE;
+    }
+  if (o->valid_users > 0.0 && o->valid_fraction > 0.0)
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_INVALID,
+                   "valid_users %g and valid_fraction %g cannot both be set: validation users "
+                   "replace the older per-user validation events (set valid_fraction = 0)",
+                   o->valid_users, o->valid_fraction);
       return FALSE;
     }
   if (!(o->test_fraction + o->valid_fraction < 1.0))
@@ -199,6 +216,52 @@ build_part (const ScalrCsr *t, const guint8 *assignment, guint8 part, guint64 nn
     }
   g_assert (w == nnz);
   return m;
+}
+
+/* Validation users: within the sparse users and within the other held-out users, the
+ * round(valid_users · n) with the smallest first draw of their VALID_USERS stream. Their
+ * test events become validation events and they stop being tested. Fails when no test user
+ * would be left. */
+static gboolean
+choose_validation_users (const ScalrCsr *T, const ScalrSplitOptions *o, guint8 *flags, guint8 *assignment,
+                         guint n_users, guint *n_tested, GError **error)
+{
+  g_autofree Candidate *cand = g_new (Candidate, MAX (*n_tested, 1));
+  guint n_valid = 0;
+  for (guint stratum = 0; stratum < 2; stratum++)
+    {
+      guint8 want = stratum ? SCALR_USER_SPARSE : 0;
+      guint n = 0;
+      for (guint u = 0; u < n_users; u++)
+        if ((flags[u] & SCALR_USER_TESTED) && (flags[u] & SCALR_USER_SPARSE) == want)
+          {
+            ScalrRng rng;
+            scalr_rng_init (&rng, o->seed, SCALR_STREAM_VALID_USERS, u);
+            cand[n].key = scalr_rng_next (&rng);
+            cand[n].user = u;
+            n++;
+          }
+      qsort (cand, n, sizeof (Candidate), cmp_candidate);
+      guint take = (guint) round (o->valid_users * (double) n);
+      for (guint k = 0; k < take; k++)
+        {
+          guint u = cand[k].user;
+          flags[u] = (guint8) ((flags[u] & ~SCALR_USER_TESTED) | SCALR_USER_VALIDATION);
+          for (guint64 e = T->indptr[u]; e < T->indptr[u + 1]; e++)
+            if (assignment[e] == PART_TEST)
+              assignment[e] = PART_VALID;
+        }
+      n_valid += take;
+    }
+  if (n_valid >= *n_tested)
+    {
+      g_set_error (error, SCALR_SPLIT_ERROR, SCALR_SPLIT_ERROR_NO_TEST,
+                   "valid_users = %g leaves no test user (of %u users with held-out events); lower valid_users",
+                   o->valid_users, *n_tested);
+      return FALSE;
+    }
+  *n_tested -= n_valid;
+  return TRUE;
 }
 
 ScalrSplit *
@@ -329,6 +392,9 @@ scalr_split_new (ScalrDomains *domains, const ScalrSplitOptions *options, GError
         }
     }
 
+  if (o->valid_users > 0.0 && !choose_validation_users (T, o, flags, assignment, n_users, &n_tested, error))
+    return NULL;
+
   /* Pass 3: counts, cold users, matrices. */
   g_autoptr (ScalrSplit) self = g_new0 (ScalrSplit, 1);
   self->domains = domains;
@@ -355,6 +421,9 @@ scalr_split_new (ScalrDomains *domains, const ScalrSplitOptions *options, GError
       cnt->tested_users += (flags[u] & SCALR_USER_TESTED) != 0;
       cnt->sparse_users += (flags[u] & SCALR_USER_SPARSE) != 0;
       cnt->cold_users += (flags[u] & SCALR_USER_COLD) != 0;
+      cnt->valid_users += (flags[u] & SCALR_USER_VALIDATION) != 0;
+      cnt->valid_sparse_users += (flags[u] & (SCALR_USER_VALIDATION | SCALR_USER_SPARSE))
+                                 == (SCALR_USER_VALIDATION | SCALR_USER_SPARSE);
     }
   g_assert (cnt->tested_users == n_tested && cnt->sparse_users == n_sparse);
 
@@ -461,4 +530,13 @@ scalr_split_get_assignment (ScalrSplit *split)
 {
   g_return_val_if_fail (split != NULL, NULL);
   return split->assignment;
+}
+
+void
+_scalr_split_replace_test (ScalrSplit *split, ScalrCsr *test)
+{
+  g_return_if_fail (split != NULL && test != NULL);
+  g_return_if_fail (test->n_rows == split->test->n_rows && test->n_cols == split->test->n_cols);
+  scalr_csr_free (split->test);
+  split->test = test;
 }

@@ -543,7 +543,10 @@ static void
 add_double (JsonBuilder *b, const char *name, double v)
 {
   json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, v);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);   /* undefined (no validation events, …) */
 }
 
 static void
@@ -634,10 +637,13 @@ scalr_diagnostics_to_json (const ScalrDiagnostics *d)
       json_builder_begin_object (b);
       add_double (b, "pred", d->calib_pred[k]);
       add_double (b, "obs", d->calib_obs[k]);
+      add_double (b, "low", d->calib_low[k]);
+      add_double (b, "high", d->calib_high[k]);
       add_u64 (b, "count", d->calib_count[k]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  add_u64 (b, "top_n", d->calib_top_n);
   add_double (b, "ece", d->ece);
   add_double (b, "temperature", d->temperature);
   add_double (b, "valid_log_lik", d->valid_log_lik);
@@ -670,6 +676,11 @@ ill_typed (GError **error, const char *ctx, const char *name, const char *what)
 static gboolean
 node_double (JsonNode *n, double *out)
 {
+  if (JSON_NODE_HOLDS_NULL (n))
+    {
+      *out = NAN;   /* undefined */
+      return TRUE;
+    }
   if (!JSON_NODE_HOLDS_VALUE (n))
     return FALSE;
   GType t = json_node_get_value_type (n);
@@ -878,7 +889,17 @@ read_calibration (JsonObject *root, ScalrDiagnostics *d, GError **error)
           || !read_double (bin, ctx, "obs", &d->calib_obs[k], error)
           || !read_u64 (bin, ctx, "count", &d->calib_count[k], error))
         return FALSE;
+      /* Optional: runs stored before the top-N diagram have no intervals. */
+      d->calib_low[k] = d->calib_high[k] = NAN;
+      if (json_object_has_member (bin, "low")
+          && (!read_double (bin, ctx, "low", &d->calib_low[k], error)
+              || !read_double (bin, ctx, "high", &d->calib_high[k], error)))
+        return FALSE;
     }
+  guint64 top_n = 0;
+  if (json_object_has_member (o, "top_n") && !read_u64 (o, "calibration.", "top_n", &top_n, error))
+    return FALSE;
+  d->calib_top_n = (guint) MIN (top_n, G_MAXUINT);
   return read_double (o, "calibration.", "ece", &d->ece, error)
          && read_double (o, "calibration.", "temperature", &d->temperature, error)
          && read_double (o, "calibration.", "valid_log_lik", &d->valid_log_lik, error);

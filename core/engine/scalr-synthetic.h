@@ -54,6 +54,7 @@ guint8               *scalr_popularity_buckets (const ScalrCsr *train, guint n_b
 #define SCALR_MAX_BUCKETS 20
 #define SCALR_CURVE_POINTS 128
 #define SCALR_CALIBRATION_BINS 10
+#define SCALR_CALIBRATION_TOP_N 50   /* items per validation user in the reliability diagram */
 #define SCALR_MAX_CATEGORIES 15   /* categories kept in the category mix */
 
 typedef struct {
@@ -96,12 +97,16 @@ typedef struct {
   /* Synthetic pairs against the held-out test events of the same users */
   ScalrHeldOutMatch all;
   ScalrHeldOutMatch sparse;    /* simulated sparse users */
-  /* Calibration of the generator's probabilities on validation users (set by the pipeline;
-   * n_calibration = 0 when not measured) */
+  /* Calibration of the generator's probabilities on validation users, over each one's
+   * calib_top_n most probable items, in bins of equal count with Wilson 95 % intervals (set
+   * by the pipeline; n_calibration = 0 when not measured; runs stored before the top-N
+   * diagram have calib_top_n = 0 — every item — and NAN intervals) */
   guint   n_calibration;
+  guint   calib_top_n;
   double  calib_pred[SCALR_CALIBRATION_BINS], calib_obs[SCALR_CALIBRATION_BINS];
+  double  calib_low[SCALR_CALIBRATION_BINS], calib_high[SCALR_CALIBRATION_BINS];
   guint64 calib_count[SCALR_CALIBRATION_BINS];
-  double  ece;
+  double  ece;                 /* NAN when not measured */
   double  temperature;         /* the generator's τ (fitted when temperature=auto) */
   double  valid_log_lik;       /* mean log-likelihood of validation events at τ */
 } ScalrDiagnostics;

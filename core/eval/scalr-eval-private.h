@@ -1,4 +1,4 @@
-/* scalr-eval-private.h — shared between scalr-eval.c and scalr-lifts.c. */
+/* scalr-eval-private.h — shared between scalr-eval.c, scalr-eval-model.c and scalr-lifts.c. */
 #pragma once
 
 #include "scalr-eval.h"
@@ -20,5 +20,26 @@ G_BEGIN_DECLS
 gboolean _scalr_eval_compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *options,
                                     GCancellable *cancellable, GError **error);
 void     _scalr_lift_clear         (ScalrLift *lift);
+
+/* TRUE when @x is in the ascending @v[0..n). */
+gboolean _scalr_in_sorted (const guint32 *v, guint n, guint32 x);
+
+/* Trains @klass on @variant's matrix and evaluates it: ranking metrics of @res's test users
+ * against their test events (unless @res has none), ranking metrics of its validation users
+ * against their validation events, Platt scaling per segment fitted on the validation users
+ * of that segment, NE and AUC of the test users, coverage. Appends the ScalrModelEval to
+ * @res->models (also on error). On error (the model failed, cancelled) returns FALSE and
+ * sets @error. */
+gboolean _scalr_eval_model (ScalrEvalResult            *res,
+                            ScalrSplit                 *split,
+                            const ScalrSyntheticEvents *synthetic,
+                            const ScalrConfig          *config,
+                            const ScalrEvalOptions     *options,
+                            const ScalrRecommenderClass *klass,
+                            ScalrVariant                variant,
+                            ScalrProgress              *progress,
+                            GCancellable               *cancellable,
+                            GError                    **error);
+void     _scalr_model_eval_free (ScalrModelEval *me);
 
 G_END_DECLS

@@ -23,8 +23,7 @@ struct _ScalrPipelineCache {
   char           *gen_key;        /* + [generator] */
   ScalrGenerator *generator;
   double          ece;
-  double          bin_pred[SCALR_CALIBRATION_BINS], bin_obs[SCALR_CALIBRATION_BINS];
-  guint64         bin_count[SCALR_CALIBRATION_BINS];
+  ScalrCalibrationBin bins[SCALR_CALIBRATION_BINS];
   char           *eval_key;       /* [dataset] + [split] + [downstream] + [eval] */
   ScalrEvalCache *eval_cache;
 };
@@ -37,7 +36,17 @@ struct _ScalrPipeline {
   ScalrPipelineCache *cache;      /* borrowed, may be NULL */
   ScalrStoreBusyFunc  busy_func;
   gpointer            busy_data;
+  ScalrPipelineHooks  hooks;
 };
+
+void
+scalr_pipeline_set_hooks (ScalrPipeline *p, const ScalrPipelineHooks *hooks)
+{
+  if (hooks)
+    p->hooks = *hooks;
+  else
+    memset (&p->hooks, 0, sizeof p->hooks);
+}
 
 void
 scalr_pipeline_set_busy_func (ScalrPipeline *p, ScalrStoreBusyFunc func, gpointer data)
@@ -130,6 +139,7 @@ scalr_split_options_from_config (const ScalrConfig *c, ScalrSplitOptions *o)
   o->sparse_fraction = scalr_config_get_double (c, "split", "sparse_fraction");
   o->sparse_keep = (guint) scalr_config_get_int (c, "split", "sparse_keep");
   o->seed = (guint64) scalr_config_get_int (c, "split", "seed");
+  o->valid_users = scalr_config_get_double (c, "split", "valid_users");
 }
 
 static ScalrDomains *
@@ -174,12 +184,6 @@ json_bytes (JsonNode *node)
   return g_bytes_new_take (text, len);
 }
 
-static double
-finite_or_zero (double x)
-{
-  return isfinite (x) ? x : 0.0;
-}
-
 /* JSON has no NaN: an undefined number is null (never 0). */
 static void
 add_number (JsonBuilder *b, double x)
@@ -190,8 +194,50 @@ add_number (JsonBuilder *b, double x)
     json_builder_add_null_value (b);
 }
 
+static const char *
+temperature_status (ScalrTemperatureStatus s)
+{
+  return s == SCALR_TEMPERATURE_FITTED ? "fitted on validation users"
+         : s == SCALR_TEMPERATURE_UNDEFINED ? "undefined: no validation events (τ = 1 used)" : "fixed";
+}
+
+/* sampler.temperature: the τ used and, for auto, the hit rate of each candidate. */
+static void
+sampler_temperature_json (JsonBuilder *b, const ScalrSamplerAuto *a)
+{
+  json_builder_set_member_name (b, "temperature");
+  json_builder_add_double_value (b, a->temperature);
+  json_builder_set_member_name (b, "temperature_status");
+  json_builder_add_string_value (b, scalr_sampler_auto_status_to_string (a->status));
+  if (a->status != SCALR_AUTO_CHOSEN && a->status != SCALR_AUTO_CHOSEN_ALL_USERS)
+    return;
+  json_builder_set_member_name (b, "temperature_auto");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "criterion");
+  json_builder_add_string_value (b, "hit rate of the draws on validation users; largest τ within one standard error of the best");
+  json_builder_set_member_name (b, "users");
+  json_builder_add_int_value (b, a->users);
+  json_builder_set_member_name (b, "best_hit_rate");
+  add_number (b, a->best_hit_rate);
+  json_builder_set_member_name (b, "candidates");
+  json_builder_begin_array (b);
+  for (guint t = 0; t < SCALR_AUTO_TAUS; t++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "tau");
+      json_builder_add_double_value (b, a->taus[t]);
+      json_builder_set_member_name (b, "hit_rate");
+      add_number (b, a->hit_rate[t]);
+      json_builder_set_member_name (b, "pairs");
+      json_builder_add_int_value (b, (gint64) a->pairs[t]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 static JsonNode *
-summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *rep,
+summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *rep, const ScalrSamplerAuto *sauto,
               double jsd_before, double jsd_after, double bucket_jsd_before, gboolean aligned)
 {
   ScalrSplitCounts sc;
@@ -208,6 +254,8 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   INT_MEMBER ("tested_users", sc.tested_users);
   INT_MEMBER ("sparse_users", sc.sparse_users);
   INT_MEMBER ("cold_users", sc.cold_users);
+  INT_MEMBER ("valid_users", sc.valid_users);
+  INT_MEMBER ("valid_sparse_users", sc.valid_sparse_users);
   INT_MEMBER ("train_events", sc.train_events);
   INT_MEMBER ("valid_events", sc.valid_events);
   INT_MEMBER ("test_events", sc.test_events);
@@ -223,7 +271,10 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   DBL_MEMBER ("temperature", gen->temperature);
   json_builder_set_member_name (b, "temperature_fitted");
   json_builder_add_boolean_value (b, gen->fitted_temperature);
-  DBL_MEMBER ("valid_log_lik", gen->valid_log_lik);
+  json_builder_set_member_name (b, "temperature_status");
+  json_builder_add_string_value (b, temperature_status (gen->temperature_status));
+  json_builder_set_member_name (b, "valid_log_lik");
+  add_number (b, gen->valid_log_lik);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "sampler");
   json_builder_begin_object (b);
@@ -234,6 +285,7 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   INT_MEMBER ("seen", rep->seen);
   INT_MEMBER ("capped", rep->capped);
   INT_MEMBER ("aligned_out", rep->aligned_out);
+  sampler_temperature_json (b, sauto);
   json_builder_end_object (b);
   if (aligned)
     {
@@ -273,10 +325,19 @@ models_json (const ScalrEvalResult *eval)
       json_builder_add_double_value (b, me->fit_seconds);
       json_builder_set_member_name (b, "eval_seconds");
       json_builder_add_double_value (b, me->eval_seconds);
-      json_builder_set_member_name (b, "platt_a");
-      add_number (b, me->platt_a);
-      json_builder_set_member_name (b, "platt_b");
-      add_number (b, me->platt_b);
+      json_builder_set_member_name (b, "platt");
+      json_builder_begin_object (b);
+      for (ScalrSegment g = 0; g < SCALR_N_SEGMENTS; g++)
+        {
+          json_builder_set_member_name (b, scalr_segment_to_string (g));
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "a");
+          add_number (b, me->platt_a[g]);
+          json_builder_set_member_name (b, "b");
+          add_number (b, me->platt_b[g]);
+          json_builder_end_object (b);
+        }
+      json_builder_end_object (b);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -321,6 +382,99 @@ stage_end (StageClock *clk, GError **error)
   return scalr_store_add_timing (clk->store, clk->run_id, clk->stage, g_timer_elapsed (clk->timer, NULL), error);
 }
 
+/* Loads the dataset and splits it into @cache (timing "load" and "split" on @clk when given). */
+static gboolean
+load_split (ScalrPipelineCache *cache, ScalrStore *store, const ScalrConfig *c, const char *split_key,
+            ScalrProgress *progress, GCancellable *cancellable, StageClock *clk, GError **error)
+{
+  cache_clear_split (cache);
+  scalr_progress_update (progress, "load", 0.0, "loading dataset '%s'", scalr_config_get (c, "dataset", "name"));
+  cache->dataset = scalr_store_load_dataset (store, scalr_config_get (c, "dataset", "name"), cancellable, error);
+  if (cache->dataset == NULL || (clk && !stage_end (clk, error)))
+    return FALSE;
+  if (clk)
+    stage_begin (clk, "split");
+  scalr_progress_update (progress, "split", 0.0, "selecting the domains");
+  cache->domains = build_domains (cache->dataset, c, error);
+  if (cache->domains == NULL)
+    return FALSE;
+  ScalrSplitOptions so;
+  scalr_split_options_from_config (c, &so);
+  scalr_progress_update (progress, "split", 0.5, "holding out validation and test events");
+  cache->split = scalr_split_new (cache->domains, &so, error);
+  if (cache->split == NULL)
+    return FALSE;
+  cache->split_key = g_strdup (split_key);
+  return TRUE;
+}
+
+ScalrSplit *
+scalr_pipeline_cache_get_split (ScalrPipelineCache *cache, ScalrStore *store, const ScalrConfig *c,
+                                ScalrProgress *progress, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *split_key = config_key (c, (const char *[]) { "dataset", "split", NULL });
+  if (g_strcmp0 (cache->split_key, split_key) != 0
+      && !load_split (cache, store, c, split_key, progress, cancellable, NULL, error))
+    return NULL;
+  return cache->split;
+}
+
+/* Replicates 1 … n−1 of the run's config: each its own split, generator, sampler and
+ * evaluation (nothing of theirs stored but their lifts), summarised with replicate 0's. */
+static gboolean
+run_replicates (ScalrPipeline *p, ScalrPipelineCache *cache, ScalrStore *store, gint64 run_id,
+                const ScalrEvalResult *first, guint n, ScalrProgress *progress, GCancellable *cancellable,
+                GError **error)
+{
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_eval_result_free);
+  g_autofree guint64 *seeds = g_new (guint64, n);
+  seeds[0] = (guint64) scalr_config_get_int (p->config, "split", "seed");
+  g_ptr_array_add (results, NULL);   /* replicate 0: @first (borrowed) */
+  for (guint r = 1; r < n; r++)
+    {
+      g_autoptr (ScalrConfig) c = scalr_replicate_config (p->config, r);
+      seeds[r] = (guint64) scalr_config_get_int (c, "split", "seed");
+      scalr_progress_update (progress, "replicates", (double) (r - 1) / (n - 1), "replicate %u of %u", r + 1, n);
+      ScalrSplitOptions so;
+      scalr_split_options_from_config (c, &so);
+      g_autoptr (ScalrSplit) split = scalr_split_new (cache->domains, &so, error);
+      if (split == NULL)
+        return FALSE;
+      g_autoptr (ScalrGenerator) gen = scalr_generator_fit (split, c, NULL, cancellable, error);
+      if (gen == NULL)
+        return FALSE;
+      ScalrSamplerOptions opt;
+      if (!scalr_sampler_options_from_config (c, &opt, error))
+        return FALSE;
+      opt.n_threads = p->n_threads;
+      if (isnan (opt.temperature))
+        {
+          ScalrSamplerAuto sauto;
+          if (!scalr_sampler_choose_temperature (gen, split, &opt, &sauto, cancellable, error))
+            return FALSE;
+          opt.temperature = sauto.temperature;
+        }
+      g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, &opt, NULL, NULL, cancellable, error);
+      if (events == NULL)
+        return FALSE;
+      if (opt.align != SCALR_ALIGN_NONE)
+        {
+          ScalrSyntheticEvents *aligned = scalr_sampler_align (events, split, &opt, NULL);
+          scalr_synthetic_events_free (events);
+          events = aligned;
+        }
+      ScalrEvalResult *res = scalr_eval_run (split, events, c, NULL, cancellable, error);
+      if (res == NULL)
+        return FALSE;
+      g_ptr_array_add (results, res);
+    }
+  results->pdata[0] = (gpointer) first;
+  g_autoptr (JsonNode) node = scalr_replicates_json (results, seeds);
+  results->pdata[0] = NULL;
+  g_autoptr (GBytes) bytes = json_bytes (node);
+  return scalr_store_put_artifact (store, run_id, "summary", "replicates", "application/json", bytes, error);
+}
+
 static gboolean
 run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *progress,
             GCancellable *cancellable, GError **error)
@@ -341,23 +495,8 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   stage_begin (&clk, "load");
   if (g_strcmp0 (cache->split_key, split_key) != 0)
     {
-      cache_clear_split (cache);
-      scalr_progress_update (progress, "load", 0.0, "loading dataset '%s'", scalr_config_get (c, "dataset", "name"));
-      cache->dataset = scalr_store_load_dataset (store, scalr_config_get (c, "dataset", "name"), cancellable, error);
-      if (cache->dataset == NULL || !stage_end (&clk, error))
+      if (!load_split (cache, store, c, split_key, progress, cancellable, &clk, error))
         return FALSE;
-      stage_begin (&clk, "split");
-      scalr_progress_update (progress, "split", 0.0, "selecting the domains");
-      cache->domains = build_domains (cache->dataset, c, error);
-      if (cache->domains == NULL)
-        return FALSE;
-      ScalrSplitOptions so;
-      scalr_split_options_from_config (c, &so);
-      scalr_progress_update (progress, "split", 0.5, "holding out validation and test events");
-      cache->split = scalr_split_new (cache->domains, &so, error);
-      if (cache->split == NULL)
-        return FALSE;
-      cache->split_key = g_strdup (split_key);
     }
   else
     scalr_progress_update (progress, "split", 1.0, "dataset and split shared with the previous run");
@@ -378,16 +517,15 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
         return FALSE;
       stage_begin (&clk, "calibration");
       scalr_progress_update (progress, "calibration", 0.0, "reliability on validation users");
-      cache->ece = scalr_generator_calibration (cache->generator, split, SCALR_CALIBRATION_BINS, cache->bin_pred,
-                                                cache->bin_obs, cache->bin_count, 1000);
+      cache->ece = scalr_generator_calibration (cache->generator, split, SCALR_CALIBRATION_BINS,
+                                                SCALR_CALIBRATION_TOP_N, cache->bins, 1000);
       if (!stage_end (&clk, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       cache->gen_key = g_strdup (gen_key);
     }
   ScalrGenerator *gen = cache->generator;
   double ece = cache->ece;
-  const double *bin_pred = cache->bin_pred, *bin_obs = cache->bin_obs;
-  const guint64 *bin_count = cache->bin_count;
+  const ScalrCalibrationBin *bins = cache->bins;
   if (g_strcmp0 (cache->eval_key, eval_key) != 0)
     {
       g_clear_pointer (&cache->eval_cache, scalr_eval_cache_free);
@@ -401,6 +539,14 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   if (!scalr_sampler_options_from_config (c, &opt, error))
     return FALSE;
   opt.n_threads = p->n_threads;
+  ScalrSamplerAuto sauto = { .status = SCALR_AUTO_FIXED, .temperature = opt.temperature };
+  if (isnan (opt.temperature))
+    {
+      scalr_progress_update (progress, "sampler", 0.0, "choosing the sampler's τ on validation users");
+      if (!scalr_sampler_choose_temperature (gen, split, &opt, &sauto, cancellable, error))
+        return FALSE;
+      opt.temperature = sauto.temperature;
+    }
   ScalrSamplerReport rep;
   g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, &opt, &rep, progress, cancellable, error);
   if (events == NULL || !stage_end (&clk, error))
@@ -430,13 +576,16 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   diag->n_calibration = isnan (ece) ? 0 : SCALR_CALIBRATION_BINS;
   for (guint b = 0; b < SCALR_CALIBRATION_BINS; b++)
     {
-      diag->calib_pred[b] = bin_pred[b];
-      diag->calib_obs[b] = bin_obs[b];
-      diag->calib_count[b] = bin_count[b];
+      diag->calib_pred[b] = bins[b].pred;
+      diag->calib_obs[b] = bins[b].obs;
+      diag->calib_low[b] = bins[b].low;
+      diag->calib_high[b] = bins[b].high;
+      diag->calib_count[b] = bins[b].count;
     }
-  diag->ece = finite_or_zero (ece);
+  diag->ece = ece;
+  diag->calib_top_n = SCALR_CALIBRATION_TOP_N;
   diag->temperature = gen->temperature;
-  diag->valid_log_lik = finite_or_zero (gen->valid_log_lik);
+  diag->valid_log_lik = gen->valid_log_lik;
   if (!stage_end (&clk, error))
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -446,7 +595,7 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   scalr_progress_update (progress, "store", 0.0, "writing %" G_GUINT64_FORMAT " synthetic events", events->n);
   g_autoptr (JsonNode) dnode = scalr_diagnostics_to_json (diag);
   g_autoptr (GBytes) dbytes = json_bytes (dnode);
-  g_autoptr (JsonNode) snode = summary_json (split, gen, &rep, jsd_before, diag->jsd, bucket_jsd_before, opt.align != SCALR_ALIGN_NONE);
+  g_autoptr (JsonNode) snode = summary_json (split, gen, &rep, &sauto, jsd_before, diag->jsd, bucket_jsd_before, opt.align != SCALR_ALIGN_NONE);
   g_autoptr (GBytes) sbytes = json_bytes (snode);
   ScalrSplitCounts sc;
   scalr_split_get_counts (split, &sc);
@@ -463,15 +612,26 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   if (!scalr_config_get_bool (c, "downstream", "enabled"))
     return TRUE;
   stage_begin (&clk, "downstream");
-  g_autoptr (ScalrEvalResult) eval = scalr_eval_run_cached (split, events, c, cache->eval_cache, progress, cancellable, error);
+  g_autoptr (ScalrEvalResult) eval = p->hooks.evaluate
+    ? p->hooks.evaluate (split, events, c, p->hooks.data, progress, cancellable, error)
+    : scalr_eval_run_cached (split, events, c, cache->eval_cache, progress, cancellable, error);
   if (eval == NULL || !stage_end (&clk, error))
     return FALSE;
+  guint n_replicates = (guint) scalr_config_get_int (c, "eval", "replicates");
+  if (n_replicates > 1 && p->hooks.evaluate == NULL)
+    {
+      stage_begin (&clk, "replicates");
+      if (!run_replicates (p, cache, store, run_id, eval, n_replicates, progress, cancellable, error)
+          || !stage_end (&clk, error))
+        return FALSE;
+    }
   stage_begin (&clk, "results");
   scalr_progress_update (progress, "results", 0.0, "writing metrics and lifts");
   g_autoptr (JsonNode) mnode = models_json (eval);
   g_autoptr (GBytes) mbytes = json_bytes (mnode);
   if (!scalr_store_put_eval (store, run_id, eval, error)
       || !scalr_store_put_artifact (store, run_id, "summary", "downstream", "application/json", mbytes, error)
+      || (p->hooks.store_extra && !p->hooks.store_extra (store, run_id, eval, p->hooks.data, error))
       || !stage_end (&clk, error))
     return FALSE;
   scalr_progress_update (progress, "results", 1.0, "done");

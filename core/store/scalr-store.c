@@ -181,6 +181,13 @@ static const char *const migrations[] = {
   "ALTER TABLE run_lifts ADD COLUMN level REAL;"
   "ALTER TABLE run_lifts ADD COLUMN also_strongest INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE run_lifts ADD COLUMN note TEXT;",
+  /* 4 → 5: validation users. Runs stored before [split] valid_users existed were split by
+   * the older protocol (valid_fraction of every tested user's events, no validation users):
+   * their stored configs say so explicitly, so that they rebuild exactly the split they were
+   * run with now that valid_users defaults to a share of the users. */
+  "UPDATE runs SET config = replace (config, '[split]' || char (10),"
+  "                                  '[split]' || char (10) || 'valid_users=0' || char (10))"
+  " WHERE instr (config, 'valid_users=') = 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);

@@ -29,7 +29,7 @@ typedef enum {
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 4
+#define SCALR_STORE_SCHEMA_VERSION 5
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,

@@ -226,8 +226,15 @@ scalr_run_results_config_lines (const ScalrRunResults *r)
   double tau = summary_double (r, "generator", "temperature");
   g_autofree char *gen = NULL;
   if (isfinite (tau))
-    gen = g_strdup_printf ("Generator: %s, τ = %.3g%s", generator_model ? generator_model : "?", tau,
-                           g_strcmp0 (generator_temperature, "auto") == 0 ? " (fitted)" : "");
+    {
+      JsonObject *g = r->summary && json_object_has_member (r->summary, "generator")
+                      ? json_object_get_object_member (r->summary, "generator") : NULL;
+      gboolean fitted = g && json_object_has_member (g, "temperature_fitted")
+                        && json_object_get_boolean_member (g, "temperature_fitted");
+      gen = g_strdup_printf ("Generator: %s, τ = %.3g%s", generator_model ? generator_model : "?", tau,
+                             g_strcmp0 (generator_temperature, "auto") != 0 ? ""
+                             : fitted ? " (fitted on validation users)" : " (undefined: no validation events)");
+    }
   else
     gen = g_strdup_printf ("Generator: %s", generator_model ? generator_model : "?");
   g_strv_builder_add (b, gen);

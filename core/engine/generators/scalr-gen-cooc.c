@@ -20,7 +20,7 @@
 
 static const ScalrParam cooc_params[] = {
   { "generator", "smoothing", SCALR_PARAM_DOUBLE, "1", 0, 1e9, NULL,
-    "cooc: additive smoothing mass α toward target popularity (in co-occurrence counts)", "cooc" },
+    "cooc: additive smoothing mass α toward target popularity (in co-occurrence counts)", "cooc", NULL, "0.1..100 log" },
   { "generator", "beta", SCALR_PARAM_DOUBLE, "0", 0, 1, NULL,
     "cooc: divide co-occurrences by target popularity^β (0: the paper; 1: lift-like)", "cooc" },
   { NULL }

@@ -20,7 +20,7 @@
 
 static const ScalrParam embmap_params[] = {
   { "generator", "factors", SCALR_PARAM_INT, "32", 1, 512, NULL,
-    "embmap: latent factors k of each domain's iALS", "embmap" },
+    "embmap: latent factors k of each domain's iALS", "embmap", NULL, "16,32,64" },
   { "generator", "als_alpha", SCALR_PARAM_DOUBLE, "10", 0, 1e6, NULL,
     "embmap: iALS confidence per event, c = 1 + α", "embmap" },
   { "generator", "als_reg", SCALR_PARAM_DOUBLE, "0.1", 0, 1e6, NULL,
@@ -28,7 +28,7 @@ static const ScalrParam embmap_params[] = {
   { "generator", "als_iters", SCALR_PARAM_INT, "10", 1, 1000, NULL,
     "embmap: iALS iterations per domain", "embmap" },
   { "generator", "map_l2", SCALR_PARAM_DOUBLE, "1", 1e-9, 1e9, NULL,
-    "embmap: L2 regularisation λ of the source→target factor map", "embmap" },
+    "embmap: L2 regularisation λ of the source→target factor map", "embmap", NULL, "0.01..100 log" },
   { NULL }
 };
 

@@ -15,7 +15,7 @@
 
 static const ScalrParam ridge_params[] = {
   { "generator", "l2", SCALR_PARAM_DOUBLE, "500", 1e-6, 1e12, NULL,
-    "ridge: L2 regularisation λ of the source→target linear map", "ridge" },
+    "ridge: L2 regularisation λ of the source→target linear map", "ridge", NULL, "10..5000 log" },
   { "generator", "max_source_items", SCALR_PARAM_INT, "10000", 10, 100000, NULL,
     "ridge: use at most this many source items (the most popular) — the solve is cubic in it", "ridge" },
   { NULL }

@@ -23,9 +23,9 @@
 
 static const ScalrParam itemknn_params[] = {
   { "downstream", "itemknn.neighbors", SCALR_PARAM_INT, "100", 1, 10000, NULL,
-    "itemknn: neighbours kept per item (the most similar ones)", "itemknn" },
+    "itemknn: neighbours kept per item (the most similar ones)", "itemknn", NULL, "10,20,50,100,200" },
   { "downstream", "itemknn.shrink", SCALR_PARAM_DOUBLE, "10", 0, 1e9, NULL,
-    "itemknn: added to the cosine denominator; damps similarities built on few users", "itemknn" },
+    "itemknn: added to the cosine denominator; damps similarities built on few users", "itemknn", NULL, "0..100" },
   { NULL }
 };
 
