@@ -21,6 +21,9 @@ typedef struct {
   const char       *name;
   const char       *summary;
   ScalrCommandFunc  func;
+  /* Under mpirun, TRUE: rank 0 alone runs the command (the others wait and exit with its
+   * status); FALSE: every rank runs it (commands that run pipelines: run, sweep). */
+  gboolean          root_only;
 } ScalrCommand;
 
 /* Opens @db (or the default store). Prints the error and returns NULL on failure. */

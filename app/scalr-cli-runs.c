@@ -11,6 +11,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-dist.h"
 #include "scalr-pipeline.h"
 #include "scalr-stats.h"
 
@@ -498,6 +499,8 @@ cmd_run (int argc, char **argv)
   gint64 run_id = 0;
   gboolean ok = scalr_pipeline_run (p, progress, NULL, &run_id, &error);
   cli_progress_done ();
+  if (!scalr_dist_is_root ())   /* under mpirun rank 0 prints */
+    return ok ? EXIT_OK : EXIT_ERROR;
   if (!ok)
     {
       if (run_id > 0)

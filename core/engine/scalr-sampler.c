@@ -118,8 +118,10 @@ typedef struct {
   guint                      n_pool;
   guint                      n_users, n_items;
   guint                      chunk_size, n_chunks;
+  guint                      end_chunk;   /* chunks [next_chunk at start, end_chunk) are ours */
   Chunk                     *chunks;
   gint                       next_chunk;
+  guint                      first_chunk;
   gint                       done_chunks;
   gboolean                   needs_probs;
   GCancellable              *cancellable;
@@ -529,12 +531,13 @@ worker (gpointer data)
   for (;;)
     {
       guint chunk = (guint) g_atomic_int_add (&job->next_chunk, 1);
-      if (chunk >= job->n_chunks || g_cancellable_is_cancelled (job->cancellable))
+      if (chunk >= job->end_chunk || g_cancellable_is_cancelled (job->cancellable))
         break;
       process_chunk (job, &s, chunk);
       guint done = (guint) g_atomic_int_add (&job->done_chunks, 1) + 1;
-      scalr_progress_update (job->progress, "sampler", (double) done / job->n_chunks,
-                             "sampled %u of %u user blocks", done, job->n_chunks);
+      guint mine = job->end_chunk - job->first_chunk;
+      scalr_progress_update (job->progress, "sampler", (double) done / mine,
+                             "sampled %u of %u user blocks", done, mine);
     }
   g_free (s.draws);
   g_free (s.counts);
@@ -585,7 +588,7 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
   job.T = scalr_split_get_train (split);
   job.n_users = scalr_split_get_n_users (split);
   job.n_items = scalr_split_get_n_target_items (split);
-  job.chunk_size = 512;
+  job.chunk_size = SCALR_SAMPLER_USER_BLOCK;
   job.n_chunks = (job.n_users + job.chunk_size - 1) / job.chunk_size;
   job.chunks = g_new0 (Chunk, MAX (job.n_chunks, 1));
   job.cancellable = cancellable;
@@ -603,6 +606,15 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
     }
   if (opt->strategy == SCALR_SAMPLE_PER_EVENT && opt->samples_per_event == 0)
     job.n_chunks = 0;   /* K = 0: no synthetic events (the sweep's reference point) */
+  job.end_chunk = job.n_chunks;
+  if (opt->user_block)   /* the chunks that hold users [user_begin, user_end) */
+    {
+      guint end = MIN (opt->user_end, job.n_users), begin = MIN (opt->user_begin, end);
+      job.first_chunk = MIN (begin / job.chunk_size, job.n_chunks);
+      job.end_chunk = MIN ((end + job.chunk_size - 1) / job.chunk_size, job.n_chunks);
+      job.end_chunk = MAX (job.end_chunk, job.first_chunk);
+      job.next_chunk = (gint) job.first_chunk;
+    }
 
   /* The most events this can make, against memory, before anything is drawn: each pair
    * takes 20 bytes in a chunk and 20 more when the chunks are joined. */

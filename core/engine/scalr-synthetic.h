@@ -38,6 +38,10 @@ void                  scalr_synthetic_events_free (ScalrSyntheticEvents *events)
 /* Shrinks to the first @n pairs (n ≤ events->n); draws drops by the counts of the removed
  * pairs (never below 0). */
 void                  scalr_synthetic_events_truncate (ScalrSyntheticEvents *events, guint64 n);
+/* Under MPI: every rank's events (each rank's users after the previous rank's) put
+ * together on every rank, in rank order — for rank blocks of ascending users, the events of
+ * a whole run. A collective: every rank calls it. One process: a copy. Never fails. */
+ScalrSyntheticEvents *scalr_synthetic_events_allgather (const ScalrSyntheticEvents *mine) G_GNUC_WARN_UNUSED_RESULT;
 /* Checks the order invariant (users ascending, items strictly ascending within a user,
  * ids below the bounds). */
 gboolean              scalr_synthetic_events_is_valid (const ScalrSyntheticEvents *events,

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "scalr-dataset.h"
+#include "scalr-dist.h"
 #include "scalr-domains.h"
 #include "scalr-eval.h"
 #include "scalr-fault.h"
@@ -287,6 +288,7 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   INT_MEMBER ("aligned_out", rep->aligned_out);
   sampler_temperature_json (b, sauto);
   json_builder_end_object (b);
+  INT_MEMBER ("ranks", scalr_dist_size ());
   if (aligned)
     {
       json_builder_set_member_name (b, "alignment");
@@ -359,6 +361,30 @@ models_json (const ScalrEvalResult *eval)
 
 /* ---- running ---------------------------------------------------------------------- */
 
+/* The sampler over this rank's block of users (all users in one process); under MPI the
+ * blocks are put together in rank order — ascending users, so every rank then holds the
+ * events of a whole run — and the reports summed. On error returns NULL. */
+static ScalrSyntheticEvents *
+sample_shard (ScalrGenerator *gen, ScalrSplit *split, ScalrSamplerOptions *opt, ScalrSamplerReport *rep,
+              ScalrProgress *progress, GCancellable *cancellable, GError **error)
+{
+  guint64 lo, hi;
+  scalr_dist_block (scalr_split_get_n_users (split), SCALR_SAMPLER_USER_BLOCK, &lo, &hi);
+  opt->user_block = scalr_dist_size () > 1;
+  opt->user_begin = (guint) lo;
+  opt->user_end = (guint) hi;
+  g_autoptr (ScalrSyntheticEvents) mine = scalr_sampler_run (gen, split, opt, rep, progress, cancellable, error);
+  if (mine == NULL || scalr_dist_size () == 1)
+    return g_steal_pointer (&mine);
+  if (!scalr_dist_agree (error))
+    return NULL;
+  guint64 r[7] = { rep->draws, rep->below_min_prob, rep->below_support, rep->seen, rep->capped,
+                   rep->aligned_out, rep->users };
+  scalr_dist_sum_u64 (r, G_N_ELEMENTS (r));
+  *rep = (ScalrSamplerReport) { r[0], r[1], r[2], r[3], r[4], r[5], (guint) r[6] };
+  return scalr_synthetic_events_allgather (mine);
+}
+
 typedef struct {
   ScalrStore *store;
   gint64      run_id;
@@ -376,9 +402,12 @@ stage_begin (StageClock *clk, const char *stage)
   g_timer_start (clk->timer);
 }
 
+/* Rank 0 alone writes the store (the other ranks hold it read-only). */
 static gboolean
 stage_end (StageClock *clk, GError **error)
 {
+  if (!scalr_dist_is_root ())
+    return TRUE;
   return scalr_store_add_timing (clk->store, clk->run_id, clk->stage, g_timer_elapsed (clk->timer, NULL), error);
 }
 
@@ -454,7 +483,8 @@ run_replicates (ScalrPipeline *p, ScalrPipelineCache *cache, ScalrStore *store, 
             return FALSE;
           opt.temperature = sauto.temperature;
         }
-      g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, &opt, NULL, NULL, cancellable, error);
+      ScalrSamplerReport rrep;
+      g_autoptr (ScalrSyntheticEvents) events = sample_shard (gen, split, &opt, &rrep, NULL, cancellable, error);
       if (events == NULL)
         return FALSE;
       if (opt.align != SCALR_ALIGN_NONE)
@@ -472,7 +502,8 @@ run_replicates (ScalrPipeline *p, ScalrPipelineCache *cache, ScalrStore *store, 
   g_autoptr (JsonNode) node = scalr_replicates_json (results, seeds);
   results->pdata[0] = NULL;
   g_autoptr (GBytes) bytes = json_bytes (node);
-  return scalr_store_put_artifact (store, run_id, "summary", "replicates", "application/json", bytes, error);
+  return !scalr_dist_is_root ()
+         || scalr_store_put_artifact (store, run_id, "summary", "replicates", "application/json", bytes, error);
 }
 
 static gboolean
@@ -548,7 +579,7 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
       opt.temperature = sauto.temperature;
     }
   ScalrSamplerReport rep;
-  g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, &opt, &rep, progress, cancellable, error);
+  g_autoptr (ScalrSyntheticEvents) events = sample_shard (gen, split, &opt, &rep, progress, cancellable, error);
   if (events == NULL || !stage_end (&clk, error))
     return FALSE;
 
@@ -565,7 +596,8 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
       ScalrSyntheticEvents *aligned = scalr_sampler_align (events, split, &opt, &rep);
       scalr_synthetic_events_free (events);
       events = aligned;
-      if (!scalr_store_put_artifact (store, run_id, "diagnostics", "before-alignment", "application/json", bytes, error)
+      if ((scalr_dist_is_root ()
+           && !scalr_store_put_artifact (store, run_id, "diagnostics", "before-alignment", "application/json", bytes, error))
           || !stage_end (&clk, error))
         return FALSE;
     }
@@ -601,10 +633,11 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   scalr_split_get_counts (split, &sc);
   guint64 n_target = scalr_domains_get_target (domains)->matrix->nnz;
   g_autoptr (GBytes) assignment = g_bytes_new (scalr_split_get_assignment (split), n_target);
-  if (!scalr_store_put_synthetic (store, run_id, events, error)
-      || !scalr_store_put_artifact (store, run_id, "diagnostics", "synthetic", "application/json", dbytes, error)
-      || !scalr_store_put_artifact (store, run_id, "summary", "run", "application/json", sbytes, error)
-      || !scalr_store_put_artifact (store, run_id, "split", "assignment", "application/octet-stream", assignment, error)
+  if ((scalr_dist_is_root ()
+       && (!scalr_store_put_synthetic (store, run_id, events, error)
+           || !scalr_store_put_artifact (store, run_id, "diagnostics", "synthetic", "application/json", dbytes, error)
+           || !scalr_store_put_artifact (store, run_id, "summary", "run", "application/json", sbytes, error)
+           || !scalr_store_put_artifact (store, run_id, "split", "assignment", "application/octet-stream", assignment, error)))
       || !stage_end (&clk, error))
     return FALSE;
   scalr_progress_update (progress, "store", 1.0, "synthetic events stored");
@@ -629,13 +662,45 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   scalr_progress_update (progress, "results", 0.0, "writing metrics and lifts");
   g_autoptr (JsonNode) mnode = models_json (eval);
   g_autoptr (GBytes) mbytes = json_bytes (mnode);
-  if (!scalr_store_put_eval (store, run_id, eval, error)
-      || !scalr_store_put_artifact (store, run_id, "summary", "downstream", "application/json", mbytes, error)
-      || (p->hooks.store_extra && !p->hooks.store_extra (store, run_id, eval, p->hooks.data, error))
+  if ((scalr_dist_is_root ()
+       && (!scalr_store_put_eval (store, run_id, eval, error)
+           || !scalr_store_put_artifact (store, run_id, "summary", "downstream", "application/json", mbytes, error)
+           || (p->hooks.store_extra && !p->hooks.store_extra (store, run_id, eval, p->hooks.data, error))))
       || !stage_end (&clk, error))
     return FALSE;
   scalr_progress_update (progress, "results", 1.0, "done");
   return TRUE;
+}
+
+/* Rank 0 opens the store and creates the run; under MPI the other ranks learn the run id
+ * (or rank 0's error) and open the store read-only. On error returns NULL. */
+static ScalrStore *
+open_run (ScalrPipeline *p, gint64 *run_id, GError **error)
+{
+  g_autoptr (ScalrStore) store = NULL;
+  g_autoptr (GError) local = NULL;
+  *run_id = 0;
+  if (scalr_dist_is_root ())
+    {
+      store = scalr_store_open (p->db_path, SCALR_STORE_OPEN_DEFAULT, &local);
+      if (store != NULL)
+        scalr_store_set_busy_func (store, p->busy_func, p->busy_data);
+      const char *name = scalr_config_get (p->config, "dataset", "name");
+      g_autoptr (ScalrDatasetInfo) info = store ? scalr_store_get_dataset_info (store, name, &local) : NULL;
+      g_autofree char *text = scalr_config_to_data (p->config);
+      guint64 seed = (guint64) scalr_config_get_int (p->config, "split", "seed");
+      if (info != NULL)
+        scalr_store_create_run (store, info->id, p->run_name, text, seed, info->fingerprint, run_id, &local);
+    }
+  if (!scalr_dist_agree (&local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  scalr_dist_bcast (run_id, sizeof *run_id, 0);
+  if (!scalr_dist_is_root ())
+    store = scalr_store_open (p->db_path, SCALR_STORE_OPEN_READ_ONLY, error);
+  return g_steal_pointer (&store);
 }
 
 gboolean
@@ -644,25 +709,28 @@ scalr_pipeline_run (ScalrPipeline *p, ScalrProgress *progress, GCancellable *can
 {
   if (out_run_id)
     *out_run_id = 0;
-  g_autoptr (ScalrStore) store = scalr_store_open (p->db_path, SCALR_STORE_OPEN_DEFAULT, error);
-  if (store == NULL)
-    return FALSE;
-  scalr_store_set_busy_func (store, p->busy_func, p->busy_data);
-  const char *name = scalr_config_get (p->config, "dataset", "name");
-  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, name, error);
-  if (info == NULL)
-    return FALSE;
-  g_autofree char *text = scalr_config_to_data (p->config);
   gint64 run_id;
-  guint64 seed = (guint64) scalr_config_get_int (p->config, "split", "seed");
-  if (!scalr_store_create_run (store, info->id, p->run_name, text, seed, info->fingerprint, &run_id, error))
-    return FALSE;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (ScalrStore) store = open_run (p, &run_id, &local);
+  if (run_id == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   if (out_run_id)
     *out_run_id = run_id;
 
-  g_autoptr (GError) local = NULL;
-  if (run_stages (p, store, run_id, progress, cancellable, &local))
-    return scalr_store_finish_run (store, run_id, SCALR_RUN_FINISHED, NULL, error);
+  /* Every rank ends with one agreement: the last one when all went well, else the
+   * announcement of its error, which meets the other ranks at their next collective. */
+  if (store != NULL && run_stages (p, store, run_id, progress, cancellable, &local) && scalr_dist_agree (&local))
+    return !scalr_dist_is_root () || scalr_store_finish_run (store, run_id, SCALR_RUN_FINISHED, NULL, error);
+  if (!scalr_dist_error_is_agreed (local))
+    scalr_dist_agree (&local);
+  if (!scalr_dist_is_root ())
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
 
   gboolean cancelled = g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_autoptr (GError) finish_error = NULL;
