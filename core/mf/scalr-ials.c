@@ -16,6 +16,7 @@
 
 #include "scalr-limits.h"
 #include "scalr-blas.h"
+#include "scalr-dist.h"
 #include "scalr-ials.h"
 #include "scalr-recommender-error.h"
 
@@ -151,6 +152,7 @@ typedef struct {
   gint                    cancelled;
   GThread                *reporter;  /* the calling thread reports progress */
   double                  from, span;
+  guint                   end;     /* one past the last row of this rank */
 } HalfJob;
 
 /* Σ_a y[a] v[a] with four independent partial sums (the additions do not wait on each
@@ -313,7 +315,7 @@ static gpointer
 half_worker (gpointer data)
 {
   HalfJob *job = data;
-  guint n = job->rows->n_rows;
+  guint n = job->end;
   RowScratch sc = { g_new (double, 4 * (gsize) job->o->factors), NULL, NULL, 0 };
   for (;;)
     {
@@ -368,9 +370,14 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
   for (guint a = 0; a < k; a++)
     gram[(gsize) a * k + a] += o->reg;
 
-  HalfJob job = { rows, other, self, gram, o, cancellable, 0, 0, g_thread_self (), o->progress_from, o->progress_span };
+  /* Under MPI a rank updates the rows of its block (each row reads only the other side, so
+   * it is the row of a whole run) and then every rank receives every row. */
+  guint64 lo, hi;
+  scalr_dist_block (rows->n_rows, CHUNK, &lo, &hi);
+  HalfJob job = { rows, other, self, gram, o, cancellable, (gint) lo, 0, g_thread_self (), o->progress_from,
+                  o->progress_span, (guint) hi };
   guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
-  n_threads = MAX (1, MIN (n_threads, (rows->n_rows + CHUNK - 1) / CHUNK));
+  n_threads = MAX (1, MIN (n_threads, (guint) ((hi - lo + CHUNK - 1) / CHUNK)));
   g_autofree GThread **threads = g_new0 (GThread *, n_threads);
   for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_try_new ("scalr-ials", half_worker, &job, NULL);   /* NULL: fewer helpers */
@@ -383,6 +390,12 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
       return FALSE;
+    }
+  if (scalr_dist_size () > 1)
+    {
+      if (!scalr_dist_agree (error))
+        return FALSE;
+      scalr_dist_allgather_rows (self, rows->n_rows, (guint64) k * sizeof (float), CHUNK);
     }
   return TRUE;
 }

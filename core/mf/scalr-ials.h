@@ -64,7 +64,9 @@ gboolean _scalr_ials_init       (const ScalrCsr *m, const ScalrIalsOptions *o,
 /* One half-iteration: updates every row r of @self (rows->n_rows × k) with o->cg_steps CG
  * steps warm-started from its current value, solving
  *   (OᵀO + Σ_{i∈r} (c_ri − 1) o_i o_iᵀ + λI) x_r = Σ_{i∈r} c_ri o_i
- * with @other = O (rows->n_cols × k) fixed. On cancellation or a BLAS error returns FALSE;
+ * with @other = O (rows->n_cols × k) fixed. Under MPI a collective: each rank updates the
+ * rows of its block (scalr_dist_block with 64-row alignment) and every rank then holds every
+ * row, the same as in one process. On cancellation or a BLAS error returns FALSE;
  * rows may then be partly updated. */
 gboolean _scalr_ials_half       (const ScalrCsr *rows, const float *other, float *self,
                                  const ScalrIalsOptions *o, GCancellable *cancellable, GError **error);
