@@ -1,5 +1,6 @@
 /* scalr-dist.c — MPI behind one small interface (see scalr-dist.h). Without MPI, or when no
  * launcher started the process, every function is its one-process version. */
+#define _GNU_SOURCE 1   /* sched_setaffinity */
 #include "config.h"
 
 #include "scalr-dist.h"
@@ -7,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+#include "scalr-blas.h"
 
 #ifdef SCALR_HAVE_MPI
 #include <mpi.h>
@@ -35,6 +40,22 @@ launched (void)
          || g_strcmp0 (g_getenv ("SCALR_MPI"), "1") == 0;
 }
 
+/* Ranks that share a node compute their replicated BLAS/LAPACK work (Grams, Cholesky
+ * solves) with as many BLAS threads as one process would (OpenBLAS's results depend on its
+ * thread count): a launcher that bound each rank to a core would change them. So the rank
+ * may run on every processor of the node, and OpenBLAS uses all of them. */
+static void
+unbind (void)
+{
+  long online = sysconf (_SC_NPROCESSORS_ONLN);
+  cpu_set_t set;
+  CPU_ZERO (&set);
+  for (long c = 0; c < online && c < CPU_SETSIZE; c++)
+    CPU_SET (c, &set);
+  if (online > 0 && sched_setaffinity (0, sizeof set, &set) == 0)
+    scalr_blas_set_threads ((int) g_get_num_processors ());
+}
+
 gboolean
 scalr_dist_init (int *argc, char ***argv, GError **error)
 {
@@ -58,6 +79,8 @@ scalr_dist_init (int *argc, char ***argv, GError **error)
   rank_ = (guint) r;
   size_ = (guint) s;
   local_size_ = (guint) MAX (ls, 1);
+  if (local_size_ > 1)
+    unbind ();
 #endif
   return TRUE;
 }

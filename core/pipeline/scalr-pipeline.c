@@ -406,6 +406,10 @@ stage_begin (StageClock *clk, const char *stage)
 static gboolean
 stage_end (StageClock *clk, GError **error)
 {
+  char point[64];
+  g_snprintf (point, sizeof point, "stage:%s", clk->stage);
+  if (!scalr_fault_error (point, error))
+    return FALSE;
   if (!scalr_dist_is_root ())
     return TRUE;
   return scalr_store_add_timing (clk->store, clk->run_id, clk->stage, g_timer_elapsed (clk->timer, NULL), error);
