@@ -314,8 +314,18 @@ test_killed_rank (void)
   result_clear (&r);
   gint64 id = last_run_id ();
   g_assert_cmpint (id, >, before);
+  /* mpirun may return while it still ends rank 0: the next open after rank 0 is gone
+   * marks the run. */
   g_autofree char *status = NULL, *message = NULL;
-  run_status (id, &status, &message);
+  for (guint tries = 0; tries < 200; tries++)
+    {
+      g_clear_pointer (&status, g_free);
+      g_clear_pointer (&message, g_free);
+      run_status (id, &status, &message);
+      if (g_strcmp0 (status, "running") != 0)
+        break;
+      g_usleep (100000);
+    }
   g_assert_cmpstr (status, ==, "interrupted");
   if (before > 0)
     {
@@ -335,7 +345,7 @@ test_store_commands (void)
   /* Rank 0 alone runs a store-only command: one listing, not two. */
   Result r = run (2, NULL, (const char *[]) { "datasets", "--db", db, NULL });
   g_assert_cmpint (r.status, ==, 0);
-  g_assert_cmpuint (count (r.out, "movielens-small"), ==, 1);
+  g_assert_cmpuint (count (r.out, "100,004"), ==, 1);
   result_clear (&r);
   /* Its failure is everyone's exit status. */
   r = run (2, NULL, (const char *[]) { "show", "--db", db, "999999", NULL });
