@@ -336,6 +336,49 @@ test_killed_rank (void)
     }
 }
 
+/* The run ids of a sweep's --json output. */
+static GArray *
+sweep_run_ids (const char *json)
+{
+  g_autoptr (JsonNode) node = parse (json);
+  JsonArray *a = json_node_get_array (node);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint k = 0; k < json_array_get_length (a); k++)
+    {
+      gint64 id = json_object_get_int_member (json_array_get_object_element (a, k), "run_id");
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+static void
+test_sweep (void)
+{
+  if (!have_mpi ())
+    return;
+  import_movielens ();
+  /* A sweep's runs under mpirun: each point's events are those of the one-process sweep. */
+  const char *const args[] = { "sweep", "--db", db, "--json", "--set", "dataset.source=category:Comedy,!Drama",
+                               "--set", "dataset.target=category:Drama,!Comedy", "--set", "downstream.enabled=false",
+                               "--grid", "sampler.samples_per_event=1,3", NULL };
+  Result one = run (0, NULL, args), two = run (2, NULL, args);
+  g_assert_cmpint (one.status, ==, 0);
+  if (two.status != 0)
+    g_error ("sweep at -np 2: %s", two.err);
+  g_autoptr (GArray) a = sweep_run_ids (one.out), b = sweep_run_ids (two.out);
+  g_assert_cmpuint (a->len, ==, 2);
+  g_assert_cmpuint (b->len, ==, 2);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *x = export_synthetic (g_array_index (a, gint64, k), 10 + (int) k);
+      g_autofree char *y = export_synthetic (g_array_index (b, gint64, k), 20 + (int) k);
+      g_assert_cmpuint (strlen (x), >, 1000);
+      g_assert_cmpstr (x, ==, y);
+    }
+  result_clear (&one);
+  result_clear (&two);
+}
+
 static void
 test_store_commands (void)
 {
@@ -361,6 +404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/mpi/identical", test_identical);
   g_test_add_func ("/scalr/mpi/error-on-one-rank", test_error_on_one_rank);
   g_test_add_func ("/scalr/mpi/killed-rank", test_killed_rank);
+  g_test_add_func ("/scalr/mpi/sweep", test_sweep);
   g_test_add_func ("/scalr/mpi/store-commands", test_store_commands);
   int status = g_test_run ();
   if (dir)
