@@ -66,8 +66,9 @@ for np in $nps; do
   rm -f "$out".rss.*
   echo "== scalr run at -np $np (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
   start=$(date +%s.%N)
-  # Each rank under /usr/bin/time: its peak RSS in $out.rss.RANK.
-  wrap="exec /usr/bin/time -f %M -o $out.rss.\${OMPI_COMM_WORLD_RANK:-0} \"\$@\""
+  # Each rank under /usr/bin/time: its peak RSS (KB), user and system CPU seconds in
+  # $out.rss.RANK.
+  wrap="exec /usr/bin/time -f '%M %U %S' -o $out.rss.\${OMPI_COMM_WORLD_RANK:-0} \"\$@\""
   if [ "$np" = 1 ]; then
     sh -c "$wrap" sh "$scalr" run "$@" > "$out.json"
   else
@@ -97,7 +98,11 @@ for np_ in nps:
     base = os.path.join(data, f"run-np{np_}")
     r = json.load(open(base + ".json"))
     start, end = map(float, open(base + ".wall").read().split())
-    rss = [int(open(f).read().split()[-1]) / 1048576 for f in sorted(glob.glob(base + ".rss.*"))]
+    rss, cpu = [], []
+    for f in sorted(glob.glob(base + ".rss.*")):
+        kb, user, system = open(f).read().split()[-3:]
+        rss.append(int(kb) / 1048576)
+        cpu.append(float(user) + float(system))
     fit, ev = {}, {}
     for m in r.get("downstream", {}).get("models", []):
         fit[m["model"]] = fit.get(m["model"], 0) + m["fit_seconds"]
@@ -108,7 +113,7 @@ for np_ in nps:
         t[f"  fit {m} (all variants)"] = fit[m]
         t[f"  eval {m} (all variants)"] = ev[m]
     t["end to end (wall, with start-up)"] = end - start
-    runs[np_] = (r, t, rss)
+    runs[np_] = (r, t, rss, cpu, end - start)
 # stage → (reference key, scale): what the reference computes for the same work
 cmp = {"generator": ("generator", 1), "sampler": ("sampler", 1),
        "  fit ials (all variants)": ("ials", None), "  fit ease (all variants)": ("ease", None),
@@ -134,7 +139,10 @@ for s in stages:
         line += f"{rv:12.1f}s" + (f"{rv / ours:7.1f}×" if ours > 0 else "".rjust(8))
     print(line)
 for n in nps:
-    print(f"peak RSS per rank at -np {n}: " + ", ".join(f"{x:.2f} GiB" for x in runs[n][2]))
+    _, _, rss, cpu, wall = runs[n]
+    print(f"-np {n}: peak RSS per rank " + ", ".join(f"{x:.2f} GiB" for x in rss)
+          + f"; CPU seconds per rank " + ", ".join(f"{x:.0f}" for x in cpu)
+          + f" (processors busy on average: {sum(cpu) / wall:.2f})")
 if ref:
     print("ratio: NumPy/SciPy seconds ÷ ours at -np " + nps[0] + " (>1: ours is faster); the reference fits "
           "and evaluates each variant once per model as ours does" +

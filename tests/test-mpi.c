@@ -105,7 +105,7 @@ import_movielens (void)
 #define RUN_ARGS(...) (const char *[]) { "run", "--db", db, "--json", \
   "--set", "dataset.source=category:Comedy,!Drama", "--set", "dataset.target=category:Drama,!Comedy", \
   "--set", "downstream.ials.factors=16", "--set", "downstream.ials.iters=4", "--set", "downstream.bpr.factors=16", "--set", "downstream.bpr.epochs=3", \
-  "--set", "downstream.ease.max_items=1000", "--set", "eval.bootstrap=100", __VA_ARGS__, NULL }
+  "--set", "eval.bootstrap=100", __VA_ARGS__, NULL }
 
 static JsonNode *
 parse (const char *text)

@@ -62,6 +62,9 @@ scalr_dist_init (int *argc, char ***argv, GError **error)
 #ifdef SCALR_HAVE_MPI
   if (active || !launched ())
     return TRUE;
+  /* A rank waiting in a collective (while rank 0 writes the store, say) yields its core to
+   * the ranks and threads that work on the same node, unless the user chose otherwise. */
+  g_setenv ("OMPI_MCA_mpi_yield_when_idle", "1", FALSE);
   int provided = 0;
   if (MPI_Init_thread (argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
     {
