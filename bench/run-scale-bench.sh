@@ -108,7 +108,8 @@ for np_ in nps:
         fit[m["model"]] = fit.get(m["model"], 0) + m["fit_seconds"]
         ev[m["model"]] = ev.get(m["model"], 0) + m["eval_seconds"]
     t = dict(r["timings"])
-    t["  lifts (downstream − fits − evaluations)"] = t.get("downstream", 0) - sum(fit.values()) - sum(ev.values())
+    if "downstream" in t:
+        t["  lifts (downstream − fits − evaluations)"] = t["downstream"] - sum(fit.values()) - sum(ev.values())
     for m in fit:
         t[f"  fit {m} (all variants)"] = fit[m]
         t[f"  eval {m} (all variants)"] = ev[m]
