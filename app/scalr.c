@@ -113,6 +113,8 @@ main (int argc, char **argv)
     {
       g_set_print_handler (print_nothing);
       g_set_printerr_handler (print_nothing);
+      if (freopen ("/dev/null", "w", stdout) == NULL)
+        g_warning ("rank %u: stdout stays open", scalr_dist_rank ());
     }
   /* The node's processors are shared by its ranks (unless SCALR_THREADS says otherwise). */
   if (scalr_dist_local_size () > 1 && g_getenv ("SCALR_THREADS") == NULL)
