@@ -116,12 +116,6 @@ main (int argc, char **argv)
       if (freopen ("/dev/null", "w", stdout) == NULL)
         g_warning ("rank %u: stdout stays open", scalr_dist_rank ());
     }
-  /* The node's processors are shared by its ranks (unless SCALR_THREADS says otherwise). */
-  if (scalr_dist_local_size () > 1 && g_getenv ("SCALR_THREADS") == NULL)
-    {
-      g_autofree char *n = g_strdup_printf ("%u", MAX (1u, g_get_num_processors () / scalr_dist_local_size ()));
-      g_setenv ("SCALR_THREADS", n, TRUE);
-    }
   scalr_registry_init ();
   int status = run_main (argc, argv);
   fflush (stdout);
