@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalr-dist.h"
 #include "scalr-domains.h"
 #include "scalr-generator.h"
 #include "scalr-sampler.h"
@@ -699,16 +700,18 @@ headline_config (ScalrTuneTrials *tr)
   return scalr_tune_trials_dup_config (tr, (guint) MAX (t, 0), SCALR_VARIANT_AUGMENTED);
 }
 
-gboolean
-scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, ScalrStoreBusyFunc busy_func,
-                ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
+static gboolean
+tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, ScalrStoreBusyFunc busy_func,
+          ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
 {
   if (out_run_id)
     *out_run_id = 0;
   g_autoptr (ScalrPipelineCache) cache = scalr_pipeline_cache_new ();
   ScalrSplit *split;
   {
-    g_autoptr (ScalrStore) store = scalr_store_open (db_path, SCALR_STORE_OPEN_DEFAULT, error);
+    /* Under mpirun rank 0 alone writes the store. */
+    g_autoptr (ScalrStore) store = scalr_store_open (db_path, scalr_dist_is_root () ? SCALR_STORE_OPEN_DEFAULT
+                                                              : SCALR_STORE_OPEN_READ_ONLY, error);
     if (store == NULL)
       return FALSE;
     scalr_store_set_busy_func (store, busy_func, NULL);
@@ -746,4 +749,19 @@ scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, S
   g_ptr_array_unref (run.selections);
   g_free (run.seeds);
   return ok;
+}
+
+gboolean
+scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, ScalrStoreBusyFunc busy_func,
+                ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (tune_run (db_path, spec, threads, busy_func, progress, cancellable, out_run_id, &local))
+    return TRUE;
+  /* Under mpirun a trial's error is this rank's alone: announce it, so the other ranks stop
+   * at their next exchange (scalr-dist.h); the pipeline's errors are announced already. */
+  if (!scalr_dist_error_is_agreed (local))
+    scalr_dist_agree (&local);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }
