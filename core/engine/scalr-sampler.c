@@ -11,6 +11,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-progress.h"
+#include "scalr-topk.h"
 
 const ScalrParam scalr_sampler_params[] = {
   { "sampler", "strategy", SCALR_PARAM_CHOICE, "per_event", 0, 0, "per_event|per_user|topk",
@@ -229,60 +230,6 @@ consider (const Job *job, Scratch *s, Chunk *c, guint32 j, gboolean per_item, gu
   push_draw (s, item, prob);
 }
 
-/* Indices of the @k largest keys (finite), most first, by a size-k min-heap. */
-static guint
-top_keys (const float *keys, guint n, guint k, guint32 *out)
-{
-  guint h = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      float v = keys[i];
-      if (!isfinite (v))
-        continue;
-      if (h < k)
-        {
-          guint c = h++;
-          while (c > 0 && keys[out[(c - 1) / 2]] > v)
-            {
-              out[c] = out[(c - 1) / 2];
-              c = (c - 1) / 2;
-            }
-          out[c] = i;
-        }
-      else if (k > 0 && v > keys[out[0]])
-        {
-          guint c = 0;
-          for (;;)
-            {
-              guint l = 2 * c + 1, r = l + 1, m = c;
-              float mv = v;
-              if (l < h && keys[out[l]] < mv)
-                m = l, mv = keys[out[l]];
-              if (r < h && keys[out[r]] < mv)
-                m = r;
-              if (m == c)
-                break;
-              out[c] = out[m];
-              c = m;
-            }
-          out[c] = i;
-        }
-    }
-  /* Heap → descending order (simple insertion sort: k is small next to n). */
-  for (guint a = 1; a < h; a++)
-    {
-      guint32 x = out[a];
-      guint b = a;
-      while (b > 0 && (keys[out[b - 1]] < keys[x] || (keys[out[b - 1]] == keys[x] && out[b - 1] > x)))
-        {
-          out[b] = out[b - 1];
-          b--;
-        }
-      out[b] = x;
-    }
-  return h;
-}
-
 static void
 sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng *rng)
 {
@@ -373,7 +320,7 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
                        ? -INFINITY : (float) (log (p[i]) * inv + scalr_rng_gumbel (rng));
         /* The filters act on the keys, before drawing: fewer than the budget are drawn
          * when fewer items are eligible, and the draws are what was drawn. */
-        guint got = top_keys (s->keys, n_items, budget, s->topk_items);
+        guint got = scalr_top_k (s->keys, n_items, budget, s->topk_items);
         c->rep.draws += got;
         for (guint a = 0; a < got; a++)
           push_draw (s, s->topk_items[a], p[s->topk_items[a]]);
@@ -404,7 +351,7 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
         {
           for (guint i = 0; i < n_items; i++)
             s->keys[i] = (o->exclude_seen && s->seen[i]) || p[i] < o->min_prob ? -INFINITY : p[i];
-          guint got = top_keys (s->keys, n_items, MIN (o->k, n_items), s->topk_items);
+          guint got = scalr_top_k (s->keys, n_items, MIN (o->k, n_items), s->topk_items);
           c->rep.draws += got;
           for (guint a = 0; a < got; a++)
             push_draw (s, s->topk_items[a], p[s->topk_items[a]]);

@@ -38,6 +38,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-topk.h"
 
 #define ACTIVITY_BINS 24
 
@@ -114,13 +115,6 @@ scalr_synthetic_events_is_valid (const ScalrSyntheticEvents *e, guint n_users, g
 /* ------------------------------------------------------------------------------------------
  * Helpers */
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : (x > y);
-}
-
 /* Gini of counts sorted ascending. */
 static double
 gini_sorted (const double *x, gsize n)
@@ -143,7 +137,7 @@ scalr_gini (const double *counts, gsize n)
   if (n == 0)
     return 0.0;
   g_autofree double *x = g_memdup2 (counts, n * sizeof (double));
-  qsort (x, n, sizeof (double), cmp_double);
+  qsort (x, n, sizeof (double), scalr_cmp_double);
   return gini_sorted (x, n);
 }
 
@@ -444,8 +438,8 @@ _scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
   d->coverage = n_items ? (double) syn_distinct / n_items : 0.0;
   d->real_coverage = n_items ? (double) real_distinct / n_items : 0.0;
   d->jsd = scalr_jsd (syn_x, real_x, n_items);
-  qsort (syn_x, n_items, sizeof (double), cmp_double);
-  qsort (real_x, n_items, sizeof (double), cmp_double);
+  qsort (syn_x, n_items, sizeof (double), scalr_cmp_double);
+  qsort (real_x, n_items, sizeof (double), scalr_cmp_double);
   d->gini = gini_sorted (syn_x, n_items);
   d->real_gini = gini_sorted (real_x, n_items);
   d->n_curve = _scalr_rank_frequency (syn_x, n_items, d->curve_rank, d->curve_count);
