@@ -91,7 +91,7 @@ typedef struct {
   char        *note;           /* why a statistic is undefined (NULL when all are defined) */
 } ScalrLift;
 
-typedef struct {
+struct _ScalrEvalResult {
   guint      n_users;          /* evaluated (test) users; 0 for a validation-only evaluation */
   guint32   *users;            /* owned, ascending */
   guint8    *segment_of;       /* owned: SCALR_SEGMENT_SPARSE or _WARM per evaluated user */
@@ -107,7 +107,7 @@ typedef struct {
   double     level;            /* of the confidence intervals */
   double     bootstrap_seconds;/* the matrix bootstrap of all lift rows */
   GPtrArray *warnings;         /* char*: what the experiment cannot support, and why */
-} ScalrEvalResult;
+};
 
 typedef struct {
   char   **models;       /* owned NULL-terminated */

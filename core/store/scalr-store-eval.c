@@ -126,7 +126,7 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
 }
 
 gboolean
-scalr_store_put_eval (ScalrStore *store, gint64 run_id, gconstpointer result, GError **error)
+scalr_store_put_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *result, GError **error)
 {
   if (!_scalr_store_begin (store, error))
     return FALSE;

@@ -162,8 +162,9 @@ ScalrSyntheticEvents *scalr_store_get_synthetic (ScalrStore *store, gint64 run_i
 ScalrRunInfo *scalr_store_get_run     (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Downstream evaluation of a run (metrics, lifts, per-user vectors, top-K lists), in one
- * transaction. @result is a ScalrEvalResult (scalr-eval.h). */
-gboolean      scalr_store_put_eval (ScalrStore *store, gint64 run_id, gconstpointer result, GError **error);
+ * transaction. On error returns FALSE, sets @error and the store is unchanged. */
+gboolean      scalr_store_put_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *result,
+                                    GError **error);
 
 typedef struct {
   char   *model, *variant, *segment, *metric;
