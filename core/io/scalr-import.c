@@ -175,6 +175,33 @@ parse_number (ScalrReader *reader, const ScalrField *f, const char *what, double
   return FALSE;
 }
 
+/* Timestamps are whole seconds (Unix time; larger units of the same kind, such as
+ * milliseconds, pass too) stored exactly in a double: an integer, or a number with no
+ * fraction ("881250949.0", "8.8125e8"), of magnitude at most 2^53. */
+#define TIMESTAMP_MAX 9007199254740992.0   /* 2^53 */
+
+static gboolean
+parse_timestamp (ScalrReader *reader, const ScalrField *f, double *out, GError **error)
+{
+  gint64 i;
+  if (scalr_field_to_int64 (f, &i))
+    {
+      *out = (double) i;
+      if (i >= -(gint64) TIMESTAMP_MAX && i <= (gint64) TIMESTAMP_MAX)
+        return TRUE;
+    }
+  else if (!parse_number (reader, f, "timestamp", out, error))
+    return FALSE;
+  else if (fabs (*out) <= TIMESTAMP_MAX && *out == floor (*out))
+    return TRUE;
+  g_autofree char *shown = g_strndup (f->str, MIN (f->len, 40));
+  scalr_reader_set_error (reader, error, SCALR_READER_ERROR_VALUE,
+                          "timestamp '%s%s' is not a whole number of seconds within ±2^53; "
+                          "expected Unix time in seconds such as 881250949",
+                          shown, f->len > 40 ? "…" : "");
+  return FALSE;
+}
+
 static char *
 default_label (const char *path)
 {
@@ -347,7 +374,7 @@ read_events_file (const ScalrImportOptions *o, const ScalrEventFile *file, gbool
                                   "rating %g is out of range; expected a number such as 4.5", rating);
           return FALSE;
         }
-      if (col[COL_TIMESTAMP] >= 0 && !parse_number (reader, &fields[col[COL_TIMESTAMP]], "timestamp", &ts, error))
+      if (col[COL_TIMESTAMP] >= 0 && !parse_timestamp (reader, &fields[col[COL_TIMESTAMP]], &ts, error))
         return FALSE;
       guint8 dom = file_domain;
       if (col[COL_DOMAIN] >= 0)

@@ -31,6 +31,7 @@ struct _ScalrReader {
   gboolean    eof;
   ScalrFormat format;
   gboolean    detected;
+  gboolean    started;       /* the start of the text was looked at (byte-order mark) */
   guint64     line;          /* line of the next unread byte, 1-based */
   guint64     record_line;   /* line where the last record started */
   guint64     consumed;      /* bytes consumed before buf[0] */
@@ -458,6 +459,20 @@ restart:
   }
 }
 
+/* Skips a UTF-8 byte-order mark (EF BB BF, what spreadsheet programs write) at the very start
+ * of the text: it is not part of the first column's name. */
+static gboolean
+skip_bom (ScalrReader *self, GError **error)
+{
+  self->started = TRUE;
+  while (self->end - self->pos < 3 && !self->eof)
+    if (!reader_fill (self, error))
+      return FALSE;
+  if (self->end - self->pos >= 3 && memcmp (self->buf + self->pos, "\xef\xbb\xbf", 3) == 0)
+    self->pos += 3;
+  return TRUE;
+}
+
 /* Looks at the first non-blank line to choose TSV, .inter or CSV. */
 static gboolean
 ensure_detected (ScalrReader *self, GError **error)
@@ -489,6 +504,8 @@ scalr_reader_next (ScalrReader *self, const ScalrField **fields, guint *n_fields
   *fields = NULL;
   *n_fields = 0;
   gboolean got = FALSE;
+  if (!self->started && !skip_bom (self, error))
+    return FALSE;
   if (self->format == SCALR_FORMAT_AUTO && !ensure_detected (self, error))
     return FALSE;
   if (self->format == SCALR_FORMAT_CSV)
