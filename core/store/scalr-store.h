@@ -2,8 +2,10 @@
  *
  * WAL mode, foreign keys, a busy timeout, schema versions by PRAGMA user_version with
  * migrations, prepared statements only, and every multi-row write in one transaction:
- * a write that fails leaves the store as it was. Runs left `running` by a process that
- * no longer exists are marked `interrupted` when the store is opened. */
+ * a write that fails leaves the store as it was. A run is alive while the connection that
+ * created it holds its lock (STORE-runs.lock, see scalr-store.c): runs left `running` whose
+ * lock nobody holds (the process died, or closed the store without finishing them) are
+ * marked `interrupted` when the store is opened read-write. */
 #pragma once
 
 #include <gio/gio.h>
@@ -123,7 +125,9 @@ ScalrDataset     *scalr_store_load_dataset     (ScalrStore   *store,
 /* Deletes a dataset that no run refers to. */
 gboolean          scalr_store_delete_dataset   (ScalrStore *store, const char *name, GError **error);
 
-/* Runs. */
+/* Runs. create_run makes a `running` run and holds its liveness lock until finish_run records
+ * how it ended (or this connection closes). On error returns FALSE, sets @error and no run is
+ * made. */
 gboolean      scalr_store_create_run  (ScalrStore *store,
                                        gint64      dataset_id,
                                        const char *name,
