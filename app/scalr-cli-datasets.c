@@ -171,10 +171,15 @@ cmd_datasets (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- list the datasets in the store");
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[NAME] - list the datasets in the store (exit status 1 when NAME is not there)");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, &argc, &argv, "datasets"))
     return EXIT_USAGE;
+  if (argc > 2)
+    {
+      g_printerr ("scalr datasets: one dataset name at most\nTry 'scalr datasets --help'.\n");
+      return EXIT_USAGE;
+    }
   g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
@@ -182,6 +187,19 @@ cmd_datasets (int argc, char **argv)
   g_autoptr (GPtrArray) list = scalr_store_list_datasets (store, &error);
   if (list == NULL)
     return cli_fail ("datasets", error);
+  if (argc == 2)
+    {
+      /* Only the one asked for: scripts test for a dataset by the exit status. */
+      for (guint k = list->len; k-- > 0;)
+        if (g_strcmp0 (((ScalrDatasetInfo *) g_ptr_array_index (list, k))->name, argv[1]) != 0)
+          g_ptr_array_remove_index (list, k);
+      if (list->len == 0)
+        {
+          g_set_error (&error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND, "%s: no dataset '%s'",
+                       scalr_store_get_path (store), cli_safe (argv[1]));
+          return cli_fail ("datasets", error);
+        }
+    }
   if (json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();

@@ -1,4 +1,4 @@
-/* scalr-split.c — the evaluation protocol's split of the target domain (DESIGN.md §2).
+/* scalr-split.c — the evaluation protocol's split of the target domain (docs/ARCHITECTURE.md).
  *
  * One pass over the users of the target matrix writes one byte per target event (train,
  * valid, test, dropped); a second pass picks the sparse users among the tested overlap users
@@ -22,7 +22,7 @@
 
 G_DEFINE_QUARK (scalr-split-error-quark, scalr_split_error)
 
-/* [split]: the evaluation protocol (DESIGN.md §2). */
+/* [split]: the evaluation protocol (docs/ARCHITECTURE.md). */
 const ScalrParam scalr_split_params[] = {
   { "split", "protocol", SCALR_PARAM_CHOICE, "random", 0, 0, "random|temporal",
     "Hold out events at random (seeded) or the latest by timestamp", NULL },

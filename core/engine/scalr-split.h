@@ -1,4 +1,4 @@
-/* scalr-split.h — the evaluation protocol's split of the target domain (DESIGN.md §2).
+/* scalr-split.h — the evaluation protocol's split of the target domain (docs/ARCHITECTURE.md).
  *
  * Per user with at least `min_target_events` target events, a test and a validation
  * fraction of their target events are held out — at random (seeded, one RNG stream per user)
