@@ -1,6 +1,7 @@
-/* scalr-eval.h — stage 2 evaluation (DESIGN.md §2): downstream models trained on the
- * variants of the target training matrix, full-ranking metrics per user, pointwise NE and
- * AUC with Platt scaling, and lifts with confidence intervals and p-values.
+/* scalr-eval.h — stage 2 evaluation (the evaluation protocol, docs/ARCHITECTURE.md):
+ * downstream models trained on the variants of the target training matrix, full-ranking
+ * metrics per user, pointwise NE and AUC with Platt scaling, and lifts with confidence
+ * intervals and p-values.
  *
  * Variants: baseline (real training events, weight 1), augmented (real + synthetic events
  * with their weights), synthetic_only. Full ranking scores every target item and excludes
