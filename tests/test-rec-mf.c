@@ -12,7 +12,6 @@
 #include "generators/scalr-gen-embmap-private.h"
 #include "recommenders/scalr-bpr-private.h"
 #include "scalr-ials.h"
-#include "scalr-limits.h"
 #include "recommenders/scalr-recommenders-mf-private.h"
 #include "scalr-blas.h"
 #include "scalr-config.h"
@@ -343,8 +342,8 @@ test_ials_errors (void)
   ScalrCsr huge = { 1000000000u, 1000, 0, NULL, NULL, NULL };
   o.factors = 1024;
   g_assert_false (_scalr_ials_fit (&huge, &o, &U, &V, NULL, "test", 0, 1, NULL, &error));
-  test_assert_error_contains (error, SCALR_LIMITS_ERROR, SCALR_LIMITS_ERROR_MEMORY,
-                              "ials", "GiB", "memory budget", "factors");
+  test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
+                              "ials", "GiB");
   g_clear_error (&error);
   ScalrCsr wide = { 10, G_MAXUINT32, 0, NULL, NULL, NULL };
   g_assert_null (scalr_ials_recommender.fit (&wide, NULL, 1, NULL, NULL, &error));
@@ -355,7 +354,7 @@ test_ials_errors (void)
   test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "BLAS limit");
   g_clear_error (&error);
   g_assert_false (_scalr_mf_check_sizes ("x", G_MAXINT / 2, G_MAXINT / 2, G_MAXINT, &error));
-  test_assert_error_contains (error, SCALR_LIMITS_ERROR, SCALR_LIMITS_ERROR_MEMORY, "GiB", "memory budget");
+  test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "GiB");
   g_clear_error (&error);
   g_assert_false (_scalr_mf_check_sizes ("x", 10, 10, 0, &error));
   test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "positive");
@@ -552,7 +551,7 @@ test_bpr_errors (void)
   ScalrBprOptions o = { 1024, 0.05, 0.0025, 1, 1 };
   g_autofree float *U = NULL, *V = NULL, *B = NULL;
   g_assert_false (_scalr_bpr_fit (&huge, &o, &U, &V, &B, NULL, NULL, &error));
-  test_assert_error_contains (error, SCALR_LIMITS_ERROR, SCALR_LIMITS_ERROR_MEMORY, "bpr", "memory budget");
+  test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "bpr", "GiB");
   g_clear_error (&error);
   ScalrCsr tall = { G_MAXUINT32, 10, 0, NULL, NULL, NULL };
   g_assert_null (scalr_bpr_recommender.fit (&tall, NULL, 1, NULL, NULL, &error));

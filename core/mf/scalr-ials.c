@@ -15,7 +15,6 @@
 
 #include "scalr-limits.h"
 #include "scalr-blas.h"
-#include "scalr-limits.h"
 #include "scalr-ials.h"
 #include "scalr-recommender-error.h"
 
@@ -64,9 +63,7 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
                    what, n_users, n_items, factors);
       return FALSE;
     }
-  g_autofree char *what_factors = g_strdup_printf ("%s (%u users and %u items × %u factors)",
-                                                   what, n_users, n_items, factors);
-  return scalr_limits_check_memory (what_factors, bytes, "lower the number of factors", error);
+  return TRUE;
 }
 
 void

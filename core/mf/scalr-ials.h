@@ -37,9 +37,9 @@ typedef struct {
 #define SCALR_IALS_OPTIONS_INIT { 64, 10.0, 0.1, 10, 3, 0, 0 }
 
 /* Checks, before anything is allocated, that @n_users × @factors and @n_items × @factors
- * float arrays fit the address space and the memory budget (scalr-limits.h), and that the
- * dimensions fit BLAS. On error returns FALSE and sets @error naming @what:
- * SCALR_LIMITS_ERROR_MEMORY beyond the budget, SCALR_RECOMMENDER_ERROR_TOO_LARGE otherwise. */
+ * float arrays fit the address space and the memory budget (scalr-limits.h, the one memory
+ * check), and that the dimensions fit BLAS. On error returns FALSE and sets
+ * SCALR_RECOMMENDER_ERROR_TOO_LARGE naming @what. */
 gboolean _scalr_mf_check_sizes  (const char *what, guint n_users, guint n_items, guint factors,
                                  GError **error);
 
@@ -76,7 +76,7 @@ gboolean _scalr_ials_epoch      (const ScalrCsr *m, const ScalrCsr *mt, float *u
                                  GCancellable *cancellable, GError **error);
 
 /* Initialises and runs o->iters iterations, reporting progress under @stage between
- * @from and @to. On error (TOO_LARGE, the memory budget, cancellation) returns FALSE, sets @error and the
+ * @from and @to. On error (TOO_LARGE, cancellation) returns FALSE, sets @error and the
  * outputs are untouched; on success they are owned by the caller (g_free). */
 gboolean _scalr_ials_fit        (const ScalrCsr *m, const ScalrIalsOptions *o,
                                  float **user_factors, float **item_factors,

@@ -37,8 +37,8 @@ gboolean         _scalr_bpr_sampler_draw  (const ScalrBprSampler *s, ScalrRng *r
 
 /* SGD on o->epochs × nnz triples from one stream (seed, MODEL, 2⁶³), single-threaded, so the
  * result is a function of the seed. Factors start N(0, 0.1²) (users: stream (seed, MODEL, u),
- * items: (seed, MODEL, 2³² + i)), biases at 0. On error (TOO_LARGE, the memory budget,
- * cancellation) returns FALSE, sets @error and the outputs are untouched; on success they are owned (g_free). */
+ * items: (seed, MODEL, 2³² + i)), biases at 0. On error (TOO_LARGE, cancellation) returns
+ * FALSE, sets @error and the outputs are untouched; on success they are owned (g_free). */
 gboolean         _scalr_bpr_fit           (const ScalrCsr *m, const ScalrBprOptions *o,
                                            float **user_factors, float **item_factors,
                                            float **item_bias, ScalrProgress *progress,
