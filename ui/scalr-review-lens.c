@@ -51,7 +51,7 @@ _scalr_review_lens_data_free (LensData *d)
   if (d == NULL)
     return;
   g_clear_pointer (&d->split, scalr_split_free);
-  g_clear_pointer (&d->domains, scalr_domains_free);
+  g_clear_pointer (&d->domains, scalr_domains_unref);
   g_clear_pointer (&d->synthetic, scalr_synthetic_events_free);
   g_clear_pointer (&d->recs, g_ptr_array_unref);
   g_clear_pointer (&d->users, g_array_unref);

@@ -615,7 +615,7 @@ export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
         }
     }
   scalr_split_free (split);
-  scalr_domains_free (domains);
+  scalr_domains_unref (domains);
   if (!ok)
     g_task_return_error (task, error);
   else

@@ -294,6 +294,7 @@ rule_resolve (const ScalrDomainRule *rule, const char *role, ScalrDataset *d, Ru
 /* ---- domains ---------------------------------------------------------------------- */
 
 struct _ScalrDomains {
+  gint          ref_count; /* atomic */
   ScalrDataset *dataset;   /* owned reference */
   ScalrDomain   source;
   ScalrDomain   target;
@@ -310,10 +311,18 @@ domain_clear (ScalrDomain *dom)
   g_clear_pointer (&dom->rule, g_free);
 }
 
-void
-scalr_domains_free (ScalrDomains *self)
+ScalrDomains *
+scalr_domains_ref (ScalrDomains *self)
 {
-  if (self == NULL)
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+scalr_domains_unref (ScalrDomains *self)
+{
+  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   domain_clear (&self->source);
   domain_clear (&self->target);
@@ -567,6 +576,7 @@ scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_
     }
 
   g_autoptr (ScalrDomains) self = g_new0 (ScalrDomains, 1);
+  self->ref_count = 1;
   self->dataset = scalr_dataset_ref (d);
   self->n_filtered = filtered;
   if (!build_domain (&self->source, "source", src, &ev, member, 0, alive, n_users, n_items, options, threshold, error)

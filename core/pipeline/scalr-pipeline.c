@@ -19,7 +19,7 @@ struct _ScalrPipelineCache {
   char           *split_key;      /* [dataset] + [split] text of what is cached */
   ScalrDataset   *dataset;
   ScalrDomains   *domains;
-  ScalrSplit     *split;          /* borrows domains */
+  ScalrSplit     *split;          /* holds a reference to domains */
   char           *gen_key;        /* + [generator] */
   ScalrGenerator *generator;
   double          ece;
@@ -69,7 +69,7 @@ cache_clear_split (ScalrPipelineCache *cache)
   g_clear_pointer (&cache->generator, scalr_generator_free);
   g_clear_pointer (&cache->gen_key, g_free);
   g_clear_pointer (&cache->split, scalr_split_free);
-  g_clear_pointer (&cache->domains, scalr_domains_free);
+  g_clear_pointer (&cache->domains, scalr_domains_unref);
   g_clear_pointer (&cache->dataset, scalr_dataset_unref);
   g_clear_pointer (&cache->split_key, g_free);
 }
