@@ -9,6 +9,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-export.h"
 #include "scalr-pipeline.h"
 #include "scalr-split.h"
 #include "scalr-store.h"
@@ -28,7 +29,7 @@ typedef struct {
 struct _LensData {
   gint64                run_id;
   ScalrDomains         *domains;
-  ScalrSplit           *split;    /* borrows domains: freed first */
+  ScalrSplit           *split;    /* holds domains too */
   ScalrSyntheticEvents *synthetic;
   GPtrArray            *recs;     /* LensRecs* */
   GArray               *users;    /* guint32: users offered, sorted by id */
@@ -94,7 +95,6 @@ _scalr_review_page_clear_lens (ScalrReviewPage *self)
 
 typedef struct {
   char  *db_path;
-  char  *config;
   gint64 run_id;
 } LensInput;
 
@@ -102,7 +102,6 @@ static void
 lens_input_free (LensInput *in)
 {
   g_free (in->db_path);
-  g_free (in->config);
   g_free (in);
 }
 
@@ -171,19 +170,16 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_autoptr (ScalrConfig) config = scalr_config_new_from_data (in->config, -1, "stored config", &error);
-  if (config == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  /* The split as the run trained and evaluated on it (rebuilt and checked by the core). */
+  g_autoptr (ScalrRunInfo) run = scalr_store_get_run (store, in->run_id, &error);
   g_autoptr (LensData) d = g_new0 (LensData, 1);
   d->run_id = in->run_id;
-  if (!scalr_pipeline_rebuild_split (store, config, &d->domains, &d->split, &error))
+  if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  d->domains = scalr_domains_ref (scalr_split_get_domains (d->split));
   if (g_task_return_error_if_cancelled (task))
     return;
   d->synthetic = scalr_store_get_synthetic (store, in->run_id, &error);
@@ -557,7 +553,6 @@ _scalr_review_page_lens_start (ScalrReviewPage *self)
   gtk_label_set_text (GTK_LABEL (self->lens_status), "Rebuilding the run's split…");
   LensInput *in = g_new0 (LensInput, 1);
   in->db_path = g_strdup (self->db_path);
-  in->config = g_strdup (self->results->info->config);
   in->run_id = self->run_id;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, lens_done, NULL);
   g_task_set_source_tag (task, _scalr_review_page_lens_start);
