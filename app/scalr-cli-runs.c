@@ -13,6 +13,7 @@
 #include "scalr-idmap.h"
 #include "scalr-pipeline.h"
 #include "scalr-run-data.h"
+#include "scalr-run-results.h"
 #include "scalr-stats.h"
 
 /* Builds the config from --config and --set. Prints the error, sets @status (1, or 2 for a
@@ -45,18 +46,18 @@ format_p (double p, char *buf, gsize len)
   return buf;
 }
 
-/* The K of the metric tables: 20 when measured, else the middle cut-off. */
+/* The K of the metric tables: the core's headline K of the rows' cut-offs. */
 static gint64
 headline_k (JsonArray *metrics)
 {
-  gint64 best = -1;
+  g_autoptr (GArray) ks = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint k = 0; k < json_array_get_length (metrics); k++)
     {
-      gint64 v = json_object_get_int_member (json_array_get_object_element (metrics, k), "k");
-      if (v > 0 && (best < 0 || llabs (v - 20) < llabs (best - 20)))
-        best = v;
+      guint v = (guint) json_object_get_int_member (json_array_get_object_element (metrics, k), "k");
+      g_array_append_val (ks, v);
     }
-  return best;
+  guint k = scalr_headline_k ((const guint *) ks->data, ks->len);
+  return k > 0 ? (gint64) k : -1;
 }
 
 static double

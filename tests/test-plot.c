@@ -14,7 +14,7 @@
 #include "scalr-plot.h"
 #include "scalr-plot-axis.h"
 #include "scalr-report.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "test-util.h"
 
 #define EPS 1e-12
@@ -821,7 +821,7 @@ test_report (void)
   g_assert_cmpstr (g_ptr_array_index (r->models, 1), ==, "ease");
   g_assert_cmpuint (r->headline_k, ==, 20);
   g_auto (GStrv) ids = NULL;
-  g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
+  g_autoptr (GPtrArray) charts = scalr_run_charts_all (r, &ids);
   /* rank–frequency, activity, buckets, reliability (cooc is calibrated), lifts on all and
    * on sparse users. */
   g_assert_cmpuint (charts->len, ==, 6);
@@ -832,12 +832,12 @@ test_report (void)
   g_assert_cmpuint (scalr_report_table_pages (r), ==, 1);
 
   /* The forest and the lookups it is built from. */
-  g_autoptr (ScalrPlot) forest = scalr_run_results_forest (r, "all", "recall", 20);
+  g_autoptr (ScalrPlot) forest = scalr_run_charts_forest (r, "all", "recall", 20);
   g_assert_nonnull (forest);
   const ScalrLiftRow *own = scalr_run_results_lift (r, "ease", "all", "recall", 20, "own");
   g_assert_nonnull (own);
   g_assert_cmpstr (own->baseline_model, ==, "ease");
-  g_assert_null (scalr_run_results_forest (r, "all", "recall", 7));   /* no such K */
+  g_assert_null (scalr_run_charts_forest (r, "all", "recall", 7));   /* no such K */
   g_assert_true (isnan (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 7)));
   g_assert_cmpfloat (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 20), ==, own->base_mean);
 

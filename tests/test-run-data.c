@@ -14,6 +14,8 @@
 #include "scalr-import.h"
 #include "scalr-output.h"
 #include "scalr-pipeline.h"
+#include "scalr-run-data.h"
+#include "scalr-run-results.h"
 #include "scalr-store.h"
 #include "test-util.h"
 
@@ -236,6 +238,150 @@ test_export_errors (void)
   g_assert_cmpstr (kept, ==, "keep\n");
 }
 
+/* The JSON view of a run (scalr show --json): the run's members, its config by group, its
+ * stored documents, and rows whose undefined numbers are null. */
+static void
+test_run_json (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (db, SCALR_STORE_OPEN_READER, &error);
+  g_autoptr (JsonNode) node = scalr_run_to_json (s, run_id, &error);
+  g_assert_no_error (error);
+  JsonObject *o = json_node_get_object (node);
+  g_assert_cmpint (json_object_get_int_member (o, "run_id"), ==, run_id);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "finished");
+  g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "for export");
+  JsonObject *cfg = json_object_get_object_member (o, "config");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (cfg, "downstream"), "models"), ==, "pop");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (cfg, "split"), "seed"), ==, "42");
+  g_assert_true (json_object_has_member (o, "timings"));
+  g_assert_true (json_object_has_member (o, "split"));       /* from the run summary */
+  g_assert_true (json_object_has_member (o, "synthetic"));   /* the stored diagnostics */
+  g_autoptr (GArray) metrics = scalr_store_get_metrics (s, run_id, &error);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "metrics")), ==, metrics->len);
+  g_autoptr (JsonObject) nan_row = scalr_lift_row_to_json (&(ScalrLiftRow) { .model = (char *) "m",
+      .segment = (char *) "all", .metric = (char *) "recall", .reference = (char *) "own",
+      .baseline_model = (char *) "m", .k = 20, .lift = NAN, .p_holm = 0.5, .level = 0.95 });
+  g_assert_true (json_object_get_null_member (nan_row, "lift"));
+  g_assert_true (json_object_get_null_member (nan_row, "note"));
+  g_assert_cmpfloat (json_object_get_double_member (nan_row, "p_holm"), ==, 0.5);
+  g_assert_true (isnan (scalr_json_get_number (nan_row, "lift")));
+  g_assert_true (isnan (scalr_json_get_number (nan_row, "absent")));
+  g_assert_true (isnan (scalr_json_get_number (nan_row, "model")));
+  g_assert_cmpfloat (scalr_json_get_number (nan_row, "level"), ==, 0.95);
+
+  g_autoptr (JsonNode) none = scalr_run_to_json (s, 9999, &error);
+  g_assert_null (none);
+  g_assert_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND);
+}
+
+/* The core's results loader (the review page's, the compare page's and the report's): the
+ * config through the config module, models in config order, the headline K; and the run
+ * opened again after its diagnostics were replaced by what the code before the version
+ * member stored (tests/data/diagnostics-v1.json): it loads, the new member "not stored". */
+static void
+test_results_loader (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_autoptr (ScalrRunResults) r = scalr_run_results_load (s, run_id, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->models->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (r->models, 0), ==, "pop");
+  g_assert_cmpuint (r->headline_k, ==, 20);
+  g_autofree char *model = scalr_run_results_dup_config (r, "generator", "model");
+  g_assert_cmpstr (model, ==, "cooc");
+  g_assert_null (scalr_run_results_dup_config (r, "generator", "no_such_key"));
+  g_assert_nonnull (r->diag);
+  g_assert_cmpuint (r->diag->target_items, >, 0);
+
+  /* A copy of the run whose diagnostics are version 1's. */
+  gint64 old_run;
+  g_assert_true (scalr_store_create_run (s, r->info->dataset_id, "old", r->info->config, 42, r->info->fingerprint,
+                                         &old_run, &error));
+  g_assert_true (scalr_store_finish_run (s, old_run, SCALR_RUN_FINISHED, NULL, &error));
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "diagnostics-v1.json", NULL);
+  g_autofree char *v1 = read_text (path);
+  g_autoptr (GBytes) v1_bytes = g_bytes_new (v1, strlen (v1));
+  g_assert_true (scalr_store_put_artifact (s, old_run, "diagnostics", "synthetic", "application/json", v1_bytes, &error));
+  g_autoptr (ScalrRunResults) old = scalr_run_results_load (s, old_run, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (old->diag->events, ==, 22232);
+  g_assert_cmpuint (old->diag->target_items, ==, 0);
+  g_assert_cmpuint (old->headline_k, ==, 0);   /* it has no metrics */
+
+  /* A stored document that does not parse is an error naming it, not an empty chart. */
+  g_autoptr (GBytes) junk = g_bytes_new_static ("{\"events\": ", 11);
+  g_assert_true (scalr_store_put_artifact (s, old_run, "diagnostics", "synthetic", "application/json", junk, &error));
+  g_autoptr (ScalrRunResults) bad = scalr_run_results_load (s, old_run, TRUE, &error);
+  g_assert_null (bad);
+  test_assert_error_contains (error, SCALR_RUN_DATA_ERROR, SCALR_RUN_DATA_ERROR_INVALID, "diagnostics/synthetic",
+                              "does not parse");
+}
+
+/* The headline choice (runs list, report, show) and the metric and segment names. */
+static void
+test_headline_and_names (void)
+{
+  const guint a[] = { 10, 30 }, b[] = { 5, 50, 20 }, c[] = { 0 }, d[] = { 25, 15, 0 };
+  g_assert_cmpuint (scalr_headline_k (a, 2), ==, 10);   /* a tie: the smaller */
+  g_assert_cmpuint (scalr_headline_k (b, 3), ==, 20);
+  g_assert_cmpuint (scalr_headline_k (c, 1), ==, 0);
+  g_assert_cmpuint (scalr_headline_k (d, 3), ==, 15);
+  g_assert_cmpuint (scalr_headline_k (NULL, 0), ==, 0);
+
+  /* Sparse users first; the best augmented model at the headline K; a run without sparse
+   * rows falls back to all users; an undefined lift is no headline. */
+  g_autoptr (GArray) lifts = g_array_new (FALSE, TRUE, sizeof (ScalrLiftRow));
+  const struct { const char *model, *segment, *metric, *ref; guint k; double aug, lift; } rows[] = {
+    { "pop", "sparse", "recall", "own", 20, 0.10, 0.5 }, { "ials", "sparse", "recall", "own", 20, 0.20, 0.1 },
+    { "ials", "sparse", "recall", "own", 10, 0.90, 0.9 }, { "ials", "sparse", "ndcg", "own", 20, 0.95, 0.9 },
+    { "ials", "sparse", "recall", "strongest", 20, 0.99, 0.9 }, { "pop", "all", "recall", "own", 20, 0.50, 0.2 },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (rows); k++)
+    {
+      ScalrLiftRow l = { .model = (char *) rows[k].model, .segment = (char *) rows[k].segment,
+                         .metric = (char *) rows[k].metric, .reference = (char *) rows[k].ref, .k = rows[k].k,
+                         .aug_mean = rows[k].aug, .lift = rows[k].lift };
+      g_array_append_val (lifts, l);
+    }
+  const ScalrLiftRow *h = scalr_headline_lift (lifts);
+  g_assert_cmpstr (h->model, ==, "ials");
+  g_assert_cmpstr (h->segment, ==, "sparse");
+  g_assert_cmpuint (h->k, ==, 20);
+  g_array_index (lifts, ScalrLiftRow, 1).lift = NAN;
+  g_array_index (lifts, ScalrLiftRow, 0).aug_mean = 0.05;
+  h = scalr_headline_lift (lifts);
+  g_assert_cmpstr (h->segment, ==, "all");   /* the best sparse row is undefined */
+  g_array_set_size (lifts, 0);
+  g_assert_null (scalr_headline_lift (lifts));
+
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    {
+      ScalrMetric back;
+      g_assert_true (scalr_metric_from_string (scalr_metric_to_string (m), &back));
+      g_assert_cmpint (back, ==, m);
+    }
+  for (ScalrSegment sg = 0; sg < SCALR_N_SEGMENTS; sg++)
+    {
+      ScalrSegment back;
+      g_assert_true (scalr_segment_from_string (scalr_segment_to_string (sg), &back));
+      g_assert_cmpint (back, ==, sg);
+    }
+  ScalrMetric m;
+  g_assert_false (scalr_metric_from_string ("foo", &m));
+  g_autofree char *l1 = scalr_metric_label ("recall", 20), *l2 = scalr_metric_label ("ne", 0);
+  g_autofree char *l3 = scalr_metric_label ("foo", 3);
+  g_assert_cmpstr (l1, ==, "Recall@20");
+  g_assert_cmpstr (l2, ==, "NE");
+  g_assert_cmpstr (l3, ==, "foo@3");
+  g_assert_cmpstr (scalr_segment_get_label (SCALR_SEGMENT_SPARSE), ==, "Sparse users");
+  g_assert_false (scalr_metric_name_higher_is_better ("ne"));
+  g_assert_true (scalr_metric_name_higher_is_better ("auc"));
+  g_assert_false (scalr_metric_has_lifts (SCALR_METRIC_COVERAGE));
+  g_assert_true (scalr_metric_is_pointwise (SCALR_METRIC_AUC));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,6 +391,9 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/run-data/formats", test_formats);
   g_test_add_func ("/scalr/run-data/export-files", test_export_files);
   g_test_add_func ("/scalr/run-data/export-errors", test_export_errors);
+  g_test_add_func ("/scalr/run-data/run-json", test_run_json);
+  g_test_add_func ("/scalr/run-data/results-loader", test_results_loader);
+  g_test_add_func ("/scalr/run-data/headline-and-names", test_headline_and_names);
   int status = g_test_run ();
   test_rm_rf (dir);
   g_free (dir);

@@ -20,7 +20,7 @@
 #include "scalr-progress-relay.h"
 #include "scalr-run-item.h"
 #include "scalr-charts.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "scalr-stats.h"
 
 typedef struct {
@@ -83,51 +83,26 @@ stage_row_free (gpointer data)
 
 /* ---- reading the runs ----------------------------------------------------------- */
 
-/* The headline lift: Recall@K (K nearest 20) of the best augmented model against its own
- * baseline, for sparse users (else all users). */
+/* The headline lift (the core's choice, scalr_headline_lift) as the list shows it. */
 static char *
 headline_lift (GArray *lifts, char **detail)
 {
-  static const char *const segments[] = { "sparse", "all" };
   *detail = NULL;
-  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
-    {
-      guint best_k = 0;
-      for (guint k = 0; k < lifts->len; k++)
-        {
-          const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
-          if (g_strcmp0 (l->segment, segments[s]) || g_strcmp0 (l->metric, "recall") || g_strcmp0 (l->reference, "own"))
-            continue;
-          if (best_k == 0 || ABS ((int) l->k - 20) < ABS ((int) best_k - 20))
-            best_k = l->k;
-        }
-      if (best_k == 0)
-        continue;
-      const ScalrLiftRow *best = NULL;
-      for (guint k = 0; k < lifts->len; k++)
-        {
-          const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
-          if (g_strcmp0 (l->segment, segments[s]) || g_strcmp0 (l->metric, "recall")
-              || g_strcmp0 (l->reference, "own") || l->k != best_k)
-            continue;
-          if (best == NULL || l->aug_mean > best->aug_mean)
-            best = l;
-        }
-      if (best == NULL || !isfinite (best->lift))
-        continue;
-      g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
-        ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
-      g_autofree char *level = scalr_stats_ci_label (best->level);
-      g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
-      g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
-      g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
-      *detail = g_strdup_printf ("%s users, Recall@%u: %s with synthetic events vs its own baseline, "
-                                 "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
-                                 segments[s], best_k, best->model, base, aug, level, holm, best->n_users,
-                                 best->note ? "; " : "", best->note ? best->note : "");
-      return g_strdup_printf ("%s  %+.1f%%%s  (%s, R@%u)", best->model, 100 * best->lift, ci, segments[s], best_k);
-    }
-  return NULL;
+  const ScalrLiftRow *best = scalr_headline_lift (lifts);
+  if (best == NULL)
+    return NULL;
+  g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
+    ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
+  g_autofree char *level = scalr_stats_ci_label (best->level);
+  g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
+  g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
+  g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
+  g_autofree char *metric = scalr_metric_label (best->metric, best->k);
+  *detail = g_strdup_printf ("%s users, %s: %s with synthetic events vs its own baseline, "
+                             "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
+                             best->segment, metric, best->model, base, aug, level, holm, best->n_users,
+                             best->note ? "; " : "", best->note ? best->note : "");
+  return g_strdup_printf ("%s  %+.1f%%%s  (%s, R@%u)", best->model, 100 * best->lift, ci, best->segment, best->k);
 }
 
 static void
