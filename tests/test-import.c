@@ -303,6 +303,37 @@ test_timestamps (Fixture *f, gconstpointer data)
     }
 }
 
+/* One rule for the columns' roles: what scalr_import_guess_columns says (the import form's
+ * preview) is what the importer takes — the first of a role's usual names, case and RecBole
+ * ":type" suffix aside. */
+static void
+test_guess_columns (Fixture *f, gconstpointer data)
+{
+  const char *movielens[] = { "userId", "movieId", "rating", "timestamp" };
+  int col[SCALR_N_COLUMN_ROLES];
+  scalr_import_guess_columns (movielens, 4, col);
+  g_assert_cmpint (col[SCALR_COLUMN_USER], ==, 0);
+  g_assert_cmpint (col[SCALR_COLUMN_ITEM], ==, 1);
+  g_assert_cmpint (col[SCALR_COLUMN_RATING], ==, 2);
+  g_assert_cmpint (col[SCALR_COLUMN_TIMESTAMP], ==, 3);
+  g_assert_cmpint (col[SCALR_COLUMN_DOMAIN], ==, -1);
+  /* Two user-like columns: user_id is preferred to user, whatever their order; "date" and
+   * "users" are no usual names (the form once guessed them, the importer never did). */
+  const char *two[] = { "x", "user", " User_ID:token ", "item", "date", "users" };
+  scalr_import_guess_columns (two, 6, col);
+  g_assert_cmpint (col[SCALR_COLUMN_USER], ==, 2);
+  g_assert_cmpint (col[SCALR_COLUMN_ITEM], ==, 3);
+  g_assert_cmpint (col[SCALR_COLUMN_TIMESTAMP], ==, -1);
+  g_assert_cmpstr (scalr_column_role_to_string (SCALR_COLUMN_TIMESTAMP), ==, "timestamp");
+  /* The import agrees: its users are column 3's. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDataset) d = import_text (f, "two.tsv", "x\tuser\t User_ID:token \titem\tdate\tusers\n"
+                                                       "1\tnot-me\tu7\ti1\t2020\tn\n", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (scalr_id_map_get_name (scalr_dataset_get_users (d), 0), ==, "u7");
+  g_assert_false (scalr_dataset_has_timestamps (d));
+}
+
 /* A UTF-8 byte-order mark (what Excel writes) before the header is skipped in every format
  * and in items files; the first column is found by its name and no id starts with it. */
 static void
@@ -462,6 +493,7 @@ main (int argc, char **argv)
   ADD ("/scalr/import/bad-inputs", test_bad_inputs);
   ADD ("/scalr/import/timestamps", test_timestamps);
   ADD ("/scalr/import/bom", test_bom);
+  ADD ("/scalr/import/guess-columns", test_guess_columns);
   ADD ("/scalr/import/bad-long-line", test_bad_long_line);
   ADD ("/scalr/import/bad-files", test_bad_files);
   ADD ("/scalr/import/items-file", test_items_file);

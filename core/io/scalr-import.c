@@ -9,8 +9,15 @@
 #include "scalr-dataset-private.h"
 #include "scalr-progress.h"
 
-enum { COL_USER, COL_ITEM, COL_RATING, COL_TIMESTAMP, COL_DOMAIN, N_COLS };
+#define COL_USER SCALR_COLUMN_USER
+#define COL_ITEM SCALR_COLUMN_ITEM
+#define COL_RATING SCALR_COLUMN_RATING
+#define COL_TIMESTAMP SCALR_COLUMN_TIMESTAMP
+#define COL_DOMAIN SCALR_COLUMN_DOMAIN
+#define N_COLS SCALR_N_COLUMN_ROLES
 
+/* The usual names of each role's column, in order of preference: the one list the importer
+ * and the import form's preview (scalr_import_guess_columns) use. */
 static const char *const col_names[N_COLS] = { "user", "item", "rating", "timestamp", "domain" };
 static const char *const user_names[] = { "user_id", "userid", "user", "uid", "reviewerid", "visitorid", "customer_id", NULL };
 static const char *const item_names[] = { "item_id", "itemid", "item", "movieid", "movie_id", "iid", "asin", "productid", "product_id", "book_id", "track_id", NULL };
@@ -68,16 +75,49 @@ scalr_import_options_add_events (ScalrImportOptions *o, const char *path, const 
   g_ptr_array_add (o->event_files, f);
 }
 
-/* The header name without a RecBole ":type" suffix, lower-cased. */
-static char *
-header_base (const ScalrField *f)
+const char *
+scalr_column_role_to_string (ScalrColumnRole role)
 {
-  g_autofree char *raw = scalr_field_dup (f);
+  return (guint) role < N_COLS ? col_names[role] : "unknown";
+}
+
+/* A header name without a RecBole ":type" suffix, stripped and lower-cased. */
+static char *
+name_base (const char *name, gsize len)
+{
+  g_autofree char *raw = g_strndup (name, len);
   char *colon = strrchr (raw, ':');
   if (colon)
     *colon = '\0';
   g_strstrip (raw);
   return g_ascii_strdown (raw, -1);
+}
+
+static char *
+header_base (const ScalrField *f)
+{
+  return name_base (f->str, f->len);
+}
+
+/* The first of @candidates that one of the @n header @bases is, and its column; -1: none. */
+static int
+find_by_names (char *const *bases, guint n, const char *const *candidates)
+{
+  for (guint k = 0; candidates[k]; k++)
+    for (guint c = 0; c < n; c++)
+      if (g_strcmp0 (bases[c], candidates[k]) == 0)
+        return (int) c;
+  return -1;
+}
+
+void
+scalr_import_guess_columns (const char *const *header, guint n, int columns[SCALR_N_COLUMN_ROLES])
+{
+  g_autoptr (GPtrArray) bases = g_ptr_array_new_with_free_func (g_free);
+  for (guint c = 0; c < n; c++)
+    g_ptr_array_add (bases, name_base (header[c], strlen (header[c])));
+  for (int r = 0; r < N_COLS; r++)
+    columns[r] = find_by_names ((char *const *) bases->pdata, n, col_candidates[r]);
 }
 
 /* Finds a column by explicit spec (name or 1-based position) or by candidate names.
@@ -113,14 +153,10 @@ find_column (ScalrReader *reader, const ScalrField *header, guint n, const char 
                               "no column named '%s' for the %s in the header", spec, what);
       return -2;
     }
-  for (guint k = 0; candidates[k]; k++)
-    for (guint c = 0; c < n; c++)
-      {
-        g_autofree char *base = header_base (&header[c]);
-        if (g_strcmp0 (base, candidates[k]) == 0)
-          return (int) c;
-      }
-  return -1;
+  g_autoptr (GPtrArray) bases = g_ptr_array_new_with_free_func (g_free);
+  for (guint c = 0; c < n; c++)
+    g_ptr_array_add (bases, header_base (&header[c]));
+  return find_by_names ((char *const *) bases->pdata, n, candidates);
 }
 
 static char *

@@ -53,6 +53,26 @@ ScalrDataset *scalr_import_dataset (const ScalrImportOptions *options,
                                     GCancellable             *cancellable,
                                     GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The fields of an events file. */
+typedef enum {
+  SCALR_COLUMN_USER,
+  SCALR_COLUMN_ITEM,
+  SCALR_COLUMN_RATING,
+  SCALR_COLUMN_TIMESTAMP,
+  SCALR_COLUMN_DOMAIN,
+  SCALR_N_COLUMN_ROLES
+} ScalrColumnRole;
+
+/* "user", "item", "rating", "timestamp", "domain". */
+const char   *scalr_column_role_to_string (ScalrColumnRole role);
+/* The column the importer takes for each role when the options name none: the first of the
+ * role's usual names (user_id, userId, user, …; compared without a RecBole ":type" suffix,
+ * case-insensitively) that the @n @header names hold. @columns gets a column index per role,
+ * -1 where none matches. The import form's preview calls this, so it shows what the import
+ * does. No failure. */
+void          scalr_import_guess_columns  (const char *const *header, guint n,
+                                           int columns[SCALR_N_COLUMN_ROLES]);
+
 /* Statistics of the last import that are not part of the dataset. */
 typedef struct {
   guint64 lines;                 /* data lines read over all event files */
