@@ -392,7 +392,7 @@ cmd_show (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (config_only)
     {
-      g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, &error);
+      g_autoptr (ScalrRunInfo) r = scalr_store_load_run (store, run_id, &error);
       if (r == NULL)
         return cli_fail ("show", error);
       g_print ("%s", r->config);

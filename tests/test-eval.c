@@ -428,8 +428,8 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
   g_autoptr (ScalrSplit) split = NULL;
   g_assert_true (scalr_pipeline_rebuild_split (store, c, &domains, &split, &error));
   const guint8 *flags = scalr_split_get_user_flags (split);
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run, &error);
-  g_autoptr (GArray) lifts = scalr_store_get_lifts (store, run, &error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (store, run, &error);
+  g_autoptr (GArray) lifts = scalr_store_load_lifts (store, run, &error);
 
   g_autoptr (GArray) ub = NULL, ua = NULL;
   g_autoptr (GArray) base = user_vector (store, run, "itemknn", "baseline", "recall", 20, &ub);
@@ -547,7 +547,7 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
   g_autoptr (ScalrPipeline) p2 = scalr_pipeline_new (f->db, c, "eval itemknn");
   gint64 run2 = 0;
   g_assert_true (scalr_pipeline_run (p2, NULL, NULL, &run2, &error));
-  g_autoptr (GArray) lifts2 = scalr_store_get_lifts (store, run2, &error);
+  g_autoptr (GArray) lifts2 = scalr_store_load_lifts (store, run2, &error);
   g_assert_no_error (error);
   guint same = 0;
   for (guint k = 0; k < lifts->len; k++)

@@ -86,7 +86,7 @@ test_stage (Fixture *f, gconstpointer data)
   g_assert_cmpint (id, >, 0);
   g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
   g_clear_error (&error);
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (s, id, &error);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (s, id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (r->status, ==, SCALR_RUN_FAILED);
   g_assert_nonnull (strstr (r->error, "memory budget"));

@@ -882,7 +882,7 @@ test_report (void)
   g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
 
   /* A run that has not finished has nothing to report. */
-  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, "movielens-small", &error);
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_load_dataset_info (store, "movielens-small", &error);
   g_assert_no_error (error);
   gint64 pending = 0;
   g_assert_true (scalr_store_create_run (store, info->id, "unfinished", r->info->config, 1, info->fingerprint,

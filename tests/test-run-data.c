@@ -109,7 +109,7 @@ test_export_files (void)
   g_autofree char *syn = g_build_filename (dir, "syn.tsv", NULL);
   guint64 n = 0;
   g_assert_true (scalr_export_synthetic (e, syn, &n, &error));
-  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (s, run_id, &error);
+  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_load_synthetic (s, run_id, &error);
   g_assert_cmpuint (n, ==, ev->n);
   g_autofree char *text = read_text (syn);
   g_assert_true (g_str_has_prefix (text, "user\titem\tprobability\tweight\tcount\n"));
@@ -144,8 +144,8 @@ test_export_files (void)
     }
 
   /* Metrics and lifts: a row per stored row, the columns named as `scalr export` names them. */
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (s, run_id, &error);
-  g_autoptr (GArray) lifts = scalr_store_get_lifts (s, run_id, &error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (s, run_id, &error);
+  g_autoptr (GArray) lifts = scalr_store_load_lifts (s, run_id, &error);
   g_autofree char *mp = g_build_filename (dir, "metrics.tsv", NULL);
   g_autofree char *lp = g_build_filename (dir, "lifts.tsv", NULL);
   g_assert_true (scalr_export_metrics (e, mp, &n, &error));
@@ -193,7 +193,7 @@ test_export_errors (void)
   g_assert_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  g_autoptr (ScalrRunInfo) run = scalr_store_get_run (s, run_id, &error);
+  g_autoptr (ScalrRunInfo) run = scalr_store_load_run (s, run_id, &error);
   gint64 failed;
   g_assert_true (scalr_store_create_run (s, run->dataset_id, "broken", run->config, 1, run->fingerprint, &failed, &error));
   g_assert_true (scalr_store_finish_run (s, failed, SCALR_RUN_FAILED, "on purpose", &error));
@@ -204,7 +204,7 @@ test_export_errors (void)
 
   /* A finished run whose stored assignment differs in one event (what another code version's
    * split would look like), and one that has none. */
-  g_autoptr (GBytes) good = scalr_store_get_artifact (s, run_id, "split", "assignment", &error);
+  g_autoptr (GBytes) good = scalr_store_load_artifact (s, run_id, "split", "assignment", &error);
   gsize len;
   g_autofree guint8 *bad = g_memdup2 (g_bytes_get_data (good, &len), g_bytes_get_size (good));
   bad[len / 2] = bad[len / 2] == 0 ? 2 : 0;
@@ -257,7 +257,7 @@ test_run_json (void)
   g_assert_true (json_object_has_member (o, "timings"));
   g_assert_true (json_object_has_member (o, "split"));       /* from the run summary */
   g_assert_true (json_object_has_member (o, "synthetic"));   /* the stored diagnostics */
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (s, run_id, &error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (s, run_id, &error);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "metrics")), ==, metrics->len);
   g_autoptr (JsonObject) nan_row = scalr_lift_row_to_json (&(ScalrLiftRow) { .model = (char *) "m",
       .segment = (char *) "all", .metric = (char *) "recall", .reference = (char *) "own",

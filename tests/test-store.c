@@ -340,12 +340,12 @@ test_runs_and_interrupted (Fixture *f, gconstpointer data)
   s = scalr_store_open (f->db, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (scalr_store_get_n_marked_interrupted (s), ==, 1);
-  g_autoptr (ScalrRunInfo) r2 = scalr_store_get_run (s, dead, &error);
+  g_autoptr (ScalrRunInfo) r2 = scalr_store_load_run (s, dead, &error);
   g_assert_cmpint (r2->status, ==, SCALR_RUN_INTERRUPTED);
   g_assert_nonnull (r2->finished_at);
-  g_autoptr (ScalrRunInfo) r3 = scalr_store_get_run (s, live, &error);
+  g_autoptr (ScalrRunInfo) r3 = scalr_store_load_run (s, live, &error);
   g_assert_cmpint (r3->status, ==, SCALR_RUN_RUNNING);   /* its connection holds the lock */
-  g_autoptr (ScalrRunInfo) r1 = scalr_store_get_run (s, done, &error);
+  g_autoptr (ScalrRunInfo) r1 = scalr_store_load_run (s, done, &error);
   g_assert_cmpint (r1->status, ==, SCALR_RUN_FINISHED);
   g_assert_cmpstr (r1->config, ==, "[split]\nseed=1\n");
   g_assert_cmpuint (r1->seed, ==, 1);
@@ -358,11 +358,11 @@ test_runs_and_interrupted (Fixture *f, gconstpointer data)
   g_clear_pointer (&other, scalr_store_close);
   g_autoptr (ScalrStore) again = scalr_store_open (f->db, 0, &error);
   g_assert_cmpuint (scalr_store_get_n_marked_interrupted (again), ==, 0);
-  g_autoptr (ScalrRunInfo) r3b = scalr_store_get_run (again, live, &error);
+  g_autoptr (ScalrRunInfo) r3b = scalr_store_load_run (again, live, &error);
   g_assert_cmpint (r3b->status, ==, SCALR_RUN_FINISHED);
   g_clear_pointer (&again, scalr_store_close);
 
-  g_autoptr (ScalrRunInfo) none = scalr_store_get_run (s, 999, &error);
+  g_autoptr (ScalrRunInfo) none = scalr_store_load_run (s, 999, &error);
   g_assert_null (none);
   g_assert_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -412,7 +412,7 @@ run_status (const char *db, gint64 run_id, guint *n_marked)
   g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
   g_assert_no_error (error);
   *n_marked = scalr_store_get_n_marked_interrupted (s);
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (s, run_id, &error);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (s, run_id, &error);
   g_assert_no_error (error);
   return r->status;
 }

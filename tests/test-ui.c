@@ -402,7 +402,7 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   gint64 id2 = scalr_runs_page_get_current_run_id (runs_page (f));
   g_assert_cmpint (id2, >, id);
   g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_DEFAULT, NULL);
-  g_autoptr (ScalrRunInfo) info = scalr_store_get_run (store, id2, NULL);
+  g_autoptr (ScalrRunInfo) info = scalr_store_load_run (store, id2, NULL);
   g_assert_nonnull (info);
   g_assert_cmpint (info->status, ==, SCALR_RUN_CANCELLED);
   g_autoptr (ScalrRunItem) item2 = find_run (f, id2);

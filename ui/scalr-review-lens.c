@@ -171,7 +171,7 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       return;
     }
   /* The split as the run trained and evaluated on it (rebuilt and checked by the core). */
-  g_autoptr (ScalrRunInfo) run = scalr_store_get_run (store, in->run_id, &error);
+  g_autoptr (ScalrRunInfo) run = scalr_store_load_run (store, in->run_id, &error);
   g_autoptr (LensData) d = g_new0 (LensData, 1);
   d->run_id = in->run_id;
   if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, &error)) == NULL)
@@ -182,7 +182,7 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   d->domains = scalr_domains_ref (scalr_split_get_domains (d->split));
   if (g_task_return_error_if_cancelled (task))
     return;
-  d->synthetic = scalr_store_get_synthetic (store, in->run_id, &error);
+  d->synthetic = scalr_store_load_synthetic (store, in->run_id, &error);
   if (d->synthetic == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));

@@ -135,7 +135,7 @@ refresh_worker (GTask *task, gpointer source, gpointer data, GCancellable *cance
       g_autofree char *lift = NULL, *detail = NULL;
       if (r->status == SCALR_RUN_FINISHED)
         {
-          g_autoptr (GArray) lifts = scalr_store_get_lifts (store, r->id, NULL);
+          g_autoptr (GArray) lifts = scalr_store_load_lifts (store, r->id, NULL);
           if (lifts)
             lift = headline_lift (lifts, &detail);
         }

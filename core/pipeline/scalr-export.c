@@ -35,7 +35,7 @@ scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, GError **er
   g_autoptr (ScalrSplit) split = NULL;
   if (!scalr_pipeline_rebuild_split (store, c, &domains, &split, error))
     return NULL;
-  g_autoptr (GBytes) stored = scalr_store_get_artifact (store, run->id, "split", "assignment", error);
+  g_autoptr (GBytes) stored = scalr_store_load_artifact (store, run->id, "split", "assignment", error);
   if (stored == NULL)
     return NULL;
   gsize len;
@@ -66,7 +66,7 @@ scalr_export_open (ScalrStore *store, gint64 run_id, GError **error)
   g_return_val_if_fail (store != NULL, NULL);
   g_autoptr (ScalrExport) e = g_new0 (ScalrExport, 1);
   e->store = store;
-  if ((e->run = scalr_store_get_run (store, run_id, error)) == NULL
+  if ((e->run = scalr_store_load_run (store, run_id, error)) == NULL
       || (e->split = scalr_run_rebuild_split (store, e->run, error)) == NULL)
     return NULL;
   ScalrDomains *domains = scalr_split_get_domains (e->split);
@@ -183,7 +183,7 @@ item_name (ScalrExport *e, guint32 target_item)
 gboolean
 scalr_export_synthetic (ScalrExport *e, const char *path, guint64 *n_rows, GError **error)
 {
-  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (e->store, e->run->id, error);
+  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_load_synthetic (e->store, e->run->id, error);
   Table t;
   if (ev == NULL || !table_open (&t, path, "user\titem\tprobability\tweight\tcount\n", error))
     return FALSE;
@@ -257,7 +257,7 @@ scalr_export_split (ScalrExport *e, const char *dir, guint64 *n_rows, GError **e
 gboolean
 scalr_export_metrics (ScalrExport *e, const char *path, guint64 *n_rows, GError **error)
 {
-  g_autoptr (GArray) rows = scalr_store_get_metrics (e->store, e->run->id, error);
+  g_autoptr (GArray) rows = scalr_store_load_metrics (e->store, e->run->id, error);
   Table t;
   if (rows == NULL || !table_open (&t, path, "model\tvariant\tsegment\tmetric\tk\tvalue\tn_users\n", error))
     return FALSE;
@@ -279,7 +279,7 @@ scalr_export_metrics (ScalrExport *e, const char *path, guint64 *n_rows, GError 
 gboolean
 scalr_export_lifts (ScalrExport *e, const char *path, guint64 *n_rows, GError **error)
 {
-  g_autoptr (GArray) rows = scalr_store_get_lifts (e->store, e->run->id, error);
+  g_autoptr (GArray) rows = scalr_store_load_lifts (e->store, e->run->id, error);
   Table t;
   if (rows == NULL
       || !table_open (&t, path, "model\tsegment\tmetric\tk\treference\tbaseline_model\tbase_mean\taug_mean\t"

@@ -649,7 +649,7 @@ scalr_pipeline_run (ScalrPipeline *p, ScalrProgress *progress, GCancellable *can
     return FALSE;
   scalr_store_set_busy_func (store, p->busy_func, p->busy_data);
   const char *name = scalr_config_get (p->config, "dataset", "name");
-  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, name, error);
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_load_dataset_info (store, name, error);
   if (info == NULL)
     return FALSE;
   g_autofree char *text = scalr_config_to_data (p->config);

@@ -21,7 +21,7 @@ JsonNode *
 scalr_run_load_document (ScalrStore *store, gint64 run_id, const char *kind, const char *name, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GBytes) bytes = scalr_store_get_artifact (store, run_id, kind, name, &local);
+  g_autoptr (GBytes) bytes = scalr_store_load_artifact (store, run_id, kind, name, &local);
   if (bytes == NULL)
     {
       if (!g_error_matches (local, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND))
@@ -124,7 +124,7 @@ add_stored_documents (JsonObject *o, ScalrStore *store, gint64 run_id, GError **
 {
   g_autoptr (GPtrArray) stages = NULL;
   g_autoptr (GArray) secs = NULL;
-  if (!scalr_store_get_timings (store, run_id, &stages, &secs, error))
+  if (!scalr_store_load_timings (store, run_id, &stages, &secs, error))
     return FALSE;
   JsonObject *timings = json_object_new ();
   for (guint k = 0; k < stages->len; k++)
@@ -165,8 +165,8 @@ add_stored_documents (JsonObject *o, ScalrStore *store, gint64 run_id, GError **
 static gboolean
 add_rows (JsonObject *o, ScalrStore *store, gint64 run_id, GError **error)
 {
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run_id, error);
-  g_autoptr (GArray) lifts = metrics ? scalr_store_get_lifts (store, run_id, error) : NULL;
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (store, run_id, error);
+  g_autoptr (GArray) lifts = metrics ? scalr_store_load_lifts (store, run_id, error) : NULL;
   if (lifts == NULL)
     return FALSE;
   JsonArray *ma = json_array_new ();
@@ -184,7 +184,7 @@ JsonNode *
 scalr_run_to_json (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, error);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (store, run_id, error);
   g_autoptr (ScalrConfig) c = r ? scalr_run_dup_config (r, error) : NULL;
   if (c == NULL)
     return NULL;

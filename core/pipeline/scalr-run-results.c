@@ -83,7 +83,7 @@ scalr_run_results_load (ScalrStore *store, gint64 run_id, gboolean require_finis
   g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
   g_autoptr (ScalrRunResults) r = g_new0 (ScalrRunResults, 1);
-  r->info = scalr_store_get_run (store, run_id, error);
+  r->info = scalr_store_load_run (store, run_id, error);
   if (r->info == NULL)
     return NULL;
   if (require_finished && r->info->status != SCALR_RUN_FINISHED)
@@ -95,8 +95,8 @@ scalr_run_results_load (ScalrStore *store, gint64 run_id, gboolean require_finis
     }
   if ((r->config = scalr_run_dup_config (r->info, error)) == NULL
       || !load_documents (r, store, error)
-      || (r->metrics = scalr_store_get_metrics (store, run_id, error)) == NULL
-      || (r->lifts = scalr_store_get_lifts (store, run_id, error)) == NULL)
+      || (r->metrics = scalr_store_load_metrics (store, run_id, error)) == NULL
+      || (r->lifts = scalr_store_load_lifts (store, run_id, error)) == NULL)
     return NULL;
   order_models_and_ks (r);
   return g_steal_pointer (&r);

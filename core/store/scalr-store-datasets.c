@@ -221,7 +221,7 @@ scalr_store_list_datasets (ScalrStore *store, GError **error)
 }
 
 ScalrDatasetInfo *
-scalr_store_get_dataset_info (ScalrStore *store, const char *name, GError **error)
+scalr_store_load_dataset_info (ScalrStore *store, const char *name, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store, "SELECT " INFO_COLUMNS " FROM datasets WHERE name = ?", error);
   if (st == NULL)
@@ -437,7 +437,7 @@ scalr_store_load_dataset (ScalrStore *store, const char *name, GCancellable *can
 gboolean
 scalr_store_delete_dataset (ScalrStore *store, const char *name, GError **error)
 {
-  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, name, error);
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_load_dataset_info (store, name, error);
   if (info == NULL)
     return FALSE;
   if (!_scalr_store_begin (store, error))

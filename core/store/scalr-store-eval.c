@@ -183,7 +183,7 @@ scalr_lift_row_is_reference (const ScalrLiftRow *row, const char *reference)
 static double
 config_level (ScalrStore *store, gint64 run_id)
 {
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, NULL);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (store, run_id, NULL);
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   if (r == NULL || !g_key_file_load_from_data (kf, r->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
     return 0.95;
@@ -193,7 +193,7 @@ config_level (ScalrStore *store, gint64 run_id)
 }
 
 GArray *
-scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error)
+scalr_store_load_metrics (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT model, variant, segment, metric, k, value, n_users FROM run_metrics WHERE run_id = ? "
@@ -219,7 +219,7 @@ scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error)
 }
 
 GArray *
-scalr_store_get_lifts (ScalrStore *store, gint64 run_id, GError **error)
+scalr_store_load_lifts (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT model, segment, metric, reference, baseline_model, k, base_mean, aug_mean, lift, ci_low, ci_high, "

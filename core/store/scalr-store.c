@@ -869,7 +869,7 @@ scalr_store_list_runs (ScalrStore *self, GError **error)
 }
 
 ScalrRunInfo *
-scalr_store_get_run (ScalrStore *self, gint64 run_id, GError **error)
+scalr_store_load_run (ScalrStore *self, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
     "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?", error);
