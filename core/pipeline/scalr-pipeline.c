@@ -475,57 +475,54 @@ run_replicates (ScalrPipeline *p, ScalrPipelineCache *cache, ScalrStore *store, 
   return scalr_store_put_artifact (store, run_id, "summary", "replicates", "application/json", bytes, error);
 }
 
-static gboolean
-run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *progress,
-            GCancellable *cancellable, GError **error)
-{
-  const ScalrConfig *c = p->config;
-  g_autoptr (GTimer) timer = g_timer_new ();
-  StageClock clk = { store, run_id, timer, NULL };
+/* One run through the stages: what they share. */
+typedef struct {
+  ScalrPipeline      *p;
+  const ScalrConfig  *c;
+  ScalrStore         *store;
+  gint64              run_id;
+  StageClock          clk;
+  ScalrPipelineCache *cache;     /* the sweep's, or the run's own */
+  ScalrProgress      *progress;
+  GCancellable       *cancellable;
+} Run;
 
-  /* The cache (a sweep's) keeps what does not change between grid points. */
-  ScalrPipelineCache *cache = p->cache;
+/* load, split (unless the cache holds them), and the generator and its calibration (unless
+ * cached); the evaluation cache for this [downstream] + [eval]. */
+static gboolean
+prepare (Run *r, GError **error)
+{
+  const ScalrConfig *c = r->c;
+  ScalrPipelineCache *cache = r->cache;
   g_autofree char *split_key = config_key (c, (const char *[]) { "dataset", "split", NULL });
   g_autofree char *gen_key = config_key (c, (const char *[]) { "dataset", "split", "generator", NULL });
   g_autofree char *eval_key = config_key (c, (const char *[]) { "dataset", "split", "downstream", "eval", NULL });
-  g_autoptr (ScalrPipelineCache) own_cache = NULL;
-  if (cache == NULL)
-    cache = own_cache = scalr_pipeline_cache_new ();
-
-  stage_begin (&clk, "load");
+  stage_begin (&r->clk, "load");
   if (g_strcmp0 (cache->split_key, split_key) != 0)
     {
-      if (!load_split (cache, store, c, split_key, progress, cancellable, &clk, error))
+      if (!load_split (cache, r->store, c, split_key, r->progress, r->cancellable, &r->clk, error))
         return FALSE;
     }
   else
-    scalr_progress_update (progress, "split", 1.0, "dataset and split shared with the previous run");
-  if (!stage_end (&clk, error))
+    scalr_progress_update (r->progress, "split", 1.0, "dataset and split shared with the previous run");
+  if (!stage_end (&r->clk, error) || g_cancellable_set_error_if_cancelled (r->cancellable, error))
     return FALSE;
-  ScalrDomains *domains = cache->domains;
-  ScalrSplit *split = cache->split;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
   if (g_strcmp0 (cache->gen_key, gen_key) != 0)
     {
       g_clear_pointer (&cache->gen_key, g_free);
       g_clear_pointer (&cache->generator, scalr_generator_free);
-      stage_begin (&clk, "generator");
-      cache->generator = scalr_generator_fit (split, c, progress, cancellable, error);
-      if (cache->generator == NULL || !stage_end (&clk, error))
+      stage_begin (&r->clk, "generator");
+      cache->generator = scalr_generator_fit (cache->split, c, r->progress, r->cancellable, error);
+      if (cache->generator == NULL || !stage_end (&r->clk, error))
         return FALSE;
-      stage_begin (&clk, "calibration");
-      scalr_progress_update (progress, "calibration", 0.0, "reliability on validation users");
-      cache->ece = scalr_generator_calibration (cache->generator, split, SCALR_CALIBRATION_BINS,
+      stage_begin (&r->clk, "calibration");
+      scalr_progress_update (r->progress, "calibration", 0.0, "reliability on validation users");
+      cache->ece = scalr_generator_calibration (cache->generator, cache->split, SCALR_CALIBRATION_BINS,
                                                 SCALR_CALIBRATION_TOP_N, cache->bins, 1000);
-      if (!stage_end (&clk, error) || g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (!stage_end (&r->clk, error) || g_cancellable_set_error_if_cancelled (r->cancellable, error))
         return FALSE;
       cache->gen_key = g_strdup (gen_key);
     }
-  ScalrGenerator *gen = cache->generator;
-  double ece = cache->ece;
-  const ScalrCalibrationBin *bins = cache->bins;
   if (g_strcmp0 (cache->eval_key, eval_key) != 0)
     {
       g_clear_pointer (&cache->eval_cache, scalr_eval_cache_free);
@@ -533,109 +530,158 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
       g_free (cache->eval_key);
       cache->eval_key = g_strdup (eval_key);
     }
+  return TRUE;
+}
 
-  stage_begin (&clk, "sampler");
-  ScalrSamplerOptions opt;
-  if (!scalr_sampler_options_from_config (c, &opt, error))
-    return FALSE;
-  opt.n_threads = p->n_threads;
-  ScalrSamplerAuto sauto = { .status = SCALR_AUTO_FIXED, .temperature = opt.temperature };
-  if (isnan (opt.temperature))
+/* sampler (its τ chosen on validation users when auto), align: the synthetic events, aligned
+ * when asked (the diagnostics before alignment stored); *jsd_before and *bucket_jsd_before
+ * are NaN without alignment. */
+static ScalrSyntheticEvents *
+sample (Run *r, ScalrSamplerOptions *opt, ScalrSamplerAuto *sauto, ScalrSamplerReport *rep,
+        double *jsd_before, double *bucket_jsd_before, GError **error)
+{
+  ScalrSplit *split = r->cache->split;
+  ScalrGenerator *gen = r->cache->generator;
+  stage_begin (&r->clk, "sampler");
+  if (!scalr_sampler_options_from_config (r->c, opt, error))
+    return NULL;
+  opt->n_threads = r->p->n_threads;
+  *sauto = (ScalrSamplerAuto) { .status = SCALR_AUTO_FIXED, .temperature = opt->temperature };
+  if (isnan (opt->temperature))
     {
-      scalr_progress_update (progress, "sampler", 0.0, "choosing the sampler's τ on validation users");
-      if (!scalr_sampler_choose_temperature (gen, split, &opt, &sauto, cancellable, error))
-        return FALSE;
-      opt.temperature = sauto.temperature;
+      scalr_progress_update (r->progress, "sampler", 0.0, "choosing the sampler's τ on validation users");
+      if (!scalr_sampler_choose_temperature (gen, split, opt, sauto, r->cancellable, error))
+        return NULL;
+      opt->temperature = sauto->temperature;
     }
-  ScalrSamplerReport rep;
-  g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, &opt, &rep, progress, cancellable, error);
-  if (events == NULL || !stage_end (&clk, error))
-    return FALSE;
+  g_autoptr (ScalrSyntheticEvents) events = scalr_sampler_run (gen, split, opt, rep, r->progress, r->cancellable, error);
+  if (events == NULL || !stage_end (&r->clk, error))
+    return NULL;
+  *jsd_before = *bucket_jsd_before = NAN;
+  if (opt->align == SCALR_ALIGN_NONE)
+    return g_steal_pointer (&events);
+  stage_begin (&r->clk, "align");
+  scalr_progress_update (r->progress, "align", 0.0, "bucket-wise downsampling");
+  g_autoptr (ScalrDiagnostics) before = scalr_diagnostics_new (events, split, opt->align_buckets);
+  *jsd_before = before->jsd;
+  *bucket_jsd_before = before->bucket_jsd;
+  g_autoptr (JsonNode) node = scalr_diagnostics_to_json (before);
+  g_autoptr (GBytes) bytes = json_bytes (node);
+  g_autoptr (ScalrSyntheticEvents) aligned = scalr_sampler_align (events, split, opt, rep);
+  if (!scalr_store_put_artifact (r->store, r->run_id, "diagnostics", "before-alignment", "application/json", bytes, error)
+      || !stage_end (&r->clk, error))
+    return NULL;
+  return g_steal_pointer (&aligned);
+}
 
-  double jsd_before = NAN, bucket_jsd_before = NAN;
-  if (opt.align != SCALR_ALIGN_NONE)
-    {
-      stage_begin (&clk, "align");
-      scalr_progress_update (progress, "align", 0.0, "bucket-wise downsampling");
-      g_autoptr (ScalrDiagnostics) before = scalr_diagnostics_new (events, split, opt.align_buckets);
-      jsd_before = before->jsd;
-      bucket_jsd_before = before->bucket_jsd;
-      g_autoptr (JsonNode) node = scalr_diagnostics_to_json (before);
-      g_autoptr (GBytes) bytes = json_bytes (node);
-      ScalrSyntheticEvents *aligned = scalr_sampler_align (events, split, &opt, &rep);
-      scalr_synthetic_events_free (events);
-      events = aligned;
-      if (!scalr_store_put_artifact (store, run_id, "diagnostics", "before-alignment", "application/json", bytes, error)
-          || !stage_end (&clk, error))
-        return FALSE;
-    }
-
-  stage_begin (&clk, "diagnostics");
-  scalr_progress_update (progress, "diagnostics", 0.0, "synthetic vs real");
-  g_autoptr (ScalrDiagnostics) diag = scalr_diagnostics_new (events, split, opt.align_buckets);
-  diag->n_calibration = isnan (ece) ? 0 : SCALR_CALIBRATION_BINS;
+/* diagnostics: synthetic vs real, with the generator's calibration and temperature. */
+static ScalrDiagnostics *
+diagnose (Run *r, const ScalrSyntheticEvents *events, const ScalrSamplerOptions *opt, GError **error)
+{
+  const ScalrPipelineCache *cache = r->cache;
+  stage_begin (&r->clk, "diagnostics");
+  scalr_progress_update (r->progress, "diagnostics", 0.0, "synthetic vs real");
+  g_autoptr (ScalrDiagnostics) diag = scalr_diagnostics_new (events, cache->split, opt->align_buckets);
+  diag->n_calibration = isnan (cache->ece) ? 0 : SCALR_CALIBRATION_BINS;
   for (guint b = 0; b < SCALR_CALIBRATION_BINS; b++)
     {
-      diag->calib_pred[b] = bins[b].pred;
-      diag->calib_obs[b] = bins[b].obs;
-      diag->calib_low[b] = bins[b].low;
-      diag->calib_high[b] = bins[b].high;
-      diag->calib_count[b] = bins[b].count;
+      diag->calib_pred[b] = cache->bins[b].pred;
+      diag->calib_obs[b] = cache->bins[b].obs;
+      diag->calib_low[b] = cache->bins[b].low;
+      diag->calib_high[b] = cache->bins[b].high;
+      diag->calib_count[b] = cache->bins[b].count;
     }
-  diag->ece = ece;
+  diag->ece = cache->ece;
   diag->calib_top_n = SCALR_CALIBRATION_TOP_N;
-  diag->temperature = gen->temperature;
-  diag->valid_log_lik = gen->valid_log_lik;
-  if (!stage_end (&clk, error))
-    return FALSE;
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+  diag->temperature = cache->generator->temperature;
+  diag->valid_log_lik = cache->generator->valid_log_lik;
+  if (!stage_end (&r->clk, error) || g_cancellable_set_error_if_cancelled (r->cancellable, error))
+    return NULL;
+  return g_steal_pointer (&diag);
+}
 
-  stage_begin (&clk, "store");
-  scalr_progress_update (progress, "store", 0.0, "writing %" G_GUINT64_FORMAT " synthetic events", events->n);
+/* store: the synthetic events, the diagnostics, the run summary and the split's assignment. */
+static gboolean
+store_synthetic (Run *r, const ScalrSyntheticEvents *events, const ScalrDiagnostics *diag,
+                 const ScalrSamplerOptions *opt, const ScalrSamplerAuto *sauto, const ScalrSamplerReport *rep,
+                 double jsd_before, double bucket_jsd_before, GError **error)
+{
+  ScalrSplit *split = r->cache->split;
+  stage_begin (&r->clk, "store");
+  scalr_progress_update (r->progress, "store", 0.0, "writing %" G_GUINT64_FORMAT " synthetic events", events->n);
   g_autoptr (JsonNode) dnode = scalr_diagnostics_to_json (diag);
   g_autoptr (GBytes) dbytes = json_bytes (dnode);
-  g_autoptr (JsonNode) snode = summary_json (split, gen, &rep, &sauto, jsd_before, diag->jsd, bucket_jsd_before, opt.align != SCALR_ALIGN_NONE);
+  g_autoptr (JsonNode) snode = summary_json (split, r->cache->generator, rep, sauto, jsd_before, diag->jsd,
+                                             bucket_jsd_before, opt->align != SCALR_ALIGN_NONE);
   g_autoptr (GBytes) sbytes = json_bytes (snode);
-  ScalrSplitCounts sc;
-  scalr_split_get_counts (split, &sc);
-  guint64 n_target = scalr_domains_get_target (domains)->matrix->nnz;
+  guint64 n_target = scalr_domains_get_target (r->cache->domains)->matrix->nnz;
   g_autoptr (GBytes) assignment = g_bytes_new (scalr_split_get_assignment (split), n_target);
-  if (!scalr_store_put_synthetic (store, run_id, events, error)
-      || !scalr_store_put_artifact (store, run_id, "diagnostics", "synthetic", "application/json", dbytes, error)
-      || !scalr_store_put_artifact (store, run_id, "summary", "run", "application/json", sbytes, error)
-      || !scalr_store_put_artifact (store, run_id, "split", "assignment", "application/octet-stream", assignment, error)
-      || !stage_end (&clk, error))
+  if (!scalr_store_put_synthetic (r->store, r->run_id, events, error)
+      || !scalr_store_put_artifact (r->store, r->run_id, "diagnostics", "synthetic", "application/json", dbytes, error)
+      || !scalr_store_put_artifact (r->store, r->run_id, "summary", "run", "application/json", sbytes, error)
+      || !scalr_store_put_artifact (r->store, r->run_id, "split", "assignment", "application/octet-stream", assignment, error)
+      || !stage_end (&r->clk, error))
     return FALSE;
-  scalr_progress_update (progress, "store", 1.0, "synthetic events stored");
+  scalr_progress_update (r->progress, "store", 1.0, "synthetic events stored");
+  return TRUE;
+}
 
-  if (!scalr_config_get_bool (c, "downstream", "enabled"))
-    return TRUE;
-  stage_begin (&clk, "downstream");
+/* downstream (the hooks' evaluation when set), replicates, results. */
+static gboolean
+evaluate (Run *r, const ScalrSyntheticEvents *events, GError **error)
+{
+  ScalrPipeline *p = r->p;
+  ScalrSplit *split = r->cache->split;
+  stage_begin (&r->clk, "downstream");
   g_autoptr (ScalrEvalResult) eval = p->hooks.evaluate
-    ? p->hooks.evaluate (split, events, c, p->hooks.data, progress, cancellable, error)
-    : scalr_eval_run_cached (split, events, c, cache->eval_cache, progress, cancellable, error);
-  if (eval == NULL || !stage_end (&clk, error))
+    ? p->hooks.evaluate (split, events, r->c, p->hooks.data, r->progress, r->cancellable, error)
+    : scalr_eval_run_cached (split, events, r->c, r->cache->eval_cache, r->progress, r->cancellable, error);
+  if (eval == NULL || !stage_end (&r->clk, error))
     return FALSE;
-  guint n_replicates = (guint) scalr_config_get_int (c, "eval", "replicates");
+  guint n_replicates = (guint) scalr_config_get_int (r->c, "eval", "replicates");
   if (n_replicates > 1 && p->hooks.evaluate == NULL)
     {
-      stage_begin (&clk, "replicates");
-      if (!run_replicates (p, cache, store, run_id, eval, n_replicates, progress, cancellable, error)
-          || !stage_end (&clk, error))
+      stage_begin (&r->clk, "replicates");
+      if (!run_replicates (p, r->cache, r->store, r->run_id, eval, n_replicates, r->progress, r->cancellable, error)
+          || !stage_end (&r->clk, error))
         return FALSE;
     }
-  stage_begin (&clk, "results");
-  scalr_progress_update (progress, "results", 0.0, "writing metrics and lifts");
+  stage_begin (&r->clk, "results");
+  scalr_progress_update (r->progress, "results", 0.0, "writing metrics and lifts");
   g_autoptr (JsonNode) mnode = models_json (eval);
   g_autoptr (GBytes) mbytes = json_bytes (mnode);
-  if (!scalr_store_put_eval (store, run_id, eval, error)
-      || !scalr_store_put_artifact (store, run_id, "summary", "downstream", "application/json", mbytes, error)
-      || (p->hooks.store_extra && !p->hooks.store_extra (store, run_id, eval, p->hooks.data, error))
-      || !stage_end (&clk, error))
+  if (!scalr_store_put_eval (r->store, r->run_id, eval, error)
+      || !scalr_store_put_artifact (r->store, r->run_id, "summary", "downstream", "application/json", mbytes, error)
+      || (p->hooks.store_extra && !p->hooks.store_extra (r->store, r->run_id, eval, p->hooks.data, error))
+      || !stage_end (&r->clk, error))
     return FALSE;
-  scalr_progress_update (progress, "results", 1.0, "done");
+  scalr_progress_update (r->progress, "results", 1.0, "done");
   return TRUE;
+}
+
+static gboolean
+run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *progress,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GTimer) timer = g_timer_new ();
+  /* The cache (a sweep's) keeps what does not change between grid points. */
+  g_autoptr (ScalrPipelineCache) own_cache = p->cache ? NULL : scalr_pipeline_cache_new ();
+  Run r = { p, p->config, store, run_id, { store, run_id, timer, NULL }, p->cache ? p->cache : own_cache,
+            progress, cancellable };
+  if (!prepare (&r, error))
+    return FALSE;
+  ScalrSamplerOptions opt;
+  ScalrSamplerAuto sauto;
+  ScalrSamplerReport rep;
+  double jsd_before, bucket_jsd_before;
+  g_autoptr (ScalrSyntheticEvents) events = sample (&r, &opt, &sauto, &rep, &jsd_before, &bucket_jsd_before, error);
+  g_autoptr (ScalrDiagnostics) diag = events ? diagnose (&r, events, &opt, error) : NULL;
+  if (diag == NULL
+      || !store_synthetic (&r, events, diag, &opt, &sauto, &rep, jsd_before, bucket_jsd_before, error))
+    return FALSE;
+  if (!scalr_config_get_bool (r.c, "downstream", "enabled"))
+    return TRUE;
+  return evaluate (&r, events, error);
 }
 
 gboolean
