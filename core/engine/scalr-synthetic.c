@@ -362,27 +362,13 @@ category_mix (ScalrDiagnostics *d, const ScalrCsr *ic, const char *const *names,
     }
 }
 
-ScalrDiagnostics *
-_scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
+/* One pass over the synthetic pairs, a user's run at a time: per-item counts (into
+ * @syn_items), activity, and the held-out match of tested (and sparse) users. */
+static void
+synthetic_pass (ScalrDiagnostics *d, const ScalrDiagnosticsInput *in, guint64 *syn_items)
 {
-  g_return_val_if_fail (in != NULL && in->events != NULL && in->train != NULL, NULL);
   const ScalrSyntheticEvents *ev = in->events;
-  const ScalrCsr *train = in->train, *test = in->test;
-  guint n_users = train->n_rows, n_items = train->n_cols;
-  g_return_val_if_fail (test == NULL || (test->n_rows == n_users && test->n_cols == n_items), NULL);
-  g_return_val_if_fail (in->n_buckets <= SCALR_MAX_BUCKETS, NULL);
-  g_return_val_if_fail (in->item_categories == NULL
-                        || (in->item_categories->n_rows == n_items && in->category_names != NULL), NULL);
-  g_return_val_if_fail (scalr_synthetic_events_is_valid (ev, n_users, n_items), NULL);
-
-  ScalrDiagnostics *d = _scalr_diagnostics_alloc ();
-  d->events = ev->n;
-  d->draws = ev->draws;
-  d->real_events = train->nnz;
-  d->target_items = n_items;
-
-  /* One pass over the synthetic pairs, a user's run at a time. */
-  g_autofree guint64 *syn_items = g_new0 (guint64, MAX (n_items, 1));
+  const ScalrCsr *test = in->test;
   guint users_hit[2] = { 0, 0 };
   for (guint64 k = 0; k < ev->n;)
     {
@@ -413,19 +399,12 @@ _scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
     }
   held_out_finish (&d->all, users_hit[0]);
   held_out_finish (&d->sparse, users_hit[1]);
+}
 
-  for (guint u = 0; u < n_users; u++)
-    {
-      guint64 len = scalr_csr_row_len (train, u);
-      if (len > 0)
-        {
-          d->real_users++;
-          d->real_activity[activity_bin (len)]++;
-        }
-    }
-
-  /* Item distributions. */
-  g_autofree guint64 *real_items = scalr_csr_col_counts (train);
+/* Coverage, JSD, Gini and the rank–frequency curves of the two item distributions. */
+static void
+item_distributions (ScalrDiagnostics *d, const guint64 *syn_items, const guint64 *real_items, guint n_items)
+{
   g_autofree double *syn_x = g_new (double, MAX (n_items, 1));
   g_autofree double *real_x = g_new (double, MAX (n_items, 1));
   guint syn_distinct = 0, real_distinct = 0;
@@ -445,26 +424,63 @@ _scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
   d->real_gini = gini_sorted (real_x, n_items);
   d->n_curve = _scalr_rank_frequency (syn_x, n_items, d->curve_rank, d->curve_count);
   d->n_real_curve = _scalr_rank_frequency (real_x, n_items, d->real_curve_rank, d->real_curve_count);
+}
 
-  /* Popularity buckets. */
-  d->n_buckets = in->n_buckets;
-  if (in->n_buckets > 0)
+/* The shares of real training events and synthetic pairs per popularity bucket. */
+static void
+bucket_shares (ScalrDiagnostics *d, const guint64 *syn_items, const guint64 *real_items, guint n_items,
+               guint n_buckets, guint64 n_real, guint64 n_syn)
+{
+  d->n_buckets = n_buckets;
+  if (n_buckets == 0)
+    return;
+  g_autofree guint8 *bucket = buckets_of_counts (real_items, n_items, n_buckets);
+  guint64 real_b[SCALR_MAX_BUCKETS] = { 0 }, syn_b[SCALR_MAX_BUCKETS] = { 0 };
+  for (guint i = 0; i < n_items; i++)
     {
-      g_autofree guint8 *bucket = buckets_of_counts (real_items, n_items, in->n_buckets);
-      guint64 real_b[SCALR_MAX_BUCKETS] = { 0 }, syn_b[SCALR_MAX_BUCKETS] = { 0 };
-      for (guint i = 0; i < n_items; i++)
-        {
-          real_b[bucket[i]] += real_items[i];
-          syn_b[bucket[i]] += syn_items[i];
-        }
-      for (guint b = 0; b < in->n_buckets; b++)
-        {
-          d->real_bucket_share[b] = train->nnz ? (double) real_b[b] / (double) train->nnz : 0.0;
-          d->bucket_share[b] = ev->n ? (double) syn_b[b] / (double) ev->n : 0.0;
-        }
-      d->bucket_jsd = scalr_jsd (d->bucket_share, d->real_bucket_share, in->n_buckets);
+      real_b[bucket[i]] += real_items[i];
+      syn_b[bucket[i]] += syn_items[i];
     }
+  for (guint b = 0; b < n_buckets; b++)
+    {
+      d->real_bucket_share[b] = n_real ? (double) real_b[b] / (double) n_real : 0.0;
+      d->bucket_share[b] = n_syn ? (double) syn_b[b] / (double) n_syn : 0.0;
+    }
+  d->bucket_jsd = scalr_jsd (d->bucket_share, d->real_bucket_share, n_buckets);
+}
 
+ScalrDiagnostics *
+_scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
+{
+  g_return_val_if_fail (in != NULL && in->events != NULL && in->train != NULL, NULL);
+  const ScalrSyntheticEvents *ev = in->events;
+  const ScalrCsr *train = in->train, *test = in->test;
+  guint n_users = train->n_rows, n_items = train->n_cols;
+  g_return_val_if_fail (test == NULL || (test->n_rows == n_users && test->n_cols == n_items), NULL);
+  g_return_val_if_fail (in->n_buckets <= SCALR_MAX_BUCKETS, NULL);
+  g_return_val_if_fail (in->item_categories == NULL
+                        || (in->item_categories->n_rows == n_items && in->category_names != NULL), NULL);
+  g_return_val_if_fail (scalr_synthetic_events_is_valid (ev, n_users, n_items), NULL);
+
+  ScalrDiagnostics *d = _scalr_diagnostics_alloc ();
+  d->events = ev->n;
+  d->draws = ev->draws;
+  d->real_events = train->nnz;
+  d->target_items = n_items;
+  g_autofree guint64 *syn_items = g_new0 (guint64, MAX (n_items, 1));
+  synthetic_pass (d, in, syn_items);
+  for (guint u = 0; u < n_users; u++)
+    {
+      guint64 len = scalr_csr_row_len (train, u);
+      if (len > 0)
+        {
+          d->real_users++;
+          d->real_activity[activity_bin (len)]++;
+        }
+    }
+  g_autofree guint64 *real_items = scalr_csr_col_counts (train);
+  item_distributions (d, syn_items, real_items, n_items);
+  bucket_shares (d, syn_items, real_items, n_items, in->n_buckets, train->nnz, ev->n);
   if (in->item_categories)
     category_mix (d, in->item_categories, in->category_names, real_items, syn_items);
   return d;
