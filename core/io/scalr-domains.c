@@ -68,6 +68,38 @@ scalr_domain_rule_to_string (const ScalrDomainRule *rule)
   return rule->text;
 }
 
+/* Term @k of @rule (the text between commas): an optional '!' (category rules only) and
+ * names joined by '|', none empty. On error returns FALSE naming the rule @text and the term. */
+static gboolean
+parse_term (const ScalrDomainRule *rule, const char *text, char *t, guint k, Term *term, GError **error)
+{
+  t = g_strstrip (t);
+  if (t[0] == '!')
+    {
+      term->negate = TRUE;
+      t = g_strstrip (t + 1);
+    }
+  if (rule->kind == RULE_DOMAIN && term->negate)
+    {
+      g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
+                   "domain rule '%s': '!' is only allowed in category rules", text);
+      return FALSE;
+    }
+  term->alternatives = g_strsplit (t, "|", -1);
+  gboolean empty = term->alternatives[0] == NULL;
+  for (guint a = 0; term->alternatives[a]; a++)
+    empty |= g_strstrip (term->alternatives[a])[0] == '\0';
+  if (empty)
+    {
+      term_clear (term);
+      g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
+                   "domain rule '%s': empty name in term %u; expected a %s name",
+                   text, k + 1, rule->kind == RULE_DOMAIN ? "domain" : "category");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 ScalrDomainRule *
 scalr_domain_rule_parse (const char *text, GError **error)
 {
@@ -120,32 +152,9 @@ scalr_domain_rule_parse (const char *text, GError **error)
   gboolean any_positive = FALSE;
   for (guint k = 0; terms[k]; k++)
     {
-      char *t = g_strstrip (terms[k]);
       Term term = { FALSE, NULL };
-      if (t[0] == '!')
-        {
-          term.negate = TRUE;
-          t = g_strstrip (t + 1);
-        }
-      if (rule->kind == RULE_DOMAIN && term.negate)
-        {
-          g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
-                       "domain rule '%s': '!' is only allowed in category rules", text);
-          return NULL;
-        }
-      term.alternatives = g_strsplit (t, "|", -1);
-      guint n_alt = 0;
-      for (guint a = 0; term.alternatives[a]; a++, n_alt++)
-        if (g_strstrip (term.alternatives[a])[0] == '\0')
-          n_alt = G_MAXUINT / 2;   /* an empty name: rejected below */
-      if (n_alt == 0 || n_alt >= G_MAXUINT / 2)
-        {
-          term_clear (&term);
-          g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
-                       "domain rule '%s': empty name in term %u; expected a %s name",
-                       text, k + 1, rule->kind == RULE_DOMAIN ? "domain" : "category");
-          return NULL;
-        }
+      if (!parse_term (rule, text, terms[k], k, &term, error))
+        return NULL;
       any_positive = any_positive || !term.negate;
       if (k > 0)
         g_string_append_c (canon, ',');
