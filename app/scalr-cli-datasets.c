@@ -56,6 +56,35 @@ print_stats_text (const ScalrDatasetStats *st)
     }
 }
 
+/* What an import made: its statistics, as JSON or text. */
+static void
+print_import (ScalrStore *store, ScalrDataset *d, gint64 id, const ScalrImportReport *report, gboolean items,
+              gboolean json)
+{
+  g_autoptr (ScalrDatasetStats) st = scalr_dataset_stats_new (d, NULL);
+  if (json)
+    {
+      g_autoptr (JsonNode) node = scalr_dataset_stats_to_json (st);
+      JsonObject *obj = json_node_get_object (node);
+      json_object_set_int_member (obj, "id", id);
+      json_object_set_int_member (obj, "lines", (gint64) report->lines);
+      json_object_set_int_member (obj, "items_file_unmatched", (gint64) report->items_file_unmatched);
+      json_object_set_int_member (obj, "items_without_metadata", (gint64) report->items_without_meta);
+      cli_print_json (node);
+      return;
+    }
+  g_print ("imported '%s' into %s\n", cli_safe (scalr_dataset_get_name (d)), scalr_store_get_path (store));
+  g_print ("  %s lines → %s events (%s duplicates merged), %s users, %s items\n",
+           cli_count (report->lines), cli_count (scalr_dataset_get_n_events (d)),
+           cli_count (scalr_dataset_get_n_duplicates (d)), cli_count (scalr_dataset_get_n_users (d)),
+           cli_count (scalr_dataset_get_n_items (d)));
+  if (items)
+    g_print ("  items file: %s categories; %s rows without events; %s items without a row\n",
+             cli_count (st->n_categories), cli_count (report->items_file_unmatched),
+             cli_count (report->items_without_meta));
+  print_stats_text (st);
+}
+
 int
 cmd_import (int argc, char **argv)
 {
@@ -103,13 +132,7 @@ cmd_import (int argc, char **argv)
   for (guint k = 0; events[k]; k++)
     scalr_import_options_add_events (o, events[k], label_list ? label_list[k] : NULL);
   if (name == NULL)
-    {
-      g_autofree char *base = g_path_get_basename (events[0]);
-      char *dot = strrchr (base, '.');
-      if (dot && dot != base)
-        *dot = '\0';
-      name = g_steal_pointer (&base);
-    }
+    name = scalr_import_default_name (events[0]);
   o->name = g_strdup (name);
   o->items_path = g_strdup (items);
   if (format && !scalr_format_from_string (format, &o->format, &error))
@@ -136,28 +159,7 @@ cmd_import (int argc, char **argv)
     return cli_fail ("import", error);
   cli_progress_done ();
 
-  g_autoptr (ScalrDatasetStats) st = scalr_dataset_stats_new (d, NULL);
-  if (json)
-    {
-      g_autoptr (JsonNode) node = scalr_dataset_stats_to_json (st);
-      JsonObject *obj = json_node_get_object (node);
-      json_object_set_int_member (obj, "id", id);
-      json_object_set_int_member (obj, "lines", (gint64) report.lines);
-      json_object_set_int_member (obj, "items_file_unmatched", (gint64) report.items_file_unmatched);
-      json_object_set_int_member (obj, "items_without_metadata", (gint64) report.items_without_meta);
-      cli_print_json (node);
-      return EXIT_OK;
-    }
-  g_print ("imported '%s' into %s\n", name, scalr_store_get_path (store));
-  g_print ("  %s lines → %s events (%s duplicates merged), %s users, %s items\n",
-           cli_count (report.lines), cli_count (scalr_dataset_get_n_events (d)),
-           cli_count (scalr_dataset_get_n_duplicates (d)), cli_count (scalr_dataset_get_n_users (d)),
-           cli_count (scalr_dataset_get_n_items (d)));
-  if (items)
-    g_print ("  items file: %s categories; %s rows without events; %s items without a row\n",
-             cli_count (st->n_categories), cli_count (report.items_file_unmatched),
-             cli_count (report.items_without_meta));
-  print_stats_text (st);
+  print_import (store, d, id, &report, items != NULL, json);
   return EXIT_OK;
 }
 

@@ -325,6 +325,14 @@ test_guess_columns (Fixture *f, gconstpointer data)
   g_assert_cmpint (col[SCALR_COLUMN_ITEM], ==, 3);
   g_assert_cmpint (col[SCALR_COLUMN_TIMESTAMP], ==, -1);
   g_assert_cmpstr (scalr_column_role_to_string (SCALR_COLUMN_TIMESTAMP), ==, "timestamp");
+  /* The default dataset name (scalr import without --name and the import form). */
+  const char *paths[][2] = { { "data/ratings.tsv", "ratings" }, { "a.b.csv", "a.b" }, { ".hidden", ".hidden" },
+                             { "noext", "noext" } };
+  for (guint k = 0; k < G_N_ELEMENTS (paths); k++)
+    {
+      g_autofree char *n = scalr_import_default_name (paths[k][0]);
+      g_assert_cmpstr (n, ==, paths[k][1]);
+    }
   /* The import agrees: its users are column 3's. */
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrDataset) d = import_text (f, "two.tsv", "x\tuser\t User_ID:token \titem\tdate\tusers\n"

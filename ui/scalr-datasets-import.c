@@ -163,10 +163,7 @@ form_set_path (ImportForm *f, gboolean items, const char *path)
   const char *name = gtk_editable_get_text (GTK_EDITABLE (f->name_row));
   if (path && (name == NULL || *name == '\0'))
     {
-      g_autofree char *base = g_path_get_basename (path);
-      char *dot = strrchr (base, '.');
-      if (dot)
-        *dot = '\0';
+      g_autofree char *base = scalr_import_default_name (path);   /* what scalr import would name it */
       gtk_editable_set_text (GTK_EDITABLE (f->name_row), base);
     }
   form_update_preview (f);

@@ -238,6 +238,16 @@ parse_timestamp (ScalrReader *reader, const ScalrField *f, double *out, GError *
   return FALSE;
 }
 
+char *
+scalr_import_default_name (const char *path)
+{
+  char *base = g_path_get_basename (path);
+  char *dot = strrchr (base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  return base;
+}
+
 static char *
 default_label (const char *path)
 {

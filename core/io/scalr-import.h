@@ -45,6 +45,10 @@ void                scalr_import_options_add_events (ScalrImportOptions *options
                                                      const char         *path,
                                                      const char         *label);
 
+/* The dataset name an import takes by default: @path's base name without its last extension
+ * ("ratings.tsv" → "ratings"). Owned. No failure. */
+char         *scalr_import_default_name (const char *path) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Reads the files. On error returns NULL and sets @error (in SCALR_READER_ERROR or
  * SCALR_DATASET_ERROR, or G_IO_ERROR_CANCELLED) with the file and line; nothing else is
  * changed. @progress and @cancellable may be NULL. */
