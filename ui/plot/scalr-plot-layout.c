@@ -107,19 +107,11 @@ data_range (const ScalrPlot *plot, guint a, double *lo_out, double *hi_out)
   *hi_out = hi;
 }
 
-/* Fills the ticks of axis a for about @target ticks (without labels). */
-static void
-axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
+/* Categorical axes: the x categories (labelled), or the forest's rows (labelled by the
+ * forest drawing). Returns FALSE when axis @a is not categorical. */
+static gboolean
+categorical_ticks (const ScalrPlot *plot, AxisLayout *ax, guint a)
 {
-  AxisLayout *ax = &L->ax[a];
-  for (guint i = 0; i < ax->n_ticks; i++)
-    g_clear_pointer (&ax->labels[i], g_free);
-  ax->n_ticks = 0;
-  ax->n_minor = 0;
-  ax->step = 0;
-  ax->scale = plot->axes[a].scale;
-  ax->categorical = FALSE;
-
   if (a == SCALR_PLOT_AXIS_X && plot->categories && !plot->rows)
     {
       ax->categorical = TRUE;
@@ -132,7 +124,7 @@ axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
           ax->ticks[i] = i;
           ax->labels[i] = g_strdup (g_ptr_array_index (plot->categories, i));
         }
-      return;
+      return TRUE;
     }
   if (a == SCALR_PLOT_AXIS_Y && plot->rows)
     {
@@ -140,103 +132,129 @@ axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
       ax->scale = SCALR_AXIS_LINEAR;
       ax->tlo = -0.5;
       ax->thi = MAX (plot->n_rows, 1) - 0.5;
-      return;   /* rows are labelled by the forest drawing */
+      return TRUE;
     }
+  return FALSE;
+}
 
-  double lo, hi;
-  data_range (plot, a, &lo, &hi);
-  gboolean fixed_lo = isfinite (plot->axes[a].lo), fixed_hi = isfinite (plot->axes[a].hi);
-  const char *unit = plot->axes[a].unit;
-  if (ax->scale == SCALR_AXIS_LINEAR)
+/* A linear axis over [lo, hi]: loose labelling (the end ticks enclose the data) unless that
+ * wastes more than a fifth of the axis at an end: then the data range plus a 4% margin there.
+ * A fixed end is kept as it is. */
+static void
+linear_ticks (AxisLayout *ax, double lo, double hi, gboolean fixed_lo, gboolean fixed_hi, guint target)
+{
+  scalr_axis_nice_ticks (lo, hi, target, ax->ticks, &ax->n_ticks, &ax->step);
+  double tlo = fixed_lo ? lo : ax->ticks[0];
+  double thi = fixed_hi ? hi : ax->ticks[ax->n_ticks - 1];
+  double span = thi - tlo, margin = (hi - lo) * 0.04;
+  if (!fixed_lo && lo - tlo > span * 0.2 && margin > 0)
+    tlo = lo - margin;
+  if (!fixed_hi && thi - hi > span * 0.2 && margin > 0)
+    thi = hi + margin;
+  if (thi <= tlo)
+    thi = tlo + 1;
+  ax->tlo = tlo;
+  ax->thi = thi;
+  /* Drop ticks outside a fixed range. */
+  guint k = 0;
+  for (guint i = 0; i < ax->n_ticks; i++)
+    if (ax->ticks[i] >= tlo - ax->step * 1e-6 && ax->ticks[i] <= thi + ax->step * 1e-6)
+      ax->ticks[k++] = ax->ticks[i];
+  ax->n_ticks = k;
+}
+
+/* Adds the labelled 2·10^k and 5·10^k ticks to a log axis that spans few decades (when they
+ * fit), merged in ascending order. */
+static void
+add_log_minor_labels (AxisLayout *ax)
+{
+  double minor[SCALR_AXIS_MAX_TICKS];
+  guint n_minor = 0;
+  if (!scalr_axis_log_minor_ticks (pow (10, ax->tlo), pow (10, ax->thi), FALSE, minor, &n_minor)
+      || ax->n_ticks + n_minor > SCALR_AXIS_MAX_TICKS)
+    return;
+  double all[SCALR_AXIS_MAX_TICKS];
+  guint i = 0, j = 0, m = 0;
+  while (i < ax->n_ticks || j < n_minor)
     {
-      scalr_axis_nice_ticks (lo, hi, target, ax->ticks, &ax->n_ticks, &ax->step);
-      /* Loose labelling (the end ticks enclose the data) unless that wastes more than a
-       * fifth of the axis at an end: then the data range plus a 4% margin there. */
-      double tlo = fixed_lo ? lo : ax->ticks[0];
-      double thi = fixed_hi ? hi : ax->ticks[ax->n_ticks - 1];
-      double span = thi - tlo, margin = (hi - lo) * 0.04;
-      if (!fixed_lo && lo - tlo > span * 0.2 && margin > 0)
-        tlo = lo - margin;
-      if (!fixed_hi && thi - hi > span * 0.2 && margin > 0)
-        thi = hi + margin;
+      if (j >= n_minor || (i < ax->n_ticks && ax->ticks[i] < minor[j]))
+        all[m++] = ax->ticks[i++];
+      else
+        all[m++] = minor[j++];
+    }
+  memcpy (ax->ticks, all, sizeof (double) * m);
+  ax->n_ticks = m;
+}
+
+/* A log axis over [lo, hi]: whole decades (powers) enclosing the data, unless that wastes
+ * more than 15% of the axis at an end: then the data range with a small margin (attempt 0),
+ * falling back to the enclosing powers when fewer than two labels would remain (attempt 1). */
+static void
+log_ticks (AxisLayout *ax, double lo, double hi, gboolean fixed_lo, gboolean fixed_hi, guint target)
+{
+  double dlo = scalr_axis_transform (ax->scale, lo), dhi = scalr_axis_transform (ax->scale, hi);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      scalr_axis_log_ticks (ax->scale, lo, hi, target, ax->ticks, &ax->n_ticks);
+      /* The powers next to the data (not the possibly coarser tick stride). */
+      double elo = floor (dlo + 1e-9), ehi = ceil (dhi - 1e-9);
+      if (ehi <= elo)
+        ehi = elo + 1;
+      double span = ehi - elo, margin = MAX (dhi - dlo, 0.3) * 0.04;
+      double tlo = elo, thi = ehi;
+      if (fixed_lo)
+        tlo = dlo;
+      else if (attempt == 0 && dlo - elo > span * 0.15)
+        tlo = dlo - margin;
+      if (fixed_hi)
+        thi = dhi;
+      else if (attempt == 0 && ehi - dhi > span * 0.15)
+        thi = dhi + margin;
       if (thi <= tlo)
         thi = tlo + 1;
       ax->tlo = tlo;
       ax->thi = thi;
-      /* Drop ticks outside a fixed range. */
       guint k = 0;
       for (guint i = 0; i < ax->n_ticks; i++)
-        if (ax->ticks[i] >= tlo - ax->step * 1e-6 && ax->ticks[i] <= thi + ax->step * 1e-6)
-          ax->ticks[k++] = ax->ticks[i];
-      ax->n_ticks = k;
-    }
-  else
-    {
-      /* Whole decades (powers) enclosing the data, unless that wastes more than 15%
-       * of the axis at an end: then the data range with a small margin (attempt 0), falling
-       * back to the enclosing powers when fewer than two labels would remain (attempt 1). */
-      double dlo = scalr_axis_transform (ax->scale, lo), dhi = scalr_axis_transform (ax->scale, hi);
-      for (guint attempt = 0; attempt < 2; attempt++)
         {
-          scalr_axis_log_ticks (ax->scale, lo, hi, target, ax->ticks, &ax->n_ticks);
-          /* The powers next to the data (not the possibly coarser tick stride). */
-          double elo = floor (dlo + 1e-9), ehi = ceil (dhi - 1e-9);
-          if (ehi <= elo)
-            ehi = elo + 1;
-          double span = ehi - elo, margin = MAX (dhi - dlo, 0.3) * 0.04;
-          double tlo = elo, thi = ehi;
-          if (fixed_lo)
-            tlo = dlo;
-          else if (attempt == 0 && dlo - elo > span * 0.15)
-            tlo = dlo - margin;
-          if (fixed_hi)
-            thi = dhi;
-          else if (attempt == 0 && ehi - dhi > span * 0.15)
-            thi = dhi + margin;
-          if (thi <= tlo)
-            thi = tlo + 1;
-          ax->tlo = tlo;
-          ax->thi = thi;
-          guint k = 0;
-          for (guint i = 0; i < ax->n_ticks; i++)
-            {
-              double t = scalr_axis_transform (ax->scale, ax->ticks[i]);
-              if (t >= tlo - 1e-9 && t <= thi + 1e-9)
-                ax->ticks[k++] = ax->ticks[i];
-            }
-          ax->n_ticks = k;
-          /* Labelled 2·10^k and 5·10^k when the axis spans few decades. */
-          if (ax->scale == SCALR_AXIS_LOG10 && thi - tlo <= 3.01
-              && (k < 2 || ax->ticks[1] / ax->ticks[0] <= 10.0001))
-            {
-              double minor[SCALR_AXIS_MAX_TICKS];
-              guint n_minor = 0;
-              if (scalr_axis_log_minor_ticks (pow (10, tlo), pow (10, thi), FALSE, minor, &n_minor)
-                  && ax->n_ticks + n_minor <= SCALR_AXIS_MAX_TICKS)
-                {
-                  /* Merge, ascending. */
-                  double all[SCALR_AXIS_MAX_TICKS];
-                  guint i = 0, j = 0, m = 0;
-                  while (i < ax->n_ticks || j < n_minor)
-                    {
-                      if (j >= n_minor || (i < ax->n_ticks && ax->ticks[i] < minor[j]))
-                        all[m++] = ax->ticks[i++];
-                      else
-                        all[m++] = minor[j++];
-                    }
-                  memcpy (ax->ticks, all, sizeof (double) * m);
-                  ax->n_ticks = m;
-                }
-            }
-          if (ax->n_ticks >= 2 || fixed_lo || fixed_hi)
-            break;
+          double t = scalr_axis_transform (ax->scale, ax->ticks[i]);
+          if (t >= tlo - 1e-9 && t <= thi + 1e-9)
+            ax->ticks[k++] = ax->ticks[i];
         }
-      double tlo = ax->tlo, thi = ax->thi;
-      if (ax->scale == SCALR_AXIS_LOG10)
-        scalr_axis_log_minor_ticks (pow (10, tlo), pow (10, thi), TRUE, ax->minor, &ax->n_minor);
+      ax->n_ticks = k;
+      if (ax->scale == SCALR_AXIS_LOG10 && thi - tlo <= 3.01
+          && (k < 2 || ax->ticks[1] / ax->ticks[0] <= 10.0001))
+        add_log_minor_labels (ax);
+      if (ax->n_ticks >= 2 || fixed_lo || fixed_hi)
+        break;
     }
+  if (ax->scale == SCALR_AXIS_LOG10)
+    scalr_axis_log_minor_ticks (pow (10, ax->tlo), pow (10, ax->thi), TRUE, ax->minor, &ax->n_minor);
+}
+
+/* Fills the ticks of axis a for about @target ticks, with their labels. */
+static void
+axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
+{
+  AxisLayout *ax = &L->ax[a];
   for (guint i = 0; i < ax->n_ticks; i++)
-    ax->labels[i] = scalr_axis_format_tick (ax->scale, ax->ticks[i], ax->step, unit);
+    g_clear_pointer (&ax->labels[i], g_free);
+  ax->n_ticks = 0;
+  ax->n_minor = 0;
+  ax->step = 0;
+  ax->scale = plot->axes[a].scale;
+  ax->categorical = FALSE;
+  if (categorical_ticks (plot, ax, a))
+    return;
+  double lo, hi;
+  data_range (plot, a, &lo, &hi);
+  gboolean fixed_lo = isfinite (plot->axes[a].lo), fixed_hi = isfinite (plot->axes[a].hi);
+  if (ax->scale == SCALR_AXIS_LINEAR)
+    linear_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
+  else
+    log_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
+  for (guint i = 0; i < ax->n_ticks; i++)
+    ax->labels[i] = scalr_axis_format_tick (ax->scale, ax->ticks[i], ax->step, plot->axes[a].unit);
 }
 
 static gboolean
