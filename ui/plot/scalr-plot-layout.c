@@ -390,15 +390,11 @@ wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
   g_string_free (rest, TRUE);
 }
 
+/* Top: title, subtitle, legend row; sets L->top. */
 static void
-layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+layout_top (const ScalrPlot *plot, cairo_t *cr, Layout *L)
 {
-  const Axis *xa = &plot->axes[SCALR_PLOT_AXIS_X];
-  const Axis *ya = &plot->axes[SCALR_PLOT_AXIS_Y];
-  double fs = L->fs, pad = L->pad, gap = L->gap;
-  double line_h = L->ascent + L->descent;
-
-  /* Top: title, subtitle, legend row. */
+  double fs = L->fs, pad = L->pad, line_h = L->ascent + L->descent;
   double y = pad;
   L->title_base = L->subtitle_base = 0;
   if (plot->title && *plot->title)
@@ -423,76 +419,74 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
     }
   /* Room for the top y tick label's upper half. */
   L->top = y + (plot->rows ? 0 : line_h * 0.5);
+}
 
-  /* Bottom: x tick labels, x title. */
-  g_autofree char *xt = axis_title (xa);
-  L->bottom = L->h - pad - gap - line_h;
-  if (xt)
-    L->bottom -= line_h * 1.1 + gap * 0.5;
-  L->xtitle_base = L->h - pad - L->descent;
+/* The widest of the forest's row labels (or value texts, @values), each in its weight. */
+static double
+forest_text_width (const ScalrPlot *plot, cairo_t *cr, double fs, gboolean values)
+{
+  double maxw = 0;
+  for (guint r = 0; r < plot->n_rows; r++)
+    {
+      g_autofree char *v = values ? _scalr_plot_format_forest_value (&plot->rows[r]) : NULL;
+      _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
+      maxw = MAX (maxw, _scalr_plot_text_width (cr, values ? v : plot->rows[r].label));
+    }
+  _scalr_plot_set_font (cr, fs, FALSE);
+  return maxw;
+}
 
-  /* Left: y title, y tick labels (or forest row labels). */
-  g_autofree char *yt = axis_title (ya);
+/* Left: y title and y tick labels, or the forest's row labels; sets L->left. */
+static void
+layout_left (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double fs = L->fs, pad = L->pad, gap = L->gap, line_h = L->ascent + L->descent;
+  g_autofree char *yt = axis_title (&plot->axes[SCALR_PLOT_AXIS_Y]);
   double y_title_w = yt && !plot->rows ? line_h * 1.1 + gap : 0;
   L->ytitle_x = pad + L->ascent;
   if (plot->rows)
     {
-      double maxw = 0;
-      for (guint r = 0; r < plot->n_rows; r++)
-        {
-          _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
-          maxw = MAX (maxw, _scalr_plot_text_width (cr, plot->rows[r].label));
-        }
-      L->forest_label_w = MIN (maxw, L->w * 0.4);
+      L->forest_label_w = MIN (forest_text_width (plot, cr, fs, FALSE), L->w * 0.4);
       L->left = pad + L->forest_label_w + gap * 1.5;
-      _scalr_plot_set_font (cr, fs, FALSE);
+      return;
     }
-  else
+  /* Y ticks for the current height estimate. */
+  guint target = (guint) CLAMP ((L->bottom - L->top) / (fs * 3.2), 2, 10);
+  axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, target);
+  double maxw = 0;
+  for (guint i = 0; i < L->ax[1].n_ticks; i++)
+    maxw = MAX (maxw, _scalr_plot_text_width (cr, L->ax[1].labels[i]));
+  L->left = pad + y_title_w + maxw + gap;
+}
+
+/* Right, for forest plots: a value column when it fits; rows no taller than about three
+ * lines of text (the axis follows the last row). */
+static void
+layout_forest_right (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double gap = L->gap, line_h = L->ascent + L->descent;
+  double vw = forest_text_width (plot, cr, L->fs, TRUE);
+  if (L->right - L->left - vw - gap * 1.5 >= L->w * 0.35)
     {
-      /* Y ticks for the current height estimate. */
-      guint target = (guint) CLAMP ((L->bottom - L->top) / (fs * 3.2), 2, 10);
-      axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, target);
-      double maxw = 0;
-      for (guint i = 0; i < L->ax[1].n_ticks; i++)
-        maxw = MAX (maxw, _scalr_plot_text_width (cr, L->ax[1].labels[i]));
-      L->left = pad + y_title_w + maxw + gap;
+      L->forest_values = TRUE;
+      L->right -= vw + gap * 1.5;
     }
-
-  /* Right: a value column for forest plots when it fits, else a padding. */
-  L->right = L->w - pad;
-  L->forest_values = FALSE;
-  if (plot->rows)
+  axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, 2);
+  double max_h = MAX (plot->n_rows, 1) * line_h * 4.2;
+  if (L->bottom - L->top > max_h)
     {
-      double vw = 0;
-      for (guint r = 0; r < plot->n_rows; r++)
-        {
-          g_autofree char *v = _scalr_plot_format_forest_value (&plot->rows[r]);
-          _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
-          vw = MAX (vw, _scalr_plot_text_width (cr, v));
-        }
-      _scalr_plot_set_font (cr, fs, FALSE);
-      if (L->right - L->left - vw - gap * 1.5 >= L->w * 0.35)
-        {
-          L->forest_values = TRUE;
-          L->right -= vw + gap * 1.5;
-        }
-      axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, 2);
-      /* Rows no taller than about three lines of text; the axis follows the last row. */
-      double max_h = MAX (plot->n_rows, 1) * line_h * 4.2;
-      if (L->bottom - L->top > max_h)
-        {
-          double shift = L->bottom - L->top - max_h;
-          L->bottom -= shift;
-          L->xtitle_base -= shift;
-        }
+      double shift = L->bottom - L->top - max_h;
+      L->bottom -= shift;
+      L->xtitle_base -= shift;
     }
+}
 
-  L->ok = L->right - L->left > 20 && L->bottom - L->top > 20;
-  if (!L->ok)
-    return;
-
-  /* X ticks: the largest count whose labels do not collide. */
-  /* Log axes offer every power and let axis_thin drop what collides. */
+/* X ticks: the largest count whose labels do not collide (log axes offer every power and let
+ * axis_thin drop what collides); the right edge pulled in when the last label would overflow. */
+static void
+layout_x_ticks (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double fs = L->fs, pad = L->pad;
   guint target = plot->axes[0].scale == SCALR_AXIS_LINEAR
                    ? (guint) CLAMP ((L->right - L->left) / (fs * 4.5), 2, 12)
                    : (guint) CLAMP ((L->right - L->left) / (fs * 2.5), 2, 30);
@@ -508,13 +502,11 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
         break;
     }
   axis_thin (cr, L, SCALR_PLOT_AXIS_X);
-  /* Keep the last x label inside the page: pull the right edge in if it would overflow. */
   AxisLayout *xl = &L->ax[0];
   for (guint i = xl->n_ticks; i-- > 0;)
     if (xl->show[i])
       {
-        double end = _scalr_plot_map_v (L, 0, xl->ticks[i])
-                     + _scalr_plot_text_width (cr, xl->labels[i]) / 2;
+        double end = _scalr_plot_map_v (L, 0, xl->ticks[i]) + _scalr_plot_text_width (cr, xl->labels[i]) / 2;
         if (end > L->w - pad * 0.5)
           {
             L->right -= end - (L->w - pad * 0.5);
@@ -522,9 +514,31 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
           }
         break;
       }
+}
+
+static void
+layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double pad = L->pad, gap = L->gap, line_h = L->ascent + L->descent;
+  layout_top (plot, cr, L);
+  /* Bottom: x tick labels, x title. */
+  g_autofree char *xt = axis_title (&plot->axes[SCALR_PLOT_AXIS_X]);
+  L->bottom = L->h - pad - gap - line_h;
+  if (xt)
+    L->bottom -= line_h * 1.1 + gap * 0.5;
+  L->xtitle_base = L->h - pad - L->descent;
+  layout_left (plot, cr, L);
+  L->right = L->w - pad;
+  L->forest_values = FALSE;
+  if (plot->rows)
+    layout_forest_right (plot, cr, L);
+  L->ok = L->right - L->left > 20 && L->bottom - L->top > 20;
+  if (!L->ok)
+    return;
+  layout_x_ticks (plot, cr, L);
   if (!plot->rows)
     {
-      guint ytarget = (guint) CLAMP ((L->bottom - L->top) / (fs * 3.2), 2, 10);
+      guint ytarget = (guint) CLAMP ((L->bottom - L->top) / (L->fs * 3.2), 2, 10);
       axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, ytarget);
       axis_thin (cr, L, SCALR_PLOT_AXIS_Y);
     }
