@@ -2,6 +2,8 @@
  * cancellation and failure leave the right status and nothing half-written. */
 #include "config.h"
 
+#define SCALR_TEST_WITH_STORE
+
 #include "scalr-registry.h"
 
 #include <math.h>
@@ -25,17 +27,8 @@ setup (Fixture *f, gconstpointer data)
 {
   f->dir = test_tmpdir_new ();
   f->db = g_build_filename (f->dir, "s.db", NULL);
-  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
-  g_autofree char *movies = test_movielens_path ("movies.tsv");
-  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
-  o->name = g_strdup ("movielens-small");
-  scalr_import_options_add_events (o, ratings, NULL);
-  o->items_path = g_strdup (movies);
+  test_store_add_movielens (f->db);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
-  g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
-  g_assert_no_error (error);
 }
 
 static void

@@ -2,6 +2,8 @@
  * export files (CLI and GUI), the number formats they use, and their errors. */
 #include "config.h"
 
+#define SCALR_TEST_WITH_STORE
+
 #include "scalr-registry.h"
 
 #include <math.h>
@@ -28,16 +30,8 @@ make_store (void)
 {
   dir = test_tmpdir_new ();
   db = g_build_filename (dir, "s.db", NULL);
-  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
-  g_autofree char *movies = test_movielens_path ("movies.tsv");
-  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
-  o->name = g_strdup ("movielens-small");
-  scalr_import_options_add_events (o, ratings, NULL);
-  o->items_path = g_strdup (movies);
+  test_store_add_movielens (db);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
-  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
-  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
   g_autoptr (ScalrConfig) c = scalr_config_new ();
   g_assert_true (scalr_config_set (c, "downstream", "models", "pop", &error));
   g_autoptr (ScalrPipeline) p = scalr_pipeline_new (db, c, "for export");

@@ -5,43 +5,38 @@
 
 #include <math.h>
 
-void
-scalr_format_tsv_number (GString *s, double v)
+/* The shortest "%.Ng" (N = 6…@max_digits) of @v that reads back as @v (as a float when
+ * @as_float), or NA. g_ascii_formatd: a '.' whatever the locale (the GUI runs in the user's). */
+static void
+append_shortest (GString *s, double v, int max_digits, gboolean as_float)
 {
   if (!isfinite (v))
     {
       g_string_append (s, "NA");
       return;
     }
-  /* g_ascii_formatd: a '.' whatever the locale (the GUI runs in the user's). */
   char buf[G_ASCII_DTOSTR_BUF_SIZE], fmt[8];
-  for (int digits = 6; digits <= 17; digits++)
+  for (int digits = 6; digits <= max_digits; digits++)
     {
       g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
       g_ascii_formatd (buf, sizeof buf, fmt, v);
-      if (g_ascii_strtod (buf, NULL) == v)
+      double back = g_ascii_strtod (buf, NULL);
+      if (as_float ? (float) back == (float) v : back == v)
         break;
     }
   g_string_append (s, buf);
 }
 
 void
+scalr_format_tsv_number (GString *s, double v)
+{
+  append_shortest (s, v, 17, FALSE);
+}
+
+void
 scalr_format_tsv_float (GString *s, float v)
 {
-  if (!isfinite (v))
-    {
-      g_string_append (s, "NA");
-      return;
-    }
-  char buf[G_ASCII_DTOSTR_BUF_SIZE], fmt[8];
-  for (int digits = 6; digits <= 9; digits++)
-    {
-      g_snprintf (fmt, sizeof fmt, "%%.%dg", digits);
-      g_ascii_formatd (buf, sizeof buf, fmt, v);
-      if ((float) g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (s, buf);
+  append_shortest (s, v, 9, TRUE);
 }
 
 void
