@@ -10,6 +10,7 @@
 #include "scalr-dataset-stats.h"
 #include "scalr-domains.h"
 #include "scalr-import.h"
+#include "scalr-run-data.h"
 #include "scalr-idmap.h"
 
 static void
@@ -204,36 +205,11 @@ cmd_datasets (int argc, char **argv)
     }
   if (json)
     {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_array (b);
+      g_autoptr (JsonArray) arr = json_array_new ();
       for (guint k = 0; k < list->len; k++)
-        {
-          ScalrDatasetInfo *i = g_ptr_array_index (list, k);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, i->id);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, i->name);
-          json_builder_set_member_name (b, "events");
-          json_builder_add_int_value (b, (gint64) i->n_events);
-          json_builder_set_member_name (b, "users");
-          json_builder_add_int_value (b, i->n_users);
-          json_builder_set_member_name (b, "items");
-          json_builder_add_int_value (b, i->n_items);
-          json_builder_set_member_name (b, "duplicates_merged");
-          json_builder_add_int_value (b, (gint64) i->n_duplicates);
-          json_builder_set_member_name (b, "created_at");
-          json_builder_add_string_value (b, i->created_at);
-          json_builder_set_member_name (b, "events_source");
-          json_builder_add_string_value (b, i->events_source);
-          json_builder_set_member_name (b, "items_source");
-          json_builder_add_string_value (b, i->items_source);
-          json_builder_set_member_name (b, "fingerprint");
-          json_builder_add_string_value (b, i->fingerprint);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
+        json_array_add_object_element (arr, scalr_dataset_info_to_json (g_ptr_array_index (list, k)));
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (root, arr);
       cli_print_json (root);
       return EXIT_OK;
     }

@@ -424,26 +424,11 @@ cmd_runs (int argc, char **argv)
     return cli_fail ("runs", error);
   if (json)
     {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_array (b);
+      g_autoptr (JsonArray) arr = json_array_new ();
       for (guint k = 0; k < runs->len; k++)
-        {
-          ScalrRunInfo *r = g_ptr_array_index (runs, k);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "run_id");
-          json_builder_add_int_value (b, r->id);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, r->name);
-          json_builder_set_member_name (b, "status");
-          json_builder_add_string_value (b, scalr_run_status_to_string (r->status));
-          json_builder_set_member_name (b, "dataset");
-          json_builder_add_string_value (b, r->dataset);
-          json_builder_set_member_name (b, "created_at");
-          json_builder_add_string_value (b, r->created_at);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
+        json_array_add_object_element (arr, scalr_run_info_to_json (g_ptr_array_index (runs, k)));
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (root, arr);
       cli_print_json (root);
       return EXIT_OK;
     }

@@ -100,9 +100,8 @@ scalr_lift_row_to_json (const ScalrLiftRow *l)
   return row;
 }
 
-/* The run row's own members. */
-static JsonObject *
-run_info_json (const ScalrRunInfo *r)
+JsonObject *
+scalr_run_info_to_json (const ScalrRunInfo *r)
 {
   JsonObject *o = json_object_new ();
   json_object_set_int_member (o, "run_id", r->id);
@@ -189,12 +188,29 @@ scalr_run_to_json (ScalrStore *store, gint64 run_id, GError **error)
   if (c == NULL)
     return NULL;
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (root, run_info_json (r));
+  json_node_take_object (root, scalr_run_info_to_json (r));
   JsonObject *o = json_node_get_object (root);
   json_object_set_member (o, "config", scalr_config_to_json (c));
   if (!add_stored_documents (o, store, run_id, error) || !add_rows (o, store, run_id, error))
     return NULL;
   return g_steal_pointer (&root);
+}
+
+JsonObject *
+scalr_dataset_info_to_json (const ScalrDatasetInfo *i)
+{
+  JsonObject *o = json_object_new ();
+  json_object_set_int_member (o, "id", i->id);
+  json_object_set_string_member (o, "name", i->name);
+  json_object_set_int_member (o, "events", (gint64) i->n_events);
+  json_object_set_int_member (o, "users", i->n_users);
+  json_object_set_int_member (o, "items", i->n_items);
+  json_object_set_int_member (o, "duplicates_merged", (gint64) i->n_duplicates);
+  json_object_set_string_member (o, "created_at", i->created_at);
+  json_object_set_string_member (o, "events_source", i->events_source);
+  json_object_set_string_member (o, "items_source", i->items_source);
+  json_object_set_string_member (o, "fingerprint", i->fingerprint);
+  return o;
 }
 
 double

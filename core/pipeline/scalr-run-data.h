@@ -36,6 +36,12 @@ JsonNode    *scalr_config_to_json    (const ScalrConfig *config) G_GNUC_WARN_UNU
 JsonObject  *scalr_metric_row_to_json (const ScalrMetricRow *row) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject  *scalr_lift_row_to_json   (const ScalrLiftRow *row) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A run's row (run_id, name, status, dataset, fingerprint, seed, code_version, created_at,
+ * finished_at, error) and a dataset's (id, name, events, users, items, duplicates_merged,
+ * created_at, events_source, items_source, fingerprint), for listings. No failure. */
+JsonObject  *scalr_run_info_to_json     (const ScalrRunInfo *run) G_GNUC_WARN_UNUSED_RESULT;
+JsonObject  *scalr_dataset_info_to_json (const ScalrDatasetInfo *dataset) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The JSON view of run @run_id: run_id, name, status, dataset, fingerprint, seed,
  * code_version, created_at, finished_at, error; config (scalr_config_to_json); timings
  * (stage → seconds); the members of the stored run summary (split, generator, sampler,
