@@ -319,7 +319,7 @@ test_old_run_migration (Fixture *f, gconstpointer data)
     g_autoptr (ScalrDomains) domains = NULL;
     g_autoptr (ScalrSplit) split = NULL;
     g_assert_true (scalr_pipeline_rebuild_split (s, back, &domains, &split, &error));
-    g_autoptr (GBytes) assign = scalr_store_get_artifact (s, id, "split", "assignment", &error);
+    g_autoptr (GBytes) assign = scalr_store_load_artifact (s, id, "split", "assignment", &error);
     g_assert_cmpmem (g_bytes_get_data (assign, NULL), g_bytes_get_size (assign),
                      scalr_split_get_assignment (split), scalr_domains_get_target (domains)->matrix->nnz);
     g_clear_pointer (&split, scalr_split_free);

@@ -47,6 +47,22 @@ scalr_format_tsv_field (GString *s, const char *text)
 }
 
 void
+scalr_format_json_add_number (JsonBuilder *b, double v)
+{
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+scalr_format_json_member_number (JsonBuilder *b, const char *member, double v)
+{
+  json_builder_set_member_name (b, member);
+  scalr_format_json_add_number (b, v);
+}
+
+void
 scalr_format_json_number (JsonObject *o, const char *member, double v)
 {
   if (isfinite (v))

@@ -18,6 +18,10 @@ void scalr_format_tsv_float  (GString *s, float value);
 /* Appends @text as one TSV field: tab, newline and carriage return become spaces (they cannot
  * stand inside a field); NULL appends nothing. No failure. */
 void scalr_format_tsv_field  (GString *s, const char *text);
+/* Adds @value to @builder (after a member name or in an array), null when it is not finite;
+ * the _member form sets the member name first. No failure. */
+void scalr_format_json_add_number    (JsonBuilder *builder, double value);
+void scalr_format_json_member_number (JsonBuilder *builder, const char *member, double value);
 /* Sets @member of @object to @value, or to null when it is not finite. No failure. */
 void scalr_format_json_number (JsonObject *object, const char *member, double value);
 

@@ -17,6 +17,7 @@
  * null and read back as NaN. */
 #include "config.h"
 
+#include "scalr-format.h"
 #include "scalr-synthetic.h"
 #include "scalr-synthetic-private.h"
 
@@ -116,15 +117,6 @@ G_STATIC_ASSERT (G_N_ELEMENTS (((ScalrDiagnostics *) NULL)->activity) == ACTIVIT
 /* ---- writing ------------------------------------------------------------------------ */
 
 static void
-add_double (JsonBuilder *b, double v)
-{
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_u64 (JsonBuilder *b, guint64 v)
 {
   json_builder_add_int_value (b, (gint64) MIN (v, (guint64) G_MAXINT64));
@@ -142,9 +134,9 @@ write_categories (JsonBuilder *b, const ScalrDiagnostics *d)
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, g_ptr_array_index (d->category_names, k));
       json_builder_set_member_name (b, "share");
-      add_double (b, g_array_index (d->category_share, double, k));
+      scalr_format_json_add_number (b, g_array_index (d->category_share, double, k));
       json_builder_set_member_name (b, "real_share");
-      add_double (b, g_array_index (d->real_category_share, double, k));
+      scalr_format_json_add_number (b, g_array_index (d->real_category_share, double, k));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -158,13 +150,13 @@ write_calibration_bins (JsonBuilder *b, const ScalrDiagnostics *d)
     {
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "pred");
-      add_double (b, d->calib_pred[k]);
+      scalr_format_json_add_number (b, d->calib_pred[k]);
       json_builder_set_member_name (b, "obs");
-      add_double (b, d->calib_obs[k]);
+      scalr_format_json_add_number (b, d->calib_obs[k]);
       json_builder_set_member_name (b, "low");
-      add_double (b, d->calib_low[k]);
+      scalr_format_json_add_number (b, d->calib_low[k]);
       json_builder_set_member_name (b, "high");
-      add_double (b, d->calib_high[k]);
+      scalr_format_json_add_number (b, d->calib_high[k]);
       json_builder_set_member_name (b, "count");
       add_u64 (b, d->calib_count[k]);
       json_builder_end_object (b);
@@ -185,12 +177,12 @@ write_member (JsonBuilder *b, const Member *m, gconstpointer base, const ScalrDi
       add_u64 (b, *AT_C (base, m->offset, guint));
       break;
     case M_DOUBLE:
-      add_double (b, *AT_C (base, m->offset, double));
+      scalr_format_json_add_number (b, *AT_C (base, m->offset, double));
       break;
     case M_DOUBLES:
       json_builder_begin_array (b);
       for (guint k = 0; k < MIN (*AT_C (base, m->len_offset, guint), m->max); k++)
-        add_double (b, AT_C (base, m->offset, double)[k]);
+        scalr_format_json_add_number (b, AT_C (base, m->offset, double)[k]);
       json_builder_end_array (b);
       break;
     case M_U64S:

@@ -12,6 +12,7 @@
 #include "scalr-domains.h"
 #include "scalr-eval.h"
 #include "scalr-fault.h"
+#include "scalr-format.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -185,15 +186,6 @@ json_bytes (JsonNode *node)
 }
 
 /* JSON has no NaN: an undefined number is null (never 0). */
-static void
-add_number (JsonBuilder *b, double x)
-{
-  if (isfinite (x))
-    json_builder_add_double_value (b, x);
-  else
-    json_builder_add_null_value (b);
-}
-
 static const char *
 temperature_status (ScalrTemperatureStatus s)
 {
@@ -218,7 +210,7 @@ sampler_temperature_json (JsonBuilder *b, const ScalrSamplerAuto *a)
   json_builder_set_member_name (b, "users");
   json_builder_add_int_value (b, a->users);
   json_builder_set_member_name (b, "best_hit_rate");
-  add_number (b, a->best_hit_rate);
+  scalr_format_json_add_number (b, a->best_hit_rate);
   json_builder_set_member_name (b, "candidates");
   json_builder_begin_array (b);
   for (guint t = 0; t < SCALR_AUTO_TAUS; t++)
@@ -227,7 +219,7 @@ sampler_temperature_json (JsonBuilder *b, const ScalrSamplerAuto *a)
       json_builder_set_member_name (b, "tau");
       json_builder_add_double_value (b, a->taus[t]);
       json_builder_set_member_name (b, "hit_rate");
-      add_number (b, a->hit_rate[t]);
+      scalr_format_json_add_number (b, a->hit_rate[t]);
       json_builder_set_member_name (b, "pairs");
       json_builder_add_int_value (b, (gint64) a->pairs[t]);
       json_builder_end_object (b);
@@ -247,7 +239,7 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   json_builder_set_member_name (b, "split");
   json_builder_begin_object (b);
 #define INT_MEMBER(name, value) json_builder_set_member_name (b, name); json_builder_add_int_value (b, (gint64) (value))
-#define DBL_MEMBER(name, value) json_builder_set_member_name (b, name); add_number (b, value)
+#define DBL_MEMBER(name, value) json_builder_set_member_name (b, name); scalr_format_json_add_number (b, value)
   INT_MEMBER ("users", sc.users);
   INT_MEMBER ("source_users", sc.source_users);
   INT_MEMBER ("overlap_users", sc.overlap_users);
@@ -274,7 +266,7 @@ summary_json (ScalrSplit *split, ScalrGenerator *gen, const ScalrSamplerReport *
   json_builder_set_member_name (b, "temperature_status");
   json_builder_add_string_value (b, temperature_status (gen->temperature_status));
   json_builder_set_member_name (b, "valid_log_lik");
-  add_number (b, gen->valid_log_lik);
+  scalr_format_json_add_number (b, gen->valid_log_lik);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "sampler");
   json_builder_begin_object (b);
@@ -332,9 +324,9 @@ models_json (const ScalrEvalResult *eval)
           json_builder_set_member_name (b, scalr_segment_to_string (g));
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "a");
-          add_number (b, me->platt_a[g]);
+          scalr_format_json_add_number (b, me->platt_a[g]);
           json_builder_set_member_name (b, "b");
-          add_number (b, me->platt_b[g]);
+          scalr_format_json_add_number (b, me->platt_b[g]);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
