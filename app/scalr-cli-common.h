@@ -40,14 +40,9 @@ const char    *cli_count          (guint64 n);
 /* User text (a name, a value) with control characters escaped, for printing (a rotating
  * buffer; valid for a few calls). */
 const char    *cli_safe           (const char *text);
-/* Numbers on output: undefined (NaN, ±∞ where no value is meant) is JSON null, "NA" in
- * TSV and "—" in text, never 0 or 1. */
-void           cli_set_number     (JsonObject *object, const char *member, double value);
-/* TSV: the shortest decimal that reads back as the same double (so exports are exact), or NA. */
-void           cli_append_number  (GString *s, double value);
 /* Text: printf @format (one double conversion) or "—" (a thread-local rotating buffer). */
 const char    *cli_format_number  (const char *format, double value);
-/* A lift row as JSON: every column, null for undefined numbers, its CI level and note. */
+/* A lift row as JSON (scalr_lift_row_to_json; undefined numbers are null: scalr-format.h). */
 JsonObject    *cli_lift_json      (const ScalrLiftRow *lift);
 /* Prints "scalr CMD: MESSAGE" (control characters escaped) on stderr and returns EXIT_ERROR,
  * or EXIT_USAGE for a malformed --set/--grid. */

@@ -71,7 +71,7 @@ main (int argc, char **argv)
   gboolean ok = write_csr (out, "source", S, &error) && write_csr (out, "train", T, &error)
                 && write_csr (out, "test", X, &error) && g_file_set_contents (meta_path, meta, -1, &error);
   scalr_split_free (split);
-  scalr_domains_free (domains);
+  scalr_domains_unref (domains);
   if (!ok)
     {
       g_printerr ("bench-scale-dump: %s\n", error->message);

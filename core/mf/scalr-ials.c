@@ -12,7 +12,6 @@
 
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "scalr-limits.h"
 #include "scalr-blas.h"
@@ -65,15 +64,6 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
                    what, n_users, n_items, factors);
       return FALSE;
     }
-  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
-  if (pages > 0 && page > 0 && (double) bytes > (double) pages * (double) page)
-    {
-      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
-                   "%s: %u users and %u items × %u factors need %.1f GiB, more than the %.1f GiB of memory",
-                   what, n_users, n_items, factors, bytes / 1073741824.0,
-                   (double) pages * (double) page / 1073741824.0);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -88,18 +78,6 @@ _scalr_mf_init_factors (float *f, guint n_rows, guint factors, double std, guint
       for (guint k = 0; k < factors; k++)
         row[k] = (float) (std * _scalr_mf_normal (&rng));
     }
-}
-
-double
-_scalr_mf_param (const ScalrConfig *config, const ScalrParam *params, const char *group, const char *key)
-{
-  if (config != NULL && scalr_config_lookup_param (group, key) != NULL)
-    return scalr_config_get_double (config, group, key);
-  for (const ScalrParam *p = params; p->group; p++)
-    if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
-      return g_ascii_strtod (p->def, NULL);
-  g_assert_not_reached ();
-  return NAN;
 }
 
 void
