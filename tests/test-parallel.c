@@ -1,6 +1,7 @@
 /* test-parallel.c — the parallel-for (every index once, the static assignment, per-thread
  * state finished in thread order, errors, cancellation, nesting, progress), the thread
- * policy (push/pop, SCALR_THREADS, parsing) and OpenBLAS's count around regions and calls. */
+ * policy (push/pop, SCALR_THREADS, parsing) and OpenBLAS's count around regions and calls
+ * (capped by OPENBLAS_NUM_THREADS). */
 #include "config.h"
 
 #include <cblas.h>
@@ -310,6 +311,44 @@ test_nested_and_blas (void)
   g_assert_cmpint (openblas_get_num_threads (), ==, 2);
 }
 
+static gboolean
+one_chunk_func (guint64 begin, guint64 end, guint thread, gpointer state, gpointer data, GError **error)
+{
+  int *seen = data;
+  seen[0] = openblas_get_num_threads ();
+  seen[1] = scalr_parallel_in_region ();
+  seen[2] = (int) scalr_parallel_get_threads ();
+  return TRUE;
+}
+
+/* A region with one chunk runs on one thread and is still a region: OpenBLAS at 1 inside
+ * (a chunk's BLAS result must not depend on how many chunks there are), back after. */
+static void
+test_one_chunk_region (void)
+{
+  openblas_set_num_threads (2);
+  guint prev = scalr_parallel_push_threads (2);
+  int seen[3] = { -1, -1, -1 };
+  ScalrParallelOptions o = { .chunk = 10 };
+  g_assert_true (scalr_parallel_for (5, one_chunk_func, seen, &o, NULL));
+  g_assert_cmpint (seen[0], ==, 1);
+  g_assert_cmpint (seen[1], ==, TRUE);
+  g_assert_cmpint (seen[2], ==, 1);
+  g_assert_cmpint (openblas_get_num_threads (), ==, 2);
+  g_assert_false (scalr_parallel_in_region ());
+  scalr_parallel_pop_threads (prev);
+  openblas_set_num_threads (1);
+}
+
+/* OPENBLAS_NUM_THREADS as this process's cap (scripts/test --tsan sets it to 1). */
+static int
+env_blas_cap (int want)
+{
+  const char *env = g_getenv ("OPENBLAS_NUM_THREADS");
+  guint cap = 0;
+  return env && scalr_parallel_parse_threads ("", env, &cap, NULL) ? MIN (want, (int) cap) : want;
+}
+
 /* A BLAS call outside regions runs with the policy's count and restores the one before. */
 static void
 test_blas_around_calls (void)
@@ -318,7 +357,7 @@ test_blas_around_calls (void)
   guint prev = scalr_parallel_push_threads (2);
   guint before = scalr_parallel_blas_begin ();
   g_assert_cmpuint (before, ==, 1);
-  g_assert_cmpint (openblas_get_num_threads (), ==, 2);
+  g_assert_cmpint (openblas_get_num_threads (), ==, env_blas_cap (2));
   scalr_parallel_blas_end (before);
   g_assert_cmpint (openblas_get_num_threads (), ==, 1);
   float a = 2, b = 3, c = 0;
@@ -406,6 +445,34 @@ test_environment (void)
   g_unsetenv ("SCALR_TEST_THREADS_VALUE");
 }
 
+/* OPENBLAS_NUM_THREADS caps the policy's count for OpenBLAS (read once, so in a
+ * subprocess); a value that is not a count caps nothing. */
+static void
+test_blas_cap (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_setenv ("OPENBLAS_NUM_THREADS", g_getenv ("SCALR_TEST_BLAS_CAP"), TRUE);
+      openblas_set_num_threads (1);
+      guint prev = scalr_parallel_push_threads (2);
+      guint before = scalr_parallel_blas_begin ();
+      g_print ("blas=%d\n", openblas_get_num_threads ());
+      scalr_parallel_blas_end (before);
+      g_print ("after=%d\n", openblas_get_num_threads ());
+      scalr_parallel_pop_threads (prev);
+      return;
+    }
+  g_setenv ("SCALR_TEST_BLAS_CAP", "1", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("blas=1\nafter=1\n");
+  g_setenv ("SCALR_TEST_BLAS_CAP", "all", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("blas=2\nafter=1\n");
+  g_unsetenv ("SCALR_TEST_BLAS_CAP");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -417,6 +484,8 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/parallel/cancel", test_cancel);
   g_test_add_func ("/scalr/parallel/nested-and-blas", test_nested_and_blas);
   g_test_add_func ("/scalr/parallel/blas-around-calls", test_blas_around_calls);
+  g_test_add_func ("/scalr/parallel/blas-cap", test_blas_cap);
+  g_test_add_func ("/scalr/parallel/one-chunk-region", test_one_chunk_region);
   g_test_add_func ("/scalr/parallel/push-pop", test_push_pop);
   g_test_add_func ("/scalr/parallel/parse", test_parse);
   return g_test_run ();

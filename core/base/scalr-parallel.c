@@ -100,10 +100,27 @@ blas_set (guint n)
   return previous;
 }
 
+/* OPENBLAS_NUM_THREADS when set to a count (the user's cap on OpenBLAS), else no cap; read
+ * once. */
+static guint
+blas_cap (void)
+{
+  static gsize value = 0;
+  if (g_once_init_enter (&value))
+    {
+      guint n = 0;
+      const char *env = g_getenv ("OPENBLAS_NUM_THREADS");
+      if (env == NULL || !scalr_parallel_parse_threads ("OPENBLAS_NUM_THREADS", env, &n, NULL))
+        n = SCALR_PARALLEL_MAX_THREADS;
+      g_once_init_leave (&value, n);
+    }
+  return (guint) value;
+}
+
 guint
 scalr_parallel_blas_begin (void)
 {
-  return blas_set (scalr_parallel_get_threads ());
+  return blas_set (MIN (scalr_parallel_get_threads (), blas_cap ()));
 }
 
 void
@@ -208,14 +225,16 @@ scalr_parallel_for (guint64 n, ScalrParallelFunc func, gpointer data, const Scal
   g_mutex_init (&r.lock);
   r.states = g_new0 (gpointer, r.n_threads);
 
+  /* Even a region that runs on one thread (fewer chunks than threads) is a region: BLAS runs
+   * one thread inside it, so what a chunk computes never depends on how many chunks there
+   * were (an MPI rank with one batch of users scores them as one process does). */
   gboolean was_in_region = thread_in_region;
-  guint blas_before = 0;
   g_autofree Worker *workers = g_new0 (Worker, r.n_threads);
   g_autofree GThread **threads = g_new0 (GThread *, r.n_threads);
+  guint blas_before = blas_set (1);
+  thread_in_region = TRUE;
   if (r.n_threads > 1)
     {
-      blas_before = blas_set (1);
-      thread_in_region = TRUE;
       for (guint t = 1; t < r.n_threads; t++)
         {
           workers[t] = (Worker) { &r, t };
@@ -232,11 +251,8 @@ scalr_parallel_for (guint64 n, ScalrParallelFunc func, gpointer data, const Scal
       g_thread_join (threads[t]);
   if (options->progress && r.n_threads > 1)
     options->progress (r.done, r.n, data);
-  if (r.n_threads > 1)
-    {
-      thread_in_region = was_in_region;
-      blas_set (blas_before);
-    }
+  thread_in_region = was_in_region;
+  blas_set (blas_before);
   for (guint t = 0; t < r.n_threads; t++)
     if (options->thread_finish)
       options->thread_finish (r.states[t], t, data);

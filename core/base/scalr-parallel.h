@@ -16,10 +16,13 @@
  * reduction over threads is deterministic for a thread count). The calling thread works as
  * logical thread 0 and reports progress; cancellation is checked before every chunk.
  *
- * OpenBLAS's thread count is process-wide. A region with more than one thread sets it to 1
- * (workers that call BLAS must not each start BLAS threads) and restores it at the end;
+ * OpenBLAS's thread count is process-wide. A region sets it to 1 (workers that call BLAS
+ * must not each start BLAS threads; a region that runs on one thread too, so a chunk's BLAS
+ * result never depends on the number of chunks) and restores it at the end;
  * every BLAS wrapper in scalr-blas.c sets it to the policy's count around its call
- * (scalr_parallel_blas_begin/end) and restores the previous count. */
+ * (scalr_parallel_blas_begin/end; at most OPENBLAS_NUM_THREADS when that is set) and restores
+ * the previous count. Under mpirun every rank keeps one process's policy and OpenBLAS count
+ * (OpenBLAS's results depend on its count; scalr-dist.c lets each rank use every processor). */
 #pragma once
 
 #include <gio/gio.h>
@@ -87,7 +90,8 @@ gboolean scalr_parallel_parse_threads   (const char *what, const char *text, gui
  * sets SCALR_PARALLEL_ERROR_BAD_COUNT. */
 gboolean scalr_parallel_check_environment (GError **error);
 
-/* Sets OpenBLAS to the policy's count (1 inside a region) and returns the count before,
+/* Sets OpenBLAS to the policy's count (1 inside a region; at most OPENBLAS_NUM_THREADS)
+ * and returns the count before,
  * for scalr_parallel_blas_end. Used by the BLAS wrappers around every call. */
 guint    scalr_parallel_blas_begin      (void);
 void     scalr_parallel_blas_end        (guint previous);

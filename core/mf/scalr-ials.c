@@ -12,10 +12,10 @@
 
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "scalr-limits.h"
 #include "scalr-blas.h"
+#include "scalr-dist.h"
 #include "scalr-ials.h"
 #include "scalr-parallel.h"
 #include "scalr-recommender-error.h"
@@ -65,15 +65,6 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
                    what, n_users, n_items, factors);
       return FALSE;
     }
-  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
-  if (pages > 0 && page > 0 && (double) bytes > (double) pages * (double) page)
-    {
-      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
-                   "%s: %u users and %u items × %u factors need %.1f GiB, more than the %.1f GiB of memory",
-                   what, n_users, n_items, factors, bytes / 1073741824.0,
-                   (double) pages * (double) page / 1073741824.0);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -88,18 +79,6 @@ _scalr_mf_init_factors (float *f, guint n_rows, guint factors, double std, guint
       for (guint k = 0; k < factors; k++)
         row[k] = (float) (std * _scalr_mf_normal (&rng));
     }
-}
-
-double
-_scalr_mf_param (const ScalrConfig *config, const ScalrParam *params, const char *group, const char *key)
-{
-  if (config != NULL && scalr_config_lookup_param (group, key) != NULL)
-    return scalr_config_get_double (config, group, key);
-  for (const ScalrParam *p = params; p->group; p++)
-    if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
-      return g_ascii_strtod (p->def, NULL);
-  g_assert_not_reached ();
-  return NAN;
 }
 
 void
@@ -148,6 +127,7 @@ typedef struct {
   const double           *gram;    /* k × k: OᵀO + λI */
   const ScalrIalsOptions *o;
   double                  from, span;   /* progress */
+  guint64                 lo;      /* this rank's first row (0 in one process) */
 } HalfJob;
 
 /* Σ_a y[a] v[a] with four independent partial sums (the additions do not wait on each
@@ -325,11 +305,13 @@ row_scratch_free (gpointer state, guint thread, gpointer data)
   g_free (sc);
 }
 
+/* Rows [lo + first, lo + last) of this rank's block. */
 static gboolean
 update_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
 {
-  for (guint64 row = first; row < last; row++)
-    update_row (data, (guint) row, state);
+  const HalfJob *job = data;
+  for (guint64 row = job->lo + first; row < job->lo + last; row++)
+    update_row (job, (guint) row, state);
   return TRUE;
 }
 
@@ -366,11 +348,23 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
   for (guint a = 0; a < k; a++)
     gram[(gsize) a * k + a] += o->reg;
 
-  HalfJob job = { rows, other, self, gram, o, o->progress_from, o->progress_span };
+  /* Under MPI a rank updates the rows of its block (each row reads only the other side, so
+   * it is the row of a whole run) and then every rank receives every row. */
+  guint64 lo, hi;
+  scalr_dist_block (rows->n_rows, CHUNK, &lo, &hi);
+  HalfJob job = { rows, other, self, gram, o, o->progress_from, o->progress_span, lo };
   ScalrParallelOptions po = { .n_threads = o->n_threads, .chunk = CHUNK, .schedule = SCALR_PARALLEL_DYNAMIC,
                               .cancellable = cancellable, .thread_init = row_scratch_new,
                               .thread_finish = row_scratch_free, .progress = rows_progress };
-  return scalr_parallel_for (rows->n_rows, update_rows, &job, &po, error);
+  if (!scalr_parallel_for (hi - lo, update_rows, &job, &po, error))
+    return FALSE;
+  if (scalr_dist_size () > 1)
+    {
+      if (!scalr_dist_agree (error))
+        return FALSE;
+      scalr_dist_allgather_rows (self, rows->n_rows, (guint64) k * sizeof (float), CHUNK);
+    }
+  return TRUE;
 }
 
 gboolean

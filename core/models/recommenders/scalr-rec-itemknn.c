@@ -20,13 +20,14 @@
 #include "scalr-limits.h"
 #include "scalr-parallel.h"
 #include "scalr-progress.h"
+#include "scalr-topk.h"
 #include "scalr-recommenders-private.h"
 
 static const ScalrParam itemknn_params[] = {
   { "downstream", "itemknn.neighbors", SCALR_PARAM_INT, "100", 1, 10000, NULL,
-    "itemknn: neighbours kept per item (the most similar ones)", "itemknn" },
+    "itemknn: neighbours kept per item (the most similar ones)", "itemknn", NULL, "10,20,50,100,200" },
   { "downstream", "itemknn.shrink", SCALR_PARAM_DOUBLE, "10", 0, 1e9, NULL,
-    "itemknn: added to the cosine denominator; damps similarities built on few users", "itemknn" },
+    "itemknn: added to the cosine denominator; damps similarities built on few users", "itemknn", NULL, "0..100" },
   { NULL }
 };
 
@@ -52,62 +53,6 @@ itemknn_free (gpointer data)
 }
 
 typedef struct {
-  double  s;
-  guint32 j;
-} Cand;
-
-/* The total order of candidates: higher similarity first, then lower item index. */
-static inline gboolean
-cand_better (const Cand *a, const Cand *b)
-{
-  return a->s > b->s || (a->s == b->s && a->j < b->j);
-}
-
-static int
-cand_cmp (const void *pa, const void *pb)
-{
-  const Cand *a = pa, *b = pb;
-  return cand_better (a, b) ? -1 : cand_better (b, a) ? 1 : 0;
-}
-
-/* A min-heap of the kept candidates: the worst at the root. */
-static void
-heap_sift_down (Cand *h, guint n, guint k)
-{
-  for (;;)
-    {
-      guint l = 2 * k + 1, r = l + 1, w = k;
-      if (l < n && cand_better (&h[w], &h[l]))
-        w = l;
-      if (r < n && cand_better (&h[w], &h[r]))
-        w = r;
-      if (w == k)
-        return;
-      Cand t = h[k];
-      h[k] = h[w];
-      h[w] = t;
-      k = w;
-    }
-}
-
-static void
-heap_push (Cand *h, guint *n, Cand c)
-{
-  guint k = (*n)++;
-  h[k] = c;
-  while (k > 0)
-    {
-      guint parent = (k - 1) / 2;
-      if (!cand_better (&h[parent], &h[k]))
-        return;
-      Cand t = h[k];
-      h[k] = h[parent];
-      h[parent] = t;
-      k = parent;
-    }
-}
-
-typedef struct {
   const ScalrCsr *m;        /* users × items */
   const ScalrCsr *t;        /* items × users */
   const double   *norms;    /* n_items */
@@ -125,7 +70,7 @@ typedef struct {
   double  *acc;
   guint32 *stamp;
   guint32 *touched;
-  Cand    *heap;
+  ScalrKeyed *best;   /* the top-N's storage */
 } Scratch;
 
 static gpointer
@@ -137,7 +82,7 @@ scratch_new (guint thread, gpointer data)
   s->acc = g_new (double, MAX (n_items, 1));
   s->stamp = g_new (guint32, MAX (n_items, 1));
   s->touched = g_new (guint32, MAX (n_items, 1));
-  s->heap = g_new (Cand, MIN (job->neighbors, MAX (n_items, 1)));
+  s->best = g_new (ScalrKeyed, MIN (job->neighbors, MAX (n_items, 1)));
   for (guint j = 0; j < n_items; j++)
     s->stamp[j] = G_MAXUINT32;
   return s;
@@ -150,7 +95,7 @@ scratch_free (gpointer state, guint thread, gpointer data)
   g_free (s->acc);
   g_free (s->stamp);
   g_free (s->touched);
-  g_free (s->heap);
+  g_free (s->best);
   g_free (s);
 }
 
@@ -161,7 +106,6 @@ fit_item (Job *job, Scratch *sc, guint i)
   const ScalrCsr *m = job->m, *t = job->t;
   double *acc = sc->acc;
   guint32 *stamp = sc->stamp, *touched = sc->touched;
-  Cand *heap = sc->heap;
   guint nt = 0;
   for (guint64 a = t->indptr[i]; a < t->indptr[i + 1]; a++)
     {
@@ -181,32 +125,24 @@ fit_item (Job *job, Scratch *sc, guint i)
           acc[j] += wu * (m->values ? (double) m->values[c] : 1.0);
         }
     }
-  guint nh = 0;
+  ScalrTopK top;
+  scalr_top_k_init (&top, sc->best, MIN (job->neighbors, MAX (m->n_cols, 1)));
   for (guint k = 0; k < nt; k++)
     {
       guint32 j = touched[k];
       double den = job->norms[i] * job->norms[j] + job->shrink;
-      if (!(den > 0.0))
-        continue;
-      Cand c = { acc[j] / den, j };
-      if (!(c.s > 0.0))
-        continue;
-      if (nh < job->neighbors)
-        heap_push (heap, &nh, c);
-      else if (cand_better (&c, &heap[0]))
-        {
-          heap[0] = c;
-          heap_sift_down (heap, nh, 0);
-        }
+      double sim = den > 0.0 ? acc[j] / den : 0.0;
+      if (sim > 0.0)
+        scalr_top_k_push (&top, sim, j);
     }
-  qsort (heap, nh, sizeof (Cand), cand_cmp);
+  guint nh = scalr_top_k_finish (&top);
   job->len[i] = nh;
   job->items[i] = g_new (guint32, MAX (nh, 1));
   job->sims[i] = g_new (float, MAX (nh, 1));
   for (guint k = 0; k < nh; k++)
     {
-      job->items[i][k] = heap[k].j;
-      job->sims[i][k] = (float) heap[k].s;
+      job->items[i][k] = sc->best[k].index;
+      job->sims[i][k] = (float) sc->best[k].key;
     }
 }
 
@@ -310,8 +246,8 @@ itemknn_fit (const ScalrCsr *m, const ScalrConfig *config, guint64 seed, ScalrPr
 {
   (void) seed;
   ScalrItemKnnOptions opt = {
-    .neighbors = (guint) _scalr_rec_param_int (config, itemknn_params, "itemknn.neighbors"),
-    .shrink = _scalr_rec_param_double (config, itemknn_params, "itemknn.shrink"),
+    .neighbors = (guint) scalr_config_get_or_default_int (config, itemknn_params, "downstream", "itemknn.neighbors"),
+    .shrink = scalr_config_get_or_default_double (config, itemknn_params, "downstream", "itemknn.shrink"),
     .n_threads = 0,
   };
   return _scalr_itemknn_fit (m, &opt, progress, cancellable, error);
