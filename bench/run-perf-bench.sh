@@ -8,8 +8,9 @@
 #               use --buildtype=release for figures that mean something.
 #   --threads   N for the multi-threaded runs and OPENBLAS_NUM_THREADS of the reference
 #               (default: the number of processors).
-#   --reps      best of R for the cooc build on both sides (default 5); --stage-reps: best of S
-#               for the generator stage and the BPR epoch on both sides (default 2). On a
+#   --reps      best of R for the cooc build on both sides (default 20: a build takes tens of
+#               milliseconds, so fewer are mostly noise on a loaded machine); --stage-reps: best
+#               of S for the generator stage and the BPR epoch on both sides (default 2). On a
 #               machine shared with other work, the best of several is the figure to read.
 # Data: planted 1M events (50k users, 10k source + 10k target items, seed 42), generated
 # into $BENCH_DIR/planted-1m (BENCH_DIR defaults to ${TMPDIR:-/tmp}/scalr-bench) when missing;
@@ -22,7 +23,7 @@ root=$(dirname "$here")
 build=build-rel
 threads=$(nproc)
 skip_ease=""
-reps=5
+reps=20
 stage_reps=2
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift ;;
     --stage-reps) stage_reps=$2; shift ;;
     --skip-ease) skip_ease=--skip-ease ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run-perf-bench.sh: unknown option $1" >&2; exit 2 ;;
     *) build=$1 ;;
   esac

@@ -6,13 +6,15 @@
  * ascending order without a sort, in O(n_tgt / 64 + the row's pairs); past 65,536 targets a
  * second level (one summary bit per 64 items) makes it O(n_tgt / 4096 + the row's pairs).
  * Sᵀ is built in parallel too (users cut into parts, entries in sequential order). Rows are
- * shared among threads in blocks
- * (scalr_parallel_for, DYNAMIC); each thread appends its rows to its own buffer, and the rows
- * are then gathered in row order. Counts are integers and every row depends on the data
- * only, so the result is the same for any thread count. */
+ * shared among threads in blocks (scalr_parallel_for, DYNAMIC); each thread appends its rows
+ * to its own buffer, and the rows are then gathered in row order (with one thread its buffer
+ * is the result). Large arrays ask for transparent huge pages before they are first written.
+ * Counts are integers and every row depends on the data only, so the result is the same for
+ * any thread count. */
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "scalr-gen-cooc-private.h"
 #include "scalr-limits.h"
@@ -89,6 +91,22 @@ typedef struct {
 static const char memory_what[] = "cooc's co-occurrence table";
 static const char memory_hint[] = "use fewer source items or users (e.g. [dataset] kcore), or the ridge generator";
 
+/* Asks the kernel for huge pages over the 2 MiB-aligned interior of a large allocation not
+ * yet touched (with transparent huge pages in `madvise` mode, Debian's default): about 500
+ * times fewer page faults while the arrays are first written, which is a third of a cold
+ * build here. Only advice: a refusal changes nothing. */
+#define HUGE_PAGE (G_GUINT64_CONSTANT (2) << 20)
+
+static void
+advise_huge (gpointer p, gsize bytes)
+{
+#ifdef MADV_HUGEPAGE
+  guintptr lo = ((guintptr) p + HUGE_PAGE - 1) & ~(guintptr) (HUGE_PAGE - 1), hi = ((guintptr) p + bytes) & ~(guintptr) (HUGE_PAGE - 1);
+  if (bytes >= 2 * HUGE_PAGE && hi > lo)
+    (void) madvise ((gpointer) lo, hi - lo, MADV_HUGEPAGE);
+#endif
+}
+
 static void
 buf_reserve (RowBuf *b, guint64 more)
 {
@@ -97,6 +115,8 @@ buf_reserve (RowBuf *b, guint64 more)
   b->cap = MAX (b->len + more, MAX (2 * b->cap, 1 << 14));
   b->idx = g_renew (guint32, b->idx, b->cap);
   b->count = g_renew (guint32, b->count, b->cap);
+  advise_huge (b->idx, b->cap * sizeof (guint32));
+  advise_huge (b->count, b->cap * sizeof (guint32));
 }
 
 static gpointer
@@ -153,13 +173,15 @@ add_rows (const StEntry *st, guint64 lo, guint64 hi, guint64 end, const guint32 
     }
 }
 
-/* The items of word @wi of the bitmap, ascending, with their counts; clears both. */
+/* The items of word @wi of the bitmap, ascending, with their counts; clears the counters. */
 static inline guint64
-emit_word (guint wi, guint64 word, guint32 *acc, guint32 *idx, guint32 *count, guint64 w)
+emit_word (guint wi, guint64 word, guint32 *restrict acc, guint32 *restrict idx, guint32 *restrict count,
+           guint64 w)
 {
+  guint32 base = wi * 64;
   while (word)
     {
-      guint32 i = wi * 64 + (guint32) __builtin_ctzll (word);
+      guint32 i = base + (guint32) __builtin_ctzll (word);
       word &= word - 1;
       idx[w] = i;
       count[w] = acc[i];
@@ -169,41 +191,55 @@ emit_word (guint wi, guint64 word, guint32 *acc, guint32 *idx, guint32 *count, g
   return w;
 }
 
-/* Row j of C into the thread's buffer, ascending: the bitmap's words in order (through the
- * summary on wide catalogues, where most words are empty). */
+/* The row in the bitmap into @idx/@count from @w on, ascending (through the summary on wide
+ * catalogues, where most words are empty); clears the bitmap and the counters. Returns the
+ * new end. */
+static guint64
+emit_row (const Job *job, guint32 *restrict acc, guint64 *restrict bits, guint64 *restrict summary,
+          guint32 *restrict idx, guint32 *restrict count, guint64 w)
+{
+  if (job->use_summary)
+    {
+      for (guint sw = 0; sw < job->n_summary; sw++)
+        {
+          guint64 sum = summary[sw];
+          summary[sw] = 0;
+          while (sum)
+            {
+              guint wi = sw * 64 + (guint) __builtin_ctzll (sum);
+              sum &= sum - 1;
+              w = emit_word (wi, bits[wi], acc, idx, count, w);
+              bits[wi] = 0;
+            }
+        }
+      return w;
+    }
+  guint n_words = job->n_words;
+  for (guint wi = 0; wi < n_words; wi++)
+    {
+      guint64 word = bits[wi];
+      if (word)
+        {
+          bits[wi] = 0;
+          w = emit_word (wi, word, acc, idx, count, w);
+        }
+    }
+  return w;
+}
+
+/* Row j of C into the thread's buffer, ascending. */
 static void
 count_row (Job *job, Scratch *s, guint j, guint thread)
 {
-  guint32 *acc = s->acc;
-  guint64 *bits = s->bits, *summary = s->summary;
   buf_reserve (&s->buf, job->n_tgt);   /* a row holds at most every target item */
   guint64 lo = job->st_ptr[j], hi = job->st_ptr[j + 1], end = job->st_ptr[job->n_src];
   if (job->use_summary)
-    add_rows (job->st, lo, hi, end, job->T->indices, acc, bits, summary, TRUE);
+    add_rows (job->st, lo, hi, end, job->T->indices, s->acc, s->bits, s->summary, TRUE);
   else
-    add_rows (job->st, lo, hi, end, job->T->indices, acc, bits, summary, FALSE);
+    add_rows (job->st, lo, hi, end, job->T->indices, s->acc, s->bits, s->summary, FALSE);
   RowBuf *out = &s->buf;
-  guint64 start = out->len, w = start;
-  if (job->use_summary)
-    for (guint sw = 0; sw < job->n_summary; sw++)
-      {
-        guint64 sum = summary[sw];
-        summary[sw] = 0;
-        while (sum)
-          {
-            guint wi = sw * 64 + (guint) __builtin_ctzll (sum);
-            sum &= sum - 1;
-            w = emit_word (wi, bits[wi], acc, out->idx, out->count, w);
-            bits[wi] = 0;
-          }
-      }
-  else
-    for (guint wi = 0; wi < job->n_words; wi++)
-      if (bits[wi])
-        {
-          w = emit_word (wi, bits[wi], acc, out->idx, out->count, w);
-          bits[wi] = 0;
-        }
+  guint64 start = out->len;
+  guint64 w = emit_row (job, s->acc, s->bits, s->summary, out->idx, out->count, start);
   out->len = w;
   job->row_len[j] = (guint32) (w - start);
   job->row_off[j] = start;
@@ -331,6 +367,7 @@ transpose_source (Job *job, const ScalrCsr *S)
   for (guint p = 0; p < tr.parts; p++)
     job->flops += tr.flops[p];
   job->st = g_new (StEntry, MAX (at, 1));
+  advise_huge (job->st, MAX (at, 1) * sizeof (StEntry));
   scalr_parallel_for (tr.parts, transpose_fill, &tr, &po, NULL);
   g_free (tr.cursor);
   g_free (tr.flops);
@@ -389,8 +426,20 @@ _scalr_cooc_counts_new (const ScalrCsr *S, const ScalrCsr *T, guint n_threads, g
   for (guint j = 0; j < job.n_src; j++)
     c->ptr[j + 1] = c->ptr[j] + job.row_len[j];
   c->nnz = c->ptr[job.n_src];
+  if (job.n_threads == 1 && job.bufs[0].len == c->nnz)
+    {
+      /* One thread made the rows in order: its buffer is C (no gather, no second copy). */
+      RowBuf *b = &job.bufs[0];
+      c->idx = g_renew (guint32, b->idx, MAX (c->nnz, 1));
+      c->count = g_renew (guint32, b->count, MAX (c->nnz, 1));
+      b->idx = b->count = NULL;
+      job_clear (&job);
+      return g_steal_pointer (&c);
+    }
   c->idx = g_new (guint32, MAX (c->nnz, 1));
   c->count = g_new (guint32, MAX (c->nnz, 1));
+  advise_huge (c->idx, MAX (c->nnz, 1) * sizeof (guint32));
+  advise_huge (c->count, MAX (c->nnz, 1) * sizeof (guint32));
   job.out = c;
   ScalrParallelOptions pg = { .n_threads = n_threads, .chunk = GATHER_ROWS, .schedule = SCALR_PARALLEL_STATIC };
   gboolean ok = scalr_parallel_for (job.n_src, gather_rows, &job, &pg, error);
