@@ -61,6 +61,7 @@
 #include "scalr-eval.h"
 #include "scalr-parallel.h"
 #include "scalr-rng.h"
+#include "scalr-topk.h"
 
 /* Generator format version: bump when the data model changes so that cached files are
  * rewritten. */
@@ -91,13 +92,6 @@ typedef struct {
   guint64 events;
   guint64 seed;
 } GenParams;
-
-static int
-cmp_u32 (const void *a, const void *b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : x > y;
-}
 
 /* Fills @train and @test (users × items). */
 static void
@@ -215,8 +209,8 @@ generate (const GenParams *gp, ScalrCsr **train_out, ScalrCsr **test_out)
           row[j] = tmp;
         }
       n_test[u] = nt;
-      qsort (row, nt, sizeof (guint32), cmp_u32);
-      qsort (row + nt, n - nt, sizeof (guint32), cmp_u32);
+      qsort (row, nt, sizeof (guint32), scalr_cmp_u32);
+      qsort (row + nt, n - nt, sizeof (guint32), scalr_cmp_u32);
       n_test_total += nt;
       n_train_total += n - nt;
       off += want[u];

@@ -46,6 +46,7 @@
 #include "scalr-generator-private.h"
 #include "scalr-import.h"
 #include "scalr-parallel.h"
+#include "scalr-topk.h"
 #include "scalr-registry.h"
 #include "scalr-sampler.h"
 #include "scalr-split.h"
@@ -286,13 +287,6 @@ gemm_rate (gboolean single, gsize n)
   return best;
 }
 
-static gint
-cmp_u32 (gconstpointer a, gconstpointer b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : (x > y);
-}
-
 /* ---- main ------------------------------------------------------------------------------- */
 
 static ScalrSplit *
@@ -375,7 +369,7 @@ run_generator (ScalrSplit *split, const ScalrConfig *c, guint threads, int reps,
   fig ("tau", gen->temperature);
   fig ("valid_log_lik", gen->valid_log_lik);
   g_autoptr (GArray) vu = _scalr_generator_validation_users (split, 2000);
-  g_array_sort (vu, cmp_u32);   /* ascending, as the fit uses them */
+  g_array_sort (vu, scalr_cmp_u32);   /* ascending, as the fit uses them */
   write_csr (data_dir, "source", scalr_split_get_source (split));
   write_csr (data_dir, "train", scalr_split_get_train (split));
   write_csr (data_dir, "valid", scalr_split_get_valid (split));
