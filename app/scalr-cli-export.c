@@ -170,6 +170,10 @@ cmd_export (int argc, char **argv)
                   run_id, scalr_run_status_to_string (r->status));
       return EXIT_ERROR;
     }
+  ScalrRunCheck check;
+  if (!scalr_store_check_run (store, run_id, &check, &error))
+    return cli_fail ("export", error);
+  cli_note_unverified ("export", run_id, &check);
   g_autoptr (ScalrConfig) c = scalr_config_new_from_data (r->config, -1, "stored config", &error);
   if (c == NULL)
     return cli_fail ("export", error);
@@ -184,7 +188,8 @@ cmd_export (int argc, char **argv)
   const ScalrDomain *tgt = scalr_domains_get_target (domains);
   gsize len;
   const guint8 *assign = g_bytes_get_data (stored, &len);
-  if (len != tgt->matrix->nnz || memcmp (assign, scalr_split_get_assignment (split), len) != 0)
+  if (len != tgt->matrix->nnz || memcmp (assign, scalr_split_get_assignment (split), len) != 0
+      || check.n_users != scalr_split_get_n_users (split) || check.n_target_items != tgt->n_items)
     {
       g_printerr ("scalr export: the split rebuilt from run %" G_GINT64_FORMAT "'s config differs from the stored one; "
                   "was it made by another code version (%s)?\n", run_id, r->code_version);

@@ -37,6 +37,23 @@ parse_json_bytes (GBytes *bytes)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+/* A stored JSON document of the run (validated by the store), NULL when it has none; FALSE
+ * with @error set when it cannot be read. */
+static gboolean
+artifact_json (ScalrStore *store, gint64 run_id, const char *kind, const char *name, JsonNode **out,
+               GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GBytes) bytes = scalr_store_get_artifact (store, run_id, kind, name, &local);
+  *out = bytes ? parse_json_bytes (bytes) : NULL;
+  if (bytes == NULL && !g_error_matches (local, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The JSON view of a run (see `scalr show --help`). */
 static JsonNode *
 run_json (ScalrStore *store, gint64 run_id, GError **error)
@@ -44,10 +61,18 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
   g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, error);
   if (r == NULL)
     return NULL;
+  ScalrRunCheck check;
+  if (!scalr_store_check_run (store, run_id, &check, error))
+    return NULL;
+  if (r->status == SCALR_RUN_FINISHED)
+    cli_note_unverified ("show", run_id, &check);
   g_autoptr (JsonBuilder) b = json_builder_new ();
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "run_id");
   json_builder_add_int_value (b, r->id);
+  /* "verified": its checksum matched; "none": finished before schema 6, or not finished. */
+  json_builder_set_member_name (b, "checksum");
+  json_builder_add_string_value (b, check.has_checksum ? "verified" : "none");
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, r->name);
   json_builder_set_member_name (b, "status");
@@ -106,8 +131,16 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
   JsonNode *root = json_builder_get_root (b);
   JsonObject *obj = json_node_get_object (root);
 
-  g_autoptr (GBytes) summary = scalr_store_get_artifact (store, run_id, "summary", "run", NULL);
-  g_autoptr (JsonNode) snode = summary ? parse_json_bytes (summary) : NULL;
+  g_autoptr (JsonNode) snode = NULL;
+  JsonNode *dnode = NULL, *down_node = NULL;
+  if (!artifact_json (store, run_id, "summary", "run", &snode, error)
+      || !artifact_json (store, run_id, "diagnostics", "synthetic", &dnode, error)
+      || !artifact_json (store, run_id, "summary", "downstream", &down_node, error))
+    {
+      g_clear_pointer (&dnode, json_node_unref);
+      json_node_unref (root);
+      return NULL;
+    }
   if (snode && JSON_NODE_HOLDS_OBJECT (snode))
     {
       JsonObject *s = json_node_get_object (snode);
@@ -115,12 +148,8 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
       for (GList *l = members; l; l = l->next)
         json_object_set_member (obj, l->data, json_node_copy (json_object_get_member (s, l->data)));
     }
-  g_autoptr (GBytes) diag = scalr_store_get_artifact (store, run_id, "diagnostics", "synthetic", NULL);
-  JsonNode *dnode = diag ? parse_json_bytes (diag) : NULL;
   if (dnode)
     json_object_set_member (obj, "synthetic", dnode);
-  g_autoptr (GBytes) down = scalr_store_get_artifact (store, run_id, "summary", "downstream", NULL);
-  JsonNode *down_node = down ? parse_json_bytes (down) : NULL;
   if (down_node)
     json_object_set_member (obj, "downstream", down_node);
   /* What `scalr tune` and replicated runs add. */
@@ -334,6 +363,9 @@ print_run_text (JsonNode *node)
   const char *err = json_object_get_string_member (o, "error");
   if (err)
     g_print ("  error: %s\n", cli_safe (err));
+  if (g_strcmp0 (json_object_get_string_member (o, "status"), "finished") == 0)
+    g_print ("  checksum  %s\n", g_strcmp0 (json_object_get_string_member (o, "checksum"), "verified") == 0
+             ? "verified" : "none (stored before schema 6): cannot be verified");
   JsonObject *cfg = json_object_get_object_member (o, "config");
   JsonObject *gen = json_object_has_member (o, "generator") ? json_object_get_object_member (o, "generator") : NULL;
   if (cfg && json_object_has_member (cfg, "dataset"))

@@ -11,31 +11,44 @@ gboolean
 scalr_store_put_artifact (ScalrStore *store, gint64 run_id, const char *kind, const char *name,
                           const char *content_type, GBytes *data, GError **error)
 {
+  /* One transaction with the run's new checksums when it is sealed (unless the caller has one). */
+  gboolean own = sqlite3_get_autocommit (_scalr_store_get_db (store));
+  if (own && !_scalr_store_begin (store, error))
+    return FALSE;
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "INSERT OR REPLACE INTO run_artifacts (run_id, kind, name, content_type, data) VALUES (?,?,?,?,?)", error);
-  if (st == NULL)
-    return FALSE;
-  gsize len;
-  const void *p = g_bytes_get_data (data, &len);
-  sqlite3_bind_int64 (st, 1, run_id);
-  sqlite3_bind_text (st, 2, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 4, content_type, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob64 (st, 5, len ? p : "", len, SQLITE_STATIC);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
+  int rc = SQLITE_ERROR;
+  if (st != NULL)
     {
-      _scalr_store_set_error (store, rc, "writing a run artifact", error);
+      gsize len;
+      const void *p = g_bytes_get_data (data, &len);
+      sqlite3_bind_int64 (st, 1, run_id);
+      sqlite3_bind_text (st, 2, kind, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (st, 3, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (st, 4, content_type, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob64 (st, 5, len ? p : "", len, SQLITE_STATIC);
+      rc = sqlite3_step (st);
+      if (rc != SQLITE_DONE)
+        _scalr_store_set_error (store, rc, "writing a run artifact", error);
+    }
+  if (rc != SQLITE_DONE || !_scalr_store_results_changed (store, run_id, error))
+    {
+      if (own)
+        _scalr_store_rollback (store);
       return FALSE;
     }
-  return TRUE;
+  return own ? _scalr_store_commit (store, error) : TRUE;
 }
 
 GBytes *
 scalr_store_get_artifact (ScalrStore *store, gint64 run_id, const char *kind, const char *name, GError **error)
 {
+  ScalrRunCheck shape;
+  if (!_scalr_store_verify_part (store, run_id, SCALR_RUN_PART_ARTIFACTS, error)
+      || !_scalr_store_run_shape (store, run_id, &shape, error))
+    return NULL;
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
-    "SELECT data FROM run_artifacts WHERE run_id = ? AND kind = ? AND name = ?", error);
+    "SELECT data, content_type FROM run_artifacts WHERE run_id = ? AND kind = ? AND name = ?", error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st, 1, run_id);
@@ -43,7 +56,15 @@ scalr_store_get_artifact (ScalrStore *store, gint64 run_id, const char *kind, co
   sqlite3_bind_text (st, 3, name, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step (st);
   if (rc == SQLITE_ROW)
-    return g_bytes_new (sqlite3_column_blob (st, 0), (gsize) sqlite3_column_bytes (st, 0));
+    {
+      g_autoptr (GBytes) b = g_bytes_new (sqlite3_column_blob (st, 0), (gsize) sqlite3_column_bytes (st, 0));
+      g_autofree char *what = g_strdup_printf ("the content type of its %s/%s", kind, name);
+      if (!_scalr_check_text (store, run_id, st, 1, FALSE, what, error)
+          || !_scalr_check_artifact (store, run_id, kind, name, (const char *) sqlite3_column_text (st, 1), b,
+                                     &shape, error))
+        return NULL;
+      return g_steal_pointer (&b);
+    }
   if (rc == SQLITE_DONE)
     g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
                  "%s: run %" G_GINT64_FORMAT " has no %s '%s'", scalr_store_get_path (store), run_id, kind, name);
@@ -118,52 +139,74 @@ scalr_store_put_synthetic (ScalrStore *store, gint64 run_id, const ScalrSyntheti
       _scalr_store_rollback (store);
       return FALSE;
     }
+  if (!_scalr_store_results_changed (store, run_id, error))
+    {
+      _scalr_store_rollback (store);
+      return FALSE;
+    }
   return _scalr_store_commit (store, error);
+}
+
+/* Reads the chunks into @cols (users, items, probs, weights, counts): numbered 0, 1, … in
+ * order, every one but the last full. */
+static gboolean
+read_synthetic_chunks (ScalrStore *store, gint64 run_id, GArray *cols[5], GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
+    "SELECT chunk, n_events, users, items, probs, weights, counts FROM run_synthetic_chunks WHERE run_id = ? "
+    "ORDER BY chunk", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, run_id);
+  int rc;
+  gint64 expect = 0, last_n = CHUNK_EVENTS;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 chunk = sqlite3_column_int64 (st, 0), n = sqlite3_column_int64 (st, 1);
+      if (chunk != expect || last_n != CHUNK_EVENTS)
+        return _scalr_store_damaged (store, run_id, error, "its synthetic events are missing a part (chunk %"
+                                     G_GINT64_FORMAT ")", last_n != CHUNK_EVENTS ? expect - 1 : expect);
+      if (n <= 0 || n > CHUNK_EVENTS)
+        return _scalr_store_damaged (store, run_id, error, "chunk %" G_GINT64_FORMAT " of its synthetic events "
+                                     "records %" G_GINT64_FORMAT " events", chunk, n);
+      static const char *const names[] = { "users", "items", "probabilities", "weights", "counts" };
+      for (int k = 0; k < 5; k++)
+        {
+          if (sqlite3_column_type (st, k + 2) != SQLITE_BLOB || sqlite3_column_bytes (st, k + 2) != n * 4)
+            return _scalr_store_damaged (store, run_id, error, "chunk %" G_GINT64_FORMAT " of its synthetic events "
+                                         "holds %d bytes of %s for %" G_GINT64_FORMAT " events", chunk,
+                                         sqlite3_column_bytes (st, k + 2), names[k], n);
+          g_array_append_vals (cols[k], sqlite3_column_blob (st, k + 2), (guint) n);
+        }
+      expect++;
+      last_n = n;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "reading synthetic events", error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 ScalrSyntheticEvents *
 scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
-    "SELECT n_events, users, items, probs, weights, counts FROM run_synthetic_chunks WHERE run_id = ? ORDER BY chunk", error);
-  if (st == NULL)
+  ScalrRunCheck shape;
+  if (!_scalr_store_verify_part (store, run_id, SCALR_RUN_PART_SYNTHETIC, error)
+      || !_scalr_store_run_shape (store, run_id, &shape, error))
     return NULL;
   if (!_scalr_store_exec (store, "BEGIN", error))
     return NULL;
-  sqlite3_bind_int64 (st, 1, run_id);
   g_autoptr (GArray) u = g_array_new (FALSE, FALSE, 4), i = g_array_new (FALSE, FALSE, 4);
   g_autoptr (GArray) p = g_array_new (FALSE, FALSE, 4), w = g_array_new (FALSE, FALSE, 4);
   g_autoptr (GArray) c = g_array_new (FALSE, FALSE, 4);
   GArray *cols[] = { u, i, p, w, c };
-  int rc;
-  gboolean ok = TRUE;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 n = sqlite3_column_int64 (st, 0);
-      for (int k = 0; k < 5 && ok; k++)
-        {
-          if (n <= 0 || sqlite3_column_bytes (st, k + 1) != n * 4)
-            ok = FALSE;
-          else
-            g_array_append_vals (cols[k], sqlite3_column_blob (st, k + 1), (guint) n);
-        }
-      if (!ok)
-        break;
-    }
-  _scalr_store_rollback (store);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      _scalr_store_set_error (store, rc, "reading synthetic events", error);
-      return NULL;
-    }
+  gboolean ok = read_synthetic_chunks (store, run_id, cols, error);
+  _scalr_store_rollback (store);   /* end the read transaction */
   if (!ok)
-    {
-      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_CORRUPT,
-                   "%s: the synthetic events of run %" G_GINT64_FORMAT " are damaged",
-                   scalr_store_get_path (store), run_id);
-      return NULL;
-    }
-  ScalrSyntheticEvents *ev = scalr_synthetic_events_new (u->len);
+    return NULL;
+  g_autoptr (ScalrSyntheticEvents) ev = scalr_synthetic_events_new (u->len);
   if (u->len > 0)   /* a run without synthetic events has NULL arrays */
     {
       memcpy (ev->user, u->data, u->len * 4);
@@ -172,9 +215,11 @@ scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error)
       memcpy (ev->weight, w->data, u->len * 4);
       memcpy (ev->count, c->data, u->len * 4);
     }
+  if (!_scalr_check_synthetic (store, run_id, ev, &shape, error))
+    return NULL;
   guint64 draws = 0;
   for (guint k = 0; k < u->len; k++)
     draws += ev->count[k];
   ev->draws = draws;
-  return ev;
+  return g_steal_pointer (&ev);
 }

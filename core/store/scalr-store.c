@@ -26,6 +26,7 @@ struct _ScalrStore {
   gboolean busy_reported;
   ScalrStoreBusyFunc busy_func;
   gpointer busy_data;
+  GHashTable *runs;         /* gint64* run id → ScalrRunCache* */
 };
 
 /* Waits for another process's lock with a growing sleep; after a second of waiting, says
@@ -188,6 +189,17 @@ static const char *const migrations[] = {
   "UPDATE runs SET config = replace (config, '[split]' || char (10),"
   "                                  '[split]' || char (10) || 'valid_users=0' || char (10))"
   " WHERE instr (config, 'valid_users=') = 0;",
+  /* 5 → 6: a checksum per part of a finished run's results (hex SHA-256), over the run's
+   * ranges recorded beside them; `sha256` covers the ranges and every part's checksum. Runs
+   * finished before have none: they load with a note that they cannot be verified. A later
+   * migration that rewrites a finished run's rows must record its checksums again. */
+  "CREATE TABLE run_checksums ("
+  "  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+  "  n_users INTEGER NOT NULL, n_target_items INTEGER NOT NULL, n_target_events INTEGER NOT NULL,"
+  "  run TEXT NOT NULL, synthetic TEXT NOT NULL, artifacts TEXT NOT NULL, metrics TEXT NOT NULL,"
+  "  lifts TEXT NOT NULL, user_metrics TEXT NOT NULL, recs TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);
@@ -210,6 +222,24 @@ run_status_from_string (const char *s)
 }
 
 sqlite3 *_scalr_store_get_db (ScalrStore *self) { return self->db; }
+
+ScalrRunCache *
+_scalr_store_run_cache (ScalrStore *self, gint64 run_id)
+{
+  ScalrRunCache *c = g_hash_table_lookup (self->runs, &run_id);
+  if (c == NULL)
+    {
+      c = g_new0 (ScalrRunCache, 1);
+      g_hash_table_insert (self->runs, g_memdup2 (&run_id, sizeof run_id), c);
+    }
+  return c;
+}
+
+void
+_scalr_store_forget_run (ScalrStore *self, gint64 run_id)
+{
+  g_hash_table_remove (self->runs, &run_id);
+}
 const char *scalr_store_get_path (ScalrStore *self) { return self->path; }
 int scalr_store_get_schema_version (ScalrStore *self) { return self->schema_version; }
 guint scalr_store_get_n_marked_interrupted (ScalrStore *self) { return self->n_marked_interrupted; }
@@ -529,6 +559,7 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
     return NULL;
   g_autoptr (ScalrStore) self = g_new0 (ScalrStore, 1);
   self->path = g_strdup (path);
+  self->runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0
                     || ((flags & SCALR_STORE_OPEN_READER) && g_file_test (path, G_FILE_TEST_EXISTS) && !writable (path));
   self->busy_timeout_ms = 10000;
@@ -604,6 +635,7 @@ scalr_store_close (ScalrStore *self)
     return;
   if (self->db)
     sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->runs, g_hash_table_unref);
   g_free (self->path);
   g_free (self);
 }
@@ -647,9 +679,11 @@ scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, c
   return TRUE;
 }
 
-gboolean
-scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
-                        const char *error_message, GError **error)
+/* Marks the run; a finished run is sealed (its checksums computed) in the same transaction,
+ * any other status drops a seal it had. */
+static gboolean
+finish_run_locked (ScalrStore *self, gint64 run_id, ScalrRunStatus status, const char *error_message,
+                   GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
     "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?", error);
@@ -672,7 +706,34 @@ scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
                    "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
       return FALSE;
     }
+  _scalr_store_forget_run (self, run_id);
+  if (status == SCALR_RUN_FINISHED)
+    return _scalr_store_seal_run (self, run_id, error);
+  g_autoptr (sqlite3_stmt) del = _scalr_store_prepare (self, "DELETE FROM run_checksums WHERE run_id = ?", error);
+  if (del == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (del, 1, run_id);
+  rc = sqlite3_step (del);
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (self, rc, "finishing a run", error);
+      return FALSE;
+    }
   return TRUE;
+}
+
+gboolean
+scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
+                        const char *error_message, GError **error)
+{
+  if (!_scalr_store_begin (self, error))
+    return FALSE;
+  if (!finish_run_locked (self, run_id, status, error_message, error))
+    {
+      _scalr_store_rollback (self);
+      return FALSE;
+    }
+  return _scalr_store_commit (self, error);
 }
 
 gboolean

@@ -27,9 +27,10 @@ typedef enum {
   SCALR_STORE_ERROR_NOT_FOUND,   /* no such dataset or run */
   SCALR_STORE_ERROR_EXISTS,      /* a dataset of that name exists */
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
+  SCALR_STORE_ERROR_DAMAGED,     /* a run's stored results are invalid or do not match its checksum */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 5
+#define SCALR_STORE_SCHEMA_VERSION 6
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -202,6 +203,29 @@ typedef void (*ScalrRecsFunc) (const char *model, const char *variant, guint max
                                guint n_users, const guint32 *items, const float *scores, gpointer data);
 gboolean      scalr_store_foreach_recs (ScalrStore *store, gint64 run_id, ScalrRecsFunc func, gpointer data,
                                         GError **error);
+
+/* ---- integrity of a run's results (scalr-store-check.c, scalr-store-seal.c) ----------------
+ *
+ * Every blob, row and document read from the store is validated where it is read (sizes that
+ * match their counts, ids within the run's ranges, finite values where required, counts that
+ * add up); a finished run also carries a SHA-256 checksum per part of its results (its config,
+ * synthetic events, artifacts, metrics, lifts, per-user vectors, top-K lists), computed when it
+ * finishes and checked by every getter for the part it reads. Either failure is
+ * SCALR_STORE_ERROR_DAMAGED: "STORE: run N is damaged: what; the other runs are not affected". */
+
+typedef struct {
+  gboolean has_checksum;     /* FALSE: finished before schema 6, or not finished: cannot be verified */
+  guint    n_users;          /* user ids are below this (the dataset's users) */
+  guint    n_target_items;   /* target item ids are below this */
+  guint64  n_target_events;  /* the length of the split assignment (0: none stored) */
+} ScalrRunCheck;
+
+/* Verifies everything stored of run @run_id: the checksum of every part (when it has one),
+ * every blob, row and document, and that their counts agree (the per-user vectors and top-K
+ * lists name the same users, the diagnostics count the stored synthetic events). @out
+ * (optional) gets the run's ranges and whether it could be verified. On error (no such run:
+ * NOT_FOUND; damage: DAMAGED naming what; SQLite errors) returns FALSE and sets @error. */
+gboolean      scalr_store_check_run (ScalrStore *store, gint64 run_id, ScalrRunCheck *out, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrStore, scalr_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDatasetInfo, scalr_dataset_info_free)

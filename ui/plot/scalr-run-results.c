@@ -68,6 +68,9 @@ scalr_run_results_load (ScalrStore *store, gint64 run_id, gboolean require_finis
                    scalr_run_status_to_string (r->info->status));
       return NULL;
     }
+  /* Every blob, row and document of the run valid, and its checksum matching (DAMAGED). */
+  if (!scalr_store_check_run (store, run_id, &r->check, error))
+    return NULL;
   r->config = g_key_file_new ();
   if (r->info->config && !g_key_file_load_from_data (r->config, r->info->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
     {
