@@ -149,7 +149,17 @@ run_json (ScalrStore *store, gint64 run_id, GError **error)
         json_object_set_member (obj, l->data, json_node_copy (json_object_get_member (s, l->data)));
     }
   if (dnode)
-    json_object_set_member (obj, "synthetic", dnode);
+    {
+      /* Through the reader and back: undefined numbers as null, also in documents stored
+       * before they were (the store has validated it, so it reads). */
+      g_autoptr (ScalrDiagnostics) d = scalr_diagnostics_from_json (dnode, NULL);
+      if (d)
+        {
+          json_node_unref (dnode);
+          dnode = scalr_diagnostics_to_json (d);
+        }
+      json_object_set_member (obj, "synthetic", dnode);
+    }
   if (down_node)
     json_object_set_member (obj, "downstream", down_node);
   /* What `scalr tune` and replicated runs add. */

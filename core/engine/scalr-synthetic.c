@@ -539,14 +539,22 @@ add_u64 (JsonBuilder *b, const char *name, guint64 v)
   json_builder_add_int_value (b, (gint64) MIN (v, (guint64) G_MAXINT64));
 }
 
+/* JSON has no NaN: an undefined number (ECE or log-likelihood with nothing to compute it
+ * on) is null, never 0; readers take null back as NAN. */
+static void
+add_number (JsonBuilder *b, double v)
+{
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
 static void
 add_double (JsonBuilder *b, const char *name, double v)
 {
   json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);   /* undefined (no validation events, …) */
+  add_number (b, v);
 }
 
 static void
@@ -555,7 +563,7 @@ add_double_array (JsonBuilder *b, const char *name, const double *v, guint n)
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
   for (guint k = 0; k < n; k++)
-    json_builder_add_double_value (b, v[k]);
+    add_number (b, v[k]);
   json_builder_end_array (b);
 }
 
@@ -943,5 +951,14 @@ scalr_diagnostics_from_json (JsonNode *node, GError **error)
       || !read_match (o, "sparse", &d->sparse, error)
       || !read_calibration (o, d, error))
     return NULL;
+  /* Documents stored before undefined numbers were null wrote 0 for them: without reliability
+   * bins nothing was measured, and a mean log-likelihood of exactly 0 (every validation event
+   * given probability 1) does not happen. */
+  if (d->n_calibration == 0)
+    {
+      d->ece = NAN;
+      if (d->valid_log_lik == 0.0)
+        d->valid_log_lik = NAN;
+    }
   return g_steal_pointer (&d);
 }

@@ -190,7 +190,7 @@ summary_run_fault (JsonObject *o)
   };
   static const Member generator[] = {
     { "model", STR }, { "temperature", NUM_OR_NULL }, { "temperature_fitted", BOOL },
-    { "temperature_status", STR }, { "valid_log_lik", NUM_OR_NULL }, { "note", STR },
+    { "temperature_status", STR }, { "valid_log_lik", NUM_OR_NULL },
   };
   static const Member sampler[] = {
     { "users", INT }, { "draws", INT }, { "below_min_prob", INT }, { "below_support", INT }, { "seen", INT },

@@ -208,8 +208,11 @@ draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *st
                                                "sparse users precision %.4f, recall %.4f, hit rate %.3f",
                                                d->all.precision, d->all.recall, d->all.hit_rate,
                                                d->sparse.precision, d->sparse.recall, d->sparse.hit_rate));
-      if (d->n_calibration > 0)
+      if (d->n_calibration > 0 && isfinite (d->ece))
         g_ptr_array_add (synth, g_strdup_printf ("Calibration: ECE %.3g, τ = %.3g", d->ece, d->temperature));
+      else
+        g_ptr_array_add (synth, g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %.3g",
+                                                 d->temperature));
     }
   else
     g_ptr_array_add (synth, g_strdup ("Diagnostics: none stored for this run"));
