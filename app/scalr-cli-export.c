@@ -170,31 +170,17 @@ cmd_export (int argc, char **argv)
                   run_id, scalr_run_status_to_string (r->status));
       return EXIT_ERROR;
     }
-  ScalrRunCheck check;
-  if (!scalr_store_check_run (store, run_id, &check, &error))
-    return cli_fail ("export", error);
-  cli_note_unverified ("export", run_id, &check);
   g_autoptr (ScalrConfig) c = scalr_config_new_from_data (r->config, -1, "stored config", &error);
   if (c == NULL)
     return cli_fail ("export", error);
+  /* Everything stored of the run checked, and the rebuilt split the stored one. */
+  ScalrRunCheck check;
   g_autoptr (ScalrDomains) domains = NULL;
   g_autoptr (ScalrSplit) split = NULL;
-  if (!scalr_pipeline_rebuild_split (store, c, &domains, &split, &error))
+  if (!scalr_pipeline_rebuild_run_split (store, run_id, c, &check, &domains, &split, &error))
     return cli_fail ("export", error);
-  /* The rebuilt split must be the stored one. */
-  g_autoptr (GBytes) stored = scalr_store_get_artifact (store, run_id, "split", "assignment", &error);
-  if (stored == NULL)
-    return cli_fail ("export", error);
+  cli_note_unverified ("export", run_id, &check);
   const ScalrDomain *tgt = scalr_domains_get_target (domains);
-  gsize len;
-  const guint8 *assign = g_bytes_get_data (stored, &len);
-  if (len != tgt->matrix->nnz || memcmp (assign, scalr_split_get_assignment (split), len) != 0
-      || check.n_users != scalr_split_get_n_users (split) || check.n_target_items != tgt->n_items)
-    {
-      g_printerr ("scalr export: the split rebuilt from run %" G_GINT64_FORMAT "'s config differs from the stored one; "
-                  "was it made by another code version (%s)?\n", run_id, r->code_version);
-      return EXIT_ERROR;
-    }
   ScalrDataset *d = scalr_domains_get_dataset (domains);
   ScalrIdMap *users = scalr_dataset_get_users (d), *items = scalr_dataset_get_items (d);
 

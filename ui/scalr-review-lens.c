@@ -179,7 +179,7 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     }
   g_autoptr (LensData) d = g_new0 (LensData, 1);
   d->run_id = in->run_id;
-  if (!scalr_pipeline_rebuild_split (store, config, &d->domains, &d->split, &error))
+  if (!scalr_pipeline_rebuild_run_split (store, in->run_id, config, NULL, &d->domains, &d->split, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

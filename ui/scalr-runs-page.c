@@ -579,7 +579,7 @@ export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   g_autoptr (ScalrConfig) c = scalr_config_new_from_data (run->config, -1, "stored config", &error);
   ScalrDomains *domains = NULL;
   ScalrSplit *split = NULL;
-  if (c == NULL || !scalr_pipeline_rebuild_split (store, c, &domains, &split, &error))
+  if (c == NULL || !scalr_pipeline_rebuild_run_split (store, in->run_id, c, NULL, &domains, &split, &error))
     {
       g_task_return_error (task, error);
       return;

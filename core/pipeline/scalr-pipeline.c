@@ -172,6 +172,40 @@ scalr_pipeline_rebuild_split (ScalrStore *store, const ScalrConfig *c, ScalrDoma
   return TRUE;
 }
 
+gboolean
+scalr_pipeline_rebuild_run_split (ScalrStore *store, gint64 run_id, const ScalrConfig *c, ScalrRunCheck *out_check,
+                                  ScalrDomains **out_domains, ScalrSplit **out_split, GError **error)
+{
+  ScalrRunCheck check;
+  g_autoptr (ScalrRunInfo) info = scalr_store_get_run (store, run_id, error);
+  if (info == NULL || !scalr_store_check_run (store, run_id, &check, error))
+    return FALSE;
+  g_autoptr (GBytes) stored = scalr_store_get_artifact (store, run_id, "split", "assignment", error);
+  if (stored == NULL)
+    return FALSE;
+  g_autoptr (ScalrDomains) domains = NULL;
+  ScalrSplit *split = NULL;
+  if (!scalr_pipeline_rebuild_split (store, c, &domains, &split, error))
+    return FALSE;
+  const ScalrDomain *tgt = scalr_domains_get_target (domains);
+  gsize len;
+  const guint8 *assign = g_bytes_get_data (stored, &len);
+  if (len != tgt->matrix->nnz || memcmp (assign, scalr_split_get_assignment (split), len) != 0
+      || check.n_users != scalr_split_get_n_users (split) || check.n_target_items != tgt->n_items)
+    {
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_FAILED,
+                   "the split rebuilt from run %" G_GINT64_FORMAT "'s config differs from the stored one; "
+                   "was it made by another code version (%s)?", run_id, info->code_version);
+      scalr_split_free (split);
+      return FALSE;
+    }
+  if (out_check)
+    *out_check = check;
+  *out_domains = g_steal_pointer (&domains);
+  *out_split = split;
+  return TRUE;
+}
+
 /* ---- JSON summaries --------------------------------------------------------------- */
 
 static GBytes *

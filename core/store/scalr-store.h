@@ -124,7 +124,8 @@ ScalrDataset     *scalr_store_load_dataset     (ScalrStore   *store,
 /* Deletes a dataset that no run refers to. */
 gboolean          scalr_store_delete_dataset   (ScalrStore *store, const char *name, GError **error);
 
-/* Runs. */
+/* Runs. finish_run with SCALR_RUN_FINISHED also records the run's checksums (one
+ * transaction: on error the run stays as it was); another status drops any it had. */
 gboolean      scalr_store_create_run  (ScalrStore *store,
                                        gint64      dataset_id,
                                        const char *name,
@@ -148,7 +149,10 @@ GPtrArray    *scalr_store_list_runs   (ScalrStore *store, GError **error) G_GNUC
 gboolean      scalr_store_get_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages,
                                        GArray **seconds, GError **error);
 
-/* Artifacts of a run (JSON documents, blobs), replaced when written again. */
+/* Artifacts of a run (JSON documents, blobs), replaced when written again. Every getter of a
+ * run's results below validates what it returns and checks its part's checksum: on damage it
+ * returns NULL/FALSE with SCALR_STORE_ERROR_DAMAGED. A write to a finished run records its
+ * checksums again, in the same transaction. */
 gboolean      scalr_store_put_artifact (ScalrStore *store, gint64 run_id, const char *kind,
                                         const char *name, const char *content_type,
                                         GBytes *data, GError **error);
