@@ -336,6 +336,44 @@ test_verified (void)
   test_rm_rf (db);
 }
 
+/* A write to a finished run records its checksums again (in the same transaction); a run
+ * marked otherwise loses them. */
+static void
+test_reseal (void)
+{
+  g_autofree char *db = g_build_filename (dir, "reseal.db", NULL);
+  g_autofree char *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (pristine, &bytes, &len, NULL));
+  g_assert_true (g_file_set_contents (db, bytes, (gssize) len, NULL));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  ScalrRunCheck check;
+  g_assert_true (scalr_store_check_run (s, 1, &check, &error));
+  g_autoptr (GBytes) doc = g_bytes_new_static ("{\"later\": 1}", 12);
+  g_assert_true (scalr_store_put_artifact (s, 1, "note", "later", "application/json", doc, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&s, scalr_store_close);
+  s = scalr_store_open (db, SCALR_STORE_OPEN_READ_ONLY, &error);
+  g_assert_true (scalr_store_check_run (s, 1, &check, &error));
+  g_assert_no_error (error);
+  g_assert_true (check.has_checksum);
+  g_clear_pointer (&s, scalr_store_close);
+  /* Not JSON as its content type says: damaged, named. */
+  exec_sql (db, "UPDATE run_artifacts SET data = CAST('[1,' AS BLOB) WHERE run_id = 1 AND kind = 'note'");
+  exec_sql (db, "DELETE FROM run_checksums WHERE run_id = 1");
+  s = scalr_store_open (db, 0, &error);
+  g_assert_false (scalr_store_check_run (s, 1, &check, &error));
+  test_assert_error_contains (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_DAMAGED, "its note/later document does not parse");
+  g_clear_error (&error);
+  g_assert_true (scalr_store_finish_run (s, 2, SCALR_RUN_FAILED, "for the test", &error));
+  g_assert_true (scalr_store_check_run (s, 2, &check, &error));
+  g_assert_false (check.has_checksum);
+  g_clear_pointer (&s, scalr_store_close);
+  test_rm_rf (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -358,6 +396,7 @@ main (int argc, char **argv)
   expect (&r, r.status, NULL);
   bystander = export_all (pristine, "2", "before", 0, NULL);
   g_test_add_func ("/scalr/damage/verified", test_verified);
+  g_test_add_func ("/scalr/damage/reseal", test_reseal);
   for (guint k = 0; k < G_N_ELEMENTS (damages); k++)
     {
       g_autofree char *path = g_strdup_printf ("/scalr/damage/%s", damages[k].name);

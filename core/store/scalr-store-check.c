@@ -260,8 +260,13 @@ check_document (ScalrStore *store, gint64 run_id, const char *kind, const char *
     return _scalr_store_damaged (store, run_id, error, "its %s/%s document does not parse (%s)", kind, name,
                                  local ? local->message : "too large");
   JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return _scalr_store_damaged (store, run_id, error, "its %s/%s document is not a JSON object", kind, name);
+  gboolean known = strcmp (kind, "diagnostics") == 0
+                   || (strcmp (kind, "summary") == 0 && (strcmp (name, "run") == 0 || strcmp (name, "downstream") == 0));
+  if (root == NULL || (!JSON_NODE_HOLDS_OBJECT (root) && (known || !JSON_NODE_HOLDS_ARRAY (root))))
+    return _scalr_store_damaged (store, run_id, error, "its %s/%s document is not a JSON %s", kind, name,
+                                 known ? "object" : "object or array");
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return TRUE;   /* a document of another kind: its reader checks its members */
   JsonObject *o = json_node_get_object (root);
   const char *fault = NULL;
   if (strcmp (kind, "diagnostics") == 0)
