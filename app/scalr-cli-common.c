@@ -3,6 +3,7 @@
 
 #include "scalr-cli-common.h"
 
+#include "scalr-run-data.h"
 #include "scalr-text.h"
 
 #include <errno.h>
@@ -94,9 +95,9 @@ cli_count (guint64 n)
 }
 
 void
-cli_note_unverified (const char *command, gint64 run_id, const ScalrRunCheck *check)
+cli_note_unverified (const char *command, gint64 run_id, gboolean has_checksum)
 {
-  if (!check->has_checksum)
+  if (!has_checksum)
     g_printerr ("scalr %s: note: run %" G_GINT64_FORMAT " has no checksum (stored before schema 6): its results "
                 "are checked for validity but cannot be verified against alteration\n", command, run_id);
 }
@@ -214,33 +215,6 @@ cli_check_estimate (const char *command, const char *db, ScalrConfig *const *con
   return FALSE;
 }
 
-void
-cli_set_number (JsonObject *o, const char *member, double v)
-{
-  if (isfinite (v))
-    json_object_set_double_member (o, member, v);
-  else
-    json_object_set_null_member (o, member);
-}
-
-void
-cli_append_number (GString *s, double v)
-{
-  if (!isfinite (v))
-    {
-      g_string_append (s, "NA");
-      return;
-    }
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  for (int digits = 6; digits <= 17; digits++)
-    {
-      g_snprintf (buf, sizeof buf, "%.*g", digits, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (s, buf);
-}
-
 const char *
 cli_format_number (const char *format, double v)
 {
@@ -259,27 +233,5 @@ cli_format_number (const char *format, double v)
 JsonObject *
 cli_lift_json (const ScalrLiftRow *l)
 {
-  JsonObject *row = json_object_new ();
-  json_object_set_string_member (row, "model", l->model);
-  json_object_set_string_member (row, "segment", l->segment);
-  json_object_set_string_member (row, "metric", l->metric);
-  json_object_set_int_member (row, "k", l->k);
-  json_object_set_string_member (row, "reference", l->reference);
-  json_object_set_boolean_member (row, "also_strongest", l->also_strongest);
-  json_object_set_string_member (row, "baseline_model", l->baseline_model);
-  cli_set_number (row, "base_mean", l->base_mean);
-  cli_set_number (row, "aug_mean", l->aug_mean);
-  cli_set_number (row, "lift", l->lift);
-  cli_set_number (row, "ci_low", l->ci_low);
-  cli_set_number (row, "ci_high", l->ci_high);
-  cli_set_number (row, "level", l->level);
-  cli_set_number (row, "p_t", l->p_t);
-  cli_set_number (row, "p_wilcoxon", l->p_wilcoxon);
-  cli_set_number (row, "p_holm", l->p_holm);
-  json_object_set_int_member (row, "n_users", l->n_users);
-  if (l->note)
-    json_object_set_string_member (row, "note", l->note);
-  else
-    json_object_set_null_member (row, "note");
-  return row;
+  return scalr_lift_row_to_json (l);
 }

@@ -21,6 +21,9 @@ typedef struct {
   const char       *name;
   const char       *summary;
   ScalrCommandFunc  func;
+  /* Under mpirun, TRUE: rank 0 alone runs the command (the others wait and exit with its
+   * status); FALSE: every rank runs it (commands that run pipelines: run, sweep). */
+  gboolean          root_only;
 } ScalrCommand;
 
 /* Opens @db (or the default store). Prints the error and returns NULL on failure. */
@@ -37,21 +40,16 @@ const char    *cli_count          (guint64 n);
 /* User text (a name, a value) with control characters escaped, for printing (a rotating
  * buffer; valid for a few calls). */
 const char    *cli_safe           (const char *text);
-/* Numbers on output: undefined (NaN, ±∞ where no value is meant) is JSON null, "NA" in
- * TSV and "—" in text, never 0 or 1. */
-void           cli_set_number     (JsonObject *object, const char *member, double value);
-/* TSV: the shortest decimal that reads back as the same double (so exports are exact), or NA. */
-void           cli_append_number  (GString *s, double value);
 /* Text: printf @format (one double conversion) or "—" (a thread-local rotating buffer). */
 const char    *cli_format_number  (const char *format, double value);
-/* A lift row as JSON: every column, null for undefined numbers, its CI level and note. */
+/* A lift row as JSON (scalr_lift_row_to_json; undefined numbers are null: scalr-format.h). */
 JsonObject    *cli_lift_json      (const ScalrLiftRow *lift);
 /* Prints "scalr CMD: MESSAGE" (control characters escaped) on stderr and returns EXIT_ERROR,
  * or EXIT_USAGE for a malformed --set/--grid. */
 int            cli_fail           (const char *command, const GError *error);
-/* For a finished run without a checksum (stored before schema 6): says on stderr, for
- * @command, that its results load but cannot be verified. */
-void           cli_note_unverified (const char *command, gint64 run_id, const ScalrRunCheck *check);
+/* For a finished run without a checksum (@has_checksum FALSE: stored before schema 6): says
+ * on stderr, for @command, that its results load but cannot be verified. */
+void           cli_note_unverified (const char *command, gint64 run_id, gboolean has_checksum);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
 

@@ -9,6 +9,7 @@
 #include "scalr-cli-common.h"
 #include "scalr-config.h"
 #include "scalr-search.h"
+#include "scalr-dist.h"
 #include "scalr-stats.h"
 
 static double
@@ -146,6 +147,9 @@ cmd_sweep (int argc, char **argv)
           status = EXIT_ERROR;
         }
     }
+
+  if (!scalr_dist_is_root ())   /* under mpirun rank 0 prints */
+    return status;
   g_autoptr (ScalrStore) store = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
   if (store == NULL)
     return EXIT_ERROR;

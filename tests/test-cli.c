@@ -133,6 +133,17 @@ test_movielens (void)
   g_assert_cmpuint (json_array_get_length (arr), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (arr, 0), "events"), ==, 100004);
   result_clear (&r);
+  /* One dataset by name: scripts (run-workbench) test for it by the exit status. */
+  r = run_scalr ("datasets", "--db", db, "movielens-small", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "movielens-small"));
+  result_clear (&r);
+  r = run_scalr ("datasets", "--db", db, "movielens-large", NULL);
+  assert_fails (&r, 1, "no dataset 'movielens-large'", NULL);
+  result_clear (&r);
+  r = run_scalr ("datasets", "--db", db, "a", "b", NULL);
+  assert_fails (&r, 2, "one dataset name at most", NULL);
+  result_clear (&r);
 
   r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Comedy,!Drama",
                  "--target", "category:Drama,!Comedy", "--json", NULL);

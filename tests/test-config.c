@@ -41,7 +41,7 @@ test_tables (void)
       if (!g_hash_table_add (seen, g_strdup (fk)))
         g_error ("%s is in two tables", fk);
       if (!g_strv_contains (groups, p->group))
-        g_error ("%s: group not in DESIGN.md §4", fk);
+        g_error ("%s: group not in docs/ARCHITECTURE.md (the config groups)", fk);
       if (p->help == NULL || p->help[0] == '\0')
         g_error ("%s has no help", fk);
       if (p->def == NULL)

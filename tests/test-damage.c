@@ -220,7 +220,7 @@ static const Damage damages[] = {
     "WHERE run_id = 1 AND kind = 'diagnostics'",
     "the checksum of its diagnostics, summaries and split", "Diagnostics: member 'draws' is missing" },
   { "diagnostics-count", NULL, NULL, NULL, 0, 0, 0,
-    "UPDATE run_artifacts SET data = CAST(replace(CAST(data AS TEXT), '{\"events\":', '{\"events\":1') AS BLOB) "
+    "UPDATE run_artifacts SET data = CAST(replace(CAST(data AS TEXT), '\"events\":', '\"events\":1') AS BLOB) "
     "WHERE run_id = 1 AND kind = 'diagnostics'",
     "the checksum of its diagnostics", "its diagnostics count 1" },
   { "summary-parse", "run_artifacts", "data", "run_id = 1 AND kind = 'summary' AND name = 'run'", FLIP_BIT, 0, 2, NULL,

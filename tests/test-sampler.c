@@ -9,6 +9,7 @@
 
 #include "scalr-sampler.h"
 #include "scalr-synthetic.h"
+#include "scalr-topk.h"
 #include "test-tiny.h"
 
 /* Sampler options from a config with [sampler] key/value pairs (NULL-ended). */
@@ -59,13 +60,6 @@ run (ScalrGenerator *g, ScalrSplit *split, const ScalrSamplerOptions *o, ScalrSa
 }
 
 /* The pair (u, i), or -1. */
-static gint
-cmp_u32 (const void *a, const void *b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : (x > y);
-}
-
 static gint64
 find (const ScalrSyntheticEvents *ev, guint32 u, guint32 i)
 {
@@ -648,7 +642,7 @@ test_topk_user_level_movielens (void)
        * item taken is unseen and at least as probable as the k-th best, up to rounding. */
       float kth = p[order[n - 1]];
       guint same = 0;
-      qsort (order, n, sizeof (guint32), cmp_u32);
+      qsort (order, n, sizeof (guint32), scalr_cmp_u32);
       for (guint k = 0; k < n; k++, at++)
         {
           g_assert_cmpuint (at, <, ev->n);
@@ -656,7 +650,7 @@ test_topk_user_level_movielens (void)
           g_assert_false (in_row (train, u, ev->item[at]));
           g_assert_cmpfloat (p[ev->item[at]], >=, kth * (1 - 1e-5f));
           g_assert_cmpfloat_with_epsilon (ev->prob[at], p[ev->item[at]], 1e-5 * p[ev->item[at]]);
-          same += bsearch (&ev->item[at], order, n, sizeof (guint32), cmp_u32) != NULL;
+          same += bsearch (&ev->item[at], order, n, sizeof (guint32), scalr_cmp_u32) != NULL;
         }
       g_assert_cmpuint (same, >=, n - 1);
       checked++;

@@ -176,6 +176,32 @@ test_tiny_keeps_one_train (void)
   g_assert_cmpuint (scalr_csr_row_len (train, 2), ==, 1);
 }
 
+/* The split holds a reference to its domains (and they to the dataset): the caller may drop
+ * its references first, in any order, and the split still reads them (ASan would see a
+ * use after free). */
+static void
+test_owns_domains (void)
+{
+  ScalrDataset *d = load_tiny ();
+  ScalrDomains *dom = tiny_domains (d);
+  g_autoptr (GError) error = NULL;
+  ScalrSplitOptions o = { SCALR_SPLIT_TEMPORAL, 0.25, 0.25, 2, 0.0, 0, 1 };
+  g_autoptr (ScalrSplit) s = scalr_split_new (dom, &o, &error);
+  g_assert_no_error (error);
+  scalr_dataset_unref (d);
+  scalr_domains_unref (dom);
+  g_assert_true (scalr_split_get_domains (s) == dom);
+  assert_assignment (s, (const guint8[]) { TEST, TRAIN, VALID, TRAIN,  TRAIN, TEST,  TRAIN, VALID, TEST }, 9);
+  g_assert_cmpuint (scalr_split_get_source (s)->nnz, ==, 4);
+  g_assert_cmpuint (scalr_dataset_get_n_events (scalr_domains_get_dataset (scalr_split_get_domains (s))), ==, 13);
+  /* Two splits share one domains object; the second outlives the first. */
+  ScalrSplit *other = scalr_split_new (scalr_split_get_domains (s), &o, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&s, scalr_split_free);
+  g_assert_cmpuint (scalr_split_get_n_target_items (other), ==, 4);
+  scalr_split_free (other);
+}
+
 static void
 test_tiny_sparse (void)
 {
@@ -621,6 +647,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/split/tiny/temporal", test_tiny_temporal);
   g_test_add_func ("/scalr/split/tiny/keeps-one-train", test_tiny_keeps_one_train);
   g_test_add_func ("/scalr/split/tiny/sparse", test_tiny_sparse);
+  g_test_add_func ("/scalr/split/owns-domains", test_owns_domains);
   g_test_add_data_func ("/scalr/split/movielens/partition-random", GINT_TO_POINTER (SCALR_SPLIT_RANDOM), test_movielens_partition);
   g_test_add_data_func ("/scalr/split/movielens/partition-temporal", GINT_TO_POINTER (SCALR_SPLIT_TEMPORAL), test_movielens_partition);
   g_test_add_func ("/scalr/split/movielens/determinism", test_movielens_determinism);
@@ -630,7 +657,7 @@ main (int argc, char **argv)
                         test_movielens_validation_users);
   g_test_add_func ("/scalr/split/errors", test_errors);
   int ret = g_test_run ();
-  g_clear_pointer (&ml_domains, scalr_domains_free);
+  g_clear_pointer (&ml_domains, scalr_domains_unref);
   g_clear_pointer (&ml_dataset, scalr_dataset_unref);
   return ret;
 }

@@ -359,6 +359,25 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (export_path, &exported, NULL, NULL));
   g_assert_true (g_str_has_prefix (exported, "user\titem\tprobability\tweight\tcount\n"));
   g_assert_cmpuint (strlen (exported), >, 1000);
+  /* One implementation: the files are byte for byte what `scalr export` writes. */
+  g_autofree char *gui_metrics_path = g_build_filename (f->dir, "run-synthetic-metrics.tsv", NULL);
+  g_autofree char *gui_metrics = NULL;
+  g_assert_true (g_file_get_contents (gui_metrics_path, &gui_metrics, NULL, NULL));
+  g_assert_true (g_str_has_prefix (gui_metrics, "model\tvariant\tsegment\tmetric\tk\tvalue\tn_users\n"));
+  g_autofree char *cli_syn = g_build_filename (f->dir, "cli-synthetic.tsv", NULL);
+  g_autofree char *cli_met = g_build_filename (f->dir, "cli-metrics.tsv", NULL);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *argv[] = { g_getenv ("SCALR_CLI"), "export", "--db", f->db, id_text, "--synthetic", cli_syn,
+                         "--metrics", cli_met, NULL };
+  int status = -1;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autofree char *cli_syn_text = NULL, *cli_met_text = NULL;
+  g_assert_true (g_file_get_contents (cli_syn, &cli_syn_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (cli_met, &cli_met_text, NULL, NULL));
+  g_assert_cmpstr (exported, ==, cli_syn_text);
+  g_assert_cmpstr (gui_metrics, ==, cli_met_text);
 
 #ifdef HAVE_REVIEW_PAGE
   scalr_window_show_run (f->win, id);
@@ -383,7 +402,7 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   gint64 id2 = scalr_runs_page_get_current_run_id (runs_page (f));
   g_assert_cmpint (id2, >, id);
   g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_DEFAULT, NULL);
-  g_autoptr (ScalrRunInfo) info = scalr_store_get_run (store, id2, NULL);
+  g_autoptr (ScalrRunInfo) info = scalr_store_load_run (store, id2, NULL);
   g_assert_nonnull (info);
   g_assert_cmpint (info->status, ==, SCALR_RUN_CANCELLED);
   g_autoptr (ScalrRunItem) item2 = find_run (f, id2);

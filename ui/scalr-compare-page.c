@@ -12,7 +12,7 @@
 #include "scalr-chart-view.h"
 #include "scalr-charts.h"
 #include "scalr-resources.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "scalr-stats.h"
 #include "scalr-store.h"
 
@@ -49,10 +49,24 @@ list_box_clear (GtkWidget *list)
     gtk_list_box_remove (GTK_LIST_BOX (list), child);
 }
 
-static const struct { const char *id, *label; } segments[] = {
-  { "all", "All tested users" }, { "sparse", "Sparse users" }, { "warm", "Warm users" },
-};
-static const char *const metric_ids[] = { "recall", "ndcg", "hit", "mrr", "precision", "ne", "auc" };
+/* The segment and metric choices: the core's enums (the metrics that have lifts). */
+static guint
+n_lift_metrics (void)
+{
+  guint n = 0;
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    n += scalr_metric_has_lifts (m);
+  return n;
+}
+
+static ScalrMetric
+lift_metric_at (guint i)
+{
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    if (scalr_metric_has_lifts (m) && i-- == 0)
+      return m;
+  return SCALR_METRIC_RECALL;
+}
 
 static void rebuild (ScalrComparePage *self);
 
@@ -303,13 +317,13 @@ dropdown_id (GtkWidget *dropdown, guint n, const char *(*get) (guint))
 static const char *
 segment_at (guint i)
 {
-  return segments[i].id;
+  return scalr_segment_to_string ((ScalrSegment) i);
 }
 
 static const char *
 metric_at (guint i)
 {
-  return metric_ids[i];
+  return scalr_metric_to_string (lift_metric_at (i));
 }
 
 static GtkWidget *
@@ -389,33 +403,23 @@ find_sweep_keys (ScalrComparePage *self, GArray *sel)
     return;
   g_autoptr (GPtrArray) numeric = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) other = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < sel->len; i++)
-    {
-      const ScalrRunResults *r = g_array_index (sel, SelRun, i).r;
-      g_auto (GStrv) groups = g_key_file_get_groups (r->config, NULL);
-      for (guint g = 0; groups[g]; g++)
-        {
-          g_auto (GStrv) keys = g_key_file_get_keys (r->config, groups[g], NULL, NULL);
-          for (guint k = 0; keys && keys[k]; k++)
-            {
-              char *dotted = g_strdup_printf ("%s.%s", groups[g], keys[k]);
-              if (!g_hash_table_add (seen, dotted))
-                continue;
-              gboolean differs = FALSE, all_numeric = TRUE;
-              g_autofree char *first = config_value (g_array_index (sel, SelRun, 0).r, dotted);
-              for (guint j = 0; j < sel->len; j++)
-                {
-                  g_autofree char *v = config_value (g_array_index (sel, SelRun, j).r, dotted);
-                  double x;
-                  differs |= g_strcmp0 (v, first) != 0;
-                  all_numeric &= parse_number (v, &x);
-                }
-              if (differs)
-                g_ptr_array_add (all_numeric ? numeric : other, g_strdup (dotted));
-            }
-        }
-    }
+  /* Every config holds every key of the tables (a resolved config). */
+  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+    for (const ScalrParam *p = *t; p->group; p++)
+      {
+        g_autofree char *dotted = g_strdup_printf ("%s.%s", p->group, p->key);
+        gboolean differs = FALSE, all_numeric = TRUE;
+        g_autofree char *first = config_value (g_array_index (sel, SelRun, 0).r, dotted);
+        for (guint j = 0; j < sel->len; j++)
+          {
+            g_autofree char *v = config_value (g_array_index (sel, SelRun, j).r, dotted);
+            double x;
+            differs |= g_strcmp0 (v, first) != 0;
+            all_numeric &= parse_number (v, &x);
+          }
+        if (differs)
+          g_ptr_array_add (all_numeric ? numeric : other, g_strdup (dotted));
+      }
   for (guint i = 0; i < numeric->len; i++)
     g_ptr_array_add (self->sweep_keys, g_strdup (g_ptr_array_index (numeric, i)));
   for (guint i = 0; i < other->len; i++)
@@ -458,7 +462,7 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
             {
               g_autofree char *lift = pct (l->lift), *lo = pct (l->ci_low), *hi = pct (l->ci_high);
               gboolean sig = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL;
-              gboolean good = scalr_metric_is_higher_better (metric) ? l->lift > 0 : l->lift < 0;
+              gboolean good = scalr_metric_name_higher_is_better (metric) ? l->lift > 0 : l->lift < 0;
               g_autofree char *vs = g_strcmp0 (reference, "strongest") == 0
                 ? g_strdup_printf (" (vs %s)", l->baseline_model) : g_strdup ("");
               g_autofree char *base = scalr_format_value ("%.4f", l->base_mean);
@@ -603,8 +607,8 @@ rebuild (ScalrComparePage *self)
 {
   if (self->runs == NULL || self->updating)
     return;
-  const char *segment = dropdown_id (self->segment_dropdown, G_N_ELEMENTS (segments), segment_at);
-  const char *metric = dropdown_id (self->metric_dropdown, G_N_ELEMENTS (metric_ids), metric_at);
+  const char *segment = dropdown_id (self->segment_dropdown, SCALR_N_SEGMENTS, segment_at);
+  const char *metric = dropdown_id (self->metric_dropdown, n_lift_metrics (), metric_at);
   if (segment == NULL || metric == NULL)
     return;
   gboolean pointwise = g_strcmp0 (metric, "ne") == 0 || g_strcmp0 (metric, "auc") == 0;
@@ -781,13 +785,13 @@ scalr_compare_page_init (ScalrComparePage *self)
   self->k_values = g_array_new (FALSE, FALSE, sizeof (guint));
 
   g_autoptr (GPtrArray) seg = g_ptr_array_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (segments); i++)
-    g_ptr_array_add (seg, (gpointer) segments[i].label);
+  for (ScalrSegment i = 0; i < SCALR_N_SEGMENTS; i++)
+    g_ptr_array_add (seg, (gpointer) scalr_segment_get_label (i));
   g_ptr_array_add (seg, NULL);
   set_dropdown_strings (self->segment_dropdown, (const char *const *) seg->pdata, 0);
   g_autoptr (GPtrArray) met = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < G_N_ELEMENTS (metric_ids); i++)
-    g_ptr_array_add (met, scalr_metric_label (metric_ids[i], 0));
+  for (guint i = 0; i < n_lift_metrics (); i++)
+    g_ptr_array_add (met, g_strdup (scalr_metric_get_label (lift_metric_at (i))));
   g_ptr_array_add (met, NULL);
   set_dropdown_strings (self->metric_dropdown, (const char *const *) met->pdata, 0);
   const char *refs[] = { "Own baseline", "Strongest baseline", NULL };

@@ -9,6 +9,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-export.h"
 #include "scalr-pipeline.h"
 #include "scalr-split.h"
 #include "scalr-store.h"
@@ -28,7 +29,7 @@ typedef struct {
 struct _LensData {
   gint64                run_id;
   ScalrDomains         *domains;
-  ScalrSplit           *split;    /* borrows domains: freed first */
+  ScalrSplit           *split;    /* holds domains too */
   ScalrSyntheticEvents *synthetic;
   GPtrArray            *recs;     /* LensRecs* */
   GArray               *users;    /* guint32: users offered, sorted by id */
@@ -51,7 +52,7 @@ _scalr_review_lens_data_free (LensData *d)
   if (d == NULL)
     return;
   g_clear_pointer (&d->split, scalr_split_free);
-  g_clear_pointer (&d->domains, scalr_domains_free);
+  g_clear_pointer (&d->domains, scalr_domains_unref);
   g_clear_pointer (&d->synthetic, scalr_synthetic_events_free);
   g_clear_pointer (&d->recs, g_ptr_array_unref);
   g_clear_pointer (&d->users, g_array_unref);
@@ -94,7 +95,6 @@ _scalr_review_page_clear_lens (ScalrReviewPage *self)
 
 typedef struct {
   char  *db_path;
-  char  *config;
   gint64 run_id;
 } LensInput;
 
@@ -102,7 +102,6 @@ static void
 lens_input_free (LensInput *in)
 {
   g_free (in->db_path);
-  g_free (in->config);
   g_free (in);
 }
 
@@ -171,22 +170,19 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_autoptr (ScalrConfig) config = scalr_config_new_from_data (in->config, -1, "stored config", &error);
-  if (config == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  /* The split as the run trained and evaluated on it (rebuilt and checked by the core). */
+  g_autoptr (ScalrRunInfo) run = scalr_store_load_run (store, in->run_id, &error);
   g_autoptr (LensData) d = g_new0 (LensData, 1);
   d->run_id = in->run_id;
-  if (!scalr_pipeline_rebuild_run_split (store, in->run_id, config, NULL, &d->domains, &d->split, &error))
+  if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, NULL, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  d->domains = scalr_domains_ref (scalr_split_get_domains (d->split));
   if (g_task_return_error_if_cancelled (task))
     return;
-  d->synthetic = scalr_store_get_synthetic (store, in->run_id, &error);
+  d->synthetic = scalr_store_load_synthetic (store, in->run_id, &error);
   if (d->synthetic == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -361,27 +357,14 @@ cmp_entry_desc (gconstpointer a, gconstpointer b)
   return x->item < y->item ? -1 : x->item > y->item;
 }
 
+/* The source history of user @u, latest first (by timestamp when the data has them). */
 static void
-show_user (ScalrReviewPage *self)
+show_source (ScalrReviewPage *self, guint32 u)
 {
-  if (self->lens == NULL || self->updating)
-    return;
-  GtkWidget *lists[] = { self->source_list, self->synthetic_list, self->test_list };
-  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    list_box_clear (lists[i]);
-  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->user_dropdown));
-  if (sel >= self->lens->users->len)
-    return;
-  guint32 u = g_array_index (self->lens->users, guint32, sel);
   LensData *d = self->lens;
   ScalrDataset *dataset = scalr_domains_get_dataset (d->domains);
-  const ScalrDomain *src = scalr_domains_get_source (d->domains), *tgt = scalr_domains_get_target (d->domains);
-  const ScalrCsr *source = scalr_split_get_source (d->split), *test = scalr_split_get_test (d->split);
-  const ScalrCsr *train = scalr_split_get_train (d->split);
-  const ScalrSyntheticEvents *ev = d->synthetic;
-  const guint8 flags = scalr_split_get_user_flags (d->split)[u];
-
-  /* Source history, latest first (by timestamp when the data has them). */
+  const ScalrDomain *src = scalr_domains_get_source (d->domains);
+  const ScalrCsr *source = scalr_split_get_source (d->split);
   g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (LensEntry));
   for (guint64 k = source->indptr[u]; k < source->indptr[u + 1]; k++)
     {
@@ -400,11 +383,18 @@ show_user (ScalrReviewPage *self)
     lens_more_row (self->source_list, entries->len - LENS_MAX_ROWS);
   g_autofree char *sh = g_strdup_printf ("Source history · %u event%s", entries->len, entries->len == 1 ? "" : "s");
   gtk_label_set_text (GTK_LABEL (self->source_heading), sh);
+}
 
-  /* Synthetic target items by probability. */
-  const LensRecs *aug = lens_find_recs (self, "augmented");
-  const LensRecs *base = lens_find_recs (self, "baseline");
-  g_array_set_size (entries, 0);
+/* The synthetic target items of user @u by probability; returns how many are test events. */
+static guint
+show_synthetic (ScalrReviewPage *self, guint32 u)
+{
+  LensData *d = self->lens;
+  ScalrDataset *dataset = scalr_domains_get_dataset (d->domains);
+  const ScalrDomain *tgt = scalr_domains_get_target (d->domains);
+  const ScalrCsr *test = scalr_split_get_test (d->split);
+  const ScalrSyntheticEvents *ev = d->synthetic;
+  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (LensEntry));
   for (guint64 k = synthetic_first (ev, u); k < ev->n && ev->user[k] == u; k++)
     {
       LensEntry e = { ev->item[k], ev->prob[k], k };
@@ -421,13 +411,9 @@ show_user (ScalrReviewPage *self)
       syn_hits += hit;
       if (i >= LENS_MAX_ROWS)
         continue;
-      g_autofree char *suffix = g_strdup_printf ("p %.3g\nw %.3g%s", ev->prob[e->index], ev->weight[e->index],
-                                                 ev->count[e->index] > 1 ? " ×" : "");
-      if (ev->count[e->index] > 1)
-        {
-          g_free (suffix);
-          suffix = g_strdup_printf ("p %.3g\nw %.3g · %u draws", ev->prob[e->index], ev->weight[e->index], ev->count[e->index]);
-        }
+      g_autofree char *suffix = ev->count[e->index] > 1
+        ? g_strdup_printf ("p %.3g\nw %.3g · %u draws", ev->prob[e->index], ev->weight[e->index], ev->count[e->index])
+        : g_strdup_printf ("p %.3g\nw %.3g", ev->prob[e->index], ev->weight[e->index]);
       gtk_list_box_append (GTK_LIST_BOX (self->synthetic_list),
                            lens_row (dataset, tgt->items[e->item], suffix,
                                      "p: the generator's probability; w: the training weight", hit));
@@ -436,32 +422,54 @@ show_user (ScalrReviewPage *self)
     lens_more_row (self->synthetic_list, entries->len - LENS_MAX_ROWS);
   g_autofree char *syh = g_strdup_printf ("Synthetic target items · %u", entries->len);
   gtk_label_set_text (GTK_LABEL (self->synthetic_heading), syh);
+  return syn_hits;
+}
 
-  /* Held-out test items: hit when also synthetic; rank in the model's top-K lists. */
+/* What the row of a held-out test item says: synthetic or not, its ranks in the top-K lists. */
+static char *
+test_item_text (const LensData *d, const LensRecs *aug, const LensRecs *base, guint32 u, guint32 item,
+                gint64 *synthetic_index)
+{
+  const ScalrSyntheticEvents *ev = d->synthetic;
+  gint64 s = synthetic_find (ev, u, item);
+  *synthetic_index = s;
+  guint ra = rec_rank (aug, u, item), rb = rec_rank (base, u, item);
+  GString *text = g_string_new (NULL);
+  if (s >= 0)
+    g_string_append_printf (text, "synthetic p %.3g", ev->prob[s]);
+  else
+    g_string_append (text, "not synthetic");
+  if (aug || base)
+    {
+      g_string_append_c (text, '\n');
+      if (rb)
+        g_string_append_printf (text, "baseline #%u", rb);
+      else
+        g_string_append (text, "baseline –");
+      if (ra)
+        g_string_append_printf (text, " · augmented #%u", ra);
+      else
+        g_string_append (text, " · augmented –");
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* The held-out test items of user @u: a hit when also synthetic. */
+static void
+show_test (ScalrReviewPage *self, guint32 u, guint syn_hits)
+{
+  LensData *d = self->lens;
+  ScalrDataset *dataset = scalr_domains_get_dataset (d->domains);
+  const ScalrDomain *tgt = scalr_domains_get_target (d->domains);
+  const ScalrCsr *test = scalr_split_get_test (d->split);
+  const LensRecs *aug = lens_find_recs (self, "augmented");
+  const LensRecs *base = lens_find_recs (self, "baseline");
   guint n_test = 0;
   for (guint64 k = test->indptr[u]; k < test->indptr[u + 1]; k++, n_test++)
     {
       guint32 item = test->indices[k];
-      gint64 s = synthetic_find (ev, u, item);
-      guint ra = rec_rank (aug, u, item), rb = rec_rank (base, u, item);
-      GString *suffix = g_string_new (NULL);
-      if (s >= 0)
-        g_string_append_printf (suffix, "synthetic p %.3g", ev->prob[s]);
-      else
-        g_string_append (suffix, "not synthetic");
-      if (aug || base)
-        {
-          g_string_append_c (suffix, '\n');
-          if (rb)
-            g_string_append_printf (suffix, "baseline #%u", rb);
-          else
-            g_string_append (suffix, "baseline –");
-          if (ra)
-            g_string_append_printf (suffix, " · augmented #%u", ra);
-          else
-            g_string_append (suffix, " · augmented –");
-        }
-      g_autofree char *text = g_string_free (suffix, FALSE);
+      gint64 s;
+      g_autofree char *text = test_item_text (d, aug, base, u, item, &s);
       if (n_test < LENS_MAX_ROWS)
         gtk_list_box_append (GTK_LIST_BOX (self->test_list),
                              lens_row (dataset, tgt->items[item], text,
@@ -472,7 +480,24 @@ show_user (ScalrReviewPage *self)
     lens_more_row (self->test_list, n_test - LENS_MAX_ROWS);
   g_autofree char *th = g_strdup_printf ("Held-out test items · %u · %u hit%s", n_test, syn_hits, syn_hits == 1 ? "" : "s");
   gtk_label_set_text (GTK_LABEL (self->test_heading), th);
+}
 
+static void
+show_user (ScalrReviewPage *self)
+{
+  if (self->lens == NULL || self->updating)
+    return;
+  GtkWidget *lists[] = { self->source_list, self->synthetic_list, self->test_list };
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    list_box_clear (lists[i]);
+  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->user_dropdown));
+  if (sel >= self->lens->users->len)
+    return;
+  guint32 u = g_array_index (self->lens->users, guint32, sel);
+  const ScalrCsr *train = scalr_split_get_train (self->lens->split);
+  const guint8 flags = scalr_split_get_user_flags (self->lens->split)[u];
+  show_source (self, u);
+  show_test (self, u, show_synthetic (self, u));
   lens_placeholder (self->source_list, "No source-domain events");
   lens_placeholder (self->synthetic_list, "No synthetic events for this user");
   lens_placeholder (self->test_list, (flags & SCALR_USER_TESTED) ? "No test events" : "Not a tested user (too few target events)");
@@ -557,7 +582,6 @@ _scalr_review_page_lens_start (ScalrReviewPage *self)
   gtk_label_set_text (GTK_LABEL (self->lens_status), "Rebuilding the run's split…");
   LensInput *in = g_new0 (LensInput, 1);
   in->db_path = g_strdup (self->db_path);
-  in->config = g_strdup (self->results->info->config);
   in->run_id = self->run_id;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, lens_done, NULL);
   g_task_set_source_tag (task, _scalr_review_page_lens_start);

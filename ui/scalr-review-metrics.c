@@ -185,7 +185,7 @@ update_forest (ScalrReviewPage *self)
   gtk_widget_set_sensitive (self->k_label, !pointwise);
   guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
   guint k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
-  ScalrPlot *plot = segment && metric ? scalr_run_results_forest (self->results, segment, metric, k) : NULL;
+  ScalrPlot *plot = segment && metric ? scalr_run_charts_forest (self->results, segment, metric, k) : NULL;
   scalr_chart_view_set_plot (SCALR_CHART_VIEW (self->forest_view), plot);
 }
 
@@ -203,30 +203,27 @@ _scalr_review_page_fill_forest_controls (ScalrReviewPage *self)
   g_ptr_array_set_size (self->segment_ids, 0);
   g_ptr_array_set_size (self->metric_ids, 0);
   g_array_set_size (self->k_values, 0);
-  static const struct { const char *id, *label; } segments[] = {
-    { "all", "All tested users" }, { "sparse", "Sparse users" }, { "warm", "Warm users" },
-  };
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
-    if (scalr_run_results_has_segment (r, segments[s].id))
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS; s++)
+    if (scalr_run_results_has_segment (r, scalr_segment_to_string (s)))
       {
-        g_ptr_array_add (self->segment_ids, g_strdup (segments[s].id));
-        g_ptr_array_add (labels, (gpointer) segments[s].label);
+        g_ptr_array_add (self->segment_ids, g_strdup (scalr_segment_to_string (s)));
+        g_ptr_array_add (labels, (gpointer) scalr_segment_get_label (s));
       }
   g_ptr_array_add (labels, NULL);
   set_dropdown_strings (self->segment_dropdown, (const char *const *) labels->pdata, 0);
 
-  static const char *metrics[] = { "recall", "ndcg", "hit", "mrr", "precision", "ne", "auc" };
   g_autoptr (GPtrArray) mlabels = g_ptr_array_new_with_free_func (g_free);
-  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
     {
+      const char *name = scalr_metric_to_string (m);
       gboolean present = FALSE;
       for (guint i = 0; i < r->lifts->len && !present; i++)
-        present = g_strcmp0 (g_array_index (r->lifts, ScalrLiftRow, i).metric, metrics[m]) == 0;
+        present = g_strcmp0 (g_array_index (r->lifts, ScalrLiftRow, i).metric, name) == 0;
       if (!present)
         continue;
-      g_ptr_array_add (self->metric_ids, g_strdup (metrics[m]));
-      g_ptr_array_add (mlabels, scalr_metric_label (metrics[m], 0));
+      g_ptr_array_add (self->metric_ids, g_strdup (name));
+      g_ptr_array_add (mlabels, g_strdup (scalr_metric_get_label (m)));
     }
   g_ptr_array_add (mlabels, NULL);
   set_dropdown_strings (self->metric_dropdown, (const char *const *) mlabels->pdata, 0);

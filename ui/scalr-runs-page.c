@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "scalr-dataset.h"
+#include "scalr-export.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
 #include "scalr-output.h"
@@ -19,7 +20,7 @@
 #include "scalr-progress-relay.h"
 #include "scalr-run-item.h"
 #include "scalr-charts.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "scalr-stats.h"
 
 typedef struct {
@@ -82,51 +83,26 @@ stage_row_free (gpointer data)
 
 /* ---- reading the runs ----------------------------------------------------------- */
 
-/* The headline lift: Recall@K (K nearest 20) of the best augmented model against its own
- * baseline, for sparse users (else all users). */
+/* The headline lift (the core's choice, scalr_headline_lift) as the list shows it. */
 static char *
 headline_lift (GArray *lifts, char **detail)
 {
-  static const char *const segments[] = { "sparse", "all" };
   *detail = NULL;
-  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
-    {
-      guint best_k = 0;
-      for (guint k = 0; k < lifts->len; k++)
-        {
-          const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
-          if (g_strcmp0 (l->segment, segments[s]) || g_strcmp0 (l->metric, "recall") || g_strcmp0 (l->reference, "own"))
-            continue;
-          if (best_k == 0 || ABS ((int) l->k - 20) < ABS ((int) best_k - 20))
-            best_k = l->k;
-        }
-      if (best_k == 0)
-        continue;
-      const ScalrLiftRow *best = NULL;
-      for (guint k = 0; k < lifts->len; k++)
-        {
-          const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, k);
-          if (g_strcmp0 (l->segment, segments[s]) || g_strcmp0 (l->metric, "recall")
-              || g_strcmp0 (l->reference, "own") || l->k != best_k)
-            continue;
-          if (best == NULL || l->aug_mean > best->aug_mean)
-            best = l;
-        }
-      if (best == NULL || !isfinite (best->lift))
-        continue;
-      g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
-        ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
-      g_autofree char *level = scalr_stats_ci_label (best->level);
-      g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
-      g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
-      g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
-      *detail = g_strdup_printf ("%s users, Recall@%u: %s with synthetic events vs its own baseline, "
-                                 "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
-                                 segments[s], best_k, best->model, base, aug, level, holm, best->n_users,
-                                 best->note ? "; " : "", best->note ? best->note : "");
-      return g_strdup_printf ("%s  %+.1f%%%s  (%s, R@%u)", best->model, 100 * best->lift, ci, segments[s], best_k);
-    }
-  return NULL;
+  const ScalrLiftRow *best = scalr_headline_lift (lifts);
+  if (best == NULL)
+    return NULL;
+  g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
+    ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
+  g_autofree char *level = scalr_stats_ci_label (best->level);
+  g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
+  g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
+  g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
+  g_autofree char *metric = scalr_metric_label (best->metric, best->k);
+  *detail = g_strdup_printf ("%s users, %s: %s with synthetic events vs its own baseline, "
+                             "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
+                             best->segment, metric, best->model, base, aug, level, holm, best->n_users,
+                             best->note ? "; " : "", best->note ? best->note : "");
+  return g_strdup_printf ("%s  %+.1f%%%s  (%s, R@%u)", best->model, 100 * best->lift, ci, best->segment, best->k);
 }
 
 static void
@@ -159,7 +135,7 @@ refresh_worker (GTask *task, gpointer source, gpointer data, GCancellable *cance
       g_autofree char *lift = NULL, *detail = NULL;
       if (r->status == SCALR_RUN_FINISHED)
         {
-          g_autoptr (GArray) lifts = scalr_store_get_lifts (store, r->id, NULL);
+          g_autoptr (GArray) lifts = scalr_store_load_lifts (store, r->id, NULL);
           if (lifts)
             lift = headline_lift (lifts, &detail);
         }
@@ -541,13 +517,6 @@ export_input_free (ExportInput *in)
   g_free (in);
 }
 
-static void
-append_field (GString *s, const char *text)
-{
-  for (const char *p = text ? text : ""; *p; p++)
-    g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
-}
-
 static char *
 metrics_path (const char *path)
 {
@@ -558,65 +527,18 @@ metrics_path (const char *path)
   return g_strdup_printf ("%s-metrics.tsv", path);
 }
 
+/* The synthetic events to @path and the metrics beside it, through the core's export (the
+ * same files, columns and checks as `scalr export --synthetic --metrics`). */
 static void
 export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ExportInput *in = data;
   GError *error = NULL;
-  g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_DEFAULT, &error);
-  g_autoptr (ScalrRunInfo) run = store ? scalr_store_get_run (store, in->run_id, &error) : NULL;
-  if (run == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (run->status != SCALR_RUN_FINISHED)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "run %" G_GINT64_FORMAT " is %s, not finished; nothing to export",
-                               in->run_id, scalr_run_status_to_string (run->status));
-      return;
-    }
-  g_autoptr (ScalrConfig) c = scalr_config_new_from_data (run->config, -1, "stored config", &error);
-  ScalrDomains *domains = NULL;
-  ScalrSplit *split = NULL;
-  if (c == NULL || !scalr_pipeline_rebuild_run_split (store, in->run_id, c, NULL, &domains, &split, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (store, in->run_id, &error);
-  g_autoptr (GArray) metrics = ev ? scalr_store_get_metrics (store, in->run_id, &error) : NULL;
-  gboolean ok = metrics != NULL;
-  if (ok)
-    {
-      const ScalrDomain *tgt = scalr_domains_get_target (domains);
-      ScalrDataset *d = scalr_domains_get_dataset (domains);
-      ScalrIdMap *users = scalr_dataset_get_users (d), *items = scalr_dataset_get_items (d);
-      g_autoptr (GString) s = g_string_new ("user\titem\tprobability\tweight\tcount\n");
-      for (guint64 k = 0; k < ev->n; k++)
-        {
-          append_field (s, scalr_id_map_get_name (users, ev->user[k]));
-          g_string_append_c (s, '\t');
-          append_field (s, scalr_id_map_get_name (items, tgt->items[ev->item[k]]));
-          g_string_append_printf (s, "\t%.6g\t%.6g\t%u\n", ev->prob[k], ev->weight[k], ev->count[k]);
-        }
-      ok = scalr_output_write_file (in->path, s->str, s->len, &error);
-      if (ok)
-        {
-          g_autoptr (GString) m = g_string_new ("model\tvariant\tsegment\tmetric\tk\tvalue\tusers\n");
-          for (guint k = 0; k < metrics->len; k++)
-            {
-              const ScalrMetricRow *r = &g_array_index (metrics, ScalrMetricRow, k);
-              g_string_append_printf (m, "%s\t%s\t%s\t%s\t%u\t%.6g\t%u\n", r->model, r->variant, r->segment,
-                                      r->metric, r->k, r->value, r->n_users);
-            }
-          g_autofree char *mp = metrics_path (in->path);
-          ok = scalr_output_write_file (mp, m->str, m->len, &error);
-        }
-    }
-  scalr_split_free (split);
-  scalr_domains_free (domains);
-  if (!ok)
+  g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_READER, &error);
+  g_autoptr (ScalrExport) export = store ? scalr_export_open (store, in->run_id, &error) : NULL;
+  g_autofree char *mp = metrics_path (in->path);
+  if (export == NULL || !scalr_export_synthetic (export, in->path, NULL, &error)
+      || !scalr_export_metrics (export, mp, NULL, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

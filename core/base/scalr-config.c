@@ -671,6 +671,35 @@ scalr_config_get_list (const ScalrConfig *c, const char *group, const char *key)
   return items;
 }
 
+const char *
+scalr_config_get_or_default (const ScalrConfig *c, const ScalrParam *params, const char *group,
+                             const char *key)
+{
+  if (c != NULL && scalr_config_lookup_param (group, key) != NULL)
+    return scalr_config_get (c, group, key);
+  for (const ScalrParam *p = params; p != NULL && p->group != NULL; p++)
+    if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
+      return p->def;
+  g_error ("scalr_config_get_or_default: no parameter [%s] %s", group, key);
+}
+
+double
+scalr_config_get_or_default_double (const ScalrConfig *c, const ScalrParam *params, const char *group,
+                                    const char *key)
+{
+  const char *v = scalr_config_get_or_default (c, params, group, key);
+  char *end = NULL;
+  double x = g_ascii_strtod (v, &end);
+  return end == v ? NAN : x;
+}
+
+gint64
+scalr_config_get_or_default_int (const ScalrConfig *c, const ScalrParam *params, const char *group,
+                                 const char *key)
+{
+  return g_ascii_strtoll (scalr_config_get_or_default (c, params, group, key), NULL, 10);
+}
+
 char *
 scalr_config_to_data (const ScalrConfig *c)
 {

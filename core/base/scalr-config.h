@@ -110,6 +110,18 @@ gboolean     scalr_config_get_bool       (const ScalrConfig *config, const char 
 /* LIST values, split (owned). */
 GStrv        scalr_config_get_list       (const ScalrConfig *config, const char *group, const char *key);
 
+/* A component's parameter: group/key of @config when the registered tables include the key;
+ * else (@config NULL, or tables without the component's, as in tests and benchmarks that call
+ * a component directly) the default in @params, the component's own table. The key must be
+ * in @params when the config does not know it (a programmer error otherwise). The string is
+ * borrowed like scalr_config_get's; _double is NAN for a word such as "auto". No failure. */
+const char  *scalr_config_get_or_default        (const ScalrConfig *config, const ScalrParam *params,
+                                                 const char *group, const char *key);
+double       scalr_config_get_or_default_double (const ScalrConfig *config, const ScalrParam *params,
+                                                 const char *group, const char *key);
+gint64       scalr_config_get_or_default_int    (const ScalrConfig *config, const ScalrParam *params,
+                                                 const char *group, const char *key);
+
 /* The resolved configuration as key-file text (every key, table order). */
 char        *scalr_config_to_data        (const ScalrConfig *config) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -120,13 +120,6 @@ validation_users (ScalrSplit *split, guint max)
   return users;
 }
 
-static gint
-cmp_u32 (gconstpointer a, gconstpointer b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : (x > y);
-}
-
 /* Scores of the validation users (owned, n × n_items). */
 static float *
 validation_scores (ScalrGenerator *gen, GArray *users)
@@ -174,7 +167,7 @@ double
 scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double tau, guint max_users)
 {
   g_autoptr (GArray) users = validation_users (split, max_users);
-  g_array_sort (users, cmp_u32);
+  g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0)
     return NAN;
   g_autofree float *scores = validation_scores (gen, users);
@@ -186,7 +179,7 @@ static double
 fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll, GCancellable *cancellable)
 {
   g_autoptr (GArray) users = validation_users (split, 2000);
-  g_array_sort (users, cmp_u32);
+  g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0)
     {
       *out_ll = NAN;
@@ -344,7 +337,7 @@ scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bin
   for (guint b = 0; b < n_bins; b++)
     bins[b].pred = bins[b].obs = bins[b].low = bins[b].high = NAN;
   g_autoptr (GArray) users = validation_users (split, max_users);
-  g_array_sort (users, cmp_u32);
+  g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0 || n_bins == 0)
     return NAN;
   guint n_items = gen->n_items;

@@ -46,7 +46,14 @@ typedef struct {
   guint64          seed;
   guint            n_threads;          /* 0: one per processor */
   const guint8    *only_users;         /* borrowed, n_users flags: sample only these (NULL: all) */
+  /* TRUE: sample the users of [user_begin, user_end) only (an MPI rank's shard), rounded
+   * out to whole blocks of SCALR_SAMPLER_USER_BLOCK users: each user gets exactly the
+   * events of a whole run (the same RNG stream and the same scoring batches). */
+  gboolean         user_block;
+  guint            user_begin, user_end;
 } ScalrSamplerOptions;
+
+#define SCALR_SAMPLER_USER_BLOCK 512
 
 extern const ScalrParam scalr_sampler_params[];
 

@@ -1,4 +1,4 @@
-/* scalr-split.h — the evaluation protocol's split of the target domain (DESIGN.md §2).
+/* scalr-split.h — the evaluation protocol's split of the target domain (docs/ARCHITECTURE.md).
  *
  * Per user with at least `min_target_events` target events, a test and a validation
  * fraction of their target events are held out — at random (seeded, one RNG stream per user)
@@ -68,7 +68,7 @@ enum {
 typedef struct _ScalrSplit ScalrSplit;
 
 /* Splits the target events of @domains (NULL @options: SCALR_SPLIT_OPTIONS_INIT). The split
- * borrows @domains (ScalrDomains is not reference-counted): free the split before the domains.
+ * holds a reference to @domains: callers may drop theirs in any order.
  * A tested user of n target events holds out max(1, round(test_fraction·n)) test and
  * (valid_fraction > 0) max(1, round(valid_fraction·n)) validation events, always keeping one
  * training event (validation shrinks first). Random: a partial Fisher–Yates on the user's
@@ -86,7 +86,7 @@ ScalrSplit     *scalr_split_new          (ScalrDomains            *domains,
                                           const ScalrSplitOptions *options,
                                           GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
 void            scalr_split_free         (ScalrSplit *split);
-ScalrDomains   *scalr_split_get_domains  (ScalrSplit *split);   /* borrowed */
+ScalrDomains   *scalr_split_get_domains  (ScalrSplit *split);   /* borrowed from the split */
 const ScalrSplitOptions *scalr_split_get_options (ScalrSplit *split);
 guint           scalr_split_get_n_users  (ScalrSplit *split);
 guint           scalr_split_get_n_target_items (ScalrSplit *split);

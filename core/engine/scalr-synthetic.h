@@ -38,6 +38,10 @@ void                  scalr_synthetic_events_free (ScalrSyntheticEvents *events)
 /* Shrinks to the first @n pairs (n ≤ events->n); draws drops by the counts of the removed
  * pairs (never below 0). */
 void                  scalr_synthetic_events_truncate (ScalrSyntheticEvents *events, guint64 n);
+/* Under MPI: every rank's events (each rank's users after the previous rank's) put
+ * together on every rank, in rank order — for rank blocks of ascending users, the events of
+ * a whole run. A collective: every rank calls it. One process: a copy. Never fails. */
+ScalrSyntheticEvents *scalr_synthetic_events_allgather (const ScalrSyntheticEvents *mine) G_GNUC_WARN_UNUSED_RESULT;
 /* Checks the order invariant (users ascending, items strictly ascending within a user,
  * ids below the bounds). */
 gboolean              scalr_synthetic_events_is_valid (const ScalrSyntheticEvents *events,
@@ -74,6 +78,8 @@ typedef struct {
   guint   users;               /* users with synthetic events */
   guint64 real_events;         /* real target training events */
   guint   real_users;
+  guint   target_items;        /* items of the target domain (the denominator of coverage;
+                                * 0 when read from a version 1 document) */
   /* Item distribution */
   double  coverage;            /* distinct synthetic items / target items */
   double  real_coverage;       /* distinct real training items / target items */
@@ -121,11 +127,19 @@ ScalrDiagnostics *scalr_diagnostics_new  (const ScalrSyntheticEvents *events,
                                           ScalrSplit                 *split,
                                           guint                       n_buckets) G_GNUC_WARN_UNUSED_RESULT;
 void              scalr_diagnostics_free (ScalrDiagnostics *diag);
-/* Every field; "precision" and "recall" at the top level repeat all.precision/all.recall
- * (the CLI's JSON contract) and are not read back. */
+/* The version of the diagnostics JSON this code writes (scalr-diagnostics-json.c says what each
+ * version holds). */
+#define SCALR_DIAGNOSTICS_VERSION 2
+
+/* Every field, with "version": SCALR_DIAGNOSTICS_VERSION first; numbers that are not finite
+ * are null. "precision" and "recall" at the top level repeat all.precision/all.recall (the
+ * CLI's JSON contract) and are not read back. No failure. */
 JsonNode         *scalr_diagnostics_to_json   (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
-/* On error (missing or ill-typed members, arrays too long) returns NULL and sets @error
- * (SCALR_SYNTHETIC_ERROR_INVALID_JSON, naming the member). */
+/* Reads a document of any version: members a document's version did not have, and the
+ * optional ones ("categories", "calibration"), may be absent (then 0, empty or NaN); members
+ * this code does not know are ignored; null reads as NaN. On error (a required member
+ * missing, an ill-typed member, arrays too long, a version that is not a positive integer)
+ * returns NULL and sets @error (SCALR_SYNTHETIC_ERROR_INVALID_JSON, naming the member). */
 ScalrDiagnostics *scalr_diagnostics_from_json (JsonNode *node, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Helpers, public for tests and other modules. */

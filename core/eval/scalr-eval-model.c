@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "scalr-blas.h"
+#include "scalr-dist.h"
 #include "scalr-progress.h"
 #include "scalr-rng.h"
 #include "scalr-topk.h"
@@ -31,7 +32,7 @@ typedef struct {
   guint32          *entries;       /* res->users then res->valid_users (owned) */
   guint             n_entries;
   gint              next;          /* next batch (atomic) */
-  guint             n_batches;
+  guint             n_batches;     /* one past this rank's last batch */
   guint             batch;
   /* pointwise data: per test user (test events) and per validation user (validation events) */
   GPtrArray        *test_s, *test_y, *valid_s, *valid_y;   /* GArray per user */
@@ -281,8 +282,11 @@ _scalr_eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSynthetic
     memcpy (job.entries, res->users, res->n_users * sizeof (guint32));
   if (res->n_valid_users)
     memcpy (job.entries + res->n_users, res->valid_users, res->n_valid_users * sizeof (guint32));
-  job.batch = 256;
-  job.n_batches = (job.n_entries + job.batch - 1) / job.batch;
+  job.batch = SCALR_EVAL_BATCH;
+  guint64 lo, hi;   /* this rank's entries (all of them in one process) */
+  scalr_dist_block (job.n_entries, job.batch, &lo, &hi);
+  job.next = (gint) (lo / job.batch);
+  job.n_batches = (guint) ((hi + job.batch - 1) / job.batch);
   job.cancellable = cancellable;
   job.progress = progress;
   job.reporter = g_thread_self ();
@@ -302,7 +306,8 @@ _scalr_eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSynthetic
   scalr_blas_set_threads (g_get_num_processors ());
   klass->free_model (model);
 
-  gboolean ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
+  gboolean ok = !g_cancellable_set_error_if_cancelled (cancellable, error)
+                && _scalr_eval_share_users (res, me, (GPtrArray *[4]) { job.test_s, job.test_y, job.valid_s, job.valid_y }, error);
   if (ok)
     {
       fit_platt (&job);

@@ -1,4 +1,4 @@
-/* scalr-eval-private.h — shared between scalr-eval.c, scalr-eval-model.c and scalr-lifts.c. */
+/* scalr-eval-private.h — shared between scalr-eval.c, scalr-eval-model.c, scalr-lifts.c and scalr-eval-dist.c. */
 #pragma once
 
 #include "scalr-eval.h"
@@ -41,5 +41,19 @@ gboolean _scalr_eval_model (ScalrEvalResult            *res,
                             GCancellable               *cancellable,
                             GError                    **error);
 void     _scalr_model_eval_free (ScalrModelEval *me);
+
+/* Users are scored in batches of this many; an MPI rank evaluates its block of
+ * scalr_dist_block (n_users + n_valid_users, SCALR_EVAL_BATCH) of the entries (the test
+ * users, then the validation users), so its batches are those of a whole run. */
+#define SCALR_EVAL_BATCH 256
+
+/* Under MPI, after each rank evaluated the entries of its block: every rank receives every
+ * user's values (me->values, me->valid_values), ranked lists (top_items, top_scores) and
+ * pointwise arrays (@pointwise: test scores, test labels, validation scores, validation
+ * labels — GPtrArrays of one GArray per test or validation user, float scores and guint8
+ * labels), so what follows is computed from all users, alike on every rank. A collective;
+ * one process: nothing to do. On error (another rank failed) returns FALSE and sets @error. */
+gboolean _scalr_eval_share_users (const ScalrEvalResult *res, ScalrModelEval *me,
+                                  GPtrArray *const pointwise[4], GError **error);
 
 G_END_DECLS

@@ -69,6 +69,73 @@ scalr_metric_higher_is_better (ScalrMetric m)
 }
 
 gboolean
+scalr_metric_is_pointwise (ScalrMetric m)
+{
+  return m == SCALR_METRIC_NE || m == SCALR_METRIC_AUC;
+}
+
+gboolean
+scalr_metric_has_lifts (ScalrMetric m)
+{
+  return m != SCALR_METRIC_COVERAGE && m < SCALR_N_METRICS;
+}
+
+gboolean
+scalr_segment_from_string (const char *name, ScalrSegment *out)
+{
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS; s++)
+    if (g_strcmp0 (name, scalr_segment_to_string (s)) == 0)
+      {
+        *out = s;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+scalr_metric_from_string (const char *name, ScalrMetric *out)
+{
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    if (g_strcmp0 (name, scalr_metric_to_string (m)) == 0)
+      {
+        *out = m;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+scalr_segment_get_label (ScalrSegment s)
+{
+  static const char *const n[] = { "All tested users", "Sparse users", "Warm users" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (n) == SCALR_N_SEGMENTS);
+  return (guint) s < G_N_ELEMENTS (n) ? n[s] : "unknown";
+}
+
+const char *
+scalr_metric_get_label (ScalrMetric m)
+{
+  static const char *const n[] = { "Recall", "NDCG", "HitRate", "MRR", "Precision", "Coverage", "NE", "AUC" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (n) == SCALR_N_METRICS);
+  return (guint) m < G_N_ELEMENTS (n) ? n[m] : "unknown";
+}
+
+char *
+scalr_metric_label (const char *name, guint k)
+{
+  ScalrMetric m;
+  const char *label = scalr_metric_from_string (name, &m) ? scalr_metric_get_label (m) : name;
+  return k > 0 ? g_strdup_printf ("%s@%u", label, k) : g_strdup (label);
+}
+
+gboolean
+scalr_metric_name_higher_is_better (const char *name)
+{
+  ScalrMetric m;
+  return !scalr_metric_from_string (name, &m) || scalr_metric_higher_is_better (m);
+}
+
+gboolean
 scalr_eval_options_from_config (const ScalrConfig *c, ScalrEvalOptions *o, GError **error)
 {
   memset (o, 0, sizeof *o);

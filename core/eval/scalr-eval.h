@@ -1,6 +1,7 @@
-/* scalr-eval.h — stage 2 evaluation (DESIGN.md §2): downstream models trained on the
- * variants of the target training matrix, full-ranking metrics per user, pointwise NE and
- * AUC with Platt scaling, and lifts with confidence intervals and p-values.
+/* scalr-eval.h — stage 2 evaluation (the evaluation protocol, docs/ARCHITECTURE.md):
+ * downstream models trained on the variants of the target training matrix, full-ranking
+ * metrics per user, pointwise NE and AUC with Platt scaling, and lifts with confidence
+ * intervals and p-values.
  *
  * Variants: baseline (real training events, weight 1), augmented (real + synthetic events
  * with their weights), synthetic_only. Full ranking scores every target item and excludes
@@ -36,11 +37,28 @@ typedef enum {
   SCALR_N_METRICS
 } ScalrMetric;
 
-const char *scalr_variant_to_string (ScalrVariant v);
-const char *scalr_segment_to_string (ScalrSegment s);
-const char *scalr_metric_to_string  (ScalrMetric m);
-/* TRUE when a larger value is better (FALSE for NE). */
-gboolean    scalr_metric_higher_is_better (ScalrMetric m);
+/* The names stored with every row ("baseline", "sparse", "recall", …) and back; the one
+ * list of metrics and segments: front ends iterate the enums. from_string returns FALSE for
+ * an unknown name. No failure otherwise. */
+const char *scalr_variant_to_string   (ScalrVariant v);
+const char *scalr_segment_to_string   (ScalrSegment s);
+const char *scalr_metric_to_string    (ScalrMetric m);
+gboolean    scalr_segment_from_string (const char *name, ScalrSegment *out);
+gboolean    scalr_metric_from_string  (const char *name, ScalrMetric *out);
+/* For people: "All tested users", "Sparse users", "Warm users"; "Recall", "NDCG", "HitRate",
+ * "MRR", "Precision", "Coverage", "NE", "AUC". */
+const char *scalr_segment_get_label   (ScalrSegment s);
+const char *scalr_metric_get_label    (ScalrMetric m);
+/* "Recall@20" for a stored row's metric name and K ("NE" for K = 0; an unknown name as it
+ * is). Owned. No failure. */
+char       *scalr_metric_label        (const char *name, guint k) G_GNUC_WARN_UNUSED_RESULT;
+/* Pointwise metrics (NE, AUC) are stored with K = 0; lifts are computed for every metric but
+ * coverage (an aggregate of the whole list). */
+gboolean    scalr_metric_is_pointwise (ScalrMetric m);
+gboolean    scalr_metric_has_lifts    (ScalrMetric m);
+/* TRUE when a larger value is better (FALSE for NE); by stored name (TRUE for an unknown one). */
+gboolean    scalr_metric_higher_is_better      (ScalrMetric m);
+gboolean    scalr_metric_name_higher_is_better (const char *name);
 
 #define SCALR_MAX_KS 8   /* [eval] k holds at most this many cut-offs (checked by the config) */
 
@@ -91,7 +109,7 @@ typedef struct {
   char        *note;           /* why a statistic is undefined (NULL when all are defined) */
 } ScalrLift;
 
-typedef struct {
+struct _ScalrEvalResult {
   guint      n_users;          /* evaluated (test) users; 0 for a validation-only evaluation */
   guint32   *users;            /* owned, ascending */
   guint8    *segment_of;       /* owned: SCALR_SEGMENT_SPARSE or _WARM per evaluated user */
@@ -107,7 +125,7 @@ typedef struct {
   double     level;            /* of the confidence intervals */
   double     bootstrap_seconds;/* the matrix bootstrap of all lift rows */
   GPtrArray *warnings;         /* char*: what the experiment cannot support, and why */
-} ScalrEvalResult;
+};
 
 typedef struct {
   char   **models;       /* owned NULL-terminated */

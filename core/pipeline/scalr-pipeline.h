@@ -82,19 +82,6 @@ gboolean       scalr_pipeline_rebuild_split (ScalrStore         *store,
                                              ScalrDomains      **out_domains,
                                              ScalrSplit        **out_split,
                                              GError            **error);
-/* As scalr_pipeline_rebuild_split for run @run_id (@config: its stored config), after
- * checking everything stored of the run (scalr_store_check_run; @out_check, optional, gets
- * its result), and only when the rebuilt split is the stored one: the same users, target
- * items and assignment of every target event, so the run's ids index it. On error (a damaged
- * run: SCALR_STORE_ERROR_DAMAGED; a split that differs, as another code version may build:
- * SCALR_STORE_ERROR_FAILED naming that version) returns FALSE. */
-gboolean       scalr_pipeline_rebuild_run_split (ScalrStore         *store,
-                                                 gint64              run_id,
-                                                 const ScalrConfig  *config,
-                                                 ScalrRunCheck      *out_check,
-                                                 ScalrDomains      **out_domains,
-                                                 ScalrSplit        **out_split,
-                                                 GError            **error);
 
 /* The split options of a config. */
 void           scalr_split_options_from_config (const ScalrConfig *config, ScalrSplitOptions *out);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "scalr-pipeline.h"
+#include "scalr-format.h"
 
 #include <math.h>
 
@@ -31,16 +32,6 @@ scalr_replicate_config (const ScalrConfig *base, guint r)
       g_assert (ok);
     }
   return c;
-}
-
-static void
-add_number (JsonBuilder *b, const char *name, double x)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (x))
-    json_builder_add_double_value (b, x);
-  else
-    json_builder_add_null_value (b);
 }
 
 static const ScalrLift *
@@ -80,10 +71,10 @@ row_json (JsonBuilder *b, GPtrArray *results, const ScalrLift *row)
     {
       const ScalrLift *l = find_row (g_ptr_array_index (results, r), row);
       json_builder_begin_object (b);
-      add_number (b, "lift", l ? l->lift : NAN);
-      add_number (b, "ci_low", l ? l->ci_low : NAN);
-      add_number (b, "ci_high", l ? l->ci_high : NAN);
-      add_number (b, "p_holm", l ? l->p_holm : NAN);
+      scalr_format_json_member_number (b, "lift", l ? l->lift : NAN);
+      scalr_format_json_member_number (b, "ci_low", l ? l->ci_low : NAN);
+      scalr_format_json_member_number (b, "ci_high", l ? l->ci_high : NAN);
+      scalr_format_json_member_number (b, "p_holm", l ? l->p_holm : NAN);
       json_builder_set_member_name (b, "baseline_model");
       json_builder_add_string_value (b, l ? l->baseline_model : NULL);
       json_builder_end_object (b);
@@ -100,10 +91,10 @@ row_json (JsonBuilder *b, GPtrArray *results, const ScalrLift *row)
   json_builder_end_array (b);
   double mean = defined ? sum / defined : NAN;
   double var = defined > 1 ? (sumsq - defined * mean * mean) / (defined - 1) : NAN;
-  add_number (b, "mean_lift", mean);
-  add_number (b, "sd_lift", defined > 1 ? sqrt (MAX (var, 0.0)) : NAN);
-  add_number (b, "min_lift", defined ? lo : NAN);
-  add_number (b, "max_lift", defined ? hi : NAN);
+  scalr_format_json_member_number (b, "mean_lift", mean);
+  scalr_format_json_member_number (b, "sd_lift", defined > 1 ? sqrt (MAX (var, 0.0)) : NAN);
+  scalr_format_json_member_number (b, "min_lift", defined ? lo : NAN);
+  scalr_format_json_member_number (b, "max_lift", defined ? hi : NAN);
   json_builder_set_member_name (b, "ci_above_zero");
   json_builder_add_int_value (b, above);
   json_builder_set_member_name (b, "ci_below_zero");

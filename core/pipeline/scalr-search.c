@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include "scalr-search-private.h"
+#include "scalr-format.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "scalr-dist.h"
 #include "scalr-domains.h"
 #include "scalr-generator.h"
 #include "scalr-sampler.h"
@@ -416,16 +418,6 @@ evaluate_selection (ScalrTuneTrials *tr, ScalrProgress *progress, GCancellable *
 
 /* ---- the tuning artifact -------------------------------------------------------------- */
 
-static void
-add_number (JsonBuilder *b, const char *name, double x)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (x))
-    json_builder_add_double_value (b, x);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* The trial's values: every dimension (@model NULL), or those that matter to @model's
  * variant (its own downstream keys, and the generator and sampler keys when augmented). */
 static void
@@ -480,19 +472,19 @@ selected_json (JsonBuilder *b, ScalrTuneTrials *tr, const ScalrEvalResult *res)
           json_builder_add_int_value (b, t);
           if (t >= 0)
             params_json (b, tr, (guint) t, v == SCALR_VARIANT_AUGMENTED, tr->opt.models[m]);
-          add_number (b, "validation", t >= 0 ? ((Trial *) g_ptr_array_index (tr->trials, t))->score[m * 2 + v] : NAN);
-          add_number (b, "test", test_score (tr, res, m, v));
+          scalr_format_json_member_number (b, "validation", t >= 0 ? ((Trial *) g_ptr_array_index (tr->trials, t))->score[m * 2 + v] : NAN);
+          scalr_format_json_member_number (b, "test", test_score (tr, res, m, v));
           json_builder_set_member_name (b, "default");
           json_builder_begin_object (b);
-          add_number (b, "validation", ((Trial *) g_ptr_array_index (tr->trials, 0))->score[m * 2 + v]);
-          add_number (b, "test", test_score (tr, tr->defaults, m, v));
+          scalr_format_json_member_number (b, "validation", ((Trial *) g_ptr_array_index (tr->trials, 0))->score[m * 2 + v]);
+          scalr_format_json_member_number (b, "test", test_score (tr, tr->defaults, m, v));
           json_builder_end_object (b);
           if (v == SCALR_VARIANT_AUGMENTED && t >= 0)
             {
               g_autoptr (ScalrConfig) c = scalr_tune_trials_dup_config (tr, (guint) t, v);
               g_autofree char *skey = sampler_key (c);
               const double *tau = g_hash_table_lookup (tr->sampler_tau, skey);
-              add_number (b, "sampler_temperature", tau ? *tau : NAN);
+              scalr_format_json_member_number (b, "sampler_temperature", tau ? *tau : NAN);
             }
           json_builder_end_object (b);
         }
@@ -516,8 +508,8 @@ space_json (JsonBuilder *b, const ScalrTuneSpec *spec)
       json_builder_add_string_value (b, dim->synthetic ? "augmented only" : "baseline and augmented");
       if (dim->range)
         {
-          add_number (b, "low", dim->lo);
-          add_number (b, "high", dim->hi);
+          scalr_format_json_member_number (b, "low", dim->lo);
+          scalr_format_json_member_number (b, "high", dim->hi);
           json_builder_set_member_name (b, "scale");
           json_builder_add_string_value (b, dim->log ? "log" : "linear");
         }
@@ -551,11 +543,11 @@ tuning_json (ScalrTuneTrials *tr, const ScalrEvalResult *res, GPtrArray *replica
   json_builder_add_int_value (b, (gint64) spec->seed);
   json_builder_set_member_name (b, "trials_requested");
   json_builder_add_int_value (b, spec->trials);
-  add_number (b, "time_budget", spec->time_budget > 0 ? spec->time_budget : NAN);
+  scalr_format_json_member_number (b, "time_budget", spec->time_budget > 0 ? spec->time_budget : NAN);
   json_builder_set_member_name (b, "default_space");
   json_builder_add_boolean_value (b, spec->default_space);
   space_json (b, spec);
-  add_number (b, "wall_seconds", tr->wall_seconds);
+  scalr_format_json_member_number (b, "wall_seconds", tr->wall_seconds);
   json_builder_set_member_name (b, "shared");
   json_builder_begin_object (b);
   const struct { const char *name; guint n; } counts[] = {
@@ -577,15 +569,15 @@ tuning_json (ScalrTuneTrials *tr, const ScalrEvalResult *res, GPtrArray *replica
       json_builder_set_member_name (b, "trial");
       json_builder_add_int_value (b, t);
       params_json (b, tr, t, TRUE, NULL);
-      add_number (b, "seconds", trial->seconds);
+      scalr_format_json_member_number (b, "seconds", trial->seconds);
       json_builder_set_member_name (b, "validation");
       json_builder_begin_object (b);
       for (guint m = 0; m < tr->n_models; m++)
         {
           json_builder_set_member_name (b, tr->opt.models[m]);
           json_builder_begin_object (b);
-          add_number (b, "baseline", trial->score[m * 2]);
-          add_number (b, "augmented", trial->score[m * 2 + 1]);
+          scalr_format_json_member_number (b, "baseline", trial->score[m * 2]);
+          scalr_format_json_member_number (b, "augmented", trial->score[m * 2 + 1]);
           json_builder_end_object (b);
         }
       json_builder_end_object (b);
@@ -699,16 +691,18 @@ headline_config (ScalrTuneTrials *tr)
   return scalr_tune_trials_dup_config (tr, (guint) MAX (t, 0), SCALR_VARIANT_AUGMENTED);
 }
 
-gboolean
-scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, ScalrStoreBusyFunc busy_func,
-                ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
+static gboolean
+tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, ScalrStoreBusyFunc busy_func,
+          ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
 {
   if (out_run_id)
     *out_run_id = 0;
   g_autoptr (ScalrPipelineCache) cache = scalr_pipeline_cache_new ();
   ScalrSplit *split;
   {
-    g_autoptr (ScalrStore) store = scalr_store_open (db_path, SCALR_STORE_OPEN_DEFAULT, error);
+    /* Under mpirun rank 0 alone writes the store. */
+    g_autoptr (ScalrStore) store = scalr_store_open (db_path, scalr_dist_is_root () ? SCALR_STORE_OPEN_DEFAULT
+                                                              : SCALR_STORE_OPEN_READ_ONLY, error);
     if (store == NULL)
       return FALSE;
     scalr_store_set_busy_func (store, busy_func, NULL);
@@ -746,4 +740,19 @@ scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, S
   g_ptr_array_unref (run.selections);
   g_free (run.seeds);
   return ok;
+}
+
+gboolean
+scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, ScalrStoreBusyFunc busy_func,
+                ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (tune_run (db_path, spec, threads, busy_func, progress, cancellable, out_run_id, &local))
+    return TRUE;
+  /* Under mpirun a trial's error is this rank's alone: announce it, so the other ranks stop
+   * at their next exchange (scalr-dist.h); the pipeline's errors are announced already. */
+  if (!scalr_dist_error_is_agreed (local))
+    scalr_dist_agree (&local);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
 }

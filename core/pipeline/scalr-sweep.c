@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "scalr-search-private.h"
+#include "scalr-format.h"
 
 #include <math.h>
 #include <string.h>
@@ -163,16 +164,6 @@ find_lift (GArray *lifts, const char *model, const char *segment, const char *me
   return NULL;
 }
 
-static void
-add_number (JsonBuilder *b, const char *name, double x)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (x))
-    json_builder_add_double_value (b, x);
-  else
-    json_builder_add_null_value (b);   /* undefined, never 0 */
-}
-
 /* The stored row as it is: undefined numbers are null, with the reason in note. */
 static void
 lift_json (JsonBuilder *b, const char *name, const ScalrLiftRow *l)
@@ -196,7 +187,7 @@ lift_json (JsonBuilder *b, const char *name, const ScalrLiftRow *l)
     { "p_holm", l->p_holm },
   };
   for (guint k = 0; k < G_N_ELEMENTS (numbers); k++)
-    add_number (b, numbers[k].name, numbers[k].v);
+    scalr_format_json_member_number (b, numbers[k].name, numbers[k].v);
   json_builder_set_member_name (b, "n_users");
   json_builder_add_int_value (b, l->n_users);
   json_builder_set_member_name (b, "note");
@@ -217,7 +208,7 @@ scalr_sweep_results_json (ScalrStore *store, GPtrArray *points, const char *metr
     {
       const ScalrSweepPoint *pt = g_ptr_array_index (points, r);
       g_autoptr (GArray) lifts = NULL;
-      if (pt->run_id > 0 && pt->error == NULL && (lifts = scalr_store_get_lifts (store, pt->run_id, error)) == NULL)
+      if (pt->run_id > 0 && pt->error == NULL && (lifts = scalr_store_load_lifts (store, pt->run_id, error)) == NULL)
         return NULL;
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "run_id");

@@ -359,7 +359,7 @@ check_artifacts (ScalrStore *store, gint64 run_id, GError **error)
       g_autofree char *name = g_strdup ((const char *) sqlite3_column_text (st, 1));
       if (kind == NULL || name == NULL)
         return _scalr_store_damaged (store, run_id, error, "an artifact has no kind or name");
-      g_autoptr (GBytes) b = scalr_store_get_artifact (store, run_id, kind, name, error);
+      g_autoptr (GBytes) b = scalr_store_load_artifact (store, run_id, kind, name, error);
       if (b == NULL)
         return FALSE;
     }
@@ -376,7 +376,7 @@ static gboolean
 check_counts (ScalrStore *store, gint64 run_id, const ScalrSyntheticEvents *ev, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  g_autoptr (GBytes) b = scalr_store_get_artifact (store, run_id, "diagnostics", "synthetic", &local);
+  g_autoptr (GBytes) b = scalr_store_load_artifact (store, run_id, "diagnostics", "synthetic", &local);
   if (b == NULL)
     {
       if (g_error_matches (local, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND))
@@ -411,13 +411,13 @@ scalr_store_check_run (ScalrStore *store, gint64 run_id, ScalrRunCheck *out, GEr
       return FALSE;
   if (!check_artifacts (store, run_id, error))
     return FALSE;
-  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (store, run_id, error);
+  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_load_synthetic (store, run_id, error);
   if (ev == NULL || !check_counts (store, run_id, ev, error))
     return FALSE;
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run_id, error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (store, run_id, error);
   if (metrics == NULL)
     return FALSE;
-  g_autoptr (GArray) lifts = scalr_store_get_lifts (store, run_id, error);
+  g_autoptr (GArray) lifts = scalr_store_load_lifts (store, run_id, error);
   if (lifts == NULL)
     return FALSE;
   SameUsers su = { store, run_id, NULL, 0, FALSE, FALSE };

@@ -18,6 +18,15 @@ void      _scalr_store_rollback (ScalrStore *store);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* Run liveness (scalr-store.c): the lock on byte `run id` of STORE-runs.lock. open: the lock
+ * file, once per connection (FALSE with @error when it cannot be opened); take: run
+ * @run_id's lock, held by this connection until release (or close); FALSE with @error
+ * (SCALR_STORE_ERROR_LOCKED when another holds it). release: lets a held lock go (nothing
+ * when this connection does not hold it). */
+gboolean  _scalr_store_liveness_open (ScalrStore *store, GError **error);
+gboolean  _scalr_store_liveness_take (ScalrStore *store, gint64 run_id, GError **error);
+void      _scalr_store_liveness_release (ScalrStore *store, gint64 run_id);
+
 /* ---- integrity (scalr-store-check.c, scalr-store-seal.c) ---------------------------- */
 
 /* The parts of a run's results, each with its own checksum. */

@@ -1,17 +1,19 @@
-/* scalr-store.c — opening, migrating and error handling of the experiment store; runs. */
+/* scalr-store.c — opening, migrating and error handling of the experiment store; run liveness
+ * (the rows of runs are in scalr-store-runs.c). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* F_OFD_SETLK */
+#endif
 #include "config.h"
 
 #include "scalr-store-private.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-#include "scalr-version.h"
 
 G_DEFINE_QUARK (scalr-store-error-quark, scalr_store_error)
 
@@ -27,6 +29,8 @@ struct _ScalrStore {
   ScalrStoreBusyFunc busy_func;
   gpointer busy_data;
   GHashTable *runs;         /* gint64* run id → ScalrRunCache* */
+  int      lock_fd;         /* the run liveness file (-1 until a run is created or checked) */
+  GArray  *held;            /* gint64: runs whose liveness lock this connection holds */
 };
 
 /* Waits for another process's lock with a growing sleep; after a second of waiting, says
@@ -203,23 +207,6 @@ static const char *const migrations[] = {
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);
-
-const char *
-scalr_run_status_to_string (ScalrRunStatus status)
-{
-  static const char *const names[] = { "pending", "running", "finished", "failed", "cancelled", "interrupted" };
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (names), "unknown");
-  return names[status];
-}
-
-static ScalrRunStatus
-run_status_from_string (const char *s)
-{
-  for (ScalrRunStatus st = SCALR_RUN_PENDING; st <= SCALR_RUN_INTERRUPTED; st++)
-    if (g_strcmp0 (s, scalr_run_status_to_string (st)) == 0)
-      return st;
-  return SCALR_RUN_FAILED;
-}
 
 sqlite3 *_scalr_store_get_db (ScalrStore *self) { return self->db; }
 
@@ -445,6 +432,101 @@ migrate (ScalrStore *self, GError **error)
   return TRUE;
 }
 
+/* ---- run liveness -------------------------------------------------------------------
+ *
+ * A run is alive while the connection that created it holds a write lock on byte `run id` of
+ * the file STORE-runs.lock: an open-file-description lock (F_OFD_SETLK), taken before the
+ * run's row is committed and released after the row says it finished; the kernel releases it
+ * when the process dies, whatever becomes of its pid. So a run left `running` whose byte
+ * nobody holds is dead — a reused pid (or a pid namespace) cannot make it look alive. Lock
+ * files are as available as SQLite's own (it locks the database with fcntl too). Where OFD
+ * locks do not exist, process-wide fcntl locks are used and this process's own runs count
+ * as alive (such locks are not visible to their owner). */
+
+#ifdef F_OFD_SETLK
+#define LOCK_SET F_OFD_SETLK
+#define LOCK_GET F_OFD_GETLK
+#else
+#define LOCK_SET F_SETLK
+#define LOCK_GET F_GETLK
+#endif
+
+gboolean
+_scalr_store_liveness_open (ScalrStore *self, GError **error)
+{
+  if (self->lock_fd >= 0)
+    return TRUE;
+  g_autofree char *path = g_strconcat (self->path, "-runs.lock", NULL);
+  self->lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_IO,
+                   "%s: cannot open the run lock file: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+liveness_lock (ScalrStore *self, gint64 run_id, short type, GError **error)
+{
+  struct flock fl = { 0 };
+  fl.l_type = type;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = (off_t) run_id;
+  fl.l_len = 1;
+  if (fcntl (self->lock_fd, LOCK_SET, &fl) == 0)
+    return TRUE;
+  int errsv = errno;
+  g_set_error (error, SCALR_STORE_ERROR, errsv == EAGAIN || errsv == EACCES ? SCALR_STORE_ERROR_LOCKED : SCALR_STORE_ERROR_IO,
+               "%s: cannot %s the lock of run %" G_GINT64_FORMAT ": %s", self->path,
+               type == F_UNLCK ? "release" : "take", run_id, g_strerror (errsv));
+  return FALSE;
+}
+
+/* Whether some connection holds run @run_id's lock; on a failed probe TRUE (alive: never
+ * mark a run interrupted on a doubt). */
+static gboolean
+liveness_held (ScalrStore *self, gint64 run_id, gint64 pid)
+{
+  struct flock fl = { 0 };
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = (off_t) run_id;
+  fl.l_len = 1;
+  if (fcntl (self->lock_fd, LOCK_GET, &fl) != 0)
+    return TRUE;
+#ifndef F_OFD_SETLK
+  if (pid == (gint64) getpid ())
+    return TRUE;
+#endif
+  return fl.l_type != F_UNLCK;
+}
+
+gboolean
+_scalr_store_liveness_take (ScalrStore *self, gint64 run_id, GError **error)
+{
+  if (!liveness_lock (self, run_id, F_WRLCK, error))
+    return FALSE;
+  if (self->held == NULL)
+    self->held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (self->held, run_id);
+  return TRUE;
+}
+
+void
+_scalr_store_liveness_release (ScalrStore *self, gint64 run_id)
+{
+  for (guint k = 0; self->held && k < self->held->len; k++)
+    if (g_array_index (self->held, gint64, k) == run_id)
+      {
+        liveness_lock (self, run_id, F_UNLCK, NULL);
+        g_array_remove_index_fast (self->held, k);
+        return;
+      }
+}
+
 /* Marks runs left `running` by a process of this host that has died. */
 static gboolean
 mark_interrupted (ScalrStore *self, GError **error)
@@ -465,8 +547,9 @@ mark_interrupted (ScalrStore *self, GError **error)
       const char *run_host = (const char *) sqlite3_column_text (sel, 2);
       if (g_strcmp0 (run_host, host) != 0)
         continue;   /* another machine's run: we cannot tell */
-      gboolean alive = pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM);
-      if (!alive)
+      if (self->lock_fd < 0 && !_scalr_store_liveness_open (self, NULL))
+        break;      /* no lock file to ask: mark nothing */
+      if (!liveness_held (self, id, pid))
         g_array_append_val (dead, id);
     }
   if (rc != SQLITE_DONE)
@@ -560,6 +643,7 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
   g_autoptr (ScalrStore) self = g_new0 (ScalrStore, 1);
   self->path = g_strdup (path);
   self->runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->lock_fd = -1;
   self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0
                     || ((flags & SCALR_STORE_OPEN_READER) && g_file_test (path, G_FILE_TEST_EXISTS) && !writable (path));
   self->busy_timeout_ms = 10000;
@@ -636,205 +720,9 @@ scalr_store_close (ScalrStore *self)
   if (self->db)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->runs, g_hash_table_unref);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);   /* releases the locks of runs left unfinished */
+  g_clear_pointer (&self->held, g_array_unref);
   g_free (self->path);
   g_free (self);
-}
-
-/* ---- runs ------------------------------------------------------------------------- */
-
-static char *
-now_iso8601 (void)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  return g_date_time_format_iso8601 (now);
-}
-
-gboolean
-scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
-                        guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "INSERT INTO runs (dataset_id, name, status, config, seed, fingerprint, code_version, "
-    "created_at, pid, host) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)", error);
-  if (st == NULL)
-    return FALSE;
-  g_autofree char *stamp = now_iso8601 ();
-  sqlite3_bind_int64 (st, 1, dataset_id);
-  sqlite3_bind_text (st, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, config, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 4, (sqlite3_int64) seed);
-  sqlite3_bind_text (st, 5, fingerprint, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 6, SCALR_CODE_VERSION, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 7, stamp, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 8, (sqlite3_int64) getpid ());
-  sqlite3_bind_text (st, 9, g_get_host_name (), -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "creating a run", error);
-      return FALSE;
-    }
-  if (out_id)
-    *out_id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
-}
-
-/* Marks the run; a finished run is sealed (its checksums computed) in the same transaction,
- * any other status drops a seal it had. */
-static gboolean
-finish_run_locked (ScalrStore *self, gint64 run_id, ScalrRunStatus status, const char *error_message,
-                   GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?", error);
-  if (st == NULL)
-    return FALSE;
-  g_autofree char *stamp = now_iso8601 ();
-  sqlite3_bind_text (st, 1, scalr_run_status_to_string (status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, stamp, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, error_message, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 4, run_id);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "finishing a run", error);
-      return FALSE;
-    }
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
-                   "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
-      return FALSE;
-    }
-  _scalr_store_forget_run (self, run_id);
-  if (status == SCALR_RUN_FINISHED)
-    return _scalr_store_seal_run (self, run_id, error);
-  g_autoptr (sqlite3_stmt) del = _scalr_store_prepare (self, "DELETE FROM run_checksums WHERE run_id = ?", error);
-  if (del == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (del, 1, run_id);
-  rc = sqlite3_step (del);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "finishing a run", error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
-                        const char *error_message, GError **error)
-{
-  if (!_scalr_store_begin (self, error))
-    return FALSE;
-  if (!finish_run_locked (self, run_id, status, error_message, error))
-    {
-      _scalr_store_rollback (self);
-      return FALSE;
-    }
-  return _scalr_store_commit (self, error);
-}
-
-gboolean
-scalr_store_add_timing (ScalrStore *self, gint64 run_id, const char *stage, double seconds, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "INSERT OR REPLACE INTO run_timings (run_id, stage, seconds) VALUES (?, ?, ?)", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, run_id);
-  sqlite3_bind_text (st, 2, stage, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_double (st, 3, seconds);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "recording a timing", error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-col_dup (sqlite3_stmt *st, int col)
-{
-  const unsigned char *t = sqlite3_column_text (st, col);
-  return t ? g_strdup ((const char *) t) : NULL;
-}
-
-static ScalrRunInfo *
-run_from_row (sqlite3_stmt *st)
-{
-  ScalrRunInfo *r = g_new0 (ScalrRunInfo, 1);
-  r->id = sqlite3_column_int64 (st, 0);
-  r->dataset_id = sqlite3_column_int64 (st, 1);
-  r->dataset = col_dup (st, 2);
-  r->name = col_dup (st, 3);
-  g_autofree char *status = col_dup (st, 4);
-  r->status = run_status_from_string (status);
-  r->config = col_dup (st, 5);
-  r->seed = (guint64) sqlite3_column_int64 (st, 6);
-  r->fingerprint = col_dup (st, 7);
-  r->code_version = col_dup (st, 8);
-  r->created_at = col_dup (st, 9);
-  r->finished_at = col_dup (st, 10);
-  r->error = col_dup (st, 11);
-  return r;
-}
-
-#define RUN_COLUMNS "r.id, r.dataset_id, d.name, r.name, r.status, r.config, r.seed, r.fingerprint, " \
-                    "r.code_version, r.created_at, r.finished_at, r.error"
-
-GPtrArray *
-scalr_store_list_runs (ScalrStore *self, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id ORDER BY r.id", error);
-  if (st == NULL)
-    return NULL;
-  g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_info_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (runs, run_from_row (st));
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "listing runs", error);
-      return NULL;
-    }
-  return g_steal_pointer (&runs);
-}
-
-ScalrRunInfo *
-scalr_store_get_run (ScalrStore *self, gint64 run_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?", error);
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, run_id);
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    return run_from_row (st);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
-                 "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
-  else
-    _scalr_store_set_error (self, rc, "reading a run", error);
-  return NULL;
-}
-
-void
-scalr_run_info_free (ScalrRunInfo *r)
-{
-  if (r == NULL)
-    return;
-  g_free (r->dataset);
-  g_free (r->name);
-  g_free (r->config);
-  g_free (r->fingerprint);
-  g_free (r->code_version);
-  g_free (r->created_at);
-  g_free (r->finished_at);
-  g_free (r->error);
-  g_free (r);
 }

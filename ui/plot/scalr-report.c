@@ -10,7 +10,7 @@
 
 #include "scalr-charts.h"
 #include "scalr-output.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "scalr-stats.h"
 
 /* A4 landscape, in points. */
@@ -166,8 +166,9 @@ fmt_count (guint64 n)
 
 /* ---- title page ----------------------------------------------------------------------- */
 
-static void
-draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
+/* The report's name, the run's title and its provenance line; returns the y below them. */
+static double
+draw_title_header (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
 {
   double x = MARGIN, y = MARGIN + 8, w = PAGE_W - 2 * MARGIN;
   set_font (cr, 11, TRUE);
@@ -191,66 +192,123 @@ draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *st
   draw_text (cr, x, y, sub, ALIGN_LEFT, w);
   y += 12;
   hline (cr, style->grid, x, x + w, y, 1);
+  return y;
+}
 
-  /* Configuration, then synthetic vs real: "Label  value" rows, the label in bold. */
-  g_auto (GStrv) lines = scalr_run_results_config_lines (r);
-  g_autoptr (GPtrArray) synth = g_ptr_array_new_with_free_func (g_free);
-  if (r->diag)
+/* g_strv_builder_take is GLib 2.80; Debian 12 has 2.74. */
+static void
+builder_add_owned (GStrvBuilder *b, char *text)
+{
+  g_strv_builder_add (b, text);
+  g_free (text);
+}
+
+/* "Label: value" lines of the synthetic-vs-real block (owned, NULL-terminated). */
+static GStrv
+synthetic_lines (const ScalrRunResults *r)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  const ScalrDiagnostics *d = r->diag;
+  if (d == NULL)
     {
-      const ScalrDiagnostics *d = r->diag;
-      g_autofree char *ev = fmt_count (d->events), *us = fmt_count (d->users);
-      g_ptr_array_add (synth, g_strdup_printf ("Volume: %s synthetic events for %s users", ev, us));
-      g_ptr_array_add (synth, g_strdup_printf ("Items: coverage %.1f%% (real %.1f%%) · Gini %.3f (real %.3f) · "
-                                               "JSD %.4f · bucket JSD %.4f",
-                                               100 * d->coverage, 100 * d->real_coverage, d->gini, d->real_gini,
-                                               d->jsd, d->bucket_jsd));
-      g_ptr_array_add (synth, g_strdup_printf ("Held-out: all users precision %.4f, recall %.4f, hit rate %.3f · "
-                                               "sparse users precision %.4f, recall %.4f, hit rate %.3f",
-                                               d->all.precision, d->all.recall, d->all.hit_rate,
-                                               d->sparse.precision, d->sparse.recall, d->sparse.hit_rate));
-      if (d->n_calibration > 0 && isfinite (d->ece))
-        g_ptr_array_add (synth, g_strdup_printf ("Calibration: ECE %.3g, τ = %.3g", d->ece, d->temperature));
-      else
-        g_ptr_array_add (synth, g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %.3g",
-                                                 d->temperature));
+      g_strv_builder_add (b, "Diagnostics: none stored for this run");
+      return g_strv_builder_end (b);
     }
+  g_autofree char *ev = fmt_count (d->events), *us = fmt_count (d->users);
+  builder_add_owned (b, g_strdup_printf ("Volume: %s synthetic events for %s users", ev, us));
+  builder_add_owned (b, g_strdup_printf ("Items: coverage %.1f%% (real %.1f%%) · Gini %.3f (real %.3f) · "
+                                           "JSD %.4f · bucket JSD %.4f",
+                                           100 * d->coverage, 100 * d->real_coverage, d->gini, d->real_gini,
+                                           d->jsd, d->bucket_jsd));
+  builder_add_owned (b, g_strdup_printf ("Held-out: all users precision %.4f, recall %.4f, hit rate %.3f · "
+                                           "sparse users precision %.4f, recall %.4f, hit rate %.3f",
+                                           d->all.precision, d->all.recall, d->all.hit_rate,
+                                           d->sparse.precision, d->sparse.recall, d->sparse.hit_rate));
+  if (d->n_calibration > 0 && isfinite (d->ece))
+    builder_add_owned (b, g_strdup_printf ("Calibration: ECE %.3g, τ = %.3g", d->ece, d->temperature));
   else
-    g_ptr_array_add (synth, g_strdup ("Diagnostics: none stored for this run"));
-  g_ptr_array_add (synth, NULL);
-  const char *heads[] = { "Configuration", "Synthetic vs real" };
-  const char *const *blocks[] = { (const char *const *) lines, (const char *const *) synth->pdata };
-  y += 24;
-  for (guint bk = 0; bk < 2; bk++)
-    {
-      set_font (cr, 12.5, TRUE);
-      set_rgb (cr, style->foreground);
-      draw_text (cr, x, y, heads[bk], ALIGN_LEFT, 0);
-      y += 17;
-      for (guint i = 0; blocks[bk][i]; i++)
-        {
-          const char *line = blocks[bk][i];
-          const char *colon = strstr (line, ": ");
-          set_rgb (cr, style->foreground);
-          if (colon)
-            {
-              g_autofree char *label = g_strndup (line, (gsize) (colon - line));
-              set_font (cr, 10, TRUE);
-              draw_text (cr, x, y, label, ALIGN_LEFT, 0);
-              set_font (cr, 10, FALSE);
-              draw_text (cr, x + 76, y, colon + 2, ALIGN_LEFT, w - 76);
-            }
-          else
-            {
-              set_font (cr, 10, FALSE);
-              draw_text (cr, x, y, line, ALIGN_LEFT, w);
-            }
-          y += 14.5;
-        }
-      y += 12;
-    }
+    builder_add_owned (b, g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %.3g",
+                                           d->temperature));
+  return g_strv_builder_end (b);
+}
 
-  /* Headline lifts. */
-  y += 4;
+/* A headed block of "Label: value" rows, the label in bold; returns the y below it. */
+static double
+draw_block (cairo_t *cr, double y, const char *head, const char *const *lines, const ScalrPlotStyle *style)
+{
+  double x = MARGIN, w = PAGE_W - 2 * MARGIN;
+  set_font (cr, 12.5, TRUE);
+  set_rgb (cr, style->foreground);
+  draw_text (cr, x, y, head, ALIGN_LEFT, 0);
+  y += 17;
+  for (guint i = 0; lines[i]; i++)
+    {
+      const char *colon = strstr (lines[i], ": ");
+      set_rgb (cr, style->foreground);
+      if (colon)
+        {
+          g_autofree char *label = g_strndup (lines[i], (gsize) (colon - lines[i]));
+          set_font (cr, 10, TRUE);
+          draw_text (cr, x, y, label, ALIGN_LEFT, 0);
+          set_font (cr, 10, FALSE);
+          draw_text (cr, x + 76, y, colon + 2, ALIGN_LEFT, w - 76);
+        }
+      else
+        {
+          set_font (cr, 10, FALSE);
+          draw_text (cr, x, y, lines[i], ALIGN_LEFT, w);
+        }
+      y += 14.5;
+    }
+  return y + 12;
+}
+
+/* The headline table's columns: left edges of the first two, right edges of the others. */
+static const double headline_cx[] = { 0, 84, 250, 340, 420, 570, 630, 695, 700 };
+
+/* One row of the headline table: a model's lift against its own baseline in @segment. */
+static void
+draw_headline_row (cairo_t *cr, double y, const char *segment_label, const ScalrLiftRow *l,
+                   const ScalrPlotStyle *style)
+{
+  double x = MARGIN;
+  const double *cx = headline_cx;
+  gboolean sig = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL;
+  ScalrRgb sig_color = style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION];
+  g_autofree char *base = fmt_value (l->base_mean), *aug = fmt_value (l->aug_mean);
+  g_autofree char *lift = fmt_pct (l->lift);
+  g_autofree char *lo = fmt_pct (l->ci_low), *hi = fmt_pct (l->ci_high);
+  g_autofree char *ci = g_strdup_printf ("%s to %s", lo, hi);
+  g_autofree char *pt = fmt_p (l->p_t), *ph = fmt_p (l->p_holm);
+  set_font (cr, 10, FALSE);
+  set_rgb (cr, style->foreground);
+  draw_text (cr, x + cx[0], y, segment_label, ALIGN_LEFT, 0);
+  draw_text (cr, x + cx[1], y, l->model, ALIGN_LEFT, 150);
+  draw_text (cr, x + cx[2], y, base, ALIGN_RIGHT, 0);
+  draw_text (cr, x + cx[3], y, aug, ALIGN_RIGHT, 0);
+  set_font (cr, 10, sig);
+  if (sig)
+    set_rgb (cr, sig_color);
+  draw_text (cr, x + cx[4], y, lift, ALIGN_RIGHT, 0);
+  set_font (cr, 10, FALSE);
+  set_rgb (cr, style->foreground);
+  draw_text (cr, x + cx[5], y, ci, ALIGN_RIGHT, 0);
+  draw_text (cr, x + cx[6], y, pt, ALIGN_RIGHT, 0);
+  draw_text (cr, x + cx[7], y, ph, ALIGN_RIGHT, 0);
+  if (sig)
+    {
+      set_font (cr, 9, TRUE);
+      set_rgb (cr, sig_color);
+      draw_text (cr, x + cx[8] + 6, y, l->lift >= 0 ? "▲ gain" : "▼ loss", ALIGN_LEFT, 0);
+    }
+}
+
+/* Headline lifts: Recall at the headline K, augmented vs each model's own baseline, for all
+ * tested users and for sparse users, as many rows as the page holds. */
+static void
+draw_headline_lifts (cairo_t *cr, double y, const ScalrRunResults *r, const ScalrPlotStyle *style)
+{
+  double x = MARGIN, w = PAGE_W - 2 * MARGIN;
   hline (cr, style->grid, x, x + w, y - 12, 1);
   guint k = r->headline_k;
   set_font (cr, 12.5, TRUE);
@@ -263,28 +321,29 @@ draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *st
       draw_text (cr, x, y + 24, "This run has no downstream evaluation.", ALIGN_LEFT, w);
       return;
     }
-  g_autofree char *ml = scalr_metric_label ("recall", k);
+  const char *recall = scalr_metric_to_string (SCALR_METRIC_RECALL);
+  g_autofree char *ml = scalr_metric_label (recall, k);
   g_autofree char *head = g_strdup_printf ("Headline lifts: %s, augmented vs each model's own baseline", ml);
   draw_text (cr, x, y + 6, head, ALIGN_LEFT, w);
   y += 28;
   g_autofree char *ci_head = scalr_stats_ci_label (scalr_run_results_level (r));
   const char *cols[] = { "Users", "Model", "Baseline", "Augmented", "Lift", ci_head, "p (t)", "p (Holm)", "" };
-  const double cx[] = { 0, 84, 250, 340, 420, 570, 630, 695, 700 };   /* right edges from index 2 */
   set_font (cr, 9.5, TRUE);
   set_rgb (cr, style->muted);
   for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
-    draw_text (cr, x + cx[c], y, cols[c], c < 2 ? ALIGN_LEFT : ALIGN_RIGHT, 0);
+    draw_text (cr, x + headline_cx[c], y, cols[c], c < 2 ? ALIGN_LEFT : ALIGN_RIGHT, 0);
   y += 5;
   hline (cr, style->grid, x, x + w, y, 1);
   y += 14;
-  const char *segments[] = { "all", "sparse" };
+  const ScalrSegment segments[] = { SCALR_SEGMENT_ALL, SCALR_SEGMENT_SPARSE };
+  const char *segment_labels[] = { "all tested", "sparse" };
   double bottom = PAGE_H - MARGIN - FOOTER_H;
   guint skipped = 0;
   for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
     for (guint m = 0; m < r->models->len; m++)
       {
-        const char *model = g_ptr_array_index (r->models, m);
-        const ScalrLiftRow *l = scalr_run_results_lift (r, model, segments[s], "recall", k, "own");
+        const ScalrLiftRow *l = scalr_run_results_lift (r, g_ptr_array_index (r->models, m),
+                                                        scalr_segment_to_string (segments[s]), recall, k, "own");
         if (l == NULL)
           continue;
         if (y > bottom)
@@ -292,33 +351,7 @@ draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *st
             skipped++;
             continue;
           }
-        gboolean sig = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL;
-        g_autofree char *base = fmt_value (l->base_mean), *aug = fmt_value (l->aug_mean);
-        g_autofree char *lift = fmt_pct (l->lift);
-        g_autofree char *lo = fmt_pct (l->ci_low), *hi = fmt_pct (l->ci_high);
-        g_autofree char *ci = g_strdup_printf ("%s to %s", lo, hi);
-        g_autofree char *pt = fmt_p (l->p_t), *ph = fmt_p (l->p_holm);
-        set_font (cr, 10, FALSE);
-        set_rgb (cr, style->foreground);
-        draw_text (cr, x + cx[0], y, m == 0 ? (s == 0 ? "all tested" : "sparse") : "", ALIGN_LEFT, 0);
-        draw_text (cr, x + cx[1], y, model, ALIGN_LEFT, 150);
-        draw_text (cr, x + cx[2], y, base, ALIGN_RIGHT, 0);
-        draw_text (cr, x + cx[3], y, aug, ALIGN_RIGHT, 0);
-        set_font (cr, 10, sig);
-        if (sig)
-          set_rgb (cr, style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION]);
-        draw_text (cr, x + cx[4], y, lift, ALIGN_RIGHT, 0);
-        set_font (cr, 10, FALSE);
-        set_rgb (cr, style->foreground);
-        draw_text (cr, x + cx[5], y, ci, ALIGN_RIGHT, 0);
-        draw_text (cr, x + cx[6], y, pt, ALIGN_RIGHT, 0);
-        draw_text (cr, x + cx[7], y, ph, ALIGN_RIGHT, 0);
-        if (sig)
-          {
-            set_font (cr, 9, TRUE);
-            set_rgb (cr, style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION]);
-            draw_text (cr, x + cx[8] + 6, y, l->lift >= 0 ? "▲ gain" : "▼ loss", ALIGN_LEFT, 0);
-          }
+        draw_headline_row (cr, y, m == 0 ? segment_labels[s] : "", l, style);
         y += 14.5;
       }
   set_font (cr, 9, FALSE);
@@ -328,6 +361,17 @@ draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *st
                                   : g_strdup ("Lift = augmented / baseline − 1; paired bootstrap CI over users; "
                                               "Holm-adjusted p < 0.05 is significant.");
   draw_text (cr, x, MIN (y + 6, bottom + 10), note, ALIGN_LEFT, w);
+}
+
+static void
+draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
+{
+  double y = draw_title_header (cr, r, style);
+  g_auto (GStrv) config = scalr_run_results_config_lines (r);
+  g_auto (GStrv) synthetic = synthetic_lines (r);
+  y = draw_block (cr, y + 24, "Configuration", (const char *const *) config, style);
+  y = draw_block (cr, y, "Synthetic vs real", (const char *const *) synthetic, style);
+  draw_headline_lifts (cr, y + 4, r, style);
 }
 
 /* ---- metric table --------------------------------------------------------------------- */
@@ -340,23 +384,22 @@ static GArray *
 table_rows (const ScalrRunResults *r)
 {
   GArray *rows = g_array_new (FALSE, FALSE, sizeof (TableRow));
-  const char *segments[] = { "all", "sparse", "warm" };
-  const char *variants[] = { "baseline", "augmented", "synthetic_only" };
-  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS; s++)
     for (guint m = 0; m < r->models->len; m++)
-      for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+      for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
         {
           const char *model = g_ptr_array_index (r->models, m);
+          const char *segment = scalr_segment_to_string (s), *variant = scalr_variant_to_string (v);
           gboolean any = FALSE;
           for (guint i = 0; i < r->metrics->len && !any; i++)
             {
               const ScalrMetricRow *row = &g_array_index (r->metrics, ScalrMetricRow, i);
-              any = g_strcmp0 (row->segment, segments[s]) == 0 && g_strcmp0 (row->model, model) == 0
-                    && g_strcmp0 (row->variant, variants[v]) == 0;
+              any = g_strcmp0 (row->segment, segment) == 0 && g_strcmp0 (row->model, model) == 0
+                    && g_strcmp0 (row->variant, variant) == 0;
             }
           if (any)
             {
-              TableRow t = { segments[s], model, variants[v] };
+              TableRow t = { segment, model, variant };
               g_array_append_val (rows, t);
             }
         }
@@ -389,20 +432,16 @@ draw_table_page (cairo_t *cr, const ScalrRunResults *r, GArray *rows, guint firs
   draw_text (cr, x, MARGIN + 30,
              "Full ranking over all target items, excluding each user's real training positives; "
              "NE (lower is better) and AUC are pointwise.", ALIGN_LEFT, w);
-  const char *metrics[] = { "recall", "ndcg", "hit", "mrr", "precision", "coverage", "ne", "auc" };
   const double col0[] = { 0, 64, 150 };
-  double first_metric = 250, step = (w - first_metric) / G_N_ELEMENTS (metrics);
+  double first_metric = 250, step = (w - first_metric) / SCALR_N_METRICS;
   double y = TABLE_TOP;
   set_font (cr, 9.5, TRUE);
   set_rgb (cr, style->muted);
   draw_text (cr, x + col0[0], y, "Users", ALIGN_LEFT, 0);
   draw_text (cr, x + col0[1], y, "Model", ALIGN_LEFT, 0);
   draw_text (cr, x + col0[2], y, "Variant", ALIGN_LEFT, 0);
-  for (guint c = 0; c < G_N_ELEMENTS (metrics); c++)
-    {
-      g_autofree char *label = scalr_metric_label (metrics[c], 0);
-      draw_text (cr, x + first_metric + (c + 1) * step, y, label, ALIGN_RIGHT, 0);
-    }
+  for (ScalrMetric c = 0; c < SCALR_N_METRICS; c++)
+    draw_text (cr, x + first_metric + (c + 1) * step, y, scalr_metric_get_label (c), ALIGN_RIGHT, 0);
   y += 6;
   hline (cr, style->foreground, x, x + w, y, 0.8);
   y += TABLE_HEADER_H - 6;
@@ -426,17 +465,18 @@ draw_table_page (cairo_t *cr, const ScalrRunResults *r, GArray *rows, guint firs
         draw_text (cr, x + col0[1], y, t->model, ALIGN_LEFT, 85);
       set_rgb (cr, aug ? style->foreground : style->muted);
       draw_text (cr, x + col0[2], y, t->variant, ALIGN_LEFT, 140);
-      for (guint c = 0; c < G_N_ELEMENTS (metrics); c++)
+      for (ScalrMetric c = 0; c < SCALR_N_METRICS; c++)
         {
-          guint kk = c >= 6 ? 0 : k;
-          double v = scalr_run_results_metric (r, t->model, t->variant, t->segment, metrics[c], kk);
+          guint kk = scalr_metric_is_pointwise (c) ? 0 : k;
+          const char *metric = scalr_metric_to_string (c);
+          double v = scalr_run_results_metric (r, t->model, t->variant, t->segment, metric, kk);
           /* An augmented value better than its baseline is bold. */
           gboolean better = FALSE;
           if (aug)
             {
-              double b = scalr_run_results_metric (r, t->model, "baseline", t->segment, metrics[c], kk);
+              double b = scalr_run_results_metric (r, t->model, "baseline", t->segment, metric, kk);
               better = isfinite (v) && isfinite (b)
-                       && (scalr_metric_is_higher_better (metrics[c]) ? v > b : v < b);
+                       && (scalr_metric_higher_is_better (c) ? v > b : v < b);
             }
           set_font (cr, 10, better);
           set_rgb (cr, better ? style->series[SCALR_PLOT_COLOR_BLUE] : aug ? style->foreground : style->muted);
@@ -525,7 +565,7 @@ scalr_report_write_full (ScalrStore *store, gint64 run_id, const char *path, Sca
   if (r == NULL)
     return FALSE;
   g_auto (GStrv) ids = NULL;
-  g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
+  g_autoptr (GPtrArray) charts = scalr_run_charts_all (r, &ids);
   if (format == SCALR_REPORT_PDF)
     {
       if (!write_pdf (r, charts, path, out_pages, error))

@@ -65,6 +65,39 @@ propagate (GError **error, GError *local, const char *what)
     g_propagate_error (error, local);
 }
 
+/* The map M (k × k): the ridge normal equations in double over the fitting users,
+ * (Xsᵀ Xs + λI) M = Xsᵀ Xt. On error (memory, BLAS) returns FALSE and sets @error. */
+static gboolean
+fit_map (ScalrEmbmap *e, ScalrProgress *progress, GError **error)
+{
+  guint k = e->k;
+  scalr_progress_update (progress, "generator", 0.9, "embmap: ridge map %u×%u on %u users", k, k, e->n_fit);
+  g_autofree double *Xs = scalr_blas_alloc0 ("embmap source factors of the fitting users", e->n_fit, k, sizeof (double), error);
+  g_autofree double *Xt = Xs ? scalr_blas_alloc0 ("embmap target factors of the fitting users", e->n_fit, k, sizeof (double), error) : NULL;
+  if (Xt == NULL)
+    return FALSE;
+  for (guint r = 0; r < e->n_fit; r++)
+    for (guint a = 0; a < k; a++)
+      {
+        gsize src = (gsize) e->fit_users[r] * k + a;
+        Xs[(gsize) r * k + a] = e->Us[src];
+        Xt[(gsize) r * k + a] = e->Ut[src];
+      }
+  g_autofree double *A = g_new0 (double, (gsize) k * k);
+  g_autofree double *B = g_new0 (double, (gsize) k * k);
+  if (!scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xs, k, 0.0, A, k, error)
+      || !scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xt, k, 0.0, B, k, error))
+    return FALSE;
+  for (guint a = 0; a < k; a++)
+    A[(gsize) a * k + a] += e->l2;
+  if (!scalr_dposv (k, k, A, B, error))
+    return FALSE;
+  e->M = g_new (float, (gsize) k * k);
+  for (gsize a = 0; a < (gsize) k * k; a++)
+    e->M[a] = (float) B[a];
+  return TRUE;
+}
+
 static gpointer
 embmap_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
             GCancellable *cancellable, GError **error)
@@ -131,43 +164,12 @@ embmap_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progres
       return NULL;
     }
 
-  /* The map: normal equations in double over the fitting users. */
-  scalr_progress_update (progress, "generator", 0.9, "embmap: ridge map %u×%u on %u users", k, k, e->n_fit);
-  g_autofree double *Xs = scalr_blas_alloc0 ("embmap source factors of the fitting users", e->n_fit, k, sizeof (double), &local);
-  g_autofree double *Xt = Xs ? scalr_blas_alloc0 ("embmap target factors of the fitting users", e->n_fit, k, sizeof (double), &local) : NULL;
-  if (Xt == NULL)
+  if (!fit_map (e, progress, &local))
     {
       propagate (error, local, "map");
       embmap_free (e);
       return NULL;
     }
-  for (guint r = 0; r < e->n_fit; r++)
-    for (guint a = 0; a < k; a++)
-      {
-        gsize src = (gsize) e->fit_users[r] * k + a;
-        Xs[(gsize) r * k + a] = e->Us[src];
-        Xt[(gsize) r * k + a] = e->Ut[src];
-      }
-  g_autofree double *A = g_new0 (double, (gsize) k * k);
-  g_autofree double *B = g_new0 (double, (gsize) k * k);
-  if (!scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xs, k, 0.0, A, k, &local)
-      || !scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xt, k, 0.0, B, k, &local))
-    {
-      propagate (error, local, "map");
-      embmap_free (e);
-      return NULL;
-    }
-  for (guint a = 0; a < k; a++)
-    A[(gsize) a * k + a] += l2;
-  if (!scalr_dposv (k, k, A, B, &local))
-    {
-      propagate (error, local, "map");
-      embmap_free (e);
-      return NULL;
-    }
-  e->M = g_new (float, (gsize) k * k);
-  for (gsize a = 0; a < (gsize) k * k; a++)
-    e->M[a] = (float) B[a];
   return e;
 }
 

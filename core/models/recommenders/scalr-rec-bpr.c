@@ -239,10 +239,10 @@ bpr_fit (const ScalrCsr *matrix, const ScalrConfig *config, guint64 seed, ScalrP
          GCancellable *cancellable, GError **error)
 {
   ScalrBprOptions o = SCALR_BPR_OPTIONS_INIT;
-  o.factors = (guint) _scalr_mf_param (config, bpr_params, "downstream", "bpr.factors");
-  o.lr = _scalr_mf_param (config, bpr_params, "downstream", "bpr.lr");
-  o.reg = _scalr_mf_param (config, bpr_params, "downstream", "bpr.reg");
-  o.epochs = (guint) _scalr_mf_param (config, bpr_params, "downstream", "bpr.epochs");
+  o.factors = (guint) scalr_config_get_or_default_int (config, bpr_params, "downstream", "bpr.factors");
+  o.lr = scalr_config_get_or_default_double (config, bpr_params, "downstream", "bpr.lr");
+  o.reg = scalr_config_get_or_default_double (config, bpr_params, "downstream", "bpr.reg");
+  o.epochs = (guint) scalr_config_get_or_default_int (config, bpr_params, "downstream", "bpr.epochs");
   o.seed = seed;
   BprModel *model = g_new0 (BprModel, 1);
   model->n_users = matrix->n_rows;

@@ -221,8 +221,8 @@ ease_fit (const ScalrCsr *m, const ScalrConfig *config, guint64 seed, ScalrProgr
 {
   (void) seed;
   ScalrEaseOptions opt = {
-    .l2 = _scalr_rec_param_double (config, ease_params, "ease.l2"),
-    .max_items = (guint) _scalr_rec_param_int (config, ease_params, "ease.max_items"),
+    .l2 = scalr_config_get_or_default_double (config, ease_params, "downstream", "ease.l2"),
+    .max_items = (guint) scalr_config_get_or_default_int (config, ease_params, "downstream", "ease.max_items"),
   };
   return _scalr_ease_fit (m, &opt, progress, cancellable, error);
 }

@@ -39,11 +39,11 @@ ials_fit (const ScalrCsr *matrix, const ScalrConfig *config, guint64 seed, Scalr
           GCancellable *cancellable, GError **error)
 {
   ScalrIalsOptions o = SCALR_IALS_OPTIONS_INIT;
-  o.factors = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.factors");
-  o.alpha = _scalr_mf_param (config, ials_params, "downstream", "ials.alpha");
-  o.reg = _scalr_mf_param (config, ials_params, "downstream", "ials.reg");
-  o.iters = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.iters");
-  o.cg_steps = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.cg_steps");
+  o.factors = (guint) scalr_config_get_or_default_int (config, ials_params, "downstream", "ials.factors");
+  o.alpha = scalr_config_get_or_default_double (config, ials_params, "downstream", "ials.alpha");
+  o.reg = scalr_config_get_or_default_double (config, ials_params, "downstream", "ials.reg");
+  o.iters = (guint) scalr_config_get_or_default_int (config, ials_params, "downstream", "ials.iters");
+  o.cg_steps = (guint) scalr_config_get_or_default_int (config, ials_params, "downstream", "ials.cg_steps");
   o.seed = seed;
   IalsModel *model = g_new0 (IalsModel, 1);
   model->n_users = matrix->n_rows;
