@@ -95,6 +95,14 @@ cli_count (guint64 n)
   return out;
 }
 
+void
+cli_note_unverified (const char *command, gint64 run_id, gboolean has_checksum)
+{
+  if (!has_checksum)
+    g_printerr ("scalr %s: note: run %" G_GINT64_FORMAT " has no checksum (stored before schema 6): its results "
+                "are checked for validity but cannot be verified against alteration\n", command, run_id);
+}
+
 int
 cli_fail (const char *command, const GError *error)
 {

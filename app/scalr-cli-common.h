@@ -47,6 +47,9 @@ JsonObject    *cli_lift_json      (const ScalrLiftRow *lift);
 /* Prints "scalr CMD: MESSAGE" (control characters escaped) on stderr and returns EXIT_ERROR,
  * or EXIT_USAGE for a malformed --set/--grid. */
 int            cli_fail           (const char *command, const GError *error);
+/* For a finished run without a checksum (@has_checksum FALSE: stored before schema 6): says
+ * on stderr, for @command, that its results load but cannot be verified. */
+void           cli_note_unverified (const char *command, gint64 run_id, gboolean has_checksum);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
 

@@ -193,6 +193,9 @@ print_run_text (JsonNode *node)
   const char *err = json_object_get_string_member (o, "error");
   if (err)
     g_print ("  error: %s\n", cli_safe (err));
+  if (g_strcmp0 (json_object_get_string_member (o, "status"), "finished") == 0)
+    g_print ("  checksum  %s\n", g_strcmp0 (json_object_get_string_member (o, "checksum"), "verified") == 0
+             ? "verified" : "none (stored before schema 6): cannot be verified");
   JsonObject *cfg = json_object_get_object_member (o, "config");
   JsonObject *gen = json_object_has_member (o, "generator") ? json_object_get_object_member (o, "generator") : NULL;
   if (cfg && json_object_has_member (cfg, "dataset"))
@@ -290,6 +293,10 @@ print_run (ScalrStore *store, gint64 run_id, gboolean json, const char *command)
   g_autoptr (JsonNode) node = scalr_run_to_json (store, run_id, &error);
   if (node == NULL)
     return cli_fail (command, error);
+  JsonObject *o = json_node_get_object (node);
+  if (g_strcmp0 (json_object_get_string_member (o, "status"), "finished") == 0)
+    cli_note_unverified (command, run_id,
+                         g_strcmp0 (json_object_get_string_member (o, "checksum"), "verified") == 0);
   if (json)
     cli_print_json (node);
   else

@@ -550,6 +550,16 @@ test_one_user (void)
       g_assert_nonnull (json_object_get_string_member (l, "note"));
       g_assert_cmpfloat (json_object_get_double_member (l, "level"), ==, 0.9);
     }
+  /* No validation events: τ is not fitted, the log-likelihood and the ECE are undefined
+   * (null, with the reason), never 0. */
+  JsonObject *gen = json_object_get_object_member (o, "generator");
+  g_assert_false (json_object_get_boolean_member (gen, "temperature_fitted"));
+  g_assert_true (json_object_get_null_member (gen, "valid_log_lik"));
+  g_assert_nonnull (strstr (json_object_get_string_member (gen, "temperature_status"), "no validation events"));
+  JsonObject *cal = json_object_get_object_member (json_object_get_object_member (o, "synthetic"), "calibration");
+  g_assert_true (json_object_get_null_member (cal, "ece"));
+  g_assert_true (json_object_get_null_member (cal, "valid_log_lik"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cal, "bins")), ==, 0);
   result_clear (&r);
   /* The text view and the TSV say the same. */
   r = run_scalr ("show", "--db", db, "1", NULL);
@@ -558,6 +568,10 @@ test_one_user (void)
   g_assert_nonnull (strstr (r.out, "[—, —]"));
   g_assert_nonnull (strstr (r.out, "CI undefined: fewer than 2 users"));
   g_assert_nonnull (strstr (r.out, "warning: the experiment has 1 tested user"));
+  g_assert_nonnull (strstr (r.out, "τ = 1 (undefined: no validation events (τ = 1 used)), "
+                                    "validation log-likelihood undefined (no validation events)\n"));
+  g_assert_nonnull (strstr (r.out, "calibration undefined (no validation events)"));
+  g_assert_null (strstr (r.out, "ECE 0"));
   g_assert_null (strstr (r.out, "nan"));
   result_clear (&r);
   g_autofree char *tsv = g_build_filename (dir, "lifts.tsv", NULL);

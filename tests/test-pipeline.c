@@ -305,7 +305,7 @@ test_old_run_migration (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   char *err = NULL;
   int rc = sqlite3_exec (db, "UPDATE runs SET config = replace (config, 'valid_users=0' || char (10), ''); "
-                             "PRAGMA user_version = 4;", NULL, NULL, &err);
+                             "DROP TABLE run_checksums; PRAGMA user_version = 4;", NULL, NULL, &err);
   g_assert_cmpint (rc, ==, SQLITE_OK);
   sqlite3_close (db);
   {

@@ -224,8 +224,11 @@ synthetic_lines (const ScalrRunResults *r)
                                            "sparse users precision %.4f, recall %.4f, hit rate %.3f",
                                            d->all.precision, d->all.recall, d->all.hit_rate,
                                            d->sparse.precision, d->sparse.recall, d->sparse.hit_rate));
-  if (d->n_calibration > 0)
+  if (d->n_calibration > 0 && isfinite (d->ece))
     builder_add_owned (b, g_strdup_printf ("Calibration: ECE %.3g, τ = %.3g", d->ece, d->temperature));
+  else
+    builder_add_owned (b, g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %.3g",
+                                           d->temperature));
   return g_strv_builder_end (b);
 }
 
