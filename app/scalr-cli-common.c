@@ -3,6 +3,8 @@
 
 #include "scalr-cli-common.h"
 
+#include "scalr-format.h"
+
 #include "scalr-text.h"
 
 #include <errno.h>
@@ -218,19 +220,7 @@ cli_set_number (JsonObject *o, const char *member, double v)
 void
 cli_append_number (GString *s, double v)
 {
-  if (!isfinite (v))
-    {
-      g_string_append (s, "NA");
-      return;
-    }
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  for (int digits = 6; digits <= 17; digits++)
-    {
-      g_snprintf (buf, sizeof buf, "%.*g", digits, v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (s, buf);
+  scalr_format_append_exact (s, v);
 }
 
 const char *

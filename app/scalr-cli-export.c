@@ -13,6 +13,7 @@
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
 #include "scalr-output.h"
+#include "scalr-lift-table.h"
 #include "scalr-pipeline.h"
 
 static gboolean
@@ -55,27 +56,9 @@ write_lifts (ScalrStore *store, gint64 run_id, const char *path, GError **error)
   g_autoptr (GArray) rows = scalr_store_get_lifts (store, run_id, error);
   if (rows == NULL)
     return FALSE;
-  g_autoptr (GString) s = g_string_new ("model\tsegment\tmetric\tk\treference\tbaseline_model\tbase_mean\taug_mean\t"
-                                        "lift\tci_low\tci_high\tp_t\tp_wilcoxon\tp_holm\tn_users\tlevel\t"
-                                        "also_strongest\tnote\n");
-  for (guint k = 0; k < rows->len; k++)
-    {
-      const ScalrLiftRow *l = &g_array_index (rows, ScalrLiftRow, k);
-      g_string_append_printf (s, "%s\t%s\t%s\t%u\t%s\t%s", l->model, l->segment, l->metric, l->k, l->reference,
-                              l->baseline_model);
-      const double v[] = { l->base_mean, l->aug_mean, l->lift, l->ci_low, l->ci_high, l->p_t, l->p_wilcoxon, l->p_holm };
-      for (guint q = 0; q < G_N_ELEMENTS (v); q++)
-        {
-          g_string_append_c (s, '\t');
-          cli_append_number (s, v[q]);
-        }
-      g_string_append_printf (s, "\t%u\t", l->n_users);
-      cli_append_number (s, l->level);
-      g_string_append_printf (s, "\t%d\t", l->also_strongest ? 1 : 0);
-      append_field (s, l->note ? l->note : "");
-      g_string_append_c (s, '\n');
-    }
-  if (!write_file (path, s, error))
+  g_autofree char *text = scalr_lift_table_to_text ((const ScalrLiftRow *) rows->data, rows->len,
+                                                    scalr_table_format_for_path (path));
+  if (!scalr_output_write_file (path, text, strlen (text), error))
     return FALSE;
   g_printerr ("wrote %u lifts to %s\n", rows->len, path);
   return TRUE;
@@ -141,7 +124,7 @@ cmd_export (int argc, char **argv)
     { "split", 0, 0, G_OPTION_ARG_FILENAME, &split_dir, "Write train/valid/test TSVs and the sparse users into DIR", "DIR" },
     { "recs", 0, 0, G_OPTION_ARG_FILENAME, &recs, "Write the top-K lists (TSV: user, variant, model, rank, item, score)", "FILE" },
     { "metrics", 0, 0, G_OPTION_ARG_FILENAME, &metrics, "Write the metrics (TSV: model, variant, segment, metric, k, value, n_users)", "FILE" },
-    { "lifts", 0, 0, G_OPTION_ARG_FILENAME, &lifts, "Write the lifts against the own and the strongest baseline (TSV; undefined values NA, the reason in note)", "FILE" },
+    { "lifts", 0, 0, G_OPTION_ARG_FILENAME, &lifts, "Write the lifts against the own and the strongest baseline (TSV, CSV when FILE ends in .csv; undefined values NA, the reason in note)", "FILE" },
     { "per-user", 0, 0, G_OPTION_ARG_FILENAME, &per_user, "Write the per-user metric vectors (TSV: user, segment, model, variant, metric, k, value)", "FILE" },
     { NULL }
   };

@@ -155,18 +155,39 @@ cmd_sweep (int argc, char **argv)
   g_autoptr (GArray) run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree guint *index = g_new0 (guint, n_grids);
   int status = EXIT_OK;
+  /* The runs of the sweep form a group of the store (Compare draws lines along its keys). */
+  gint64 group_id = 0;
+  {
+    g_autoptr (GString) keys = g_string_new (NULL);
+    for (guint g = 0; g < n_grids; g++)
+      g_string_append_printf (keys, "%s%s.%s", g ? "," : "", grid[g].group, grid[g].key);
+    g_autoptr (ScalrStore) gstore = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
+    if (gstore == NULL)
+      {
+        for (guint g = 0; g < n_grids; g++)
+          grid_clear (&grid[g]);
+        return EXIT_ERROR;
+      }
+    if (!scalr_store_create_group (gstore, SCALR_GROUP_SWEEP, NULL, keys->str, &group_id, &error))
+      {
+        for (guint g = 0; g < n_grids; g++)
+          grid_clear (&grid[g]);
+        return cli_fail ("sweep", error);
+      }
+  }
   for (guint64 pt = 0; pt < points; pt++)
     {
       g_autoptr (ScalrConfig) c = scalr_config_copy (base);
-      g_autoptr (GString) name = g_string_new ("sweep");
+      g_autoptr (GString) name = g_string_new (NULL);
       for (guint g = 0; g < n_grids; g++)
         {
           const char *v = grid[g].values[index[g]];
           scalr_config_set (c, grid[g].group, grid[g].key, v, NULL);
-          g_string_append_printf (name, " %s.%s=%s", grid[g].group, grid[g].key, v);
+          g_string_append_printf (name, "%s%s=%s", g ? " " : "", grid[g].key, v);
         }
-      g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ":%s\n", pt + 1, points, name->str + 5);
+      g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ": %s\n", pt + 1, points, name->str);
       g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name->str);
+      scalr_pipeline_set_group (p, group_id);
       scalr_pipeline_set_threads (p, (guint) MAX (threads, 0));
       scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);
       scalr_pipeline_set_cache (p, cache);

@@ -328,7 +328,7 @@ grid_label (const char *text, gboolean numeric, const char *css)
 static char *
 pct (double v)
 {
-  return scalr_format_value ("%+.1f%%", 100 * v);
+  return scalr_format_printf ("%+.1f%%", 100 * v);
 }
 
 /* The CI level stored with the first selected run that has lifts. */
@@ -461,15 +461,15 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
               gboolean good = scalr_metric_is_higher_better (metric) ? l->lift > 0 : l->lift < 0;
               g_autofree char *vs = g_strcmp0 (reference, "strongest") == 0
                 ? g_strdup_printf (" (vs %s)", l->baseline_model) : g_strdup ("");
-              g_autofree char *base = scalr_format_value ("%.4f", l->base_mean);
-              g_autofree char *aug = scalr_format_value ("%.4f", l->aug_mean);
+              g_autofree char *base = scalr_format_printf ("%.4f", l->base_mean);
+              g_autofree char *aug = scalr_format_printf ("%.4f", l->aug_mean);
               g_autofree char *text = g_strdup_printf ("%s [%s, %s]%s\n%s → %s%s", lift, lo, hi, sig ? " ✱" : "",
                                                        base, aug, vs);
               cell = grid_label (text, TRUE, sig ? (good ? "success" : "error") : NULL);
               g_autofree char *ci = scalr_stats_ci_label (l->level);
-              g_autofree char *pt = scalr_format_value ("%.3g", l->p_t);
-              g_autofree char *pw = scalr_format_value ("%.3g", l->p_wilcoxon);
-              g_autofree char *ph = scalr_format_value ("%.3g", l->p_holm);
+              g_autofree char *pt = scalr_format_printf ("%.3g", l->p_t);
+              g_autofree char *pw = scalr_format_printf ("%.3g", l->p_wilcoxon);
+              g_autofree char *ph = scalr_format_printf ("%.3g", l->p_holm);
               g_autofree char *tip = g_strdup_printf ("%s, %s users: baseline %s %s, augmented %s; lift %s "
                                                       "(%s %s to %s); p(t) %s, p(Wilcoxon) %s, p(Holm) %s%s%s%s",
                                                       model, segment, l->baseline_model, base, aug,
@@ -481,7 +481,7 @@ fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char
             {
               double b = scalr_run_results_metric (r, model, "baseline", segment, metric, k);
               double a = scalr_run_results_metric (r, model, "augmented", segment, metric, k);
-              g_autofree char *bs = scalr_format_value ("%.4f", b), *as = scalr_format_value ("%.4f", a);
+              g_autofree char *bs = scalr_format_printf ("%.4f", b), *as = scalr_format_printf ("%.4f", a);
               g_autofree char *text = isfinite (b) || isfinite (a) ? g_strdup_printf ("%s → %s", bs, as) : g_strdup ("—");
               cell = grid_label (text, TRUE, "dim-label");
             }

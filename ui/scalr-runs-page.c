@@ -117,9 +117,9 @@ headline_lift (GArray *lifts, char **detail)
       g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
         ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
       g_autofree char *level = scalr_stats_ci_label (best->level);
-      g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
-      g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
-      g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
+      g_autofree char *base = scalr_format_printf ("%.4f", best->base_mean);
+      g_autofree char *aug = scalr_format_printf ("%.4f", best->aug_mean);
+      g_autofree char *holm = scalr_format_printf ("%.3g", best->p_holm);
       *detail = g_strdup_printf ("%s users, Recall@%u: %s with synthetic events vs its own baseline, "
                                  "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
                                  segments[s], best_k, best->model, base, aug, level, holm, best->n_users,

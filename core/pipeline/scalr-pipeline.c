@@ -37,7 +37,14 @@ struct _ScalrPipeline {
   ScalrPipelineCache *cache;      /* borrowed, may be NULL */
   ScalrStoreBusyFunc  busy_func;
   gpointer            busy_data;
+  gint64              group_id;   /* 0: none */
 };
+
+void
+scalr_pipeline_set_group (ScalrPipeline *p, gint64 group_id)
+{
+  p->group_id = group_id;
+}
 
 void
 scalr_pipeline_set_busy_func (ScalrPipeline *p, ScalrStoreBusyFunc func, gpointer data)
@@ -499,6 +506,13 @@ scalr_pipeline_run (ScalrPipeline *p, ScalrProgress *progress, GCancellable *can
     return FALSE;
   if (out_run_id)
     *out_run_id = run_id;
+  g_autoptr (GError) group_error = NULL;
+  if (p->group_id > 0 && !scalr_store_set_run_group (store, run_id, p->group_id, &group_error))
+    {
+      scalr_store_finish_run (store, run_id, SCALR_RUN_FAILED, group_error->message, NULL);
+      g_propagate_error (error, g_steal_pointer (&group_error));
+      return FALSE;
+    }
 
   g_autoptr (GError) local = NULL;
   if (run_stages (p, store, run_id, progress, cancellable, &local))

@@ -25,6 +25,9 @@ ScalrPipeline *scalr_pipeline_new      (const char *db_path, const ScalrConfig *
 void           scalr_pipeline_free     (ScalrPipeline *pipeline);
 /* Called when the run's store connection waits for another process's lock. */
 void           scalr_pipeline_set_busy_func (ScalrPipeline *pipeline, ScalrStoreBusyFunc func, gpointer data);
+/* The run joins group @group_id of the store (a sweep, a search …; 0: none). A group that
+ * does not exist fails the run when it is created. */
+void           scalr_pipeline_set_group (ScalrPipeline *pipeline, gint64 group_id);
 /* Sampler threads (0: one per processor). */
 void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);
 

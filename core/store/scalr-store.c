@@ -181,6 +181,20 @@ static const char *const migrations[] = {
   "ALTER TABLE run_lifts ADD COLUMN level REAL;"
   "ALTER TABLE run_lifts ADD COLUMN also_strongest INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE run_lifts ADD COLUMN note TEXT;",
+  /* 4 → 5: managing runs — groups (sweeps, searches, replicates, hand-picked sets), notes,
+   * tags, and a trash for deletes that can be undone. */
+  "CREATE TABLE run_groups ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('sweep','tune','replicates','manual')),"
+  "  name TEXT,"
+  "  keys TEXT,"
+  "  created_at TEXT NOT NULL"
+  ");"
+  "ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(id) ON DELETE SET NULL;"
+  "ALTER TABLE runs ADD COLUMN note TEXT;"
+  "ALTER TABLE runs ADD COLUMN tags TEXT;"
+  "ALTER TABLE runs ADD COLUMN trashed_at TEXT;"
+  "CREATE INDEX runs_group ON runs(group_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);
@@ -711,17 +725,23 @@ run_from_row (sqlite3_stmt *st)
   r->created_at = col_dup (st, 9);
   r->finished_at = col_dup (st, 10);
   r->error = col_dup (st, 11);
+  r->group_id = sqlite3_column_int64 (st, 12);
+  r->note = col_dup (st, 13);
+  r->tags = col_dup (st, 14);
+  r->trashed = sqlite3_column_type (st, 15) != SQLITE_NULL;
   return r;
 }
 
 #define RUN_COLUMNS "r.id, r.dataset_id, d.name, r.name, r.status, r.config, r.seed, r.fingerprint, " \
-                    "r.code_version, r.created_at, r.finished_at, r.error"
+                    "r.code_version, r.created_at, r.finished_at, r.error, r.group_id, r.note, r.tags, " \
+                    "r.trashed_at"
 
 GPtrArray *
 scalr_store_list_runs (ScalrStore *self, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id ORDER BY r.id", error);
+    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id "
+    "WHERE r.trashed_at IS NULL ORDER BY r.id", error);
   if (st == NULL)
     return NULL;
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_info_free);
@@ -768,5 +788,7 @@ scalr_run_info_free (ScalrRunInfo *r)
   g_free (r->created_at);
   g_free (r->finished_at);
   g_free (r->error);
+  g_free (r->note);
+  g_free (r->tags);
   g_free (r);
 }

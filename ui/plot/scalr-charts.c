@@ -269,7 +269,7 @@ scalr_charts_sweep (const char *title, const char *param, guint n, const double 
 }
 
 char *
-scalr_format_value (const char *format, double value)
+scalr_format_printf (const char *format, double value)
 {
   if (!isfinite (value))
     return g_strdup ("—");
@@ -309,8 +309,8 @@ scalr_charts_sweep_models (const char *title, const char *param, const char *con
           l[i] = 100 * lift[m * n + i];
           a[i] = 100 * lo[m * n + i];
           b[i] = 100 * hi[m * n + i];
-          g_autofree char *ls = scalr_format_value ("%+.2f%%", l[i]);
-          g_autofree char *as = scalr_format_value ("%+.2f%%", a[i]), *bs = scalr_format_value ("%+.2f%%", b[i]);
+          g_autofree char *ls = scalr_format_printf ("%+.2f%%", l[i]);
+          g_autofree char *as = scalr_format_printf ("%+.2f%%", a[i]), *bs = scalr_format_printf ("%+.2f%%", b[i]);
           g_ptr_array_add (hover, g_strdup_printf ("%s · %s %g: lift %s (%s %s to %s)", model, param, x[i], ls, ci,
                                                    as, bs));
         }

@@ -44,7 +44,7 @@ ScalrPlot *scalr_charts_sweep (const char *title, const char *param, guint n, co
 
 /* printf @format (one double conversion) of @value, or "—" when it is undefined (NaN or
  * infinite): never 0 or 1 in its place. Owned. */
-char      *scalr_format_value (const char *format, double value) G_GNUC_WARN_UNUSED_RESULT;
+char      *scalr_format_printf (const char *format, double value) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The sweep of several models: per model (names in @models) a line, points and its CI band
  * at @level, in the palette's order; lift/lo/hi hold n_models × n values, model-major. One

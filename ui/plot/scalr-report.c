@@ -130,13 +130,13 @@ hline (cairo_t *cr, ScalrRgb c, double x0, double x1, double y, double width)
 static char *
 fmt_value (double v)
 {
-  return scalr_format_value ("%.4f", v);
+  return scalr_format_printf ("%.4f", v);
 }
 
 static char *
 fmt_pct (double v)
 {
-  return scalr_format_value ("%+.1f%%", 100 * v);
+  return scalr_format_printf ("%+.1f%%", 100 * v);
 }
 
 static char *

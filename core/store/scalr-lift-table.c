@@ -1,0 +1,211 @@
+/* scalr-lift-table.c — the headline lift, row selection and the lift table as text. */
+#include "config.h"
+
+#include "scalr-lift-table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scalr-format.h"
+
+ScalrTableFormat
+scalr_table_format_for_path (const char *path)
+{
+  gsize n = path ? strlen (path) : 0;
+  return n >= 4 && g_ascii_strcasecmp (path + n - 4, ".csv") == 0 ? SCALR_TABLE_CSV : SCALR_TABLE_TSV;
+}
+
+static void
+append_field (GString *s, const char *text, ScalrTableFormat format)
+{
+  text = text ? text : "";
+  if (format == SCALR_TABLE_CSV)
+    {
+      if (strpbrk (text, ",\"\n\r") == NULL)
+        {
+          g_string_append (s, text);
+          return;
+        }
+      g_string_append_c (s, '"');
+      for (const char *p = text; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (s, '"');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '"');
+      return;
+    }
+  /* Tab and newline cannot appear inside a TSV field: they become spaces. */
+  for (const char *p = text; *p; p++)
+    g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
+}
+
+char *
+scalr_lift_table_to_text (const ScalrLiftRow *rows, guint n, ScalrTableFormat format)
+{
+  static const char *const header[] = {
+    "model", "segment", "metric", "k", "reference", "baseline_model", "base_mean", "aug_mean",
+    "lift", "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm", "n_users", "level", "also_strongest", "note",
+  };
+  char sep = format == SCALR_TABLE_CSV ? ',' : '\t';
+  GString *s = g_string_new (NULL);
+  for (guint c = 0; c < G_N_ELEMENTS (header); c++)
+    {
+      if (c)
+        g_string_append_c (s, sep);
+      g_string_append (s, header[c]);
+    }
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < n; i++)
+    {
+      const ScalrLiftRow *l = &rows[i];
+      const char *text[] = { l->model, l->segment, l->metric };
+      for (guint c = 0; c < G_N_ELEMENTS (text); c++)
+        {
+          append_field (s, text[c], format);
+          g_string_append_c (s, sep);
+        }
+      g_string_append_printf (s, "%u%c", l->k, sep);
+      append_field (s, l->reference, format);
+      g_string_append_c (s, sep);
+      append_field (s, l->baseline_model, format);
+      const double v[] = { l->base_mean, l->aug_mean, l->lift, l->ci_low, l->ci_high, l->p_t, l->p_wilcoxon, l->p_holm };
+      for (guint q = 0; q < G_N_ELEMENTS (v); q++)
+        {
+          g_string_append_c (s, sep);
+          scalr_format_append_exact (s, v[q]);
+        }
+      g_string_append_printf (s, "%c%u%c", sep, l->n_users, sep);
+      scalr_format_append_exact (s, l->level);
+      g_string_append_printf (s, "%c%d%c", sep, l->also_strongest ? 1 : 0, sep);
+      append_field (s, l->note, format);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+const ScalrLiftRow *
+scalr_lifts_find (const ScalrLiftRow *rows, guint n, const char *model, const char *segment,
+                  const char *metric, guint k, const char *reference)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      const ScalrLiftRow *l = &rows[i];
+      if (l->k == k && g_strcmp0 (l->model, model) == 0 && g_strcmp0 (l->segment, segment) == 0
+          && g_strcmp0 (l->metric, metric) == 0 && scalr_lift_row_is_reference (l, reference))
+        return l;
+    }
+  return NULL;
+}
+
+GPtrArray *
+scalr_lifts_select (const ScalrLiftRow *rows, guint n, const char *segment, const char *metric, guint k,
+                    const char *reference)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      const ScalrLiftRow *l = &rows[i];
+      if ((segment && g_strcmp0 (l->segment, segment) != 0) || (metric && g_strcmp0 (l->metric, metric) != 0))
+        continue;
+      if (l->k != 0 && l->k != k)
+        continue;
+      if (reference && !scalr_lift_row_is_reference (l, reference))
+        continue;
+      g_ptr_array_add (out, (gpointer) l);
+    }
+  return out;
+}
+
+guint
+scalr_lifts_headline_k (const ScalrLiftRow *rows, guint n, const char *metric)
+{
+  guint best = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      guint k = rows[i].k;
+      if (k == 0 || g_strcmp0 (rows[i].metric, metric) != 0)
+        continue;
+      int d = abs ((int) k - 20), bd = abs ((int) best - 20);
+      if (best == 0 || d < bd || (d == bd && k < best))
+        best = k;
+    }
+  return best;
+}
+
+gboolean
+scalr_lifts_find_headline (const ScalrLiftRow *rows, guint n, ScalrHeadline *out)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  static const char *const segments[] = { "sparse", "all" };
+  guint k = scalr_lifts_headline_k (rows, n, "recall");
+  if (k == 0)
+    return FALSE;
+  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+    {
+      const ScalrLiftRow *best = NULL;
+      for (guint i = 0; i < n; i++)
+        {
+          const ScalrLiftRow *l = &rows[i];
+          if (l->k != k || g_strcmp0 (l->segment, segments[s]) != 0 || g_strcmp0 (l->metric, "recall") != 0
+              || !scalr_lift_row_is_reference (l, "strongest") || !isfinite (l->lift) || !isfinite (l->aug_mean))
+            continue;
+          if (best == NULL || l->aug_mean > best->aug_mean)
+            best = l;
+        }
+      if (best == NULL)
+        continue;
+      out->strongest = best;
+      out->own = scalr_lifts_find (rows, n, best->model, segments[s], "recall", k, "own");
+      out->segment = segments[s];
+      out->k = k;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+char *
+scalr_headline_format (const ScalrHeadline *h)
+{
+  g_return_val_if_fail (h != NULL && h->strongest != NULL, NULL);
+  const ScalrLiftRow *l = h->strongest;
+  g_autofree char *lift = scalr_format_lift (l->lift);
+  g_autofree char *ci = scalr_format_lift_ci (l->ci_low, l->ci_high);
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "%s %s %s vs %s", l->model, lift, ci, l->baseline_model);
+  if (h->own && g_strcmp0 (h->own->baseline_model, l->baseline_model) != 0)
+    {
+      g_autofree char *own = scalr_format_lift (h->own->lift);
+      g_string_append_printf (s, " · own %s", own);
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+scalr_headline_describe (const ScalrHeadline *h, double level)
+{
+  g_return_val_if_fail (h != NULL && h->strongest != NULL, NULL);
+  const ScalrLiftRow *l = h->strongest;
+  g_autofree char *base = scalr_format_metric (l->base_mean);
+  g_autofree char *aug = scalr_format_metric (l->aug_mean);
+  g_autofree char *lev = scalr_format_level (isfinite (l->level) ? l->level : level);
+  g_autofree char *p = scalr_format_p (l->p_holm);
+  g_autofree char *users = scalr_format_count (l->n_users);
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "%s users, Recall@%u: %s trained with synthetic events (%s) against the strongest "
+                          "real-only model, %s (%s); %s CI by paired bootstrap (not adjusted for multiple "
+                          "comparisons); Holm-adjusted p %s; %s users.",
+                          h->segment, h->k, l->model, aug, l->baseline_model, base, lev, p, users);
+  if (h->own == l)
+    g_string_append (s, " It is also the model's own baseline.");
+  else if (h->own)
+    {
+      g_autofree char *own = scalr_format_lift (h->own->lift);
+      g_autofree char *own_base = scalr_format_metric (h->own->base_mean);
+      g_string_append_printf (s, " Against its own baseline (%s, %s): %s.", h->own->baseline_model, own_base, own);
+    }
+  return g_string_free (s, FALSE);
+}

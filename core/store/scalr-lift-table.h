@@ -1,0 +1,62 @@
+/* scalr-lift-table.h — a run's lift rows as people read them: the headline lift every page
+ * and the report lead with, selecting rows by segment, metric and K, and the lift table as
+ * text (what `scalr export --lifts` writes, and the workbench's copy and export).
+ *
+ * The headline is the honest default (README, "Read the strongest-baseline column"): sparse
+ * users (all tested users when the run has no sparse segment), Recall at the K nearest 20,
+ * the model whose augmented variant scores highest, against the strongest real-only model of
+ * the segment; its lift against its own baseline comes second. */
+#pragma once
+
+#include "scalr-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SCALR_TABLE_TSV,
+  SCALR_TABLE_CSV,
+} ScalrTableFormat;
+
+/* ".csv" (any case) → CSV, anything else → TSV. */
+ScalrTableFormat scalr_table_format_for_path (const char *path);
+
+/* The lift table in the format of `scalr export --lifts`: a header line, then one line per
+ * row in the given order, with the CI level, also_strongest and the note of an undefined
+ * value; numbers as scalr_format_append_exact (NaN as NA); TSV fields have tabs and newlines
+ * replaced by spaces, CSV fields are quoted when they hold a comma, quote or newline. */
+char            *scalr_lift_table_to_text (const ScalrLiftRow *rows, guint n, ScalrTableFormat format)
+  G_GNUC_WARN_UNUSED_RESULT;
+
+/* The row for (model, segment, metric, k, reference) or NULL; an own row that is also the
+ * strongest baseline answers "strongest" too (scalr_lift_row_is_reference). */
+const ScalrLiftRow *scalr_lifts_find (const ScalrLiftRow *rows, guint n, const char *model,
+                                      const char *segment, const char *metric, guint k,
+                                      const char *reference);
+/* The rows of one segment × metric × K (k ignored for k = 0 metrics such as NE), in stored
+ * order; @reference NULL keeps both references. Returns borrowed pointers into @rows. */
+GPtrArray       *scalr_lifts_select (const ScalrLiftRow *rows, guint n, const char *segment,
+                                     const char *metric, guint k, const char *reference)
+  G_GNUC_WARN_UNUSED_RESULT;
+/* Of the cut-offs the rows have for @metric, the one nearest 20 (smaller on a tie); 0 when
+ * none. */
+guint            scalr_lifts_headline_k (const ScalrLiftRow *rows, guint n, const char *metric);
+
+typedef struct {
+  const ScalrLiftRow *strongest;   /* the headline row (borrowed) */
+  const ScalrLiftRow *own;         /* the same model against its own baseline (== strongest when its
+                                    * own baseline is the strongest); may be NULL */
+  const char         *segment;     /* "sparse" or "all" (static) */
+  guint               k;
+} ScalrHeadline;
+
+/* Finds the headline of a run's lifts. FALSE (and *out zeroed) when there is no Recall lift
+ * against the strongest baseline with a finite value. */
+gboolean         scalr_lifts_find_headline (const ScalrLiftRow *rows, guint n, ScalrHeadline *out);
+/* "ease +43.2% [+18.7, +72.4] vs pop · own +166.0%" (owned). */
+char            *scalr_headline_format     (const ScalrHeadline *headline) G_GNUC_WARN_UNUSED_RESULT;
+/* One sentence saying what the headline measures, with the means, the CI level (the row's
+ * stored one; @level when it has none) and the Holm p, for a tooltip or the report (owned). */
+char            *scalr_headline_describe   (const ScalrHeadline *headline, double level)
+  G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
