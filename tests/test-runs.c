@@ -207,8 +207,12 @@ test_manage (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f, "run_timings"), ==, 0);
   g_assert_cmpint (count (f, "runs"), ==, 2);
   g_assert_true (scalr_store_trash_run (f->store, a, &error));
-  guint n = 0;
-  g_assert_true (scalr_store_purge_trashed (f->store, &n, &error));
+  guint n = 7;
+  /* Trashed a moment ago: not older than an hour. */
+  g_assert_true (scalr_store_purge_trashed (f->store, 3600, &n, &error));
+  g_assert_cmpuint (n, ==, 0);
+  g_assert_cmpint (count (f, "runs"), ==, 2);
+  g_assert_true (scalr_store_purge_trashed (f->store, 0, &n, &error));
   g_assert_cmpuint (n, ==, 1);
   g_assert_cmpint (count (f, "runs"), ==, 1);
 }
@@ -504,17 +508,20 @@ test_headline (void)
   g_assert_cmpuint (h.k, ==, 20);
   g_autofree char *text = scalr_headline_format (&h);
   g_assert_cmpstr (text, ==, "ease +34.4% [+20.0, +50.0] vs pop · own +150.0%");
-  g_autofree char *desc = scalr_headline_describe (&h, 0.9);
+  g_autofree char *own = scalr_lift_format (h.own);
+  g_assert_cmpstr (own, ==, "+150.0% [+100.0, +200.0] vs ease");
+  ScalrLiftRow no_ci = rows[0];
+  no_ci.ci_low = NAN;
+  g_autofree char *bare = scalr_lift_format (&no_ci);
+  g_assert_cmpstr (bare, ==, "-3.2% vs pop");
+  rows[3].level = 0.9;
+  g_autofree char *desc = scalr_headline_describe (&h);
   g_assert_nonnull (strstr (desc, "sparse users, Recall@20: ease"));
   g_assert_nonnull (strstr (desc, "0.1860"));
   g_assert_nonnull (strstr (desc, "90% CI"));
   g_assert_nonnull (strstr (desc, "not adjusted"));
   g_assert_nonnull (strstr (desc, "Holm-adjusted p 0.004"));
 
-  /* The row's stored level wins over the one passed. */
-  rows[3].level = 0.8;
-  g_autofree char *desc80 = scalr_headline_describe (&h, 0.9);
-  g_assert_nonnull (strstr (desc80, "80% CI"));
   rows[3].level = NAN;
 
   /* One row per comparison: an own row whose baseline is also the strongest answers both
@@ -525,7 +532,9 @@ test_headline (void)
   g_assert_true (h.strongest == &one && h.own == &one);
   g_autofree char *t1 = scalr_headline_format (&h);
   g_assert_cmpstr (t1, ==, "pop +7.5% [-1.0, +20.0] vs pop");
-  g_autofree char *d1 = scalr_headline_describe (&h, 0.95);
+  one.note = (char *) "p undefined: all changes zero";
+  g_autofree char *d1 = scalr_headline_describe (&h);
+  g_assert_nonnull (strstr (d1, " p undefined: all changes zero."));
   g_assert_nonnull (strstr (d1, "also the model's own baseline"));
   g_assert_true (scalr_lifts_find (&one, 1, "pop", "sparse", "recall", 20, "strongest") == &one);
 

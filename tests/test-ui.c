@@ -195,8 +195,13 @@ test_window_empty (Fixture *f, gconstpointer data)
       scalr_window_show_page (f->win, pages[k]);
       g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, pages[k]);
     }
-  /* A run without a dataset fails with a message in the banner, not a dialog. */
-  g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
+  /* Nothing to act on: without a dataset Run is insensitive, without a finished run Export. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->win), "run"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->win), "export"));
+  /* A run started anyway (without the action) fails with a message in the banner. */
+  g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (configure_page (f));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (scalr_runs_page_start_run (runs_page (f), c, NULL, &error));
   g_assert_true (wait_for (f, run_done, 20));
   g_assert_nonnull (scalr_window_get_error (f->win));
   g_assert_nonnull (strstr (scalr_window_get_error (f->win), "movielens-small"));
@@ -239,7 +244,7 @@ test_configure (Fixture *f, gconstpointer data)
   SKIP_WITHOUT_DISPLAY ();
   ScalrConfigurePage *cp = configure_page (f);
   GtkWidget *page = GTK_WIDGET (cp);
-  GtkWidget *row = find_row (page, "test_fraction");
+  GtkWidget *row = find_row (page, "Test fraction");
   g_assert_nonnull (row);
   GtkWidget *entry = find_editable (row);
   g_assert_nonnull (entry);
@@ -259,8 +264,8 @@ test_configure (Fixture *f, gconstpointer data)
   g_assert_cmpfloat (scalr_config_get_double (c2, "split", "test_fraction"), ==, 0.25);
 
   /* Model-specific parameters follow the model. */
-  GtkWidget *smoothing = find_row (page, "smoothing"), *l2 = find_row (page, "l2");
-  GtkWidget *ials = find_row (page, "ials.factors");
+  GtkWidget *smoothing = find_row (page, "Smoothing"), *l2 = find_row (page, "L2");
+  GtkWidget *ials = find_row (page, "iALS: factors");
   g_assert_true (smoothing && l2 && ials);
   g_assert_true (gtk_widget_get_visible (smoothing));
   g_assert_false (gtk_widget_get_visible (l2));
@@ -273,14 +278,14 @@ test_configure (Fixture *f, gconstpointer data)
 
   /* Presets keep the dataset group. */
   g_assert_true (scalr_configure_page_set_value (cp, "dataset", "target", "category:Drama", NULL));
-  scalr_configure_page_apply_preset (cp, "top1");
+  g_assert_true (scalr_configure_page_apply_preset (cp, "top1-ablation", NULL));
   g_autoptr (ScalrConfig) c3 = scalr_configure_page_dup_config (cp);
   g_assert_cmpstr (scalr_config_get (c3, "sampler", "strategy"), ==, "topk");
   g_assert_cmpint (scalr_config_get_int (c3, "sampler", "k"), ==, 1);
   g_assert_cmpstr (scalr_config_get (c3, "generator", "model"), ==, "cooc");
   g_assert_cmpstr (scalr_config_get (c3, "dataset", "target"), ==, "category:Drama");
   g_assert_cmpfloat (scalr_config_get_double (c3, "split", "test_fraction"), ==, 0.2);
-  scalr_configure_page_apply_preset (cp, "quick");
+  g_assert_true (scalr_configure_page_apply_preset (cp, "quick-demo", NULL));
   g_autoptr (ScalrConfig) c4 = scalr_configure_page_dup_config (cp);
   g_assert_cmpstr (scalr_config_get (c4, "downstream", "models"), ==, "pop,ease");
   g_assert_cmpint (scalr_config_get_int (c4, "eval", "bootstrap"), ==, 200);
@@ -289,7 +294,7 @@ test_configure (Fixture *f, gconstpointer data)
   /* Save and load round-trip; a bad file is an error naming the file, nothing changes. */
   g_autofree char *path = g_build_filename (f->dir, "saved.ini", NULL);
   g_assert_true (scalr_configure_page_save_file (cp, path, NULL));
-  scalr_configure_page_apply_preset (cp, "defaults");
+  g_assert_true (scalr_configure_page_apply_preset (cp, "defaults", NULL));
   g_assert_true (scalr_configure_page_load_file (cp, path, NULL));
   g_autoptr (ScalrConfig) c5 = scalr_configure_page_dup_config (cp);
   g_assert_cmpint (scalr_config_get_int (c5, "eval", "bootstrap"), ==, 200);
@@ -330,7 +335,7 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
 
   /* A small run through win.run: the quick demo with popularity only. */
   ScalrConfigurePage *cp = configure_page (f);
-  scalr_configure_page_apply_preset (cp, "quick");
+  g_assert_true (scalr_configure_page_apply_preset (cp, "quick-demo", NULL));
   g_assert_true (scalr_configure_page_set_value (cp, "downstream", "models", "pop", NULL));
   g_assert_true (scalr_configure_page_set_value (cp, "eval", "bootstrap", "50", NULL));
   g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);

@@ -172,6 +172,7 @@ list_done (GObject *source, GAsyncResult *res, gpointer data)
     }
   self->selecting = FALSE;
   g_clear_pointer (&self->pending_select, g_free);
+  g_signal_emit (self, signals[SIGNAL_DATASETS_CHANGED], 0);
   if (list->len == 0)
     {
       adw_status_page_set_title (ADW_STATUS_PAGE (self->empty_page), "No datasets yet");
@@ -371,7 +372,6 @@ import_done (GObject *source, GAsyncResult *res, gpointer data)
   g_free (self->pending_select);
   self->pending_select = g_strdup (in->options->name);
   refresh_list (self);
-  g_signal_emit (self, signals[SIGNAL_DATASETS_CHANGED], 0);
 }
 
 gboolean
@@ -406,6 +406,16 @@ scalr_datasets_page_is_busy (ScalrDatasetsPage *self)
   g_return_val_if_fail (SCALR_IS_DATASETS_PAGE (self), FALSE);
   return self->list_cancellable != NULL || self->stats_cancellable != NULL || self->importing
          || self->rules_timeout != 0;
+}
+
+GStrv
+scalr_datasets_page_dup_names (ScalrDatasetsPage *self)
+{
+  g_return_val_if_fail (SCALR_IS_DATASETS_PAGE (self), NULL);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (guint k = 0; self->infos && k < self->infos->len; k++)
+    g_strv_builder_add (b, ((const ScalrDatasetInfo *) g_ptr_array_index (self->infos, k))->name);
+  return g_strv_builder_end (b);
 }
 
 guint
@@ -489,7 +499,7 @@ scalr_datasets_page_class_init (ScalrDatasetsPageClass *klass)
   /* (dataset, source, target) "Use in Configure" */
   signals[SIGNAL_RULES_APPLIED] = g_signal_new ("rules-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                                 NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
-  /* an import added a dataset */
+  /* the list of datasets was read (at start, after an import) */
   signals[SIGNAL_DATASETS_CHANGED] = g_signal_new ("datasets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-datasets-page.ui");

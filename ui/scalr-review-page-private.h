@@ -18,7 +18,7 @@ struct _ScalrReviewPage {
 
   /* template */
   GtkWidget *toast_overlay, *stack, *spinner, *loading_label, *error_page;
-  GtkWidget *title_label, *status_label, *subtitle_label, *config_label;
+  GtkWidget *title_label, *status_label, *subtitle_label, *config_label, *run_dropdown;
   GtkWidget *view_stack, *cards, *chart_grid;
   GtkWidget *rank_view, *activity_view, *buckets_view, *reliability_view, *forest_view;
   GtkWidget *segment_dropdown, *metric_dropdown, *k_dropdown, *k_label;
@@ -40,7 +40,13 @@ struct _ScalrReviewPage {
   GArray          *k_values;       /* guint */
   GtkWidget       *last_chart;     /* borrowed: the chart last clicked or focused */
   gboolean         updating;       /* dropdowns being refilled: ignore their signals */
+  GArray          *run_ids;        /* gint64: the finished runs of the run switcher, newest first */
+  GCancellable    *list_cancellable;
+  gboolean         listing;
 };
+
+/* scalr-review-page.c */
+void  _scalr_review_page_reset_scroll         (ScalrReviewPage *self);
 
 /* scalr-review-metrics.c */
 char *_scalr_review_fmt_count                 (guint64 n);

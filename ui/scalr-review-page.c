@@ -22,6 +22,11 @@
 
 G_DEFINE_FINAL_TYPE (ScalrReviewPage, scalr_review_page, GTK_TYPE_WIDGET)
 
+enum { SIGNAL_RUN_LOADED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void select_in_switcher (ScalrReviewPage *self);
+
 /* ---- loading a run -------------------------------------------------------------------- */
 
 typedef struct {
@@ -170,8 +175,164 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
   self->loaded = TRUE;
   gtk_spinner_stop (GTK_SPINNER (self->spinner));
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "content");
+  _scalr_review_page_reset_scroll (self);
+  select_in_switcher (self);
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (self->view_stack)), "lens") == 0)
     _scalr_review_page_lens_start (self);
+  g_signal_emit (self, signals[SIGNAL_RUN_LOADED], 0, self->run_id);
+}
+
+/* Every scrolled view of the page back to its top (a new run starts at the top). */
+static void
+reset_scroll_in (GtkWidget *w)
+{
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    {
+      GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (w));
+      gtk_adjustment_set_value (v, gtk_adjustment_get_lower (v));
+      gtk_adjustment_set_value (h, gtk_adjustment_get_lower (h));
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    reset_scroll_in (c);
+}
+
+void
+_scalr_review_page_reset_scroll (ScalrReviewPage *self)
+{
+  reset_scroll_in (self->view_stack);
+}
+
+/* ---- the run switcher ------------------------------------------------------------------ */
+
+typedef struct {
+  GArray    *ids;      /* gint64, newest first */
+  GPtrArray *titles;   /* char* */
+} RunList;
+
+static void
+run_list_free (RunList *l)
+{
+  g_array_unref (l->ids);
+  g_ptr_array_unref (l->titles);
+  g_free (l);
+}
+
+static void
+list_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) store = scalr_store_open (data, SCALR_STORE_OPEN_DEFAULT, &error);
+  g_autoptr (GPtrArray) runs = store ? scalr_store_list_runs (store, &error) : NULL;
+  if (runs == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  RunList *l = g_new0 (RunList, 1);
+  l->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  l->titles = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = runs->len; k-- > 0;)
+    {
+      const ScalrRunInfo *r = g_ptr_array_index (runs, k);
+      if (r->status != SCALR_RUN_FINISHED)
+        continue;
+      g_array_append_val (l->ids, r->id);
+      g_ptr_array_add (l->titles, r->name ? g_strdup_printf ("Run %" G_GINT64_FORMAT " · %s", r->id, r->name)
+                                          : g_strdup_printf ("Run %" G_GINT64_FORMAT, r->id));
+    }
+  g_ptr_array_add (l->titles, NULL);
+  g_task_return_pointer (task, l, (GDestroyNotify) run_list_free);
+}
+
+static void
+select_in_switcher (ScalrReviewPage *self)
+{
+  self->updating = TRUE;
+  guint pos = GTK_INVALID_LIST_POSITION;
+  for (guint k = 0; self->run_ids && k < self->run_ids->len; k++)
+    if (g_array_index (self->run_ids, gint64, k) == self->run_id)
+      pos = k;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->run_dropdown), pos);
+  self->updating = FALSE;
+}
+
+static void
+list_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ScalrReviewPage *self = SCALR_REVIEW_PAGE (source);
+  RunList *l = g_task_propagate_pointer (G_TASK (res), NULL);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
+    {
+      if (l)
+        run_list_free (l);
+      return;
+    }
+  self->listing = FALSE;
+  if (l == NULL)
+    return;
+  g_clear_pointer (&self->run_ids, g_array_unref);
+  self->run_ids = g_array_ref (l->ids);
+  g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const *) l->titles->pdata);
+  self->updating = TRUE;
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->run_dropdown), G_LIST_MODEL (model));
+  self->updating = FALSE;
+  gtk_widget_set_sensitive (self->run_dropdown, l->ids->len > 1);
+  gboolean shown = FALSE;
+  for (guint k = 0; k < l->ids->len; k++)
+    shown |= g_array_index (l->ids, gint64, k) == self->run_id;
+  if (self->run_id == 0 && l->ids->len > 0)
+    scalr_review_page_show_run (self, self->db_path, g_array_index (l->ids, gint64, 0));   /* the latest */
+  else if (self->run_id != 0 && !shown && self->loaded)
+    {
+      /* The run under review was deleted. */
+      if (l->ids->len > 0)
+        scalr_review_page_show_run (self, self->db_path, g_array_index (l->ids, gint64, 0));
+      else
+        {
+          self->run_id = 0;
+          gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
+        }
+    }
+  else
+    select_in_switcher (self);
+  run_list_free (l);
+}
+
+void
+scalr_review_page_set_store (ScalrReviewPage *self, const char *db_path)
+{
+  g_return_if_fail (SCALR_IS_REVIEW_PAGE (self));
+  if (g_strcmp0 (self->db_path, db_path) != 0)
+    {
+      g_free (self->db_path);
+      self->db_path = g_strdup (db_path);
+    }
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  self->list_cancellable = g_cancellable_new ();
+  self->listing = TRUE;
+  g_autoptr (GTask) task = g_task_new (self, self->list_cancellable, list_done, NULL);
+  g_task_set_task_data (task, g_strdup (db_path), g_free);
+  g_task_run_in_thread (task, list_worker);
+}
+
+gint64
+scalr_review_page_get_run_id (ScalrReviewPage *self)
+{
+  g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), 0);
+  return self->run_id;
+}
+
+static void
+on_run_switched (GObject *dropdown, GParamSpec *pspec, ScalrReviewPage *self)
+{
+  guint pos = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->run_dropdown));
+  if (self->updating || self->run_ids == NULL || pos >= self->run_ids->len)
+    return;
+  gint64 id = g_array_index (self->run_ids, gint64, pos);
+  if (id != self->run_id)
+    scalr_review_page_show_run (self, self->db_path, id);
 }
 
 void
@@ -182,8 +343,9 @@ scalr_review_page_show_run (ScalrReviewPage *self, const char *db_path, gint64 r
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  char *path = g_strdup (db_path);   /* @db_path may be self->db_path */
   g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
+  self->db_path = path;
   self->run_id = run_id;
   self->loaded = FALSE;
   self->last_chart = NULL;
@@ -199,7 +361,7 @@ scalr_review_page_show_run (ScalrReviewPage *self, const char *db_path, gint64 r
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
 
   LoadInput *in = g_new0 (LoadInput, 1);
-  in->db_path = g_strdup (db_path);
+  in->db_path = g_strdup (self->db_path);
   in->run_id = run_id;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, load_done, NULL);
   g_task_set_source_tag (task, scalr_review_page_show_run);
@@ -211,7 +373,7 @@ gboolean
 scalr_review_page_is_loaded (ScalrReviewPage *self)
 {
   g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), FALSE);
-  return self->loaded;
+  return self->loaded && !self->listing;
 }
 
 guint
@@ -353,6 +515,7 @@ scalr_review_page_dispose (GObject *object)
 {
   ScalrReviewPage *self = SCALR_REVIEW_PAGE (object);
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->list_cancellable);
   self->last_chart = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SCALR_TYPE_REVIEW_PAGE);
   G_OBJECT_CLASS (scalr_review_page_parent_class)->dispose (object);
@@ -363,6 +526,8 @@ scalr_review_page_finalize (GObject *object)
 {
   ScalrReviewPage *self = SCALR_REVIEW_PAGE (object);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_pointer (&self->run_ids, g_array_unref);
   g_clear_pointer (&self->results, scalr_run_results_free);
   g_clear_pointer (&self->lens, _scalr_review_lens_data_free);
   g_clear_object (&self->metric_store);
@@ -396,6 +561,7 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   CHILD (status_label);
   CHILD (subtitle_label);
   CHILD (config_label);
+  CHILD (run_dropdown);
   CHILD (view_stack);
   CHILD (cards);
   CHILD (chart_grid);
@@ -426,6 +592,9 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   gtk_widget_class_install_action (widget_class, "review.export-report", NULL, export_report_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "review.present", NULL);
   gtk_widget_class_set_css_name (widget_class, "reviewpage");
+  /* (run id) a run was shown */
+  signals[SIGNAL_RUN_LOADED] = g_signal_new ("run-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                             NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -458,6 +627,7 @@ scalr_review_page_init (ScalrReviewPage *self)
   gtk_expression_unref (expr);
 
   g_signal_connect (self->segment_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
+  g_signal_connect (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_switched), self);
   g_signal_connect (self->metric_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
   g_signal_connect (self->k_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
   g_signal_connect (self->user_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_user_selected), self);

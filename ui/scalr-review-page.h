@@ -15,6 +15,11 @@ GtkWidget *scalr_review_page_new          (void);
 /* Loads run @run_id of the store at @db_path in a worker thread (cancelling a load in
  * progress); until then the page shows "loading", on error an error state. */
 void       scalr_review_page_show_run     (ScalrReviewPage *page, const char *db_path, gint64 run_id);
+/* Reads the store's finished runs for the run switcher (in a thread); with no run shown yet,
+ * shows the latest. Call again when runs were added or deleted. */
+void       scalr_review_page_set_store    (ScalrReviewPage *page, const char *db_path);
+/* The run shown or loading (0: none). "run-loaded" (run id) is emitted when it is shown. */
+gint64     scalr_review_page_get_run_id   (ScalrReviewPage *page);
 /* TRUE once the last run asked for has been shown (or failed to load). */
 gboolean   scalr_review_page_is_loaded    (ScalrReviewPage *page);
 /* Chart views showing a chart (not their empty state). */

@@ -168,14 +168,24 @@ scalr_lifts_find_headline (const ScalrLiftRow *rows, guint n, ScalrHeadline *out
 }
 
 char *
+scalr_lift_format (const ScalrLiftRow *l)
+{
+  g_return_val_if_fail (l != NULL, NULL);
+  g_autofree char *lift = scalr_format_lift (l->lift);
+  if (!isfinite (l->ci_low) || !isfinite (l->ci_high))
+    return g_strdup_printf ("%s vs %s", lift, l->baseline_model);
+  g_autofree char *ci = scalr_format_lift_ci (l->ci_low, l->ci_high);
+  return g_strdup_printf ("%s %s vs %s", lift, ci, l->baseline_model);
+}
+
+char *
 scalr_headline_format (const ScalrHeadline *h)
 {
   g_return_val_if_fail (h != NULL && h->strongest != NULL, NULL);
   const ScalrLiftRow *l = h->strongest;
-  g_autofree char *lift = scalr_format_lift (l->lift);
-  g_autofree char *ci = scalr_format_lift_ci (l->ci_low, l->ci_high);
+  g_autofree char *one = scalr_lift_format (l);
   GString *s = g_string_new (NULL);
-  g_string_append_printf (s, "%s %s %s vs %s", l->model, lift, ci, l->baseline_model);
+  g_string_append_printf (s, "%s %s", l->model, one);
   if (h->own && g_strcmp0 (h->own->baseline_model, l->baseline_model) != 0)
     {
       g_autofree char *own = scalr_format_lift (h->own->lift);
@@ -185,13 +195,13 @@ scalr_headline_format (const ScalrHeadline *h)
 }
 
 char *
-scalr_headline_describe (const ScalrHeadline *h, double level)
+scalr_headline_describe (const ScalrHeadline *h)
 {
   g_return_val_if_fail (h != NULL && h->strongest != NULL, NULL);
   const ScalrLiftRow *l = h->strongest;
   g_autofree char *base = scalr_format_metric (l->base_mean);
   g_autofree char *aug = scalr_format_metric (l->aug_mean);
-  g_autofree char *lev = scalr_format_level (isfinite (l->level) ? l->level : level);
+  g_autofree char *lev = scalr_format_level (l->level);
   g_autofree char *p = scalr_format_p (l->p_holm);
   g_autofree char *users = scalr_format_count (l->n_users);
   GString *s = g_string_new (NULL);
@@ -199,6 +209,8 @@ scalr_headline_describe (const ScalrHeadline *h, double level)
                           "real-only model, %s (%s); %s CI by paired bootstrap (not adjusted for multiple "
                           "comparisons); Holm-adjusted p %s; %s users.",
                           h->segment, h->k, l->model, aug, l->baseline_model, base, lev, p, users);
+  if (l->note)
+    g_string_append_printf (s, " %s.", l->note);
   if (h->own == l)
     g_string_append (s, " It is also the model's own baseline.");
   else if (h->own)

@@ -52,11 +52,12 @@ typedef struct {
 /* Finds the headline of a run's lifts. FALSE (and *out zeroed) when there is no Recall lift
  * against the strongest baseline with a finite value. */
 gboolean         scalr_lifts_find_headline (const ScalrLiftRow *rows, guint n, ScalrHeadline *out);
+/* One lift for people: "+43.2% [+18.7, +72.4] vs pop" (owned). */
+char            *scalr_lift_format         (const ScalrLiftRow *row) G_GNUC_WARN_UNUSED_RESULT;
 /* "ease +43.2% [+18.7, +72.4] vs pop · own +166.0%" (owned). */
 char            *scalr_headline_format     (const ScalrHeadline *headline) G_GNUC_WARN_UNUSED_RESULT;
-/* One sentence saying what the headline measures, with the means, the CI level (the row's
- * stored one; @level when it has none) and the Holm p, for a tooltip or the report (owned). */
-char            *scalr_headline_describe   (const ScalrHeadline *headline, double level)
-  G_GNUC_WARN_UNUSED_RESULT;
+/* One sentence saying what the headline measures, with the means, the row's CI level, the
+ * Holm p and the note of an undefined value, for a tooltip or the report (owned). */
+char            *scalr_headline_describe   (const ScalrHeadline *headline) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -73,6 +73,24 @@ scalr_run_tags_normalize (const char *text)
   return g_strjoinv (",", (char **) kept->pdata);
 }
 
+ScalrRunInfo *
+scalr_run_info_copy (const ScalrRunInfo *info)
+{
+  g_return_val_if_fail (info != NULL, NULL);
+  ScalrRunInfo *r = g_memdup2 (info, sizeof *info);
+  r->dataset = g_strdup (info->dataset);
+  r->name = g_strdup (info->name);
+  r->config = g_strdup (info->config);
+  r->fingerprint = g_strdup (info->fingerprint);
+  r->code_version = g_strdup (info->code_version);
+  r->created_at = g_strdup (info->created_at);
+  r->finished_at = g_strdup (info->finished_at);
+  r->error = g_strdup (info->error);
+  r->note = g_strdup (info->note);
+  r->tags = g_strdup (info->tags);
+  return r;
+}
+
 double
 scalr_run_info_get_duration (const ScalrRunInfo *info)
 {
@@ -184,11 +202,21 @@ scalr_store_purge_run (ScalrStore *store, gint64 run_id, GError **error)
 }
 
 gboolean
-scalr_store_purge_trashed (ScalrStore *store, guint *out_n, GError **error)
+scalr_store_purge_trashed (ScalrStore *store, double min_age_seconds, guint *out_n, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  if (!_scalr_store_exec (store, "DELETE FROM runs WHERE trashed_at IS NOT NULL", error))
+  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
+    "DELETE FROM runs WHERE trashed_at IS NOT NULL AND julianday (trashed_at) <= julianday ('now') - ? / 86400.0",
+    error);
+  if (st == NULL)
     return FALSE;
+  sqlite3_bind_double (st, 1, MAX (min_age_seconds, 0));
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_DONE)
+    {
+      _scalr_store_set_error (store, rc, "deleting trashed runs", error);
+      return FALSE;
+    }
   if (out_n)
     *out_n = (guint) sqlite3_changes (_scalr_store_get_db (store));
   return TRUE;

@@ -116,6 +116,8 @@ double      scalr_run_info_get_duration  (const ScalrRunInfo *info);
 
 void scalr_dataset_info_free (ScalrDatasetInfo *info);
 void scalr_run_info_free     (ScalrRunInfo *info);
+/* A deep copy (owned). */
+ScalrRunInfo *scalr_run_info_copy (const ScalrRunInfo *info) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The default store: $XDG_DATA_HOME/scalr-workbench/scalr.db. Free with g_free. */
 char       *scalr_store_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
@@ -250,8 +252,10 @@ gboolean      scalr_store_restore_run  (ScalrStore *store, gint64 run_id, GError
 /* Deletes trashed run @run_id and everything it stored, for good; a run that is not
  * trashed is not touched (FALSE, SCALR_STORE_ERROR_NOT_FOUND). */
 gboolean      scalr_store_purge_run    (ScalrStore *store, gint64 run_id, GError **error);
-/* Deletes every trashed run (*out_n: how many; optional). */
-gboolean      scalr_store_purge_trashed (ScalrStore *store, guint *out_n, GError **error);
+/* Deletes every run trashed at least @min_age_seconds ago (0: all; *out_n: how many;
+ * optional). */
+gboolean      scalr_store_purge_trashed (ScalrStore *store, double min_age_seconds, guint *out_n,
+                                         GError **error);
 /* Runs (not trashed) whose resolved config text is exactly @config, newest first (gint64). */
 GArray       *scalr_store_find_runs_by_config (ScalrStore *store, const char *config,
                                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
