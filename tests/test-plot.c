@@ -425,8 +425,8 @@ test_hit_test (void)
   g_autoptr (ScalrPlot) forest = scalr_charts_forest (NULL, forest_rows, 3);
   g_assert_true (scalr_plot_map_point (forest, 600, 300, NULL, 10, 2, &px, &py));
   g_assert_true (scalr_plot_hit_test (forest, 600, 300, NULL, px, py, &text));
-  g_assert_cmpstr (text, ==, "ease · cold · Recall@20: lift +10% (95 % CI 2% to 20%), "
-                             "p < 0.001, significant");
+  g_assert_cmpstr (text, ==, "ease · cold · Recall@20: lift +10.0% [+2.0, +20.0] (95 % CI, not adjusted for "
+                             "multiple comparisons), Holm-adjusted p < 0.001, significant");
   g_clear_pointer (&text, g_free);
 }
 
@@ -810,22 +810,26 @@ test_report (void)
   g_assert_cmpuint (r->headline_k, ==, 20);
   g_auto (GStrv) ids = NULL;
   g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
-  /* rank–frequency, activity, buckets, reliability (cooc is calibrated), lifts on all and
-   * on sparse users. */
-  g_assert_cmpuint (charts->len, ==, 6);
-  g_assert_cmpuint (g_strv_length (ids), ==, 6);
+  /* rank–frequency, activity, buckets, reliability (cooc is calibrated), the category mix,
+   * lifts on sparse users and on all users, each against the strongest and the own
+   * baseline. */
+  g_assert_cmpuint (charts->len, ==, 9);
+  g_assert_cmpuint (g_strv_length (ids), ==, 9);
   g_assert_cmpstr (ids[0], ==, "rank-frequency");
+  g_assert_cmpstr (ids[4], ==, "categories");
   g_assert_cmpstr (ids[5], ==, "lift-sparse");
+  g_assert_cmpstr (ids[6], ==, "lift-sparse-own");
+  g_assert_cmpstr (ids[8], ==, "lift-all-own");
   /* 3 segments × 2 models × 2 variants fit one table page. */
   g_assert_cmpuint (scalr_report_table_pages (r), ==, 1);
 
   /* The forest and the lookups it is built from. */
-  g_autoptr (ScalrPlot) forest = scalr_run_results_forest (r, "all", "recall", 20);
+  g_autoptr (ScalrPlot) forest = scalr_run_results_forest (r, "all", "recall", 20, "strongest");
   g_assert_nonnull (forest);
   const ScalrLiftRow *own = scalr_run_results_lift (r, "ease", "all", "recall", 20, "own");
   g_assert_nonnull (own);
   g_assert_cmpstr (own->baseline_model, ==, "ease");
-  g_assert_null (scalr_run_results_forest (r, "all", "recall", 7));   /* no such K */
+  g_assert_null (scalr_run_results_forest (r, "all", "recall", 7, "own"));   /* no such K */
   g_assert_true (isnan (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 7)));
   g_assert_cmpfloat (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 20), ==, own->base_mean);
 

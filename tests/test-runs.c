@@ -518,7 +518,7 @@ test_headline (void)
   g_autofree char *desc = scalr_headline_describe (&h);
   g_assert_nonnull (strstr (desc, "sparse users, Recall@20: ease"));
   g_assert_nonnull (strstr (desc, "0.1860"));
-  g_assert_nonnull (strstr (desc, "90% CI"));
+  g_assert_nonnull (strstr (desc, "90 % CI"));
   g_assert_nonnull (strstr (desc, "not adjusted"));
   g_assert_nonnull (strstr (desc, "Holm-adjusted p 0.004"));
 
@@ -559,6 +559,44 @@ test_headline (void)
   g_assert_cmpuint (both->len, ==, 4);
   g_assert_true (scalr_lifts_find (rows, G_N_ELEMENTS (rows), "ease", "sparse", "recall", 10, "strongest") == &rows[4]);
   g_assert_null (scalr_lifts_find (rows, G_N_ELEMENTS (rows), "ease", "warm", "recall", 10, "strongest"));
+}
+
+/* Per-user changes joined from the stored per-user vectors (little-endian uint32 users and
+ * float32 values as stores before schema 4 kept them, written here by hand): user 3 has 0.5 → 0.75, user 1 0.25 → 0 (and no
+ * other metric or K leaks in). */
+static void
+test_user_deltas (Fixture *f, gconstpointer data)
+{
+  gint64 run = add_run (f, "r", "[x]\nk=1\n", SCALR_RUN_FINISHED);
+  sqlite3 *c = NULL;
+  g_assert_cmpint (sqlite3_open (f->db, &c), ==, SQLITE_OK);
+  g_autofree char *sql = g_strdup_printf (
+    "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'ease', 'baseline', 'recall', 20, "
+    "  x'0300000001000000', x'0000003F0000803E');"
+    "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'ease', 'augmented', 'recall', 20, "
+    "  x'0100000003000000', x'000000000000403F');"
+    "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'ease', 'augmented', 'recall', 10, "
+    "  x'01000000', x'0000803F');"
+    "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'pop', 'baseline', 'ndcg', 20, "
+    "  x'01000000', x'0000803F');", run);
+  g_assert_cmpint (sqlite3_exec (c, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (c);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) d = scalr_lifts_load_user_deltas (f->store, run, "recall", 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (d), ==, 1);
+  GArray *ease = g_hash_table_lookup (d, "ease");
+  g_assert_cmpuint (ease->len, ==, 2);
+  const ScalrUserDelta *u1 = scalr_user_deltas_find (ease, 1), *u3 = scalr_user_deltas_find (ease, 3);
+  g_assert_true (u1 == &g_array_index (ease, ScalrUserDelta, 0));
+  g_assert_cmpfloat (u1->base, ==, 0.25f);
+  g_assert_cmpfloat (u1->aug, ==, 0.0f);
+  g_assert_cmpfloat (u3->base, ==, 0.5f);
+  g_assert_cmpfloat (u3->aug, ==, 0.75f);
+  g_assert_null (scalr_user_deltas_find (ease, 2));
+  g_assert_null (scalr_user_deltas_find (NULL, 1));
+  g_autoptr (GHashTable) none = scalr_lifts_load_user_deltas (f->store, run, "mrr", 20, &error);
+  g_assert_cmpuint (g_hash_table_size (none), ==, 0);
 }
 
 static void
@@ -610,5 +648,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/runs/names-and-search", test_names_and_search);
   g_test_add_func ("/scalr/runs/headline", test_headline);
   g_test_add_func ("/scalr/runs/lift-table-text", test_lift_table_text);
+  g_test_add ("/scalr/runs/user-deltas", Fixture, NULL, setup, test_user_deltas, teardown);
   return g_test_run ();
 }

@@ -177,6 +177,31 @@ import_movielens (Fixture *f)
   g_assert_true (wait_for (f, movielens_shown, 30));
 }
 
+static void find_wide (GtkWidget *w, int limit, GString *out, guint depth);
+
+/* Every page fits a window @width pixels wide: the window's minimum width (the leaflet
+ * folded when it must) is at most @width. On failure, says which widgets force the width. */
+static void
+assert_pages_fit (Fixture *f, int width)
+{
+  const char *pages[] = { "datasets", "configure", "runs", "review", "compare", "explore" };
+  for (guint k = 0; k < G_N_ELEMENTS (pages); k++)
+    {
+      scalr_window_show_page (f->win, pages[k]);
+      for (int i = 0; i < 20; i++)
+        g_main_context_iteration (NULL, FALSE);
+      int min = 0, nat = 0;
+      gtk_widget_measure (GTK_WIDGET (f->win), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      g_test_message ("page %s: window minimum width %d px (natural %d)", pages[k], min, nat);
+      if (min > width)
+        {
+          g_autoptr (GString) wide = g_string_new (NULL);
+          find_wide (GTK_WIDGET (f->win), width - 200, wide, 0);
+          g_error ("page %s: the window's minimum width is %d px, more than %d:\n%s", pages[k], min, width, wide->str);
+        }
+    }
+}
+
 /* The window opens on an empty store: the Datasets page says what to do, no runs. */
 static void
 test_window_empty (Fixture *f, gconstpointer data)
@@ -188,8 +213,10 @@ test_window_empty (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (scalr_runs_page_get_model (runs_page (f))), ==, 0);
   g_assert_cmpstr (scalr_window_get_error (f->win), ==, NULL);
   g_assert_true (g_file_test (f->db, G_FILE_TEST_EXISTS));
+  /* Every page fits half a 1920-px screen (and so 1024 px). */
+  assert_pages_fit (f, 960);
   /* Every page is reachable. */
-  const char *pages[] = { "configure", "runs", "review", "compare", "datasets" };
+  const char *pages[] = { "configure", "runs", "review", "compare", "explore", "datasets" };
   for (guint k = 0; k < G_N_ELEMENTS (pages); k++)
     {
       scalr_window_show_page (f->win, pages[k]);
@@ -370,6 +397,8 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, "review");
   g_assert_true (wait_for (f, review_loaded, 20));
   g_assert_cmpuint (scalr_review_page_get_n_charts (SCALR_REVIEW_PAGE (scalr_window_get_review_page (f->win))), >=, 4);
+  /* With a run to show, every page still fits half a 1920-px screen. */
+  assert_pages_fit (f, 960);
 #else
   g_test_message ("the Review page is not built: its charts are not checked");
 #endif
@@ -395,6 +424,31 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_nonnull (item2);
   g_assert_cmpint (scalr_run_item_get_status (item2), ==, SCALR_RUN_CANCELLED);
   g_assert_cmpstr (scalr_run_item_get_lift_text (item2), ==, "–");
+}
+
+/* The widest widgets under @w whose minimum width is above @limit, deepest first (what
+ * forces the width), as text for a failure message. */
+static void
+find_wide (GtkWidget *w, int limit, GString *out, guint depth)
+{
+  int min = 0, nat = 0;
+  gtk_widget_measure (w, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  if (min <= limit || !gtk_widget_get_visible (w))
+    return;
+  gboolean child_wide = FALSE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      int cmin = 0;
+      gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &cmin, NULL, NULL, NULL);
+      if (cmin > limit && gtk_widget_get_visible (c))
+        {
+          child_wide = TRUE;
+          find_wide (c, limit, out, depth + 1);
+        }
+    }
+  if (!child_wide)
+    g_string_append_printf (out, "  %s (%s) min %d at depth %u\n", G_OBJECT_TYPE_NAME (w),
+                            gtk_widget_get_css_name (w), min, depth);
 }
 
 int

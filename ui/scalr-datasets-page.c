@@ -545,7 +545,7 @@ scalr_datasets_page_init (ScalrDatasetsPage *self)
       gtk_label_set_ellipsize (GTK_LABEL (self->card_caption[k]), PANGO_ELLIPSIZE_END);
       gtk_box_append (GTK_BOX (card), self->card_value[k]);
       gtk_box_append (GTK_BOX (card), self->card_caption[k]);
-      gtk_box_append (GTK_BOX (self->cards_box), card);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->cards_box), card);
     }
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->venn), _scalr_datasets_page_venn_draw, self, NULL);
   scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (self->activity_chart), "Computing…");

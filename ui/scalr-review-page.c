@@ -36,7 +36,7 @@ typedef struct {
 
 typedef struct {
   ScalrRunResults *results;
-  ScalrPlot       *rank, *activity, *buckets, *reliability;
+  ScalrPlot       *rank, *activity, *buckets, *reliability, *mix;
 } LoadResult;
 
 static void
@@ -54,6 +54,7 @@ load_result_free (LoadResult *r)
   g_clear_pointer (&r->activity, scalr_plot_free);
   g_clear_pointer (&r->buckets, scalr_plot_free);
   g_clear_pointer (&r->reliability, scalr_plot_free);
+  g_clear_pointer (&r->mix, scalr_plot_free);
   g_free (r);
 }
 
@@ -87,6 +88,7 @@ load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       r->activity = scalr_charts_activity (results->diag);
       r->buckets = scalr_charts_buckets (results->diag);
       r->reliability = scalr_charts_reliability (results->diag);
+      r->mix = scalr_charts_category_mix (results->diag);
     }
   g_task_return_pointer (task, r, (GDestroyNotify) load_result_free);
 }
@@ -151,6 +153,7 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
       load_result_free (r);
       return;
     }
+  g_list_store_remove_all (self->lift_store);   /* its rows borrow the old results' strings */
   g_clear_pointer (&self->results, scalr_run_results_free);
   self->results = g_steal_pointer (&r->results);
   const char *no_diag = "No diagnostics stored for this run";
@@ -159,6 +162,7 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
     { self->activity_view, &r->activity, no_diag },
     { self->buckets_view, &r->buckets, "No popularity buckets (sampler.align_buckets = 0)" },
     { self->reliability_view, &r->reliability, "Calibration was not measured for this generator" },
+    { self->mix_view, &r->mix, "No category mix (the dataset has no item categories)" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
     {
@@ -172,6 +176,8 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
   _scalr_review_page_fill_table (self);
   gboolean finished = self->results->info->status == SCALR_RUN_FINISHED;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-report", finished);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-lifts", self->results->lifts->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.present", TRUE);
   self->loaded = TRUE;
   gtk_spinner_stop (GTK_SPINNER (self->spinner));
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "content");
@@ -349,9 +355,11 @@ scalr_review_page_show_run (ScalrReviewPage *self, const char *db_path, gint64 r
   self->run_id = run_id;
   self->loaded = FALSE;
   self->last_chart = NULL;
+  g_list_store_remove_all (self->lift_store);
   g_clear_pointer (&self->results, scalr_run_results_free);
   _scalr_review_page_clear_lens (self);
-  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->forest_view };
+  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->mix_view,
+                         self->forest_view, self->forest_own_view };
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     scalr_chart_view_set_plot (SCALR_CHART_VIEW (views[i]), NULL);
   g_list_store_remove_all (self->metric_store);
@@ -380,7 +388,8 @@ guint
 scalr_review_page_get_n_charts (ScalrReviewPage *self)
 {
   g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), 0);
-  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->forest_view };
+  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->mix_view,
+                         self->forest_view, self->forest_own_view };
   guint n = 0;
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     n += scalr_chart_view_get_plot (SCALR_CHART_VIEW (views[i])) != NULL;
@@ -393,9 +402,10 @@ static GtkWidget *
 current_chart (ScalrReviewPage *self)
 {
   const char *view = adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (self->view_stack));
+  gboolean forest = self->last_chart == self->forest_view || self->last_chart == self->forest_own_view;
   if (g_strcmp0 (view, "lifts") == 0)
-    return self->forest_view;
-  if (self->last_chart && self->last_chart != self->forest_view)
+    return forest ? self->last_chart : self->forest_view;
+  if (self->last_chart && !forest)
     return self->last_chart;
   return self->rank_view;
 }
@@ -532,6 +542,10 @@ scalr_review_page_finalize (GObject *object)
   g_clear_pointer (&self->lens, _scalr_review_lens_data_free);
   g_clear_object (&self->metric_store);
   g_clear_object (&self->metric_filter);
+  g_clear_object (&self->lift_store);
+  g_clear_object (&self->user_store);
+  g_clear_object (&self->user_filter);
+  g_clear_object (&self->user_selection);
   g_clear_pointer (&self->segment_ids, g_ptr_array_unref);
   g_clear_pointer (&self->metric_ids, g_ptr_array_unref);
   g_clear_pointer (&self->k_values, g_array_unref);
@@ -569,27 +583,40 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   CHILD (activity_view);
   CHILD (buckets_view);
   CHILD (reliability_view);
+  CHILD (mix_view);
   CHILD (forest_view);
+  CHILD (forest_own_view);
   CHILD (segment_dropdown);
   CHILD (metric_dropdown);
   CHILD (k_dropdown);
   CHILD (k_label);
+  CHILD (lift_table);
+  CHILD (lift_caption);
+  CHILD (copy_lifts_button);
+  CHILD (export_lifts_button);
   CHILD (table_search);
   CHILD (metric_table);
   CHILD (table_caption);
-  CHILD (user_dropdown);
+  CHILD (lens_search);
   CHILD (lens_model_dropdown);
   CHILD (lens_spinner);
   CHILD (lens_status);
+  CHILD (user_table);
+  CHILD (lens_lists);
   CHILD (source_heading);
+  CHILD (train_heading);
   CHILD (synthetic_heading);
+  CHILD (recs_heading);
   CHILD (test_heading);
   CHILD (source_list);
+  CHILD (train_list);
   CHILD (synthetic_list);
+  CHILD (recs_list);
   CHILD (test_list);
 #undef CHILD
   gtk_widget_class_install_action (widget_class, "review.present", NULL, present_action);
   gtk_widget_class_install_action (widget_class, "review.export-report", NULL, export_report_action);
+  _scalr_review_page_install_lift_actions (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "review.present", NULL);
   gtk_widget_class_set_css_name (widget_class, "reviewpage");
   /* (run id) a run was shown */
@@ -606,9 +633,15 @@ scalr_review_page_init (ScalrReviewPage *self)
   self->metric_ids = g_ptr_array_new_with_free_func (g_free);
   self->k_values = g_array_new (FALSE, FALSE, sizeof (guint));
   _scalr_review_page_setup_table (self);
+  _scalr_review_page_setup_lift_table (self);
+  _scalr_review_page_setup_lens (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-report", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.copy-lifts", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-lifts", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.present", FALSE);
 
-  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->forest_view };
+  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->mix_view,
+                         self->forest_view, self->forest_own_view };
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
       GtkGesture *click = gtk_gesture_click_new ();
@@ -621,17 +654,10 @@ scalr_review_page_init (ScalrReviewPage *self)
       gtk_widget_add_controller (views[i], focus);
     }
 
-  /* Searching the user list by id. */
-  GtkExpression *expr = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
-  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->user_dropdown), expr);
-  gtk_expression_unref (expr);
-
   g_signal_connect (self->segment_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
   g_signal_connect (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_switched), self);
   g_signal_connect (self->metric_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
   g_signal_connect (self->k_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
-  g_signal_connect (self->user_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_user_selected), self);
-  g_signal_connect (self->lens_model_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_user_selected), self);
   g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (_scalr_review_page_on_view_changed), self);
 }
 

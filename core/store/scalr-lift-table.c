@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scalr-format.h"
+#include "scalr-stats.h"
 
 ScalrTableFormat
 scalr_table_format_for_path (const char *path)
@@ -201,12 +202,12 @@ scalr_headline_describe (const ScalrHeadline *h)
   const ScalrLiftRow *l = h->strongest;
   g_autofree char *base = scalr_format_metric (l->base_mean);
   g_autofree char *aug = scalr_format_metric (l->aug_mean);
-  g_autofree char *lev = scalr_format_level (l->level);
+  g_autofree char *lev = scalr_stats_ci_label (l->level);
   g_autofree char *p = scalr_format_p (l->p_holm);
   g_autofree char *users = scalr_format_count (l->n_users);
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "%s users, Recall@%u: %s trained with synthetic events (%s) against the strongest "
-                          "real-only model, %s (%s); %s CI by paired bootstrap (not adjusted for multiple "
+                          "real-only model, %s (%s); %s by paired bootstrap (not adjusted for multiple "
                           "comparisons); Holm-adjusted p %s; %s users.",
                           h->segment, h->k, l->model, aug, l->baseline_model, base, lev, p, users);
   if (l->note)
@@ -220,4 +221,100 @@ scalr_headline_describe (const ScalrHeadline *h)
       g_string_append_printf (s, " Against its own baseline (%s, %s): %s.", h->own->baseline_model, own_base, own);
     }
   return g_string_free (s, FALSE);
+}
+
+/* ---- per-user changes ------------------------------------------------------------------ */
+
+typedef struct {
+  const char *metric;
+  guint       k;
+  GHashTable *by_model;   /* model → GHashTable user → ScalrUserDelta* (while collecting) */
+} DeltaCtx;
+
+static void
+collect_user_metric (const char *model, const char *variant, const char *metric, guint k, const guint32 *users,
+                     const double *values, guint n, gpointer data)
+{
+  DeltaCtx *ctx = data;
+  gboolean base = g_strcmp0 (variant, "baseline") == 0, aug = g_strcmp0 (variant, "augmented") == 0;
+  if (k != ctx->k || g_strcmp0 (metric, ctx->metric) != 0 || !(base || aug))
+    return;
+  GHashTable *users_of = g_hash_table_lookup (ctx->by_model, model);
+  if (users_of == NULL)
+    {
+      users_of = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      g_hash_table_insert (ctx->by_model, g_strdup (model), users_of);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      ScalrUserDelta *d = g_hash_table_lookup (users_of, GUINT_TO_POINTER (users[i]));
+      if (d == NULL)
+        {
+          d = g_new (ScalrUserDelta, 1);
+          d->user = users[i];
+          d->base = d->aug = NAN;
+          g_hash_table_insert (users_of, GUINT_TO_POINTER (users[i]), d);
+        }
+      if (base)
+        d->base = values[i];
+      else
+        d->aug = values[i];
+    }
+}
+
+static int
+cmp_delta_user (gconstpointer a, gconstpointer b)
+{
+  guint32 x = ((const ScalrUserDelta *) a)->user, y = ((const ScalrUserDelta *) b)->user;
+  return x < y ? -1 : x > y;
+}
+
+GHashTable *
+scalr_lifts_load_user_deltas (ScalrStore *store, gint64 run_id, const char *metric, guint k, GError **error)
+{
+  g_return_val_if_fail (store != NULL && metric != NULL, NULL);
+  DeltaCtx ctx = { metric, k, g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                     (GDestroyNotify) g_hash_table_unref) };
+  if (!scalr_store_foreach_user_metrics (store, run_id, collect_user_metric, &ctx, error))
+    {
+      g_hash_table_unref (ctx.by_model);
+      return NULL;
+    }
+  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
+  GHashTableIter it;
+  gpointer model, users_of;
+  g_hash_table_iter_init (&it, ctx.by_model);
+  while (g_hash_table_iter_next (&it, &model, &users_of))
+    {
+      GArray *arr = g_array_sized_new (FALSE, FALSE, sizeof (ScalrUserDelta), g_hash_table_size (users_of));
+      GHashTableIter u;
+      gpointer d;
+      g_hash_table_iter_init (&u, users_of);
+      while (g_hash_table_iter_next (&u, NULL, &d))
+        g_array_append_vals (arr, d, 1);
+      g_array_sort (arr, cmp_delta_user);
+      g_hash_table_insert (out, g_strdup (model), arr);
+    }
+  g_hash_table_unref (ctx.by_model);
+  return out;
+}
+
+const ScalrUserDelta *
+scalr_user_deltas_find (GArray *deltas, guint32 user)
+{
+  if (deltas == NULL)
+    return NULL;
+  guint lo = 0, hi = deltas->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      guint32 u = g_array_index (deltas, ScalrUserDelta, mid).user;
+      if (u == user)
+        return &g_array_index (deltas, ScalrUserDelta, mid);
+      if (u < user)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
 }

@@ -60,4 +60,19 @@ char            *scalr_headline_format     (const ScalrHeadline *headline) G_GNU
  * Holm p and the note of an undefined value, for a tooltip or the report (owned). */
 char            *scalr_headline_describe   (const ScalrHeadline *headline) G_GNUC_WARN_UNUSED_RESULT;
 
+/* One user's value of a metric under the baseline and the augmented variant of a model. */
+typedef struct {
+  guint32 user;
+  double  base, aug;   /* NaN when the variant has no value for the user */
+} ScalrUserDelta;
+
+/* The per-user change of @metric@@k (augmented − baseline) for every model of run @run_id,
+ * from the stored per-user vectors: a table model name (char*) → GArray of ScalrUserDelta
+ * sorted by user (owned). An empty table when the run stored none. On error returns NULL and
+ * sets @error. */
+GHashTable      *scalr_lifts_load_user_deltas (ScalrStore *store, gint64 run_id, const char *metric, guint k,
+                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The entry of @user in @deltas (sorted by user), or NULL. */
+const ScalrUserDelta *scalr_user_deltas_find (GArray *deltas, guint32 user);
+
 G_END_DECLS

@@ -206,7 +206,8 @@ scalr_store_purge_trashed (ScalrStore *store, double min_age_seconds, guint *out
 {
   g_return_val_if_fail (store != NULL, FALSE);
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
-    "DELETE FROM runs WHERE trashed_at IS NOT NULL AND julianday (trashed_at) <= julianday ('now') - ? / 86400.0",
+    "DELETE FROM runs WHERE trashed_at IS NOT NULL "
+    "AND (?1 <= 0 OR julianday (trashed_at) <= julianday ('now') - ?1 / 86400.0)",
     error);
   if (st == NULL)
     return FALSE;

@@ -132,6 +132,51 @@ scalr_charts_buckets (const ScalrDiagnostics *diag)
 }
 
 ScalrPlot *
+scalr_charts_category_mix (const ScalrDiagnostics *diag)
+{
+  g_return_val_if_fail (diag != NULL, NULL);
+  guint n = diag->category_names ? MIN (diag->category_names->len, 8) : 0;
+  if (n == 0 || diag->category_share == NULL || diag->real_category_share == NULL
+      || diag->category_share->len < n || diag->real_category_share->len < n)
+    return NULL;
+  ScalrPlot *plot = scalr_plot_new ("Category mix");
+  g_autofree char *sub = g_strdup_printf ("share of target events per item category, real vs synthetic  ·  "
+                                          "the %u categories with most real events (an item may have several)", n);
+  scalr_plot_set_subtitle (plot, sub);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "category", NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "share of events", "%", SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis_range (plot, SCALR_PLOT_AXIS_Y, 0, NAN);
+  scalr_plot_set_axis_hover_name (plot, SCALR_PLOT_AXIS_Y, "of events");
+  g_autofree double *real = g_new (double, n);
+  g_autofree double *syn = g_new (double, n);
+  for (guint c = 0; c < n; c++)
+    {
+      real[c] = g_array_index (diag->real_category_share, double, c) * 100;
+      syn[c] = g_array_index (diag->category_share, double, c) * 100;
+    }
+  scalr_plot_set_categories (plot, n, (const char *const *) diag->category_names->pdata);
+  scalr_plot_add_bars (plot, "real", SCALR_PLOT_COLOR_REAL, n, real);
+  scalr_plot_add_bars (plot, "synthetic", SCALR_PLOT_COLOR_SYNTHETIC, n, syn);
+  return plot;
+}
+
+ScalrPlotColor
+scalr_charts_model_color (const char *model)
+{
+  /* One colour per model everywhere (every page, both themes, the report). */
+  static const struct { const char *model; ScalrPlotColor color; } fixed[] = {
+    { "pop", SCALR_PLOT_COLOR_BLACK }, { "itemknn", SCALR_PLOT_COLOR_ORANGE },
+    { "ials", SCALR_PLOT_COLOR_GREEN }, { "bpr", SCALR_PLOT_COLOR_PURPLE },
+    { "ease", SCALR_PLOT_COLOR_BLUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    if (g_strcmp0 (fixed[i].model, model) == 0)
+      return fixed[i].color;
+  static const ScalrPlotColor others[] = { SCALR_PLOT_COLOR_SKY, SCALR_PLOT_COLOR_VERMILLION, SCALR_PLOT_COLOR_YELLOW };
+  return others[g_str_hash (model ? model : "") % G_N_ELEMENTS (others)];
+}
+
+ScalrPlot *
 scalr_charts_reliability (const ScalrDiagnostics *diag)
 {
   g_return_val_if_fail (diag != NULL, NULL);

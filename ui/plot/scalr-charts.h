@@ -23,6 +23,14 @@ ScalrPlot *scalr_charts_activity (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUS
  * synthetic. NULL when n_buckets = 0. */
 ScalrPlot *scalr_charts_buckets (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Category mix: the share of target events per item category (the 8 with most real
+ * events), grouped bars real vs synthetic. NULL without a category mix (no item metadata). */
+ScalrPlot *scalr_charts_category_mix (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The colour of a downstream model, the same on every chart and in both themes (pop black,
+ * itemknn orange, ials green, bpr purple, ease blue; others sky, vermillion or yellow). */
+ScalrPlotColor scalr_charts_model_color (const char *model);
+
 /* Reliability diagram: observed frequency against mean predicted probability per
  * calibration bin (empty bins skipped), with the diagonal and each bin's count.
  * NULL when n_calibration = 0. */

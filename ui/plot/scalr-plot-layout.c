@@ -14,7 +14,10 @@ void
 _scalr_plot_layout_clear (Layout *L)
 {
   for (guint i = 0; i < 2; i++)
-    g_clear_pointer (&L->sub_lines[i], g_free);
+    {
+      g_clear_pointer (&L->sub_lines[i], g_free);
+      g_clear_pointer (&L->title_lines[i], g_free);
+    }
   for (guint a = 0; a < 2; a++)
     for (guint i = 0; i < L->ax[a].n_ticks; i++)
       g_clear_pointer (&L->ax[a].labels[i], g_free);
@@ -319,19 +322,18 @@ axis_title (const Axis *a)
   return g_strdup (a->label);
 }
 
-/* Word-wraps @text into at most two lines of @max_w (the second shortened with "…" if it
- * still does not fit); a "·" separator never starts or ends a line. */
-static void
-wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
+/* Word-wraps @text, in the current font, into at most two lines of @max_w (the second
+ * shortened with "…" if it still does not fit); a "·" separator never starts or ends a
+ * line. Returns the number of lines set in @lines (owned strings). */
+static guint
+wrap_two_lines (cairo_t *cr, const char *text, double max_w, char *lines[2])
 {
   for (guint i = 0; i < 2; i++)
-    g_clear_pointer (&L->sub_lines[i], g_free);
-  _scalr_plot_set_font (cr, L->fs, FALSE);
-  L->n_sub_lines = 1;
+    g_clear_pointer (&lines[i], g_free);
   if (_scalr_plot_text_width (cr, text) <= max_w)
     {
-      L->sub_lines[0] = g_strdup (text);
-      return;
+      lines[0] = g_strdup (text);
+      return 1;
     }
   g_auto (GStrv) words = g_strsplit (text, " ", -1);
   GString *line = g_string_new (NULL);
@@ -354,7 +356,7 @@ wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
       g_string_truncate (line, line->len - strlen ("·"));
       g_strchomp (line->str);
     }
-  L->sub_lines[0] = g_string_free (line, FALSE);
+  lines[0] = g_string_free (line, FALSE);
   GString *rest = g_string_new (NULL);
   for (; words[i]; i++)
     {
@@ -364,12 +366,21 @@ wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
         g_string_append_c (rest, ' ');
       g_string_append (rest, words[i]);
     }
+  guint n = 1;
   if (rest->len)
     {
-      L->sub_lines[1] = _scalr_plot_fit_text (cr, rest->str, max_w);
-      L->n_sub_lines = 2;
+      lines[1] = _scalr_plot_fit_text (cr, rest->str, max_w);
+      n = 2;
     }
   g_string_free (rest, TRUE);
+  return n;
+}
+
+static void
+wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
+{
+  _scalr_plot_set_font (cr, L->fs, FALSE);
+  L->n_sub_lines = wrap_two_lines (cr, text, max_w, L->sub_lines);
 }
 
 static void
@@ -385,9 +396,13 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
   L->title_base = L->subtitle_base = 0;
   if (plot->title && *plot->title)
     {
+      /* A long title wraps to a second line (a projector's large type). */
+      _scalr_plot_set_font (cr, fs * TITLE_SCALE, TRUE);
+      L->n_title_lines = wrap_two_lines (cr, plot->title, L->w - 2 * pad, L->title_lines);
+      _scalr_plot_set_font (cr, fs, FALSE);
       y += fs * TITLE_SCALE * 0.95;
       L->title_base = y;
-      y += fs * TITLE_SCALE * 0.3;
+      y += fs * TITLE_SCALE * 0.3 + (L->n_title_lines - 1) * fs * TITLE_SCALE * 1.2;
     }
   if (plot->subtitle && *plot->subtitle)
     {
@@ -445,18 +460,23 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
   L->forest_values = FALSE;
   if (plot->rows)
     {
-      double vw = 0;
-      for (guint r = 0; r < plot->n_rows; r++)
+      /* The full value (lift, interval, p) when it fits, else the lift alone. */
+      for (guint pass = 0; pass < 2 && !L->forest_values; pass++)
         {
-          g_autofree char *v = _scalr_plot_format_forest_value (&plot->rows[r]);
-          _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
-          vw = MAX (vw, _scalr_plot_text_width (cr, v));
-        }
-      _scalr_plot_set_font (cr, fs, FALSE);
-      if (L->right - L->left - vw - gap * 1.5 >= L->w * 0.35)
-        {
-          L->forest_values = TRUE;
-          L->right -= vw + gap * 1.5;
+          double vw = 0;
+          for (guint r = 0; r < plot->n_rows; r++)
+            {
+              g_autofree char *v = _scalr_plot_format_forest_value (&plot->rows[r], pass == 0);
+              _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
+              vw = MAX (vw, _scalr_plot_text_width (cr, v));
+            }
+          _scalr_plot_set_font (cr, fs, FALSE);
+          if (L->right - L->left - vw - gap * 1.5 >= L->w * (pass == 0 ? 0.35 : 0.3))
+            {
+              L->forest_values = TRUE;
+              L->forest_short = pass == 1;
+              L->right -= vw + gap * 1.5;
+            }
         }
       axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, 2);
       /* Rows no taller than about three lines of text; the axis follows the last row. */
@@ -557,6 +577,29 @@ _scalr_plot_layout_compute (const ScalrPlot *plot, cairo_t *cr, double w, double
         }
     }
   _scalr_plot_set_font (cr, L->fs, FALSE);
+}
+
+double
+scalr_plot_get_natural_height (const ScalrPlot *plot, double width, const ScalrPlotStyle *style)
+{
+  g_return_val_if_fail (plot != NULL && width > 0, 0);
+  if (style == NULL)
+    style = _scalr_plot_default_style ();
+  if (plot->rows == NULL)
+    return round (width * 0.625);
+  /* Lay the rows out on a very tall canvas: the area is capped to the rows, so the content
+   * ends where the x axis title does; then rows get about three lines each. */
+  cairo_t *cr = _scalr_plot_scratch_cr (style);
+  Layout L;
+  _scalr_plot_layout_compute (plot, cr, width, 20000, style, &L);
+  double line_h = L.ascent + L.descent;
+  double used = L.xtitle_base + L.descent + L.pad;
+  double rows_h = L.bottom - L.top;
+  double want = MAX (plot->n_rows, 1) * line_h * 2.8;
+  double h = used - MAX (rows_h - want, 0);
+  _scalr_plot_layout_clear (&L);
+  cairo_destroy (cr);
+  return ceil (MAX (h, width * 0.25));
 }
 
 /* A measuring context with the same font options as drawing. */
@@ -718,8 +761,11 @@ _scalr_plot_draw_titles (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
     {
       _scalr_plot_set_font (cr, L->fs * TITLE_SCALE, TRUE);
       _scalr_plot_set_rgb (cr, style->foreground);
-      g_autofree char *t = _scalr_plot_fit_text (cr, plot->title, max_w);
-      _scalr_plot_show_text (cr, t, L->pad, L->title_base, ALIGN_LEFT);
+      for (guint i = 0; i < L->n_title_lines; i++)
+        {
+          g_autofree char *t = _scalr_plot_fit_text (cr, L->title_lines[i], max_w);
+          _scalr_plot_show_text (cr, t, L->pad, L->title_base + i * L->fs * TITLE_SCALE * 1.2, ALIGN_LEFT);
+        }
     }
   if (L->subtitle_base > 0)
     {

@@ -87,9 +87,12 @@ typedef struct {
   gboolean   forest;
   double     forest_label_w;                        /* row label column */
   gboolean   forest_values;                         /* value column shown */
+  gboolean   forest_short;                          /* … with the lift only */
   double     title_base, subtitle_base;            /* subtitle_base: of its first line */
   char      *sub_lines[2];                          /* the subtitle wrapped (owned) */
   guint      n_sub_lines;
+  char      *title_lines[2];                        /* the title wrapped (owned) */
+  guint      n_title_lines;
   double     xtitle_base, ytitle_x;
   /* legend */
   guint      n_legend;
@@ -149,7 +152,8 @@ void                  _scalr_plot_draw_legend (cairo_t *cr, const ScalrPlot *plo
 /* Forest plots (scalr-plot-forest.c). */
 double                _scalr_plot_forest_row_y (const Layout *L, const ScalrPlot *plot,
                                                 double row);
-char                 *_scalr_plot_format_forest_value (const ForestRow *r);
+/* "+10.0% [+2.0, +20.0] p<0.001", or the lift only with @full FALSE. */
+char                 *_scalr_plot_format_forest_value (const ForestRow *r, gboolean full);
 void                  _scalr_plot_draw_forest (cairo_t *cr, const ScalrPlot *plot,
                                                const Layout *L, const ScalrPlotStyle *style);
 
