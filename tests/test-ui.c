@@ -128,6 +128,13 @@ run_done (Fixture *f)
   return !scalr_runs_page_is_running (runs_page (f)) && !scalr_runs_page_is_refreshing (runs_page (f));
 }
 
+/* win.run estimated the run's cost and started it. */
+static gboolean
+run_started (Fixture *f)
+{
+  return !scalr_window_is_starting (f->win) && scalr_runs_page_is_running (runs_page (f));
+}
+
 static gboolean
 run_stopped (Fixture *f)
 {
@@ -366,7 +373,7 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_true (scalr_configure_page_set_value (cp, "downstream", "models", "pop", NULL));
   g_assert_true (scalr_configure_page_set_value (cp, "eval", "bootstrap", "50", NULL));
   g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
-  g_assert_true (scalr_runs_page_is_running (runs_page (f)));
+  g_assert_true (wait_for (f, run_started, 10));
   g_assert_cmpstr (scalr_window_get_visible_page (f->win), ==, "runs");
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->win), "run"));
   g_assert_true (wait_for (f, run_done, 40));
@@ -406,7 +413,7 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   /* Cancel a run right after it starts: it stops within a second or two and the store
    * marks it cancelled. */
   g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
-  g_assert_true (scalr_runs_page_is_running (runs_page (f)));
+  g_assert_true (wait_for (f, run_started, 10));
   gint64 t0 = g_get_monotonic_time ();
   scalr_runs_page_cancel (runs_page (f));
   g_assert_true (wait_for (f, run_stopped, 20));

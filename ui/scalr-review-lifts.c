@@ -9,9 +9,11 @@
 #include "scalr-review-page-private.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "scalr-format.h"
 #include "scalr-lift-table.h"
+#include "scalr-output.h"
 #include "scalr-store.h"
 #include "scalr-stats.h"
 
@@ -215,7 +217,7 @@ export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
     }
   g_autofree char *text = scalr_lift_table_to_text ((const ScalrLiftRow *) lifts->data, lifts->len,
                                                     scalr_table_format_for_path (e->path));
-  if (!g_file_set_contents (e->path, text, -1, &error))
+  if (!scalr_output_write_file (e->path, text, strlen (text), &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_int (task, lifts->len);

@@ -8,6 +8,7 @@
 
 #include "scalr-configure-page.h"
 #include "scalr-datasets-page.h"
+#include "scalr-estimate.h"
 #include "scalr-explore-page.h"
 #include "scalr-runs-page.h"
 
@@ -41,7 +42,7 @@ _scalr_window_update_actions (ScalrWindow *self)
   if (run == NULL || export == NULL)
     return;
   gboolean have_data = scalr_datasets_page_get_n_datasets (SCALR_DATASETS_PAGE (self->datasets_page)) > 0;
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (run), have_data && !_scalr_window_is_working (self));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (run), have_data && !self->estimating && !_scalr_window_is_working (self));
   g_simple_action_set_enabled (G_SIMPLE_ACTION (export), _scalr_window_export_target (self) > 0);
 }
 
@@ -53,6 +54,86 @@ import_activated (GSimpleAction *action, GVariant *param, gpointer data)
   ScalrWindow *self = data;
   scalr_window_show_page (self, "datasets");
   scalr_datasets_page_open_import_dialog (SCALR_DATASETS_PAGE (self->datasets_page));
+}
+
+/* Starting a run: its cost is estimated first (a thread reads the dataset's size from the
+ * store); past the threshold of scalr-estimate.h the window asks before it starts. */
+typedef struct {
+  char        *db_path;
+  ScalrConfig *config;
+  char        *name;
+  ScalrEstimate estimate;
+} StartRun;
+
+static void
+start_run_free (StartRun *s)
+{
+  g_free (s->db_path);
+  scalr_config_free (s->config);
+  g_free (s->name);
+  scalr_estimate_clear (&s->estimate);
+  g_free (s);
+}
+
+static void
+start_now (ScalrWindow *self, StartRun *s)
+{
+  g_autoptr (GError) error = NULL;
+  if (!scalr_runs_page_start_run (SCALR_RUNS_PAGE (self->runs_page), s->config, s->name, &error))
+    {
+      scalr_window_show_error (self, error->message);
+      return;
+    }
+  scalr_configure_page_run_started (SCALR_CONFIGURE_PAGE (self->configure_page));
+  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner_revealer), FALSE);
+  scalr_window_show_page (self, "runs");
+}
+
+static void
+estimate_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  StartRun *s = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) store = scalr_store_open (s->db_path, SCALR_STORE_OPEN_READ_ONLY, &error);
+  /* No estimate (a dataset that does not exist …): the run itself says what is wrong. */
+  if (store == NULL || !scalr_estimate_run (store, s->config, 1, &s->estimate, &error))
+    scalr_estimate_clear (&s->estimate);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_confirm_response (AdwMessageDialog *dialog, const char *response, ScalrWindow *self)
+{
+  StartRun *s = g_object_get_data (G_OBJECT (dialog), "start");
+  if (g_strcmp0 (response, "start") == 0)
+    start_now (self, s);
+}
+
+static void
+estimate_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ScalrWindow *self = SCALR_WINDOW (source);
+  StartRun *s = g_task_get_task_data (G_TASK (res));
+  self->estimating = FALSE;
+  _scalr_window_update_actions (self);
+  if (!scalr_estimate_needs_confirmation (&s->estimate))
+    {
+      start_now (self, s);
+      return;
+    }
+  g_autofree char *what = scalr_estimate_describe (&s->estimate);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), "Start a Long Run?", NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "This run needs %s. It runs in the background "
+                                  "and can be cancelled; lower the setting named to make it cheaper.", what);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", "_Cancel", "start", "_Start Anyway", NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  /* The dialog keeps the request until it closes. */
+  g_object_set_data_full (G_OBJECT (dialog), "start", g_task_get_task_data (G_TASK (res)), NULL);
+  g_object_set_data_full (G_OBJECT (dialog), "task", g_object_ref (res), g_object_unref);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -68,17 +149,24 @@ run_activated (GSimpleAction *action, GVariant *param, gpointer data)
       scalr_window_show_page (self, "configure");
       return;
     }
-  g_autoptr (ScalrConfig) config = scalr_configure_page_dup_config (cp);
-  g_autofree char *name = scalr_configure_page_dup_run_name (cp);
-  g_autoptr (GError) error = NULL;
-  if (!scalr_runs_page_start_run (SCALR_RUNS_PAGE (self->runs_page), config, name, &error))
-    {
-      scalr_window_show_error (self, error->message);
-      return;
-    }
-  scalr_configure_page_run_started (cp);
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner_revealer), FALSE);
-  scalr_window_show_page (self, "runs");
+  if (self->estimating)
+    return;
+  StartRun *s = g_new0 (StartRun, 1);
+  s->db_path = g_strdup (self->db_path);
+  s->config = scalr_configure_page_dup_config (cp);
+  s->name = scalr_configure_page_dup_run_name (cp);
+  self->estimating = TRUE;
+  _scalr_window_update_actions (self);
+  g_autoptr (GTask) task = g_task_new (self, NULL, estimate_done, NULL);
+  g_task_set_task_data (task, s, (GDestroyNotify) start_run_free);
+  g_task_run_in_thread (task, estimate_worker);
+}
+
+gboolean
+scalr_window_is_starting (ScalrWindow *self)
+{
+  g_return_val_if_fail (SCALR_IS_WINDOW (self), FALSE);
+  return self->estimating;
 }
 
 static void

@@ -30,6 +30,7 @@ struct _ScalrWindow {
   GtkWidget *quit_dialog;            /* the "quit during a run?" question while it is open */
   gboolean   quit_when_stopped;      /* the user chose to quit: close once the work stopped */
   gboolean   syncing_sidebar;
+  gboolean   estimating;             /* win.run is estimating the cost of a run */
 };
 
 /* scalr-window-actions.c */

@@ -44,6 +44,9 @@ gboolean     scalr_window_is_folded          (ScalrWindow *self);
 GtkWidget   *scalr_window_get_quit_dialog    (ScalrWindow *self);
 void         scalr_window_show_page          (ScalrWindow *self, const char *name);
 const char  *scalr_window_get_visible_page   (ScalrWindow *self);
+/* TRUE while win.run estimates the cost of the run it was asked to start (it starts when
+ * that is done, or asks first when the estimate is large). */
+gboolean     scalr_window_is_starting        (ScalrWindow *self);
 /* Shows a run on the Review page (and switches to it). */
 void         scalr_window_show_run           (ScalrWindow *self, gint64 run_id);
 
