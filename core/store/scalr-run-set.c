@@ -276,6 +276,7 @@ scalr_run_set_series (const ScalrRunSet *set, const char *dotted_key)
   guint n = set->runs->len;
   ScalrRunSeries *s = g_new0 (ScalrRunSeries, 1);
   s->key = g_strdup (dotted_key);
+  s->n_runs = n;
   s->x = g_new (double, MAX (n, 1));
   s->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   s->loose = g_array_new (FALSE, FALSE, sizeof (guint));

@@ -34,6 +34,7 @@ gboolean     scalr_run_set_equal_except (const ScalrRunSet *set, guint a, guint 
  * is on exactly one line or loose. */
 typedef struct {
   char      *key;       /* "group.key" */
+  guint      n_runs;    /* of the set */
   gboolean   numeric;   /* every run's value is a finite number */
   gboolean   integer;   /* … and an integer */
   double    *x;         /* per run: the value as a number (NaN when not numeric) */
