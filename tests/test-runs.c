@@ -57,6 +57,9 @@ test_format (void)
   ASSERT_FMT (scalr_format_value (0.000015, 3), "1.5e-05");
   ASSERT_FMT (scalr_format_value (2.5e7, 2), "2.5e+07");
   ASSERT_FMT (scalr_format_value (0, 3), "0");
+  ASSERT_FMT (scalr_format_fixed (0.65, 3), "0.650");
+  ASSERT_FMT (scalr_format_fixed (-0.0001, 3), "0.000");
+  ASSERT_FMT (scalr_format_fixed (NAN, 3), "–");
   ASSERT_FMT (scalr_format_duration (0.44), "0.4 s");
   ASSERT_FMT (scalr_format_duration (12.4), "12 s");
   ASSERT_FMT (scalr_format_duration (185), "3 min 05 s");
@@ -514,6 +517,10 @@ test_headline (void)
   no_ci.ci_low = NAN;
   g_autofree char *bare = scalr_lift_format (&no_ci);
   g_assert_cmpstr (bare, ==, "-3.2% vs pop");
+  g_autofree char *shorter = scalr_lift_format_short (h.own);
+  g_assert_cmpstr (shorter, ==, "+150.0% [+100.0, +200.0]");
+  g_autofree char *shortest = scalr_lift_format_short (&no_ci);
+  g_assert_cmpstr (shortest, ==, "-3.2%");
   rows[3].level = 0.9;
   g_autofree char *desc = scalr_headline_describe (&h);
   g_assert_nonnull (strstr (desc, "sparse users, Recall@20: ease"));

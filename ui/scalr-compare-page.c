@@ -13,6 +13,7 @@
 #include "scalr-chart-view.h"
 #include "scalr-resources.h"
 #include "scalr-store.h"
+#include "scalr-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (ScalrComparePage, scalr_compare_page, GTK_TYPE_WIDGET)
 
@@ -686,10 +687,12 @@ scalr_compare_page_init (ScalrComparePage *self)
                          self->key_dropdown };
   for (guint i = 0; i < G_N_ELEMENTS (drops); i++)
     g_signal_connect (drops[i], "notify::selected", G_CALLBACK (on_choice), self);
+  scalr_drop_down_set_short_button (GTK_DROP_DOWN (self->group_dropdown), 24);
+  scalr_drop_down_set_short_button (GTK_DROP_DOWN (self->key_dropdown), 18);
   g_signal_connect (self->group_dropdown, "notify::selected", G_CALLBACK (on_group_chosen), self);
   g_signal_connect (self->select_all_button, "clicked", G_CALLBACK (on_select_all), self);
   g_signal_connect (self->select_none_button, "clicked", G_CALLBACK (on_select_none), self);
-  g_object_bind_property (self->flap_toggle, "active", self->flap, "reveal-flap", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->flap, "reveal-flap", self->flap_toggle, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->flap, "folded", self->flap_toggle, "visible", G_BINDING_SYNC_CREATE);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }

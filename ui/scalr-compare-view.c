@@ -60,7 +60,7 @@ row_text (const ScalrCompareRow *r, guint col)
 {
   switch (col)
     {
-    case COL_RUN: return scalr_run_results_dup_title (r->run);
+    case COL_RUN: return g_strdup_printf ("Run %" G_GINT64_FORMAT, r->run->info->id);
     case COL_VALUE: return g_strdup (r->value ? r->value : SCALR_FORMAT_MISSING);
     case COL_MODEL: return g_strdup (r->model);
     case COL_STRONGEST: return r->strongest ? scalr_lift_format (r->strongest) : g_strdup (SCALR_FORMAT_MISSING);
@@ -72,7 +72,7 @@ row_text (const ScalrCompareRow *r, guint col)
         gboolean sig = isfinite (r->strongest->p_holm) && r->strongest->p_holm < SCALR_SIGNIFICANCE_LEVEL;
         return g_strdup_printf ("%s%s", p, sig ? " ✱" : "");
       }
-    case COL_OWN: return r->own ? scalr_lift_format (r->own) : g_strdup (SCALR_FORMAT_MISSING);
+    case COL_OWN: return r->own ? scalr_lift_format_short (r->own) : g_strdup (SCALR_FORMAT_MISSING);
     case COL_MEANS:
       {
         if (r->strongest == NULL)
@@ -106,7 +106,8 @@ cell_bind (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
   GtkWidget *label = gtk_list_item_get_child (li);
   g_autofree char *text = row_text (r, col);
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, col == COL_RUN ? text : NULL);
+  g_autofree char *title = col == COL_RUN ? scalr_run_results_dup_title (r->run) : NULL;
+  gtk_widget_set_tooltip_text (label, title);
   gtk_widget_remove_css_class (label, "success");
   gtk_widget_remove_css_class (label, "error");
   const ScalrLiftRow *l = col == COL_OWN ? r->own : r->strongest;
@@ -157,8 +158,6 @@ _scalr_compare_page_setup_table (ScalrComparePage *self)
       gtk_column_view_column_set_sorter (col, sorter);
       g_object_unref (sorter);
       gtk_column_view_column_set_resizable (col, TRUE);
-      if (c == COL_RUN)
-        gtk_column_view_column_set_fixed_width (col, 190);
       gtk_column_view_append_column (view, col);
       if (c == COL_VALUE)
         self->value_column = col;   /* its title is the key */

@@ -117,8 +117,8 @@ _scalr_review_page_fill_cards (ScalrReviewPage *self)
   g_autofree char *rcov = scalr_format_percent (d->real_coverage, 1);
   g_autofree char *cov_d = g_strdup_printf ("real %s", rcov);
   add_card (self, "Catalogue coverage", cov, cov_d, "Share of target items with at least one synthetic (real training) event");
-  g_autofree char *gini = scalr_format_value (d->gini, 3);
-  g_autofree char *rgini = scalr_format_value (d->real_gini, 3);
+  g_autofree char *gini = scalr_format_fixed (d->gini, 3);
+  g_autofree char *rgini = scalr_format_fixed (d->real_gini, 3);
   g_autofree char *gini_d = g_strdup_printf ("real %s", rgini);
   add_card (self, "Gini", gini, gini_d, "Concentration of events over items (0 = equal, 1 = one item)");
   g_autofree char *jsd = scalr_format_metric (d->jsd);

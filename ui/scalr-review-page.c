@@ -17,6 +17,7 @@
 #include "scalr-report.h"
 #include "scalr-resources.h"
 #include "scalr-store.h"
+#include "scalr-ui-util.h"
 
 /* ---- the page ------------------------------------------------------------------------- */
 
@@ -655,6 +656,7 @@ scalr_review_page_init (ScalrReviewPage *self)
     }
 
   g_signal_connect (self->segment_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
+  scalr_drop_down_set_short_button (GTK_DROP_DOWN (self->run_dropdown), 10);
   g_signal_connect (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_switched), self);
   g_signal_connect (self->metric_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
   g_signal_connect (self->k_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);

@@ -48,7 +48,7 @@ item_for_run (ScalrStore *store, const ScalrRunInfo *r, GPtrArray *groups)
         {
           g_autofree char *one_lift = scalr_lift_format (h.strongest);
           lift = g_strdup_printf ("%s %s", h.strongest->model, one_lift);
-          own = h.own ? scalr_lift_format (h.own) : NULL;
+          own = h.own ? scalr_lift_format_short (h.own) : NULL;
           detail = scalr_headline_describe (&h);
         }
     }

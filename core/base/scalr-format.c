@@ -85,6 +85,18 @@ scalr_format_percent (double fraction, int decimals)
 }
 
 char *
+scalr_format_fixed (double value, int decimals)
+{
+  if (!isfinite (value))
+    return g_strdup (SCALR_FORMAT_MISSING);
+  char format[8];
+  g_snprintf (format, sizeof format, "%%.%df", CLAMP (decimals, 0, 9));
+  if (fabs (value) < 0.5 * pow (10, -CLAMP (decimals, 0, 9)))
+    value = 0;   /* no "-0.000" */
+  return ascii_printf (format, value);
+}
+
+char *
 scalr_format_value (double value, int digits)
 {
   if (!isfinite (value))

@@ -27,6 +27,8 @@ char *scalr_format_lift_ci  (double lo, double hi) G_GNUC_WARN_UNUSED_RESULT;
 char *scalr_format_percent  (double fraction, int decimals) G_GNUC_WARN_UNUSED_RESULT;
 /* A p-value: "< 0.001" below 0.001, else three significant digits ("0.0486", "0.5", "1"). */
 char *scalr_format_p        (double p) G_GNUC_WARN_UNUSED_RESULT;
+/* A quantity on a fixed scale with @decimals decimals (0…9): Gini 0.650, "0.0568". */
+char *scalr_format_fixed    (double value, int decimals) G_GNUC_WARN_UNUSED_RESULT;
 /* Any other quantity with @digits significant digits (1…9), no exponent between 1e-4 and
  * 1e6: "0.03", "500", "1.5e-05". */
 char *scalr_format_value    (double value, int digits) G_GNUC_WARN_UNUSED_RESULT;

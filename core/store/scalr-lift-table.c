@@ -169,6 +169,17 @@ scalr_lifts_find_headline (const ScalrLiftRow *rows, guint n, ScalrHeadline *out
 }
 
 char *
+scalr_lift_format_short (const ScalrLiftRow *l)
+{
+  g_return_val_if_fail (l != NULL, NULL);
+  g_autofree char *lift = scalr_format_lift (l->lift);
+  if (!isfinite (l->ci_low) || !isfinite (l->ci_high))
+    return g_steal_pointer (&lift);
+  g_autofree char *ci = scalr_format_lift_ci (l->ci_low, l->ci_high);
+  return g_strdup_printf ("%s %s", lift, ci);
+}
+
+char *
 scalr_lift_format (const ScalrLiftRow *l)
 {
   g_return_val_if_fail (l != NULL, NULL);

@@ -54,6 +54,8 @@ typedef struct {
 gboolean         scalr_lifts_find_headline (const ScalrLiftRow *rows, guint n, ScalrHeadline *out);
 /* One lift for people: "+43.2% [+18.7, +72.4] vs pop" (owned). */
 char            *scalr_lift_format         (const ScalrLiftRow *row) G_GNUC_WARN_UNUSED_RESULT;
+/* The same without the baseline: "+43.2% [+18.7, +72.4]" (owned). */
+char            *scalr_lift_format_short   (const ScalrLiftRow *row) G_GNUC_WARN_UNUSED_RESULT;
 /* "ease +43.2% [+18.7, +72.4] vs pop · own +166.0%" (owned). */
 char            *scalr_headline_format     (const ScalrHeadline *headline) G_GNUC_WARN_UNUSED_RESULT;
 /* One sentence saying what the headline measures, with the means, the row's CI level, the

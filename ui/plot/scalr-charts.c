@@ -408,6 +408,7 @@ scalr_charts_sweep_model (const char *title, const char *subtitle, const char *p
       g_ptr_array_add (hover, NULL);
       guint band = scalr_plot_add_band (plot, NULL, color, line->len, x, a, b);
       scalr_plot_series_set_fill (plot, band, 0.16);
+      scalr_plot_series_set_hover_texts (plot, band, (const char *const *) hover->pdata);
       g_autofree char *name = d->series->lines->len == 1 ? g_strdup ("joined runs (only this key differs)")
                                                           : g_strdup_printf ("joined runs, set %u", l + 1);
       guint s = scalr_plot_add_line (plot, name, color, line->len, x, y);

@@ -168,7 +168,7 @@ synthetic_lines (const ScalrRunResults *r)
     }
   g_autofree char *ev = fmt_count (d->events), *us = fmt_count (d->users);
   g_autofree char *cov = scalr_format_percent (d->coverage, 1), *rcov = scalr_format_percent (d->real_coverage, 1);
-  g_autofree char *gini = scalr_format_value (d->gini, 3), *rgini = scalr_format_value (d->real_gini, 3);
+  g_autofree char *gini = scalr_format_fixed (d->gini, 3), *rgini = scalr_format_fixed (d->real_gini, 3);
   g_autofree char *jsd = fmt_value (d->jsd), *bjsd = fmt_value (d->bucket_jsd);
   g_autofree char *ap = fmt_value (d->all.precision), *ar = fmt_value (d->all.recall);
   g_autofree char *ah = scalr_format_percent (d->all.hit_rate, 1);
