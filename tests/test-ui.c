@@ -13,7 +13,9 @@
 
 #include "test-util.h"
 
+#include "scalr-compare-page.h"
 #include "scalr-configure-page.h"
+#include "scalr-pipeline.h"
 #include "scalr-datasets-page.h"
 #include "scalr-run-item.h"
 #include "scalr-runs-page.h"
@@ -31,6 +33,7 @@ typedef struct {
   char        *db;
   ScalrWindow *win;
   char        *export_path;   /* borrowed, for exports_written */
+  gboolean     destroyed;     /* the window closed itself (quitting) */
 } Fixture;
 
 typedef gboolean (*Cond) (Fixture *f);
@@ -67,7 +70,8 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   if (display_error)
     return;
-  gtk_window_destroy (GTK_WINDOW (f->win));
+  if (!f->destroyed)
+    gtk_window_destroy (GTK_WINDOW (f->win));
   /* Let cancelled workers finish and their callbacks run before the files go. */
   for (int k = 0; k < 50; k++)
     {
@@ -133,6 +137,12 @@ static gboolean
 run_started (Fixture *f)
 {
   return !scalr_window_is_starting (f->win) && scalr_runs_page_is_running (runs_page (f));
+}
+
+static gboolean
+compare_written (Fixture *f)
+{
+  return !scalr_compare_page_is_writing (SCALR_COMPARE_PAGE (scalr_window_get_compare_page (f->win)));
 }
 
 static gboolean
@@ -433,6 +443,329 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (scalr_run_item_get_lift_text (item2), ==, "–");
 }
 
+/* ---- many runs: Compare, the lift table, run management, quitting ------------------- */
+
+/* Runs @config with @name in group @group (0: none) through the core pipeline, as a sweep
+ * point of the GUI or the CLI would; returns the run id. */
+static gint64
+run_config (Fixture *f, const char *const *sets, const char *name, gint64 group, ScalrPipelineCache *cache)
+{
+  g_autoptr (ScalrConfig) c = scalr_config_new ();
+  g_autoptr (GError) error = NULL;
+  const char *quick[] = { "downstream.models=pop", "eval.bootstrap=20", "eval.k=10,20", NULL };
+  for (guint i = 0; quick[i]; i++)
+    g_assert_true (scalr_config_set_assignment (c, quick[i], &error));
+  for (guint i = 0; sets && sets[i]; i++)
+    g_assert_true (scalr_config_set_assignment (c, sets[i], &error));
+  g_autoptr (ScalrPipeline) p = scalr_pipeline_new (f->db, c, name);
+  scalr_pipeline_set_group (p, group);
+  if (cache)
+    scalr_pipeline_set_cache (p, cache);
+  gint64 id = 0;
+  g_assert_true (scalr_pipeline_run (p, NULL, NULL, &id, &error));
+  g_assert_no_error (error);
+  return id;
+}
+
+typedef struct {
+  gint64 sweep[3], other, group;
+} ManyRuns;
+
+/* A sweep over sampler.samples_per_event (0, 1, 2), stored as a group, and one more run
+ * that differs from the sweep's point 1 in the generator too. */
+static void
+make_many_runs (Fixture *f, ManyRuns *m)
+{
+  import_movielens (f);
+  g_autoptr (ScalrStore) store = scalr_store_open (f->db, 0, NULL);
+  g_assert_true (scalr_store_create_group (store, SCALR_GROUP_SWEEP, NULL, "sampler.samples_per_event", &m->group, NULL));
+  g_autoptr (ScalrPipelineCache) cache = scalr_pipeline_cache_new ();
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *set = g_strdup_printf ("sampler.samples_per_event=%u", i);
+      const char *sets[] = { set, NULL };
+      m->sweep[i] = run_config (f, sets, set, m->group, cache);
+    }
+  const char *other[] = { "sampler.samples_per_event=1", "generator.model=popularity", NULL };
+  m->other = run_config (f, other, "the popularity control", 0, NULL);
+}
+
+static ScalrComparePage *
+compare_page (Fixture *f)
+{
+  return SCALR_COMPARE_PAGE (scalr_window_get_compare_page (f->win));
+}
+
+static gboolean
+compare_loaded (Fixture *f)
+{
+  return scalr_compare_page_is_loaded (compare_page (f));
+}
+
+static gboolean
+connected_exactly (GArray *got, const gint64 *want, guint n)
+{
+  if (got->len != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean found = FALSE;
+      for (guint j = 0; j < got->len && !found; j++)
+        found = g_array_index (got, gint64, j) == want[i];
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Compare joins only runs that differ in the swept key: the sweep's three runs are on a
+ * line, the run that also changes the generator is not. */
+static void
+test_compare_connects (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  ManyRuns m;
+  make_many_runs (f, &m);
+  ScalrComparePage *cp = compare_page (f);
+  scalr_window_refresh_runs (f->win);
+  scalr_window_show_page (f->win, "compare");
+  g_assert_true (wait_for (f, compare_loaded, 30));
+  /* The latest group is preselected: the sweep (the other run is in no group). */
+  g_assert_cmpint (scalr_compare_page_get_group (cp), ==, m.group);
+  g_assert_cmpstr (scalr_compare_page_get_key (cp), ==, "sampler.samples_per_event");
+  g_autoptr (GArray) c1 = scalr_compare_page_dup_connected (cp);
+  g_assert_true (connected_exactly (c1, m.sweep, 3));
+  g_assert_cmpuint (scalr_compare_page_get_n_charts (cp), ==, 1);   /* one model: pop */
+
+  /* All four picked by hand: the key that joins most runs is still samples_per_event, and
+   * the popularity control (also a different generator) stands alone. */
+  gint64 all[] = { m.sweep[0], m.sweep[1], m.sweep[2], m.other };
+  scalr_compare_page_pick_runs (cp, all, 4);
+  g_assert_cmpint (scalr_compare_page_get_group (cp), ==, 0);
+  g_assert_cmpstr (scalr_compare_page_get_key (cp), ==, "sampler.samples_per_event");
+  g_autoptr (GArray) c2 = scalr_compare_page_dup_connected (cp);
+  g_assert_true (connected_exactly (c2, m.sweep, 3));
+  /* Two runs that differ in two keys: nothing is joined. */
+  gint64 two[] = { m.sweep[0], m.other };
+  scalr_compare_page_pick_runs (cp, two, 2);
+  g_autoptr (GArray) c3 = scalr_compare_page_dup_connected (cp);
+  g_assert_cmpuint (c3->len, ==, 0);
+  /* The comparison report. */
+  g_autofree char *pdf = g_build_filename (f->dir, "compare.pdf", NULL);
+  scalr_compare_page_pick_runs (cp, all, 4);
+  scalr_compare_page_write_report (cp, pdf);
+  g_assert_true (wait_for (f, compare_written, 30));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpstr (scalr_window_get_error (f->win), ==, NULL);
+  /* With runs, groups and tables filled in, every page still fits half a 1920-px screen. */
+  assert_pages_fit (f, 960);
+}
+
+static gboolean
+review_idle (Fixture *f)
+{
+  ScalrReviewPage *rp = SCALR_REVIEW_PAGE (scalr_window_get_review_page (f->win));
+  return scalr_review_page_is_loaded (rp) && !scalr_review_page_is_exporting (rp);
+}
+
+/* Runs the CLI; returns its exit status. */
+static int
+run_cli (const char *const *args)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) (g_getenv ("SCALR_CLI") ? g_getenv ("SCALR_CLI") : "scalr"));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  int wait = 0;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                NULL, NULL, &wait, &error);
+  g_assert_no_error (error);
+  return g_spawn_check_wait_status (wait, NULL) ? 0 : 1;
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  return text;
+}
+
+/* The GUI's lift table export is `scalr export --lifts`, byte for byte (TSV and CSV), and
+ * Copy puts lines of that same file on the clipboard. */
+static void
+test_lift_export (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  import_movielens (f);
+  const char *sets[] = { "downstream.models=pop,itemknn", NULL };
+  gint64 id = run_config (f, sets, "two models", 0, NULL);
+  scalr_window_show_run (f->win, id);
+  g_assert_true (wait_for (f, review_loaded, 20));
+  ScalrReviewPage *rp = SCALR_REVIEW_PAGE (scalr_window_get_review_page (f->win));
+  g_autofree char *run = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *exts[] = { "tsv", "csv" };
+  for (guint e = 0; e < G_N_ELEMENTS (exts); e++)
+    {
+      g_autofree char *gui = g_strdup_printf ("%s/gui-lifts.%s", f->dir, exts[e]);
+      g_autofree char *cli = g_strdup_printf ("%s/cli-lifts.%s", f->dir, exts[e]);
+      scalr_review_page_export_lifts (rp, gui);
+      g_assert_true (wait_for (f, review_idle, 20));
+      const char *args[] = { "export", "--db", f->db, run, "--lifts", cli, NULL };
+      g_assert_cmpint (run_cli (args), ==, 0);
+      g_autofree char *a = read_file (gui), *b = read_file (cli);
+      g_assert_cmpuint (strlen (a), >, 200);
+      g_assert_cmpstr (a, ==, b);
+    }
+  /* Copy: the rows the selectors pick (sparse users, Recall@20 by default), each a line
+   * of the export; the header the same. */
+  g_autofree char *shown = scalr_review_page_dup_shown_lifts (rp);
+  g_autofree char *cli = g_strdup_printf ("%s/cli-lifts.tsv", f->dir);
+  g_autofree char *full = read_file (cli);
+  g_auto (GStrv) lines = g_strsplit (shown, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 4);   /* header, 2 models × 2 references */
+  g_assert_true (g_str_has_prefix (full, lines[0]));
+  for (guint i = 1; lines[i] && lines[i][0]; i++)
+    {
+      g_autofree char *needle = g_strdup_printf ("\n%s\n", lines[i]);
+      g_assert_nonnull (strstr (full, needle));
+      g_assert_nonnull (strstr (lines[i], "\tsparse\trecall\t20\t"));
+    }
+}
+
+static gboolean
+runs_listed (Fixture *f)
+{
+  return !scalr_runs_page_is_refreshing (runs_page (f));
+}
+
+/* Rename, tag and note a run; search finds it by each; delete it and undo. */
+static void
+test_manage_runs (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  import_movielens (f);
+  gint64 a = run_config (f, NULL, NULL, 0, NULL);
+  const char *sets[] = { "generator.model=popularity", NULL };
+  gint64 b = run_config (f, sets, NULL, 0, NULL);
+  ScalrRunsPage *rp = runs_page (f);
+  scalr_runs_page_refresh (rp);
+  g_assert_true (wait_for (f, runs_listed, 20));
+  g_assert_cmpuint (g_list_model_get_n_items (scalr_runs_page_get_model (rp)), ==, 2);
+  g_autoptr (ScalrRunItem) ia = find_run (f, a);
+  /* Unnamed runs of the pipeline are named by the caller; the Runs page names its own. */
+  g_assert_true (scalr_runs_page_edit_run (rp, a, "  cold start  ", "paper, cold", "τ from the paper"));
+  g_assert_true (wait_for (f, runs_listed, 20));
+  g_autoptr (ScalrRunItem) ia2 = find_run (f, a);
+  g_assert_cmpstr (scalr_run_item_get_name (ia2), ==, "cold start");
+  g_assert_cmpstr (scalr_run_item_get_info (ia2)->tags, ==, "paper,cold");
+  g_assert_cmpstr (scalr_run_item_get_info (ia2)->note, ==, "τ from the paper");
+  const char *queries[] = { "cold", "PAPER", "τ", "cold cooc" };
+  for (guint q = 0; q < G_N_ELEMENTS (queries); q++)
+    {
+      scalr_runs_page_set_search (rp, queries[q]);
+      g_assert_cmpuint (g_list_model_get_n_items (scalr_runs_page_get_shown (rp)), ==, 1);
+    }
+  scalr_runs_page_set_search (rp, "popularity");
+  g_assert_cmpuint (g_list_model_get_n_items (scalr_runs_page_get_shown (rp)), ==, 1);
+  scalr_runs_page_set_search (rp, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (scalr_runs_page_get_shown (rp)), ==, 2);
+  /* The headline is the honest one: sparse users, against the strongest baseline. */
+  g_assert_nonnull (strstr (scalr_run_item_get_lift_detail (ia2), "strongest real-only model"));
+  g_assert_nonnull (strstr (scalr_run_item_get_lift_detail (ia2), "sparse users"));
+
+  /* Delete with Undo: gone from the list (kept in the store's trash), then back. */
+  g_assert_true (scalr_runs_page_delete_run (rp, b));
+  g_assert_true (wait_for (f, runs_listed, 20));
+  g_autoptr (ScalrRunItem) gone = find_run (f, b);
+  g_assert_null (gone);
+  {
+    g_autoptr (ScalrStore) store = scalr_store_open (f->db, 0, NULL);
+    g_autoptr (ScalrRunInfo) trashed = scalr_store_get_run (store, b, NULL);
+    g_assert_true (trashed->trashed);
+  }
+  scalr_runs_page_undo_delete (rp, b);
+  g_assert_true (wait_for (f, runs_listed, 20));
+  g_autoptr (ScalrRunItem) back = find_run (f, b);
+  g_assert_nonnull (back);
+  (void) ia;
+}
+
+/* gtk_window_destroy hides the window and drops GTK's reference (the fixture keeps one). */
+static gboolean
+window_gone (Fixture *f)
+{
+  f->destroyed = !gtk_widget_get_visible (GTK_WIDGET (f->win));
+  return f->destroyed;
+}
+
+/* Closing the window while a run goes asks; choosing to quit cancels the run (the store
+ * marks it cancelled) and then closes. Keep Running keeps it going. */
+static void
+test_quit_during_run (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  import_movielens (f);
+  g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
+  g_assert_true (wait_for (f, run_started, 10));
+  gtk_window_close (GTK_WINDOW (f->win));
+  GtkWidget *dialog = scalr_window_get_quit_dialog (f->win);
+  g_assert_nonnull (dialog);
+  g_assert_false (window_gone (f));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_assert_null (scalr_window_get_quit_dialog (f->win));
+  g_assert_true (scalr_runs_page_is_running (runs_page (f)));
+  gtk_window_close (GTK_WINDOW (f->win));
+  dialog = scalr_window_get_quit_dialog (f->win);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "quit");
+  g_assert_true (wait_for (f, window_gone, 20));
+  g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_DEFAULT, NULL);
+  g_autoptr (GPtrArray) runs = scalr_store_list_runs (store, NULL);
+  g_assert_cmpuint (runs->len, ==, 1);
+  g_assert_cmpint (((ScalrRunInfo *) g_ptr_array_index (runs, 0))->status, ==, SCALR_RUN_CANCELLED);
+}
+
+static gboolean
+repeat_checked (Fixture *f)
+{
+  return !scalr_configure_page_is_checking (configure_page (f));
+}
+
+/* A configuration that repeats a stored run says so on the Configure page. */
+static void
+test_repeat_hint (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  import_movielens (f);
+  ScalrConfigurePage *cp = configure_page (f);
+  g_assert_true (scalr_configure_page_set_value (cp, "downstream", "models", "pop", NULL));
+  g_assert_true (scalr_configure_page_set_value (cp, "eval", "bootstrap", "20", NULL));
+  g_assert_true (wait_for (f, repeat_checked, 10));
+  g_assert_cmpint (scalr_configure_page_get_repeated_run (cp), ==, 0);
+  scalr_configure_page_set_run_name (cp, "named at start");
+  g_action_group_activate_action (G_ACTION_GROUP (f->win), "run", NULL);
+  g_assert_true (wait_for (f, run_started, 10));
+  g_assert_true (wait_for (f, run_done, 60));
+  gint64 id = scalr_runs_page_get_current_run_id (runs_page (f));
+  g_autoptr (ScalrRunItem) item = find_run (f, id);
+  g_assert_cmpstr (scalr_run_item_get_name (item), ==, "named at start");
+  g_assert_true (scalr_configure_page_set_value (cp, "eval", "bootstrap", "20", NULL));
+  g_assert_true (wait_for (f, repeat_checked, 10));
+  g_assert_cmpint (scalr_configure_page_get_repeated_run (cp), ==, id);
+  g_assert_true (scalr_configure_page_set_value (cp, "eval", "bootstrap", "21", NULL));
+  g_assert_true (wait_for (f, repeat_checked, 10));
+  g_assert_cmpint (scalr_configure_page_get_repeated_run (cp), ==, 0);
+}
+
 /* The widest widgets under @w whose minimum width is above @limit, deepest first (what
  * forces the width), as text for a failure message. */
 static void
@@ -471,6 +804,11 @@ main (int argc, char **argv)
   g_test_add ("/scalr/ui/window-empty", Fixture, NULL, fixture_setup, test_window_empty, fixture_teardown);
   g_test_add ("/scalr/ui/configure", Fixture, NULL, fixture_setup, test_configure, fixture_teardown);
   g_test_add ("/scalr/ui/import-run-cancel", Fixture, NULL, fixture_setup, test_import_run_cancel, fixture_teardown);
+  g_test_add ("/scalr/ui/compare-connects", Fixture, NULL, fixture_setup, test_compare_connects, fixture_teardown);
+  g_test_add ("/scalr/ui/lift-export", Fixture, NULL, fixture_setup, test_lift_export, fixture_teardown);
+  g_test_add ("/scalr/ui/manage-runs", Fixture, NULL, fixture_setup, test_manage_runs, fixture_teardown);
+  g_test_add ("/scalr/ui/quit-during-run", Fixture, NULL, fixture_setup, test_quit_during_run, fixture_teardown);
+  g_test_add ("/scalr/ui/repeat-hint", Fixture, NULL, fixture_setup, test_repeat_hint, fixture_teardown);
   int status = g_test_run ();
   g_free (display_error);
   return status;

@@ -102,6 +102,7 @@ op_done (GObject *source, GAsyncResult *res, gpointer data)
   ScalrRunsPage *self = SCALR_RUNS_PAGE (source);
   OpInput *in = g_task_get_task_data (G_TASK (res));
   g_autoptr (GError) error = NULL;
+  self->ops_going--;
   if (!g_task_propagate_boolean (G_TASK (res), &error))
     {
       if (!self->disposed && in->kind != OP_PURGE_STALE)
@@ -128,6 +129,7 @@ static void
 start_op (ScalrRunsPage *self, OpInput *in)
 {
   in->db_path = g_strdup (self->db_path);
+  self->ops_going++;
   g_autoptr (GTask) task = g_task_new (self, NULL, op_done, NULL);
   g_task_set_task_data (task, in, (GDestroyNotify) op_input_free);
   g_task_run_in_thread (task, op_worker);

@@ -37,6 +37,7 @@ struct _ScalrRunsPage {
   char               *run_title;
   gboolean            disposed;
   GtkWidget          *edit_dialog;           /* the rename / tags dialog while open */
+  guint               ops_going;             /* store writes in threads (scalr-runs-manage.c) */
 };
 
 enum { RUNS_PROP_0, RUNS_PROP_RUNNING, RUNS_PROP_SELECTED_RUN, RUNS_N_PROPS };

@@ -149,7 +149,7 @@ scalr_runs_page_refresh (ScalrRunsPage *self)
 gboolean
 scalr_runs_page_is_refreshing (ScalrRunsPage *self)
 {
-  return self->refresh_cancellable != NULL || self->refresh_again;
+  return self->refresh_cancellable != NULL || self->refresh_again || self->ops_going > 0;
 }
 
 void

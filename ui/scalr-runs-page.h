@@ -17,7 +17,7 @@ GtkWidget  *scalr_runs_page_new         (void);
 void        scalr_runs_page_set_store   (ScalrRunsPage *page, const char *db_path);
 /* Reads the runs again (in a thread); the list is replaced when done. */
 void        scalr_runs_page_refresh     (ScalrRunsPage *page);
-/* TRUE while the runs are being read. */
+/* TRUE while the runs are being read (or a rename, delete or undo is being written). */
 gboolean    scalr_runs_page_is_refreshing (ScalrRunsPage *page);
 /* The runs, newest first: a GListModel of ScalrRunItem (borrowed). */
 GListModel *scalr_runs_page_get_model   (ScalrRunsPage *page);
