@@ -363,6 +363,12 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpstr (scalr_datasets_page_get_events_text (datasets_page (f)), ==, "100,004");
   g_assert_cmpstr (scalr_window_get_error (f->win), ==, NULL);
 
+  /* A taken name is caught in the form, in the workbench's words. */
+  g_autofree char *taken = scalr_datasets_page_dup_name_problem (datasets_page (f), "movielens-small");
+  g_assert_nonnull (strstr (taken, "already has a dataset named ‘movielens-small’"));
+  g_assert_null (strstr (taken, "scalr"));
+  g_autofree char *free_name = scalr_datasets_page_dup_name_problem (datasets_page (f), "another");
+  g_assert_null (free_name);
   /* A bad line stops the import with the file and line in the banner; nothing is added. */
   g_autofree char *bad = test_write_file (f->dir, "bad.tsv", "user\titem\trating\n1\t2\t4\n1\t3\tfour\n", -1);
   g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();

@@ -12,6 +12,8 @@
 
 #include "scalr-datasets-page-private.h"
 
+#include "scalr-format.h"
+
 #include <string.h>
 
 #include "scalr-chart-view.h"
@@ -25,21 +27,6 @@ static guint signals[N_SIGNALS];
 /* ---- helpers ---------------------------------------------------------------------- */
 
 /* 100004 → "100,004". */
-char *
-_scalr_datasets_fmt_count (guint64 v)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, v);
-  GString *s = g_string_new (NULL);
-  gsize n = strlen (digits);
-  for (gsize k = 0; k < n; k++)
-    {
-      if (k > 0 && (n - k) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[k]);
-    }
-  return g_string_free (s, FALSE);
-}
-
 void
 _scalr_datasets_page_show_error (ScalrDatasetsPage *self, const char *message)
 {
@@ -116,8 +103,8 @@ dataset_row_new (const ScalrDatasetInfo *info)
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (name, "heading");
-  g_autofree char *ev = _scalr_datasets_fmt_count (info->n_events);
-  g_autofree char *us = _scalr_datasets_fmt_count (info->n_users);
+  g_autofree char *ev = scalr_format_count (info->n_events);
+  g_autofree char *us = scalr_format_count (info->n_users);
   g_autofree char *sub = g_strdup_printf ("%s events · %s users", ev, us);
   GtkWidget *detail = gtk_label_new (sub);
   gtk_label_set_xalign (GTK_LABEL (detail), 0);
@@ -331,9 +318,9 @@ import_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_autofree char *ev = _scalr_datasets_fmt_count (scalr_dataset_get_n_events (d));
-  g_autofree char *us = _scalr_datasets_fmt_count (scalr_dataset_get_n_users (d));
-  g_autofree char *it = _scalr_datasets_fmt_count (scalr_dataset_get_n_items (d));
+  g_autofree char *ev = scalr_format_count (scalr_dataset_get_n_events (d));
+  g_autofree char *us = scalr_format_count (scalr_dataset_get_n_users (d));
+  g_autofree char *it = scalr_format_count (scalr_dataset_get_n_items (d));
   g_task_return_pointer (task, g_strdup_printf ("%s events, %s users, %s items", ev, us, it), g_free);
 }
 

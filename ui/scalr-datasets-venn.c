@@ -1,8 +1,12 @@
 /* scalr-datasets-venn.c — the Datasets page's two-set diagram of the source and target
- * users: prepared when the statistics arrive, drawn with cairo in the charts' palette. */
+ * users (areas proportional to the counts) with an overlap bar under it (source only, both,
+ * target only as proportional segments: readable even when the two sets nearly coincide);
+ * prepared when the statistics arrive, drawn with cairo in the charts' palette. */
 #include "config.h"
 
 #include "scalr-datasets-page-private.h"
+
+#include "scalr-format.h"
 
 #include <math.h>
 
@@ -89,10 +93,10 @@ _scalr_datasets_page_venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, in
   scalr_plot_style_init (&style, adw_style_manager_get_dark (adw_style_manager_get_default ()), 1.0);
   const ScalrRgb *src = &style.series[SCALR_PLOT_COLOR_BLUE], *tgt = &style.series[SCALR_PLOT_COLOR_VERMILLION];
   const double cs[3] = { src->r, src->g, src->b }, ct[3] = { tgt->r, tgt->g, tgt->b };
-  double margin = 16, legend = 46;
+  double margin = 16, legend = 46, bar = 44;
   double a = self->venn_rs, b = self->venn_rt, d = self->venn_d;
   double extent_x = a + d + b, extent_y = 2 * MAX (a, b);
-  double scale = MIN ((width - 2 * margin - 80) / extent_x, (height - 2 * margin - legend) / extent_y);
+  double scale = MIN ((width - 2 * margin - 80) / extent_x, (height - 2 * margin - legend - bar) / extent_y);
   if (scale <= 0)
     {
       g_object_unref (layout);
@@ -119,9 +123,9 @@ _scalr_datasets_page_venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, in
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
-  g_autofree char *so = _scalr_datasets_fmt_count (self->venn_source - MIN (self->venn_overlap, self->venn_source));
-  g_autofree char *to = _scalr_datasets_fmt_count (self->venn_target - MIN (self->venn_overlap, self->venn_target));
-  g_autofree char *ov = _scalr_datasets_fmt_count (self->venn_overlap);
+  g_autofree char *so = scalr_format_count (self->venn_source - MIN (self->venn_overlap, self->venn_source));
+  g_autofree char *to = scalr_format_count (self->venn_target - MIN (self->venn_overlap, self->venn_target));
+  g_autofree char *ov = scalr_format_count (self->venn_overlap);
   cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1.0);
   /* Overlap in the lens (or centred between the circles when they do not meet). */
   double lens_l = cx2 - rb, lens_r = cx + ra;
@@ -151,9 +155,44 @@ _scalr_datasets_page_venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, in
       pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
       draw_text (cr, layout, tom, cx2 + rb + 8, cy, 0.0);
     }
+  /* The overlap bar: source only | both | target only, widths proportional to the users. */
+  {
+    double only_s = self->venn_source - MIN (self->venn_overlap, self->venn_source);
+    double only_t = self->venn_target - MIN (self->venn_overlap, self->venn_target);
+    double total = only_s + self->venn_overlap + only_t;
+    double bx = margin, bw = width - 2 * margin, by = height - legend - bar + 8, bh = 14;
+    const ScalrRgb *both = &style.series[SCALR_PLOT_COLOR_PURPLE];
+    const double *colors[3] = { cs, (const double[3]) { both->r, both->g, both->b }, ct };
+    double parts[3] = { only_s, (double) self->venn_overlap, only_t };
+    const char *names[3] = { "source only", "both", "target only" };
+    double x0 = bx;
+    for (guint k = 0; k < 3 && total > 0; k++)
+      {
+        double w = bw * parts[k] / total;
+        if (w <= 0)
+          continue;
+        cairo_rectangle (cr, x0, by, MAX (w, 1), bh);
+        cairo_set_source_rgba (cr, colors[k][0], colors[k][1], colors[k][2], 0.85);
+        cairo_fill (cr);
+        g_autofree char *n = scalr_format_count ((guint64) parts[k]);
+        g_autofree char *pct = g_strdup_printf ("%.0f%%", 100 * parts[k] / total);
+        g_autofree char *lbl = g_strdup_printf ("<small>%s %s (%s)</small>", names[k], n, pct);
+        pango_layout_set_markup (layout, lbl, -1);
+        int lw, lh;
+        pango_layout_get_pixel_size (layout, &lw, &lh);
+        /* Labels under the bar: left-aligned at the first segment, right at the last,
+         * centred for the middle one. */
+        double align = k == 0 ? 0.0 : k == 2 ? 1.0 : 0.5;
+        double lx = k == 0 ? bx : k == 2 ? bx + bw : x0 + w / 2;
+        cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.85);
+        if (k != 1 || w > lw || (parts[0] / total < 0.2 && parts[2] / total < 0.2))
+          draw_text (cr, layout, lbl, lx, by + bh + 2 + lh / 2.0, align);
+        x0 += w;
+      }
+  }
   /* Legend: a swatch and the total per domain. */
-  g_autofree char *st = _scalr_datasets_fmt_count (self->venn_source);
-  g_autofree char *tt = _scalr_datasets_fmt_count (self->venn_target);
+  g_autofree char *st = scalr_format_count (self->venn_source);
+  g_autofree char *tt = scalr_format_count (self->venn_target);
   g_autofree char *sl = g_strdup_printf ("Source users  <b>%s</b>", st);
   g_autofree char *tl = g_strdup_printf ("Target users  <b>%s</b>", tt);
   double ly = height - legend / 2.0;

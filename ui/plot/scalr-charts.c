@@ -28,10 +28,11 @@ scalr_charts_rank_frequency (const ScalrDiagnostics *diag)
 {
   g_return_val_if_fail (diag != NULL, NULL);
   ScalrPlot *plot = scalr_plot_new ("Item popularity: rank–frequency");
-  g_autofree char *sub = g_strdup_printf ("Gini: real %.3f, synthetic %.3f  ·  JSD %.3f  ·  "
-                                          "catalogue coverage: real %.1f%%, synthetic %.1f%%",
-                                          diag->real_gini, diag->gini, diag->jsd,
-                                          diag->real_coverage * 100, diag->coverage * 100);
+  g_autofree char *rg = scalr_format_fixed (diag->real_gini, 3), *sg = scalr_format_fixed (diag->gini, 3);
+  g_autofree char *jsd = scalr_format_metric (diag->jsd);
+  g_autofree char *rc = scalr_format_percent (diag->real_coverage, 1), *sc = scalr_format_percent (diag->coverage, 1);
+  g_autofree char *sub = g_strdup_printf ("Gini: real %s, synthetic %s  ·  JSD %s  ·  catalogue coverage: real %s, "
+                                          "synthetic %s", rg, sg, jsd, rc, sc);
   scalr_plot_set_subtitle (plot, sub);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "item rank", NULL, SCALR_AXIS_LOG10);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "events per item", NULL, SCALR_AXIS_LOG10);
@@ -109,8 +110,8 @@ scalr_charts_buckets (const ScalrDiagnostics *diag)
   if (n == 0)
     return NULL;
   ScalrPlot *plot = scalr_plot_new ("Popularity buckets");
-  g_autofree char *sub = g_strdup_printf ("share of events per item-popularity bucket  ·  "
-                                          "bucket JSD %.4f", diag->bucket_jsd);
+  g_autofree char *bjsd = scalr_format_metric (diag->bucket_jsd);
+  g_autofree char *sub = g_strdup_printf ("share of events per item-popularity bucket  ·  bucket JSD %s", bjsd);
   scalr_plot_set_subtitle (plot, sub);
   g_autofree char *xl = g_strdup_printf ("popularity bucket (1 = head … %u = tail)", n);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, xl, NULL, SCALR_AXIS_LINEAR);
@@ -187,10 +188,13 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
     return NULL;
   ScalrPlot *plot = scalr_plot_new ("Calibration: reliability diagram");
   GString *sub = g_string_new (NULL);
-  g_string_append_printf (sub, "generator probabilities on validation users  ·  ECE %.3g",
-                          diag->ece);
+  g_autofree char *ece = scalr_format_value (diag->ece, 2);
+  g_string_append_printf (sub, "generator probabilities on validation users  ·  ECE %s", ece);
   if (diag->temperature > 0)
-    g_string_append_printf (sub, "  ·  τ = %.3g", diag->temperature);
+    {
+      g_autofree char *tau = scalr_format_value (diag->temperature, 3);
+      g_string_append_printf (sub, "  ·  τ = %s", tau);
+    }
   scalr_plot_set_subtitle (plot, sub->str);
   g_string_free (sub, TRUE);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "mean predicted probability", NULL,
