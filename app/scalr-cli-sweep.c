@@ -1,6 +1,6 @@
-/* scalr-cli-sweep.c — `scalr sweep`: one run per point of a grid over config keys, sharing
- * the split, the generator and the baseline models where they do not change; prints lift
- * against the swept values. */
+/* scalr-cli-sweep.c — `scalr sweep`: parses the grid, runs it through core's sweep (one run
+ * per point, sharing the split, the generator and the baseline models where they do not
+ * change, stored as one group) and prints lift against the swept values. */
 #include "config.h"
 
 #include <math.h>
@@ -9,57 +9,20 @@
 
 #include "scalr-cli-common.h"
 #include "scalr-config.h"
+#include "scalr-lift-table.h"
 #include "scalr-pipeline.h"
 #include "scalr-stats.h"
-
-typedef struct {
-  char  *group, *key;
-  GStrv  values;
-} Grid;
-
-static void
-grid_clear (Grid *g)
-{
-  g_free (g->group);
-  g_free (g->key);
-  g_strfreev (g->values);
-}
-
-/* The row of @model against @reference; an own row that is also the strongest baseline
- * answers "strongest" too. */
-static const ScalrLiftRow *
-find_lift (GArray *lifts, const char *model, const char *segment, const char *metric, guint k, const char *reference)
-{
-  for (guint i = 0; i < lifts->len; i++)
-    {
-      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
-      if (l->k == k && g_strcmp0 (l->model, model) == 0 && g_strcmp0 (l->segment, segment) == 0
-          && g_strcmp0 (l->metric, metric) == 0 && scalr_lift_row_is_reference (l, reference))
-        return l;
-    }
-  return NULL;
-}
+#include "scalr-sweep.h"
 
 /* The start-up estimate: every point's config for a small grid, the base config for each
  * point of a large one. */
 static gboolean
-check_estimate (const char *path, ScalrConfig *base, const Grid *grid, guint n_grids, guint64 points, gboolean yes)
+check_estimate (const char *path, ScalrConfig *base, const ScalrGrid *grid, gboolean yes)
 {
+  guint64 points = scalr_grid_get_n_points (grid);
   g_autoptr (GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_config_free);
-  g_autofree guint *index = g_new0 (guint, n_grids);
   for (guint64 pt = 0; pt < points && points <= 256; pt++)
-    {
-      ScalrConfig *c = scalr_config_copy (base);
-      for (guint g = 0; g < n_grids; g++)
-        scalr_config_set (c, grid[g].group, grid[g].key, grid[g].values[index[g]], NULL);
-      g_ptr_array_add (configs, c);
-      for (gint g = (gint) n_grids - 1; g >= 0; g--)
-        {
-          if (grid[g].values[++index[g]] != NULL)
-            break;
-          index[g] = 0;
-        }
-    }
+    g_ptr_array_add (configs, scalr_grid_dup_point_config (grid, base, pt));
   if (configs->len == 0)
     g_ptr_array_add (configs, scalr_config_copy (base));
   g_ptr_array_add (configs, NULL);
@@ -68,18 +31,33 @@ check_estimate (const char *path, ScalrConfig *base, const Grid *grid, guint n_g
   return ok;
 }
 
-/* The CI level stored with the first run's lifts (NAN when no run has any). */
+/* The CI level stored with the first point's lifts (NAN when no point has any). */
 static double
-stored_level (ScalrStore *store, GArray *run_ids)
+stored_level (ScalrStore *store, GPtrArray *points)
 {
-  for (guint r = 0; r < run_ids->len; r++)
+  for (guint r = 0; r < points->len; r++)
     {
-      gint64 id = g_array_index (run_ids, gint64, r);
+      gint64 id = ((const ScalrSweepPoint *) g_ptr_array_index (points, r))->run_id;
       g_autoptr (GArray) lifts = id > 0 ? scalr_store_get_lifts (store, id, NULL) : NULL;
       if (lifts && lifts->len > 0)
         return g_array_index (lifts, ScalrLiftRow, 0).level;
     }
   return NAN;
+}
+
+static void
+on_point (const ScalrSweepPoint *pt, guint64 n_points, gpointer data)
+{
+  int *status = data;
+  cli_progress_done ();
+  g_autofree char *values = g_strjoinv (" ", pt->values);
+  g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%s): run %" G_GINT64_FORMAT "\n",
+              pt->index + 1, n_points, values, pt->run_id);
+  if (pt->error)
+    {
+      g_printerr ("scalr sweep: run %" G_GINT64_FORMAT " failed: %s\n", pt->run_id, pt->error);
+      *status = EXIT_ERROR;
+    }
 }
 
 int
@@ -120,95 +98,20 @@ cmd_sweep (int argc, char **argv)
   g_autoptr (ScalrConfig) base = path_config (config, sets, &error);
   if (base == NULL)
     return cli_fail ("sweep", error);
-  guint n_grids = g_strv_length (grids);
-  g_autofree Grid *grid = g_new0 (Grid, n_grids);
-  guint64 points = 1;
-  gboolean ok = TRUE;
-  for (guint g = 0; g < n_grids && ok; g++)
-    {
-      ok = scalr_config_parse_grid (grids[g], &grid[g].group, &grid[g].key, &grid[g].values, &error);
-      if (ok)
-        points *= g_strv_length (grid[g].values);
-      if (ok && points > 10000)
-        {
-          g_set_error (&error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
-                       "the grid has more than 10,000 points; sweep fewer values");
-          ok = FALSE;
-        }
-    }
-  if (!ok)
-    {
-      for (guint g = 0; g < n_grids; g++)
-        grid_clear (&grid[g]);
-      return cli_fail ("sweep", error);
-    }
-
+  g_autoptr (ScalrGrid) grid = scalr_grid_new ((const char *const *) grids, &error);
+  if (grid == NULL)
+    return cli_fail ("sweep", error);
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
-  if (!check_estimate (path, base, grid, n_grids, points, yes))
-    {
-      for (guint g = 0; g < n_grids; g++)
-        grid_clear (&grid[g]);
-      return EXIT_USAGE;
-    }
-  g_autoptr (ScalrPipelineCache) cache = scalr_pipeline_cache_new ();
+  if (!check_estimate (path, base, grid, yes))
+    return EXIT_USAGE;
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
-  g_autoptr (GArray) run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree guint *index = g_new0 (guint, n_grids);
   int status = EXIT_OK;
-  /* The runs of the sweep form a group of the store (Compare draws lines along its keys). */
-  gint64 group_id = 0;
-  {
-    g_autoptr (GString) keys = g_string_new (NULL);
-    for (guint g = 0; g < n_grids; g++)
-      g_string_append_printf (keys, "%s%s.%s", g ? "," : "", grid[g].group, grid[g].key);
-    g_autoptr (ScalrStore) gstore = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
-    if (gstore == NULL)
-      {
-        for (guint g = 0; g < n_grids; g++)
-          grid_clear (&grid[g]);
-        return EXIT_ERROR;
-      }
-    if (!scalr_store_create_group (gstore, SCALR_GROUP_SWEEP, NULL, keys->str, &group_id, &error))
-      {
-        for (guint g = 0; g < n_grids; g++)
-          grid_clear (&grid[g]);
-        return cli_fail ("sweep", error);
-      }
-  }
-  for (guint64 pt = 0; pt < points; pt++)
-    {
-      g_autoptr (ScalrConfig) c = scalr_config_copy (base);
-      g_autoptr (GString) name = g_string_new (NULL);
-      for (guint g = 0; g < n_grids; g++)
-        {
-          const char *v = grid[g].values[index[g]];
-          scalr_config_set (c, grid[g].group, grid[g].key, v, NULL);
-          g_string_append_printf (name, "%s%s=%s", g ? " " : "", grid[g].key, v);
-        }
-      g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT ": %s\n", pt + 1, points, name->str);
-      g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name->str);
-      scalr_pipeline_set_group (p, group_id);
-      scalr_pipeline_set_threads (p, (guint) MAX (threads, 0));
-      scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);
-      scalr_pipeline_set_cache (p, cache);
-      gint64 run_id = 0;
-      g_autoptr (GError) run_error = NULL;
-      if (!scalr_pipeline_run (p, progress, NULL, &run_id, &run_error))
-        {
-          cli_progress_done ();
-          g_printerr ("scalr sweep: run %" G_GINT64_FORMAT " failed: %s\n", run_id, run_error->message);
-          status = EXIT_ERROR;
-        }
-      cli_progress_done ();
-      g_array_append_val (run_ids, run_id);
-      /* Next grid point: the last grid varies fastest. */
-      for (gint g = (gint) n_grids - 1; g >= 0; g--)
-        {
-          if (grid[g].values[++index[g]] != NULL)
-            break;
-          index[g] = 0;
-        }
-    }
+  ScalrSweepOptions options = { .threads = (guint) MAX (threads, 0), .busy_func = cli_report_busy,
+                                .point_func = on_point, .point_data = &status };
+  g_autoptr (GPtrArray) points = scalr_sweep_run (path, base, grid, &options, progress, NULL, NULL, &error);
+  cli_progress_done ();
+  if (points == NULL)
+    return cli_fail ("sweep", error);
 
   g_autoptr (ScalrStore) store = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
   if (store == NULL)
@@ -217,14 +120,15 @@ cmd_sweep (int argc, char **argv)
   json_builder_begin_array (b);
   if (!json)
     {
-      g_autofree char *ci = scalr_stats_ci_label (stored_level (store, run_ids));
+      g_autofree char *ci = scalr_stats_ci_label (stored_level (store, points));
       g_print ("%s@%d lift, %s users, against the model's own baseline and the strongest baseline (%s, Holm p)\n",
                met, k, seg, ci);
     }
-  memset (index, 0, n_grids * sizeof (guint));
-  for (guint r = 0; r < run_ids->len; r++)
+  guint n_axes = scalr_grid_get_n_axes (grid);
+  for (guint r = 0; r < points->len; r++)
     {
-      gint64 run_id = g_array_index (run_ids, gint64, r);
+      const ScalrSweepPoint *pt = g_ptr_array_index (points, r);
+      gint64 run_id = pt->run_id;
       g_autoptr (GArray) lifts = run_id > 0 ? scalr_store_get_lifts (store, run_id, NULL) : NULL;
       g_autoptr (GString) values = g_string_new (NULL);
       json_builder_begin_object (b);
@@ -232,11 +136,12 @@ cmd_sweep (int argc, char **argv)
       json_builder_add_int_value (b, run_id);
       json_builder_set_member_name (b, "values");
       json_builder_begin_object (b);
-      for (guint g = 0; g < n_grids; g++)
+      for (guint g = 0; g < n_axes; g++)
         {
-          json_builder_set_member_name (b, grid[g].key);
-          json_builder_add_string_value (b, grid[g].values[index[g]]);
-          g_string_append_printf (values, "%s%s=%s", g ? " " : "", grid[g].key, grid[g].values[index[g]]);
+          const char *key = strchr (pt->keys[g], '.') + 1;
+          json_builder_set_member_name (b, key);
+          json_builder_add_string_value (b, pt->values[g]);
+          g_string_append_printf (values, "%s%s=%s", g ? " " : "", key, pt->values[g]);
         }
       json_builder_end_object (b);
       json_builder_set_member_name (b, "lifts");
@@ -249,7 +154,8 @@ cmd_sweep (int argc, char **argv)
           if (g_strcmp0 (l->metric, met) != 0 || g_strcmp0 (l->segment, seg) != 0 || l->k != (guint) k
               || g_strcmp0 (l->reference, "own") != 0)
             continue;
-          const ScalrLiftRow *best = find_lift (lifts, l->model, seg, met, (guint) k, "strongest");
+          const ScalrLiftRow *best = scalr_lifts_find ((const ScalrLiftRow *) lifts->data, lifts->len, l->model, seg, met,
+                                                       (guint) k, "strongest");
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "model");
           json_builder_add_string_value (b, l->model);
@@ -275,12 +181,6 @@ cmd_sweep (int argc, char **argv)
         }
       json_builder_end_array (b);
       json_builder_end_object (b);
-      for (gint g = (gint) n_grids - 1; g >= 0; g--)
-        {
-          if (grid[g].values[++index[g]] != NULL)
-            break;
-          index[g] = 0;
-        }
     }
   json_builder_end_array (b);
   if (json)
@@ -288,7 +188,5 @@ cmd_sweep (int argc, char **argv)
       g_autoptr (JsonNode) root = json_builder_get_root (b);
       cli_print_json (root);
     }
-  for (guint g = 0; g < n_grids; g++)
-    grid_clear (&grid[g]);
   return status;
 }

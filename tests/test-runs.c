@@ -15,7 +15,9 @@
 #include "scalr-idmap.h"
 #include "scalr-lift-table.h"
 #include "scalr-run-set.h"
+#include "scalr-import.h"
 #include "scalr-store.h"
+#include "scalr-sweep.h"
 #include "test-util.h"
 
 /* ---- the formatter ------------------------------------------------------------------- */
@@ -641,6 +643,133 @@ test_lift_table_text (void)
   g_assert_cmpint (scalr_table_format_for_path ("csv"), ==, SCALR_TABLE_TSV);
 }
 
+/* ---- sweeps ------------------------------------------------------------------------------ */
+
+static void
+test_grid (void)
+{
+  g_autoptr (GError) error = NULL;
+  const char *specs[] = { "sampler.user_ratio=0.5,1", "generator.model=cooc,ridge,popularity", NULL };
+  g_autoptr (ScalrGrid) g = scalr_grid_new (specs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (scalr_grid_get_n_points (g), ==, 6);
+  g_assert_cmpuint (scalr_grid_get_n_axes (g), ==, 2);
+  g_assert_cmpstr (scalr_grid_get_key (g, 1), ==, "generator.model");
+  g_autofree char *keys = scalr_grid_dup_keys (g);
+  g_assert_cmpstr (keys, ==, "sampler.user_ratio,generator.model");
+  /* The last axis varies fastest: point 4 = (1, ridge). */
+  g_auto (GStrv) v4 = scalr_grid_dup_point_values (g, 4);
+  g_assert_cmpstr (v4[0], ==, "1");
+  g_assert_cmpstr (v4[1], ==, "ridge");
+  g_autoptr (ScalrConfig) base = scalr_config_new ();
+  g_autoptr (ScalrConfig) c2 = scalr_grid_dup_point_config (g, base, 2);
+  g_assert_cmpstr (scalr_config_get (c2, "sampler", "user_ratio"), ==, "0.5");
+  g_assert_cmpstr (scalr_config_get (c2, "generator", "model"), ==, "popularity");
+  g_assert_cmpstr (scalr_config_get (base, "generator", "model"), ==, "cooc");   /* untouched */
+  /* Errors: a bad value, a key twice, no axis, too many points. */
+  const char *bad[] = { "sampler.user_ratio=1,x", NULL };
+  g_assert_null (scalr_grid_new (bad, &error));
+  g_assert_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  const char *twice[] = { "sampler.user_ratio=1", "sampler.user_ratio=2", NULL };
+  g_assert_null (scalr_grid_new (twice, &error));
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE, "twice");
+  g_clear_error (&error);
+  const char *empty[] = { NULL };
+  g_assert_null (scalr_grid_new (empty, &error));
+  g_assert_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE);
+  g_clear_error (&error);
+  g_autoptr (GString) many = g_string_new ("sampler.seed=0");
+  for (guint i = 1; i < 200; i++)
+    g_string_append_printf (many, ",%u", i);
+  const char *big[] = { many->str, many->str + 0, NULL };
+  g_autofree char *other = g_strdup_printf ("split.seed=%s", strchr (many->str, '=') + 1);
+  big[1] = other;
+  g_assert_null (scalr_grid_new (big, &error));   /* 200 × 200 = 40,000 points */
+  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE, "10,000");
+}
+
+typedef struct {
+  guint   calls;
+  guint64 n;
+  GCancellable *cancel_after_first;
+} PointLog;
+
+static void
+on_point (const ScalrSweepPoint *pt, guint64 n_points, gpointer data)
+{
+  PointLog *log = data;
+  g_assert_cmpuint (pt->index, ==, log->calls);
+  log->calls++;
+  log->n = n_points;
+  if (log->cancel_after_first)
+    g_cancellable_cancel (log->cancel_after_first);
+}
+
+/* A sweep of two points on MovieLens: two runs named by their values in one new group that
+ * records the key; cancelling after the first point stops the sweep (the first run stays). */
+static void
+test_sweep_run (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autoptr (GError) error = NULL;
+  {
+    g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+    g_autofree char *movies = test_movielens_path ("movies.tsv");
+    g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
+    o->name = g_strdup ("movielens-small");
+    scalr_import_options_add_events (o, ratings, NULL);
+    o->items_path = g_strdup (movies);
+    g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
+    g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+    g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
+  }
+  g_autoptr (ScalrConfig) base = scalr_config_new ();
+  const char *quick[] = { "downstream.models=pop", "eval.bootstrap=20", "eval.k=20", NULL };
+  for (guint i = 0; quick[i]; i++)
+    g_assert_true (scalr_config_set_assignment (base, quick[i], &error));
+  const char *specs[] = { "sampler.samples_per_event=0,1", NULL };
+  g_autoptr (ScalrGrid) grid = scalr_grid_new (specs, &error);
+  PointLog log = { 0 };
+  ScalrSweepOptions o = { .group_name = "more events", .point_func = on_point, .point_data = &log };
+  gint64 group = 0;
+  g_autoptr (GPtrArray) points = scalr_sweep_run (db, base, grid, &o, NULL, NULL, &group, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 2);
+  g_assert_cmpuint (log.calls, ==, 2);
+  g_assert_cmpuint (log.n, ==, 2);
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_autoptr (ScalrGroupInfo) gi = scalr_store_get_group (s, group, &error);
+  g_assert_cmpint (gi->kind, ==, SCALR_GROUP_SWEEP);
+  g_assert_cmpstr (gi->name, ==, "more events");
+  g_assert_cmpstr (gi->keys, ==, "sampler.samples_per_event");
+  for (guint i = 0; i < 2; i++)
+    {
+      const ScalrSweepPoint *pt = g_ptr_array_index (points, i);
+      g_assert_null (pt->error);
+      g_assert_cmpstr (pt->keys[0], ==, "sampler.samples_per_event");
+      g_autoptr (ScalrRunInfo) r = scalr_store_get_run (s, pt->run_id, &error);
+      g_autofree char *want = g_strdup_printf ("samples_per_event=%u", i);
+      g_assert_cmpstr (r->name, ==, want);
+      g_assert_cmpint (r->group_id, ==, group);
+      g_assert_cmpint (r->status, ==, SCALR_RUN_FINISHED);
+    }
+  /* Cancelled after the first point: an error, the first run kept, in its own group. */
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  PointLog log2 = { .cancel_after_first = cancel };
+  ScalrSweepOptions o2 = { .point_func = on_point, .point_data = &log2 };
+  gint64 group2 = 0;
+  g_autoptr (GPtrArray) none = scalr_sweep_run (db, base, grid, &o2, NULL, cancel, &group2, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (log2.calls, ==, 1);
+  g_assert_cmpint (group2, >, group);
+  g_autoptr (GPtrArray) runs = scalr_store_list_runs (s, NULL);
+  g_assert_cmpuint (runs->len, ==, 3);
+  test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -656,5 +785,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/runs/headline", test_headline);
   g_test_add_func ("/scalr/runs/lift-table-text", test_lift_table_text);
   g_test_add ("/scalr/runs/user-deltas", Fixture, NULL, setup, test_user_deltas, teardown);
+  g_test_add_func ("/scalr/runs/grid", test_grid);
+  g_test_add_func ("/scalr/runs/sweep-run", test_sweep_run);
   return g_test_run ();
 }
