@@ -11,6 +11,7 @@
 
 #include "scalr-dataset.h"
 #include "scalr-dataset-private.h"
+#include "scalr-effects.h"
 #include "scalr-format.h"
 #include "scalr-idmap.h"
 #include "scalr-lift-table.h"
@@ -643,6 +644,66 @@ test_lift_table_text (void)
   g_assert_cmpint (scalr_table_format_for_path ("csv"), ==, SCALR_TABLE_TSV);
 }
 
+/* ---- which settings matter -------------------------------------------------------------- */
+
+/* Four trials: a = 1, 1, 2, 2 and b = x, y, x, y with objectives 1, 2, 3, 5. For a the
+ * level means are 1.5 and 4 (spread 2.5), for b 2 and 3.5 (spread 1.5); c takes one value
+ * and is left out; d has 10 and 9 (numeric order: 9 first), and NULL where it does not
+ * apply. */
+static void
+test_effects (void)
+{
+  const char *keys[] = { "a", "b", "c", "d" };
+  const char *values[] = {
+    "1", "x", "k", "10",
+    "1", "y", "k", "9",
+    "2", "x", "k", NULL,
+    "2", "y", "k", "10",
+  };
+  double obj[] = { 1, 2, 3, 5 };
+  double lo[] = { 0.5, 1, 2, 4 }, hi[] = { 1.5, 3, 4, 6 };
+  g_autoptr (GPtrArray) e = scalr_effects_compute (4, 4, keys, values, obj, lo, hi);
+  g_assert_cmpuint (e->len, ==, 3);
+  const ScalrEffect *a = g_ptr_array_index (e, 0), *b = g_ptr_array_index (e, 1), *d = g_ptr_array_index (e, 2);
+  g_assert_cmpstr (a->key, ==, "a");
+  g_assert_cmpfloat (a->spread, ==, 2.5);
+  g_assert_true (a->numeric);
+  const ScalrEffectLevel *a1 = &g_array_index (a->levels, ScalrEffectLevel, 0);
+  g_assert_cmpstr (a1->value, ==, "1");
+  g_assert_cmpuint (a1->n, ==, 2);
+  g_assert_cmpfloat (a1->mean, ==, 1.5);
+  /* sample sd of (1, 2): /usr/bin/python3 -c 'import statistics; print(statistics.stdev([1,2]))' → 0.7071067811865476 */
+  g_assert_cmpfloat_with_epsilon (a1->sd, 0.7071067811865476, 1e-12);
+  g_assert_cmpfloat (a1->lo, ==, 1);
+  g_assert_cmpfloat (a1->hi, ==, 2);
+  g_assert_cmpstr (b->key, ==, "b");
+  g_assert_false (b->numeric);
+  g_assert_cmpfloat (b->spread, ==, 1.5);
+  g_assert_cmpstr (d->key, ==, "d");
+  /* d: 9 (trial 1 alone: its own interval 1..3) then 10 (trials 0 and 3: mean 3). */
+  const ScalrEffectLevel *d9 = &g_array_index (d->levels, ScalrEffectLevel, 0);
+  const ScalrEffectLevel *d10 = &g_array_index (d->levels, ScalrEffectLevel, 1);
+  g_assert_cmpstr (d9->value, ==, "9");
+  g_assert_cmpuint (d9->n, ==, 1);
+  g_assert_cmpfloat (d9->lo, ==, 1);
+  g_assert_cmpfloat (d9->hi, ==, 3);
+  g_assert_true (isnan (d9->sd));
+  g_assert_cmpfloat (d10->mean, ==, 3);
+  g_assert_cmpfloat (d->spread, ==, 1);
+  /* A failed trial (NaN) counts for nothing; no trials, no effects. */
+  double obj2[] = { NAN, 2, 3, 5 };
+  g_autoptr (GPtrArray) e2 = scalr_effects_compute (4, 4, keys, values, obj2, NULL, NULL);
+  /* d: 9 → 2, 10 → 5 (spread 3); a: 1 → 2, 2 → 4 (spread 2); b: x → 3, y → 3.5. */
+  const ScalrEffect *a2 = g_ptr_array_index (e2, 1);
+  g_assert_cmpstr (((const ScalrEffect *) g_ptr_array_index (e2, 0))->key, ==, "d");
+  g_assert_cmpstr (a2->key, ==, "a");
+  g_assert_cmpfloat (a2->spread, ==, 2);
+  g_assert_cmpuint (g_array_index (a2->levels, ScalrEffectLevel, 0).n, ==, 1);
+  g_assert_cmpfloat (g_array_index (a2->levels, ScalrEffectLevel, 0).lo, ==, 2);   /* no intervals given */
+  g_autoptr (GPtrArray) e3 = scalr_effects_compute (0, 4, keys, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (e3->len, ==, 0);
+}
+
 /* ---- sweeps ------------------------------------------------------------------------------ */
 
 static void
@@ -785,6 +846,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/runs/headline", test_headline);
   g_test_add_func ("/scalr/runs/lift-table-text", test_lift_table_text);
   g_test_add ("/scalr/runs/user-deltas", Fixture, NULL, setup, test_user_deltas, teardown);
+  g_test_add_func ("/scalr/runs/effects", test_effects);
   g_test_add_func ("/scalr/runs/grid", test_grid);
   g_test_add_func ("/scalr/runs/sweep-run", test_sweep_run);
   return g_test_run ();
