@@ -393,6 +393,34 @@ test_draw_forest (void)
 
 /* ---- hover --------------------------------------------------------------------------- */
 
+/* Parallel coordinates: a line per trial with a finite objective (the failed one is left
+ * out) plus the axes' end labels; trial 2 (the best) sits at the top of the objective axis
+ * and at the bottom of user_ratio (its lowest value). An effect: a range bar per value and
+ * the means. */
+static void
+test_explore_charts (void)
+{
+  const char *keys[] = { "sampler.user_ratio", "generator.model" };
+  const char *values[] = { "2", "cooc", "0.5", "ridge", "1", "cooc", "4", "ridge" };
+  double obj[] = { 0.1, 0.4, -0.05, NAN };
+  g_autoptr (ScalrPlot) p = scalr_charts_parallel (NULL, 2, keys, 4, values, obj, "lift", TRUE);
+  g_assert_cmpuint (scalr_plot_get_n_series (p), ==, 3 + 1);
+  double px_best, py_best, px_low, py_low;
+  g_assert_true (scalr_plot_map_point (p, 800, 500, NULL, 2, 1.0, &px_best, &py_best));
+  g_assert_true (scalr_plot_map_point (p, 800, 500, NULL, 2, 0.0, &px_low, &py_low));
+  g_assert_cmpfloat (py_best, <, py_low);
+  char *text = NULL;
+  g_assert_true (scalr_plot_hit_test (p, 800, 500, NULL, px_best, py_best, &text));
+  g_assert_nonnull (strstr (text, "trial 2: user_ratio=0.5 model=ridge → +40.0%"));
+  g_free (text);
+  double obj2[] = { 0.1, 0.4, -0.05, 0.2 };
+  g_autoptr (GPtrArray) effects = scalr_effects_compute (4, 2, keys, values, obj2, NULL, NULL);
+  g_autoptr (ScalrPlot) e = scalr_charts_effect (g_ptr_array_index (effects, 0), "lift", TRUE);
+  g_assert_nonnull (e);
+  guint levels = ((const ScalrEffect *) g_ptr_array_index (effects, 0))->levels->len;
+  g_assert_cmpuint (scalr_plot_get_n_series (e), ==, levels + 1);
+}
+
 static void
 test_hit_test (void)
 {
@@ -944,6 +972,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/plot/draw/dark-projector", test_draw_dark);
   g_test_add_func ("/scalr/plot/draw/bars", test_draw_bars);
   g_test_add_func ("/scalr/plot/draw/forest", test_draw_forest);
+  g_test_add_func ("/scalr/plot/explore-charts", test_explore_charts);
   g_test_add_func ("/scalr/plot/hit-test", test_hit_test);
   g_test_add_func ("/scalr/plot/export/files", test_exports);
   g_test_add_func ("/scalr/plot/export/errors", test_export_errors);

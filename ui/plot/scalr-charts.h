@@ -7,6 +7,7 @@
 #pragma once
 
 #include "scalr-plot.h"
+#include "scalr-effects.h"
 #include "scalr-run-set.h"
 #include "scalr-synthetic.h"
 
@@ -67,6 +68,19 @@ typedef struct {
 
 ScalrPlot *scalr_charts_sweep_model (const char *title, const char *subtitle, const char *param,
                                      const char *model, const ScalrSweepData *data) G_GNUC_WARN_UNUSED_RESULT;
+/* Parallel coordinates of trials: an axis per key (numbers scaled from their lowest to their
+ * highest value, log when they span over a decade; other values in text order) and one for
+ * the objective, a line per trial coloured by the objective's third. @values: n_trials ×
+ * n_keys strings row by row (NULL: none); @objective: one per trial (NaN: left out); @lift:
+ * the objective is a relative lift (shown in percent) rather than a metric value. */
+ScalrPlot *scalr_charts_parallel (const char *title, guint n_keys, const char *const *keys, guint n_trials,
+                                  const char *const *values, const double *objective,
+                                  const char *objective_label, gboolean lift) G_GNUC_WARN_UNUSED_RESULT;
+/* One parameter's effect (scalr-effects.h): the objective's mean per value with its range
+ * as a bar; ordinal ticks at the values. */
+ScalrPlot *scalr_charts_effect (const ScalrEffect *effect, const char *objective_label, gboolean lift)
+  G_GNUC_WARN_UNUSED_RESULT;
+
 /* The distinct values of the series' key in axis order (numeric order when they are all
  * numbers, else text order), NULL-terminated (owned). */
 GStrv      scalr_charts_sweep_categories (const ScalrSweepData *data) G_GNUC_WARN_UNUSED_RESULT;
