@@ -17,6 +17,7 @@
 #include "scalr-configure-page.h"
 #include "scalr-pipeline.h"
 #include "scalr-datasets-page.h"
+#include "scalr-explore-page.h"
 #include "scalr-run-item.h"
 #include "scalr-runs-page.h"
 #include "scalr-store.h"
@@ -70,6 +71,14 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   if (display_error)
     return;
+  /* libadwaita 1.2 frees a toast whose show animation is still running when its overlay goes
+   * (the animation's "done" then touches freed memory): let the last toast finish showing. */
+  for (int k = 0; !f->destroyed && k < 40; k++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (10000);
+    }
   if (!f->destroyed)
     gtk_window_destroy (GTK_WINDOW (f->win));
   /* Let cancelled workers finish and their callbacks run before the files go. */
@@ -745,6 +754,179 @@ repeat_checked (Fixture *f)
   return !scalr_configure_page_is_checking (configure_page (f));
 }
 
+static ScalrExplorePage *
+explore_page (Fixture *f)
+{
+  return SCALR_EXPLORE_PAGE (scalr_window_get_explore_page (f->win));
+}
+
+static gboolean
+explore_running (Fixture *f)
+{
+  return scalr_explore_page_is_running (explore_page (f));
+}
+
+static gboolean
+explore_two_done (Fixture *f)
+{
+  return !explore_running (f) && scalr_explore_page_get_n_trials (explore_page (f)) == 2;
+}
+
+static gboolean
+explore_one_trial (Fixture *f)
+{
+  return scalr_explore_page_get_n_trials (explore_page (f)) >= 1 || !explore_running (f);
+}
+
+static gboolean
+explore_idle (Fixture *f)
+{
+  return !explore_running (f);
+}
+
+static gboolean
+two_runs_listed (Fixture *f)
+{
+  return !scalr_runs_page_is_refreshing (runs_page (f))
+         && g_list_model_get_n_items (scalr_runs_page_get_model (runs_page (f))) >= 2;
+}
+
+static gboolean
+selection_shown (Fixture *f)
+{
+  return scalr_explore_page_get_n_trials (explore_page (f)) == 2
+         && strlen (scalr_explore_page_get_selection_text (explore_page (f))) > 0;
+}
+
+/* The runs of group @group in the store. */
+static guint
+runs_in_group (Fixture *f, gint64 group, GArray *ids, ScalrRunStatus *statuses)
+{
+  g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_READ_ONLY, NULL);
+  g_autoptr (GPtrArray) runs = scalr_store_list_runs (store, NULL);
+  guint n = 0;
+  for (guint i = 0; i < runs->len; i++)
+    {
+      const ScalrRunInfo *r = g_ptr_array_index (runs, i);
+      if (r->group_id != group)
+        continue;
+      if (ids)
+        g_array_append_val (ids, r->id);
+      if (statuses)
+        statuses[n] = r->status;
+      n++;
+    }
+  return n;
+}
+
+/* A sweep started from the Explore page: its runs appear one by one, then as one store group
+ * of kind sweep; the Runs page shows the group beside each; Compare opens on it with the two
+ * runs joined. Cancelling a second sweep keeps what finished and leaves the run going
+ * cancelled. A tuned run's trials and its validation-vs-test selection are read back. */
+static void
+test_explore_sweep (Fixture *f, gconstpointer data)
+{
+  SKIP_WITHOUT_DISPLAY ();
+  g_assert_true (wait_for (f, window_loaded, 10));
+  import_movielens (f);
+  ScalrConfigurePage *cfg = configure_page (f);
+  g_assert_true (scalr_configure_page_set_value (cfg, "downstream", "models", "pop", NULL));
+  g_assert_true (scalr_configure_page_set_value (cfg, "eval", "bootstrap", "20", NULL));
+  scalr_window_show_page (f->win, "explore");
+  ScalrExplorePage *ep = explore_page (f);
+  g_autoptr (GError) error = NULL;
+  const char *bad[] = { "sampler.no_such_key=1,2", NULL };
+  g_assert_false (scalr_explore_page_start_sweep (ep, bad, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  const char *specs[] = { "sampler.samples_per_event=0,1", NULL };
+  g_assert_true (scalr_explore_page_start_sweep (ep, specs, &error));
+  g_assert_no_error (error);
+  g_assert_true (explore_running (f));
+  g_assert_false (scalr_explore_page_start_sweep (ep, specs, &error));   /* one at a time */
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+  g_clear_error (&error);
+  gboolean two = wait_for (f, explore_two_done, 180);
+  if (!two)
+    g_error ("the sweep: running %d, %u trials, error %s", explore_running (f), scalr_explore_page_get_n_trials (ep),
+             scalr_window_get_error (f->win));
+  gint64 group = scalr_explore_page_get_group (ep);
+  g_assert_cmpint (group, >, 0);
+
+  /* The store: both runs finished, in one sweep group recording the key. */
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ScalrRunStatus st[4];
+  g_assert_cmpuint (runs_in_group (f, group, ids, st), ==, 2);
+  g_assert_cmpint (st[0], ==, SCALR_RUN_FINISHED);
+  g_assert_cmpint (st[1], ==, SCALR_RUN_FINISHED);
+  {
+    g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_READ_ONLY, NULL);
+    g_autoptr (ScalrGroupInfo) gi = scalr_store_get_group (store, group, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (gi->kind, ==, SCALR_GROUP_SWEEP);
+    g_assert_cmpstr (gi->keys, ==, "sampler.samples_per_event");
+  }
+  /* The Runs page lists them with their group. */
+  g_assert_true (wait_for (f, two_runs_listed, 30));
+  g_autofree char *label = g_strdup_printf ("sweep #%" G_GINT64_FORMAT, group);
+  GListModel *model = scalr_runs_page_get_model (runs_page (f));
+  guint in_group = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr (ScalrRunItem) it = g_list_model_get_item (model, i);
+      in_group += g_strcmp0 (scalr_run_item_get_group_label (it), label) == 0;
+    }
+  g_assert_cmpuint (in_group, ==, 2);
+  /* Compare opens on the new group, the two runs joined along the swept key. */
+  scalr_window_show_page (f->win, "compare");
+  g_assert_true (wait_for (f, compare_loaded, 30));
+  ScalrComparePage *cp = compare_page (f);
+  g_assert_cmpint (scalr_compare_page_get_group (cp), ==, group);
+  g_assert_cmpstr (scalr_compare_page_get_key (cp), ==, "sampler.samples_per_event");
+  g_autoptr (GArray) joined = scalr_compare_page_dup_connected (cp);
+  g_assert_true (connected_exactly (joined, (const gint64 *) ids->data, 2));
+
+  /* Cancel: a three-point sweep stopped after its first point. */
+  const char *more[] = { "sampler.samples_per_event=2,3,4", NULL };
+  g_assert_true (scalr_explore_page_start_sweep (ep, more, &error));
+  g_assert_true (wait_for (f, explore_one_trial, 180));
+  scalr_explore_page_cancel (ep);
+  g_assert_true (wait_for (f, explore_idle, 60));
+  gint64 group2 = scalr_explore_page_get_group (ep);
+  g_assert_cmpint (group2, >, group);
+  guint n2 = runs_in_group (f, group2, NULL, st);
+  g_assert_cmpuint (n2, >=, 1);
+  g_assert_cmpuint (n2, <=, 3);
+  g_assert_cmpint (st[0], ==, SCALR_RUN_FINISHED);
+  if (n2 > 1)
+    g_assert_cmpint (st[n2 - 1], ==, SCALR_RUN_CANCELLED);
+  g_assert_cmpuint (scalr_explore_page_get_n_trials (ep), <, 3);
+
+  /* A tuned run's trials: a tuning document (the format scalr tune stores) put on a run. */
+  static const char tuning[] =
+    "{\"objective\": \"recall@20\", \"segment\": \"sparse\", \"trials_requested\": 2,"
+    " \"space\": [{\"key\": \"sampler.samples_per_event\"}],"
+    " \"trials\": [{\"trial\": 0, \"params\": {\"sampler.samples_per_event\": \"1\"}, \"seconds\": 1,"
+    "               \"validation\": {\"pop\": {\"baseline\": 0.10, \"augmented\": 0.12}}},"
+    "              {\"trial\": 1, \"params\": {\"sampler.samples_per_event\": \"3\"}, \"seconds\": 2,"
+    "               \"validation\": {\"pop\": {\"baseline\": 0.10, \"augmented\": 0.15}}}],"
+    " \"selected\": {\"pop\": {\"baseline\": {\"trial\": 0, \"validation\": 0.10, \"test\": 0.09},"
+    "                         \"augmented\": {\"trial\": 1, \"validation\": 0.15, \"test\": 0.11,"
+    "                                         \"default\": {\"validation\": 0.12, \"test\": 0.10}}}}}";
+  gint64 tuned = g_array_index (ids, gint64, 0);
+  {
+    g_autoptr (ScalrStore) store = scalr_store_open (f->db, 0, NULL);
+    g_autoptr (GBytes) b = g_bytes_new_static (tuning, sizeof tuning - 1);
+    g_assert_true (scalr_store_put_artifact (store, tuned, "summary", "tuning", "application/json", b, &error));
+  }
+  scalr_explore_page_show_tuning (ep, tuned);
+  g_assert_true (wait_for (f, selection_shown, 20));
+  const char *sel = scalr_explore_page_get_selection_text (ep);
+  g_assert_nonnull (strstr (sel, "trial 2, Recall@20 0.1500 on validation users"));
+  g_assert_nonnull (strstr (sel, "confirmed once on test users: 0.1100"));
+  g_assert_cmpstr (scalr_window_get_error (f->win), ==, NULL);
+}
+
 /* A configuration that repeats a stored run says so on the Configure page. */
 static void
 test_repeat_hint (Fixture *f, gconstpointer data)
@@ -793,8 +975,17 @@ find_wide (GtkWidget *w, int limit, GString *out, guint depth)
         }
     }
   if (!child_wide)
-    g_string_append_printf (out, "  %s (%s) min %d at depth %u\n", G_OBJECT_TYPE_NAME (w),
-                            gtk_widget_get_css_name (w), min, depth);
+    {
+      g_string_append_printf (out, "  %s (%s) min %d at depth %u\n", G_OBJECT_TYPE_NAME (w),
+                              gtk_widget_get_css_name (w), min, depth);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        {
+          int cmin = 0;
+          gtk_widget_measure (c, GTK_ORIENTATION_HORIZONTAL, -1, &cmin, NULL, NULL, NULL);
+          g_string_append_printf (out, "    child %s (%s) min %d visible %d\n", G_OBJECT_TYPE_NAME (c),
+                                  gtk_widget_get_css_name (c), cmin, gtk_widget_get_visible (c));
+        }
+    }
 }
 
 int
@@ -815,6 +1006,7 @@ main (int argc, char **argv)
   g_test_add ("/scalr/ui/manage-runs", Fixture, NULL, fixture_setup, test_manage_runs, fixture_teardown);
   g_test_add ("/scalr/ui/quit-during-run", Fixture, NULL, fixture_setup, test_quit_during_run, fixture_teardown);
   g_test_add ("/scalr/ui/repeat-hint", Fixture, NULL, fixture_setup, test_repeat_hint, fixture_teardown);
+  g_test_add ("/scalr/ui/explore-sweep", Fixture, NULL, fixture_setup, test_explore_sweep, fixture_teardown);
   int status = g_test_run ();
   g_free (display_error);
   return status;

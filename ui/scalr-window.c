@@ -311,9 +311,10 @@ static void
 on_config_changed (ScalrConfigurePage *page, const char *group, const char *key, ScalrWindow *self)
 {
   _scalr_window_update_actions (self);
+  g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (page);
+  scalr_explore_page_set_base_config (SCALR_EXPLORE_PAGE (self->explore_page), c);
   if (group != NULL && g_strcmp0 (group, "dataset") != 0)
     return;
-  g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (page);
   scalr_datasets_page_set_rules (SCALR_DATASETS_PAGE (self->datasets_page),
                                  scalr_config_get (c, "dataset", "source"),
                                  scalr_config_get (c, "dataset", "target"));
@@ -459,5 +460,6 @@ scalr_window_new (AdwApplication *app, const char *db_path, const char *dataset)
   scalr_compare_page_set_store (SCALR_COMPARE_PAGE (self->compare_page), db_path);
   scalr_review_page_set_store (SCALR_REVIEW_PAGE (self->review_page), db_path);
   scalr_explore_page_set_store (SCALR_EXPLORE_PAGE (self->explore_page), db_path);
+  scalr_explore_page_set_base_config (SCALR_EXPLORE_PAGE (self->explore_page), c);
   return self;
 }
