@@ -38,7 +38,7 @@ struct _ScalrExplorePage {
 
   char          *db_path;
   ScalrConfig   *base;           /* the Configure page's configuration (owned copy) */
-  GPtrArray     *axes;           /* AxisRow* (scalr-explore-page.c) */
+  GPtrArray     *axes;           /* AxisRow* (scalr-explore-axes.c) */
   GCancellable  *cancellable;    /* non-NULL while work goes */
   ScalrProgressRelay *relay;
   GTimer        *timer;
@@ -59,6 +59,20 @@ struct _ScalrExplorePage {
   gboolean       estimate_confirm;
 };
 
+/* Not the header: scalr-sweep.h and core's coming scalr-search.h both declare the grid. */
+typedef struct _ScalrGrid ScalrGrid;
+
+/* scalr-explore-axes.c */
+void       _scalr_explore_page_setup_axes      (ScalrExplorePage *self);
+/* The rows stop calling back (before the widgets go). */
+void       _scalr_explore_page_disconnect_axes (ScalrExplorePage *self);
+void       _scalr_explore_axis_row_free        (gpointer row);
+/* The grid the form describes, or NULL with @error saying what is wrong (G_IO_ERROR_INVALID_ARGUMENT:
+ * nothing typed yet). */
+ScalrGrid *_scalr_explore_page_form_grid       (ScalrExplorePage *self, GError **error);
+
+/* scalr-explore-page.c: the form follows the state (sensitivity, the summary, the estimate). */
+void _scalr_explore_page_update_form  (ScalrExplorePage *self);
 /* scalr-explore-page.c: the work's life cycle, for the sweep and the search alike. */
 /* Work started (self->relay set by the caller): the cancellable, the progress, the ETA. */
 void _scalr_explore_page_work_started (ScalrExplorePage *self, const char *title, guint64 n_points);
