@@ -3,8 +3,7 @@
 
 #include "scalr-cli-common.h"
 
-#include "scalr-format.h"
-
+#include "scalr-run-data.h"
 #include "scalr-text.h"
 
 #include <errno.h>
@@ -208,21 +207,6 @@ cli_check_estimate (const char *command, const char *db, ScalrConfig *const *con
   return FALSE;
 }
 
-void
-cli_set_number (JsonObject *o, const char *member, double v)
-{
-  if (isfinite (v))
-    json_object_set_double_member (o, member, v);
-  else
-    json_object_set_null_member (o, member);
-}
-
-void
-cli_append_number (GString *s, double v)
-{
-  scalr_format_append_exact (s, v);
-}
-
 const char *
 cli_format_number (const char *format, double v)
 {
@@ -241,27 +225,5 @@ cli_format_number (const char *format, double v)
 JsonObject *
 cli_lift_json (const ScalrLiftRow *l)
 {
-  JsonObject *row = json_object_new ();
-  json_object_set_string_member (row, "model", l->model);
-  json_object_set_string_member (row, "segment", l->segment);
-  json_object_set_string_member (row, "metric", l->metric);
-  json_object_set_int_member (row, "k", l->k);
-  json_object_set_string_member (row, "reference", l->reference);
-  json_object_set_boolean_member (row, "also_strongest", l->also_strongest);
-  json_object_set_string_member (row, "baseline_model", l->baseline_model);
-  cli_set_number (row, "base_mean", l->base_mean);
-  cli_set_number (row, "aug_mean", l->aug_mean);
-  cli_set_number (row, "lift", l->lift);
-  cli_set_number (row, "ci_low", l->ci_low);
-  cli_set_number (row, "ci_high", l->ci_high);
-  cli_set_number (row, "level", l->level);
-  cli_set_number (row, "p_t", l->p_t);
-  cli_set_number (row, "p_wilcoxon", l->p_wilcoxon);
-  cli_set_number (row, "p_holm", l->p_holm);
-  json_object_set_int_member (row, "n_users", l->n_users);
-  if (l->note)
-    json_object_set_string_member (row, "note", l->note);
-  else
-    json_object_set_null_member (row, "note");
-  return row;
+  return scalr_lift_row_to_json (l);
 }

@@ -21,6 +21,9 @@ typedef struct {
   const char       *name;
   const char       *summary;
   ScalrCommandFunc  func;
+  /* Under mpirun, TRUE: rank 0 alone runs the command (the others wait and exit with its
+   * status); FALSE: every rank runs it (commands that run pipelines: run, sweep). */
+  gboolean          root_only;
 } ScalrCommand;
 
 /* Opens @db (or the default store). Prints the error and returns NULL on failure. */
@@ -37,14 +40,9 @@ const char    *cli_count          (guint64 n);
 /* User text (a name, a value) with control characters escaped, for printing (a rotating
  * buffer; valid for a few calls). */
 const char    *cli_safe           (const char *text);
-/* Numbers on output: undefined (NaN, ±∞ where no value is meant) is JSON null, "NA" in
- * TSV and "—" in text, never 0 or 1. */
-void           cli_set_number     (JsonObject *object, const char *member, double value);
-/* TSV: the shortest decimal that reads back as the same double (so exports are exact), or NA. */
-void           cli_append_number  (GString *s, double value);
 /* Text: printf @format (one double conversion) or "—" (a thread-local rotating buffer). */
 const char    *cli_format_number  (const char *format, double value);
-/* A lift row as JSON: every column, null for undefined numbers, its CI level and note. */
+/* A lift row as JSON (scalr_lift_row_to_json; undefined numbers are null: scalr-format.h). */
 JsonObject    *cli_lift_json      (const ScalrLiftRow *lift);
 /* Prints "scalr CMD: MESSAGE" (control characters escaped) on stderr and returns EXIT_ERROR,
  * or EXIT_USAGE for a malformed --set/--grid. */
@@ -66,7 +64,16 @@ gboolean       cli_run_id_arg     (const char *command, int argc, char **argv, g
 /* The config of --config FILE (or the defaults) with --set overrides; NULL with @error. */
 ScalrConfig   *path_config        (const char *path, char **sets, GError **error);
 
+/* The JSON of a stored run (what `scalr show --json` prints); NULL with @error. */
+JsonNode      *cli_run_json       (ScalrStore *store, gint64 run_id, GError **error);
+
+/* A tuned run's trials and selection (validation next to test), and a replicated run's
+ * summary (Recall@20 rows by default): text for `scalr show` and `scalr tune`. */
+void           cli_print_tuning     (JsonObject *run);
+void           cli_print_replicates (JsonObject *run);
+
 int cmd_import   (int argc, char **argv);
+int cmd_tune     (int argc, char **argv);
 int cmd_sweep    (int argc, char **argv);
 int cmd_config   (int argc, char **argv);
 int cmd_datasets (int argc, char **argv);

@@ -10,6 +10,7 @@
 #include "scalr-dataset-stats.h"
 #include "scalr-domains.h"
 #include "scalr-import.h"
+#include "scalr-run-data.h"
 #include "scalr-idmap.h"
 
 static void
@@ -54,6 +55,35 @@ print_stats_text (const ScalrDatasetStats *st)
         }
       g_print ("\n");
     }
+}
+
+/* What an import made: its statistics, as JSON or text. */
+static void
+print_import (ScalrStore *store, ScalrDataset *d, gint64 id, const ScalrImportReport *report, gboolean items,
+              gboolean json)
+{
+  g_autoptr (ScalrDatasetStats) st = scalr_dataset_stats_new (d, NULL);
+  if (json)
+    {
+      g_autoptr (JsonNode) node = scalr_dataset_stats_to_json (st);
+      JsonObject *obj = json_node_get_object (node);
+      json_object_set_int_member (obj, "id", id);
+      json_object_set_int_member (obj, "lines", (gint64) report->lines);
+      json_object_set_int_member (obj, "items_file_unmatched", (gint64) report->items_file_unmatched);
+      json_object_set_int_member (obj, "items_without_metadata", (gint64) report->items_without_meta);
+      cli_print_json (node);
+      return;
+    }
+  g_print ("imported '%s' into %s\n", cli_safe (scalr_dataset_get_name (d)), scalr_store_get_path (store));
+  g_print ("  %s lines → %s events (%s duplicates merged), %s users, %s items\n",
+           cli_count (report->lines), cli_count (scalr_dataset_get_n_events (d)),
+           cli_count (scalr_dataset_get_n_duplicates (d)), cli_count (scalr_dataset_get_n_users (d)),
+           cli_count (scalr_dataset_get_n_items (d)));
+  if (items)
+    g_print ("  items file: %s categories; %s rows without events; %s items without a row\n",
+             cli_count (st->n_categories), cli_count (report->items_file_unmatched),
+             cli_count (report->items_without_meta));
+  print_stats_text (st);
 }
 
 int
@@ -103,13 +133,7 @@ cmd_import (int argc, char **argv)
   for (guint k = 0; events[k]; k++)
     scalr_import_options_add_events (o, events[k], label_list ? label_list[k] : NULL);
   if (name == NULL)
-    {
-      g_autofree char *base = g_path_get_basename (events[0]);
-      char *dot = strrchr (base, '.');
-      if (dot && dot != base)
-        *dot = '\0';
-      name = g_steal_pointer (&base);
-    }
+    name = scalr_import_default_name (events[0]);
   o->name = g_strdup (name);
   o->items_path = g_strdup (items);
   if (format && !scalr_format_from_string (format, &o->format, &error))
@@ -136,28 +160,7 @@ cmd_import (int argc, char **argv)
     return cli_fail ("import", error);
   cli_progress_done ();
 
-  g_autoptr (ScalrDatasetStats) st = scalr_dataset_stats_new (d, NULL);
-  if (json)
-    {
-      g_autoptr (JsonNode) node = scalr_dataset_stats_to_json (st);
-      JsonObject *obj = json_node_get_object (node);
-      json_object_set_int_member (obj, "id", id);
-      json_object_set_int_member (obj, "lines", (gint64) report.lines);
-      json_object_set_int_member (obj, "items_file_unmatched", (gint64) report.items_file_unmatched);
-      json_object_set_int_member (obj, "items_without_metadata", (gint64) report.items_without_meta);
-      cli_print_json (node);
-      return EXIT_OK;
-    }
-  g_print ("imported '%s' into %s\n", name, scalr_store_get_path (store));
-  g_print ("  %s lines → %s events (%s duplicates merged), %s users, %s items\n",
-           cli_count (report.lines), cli_count (scalr_dataset_get_n_events (d)),
-           cli_count (scalr_dataset_get_n_duplicates (d)), cli_count (scalr_dataset_get_n_users (d)),
-           cli_count (scalr_dataset_get_n_items (d)));
-  if (items)
-    g_print ("  items file: %s categories; %s rows without events; %s items without a row\n",
-             cli_count (st->n_categories), cli_count (report.items_file_unmatched),
-             cli_count (report.items_without_meta));
-  print_stats_text (st);
+  print_import (store, d, id, &report, items != NULL, json);
   return EXIT_OK;
 }
 
@@ -171,10 +174,15 @@ cmd_datasets (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- list the datasets in the store");
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("[NAME] - list the datasets in the store (exit status 1 when NAME is not there)");
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!cli_parse (ctx, &argc, &argv, "datasets"))
     return EXIT_USAGE;
+  if (argc > 2)
+    {
+      g_printerr ("scalr datasets: one dataset name at most\nTry 'scalr datasets --help'.\n");
+      return EXIT_USAGE;
+    }
   g_autoptr (ScalrStore) store = cli_open_store (db, SCALR_STORE_OPEN_READER);
   if (store == NULL)
     return EXIT_ERROR;
@@ -182,38 +190,26 @@ cmd_datasets (int argc, char **argv)
   g_autoptr (GPtrArray) list = scalr_store_list_datasets (store, &error);
   if (list == NULL)
     return cli_fail ("datasets", error);
+  if (argc == 2)
+    {
+      /* Only the one asked for: scripts test for a dataset by the exit status. */
+      for (guint k = list->len; k-- > 0;)
+        if (g_strcmp0 (((ScalrDatasetInfo *) g_ptr_array_index (list, k))->name, argv[1]) != 0)
+          g_ptr_array_remove_index (list, k);
+      if (list->len == 0)
+        {
+          g_set_error (&error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND, "%s: no dataset '%s'",
+                       scalr_store_get_path (store), cli_safe (argv[1]));
+          return cli_fail ("datasets", error);
+        }
+    }
   if (json)
     {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_array (b);
+      g_autoptr (JsonArray) arr = json_array_new ();
       for (guint k = 0; k < list->len; k++)
-        {
-          ScalrDatasetInfo *i = g_ptr_array_index (list, k);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, i->id);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, i->name);
-          json_builder_set_member_name (b, "events");
-          json_builder_add_int_value (b, (gint64) i->n_events);
-          json_builder_set_member_name (b, "users");
-          json_builder_add_int_value (b, i->n_users);
-          json_builder_set_member_name (b, "items");
-          json_builder_add_int_value (b, i->n_items);
-          json_builder_set_member_name (b, "duplicates_merged");
-          json_builder_add_int_value (b, (gint64) i->n_duplicates);
-          json_builder_set_member_name (b, "created_at");
-          json_builder_add_string_value (b, i->created_at);
-          json_builder_set_member_name (b, "events_source");
-          json_builder_add_string_value (b, i->events_source);
-          json_builder_set_member_name (b, "items_source");
-          json_builder_add_string_value (b, i->items_source);
-          json_builder_set_member_name (b, "fingerprint");
-          json_builder_add_string_value (b, i->fingerprint);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
+        json_array_add_object_element (arr, scalr_dataset_info_to_json (g_ptr_array_index (list, k)));
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (root, arr);
       cli_print_json (root);
       return EXIT_OK;
     }

@@ -11,7 +11,10 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-dist.h"
 #include "scalr-pipeline.h"
+#include "scalr-run-data.h"
+#include "scalr-run-results.h"
 #include "scalr-stats.h"
 
 /* Builds the config from --config and --set. Prints the error, sets @status (1, or 2 for a
@@ -26,139 +29,10 @@ config_from_args (const char *cmd, const char *path, char **sets, int *status)
   return c;
 }
 
-static JsonNode *
-parse_json_bytes (GBytes *bytes)
+JsonNode *
+cli_run_json (ScalrStore *store, gint64 run_id, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  if (!json_parser_load_from_data (parser, data, (gssize) len, NULL))
-    return NULL;
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-/* The JSON view of a run (see `scalr show --help`). */
-static JsonNode *
-run_json (ScalrStore *store, gint64 run_id, GError **error)
-{
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, error);
-  if (r == NULL)
-    return NULL;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "run_id");
-  json_builder_add_int_value (b, r->id);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, r->name);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, scalr_run_status_to_string (r->status));
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, r->dataset);
-  json_builder_set_member_name (b, "fingerprint");
-  json_builder_add_string_value (b, r->fingerprint);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) r->seed);
-  json_builder_set_member_name (b, "code_version");
-  json_builder_add_string_value (b, r->code_version);
-  json_builder_set_member_name (b, "created_at");
-  json_builder_add_string_value (b, r->created_at);
-  json_builder_set_member_name (b, "finished_at");
-  json_builder_add_string_value (b, r->finished_at);
-  json_builder_set_member_name (b, "error");
-  json_builder_add_string_value (b, r->error);
-
-  json_builder_set_member_name (b, "config");
-  json_builder_begin_object (b);
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  if (g_key_file_load_from_data (kf, r->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
-    {
-      g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
-      for (guint g = 0; groups[g]; g++)
-        {
-          json_builder_set_member_name (b, groups[g]);
-          json_builder_begin_object (b);
-          g_auto (GStrv) keys = g_key_file_get_keys (kf, groups[g], NULL, NULL);
-          for (guint k = 0; keys && keys[k]; k++)
-            {
-              g_autofree char *v = g_key_file_get_value (kf, groups[g], keys[k], NULL);
-              json_builder_set_member_name (b, keys[k]);
-              json_builder_add_string_value (b, v);
-            }
-          json_builder_end_object (b);
-        }
-    }
-  json_builder_end_object (b);
-
-  g_autoptr (GPtrArray) stages = NULL;
-  g_autoptr (GArray) secs = NULL;
-  if (scalr_store_get_timings (store, run_id, &stages, &secs, NULL))
-    {
-      json_builder_set_member_name (b, "timings");
-      json_builder_begin_object (b);
-      for (guint k = 0; k < stages->len; k++)
-        {
-          json_builder_set_member_name (b, g_ptr_array_index (stages, k));
-          json_builder_add_double_value (b, g_array_index (secs, double, k));
-        }
-      json_builder_end_object (b);
-    }
-  json_builder_end_object (b);
-  JsonNode *root = json_builder_get_root (b);
-  JsonObject *obj = json_node_get_object (root);
-
-  g_autoptr (GBytes) summary = scalr_store_get_artifact (store, run_id, "summary", "run", NULL);
-  g_autoptr (JsonNode) snode = summary ? parse_json_bytes (summary) : NULL;
-  if (snode && JSON_NODE_HOLDS_OBJECT (snode))
-    {
-      JsonObject *s = json_node_get_object (snode);
-      g_autoptr (GList) members = json_object_get_members (s);
-      for (GList *l = members; l; l = l->next)
-        json_object_set_member (obj, l->data, json_node_copy (json_object_get_member (s, l->data)));
-    }
-  g_autoptr (GBytes) diag = scalr_store_get_artifact (store, run_id, "diagnostics", "synthetic", NULL);
-  JsonNode *dnode = diag ? parse_json_bytes (diag) : NULL;
-  if (dnode)
-    json_object_set_member (obj, "synthetic", dnode);
-  g_autoptr (GBytes) down = scalr_store_get_artifact (store, run_id, "summary", "downstream", NULL);
-  JsonNode *down_node = down ? parse_json_bytes (down) : NULL;
-  if (down_node)
-    json_object_set_member (obj, "downstream", down_node);
-
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run_id, error);
-  g_autoptr (GArray) lifts = metrics ? scalr_store_get_lifts (store, run_id, error) : NULL;
-  if (lifts == NULL)
-    {
-      json_node_unref (root);
-      return NULL;
-    }
-  JsonArray *ma = json_array_new ();
-  for (guint k = 0; k < metrics->len; k++)
-    {
-      const ScalrMetricRow *m = &g_array_index (metrics, ScalrMetricRow, k);
-      JsonObject *row = json_object_new ();
-      json_object_set_string_member (row, "model", m->model);
-      json_object_set_string_member (row, "variant", m->variant);
-      json_object_set_string_member (row, "segment", m->segment);
-      json_object_set_string_member (row, "metric", m->metric);
-      json_object_set_int_member (row, "k", m->k);
-      cli_set_number (row, "value", m->value);
-      json_object_set_int_member (row, "n_users", m->n_users);
-      json_array_add_object_element (ma, row);
-    }
-  json_object_set_array_member (obj, "metrics", ma);
-  JsonArray *la = json_array_new ();
-  for (guint k = 0; k < lifts->len; k++)
-    json_array_add_object_element (la, cli_lift_json (&g_array_index (lifts, ScalrLiftRow, k)));
-  json_object_set_array_member (obj, "lifts", la);
-  return root;
-}
-
-static double
-member_double (JsonObject *o, const char *name)
-{
-  if (o == NULL || !json_object_has_member (o, name) || json_object_get_null_member (o, name))
-    return NAN;
-  return json_object_get_double_member (o, name);
+  return scalr_run_to_json (store, run_id, error);
 }
 
 static const char *
@@ -173,18 +47,18 @@ format_p (double p, char *buf, gsize len)
   return buf;
 }
 
-/* The K of the metric tables: 20 when measured, else the middle cut-off. */
+/* The K of the metric tables: the core's headline K of the rows' cut-offs. */
 static gint64
 headline_k (JsonArray *metrics)
 {
-  gint64 best = -1;
+  g_autoptr (GArray) ks = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint k = 0; k < json_array_get_length (metrics); k++)
     {
-      gint64 v = json_object_get_int_member (json_array_get_object_element (metrics, k), "k");
-      if (v > 0 && (best < 0 || llabs (v - 20) < llabs (best - 20)))
-        best = v;
+      guint v = (guint) json_object_get_int_member (json_array_get_object_element (metrics, k), "k");
+      g_array_append_val (ks, v);
     }
-  return best;
+  guint k = scalr_headline_k ((const guint *) ks->data, ks->len);
+  return k > 0 ? (gint64) k : -1;
 }
 
 static double
@@ -198,7 +72,7 @@ find_metric (JsonArray *metrics, const char *model, const char *variant, const c
           && g_strcmp0 (json_object_get_string_member (m, "variant"), variant) == 0
           && g_strcmp0 (json_object_get_string_member (m, "segment"), segment) == 0
           && g_strcmp0 (json_object_get_string_member (m, "metric"), metric) == 0)
-        return member_double (m, "value");
+        return scalr_json_get_number (m, "value");
     }
   return NAN;
 }
@@ -245,7 +119,7 @@ print_eval_text (JsonObject *o)
   const char *shown[] = { "recall", "ndcg" };
   /* The CI level as stored with the lifts. */
   double level = lifts && json_array_get_length (lifts) > 0
-                 ? member_double (json_array_get_object_element (lifts, 0), "level") : NAN;
+                 ? scalr_json_get_number (json_array_get_object_element (lifts, 0), "level") : NAN;
   g_autofree char *ci = scalr_stats_ci_label (level);
   for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
     {
@@ -273,12 +147,12 @@ print_eval_text (JsonObject *o)
                 gboolean also = json_object_get_boolean_member_with_default (x, "also_strongest", FALSE);
                 g_print ("  %s%s %s [%s, %s] %s %s %s", strongest ? "vs best " : also ? "own = best " : "own ",
                          strongest ? json_object_get_string_member (x, "baseline_model") : "",
-                         cli_format_number ("%+6.1f%%", 100 * member_double (x, "lift")),
-                         cli_format_number ("%+.1f", 100 * member_double (x, "ci_low")),
-                         cli_format_number ("%+.1f", 100 * member_double (x, "ci_high")),
-                         format_p (member_double (x, "p_t"), b1, sizeof b1),
-                         format_p (member_double (x, "p_wilcoxon"), b2, sizeof b2),
-                         format_p (member_double (x, "p_holm"), b3, sizeof b3));
+                         cli_format_number ("%+6.1f%%", 100 * scalr_json_get_number (x, "lift")),
+                         cli_format_number ("%+.1f", 100 * scalr_json_get_number (x, "ci_low")),
+                         cli_format_number ("%+.1f", 100 * scalr_json_get_number (x, "ci_high")),
+                         format_p (scalr_json_get_number (x, "p_t"), b1, sizeof b1),
+                         format_p (scalr_json_get_number (x, "p_wilcoxon"), b2, sizeof b2),
+                         format_p (scalr_json_get_number (x, "p_holm"), b3, sizeof b3));
                 const char *note = json_object_get_string_member_with_default (x, "note", NULL);
                 if (note)
                   g_string_append_printf (notes, "      %s: %s\n", strongest ? "vs best" : "own", note);
@@ -334,45 +208,69 @@ print_run_text (JsonNode *node)
                json_object_get_string_member (sm, "align"), json_object_get_string_member (sm, "targets"));
     }
   if (gen)
-    g_print ("  generator %s, τ = %s%s, validation log-likelihood %s\n",
-             json_object_get_string_member (gen, "model"), cli_format_number ("%.4g", member_double (gen, "temperature")),
-             json_object_get_boolean_member (gen, "temperature_fitted") ? " (fitted)" : "",
-             cli_format_number ("%.4f", member_double (gen, "valid_log_lik")));
+    {
+      double ll = scalr_json_get_number (gen, "valid_log_lik");
+      g_autofree char *lls = isfinite (ll) ? g_strdup_printf ("%.4f", ll) : g_strdup ("undefined (no validation events)");
+      const char *status = json_object_has_member (gen, "temperature_status")
+                           ? json_object_get_string_member (gen, "temperature_status")
+                           : json_object_get_boolean_member (gen, "temperature_fitted") ? "fitted" : "fixed";
+      g_print ("  generator %s, τ = %.4g (%s), validation log-likelihood %s\n",
+               json_object_get_string_member (gen, "model"), scalr_json_get_number (gen, "temperature"), status, lls);
+    }
+  JsonObject *smp = json_object_has_member (o, "sampler") ? json_object_get_object_member (o, "sampler") : NULL;
+  if (smp && json_object_has_member (smp, "temperature_status"))
+    {
+      JsonObject *au = json_object_has_member (smp, "temperature_auto") ? json_object_get_object_member (smp, "temperature_auto") : NULL;
+      g_autofree char *detail = au ? g_strdup_printf ("; best hit rate %.4f over %s validation users",
+                                                      scalr_json_get_number (au, "best_hit_rate"),
+                                                      cli_count ((guint64) member_int (au, "users"))) : g_strdup ("");
+      g_print ("  sampler   τ = %.4g (%s%s)\n", scalr_json_get_number (smp, "temperature"),
+               json_object_get_string_member (smp, "temperature_status"), detail);
+    }
   JsonObject *sp = json_object_has_member (o, "split") ? json_object_get_object_member (o, "split") : NULL;
   if (sp)
-    g_print ("  split     train %s, valid %s, test %s, dropped %s events; %s tested users, %s sparse\n",
+    g_print ("  split     train %s, valid %s, test %s, dropped %s events; %s test users, %s validation users "
+             "(%s sparse), %s sparse in all\n",
              cli_count ((guint64) member_int (sp, "train_events")), cli_count ((guint64) member_int (sp, "valid_events")),
              cli_count ((guint64) member_int (sp, "test_events")), cli_count ((guint64) member_int (sp, "dropped_events")),
-             cli_count ((guint64) member_int (sp, "tested_users")), cli_count ((guint64) member_int (sp, "sparse_users")));
+             cli_count ((guint64) member_int (sp, "tested_users")), cli_count ((guint64) member_int (sp, "valid_users")),
+             cli_count ((guint64) member_int (sp, "valid_sparse_users")), cli_count ((guint64) member_int (sp, "sparse_users")));
   JsonObject *sy = json_object_has_member (o, "synthetic") ? json_object_get_object_member (o, "synthetic") : NULL;
   if (sy)
     {
       g_print ("  synthetic %s events (%s draws) for %s users\n", cli_count ((guint64) member_int (sy, "events")),
                cli_count ((guint64) member_int (sy, "draws")), cli_count ((guint64) member_int (sy, "users")));
       g_print ("            coverage %.1f%% (real %.1f%%), Gini %.3f (real %.3f), JSD %.4f, bucket JSD %.4f\n",
-               100 * member_double (sy, "coverage"), 100 * member_double (sy, "real_coverage"),
-               member_double (sy, "gini"), member_double (sy, "real_gini"), member_double (sy, "jsd"),
-               member_double (sy, "bucket_jsd"));
+               100 * scalr_json_get_number (sy, "coverage"), 100 * scalr_json_get_number (sy, "real_coverage"),
+               scalr_json_get_number (sy, "gini"), scalr_json_get_number (sy, "real_gini"), scalr_json_get_number (sy, "jsd"),
+               scalr_json_get_number (sy, "bucket_jsd"));
       const char *groups[] = { "all", "sparse" };
       for (guint g = 0; g < 2; g++)
         {
           JsonObject *m = json_object_has_member (sy, groups[g]) ? json_object_get_object_member (sy, groups[g]) : NULL;
           if (m)
             g_print ("            vs held-out test (%-6s users %5s): precision %.4f, recall %.4f, hit rate %.3f\n",
-                     groups[g], cli_count ((guint64) member_int (m, "users")), member_double (m, "precision"),
-                     member_double (m, "recall"), member_double (m, "hit_rate"));
+                     groups[g], cli_count ((guint64) member_int (m, "users")), scalr_json_get_number (m, "precision"),
+                     scalr_json_get_number (m, "recall"), scalr_json_get_number (m, "hit_rate"));
         }
       JsonObject *cal = json_object_has_member (sy, "calibration") ? json_object_get_object_member (sy, "calibration") : NULL;
-      if (cal)
-        g_print ("            calibration ECE %s\n", cli_format_number ("%.3g", member_double (cal, "ece")));
+      if (cal && isfinite (scalr_json_get_number (cal, "ece")))
+        g_print ("            calibration ECE %.3g (top %" G_GINT64_FORMAT " items of each validation user, equal-count bins)\n",
+                 scalr_json_get_number (cal, "ece"), member_int (cal, "top_n"));
+      else if (cal)
+        g_print ("            calibration undefined (no validation events)\n");
     }
   if (json_object_has_member (o, "alignment"))
     {
       JsonObject *al = json_object_get_object_member (o, "alignment");
-      g_print ("  alignment bucket JSD %.4f → %.4f; item JSD %.4f → %.4f\n", member_double (al, "bucket_jsd_before"),
-               sy ? member_double (sy, "bucket_jsd") : NAN, member_double (al, "jsd_before"), member_double (al, "jsd_after"));
+      g_print ("  alignment bucket JSD %.4f → %.4f; item JSD %.4f → %.4f\n", scalr_json_get_number (al, "bucket_jsd_before"),
+               sy ? scalr_json_get_number (sy, "bucket_jsd") : NAN, scalr_json_get_number (al, "jsd_before"), scalr_json_get_number (al, "jsd_after"));
     }
   print_eval_text (o);
+  if (json_object_has_member (o, "tuning"))
+    cli_print_tuning (o);
+  if (json_object_has_member (o, "replicates"))
+    cli_print_replicates (o);
   if (json_object_has_member (o, "timings"))
     {
       JsonObject *t = json_object_get_object_member (o, "timings");
@@ -389,7 +287,7 @@ static int
 print_run (ScalrStore *store, gint64 run_id, gboolean json, const char *command)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) node = run_json (store, run_id, &error);
+  g_autoptr (JsonNode) node = scalr_run_to_json (store, run_id, &error);
   if (node == NULL)
     return cli_fail (command, error);
   if (json)
@@ -407,12 +305,13 @@ cmd_run (int argc, char **argv)
   g_autofree char *db = NULL, *config = NULL, *name = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean json = FALSE, yes = FALSE;
-  int threads = 0;
+  int threads = 0, replicates = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Config file (default: the built-in defaults)", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "A name for the run", "NAME" },
+    { "replicates", 0, 0, G_OPTION_ARG_INT, &replicates, "Repeat on N splits from derived seeds (sets eval.replicates)", "N" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads (default: one per processor)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the run as JSON (run_id at the top level)", NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
@@ -436,6 +335,16 @@ cmd_run (int argc, char **argv)
   g_autoptr (ScalrConfig) c = config_from_args ("run", config, sets, &status);
   if (c == NULL)
     return status;
+  if (replicates != 0)
+    {
+      g_autofree char *v = g_strdup_printf ("%d", replicates);
+      g_autoptr (GError) rerr = NULL;
+      if (!scalr_config_set (c, "eval", "replicates", v, &rerr))
+        {
+          g_printerr ("scalr run: --replicates %d: %s\nTry 'scalr run --help'.\n", replicates, rerr->message);
+          return EXIT_USAGE;
+        }
+    }
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
   ScalrConfig *one[] = { c, NULL };
   if (!cli_check_estimate ("run", path, one, 1, yes))
@@ -448,6 +357,8 @@ cmd_run (int argc, char **argv)
   gint64 run_id = 0;
   gboolean ok = scalr_pipeline_run (p, progress, NULL, &run_id, &error);
   cli_progress_done ();
+  if (!scalr_dist_is_root ())   /* under mpirun rank 0 prints */
+    return ok ? EXIT_OK : EXIT_ERROR;
   if (!ok)
     {
       if (run_id > 0)
@@ -484,7 +395,7 @@ cmd_show (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (config_only)
     {
-      g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, &error);
+      g_autoptr (ScalrRunInfo) r = scalr_store_load_run (store, run_id, &error);
       if (r == NULL)
         return cli_fail ("show", error);
       g_print ("%s", r->config);
@@ -516,26 +427,11 @@ cmd_runs (int argc, char **argv)
     return cli_fail ("runs", error);
   if (json)
     {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      json_builder_begin_array (b);
+      g_autoptr (JsonArray) arr = json_array_new ();
       for (guint k = 0; k < runs->len; k++)
-        {
-          ScalrRunInfo *r = g_ptr_array_index (runs, k);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "run_id");
-          json_builder_add_int_value (b, r->id);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, r->name);
-          json_builder_set_member_name (b, "status");
-          json_builder_add_string_value (b, scalr_run_status_to_string (r->status));
-          json_builder_set_member_name (b, "dataset");
-          json_builder_add_string_value (b, r->dataset);
-          json_builder_set_member_name (b, "created_at");
-          json_builder_add_string_value (b, r->created_at);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
+        json_array_add_object_element (arr, scalr_run_info_to_json (g_ptr_array_index (runs, k)));
+      g_autoptr (JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      json_node_set_array (root, arr);
       cli_print_json (root);
       return EXIT_OK;
     }

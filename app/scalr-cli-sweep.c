@@ -1,6 +1,5 @@
-/* scalr-cli-sweep.c — `scalr sweep`: parses the grid, runs it through core's sweep (one run
- * per point, sharing the split, the generator and the baseline models where they do not
- * change, stored as one group) and prints lift against the swept values. */
+/* scalr-cli-sweep.c — `scalr sweep`: arguments and printing; the grid, the runs (stored as
+ * one group) and the collected lifts are core's (scalr-search.h). */
 #include "config.h"
 
 #include <math.h>
@@ -9,15 +8,70 @@
 
 #include "scalr-cli-common.h"
 #include "scalr-config.h"
-#include "scalr-lift-table.h"
-#include "scalr-pipeline.h"
+#include "scalr-search.h"
+#include "scalr-dist.h"
 #include "scalr-stats.h"
-#include "scalr-sweep.h"
+
+static double
+member_number (JsonObject *o, const char *name)
+{
+  return o && json_object_has_member (o, name) && !json_object_get_null_member (o, name)
+         ? json_object_get_double_member (o, name) : NAN;
+}
+
+/* The text table of scalr_sweep_results_json. */
+static void
+print_text (JsonNode *root, const char *metric, int k, const char *segment)
+{
+  JsonArray *points = json_node_get_array (root);
+  /* The CI's level as stored with the rows. */
+  double level = NAN;
+  for (guint r = 0; r < json_array_get_length (points) && isnan (level); r++)
+    {
+      JsonArray *lifts = json_object_get_array_member (json_array_get_object_element (points, r), "lifts");
+      if (json_array_get_length (lifts) > 0)
+        level = member_number (json_object_get_object_member (json_array_get_object_element (lifts, 0), "own"), "level");
+    }
+  g_autofree char *ci = scalr_stats_ci_label (level);
+  g_print ("%s@%d lift, %s users, against the model's own baseline and the strongest baseline (%s, Holm p)\n",
+           metric, k, segment, ci);
+  for (guint r = 0; r < json_array_get_length (points); r++)
+    {
+      JsonObject *pt = json_array_get_object_element (points, r);
+      JsonObject *values = json_object_get_object_member (pt, "values");
+      g_autoptr (GString) v = g_string_new (NULL);
+      g_autoptr (GList) keys = json_object_get_members (values);
+      for (GList *l = keys; l; l = l->next)
+        g_string_append_printf (v, "%s%s=%s", v->len ? " " : "", (const char *) l->data,
+                                json_object_get_string_member (values, l->data));
+      g_print ("run %-4" G_GINT64_FORMAT " %s%s%s\n", json_object_get_int_member (pt, "run_id"), v->str,
+               json_object_has_member (pt, "error") ? "  failed: " : "",
+               json_object_has_member (pt, "error") ? json_object_get_string_member (pt, "error") : "");
+      JsonArray *lifts = json_object_get_array_member (pt, "lifts");
+      for (guint i = 0; i < json_array_get_length (lifts); i++)
+        {
+          JsonObject *l = json_array_get_object_element (lifts, i);
+          JsonObject *own = json_object_get_object_member (l, "own");
+          JsonObject *best = json_object_has_member (l, "strongest") ? json_object_get_object_member (l, "strongest") : NULL;
+          g_print ("    %-8s own %s [%s, %s] p %s   vs best (%s) %s [%s, %s] p %s\n",
+                   json_object_get_string_member (l, "model"),
+                   cli_format_number ("%+6.1f%%", 100 * member_number (own, "lift")),
+                   cli_format_number ("%+6.1f", 100 * member_number (own, "ci_low")),
+                   cli_format_number ("%+6.1f", 100 * member_number (own, "ci_high")),
+                   cli_format_number ("%.3g", member_number (own, "p_holm")),
+                   best ? json_object_get_string_member (best, "baseline_model") : "—",
+                   cli_format_number ("%+6.1f%%", 100 * member_number (best, "lift")),
+                   cli_format_number ("%+6.1f", 100 * member_number (best, "ci_low")),
+                   cli_format_number ("%+6.1f", 100 * member_number (best, "ci_high")),
+                   cli_format_number ("%.3g", member_number (best, "p_holm")));
+        }
+    }
+}
 
 /* The start-up estimate: every point's config for a small grid, the base config for each
  * point of a large one. */
 static gboolean
-check_estimate (const char *path, ScalrConfig *base, const ScalrGrid *grid, gboolean yes)
+check_estimate (const char *path, const ScalrConfig *base, const ScalrGrid *grid, gboolean yes)
 {
   guint64 points = scalr_grid_get_n_points (grid);
   g_autoptr (GPtrArray) configs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_config_free);
@@ -31,24 +85,13 @@ check_estimate (const char *path, ScalrConfig *base, const ScalrGrid *grid, gboo
   return ok;
 }
 
-/* The CI level stored with the first point's lifts (NAN when no point has any). */
-static double
-stored_level (ScalrStore *store, GPtrArray *points)
-{
-  for (guint r = 0; r < points->len; r++)
-    {
-      gint64 id = ((const ScalrSweepPoint *) g_ptr_array_index (points, r))->run_id;
-      g_autoptr (GArray) lifts = id > 0 ? scalr_store_get_lifts (store, id, NULL) : NULL;
-      if (lifts && lifts->len > 0)
-        return g_array_index (lifts, ScalrLiftRow, 0).level;
-    }
-  return NAN;
-}
-
+/* After each point: which run it made, and why it failed. */
 static void
 on_point (const ScalrSweepPoint *pt, guint64 n_points, gpointer data)
 {
   int *status = data;
+  if (!scalr_dist_is_root ())
+    return;
   cli_progress_done ();
   g_autofree char *values = g_strjoinv (" ", pt->values);
   g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%s): run %" G_GINT64_FORMAT "\n",
@@ -85,7 +128,8 @@ cmd_sweep (int argc, char **argv)
   g_option_context_set_description (ctx,
     "The paper's \"more synthetic data\" ablation:\n"
     "  scalr sweep --config data/movielens-comedy-drama.ini --grid sampler.samples_per_event=0,1,2,4,8\n"
-    "Runs share the split, the fitted generator and the baseline models where their keys do not change.\n");
+    "Runs share the split, the fitted generator and the baseline models where their keys do not change.\n"
+    "A sweep reports every point on the test users: to choose settings, use scalr tune (validation users).\n");
   if (!cli_parse (ctx, &argc, &argv, "sweep"))
     return EXIT_USAGE;
   if (grids == NULL || grids[0] == NULL || argc > 1)
@@ -101,6 +145,7 @@ cmd_sweep (int argc, char **argv)
   g_autoptr (ScalrGrid) grid = scalr_grid_new ((const char *const *) grids, &error);
   if (grid == NULL)
     return cli_fail ("sweep", error);
+
   g_autofree char *path = db ? g_strdup (db) : scalr_store_default_path ();
   if (!check_estimate (path, base, grid, yes))
     return EXIT_USAGE;
@@ -108,85 +153,25 @@ cmd_sweep (int argc, char **argv)
   int status = EXIT_OK;
   ScalrSweepOptions options = { .threads = (guint) MAX (threads, 0), .busy_func = cli_report_busy,
                                 .point_func = on_point, .point_data = &status };
-  g_autoptr (GPtrArray) points = scalr_sweep_run (path, base, grid, &options, progress, NULL, NULL, &error);
+  gint64 group_id = 0;
+  g_autoptr (GPtrArray) points = scalr_sweep_run (path, base, grid, &options, progress, NULL, &group_id, &error);
   cli_progress_done ();
   if (points == NULL)
     return cli_fail ("sweep", error);
+  if (scalr_dist_is_root ())
+    g_printerr ("scalr sweep: the runs are group %" G_GINT64_FORMAT " of the store\n", group_id);
 
+  if (!scalr_dist_is_root ())   /* under mpirun rank 0 prints */
+    return status;
   g_autoptr (ScalrStore) store = cli_open_store (path, SCALR_STORE_OPEN_DEFAULT);
   if (store == NULL)
     return EXIT_ERROR;
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_array (b);
-  if (!json)
-    {
-      g_autofree char *ci = scalr_stats_ci_label (stored_level (store, points));
-      g_print ("%s@%d lift, %s users, against the model's own baseline and the strongest baseline (%s, Holm p)\n",
-               met, k, seg, ci);
-    }
-  guint n_axes = scalr_grid_get_n_axes (grid);
-  for (guint r = 0; r < points->len; r++)
-    {
-      const ScalrSweepPoint *pt = g_ptr_array_index (points, r);
-      gint64 run_id = pt->run_id;
-      g_autoptr (GArray) lifts = run_id > 0 ? scalr_store_get_lifts (store, run_id, NULL) : NULL;
-      g_autoptr (GString) values = g_string_new (NULL);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "run_id");
-      json_builder_add_int_value (b, run_id);
-      json_builder_set_member_name (b, "values");
-      json_builder_begin_object (b);
-      for (guint g = 0; g < n_axes; g++)
-        {
-          const char *key = strchr (pt->keys[g], '.') + 1;
-          json_builder_set_member_name (b, key);
-          json_builder_add_string_value (b, pt->values[g]);
-          g_string_append_printf (values, "%s%s=%s", g ? " " : "", key, pt->values[g]);
-        }
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "lifts");
-      json_builder_begin_array (b);
-      if (!json)
-        g_print ("run %-4" G_GINT64_FORMAT " %s\n", run_id, values->str);
-      for (guint i = 0; lifts && i < lifts->len; i++)
-        {
-          const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
-          if (g_strcmp0 (l->metric, met) != 0 || g_strcmp0 (l->segment, seg) != 0 || l->k != (guint) k
-              || g_strcmp0 (l->reference, "own") != 0)
-            continue;
-          const ScalrLiftRow *best = scalr_lifts_find ((const ScalrLiftRow *) lifts->data, lifts->len, l->model, seg, met,
-                                                       (guint) k, "strongest");
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "model");
-          json_builder_add_string_value (b, l->model);
-          /* The stored rows as they are: undefined numbers are null, with the reason in note. */
-          const ScalrLiftRow *pair[2] = { l, best };
-          const char *names[2] = { "own", "strongest" };
-          for (guint q = 0; q < 2; q++)
-            if (pair[q])
-              {
-                json_builder_set_member_name (b, names[q]);
-                JsonNode *node = json_node_init_object (json_node_alloc (), cli_lift_json (pair[q]));
-                json_builder_add_value (b, node);
-              }
-          json_builder_end_object (b);
-          if (!json)
-            g_print ("    %-8s own %s [%s, %s] p %s   vs best (%s) %s [%s, %s] p %s\n", l->model,
-                     cli_format_number ("%+6.1f%%", 100 * l->lift), cli_format_number ("%+6.1f", 100 * l->ci_low),
-                     cli_format_number ("%+6.1f", 100 * l->ci_high), cli_format_number ("%.3g", l->p_holm),
-                     best ? best->baseline_model : "—", cli_format_number ("%+6.1f%%", best ? 100 * best->lift : NAN),
-                     cli_format_number ("%+6.1f", best ? 100 * best->ci_low : NAN),
-                     cli_format_number ("%+6.1f", best ? 100 * best->ci_high : NAN),
-                     cli_format_number ("%.3g", best ? best->p_holm : NAN));
-        }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  g_autoptr (JsonNode) root = scalr_sweep_results_json (store, points, met, (guint) k, seg, &error);
+  if (root == NULL)
+    return cli_fail ("sweep", error);
   if (json)
-    {
-      g_autoptr (JsonNode) root = json_builder_get_root (b);
-      cli_print_json (root);
-    }
+    cli_print_json (root);
+  else
+    print_text (root, met, k, seg);
   return status;
 }

@@ -7,6 +7,7 @@
 #include "scalr-bootstrap.h"
 #include "scalr-rng.h"
 #include "test-util.h"
+#include "scalr-topk.h"
 
 static void
 test_weights (void)
@@ -46,13 +47,6 @@ test_weights (void)
   g_assert_cmpuint (differ, >, 30);
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double u = *(const double *) a, v = *(const double *) b;
-  return (u > v) - (u < v);
-}
-
 static void
 test_lift_by_hand (void)
 {
@@ -76,7 +70,7 @@ test_lift_by_hand (void)
       g_assert_cmpfloat (sx, >, 0);   /* (this seed leaves no resample empty) */
       lifts[n_ok++] = sy / sx - 1.0;
     }
-  qsort (lifts, 4, sizeof (double), cmp_double);
+  qsort (lifts, 4, sizeof (double), scalr_cmp_double);
   g_assert_cmpfloat (lifts[0], <, lifts[3]);
   double want_lo = lifts[0] + 0.75 * (lifts[1] - lifts[0]);
   double want_hi = lifts[2] + 0.25 * (lifts[3] - lifts[2]);

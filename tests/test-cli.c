@@ -133,6 +133,17 @@ test_movielens (void)
   g_assert_cmpuint (json_array_get_length (arr), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (arr, 0), "events"), ==, 100004);
   result_clear (&r);
+  /* One dataset by name: scripts (run-workbench) test for it by the exit status. */
+  r = run_scalr ("datasets", "--db", db, "movielens-small", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "movielens-small"));
+  result_clear (&r);
+  r = run_scalr ("datasets", "--db", db, "movielens-large", NULL);
+  assert_fails (&r, 1, "no dataset 'movielens-large'", NULL);
+  result_clear (&r);
+  r = run_scalr ("datasets", "--db", db, "a", "b", NULL);
+  assert_fails (&r, 2, "one dataset name at most", NULL);
+  result_clear (&r);
 
   r = run_scalr ("stats", "--db", db, "movielens-small", "--source", "category:Comedy,!Drama",
                  "--target", "category:Drama,!Comedy", "--json", NULL);
@@ -536,6 +547,89 @@ test_one_user (void)
   test_rm_rf (dir);
 }
 
+/* scalr tune: {"run_id": N, "tuning": …} with the trials and the selection (validation and
+ * test scores), the same in show --json, replicates; bad arguments and a split without
+ * validation users. */
+static void
+test_tune (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  g_autofree char *config = g_build_filename (SCALR_SOURCE_DATADIR, "movielens-comedy-drama.ini", NULL);
+  Result r = run_scalr ("import", "--db", db, "--name", "movielens-small", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = run_scalr ("tune", "--db", db, "--config", config, "--set", "downstream.models=pop,itemknn", "--set",
+                 "eval.bootstrap=20", "--trials", "2", "--replicates", "2", "--json", NULL);
+  if (r.status != 0)
+    g_error ("scalr tune failed: %s", r.err);
+  g_autoptr (JsonParser) p = json_parser_new ();
+  JsonObject *o = parse_object (p, r.out);
+  gint64 id = json_object_get_int_member (o, "run_id");
+  g_assert_cmpint (id, ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "finished");
+  JsonObject *t = json_object_get_object_member (o, "tuning");
+  g_assert_cmpstr (json_object_get_string_member (t, "objective"), ==, "recall@20");
+  g_assert_cmpstr (json_object_get_string_member (t, "segment"), ==, "sparse");
+  JsonArray *trials = json_object_get_array_member (t, "trials");
+  g_assert_cmpuint (json_array_get_length (trials), ==, 2);
+  JsonObject *t1 = json_array_get_object_element (trials, 1);
+  g_assert_true (json_object_has_member (json_object_get_object_member (t1, "params"), "downstream.itemknn.neighbors"));
+  JsonObject *sel = json_object_get_object_member (json_object_get_object_member (t, "selected"), "itemknn");
+  for (guint v = 0; v < 2; v++)
+    {
+      JsonObject *s = json_object_get_object_member (sel, v ? "augmented" : "baseline");
+      gint64 trial = json_object_get_int_member (s, "trial");
+      g_assert_cmpint (trial, >=, 0);
+      g_assert_cmpint (trial, <, 2);
+      /* The selection's validation score is its trial's, and the best of the trials. */
+      JsonObject *tv = json_object_get_object_member (json_object_get_object_member (
+                         json_array_get_object_element (trials, (guint) trial), "validation"), "itemknn");
+      double val = json_object_get_double_member (s, "validation");
+      g_assert_cmpfloat (val, ==, json_object_get_double_member (tv, v ? "augmented" : "baseline"));
+      for (guint k = 0; k < 2; k++)
+        g_assert_cmpfloat (val, >=, json_object_get_double_member (json_object_get_object_member (json_object_get_object_member (
+                             json_array_get_object_element (trials, k), "validation"), "itemknn"), v ? "augmented" : "baseline"));
+      double test = json_object_get_double_member (s, "test");
+      g_assert_cmpfloat (test, >, 0.0);
+      g_assert_cmpfloat (test, <, 1.0);
+    }
+  /* The selection's baseline params hold only its own keys. */
+  JsonObject *bp = json_object_get_object_member (json_object_get_object_member (sel, "baseline"), "params");
+  g_assert_false (json_object_has_member (bp, "generator.smoothing"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "lifts")), >, 0);
+  JsonObject *reps = json_object_get_object_member (o, "replicates");
+  g_assert_cmpint (json_object_get_int_member (reps, "replicates"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (t, "replicate_selections")), ==, 1);
+  result_clear (&r);
+  r = run_scalr ("show", "--db", db, "1", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonParser) p2 = json_parser_new ();
+  JsonObject *o2 = parse_object (p2, r.out);
+  g_assert_true (json_object_has_member (o2, "tuning"));
+  result_clear (&r);
+  r = run_scalr ("show", "--db", db, "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "tuned recall@20 for sparse users, 2 trials"));
+  g_assert_nonnull (strstr (r.out, "replicates: 2 splits"));
+  result_clear (&r);
+
+  r = run_scalr ("tune", "--db", db, "--trials", "-1", NULL);
+  assert_fails (&r, 2, "Try 'scalr tune --help'", NULL);
+  result_clear (&r);
+  r = run_scalr ("tune", "--db", db, "--config", config, "--set", "split.valid_users=0", "--trials", "1", NULL);
+  assert_fails (&r, 1, "no sparse validation user has held-out events", "valid_users > 0");
+  result_clear (&r);
+  g_autofree char *bad = g_build_filename (dir, "bad.ini", NULL);
+  g_assert_true (g_file_set_contents (bad, "[tune]\nsampler.weight = 2..1\n", -1, NULL));
+  r = run_scalr ("tune", "--db", db, "--config", bad, NULL);
+  assert_fails (&r, 1, "bad.ini:2: [tune] sampler.weight = '2..1': expected lo < hi", NULL);
+  result_clear (&r);
+  test_rm_rf (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -547,5 +641,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/cli/bad-store", test_bad_store);
   g_test_add_func ("/scalr/cli/run-show-export", test_run_show_export);
   g_test_add_func ("/scalr/cli/one-user", test_one_user);
+  g_test_add_func ("/scalr/cli/tune", test_tune);
   return g_test_run ();
 }

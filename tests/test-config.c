@@ -41,7 +41,7 @@ test_tables (void)
       if (!g_hash_table_add (seen, g_strdup (fk)))
         g_error ("%s is in two tables", fk);
       if (!g_strv_contains (groups, p->group))
-        g_error ("%s: group not in DESIGN.md §4", fk);
+        g_error ("%s: group not in docs/ARCHITECTURE.md (the config groups)", fk);
       if (p->help == NULL || p->help[0] == '\0')
         g_error ("%s has no help", fk);
       if (p->def == NULL)
@@ -169,7 +169,8 @@ test_good_file (void)
   g_assert_false (scalr_config_get_bool (c, "sampler", "exclude_seen"));
   g_assert_cmpstr (scalr_config_get (c, "sampler", "strategy"), ==, "per_user");   /* stripped */
   /* Untouched keys keep their defaults. */
-  g_assert_cmpfloat (scalr_config_get_double (c, "split", "valid_fraction"), ==, 0.1);
+  g_assert_cmpfloat (scalr_config_get_double (c, "split", "valid_fraction"), ==, 0.0);
+  g_assert_cmpfloat (scalr_config_get_double (c, "split", "valid_users"), ==, 0.25);
   g_assert_cmpint (scalr_config_get_int (c, "sampler", "samples_per_event"), ==, 1);
   g_assert_true (scalr_config_get_bool (c, "sampler", "exclude_seen") == FALSE);
 

@@ -2,6 +2,8 @@
  * lifts recomputed from the stored per-user vectors. */
 #include "config.h"
 
+#define SCALR_TEST_WITH_STORE
+
 #include "scalr-registry.h"
 
 #include <math.h>
@@ -91,6 +93,65 @@ test_top_k (void)
   for (guint i = 0; i < 5000; i++)
     better += r[i] > r[top[49]] || (r[i] == r[top[49]] && i < top[49]);
   g_assert_cmpuint (better, ==, 49);
+}
+
+/* The keyed accumulator: the same entries in any push order give the same list; ties by
+ * lower index; non-finite keys and k = 0 keep nothing; a k past the entries keeps them all;
+ * more than 128 entries (scalr_top_k's own storage) work the same. */
+static void
+test_keyed_top_k (void)
+{
+  const double key[] = { 2.0, 5.0, 2.0, NAN, 7.0, 5.0, INFINITY, -1.0 };
+  const guint32 want[] = { 4, 1, 5, 0, 2 };   /* 7; 5 (1 before 5); 2 (0 before 2) */
+  const guint orders[][8] = { { 0, 1, 2, 3, 4, 5, 6, 7 }, { 7, 6, 5, 4, 3, 2, 1, 0 },
+                              { 2, 5, 3, 0, 7, 1, 6, 4 } };
+  for (guint o = 0; o < G_N_ELEMENTS (orders); o++)
+    {
+      ScalrKeyed store[5];
+      ScalrTopK t;
+      scalr_top_k_init (&t, store, 5);
+      for (guint a = 0; a < 8; a++)
+        scalr_top_k_push (&t, key[orders[o][a]], orders[o][a]);
+      g_assert_cmpuint (scalr_top_k_finish (&t), ==, 5);
+      for (guint a = 0; a < 5; a++)
+        {
+          g_assert_cmpuint (store[a].index, ==, want[a]);
+          g_assert_cmpfloat (store[a].key, ==, key[want[a]]);
+        }
+    }
+  ScalrKeyed store[10];
+  ScalrTopK t;
+  scalr_top_k_init (&t, store, 10);
+  for (guint a = 0; a < 8; a++)
+    scalr_top_k_push (&t, key[a], a);
+  g_assert_cmpuint (scalr_top_k_finish (&t), ==, 6);   /* NaN and +inf left out */
+  g_assert_cmpuint (store[5].index, ==, 7);
+  scalr_top_k_init (&t, store, 0);
+  scalr_top_k_push (&t, 1.0, 0);
+  g_assert_cmpuint (scalr_top_k_finish (&t), ==, 0);
+
+  /* scalr_top_k with k = 300 (its own storage allocated) against k = 100 (on the stack):
+   * the first 100 agree. */
+  g_autofree float *r = g_new (float, 1000);
+  for (guint i = 0; i < 1000; i++)
+    r[i] = (float) ((i * 7919u) % 211u);   /* many ties */
+  guint32 big[300], small[100];
+  g_assert_cmpuint (scalr_top_k (r, 1000, 300, big), ==, 300);
+  g_assert_cmpuint (scalr_top_k (r, 1000, 100, small), ==, 100);
+  for (guint a = 0; a < 100; a++)
+    g_assert_cmpuint (big[a], ==, small[a]);
+
+  /* The comparators. */
+  double d[] = { 3.0, -1.0, 2.5, -1.0 };
+  qsort (d, 4, sizeof (double), scalr_cmp_double);
+  g_assert_cmpfloat (d[0], ==, -1.0);
+  g_assert_cmpfloat (d[2], ==, 2.5);
+  g_assert_cmpfloat (d[3], ==, 3.0);
+  guint32 u[] = { G_MAXUINT32, 0, 7, 7 };
+  qsort (u, 4, sizeof (guint32), scalr_cmp_u32);
+  g_assert_cmpuint (u[0], ==, 0);
+  g_assert_cmpuint (u[1], ==, 7);
+  g_assert_cmpuint (u[3], ==, G_MAXUINT32);
 }
 
 static void
@@ -232,16 +293,8 @@ setup (Fixture *f, gconstpointer data)
 {
   f->dir = test_tmpdir_new ();
   f->db = g_build_filename (f->dir, "s.db", NULL);
-  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
-  g_autofree char *movies = test_movielens_path ("movies.tsv");
-  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
-  o->name = g_strdup ("movielens-small");
-  scalr_import_options_add_events (o, ratings, NULL);
-  o->items_path = g_strdup (movies);
+  test_store_add_movielens (f->db);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
-  g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  g_assert_true (scalr_store_add_dataset (s, d, "r", "m", "tsv", NULL, &error));
 }
 
 static void
@@ -369,8 +422,8 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
   g_autoptr (ScalrSplit) split = NULL;
   g_assert_true (scalr_pipeline_rebuild_split (store, c, &domains, &split, &error));
   const guint8 *flags = scalr_split_get_user_flags (split);
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (store, run, &error);
-  g_autoptr (GArray) lifts = scalr_store_get_lifts (store, run, &error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (store, run, &error);
+  g_autoptr (GArray) lifts = scalr_store_load_lifts (store, run, &error);
 
   g_autoptr (GArray) ub = NULL, ua = NULL;
   g_autoptr (GArray) base = user_vector (store, run, "itemknn", "baseline", "recall", 20, &ub);
@@ -488,7 +541,7 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
   g_autoptr (ScalrPipeline) p2 = scalr_pipeline_new (f->db, c, "eval itemknn");
   gint64 run2 = 0;
   g_assert_true (scalr_pipeline_run (p2, NULL, NULL, &run2, &error));
-  g_autoptr (GArray) lifts2 = scalr_store_get_lifts (store, run2, &error);
+  g_autoptr (GArray) lifts2 = scalr_store_load_lifts (store, run2, &error);
   g_assert_no_error (error);
   guint same = 0;
   for (guint k = 0; k < lifts->len; k++)
@@ -522,6 +575,7 @@ main (int argc, char **argv)
   scalr_registry_init ();
   g_test_add_func ("/scalr/eval/rank-metrics", test_rank_metrics);
   g_test_add_func ("/scalr/eval/top-k", test_top_k);
+  g_test_add_func ("/scalr/eval/keyed-top-k", test_keyed_top_k);
   g_test_add_func ("/scalr/eval/platt", test_platt);
   g_test_add_func ("/scalr/eval/negatives", test_negatives);
   g_test_add_func ("/scalr/eval/auc-ne", test_auc_ne);

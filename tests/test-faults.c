@@ -180,7 +180,7 @@ test_kill_points (void)
       g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (scalr_store_get_n_marked_interrupted (s), ==, 1);
-      g_autoptr (ScalrRunInfo) info = scalr_store_get_run (s, killed, &error);
+      g_autoptr (ScalrRunInfo) info = scalr_store_load_run (s, killed, &error);
       g_assert_cmpint (info->status, ==, SCALR_RUN_INTERRUPTED);
       g_clear_pointer (&s, scalr_store_close);
       /* The finished run is identical. */
@@ -437,7 +437,7 @@ test_upgrade_from_v3 (void)
   g_assert_cmpmem (after.users->data, after.users->len * 4, before.users->data, before.users->len * 4);
   for (guint i = 0; i < after.values->len; i++)
     g_assert_cmpfloat (g_array_index (after.values, double, i), ==, (double) (float) g_array_index (before.values, double, i));
-  g_autoptr (GArray) lifts = scalr_store_get_lifts (s, 1, &error);
+  g_autoptr (GArray) lifts = scalr_store_load_lifts (s, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lifts->len, >, 0);
   for (guint i = 0; i < lifts->len; i++)

@@ -772,59 +772,51 @@ check_fit_and_calibration (const char *model, const char *extra_key, const char 
   g_assert_cmpfloat (g1->temperature, ==, 0.5);
   g_assert_cmpfloat_with_epsilon (g1->valid_log_lik, scalr_generator_valid_log_lik (g, split, 0.5, 2000), 1e-9);
 
-  /* Calibration: the bins count every (validation user, item not trained on) pair. */
-  const ScalrCsr *train = scalr_split_get_train (split), *valid = scalr_split_get_valid (split);
+  /* Calibration: the bins count each validation user's top-N pairs, in bins of equal count. */
+  const ScalrCsr *valid = scalr_split_get_valid (split);
   const guint8 *flags = scalr_split_get_user_flags (split);
-  guint64 pairs = 0, positives = 0;
+  guint64 pairs = 0;
   guint n_valid_users = 0;
-  for (guint u = 0; u < train->n_rows; u++)
-    if (scalr_csr_row_len (valid, u) > 0 && (flags[u] & SCALR_USER_HAS_SOURCE) && !(flags[u] & SCALR_USER_SPARSE))
+  for (guint u = 0; u < valid->n_rows; u++)
+    if (scalr_csr_row_len (valid, u) > 0 && (flags[u] & SCALR_USER_HAS_SOURCE))
       {
-        pairs += g->n_items - scalr_csr_row_len (train, u);
-        positives += scalr_csr_row_len (valid, u);
+        pairs += MIN (50, g->n_items - scalr_csr_row_len (scalr_split_get_train (split), u));
         n_valid_users++;
       }
   g_assert_cmpuint (n_valid_users, >, 50);
   g_assert_cmpuint (n_valid_users, <, 2000);   /* so every one of them is used */
-  double pred[10], obs[10];
-  guint64 count[10];
-  double ece = scalr_generator_calibration (g, split, 10, pred, obs, count, 100000);
+  ScalrCalibrationBin bins[10];
+  double ece = scalr_generator_calibration (g, split, 10, 50, bins, 100000);
   g_assert_true (isfinite (ece));
   g_assert_cmpfloat (ece, >=, 0.0);
   g_assert_cmpfloat (ece, <=, 1.0);
   guint64 total = 0;
-  double observed = 0, predicted = 0, ece_again = 0;
+  double ece_again = 0;
+  for (guint b = 0; b < 10; b++)
+    total += bins[b].count;
+  g_assert_cmpuint (total, ==, pairs);
   for (guint b = 0; b < 10; b++)
     {
-      total += count[b];
-      observed += obs[b] * count[b];
-      predicted += pred[b] * count[b];
-      if (count[b] == 0)
-        continue;
-      g_assert_cmpfloat (pred[b], >=, b / 10.0 - 1e-9);
-      g_assert_cmpfloat (pred[b], <=, (b + 1) / 10.0 + 1e-9);
-      g_assert_cmpfloat (obs[b], >=, 0.0);
-      g_assert_cmpfloat (obs[b], <=, 1.0);
+      /* Equal counts (±1), predictions ascending, the interval around the observed rate. */
+      g_assert_cmpuint (bins[b].count, >=, pairs / 10);
+      g_assert_cmpuint (bins[b].count, <=, pairs / 10 + 1);
+      if (b > 0)
+        g_assert_cmpfloat (bins[b].pred, >=, bins[b - 1].pred);
+      g_assert_cmpfloat (bins[b].low, <=, bins[b].obs);
+      g_assert_cmpfloat (bins[b].high, >=, bins[b].obs);
+      ece_again += (double) bins[b].count / total * fabs (bins[b].obs - bins[b].pred);
     }
-  for (guint b = 0; b < 10; b++)
-    ece_again += (double) count[b] / total * fabs (obs[b] - pred[b]);
-  g_assert_cmpuint (total, ==, pairs);
-  /* Every validation event is an observed positive. */
-  g_assert_cmpfloat_with_epsilon (observed, (double) positives, 1e-6 * positives);
   g_assert_cmpfloat_with_epsilon (ece, ece_again, 1e-12);
-  /* q sums per user to at most n_u (a union bound), so the mean prediction is at most the
-   * positive rate. */
-  g_assert_cmpfloat (predicted, <=, positives * (1 + 1e-6));
-  g_test_message ("%s: ECE %.4f over %" G_GUINT64_FORMAT " pairs", model, ece, total);
+  g_test_message ("%s: ECE %.4f over %" G_GUINT64_FORMAT " top-50 pairs", model, ece, total);
 
   /* Fewer users: fewer pairs. */
-  double ece10 = scalr_generator_calibration (g, split, 10, pred, obs, count, 10);
+  ScalrCalibrationBin bins10[10];
+  double ece10 = scalr_generator_calibration (g, split, 10, 50, bins10, 10);
   g_assert_true (isfinite (ece10));
   guint64 total10 = 0;
   for (guint b = 0; b < 10; b++)
-    total10 += count[b];
-  g_assert_cmpuint (total10, <, total);
-  g_assert_cmpuint (total10, >=, 10 * (guint64) g->n_items - train->nnz);
+    total10 += bins10[b].count;
+  g_assert_cmpuint (total10, ==, 10 * 50);
 }
 
 static void
@@ -852,9 +844,10 @@ test_movielens_popularity (void)
  * Training popularity π = (p 2, q 1, r 1, s 0, t 1)/5. With the popularity generator at
  * τ = 1, v's non-training items r, s, t have P = (.2, 0, .2), renormalised over them
  * p' = (.5, 0, .5), and with n_v = 2 validation events q = 1 − (1 − p')² = (.75, 0, .75).
- * Observed: r and s are validation events, t (a test event) is not. With 10 bins:
- * bin 7 holds r and t (mean q .75, observed .5), bin 0 holds s (q 0, observed 1):
- * ECE = 2/3 · .25 + 1/3 · 1 = 1/2. */
+ * Observed: r and s are validation events, t (a test event) is not. Over the top 2 (r, t:
+ * ties by index) in 2 bins of one pair each, sorted by (q, hit): t (.75, 0), r (.75, 1):
+ * ECE = ½ · .75 + ½ · .25 = 1/2. Over the top 3 in 3 bins: s (0, 1), t, r:
+ * ECE = (1 + .75 + .25)/3 = 2/3. */
 static void
 test_calibration_tiny (void)
 {
@@ -869,21 +862,22 @@ test_calibration_tiny (void)
   g_assert_cmpuint (scalr_split_get_train (t.split)->nnz, ==, 5);
   g_autoptr (ScalrConfig) c = gen_config ("popularity", "1", NULL);
   g_autoptr (ScalrGenerator) g = gen_fit (t.split, c);
-  double pred[10], obs[10];
-  guint64 count[10];
-  double ece = scalr_generator_calibration (g, t.split, 10, pred, obs, count, 100);
-  g_assert_cmpfloat_with_epsilon (ece, 0.5, 1e-6);
-  for (guint b = 0; b < 10; b++)
-    g_assert_cmpuint (count[b], ==, b == 7 ? 2 : b == 0 ? 1 : 0);
-  g_assert_cmpfloat_with_epsilon (pred[7], 0.75, 1e-6);
-  g_assert_cmpfloat_with_epsilon (obs[7], 0.5, 1e-12);
-  g_assert_cmpfloat (pred[0], ==, 0.0);
-  g_assert_cmpfloat (obs[0], ==, 1.0);
-  /* Two bins: r and t (q .75) in bin 1, s in bin 0: the same ECE. */
-  double pred2[2], obs2[2];
-  guint64 count2[2];
-  g_assert_cmpfloat_with_epsilon (scalr_generator_calibration (g, t.split, 2, pred2, obs2, count2, 100), 0.5, 1e-6);
-  g_assert_cmpuint (count2[1], ==, 2);
+  ScalrCalibrationBin bins[3];
+  g_assert_cmpfloat_with_epsilon (scalr_generator_calibration (g, t.split, 2, 2, bins, 100), 0.5, 1e-6);
+  g_assert_cmpuint (bins[0].count, ==, 1);
+  g_assert_cmpuint (bins[1].count, ==, 1);
+  g_assert_cmpfloat_with_epsilon (bins[0].pred, 0.75, 1e-6);
+  g_assert_cmpfloat (bins[0].obs, ==, 0.0);
+  g_assert_cmpfloat (bins[1].obs, ==, 1.0);
+  /* Wilson 95 % of 0/1 and 1/1:
+   * /usr/bin/python3 -c "from scipy.stats import binomtest as b; print(b(0,1).proportion_ci(method='wilson'), b(1,1).proportion_ci(method='wilson'))" */
+  g_assert_cmpfloat (bins[0].low, ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (bins[0].high, 0.7934506856227626, 1e-12);
+  g_assert_cmpfloat_with_epsilon (bins[1].low, 0.20654931437723745, 1e-12);
+  g_assert_cmpfloat (bins[1].high, ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (scalr_generator_calibration (g, t.split, 3, 3, bins, 100), 2.0 / 3.0, 1e-6);
+  g_assert_cmpfloat (bins[0].pred, ==, 0.0);
+  g_assert_cmpfloat (bins[0].obs, ==, 1.0);
 
   /* Mean log-likelihood of the validation events r (P = .2 at τ = 1) and s (P = 0,
    * floored at e^-50): (log .2 − 50)/2. At τ = 0.5: P(r) = .04/(.16 + 3 · .04) = 1/7. */
@@ -910,12 +904,36 @@ test_no_validation (void)
   g_assert_cmpfloat (g->temperature, ==, 1.0);
   g_assert_true (isnan (g->valid_log_lik));
   g_assert_true (isnan (scalr_generator_valid_log_lik (g, t.split, 1.0, 100)));
-  double pred[4], obs[4];
-  guint64 count[4] = { 9, 9, 9, 9 };
-  g_assert_true (isnan (scalr_generator_calibration (g, t.split, 4, pred, obs, count, 100)));
+  g_assert_false (g->fitted_temperature);
+  g_assert_cmpint (g->temperature_status, ==, SCALR_TEMPERATURE_UNDEFINED);
+  ScalrCalibrationBin bins[4];
   for (guint b = 0; b < 4; b++)
-    g_assert_cmpuint (count[b], ==, 0);
+    bins[b].count = 9;
+  g_assert_true (isnan (scalr_generator_calibration (g, t.split, 4, 50, bins, 100)));
+  for (guint b = 0; b < 4; b++)
+    {
+      g_assert_cmpuint (bins[b].count, ==, 0);
+      g_assert_true (isnan (bins[b].obs) && isnan (bins[b].low));
+    }
   tiny_close (&t);
+}
+
+/* Wilson score intervals against SciPy:
+ * /usr/bin/python3 -c "from scipy.stats import binomtest as b
+ * for k, n in [(3, 10), (17, 50)]: print(b(k, n).proportion_ci(confidence_level=0.95, method='wilson'))" */
+static void
+test_wilson (void)
+{
+  const double z = 1.959963984540054;
+  double lo, hi;
+  scalr_wilson_interval (3, 10, z, &lo, &hi);
+  g_assert_cmpfloat_with_epsilon (lo, 0.10779126740630102, 1e-12);
+  g_assert_cmpfloat_with_epsilon (hi, 0.6032218525388546, 1e-12);
+  scalr_wilson_interval (17, 50, z, &lo, &hi);
+  g_assert_cmpfloat_with_epsilon (lo, 0.22436949222500085, 1e-12);
+  g_assert_cmpfloat_with_epsilon (hi, 0.47846173949767395, 1e-12);
+  scalr_wilson_interval (0, 0, z, &lo, &hi);
+  g_assert_true (isnan (lo) && isnan (hi));
 }
 
 int
@@ -928,6 +946,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/generators/cooc/topk-outside-row", test_cooc_topk_outside_row);
   g_test_add_func ("/scalr/generators/cooc/draw", test_cooc_draw);
   g_test_add_func ("/scalr/generators/softmax", test_softmax);
+  g_test_add_func ("/scalr/generators/wilson", test_wilson);
   g_test_add_func ("/scalr/generators/popularity", test_popularity);
   g_test_add_func ("/scalr/generators/ridge", test_ridge);
   g_test_add_func ("/scalr/generators/errors", test_errors);

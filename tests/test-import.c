@@ -232,6 +232,7 @@ typedef struct {
   int         code;
   const char *where;
   const char *what;
+  const char *what2;   /* optional */
 } BadCase;
 
 static void
@@ -247,6 +248,17 @@ test_bad_inputs (Fixture *f, gconstpointer data)
     { "rating-nan", "n.tsv", "user\titem\trating\nu\ti\tNaN\n", -1, SCALR_READER_ERROR_VALUE, "n.tsv:2:", "not a finite number" },
     { "rating-float-range", "f.tsv", "user\titem\trating\nu\ti\t4\nu\tj\t1e39\n", -1, SCALR_READER_ERROR_VALUE, "f.tsv:3:", "rating 1e+39 is out of range" },
     { "timestamp-nan", "t.csv", "user,item,timestamp\nu,i,12\nu,j,nan\n", -1, SCALR_READER_ERROR_VALUE, "t.csv:3:", "timestamp 'nan'" },
+    /* Timestamps that are not a plausible whole number of seconds (the first beyond int64,
+     * the second within it but beyond what a double holds exactly, then a fraction and a
+     * number that only strtod reads as huge). */
+    { "timestamp-int64", "t1.tsv", "user\titem\ttimestamp\nu\ti\t12\nu\tj\t99999999999999999999999999\n", -1,
+      SCALR_READER_ERROR_VALUE, "t1.tsv:3:", "timestamp '99999999999999999999999999' is not a whole number of seconds" },
+    { "timestamp-2^53", "t2.tsv", "user\titem\ttimestamp\nu\ti\t9007199254740993\n", -1,
+      SCALR_READER_ERROR_VALUE, "t2.tsv:2:", "within ±2^53" },
+    { "timestamp-fraction", "t3.csv", "user,item,timestamp\nu,i,881250949.5\n", -1,
+      SCALR_READER_ERROR_VALUE, "t3.csv:2:", "'881250949.5' is not a whole number" },
+    { "timestamp-exponent", "t4.inter", "user_id:token\titem_id:token\ttimestamp:float\nu\ti\t1e300\n", -1,
+      SCALR_READER_ERROR_VALUE, "t4.inter:2:", "'1e300'", "expected Unix time in seconds" },
     { "nul", "z.tsv", nul, sizeof nul - 1, SCALR_READER_ERROR_NUL, "z.tsv:3:", "NUL byte" },
     { "utf8", "u.tsv", bad_utf8, sizeof bad_utf8 - 1, SCALR_READER_ERROR_UTF8, "u.tsv:2:", "user id is not valid UTF-8" },
     { "empty-id", "e.tsv", "user\titem\n\ti\n", -1, SCALR_READER_ERROR_VALUE, "e.tsv:2:", "empty user id" },
@@ -259,8 +271,109 @@ test_bad_inputs (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
       g_autoptr (ScalrDataset) d = import_text (f, cases[k].file, cases[k].text, cases[k].len, NULL, &error);
       g_assert_null (d);
-      test_assert_error_contains (error, SCALR_READER_ERROR, cases[k].code, cases[k].where, cases[k].what);
+      test_assert_error_contains (error, SCALR_READER_ERROR, cases[k].code, cases[k].where, cases[k].what,
+                                  cases[k].what2 ? cases[k].what2 : cases[k].what);
     }
+}
+
+/* Timestamps that are whole numbers in other spellings are read exactly. */
+static void
+test_timestamps (Fixture *f, gconstpointer data)
+{
+  const char *text = "user\titem\ttimestamp\n"
+                     "u\ta\t881250949.0\n"
+                     "u\tb\t8.8125e8\n"
+                     "u\tc\t-86400\n"
+                     "u\td\t9007199254740992\n"    /* 2^53: the largest exact one */
+                     "u\te\t1433221332117\n";     /* milliseconds pass (an integer) */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDataset) d = import_text (f, "ts.tsv", text, -1, NULL, &error);
+  g_assert_no_error (error);
+  ScalrEvents ev;
+  scalr_dataset_get_events (d, &ev);
+  const struct { const char *item; double ts; } want[] = {
+    { "a", 881250949.0 }, { "b", 881250000.0 }, { "c", -86400.0 }, { "d", 9007199254740992.0 },
+    { "e", 1433221332117.0 },
+  };
+  for (guint k = 0; k < G_N_ELEMENTS (want); k++)
+    {
+      gint64 e = find_event (d, "u", want[k].item);
+      g_assert_cmpint (e, >=, 0);
+      g_assert_cmpfloat (ev.timestamp[e], ==, want[k].ts);
+    }
+}
+
+/* One rule for the columns' roles: what scalr_import_guess_columns says (the import form's
+ * preview) is what the importer takes — the first of a role's usual names, case and RecBole
+ * ":type" suffix aside. */
+static void
+test_guess_columns (Fixture *f, gconstpointer data)
+{
+  const char *movielens[] = { "userId", "movieId", "rating", "timestamp" };
+  int col[SCALR_N_COLUMN_ROLES];
+  scalr_import_guess_columns (movielens, 4, col);
+  g_assert_cmpint (col[SCALR_COLUMN_USER], ==, 0);
+  g_assert_cmpint (col[SCALR_COLUMN_ITEM], ==, 1);
+  g_assert_cmpint (col[SCALR_COLUMN_RATING], ==, 2);
+  g_assert_cmpint (col[SCALR_COLUMN_TIMESTAMP], ==, 3);
+  g_assert_cmpint (col[SCALR_COLUMN_DOMAIN], ==, -1);
+  /* Two user-like columns: user_id is preferred to user, whatever their order; "date" and
+   * "users" are no usual names (the form once guessed them, the importer never did). */
+  const char *two[] = { "x", "user", " User_ID:token ", "item", "date", "users" };
+  scalr_import_guess_columns (two, 6, col);
+  g_assert_cmpint (col[SCALR_COLUMN_USER], ==, 2);
+  g_assert_cmpint (col[SCALR_COLUMN_ITEM], ==, 3);
+  g_assert_cmpint (col[SCALR_COLUMN_TIMESTAMP], ==, -1);
+  g_assert_cmpstr (scalr_column_role_to_string (SCALR_COLUMN_TIMESTAMP), ==, "timestamp");
+  /* The default dataset name (scalr import without --name and the import form). */
+  const char *paths[][2] = { { "data/ratings.tsv", "ratings" }, { "a.b.csv", "a.b" }, { ".hidden", ".hidden" },
+                             { "noext", "noext" } };
+  for (guint k = 0; k < G_N_ELEMENTS (paths); k++)
+    {
+      g_autofree char *n = scalr_import_default_name (paths[k][0]);
+      g_assert_cmpstr (n, ==, paths[k][1]);
+    }
+  /* The import agrees: its users are column 3's. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDataset) d = import_text (f, "two.tsv", "x\tuser\t User_ID:token \titem\tdate\tusers\n"
+                                                       "1\tnot-me\tu7\ti1\t2020\tn\n", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (scalr_id_map_get_name (scalr_dataset_get_users (d), 0), ==, "u7");
+  g_assert_false (scalr_dataset_has_timestamps (d));
+}
+
+/* A UTF-8 byte-order mark (what Excel writes) before the header is skipped in every format
+ * and in items files; the first column is found by its name and no id starts with it. */
+static void
+test_bom (Fixture *f, gconstpointer data)
+{
+  const struct { const char *name; const char *text; } files[] = {
+    { "bom.tsv", "\xef\xbb\xbfuser\titem\trating\nu1\t1\t4\nu2\t2\t3\n" },
+    { "bom.csv", "\xef\xbb\xbfuserId,movieId,rating\r\nu1,1,4\r\nu2,2,3\r\n" },
+    { "bom.inter", "\xef\xbb\xbfuser_id:token\titem_id:token\trating:float\nu1\t1\t4\nu2\t2\t3\n" },
+    { "bom-auto.txt", "\xef\xbb\xbfuser,item,rating\nu1,1,4\nu2,2,3\n" },   /* detected as CSV */
+  };
+  const char *items = "\xef\xbb\xbfmovieId\ttitle\tgenres\n1\tToy Story\tComedy\n";
+  for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+    {
+      g_test_message ("file %s", files[k].name);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ScalrDataset) d = import_text (f, files[k].name, files[k].text, -1, items, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (scalr_dataset_get_n_events (d), ==, 2);
+      g_assert_cmpstr (scalr_id_map_get_name (scalr_dataset_get_users (d), 0), ==, "u1");
+      g_assert_cmpstr (scalr_dataset_get_item_title (d, 0), ==, "Toy Story");
+      g_assert_true (scalr_dataset_has_ratings (d));
+    }
+  /* Only a mark: an empty file. A mark later in the text is data (here part of an id). */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDataset) none = import_text (f, "only.tsv", "\xef\xbb\xbf", -1, NULL, &error);
+  g_assert_null (none);
+  test_assert_error_contains (error, SCALR_READER_ERROR, SCALR_READER_ERROR_EMPTY, "only.tsv", "empty file");
+  g_clear_error (&error);
+  g_autoptr (ScalrDataset) inner = import_text (f, "inner.tsv", "user\titem\n\xef\xbb\xbfu\ti\n", -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (scalr_id_map_get_name (scalr_dataset_get_users (inner), 0), ==, "\xef\xbb\xbfu");
 }
 
 static void
@@ -386,6 +499,9 @@ main (int argc, char **argv)
   ADD ("/scalr/import/inter-and-mapping", test_inter_and_mapping);
   ADD ("/scalr/import/fingerprint", test_fingerprint);
   ADD ("/scalr/import/bad-inputs", test_bad_inputs);
+  ADD ("/scalr/import/timestamps", test_timestamps);
+  ADD ("/scalr/import/bom", test_bom);
+  ADD ("/scalr/import/guess-columns", test_guess_columns);
   ADD ("/scalr/import/bad-long-line", test_bad_long_line);
   ADD ("/scalr/import/bad-files", test_bad_files);
   ADD ("/scalr/import/items-file", test_items_file);

@@ -3,6 +3,8 @@
  * marked failed with that message (never killed, never left running). */
 #include "config.h"
 
+#define SCALR_TEST_WITH_STORE
+
 #include "scalr-dataset.h"
 #include "scalr-import.h"
 #include "scalr-limits.h"
@@ -21,17 +23,8 @@ setup (Fixture *f, gconstpointer data)
 {
   f->dir = test_tmpdir_new ();
   f->db = g_build_filename (f->dir, "s.db", NULL);
-  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
-  g_autofree char *movies = test_movielens_path ("movies.tsv");
-  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
-  o->name = g_strdup ("movielens-small");
-  scalr_import_options_add_events (o, ratings, NULL);
-  o->items_path = g_strdup (movies);
+  test_store_add_movielens (f->db);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
-  g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -86,7 +79,7 @@ test_stage (Fixture *f, gconstpointer data)
   g_assert_cmpint (id, >, 0);
   g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
   g_clear_error (&error);
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (s, id, &error);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (s, id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (r->status, ==, SCALR_RUN_FAILED);
   g_assert_nonnull (strstr (r->error, "memory budget"));

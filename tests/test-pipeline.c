@@ -2,6 +2,8 @@
  * cancellation and failure leave the right status and nothing half-written. */
 #include "config.h"
 
+#define SCALR_TEST_WITH_STORE
+
 #include "scalr-registry.h"
 
 #include <math.h>
@@ -25,17 +27,8 @@ setup (Fixture *f, gconstpointer data)
 {
   f->dir = test_tmpdir_new ();
   f->db = g_build_filename (f->dir, "s.db", NULL);
-  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
-  g_autofree char *movies = test_movielens_path ("movies.tsv");
-  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
-  o->name = g_strdup ("movielens-small");
-  scalr_import_options_add_events (o, ratings, NULL);
-  o->items_path = g_strdup (movies);
+  test_store_add_movielens (f->db);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
-  g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
-  g_assert_no_error (error);
 }
 
 static void
@@ -52,7 +45,7 @@ get_run (Fixture *f, gint64 id)
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
   g_assert_no_error (error);
-  ScalrRunInfo *r = scalr_store_get_run (s, id, &error);
+  ScalrRunInfo *r = scalr_store_load_run (s, id, &error);
   g_assert_no_error (error);
   return r;
 }
@@ -62,7 +55,7 @@ get_synthetic (Fixture *f, gint64 id)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  ScalrSyntheticEvents *ev = scalr_store_get_synthetic (s, id, &error);
+  ScalrSyntheticEvents *ev = scalr_store_load_synthetic (s, id, &error);
   g_assert_no_error (error);
   return ev;
 }
@@ -106,7 +99,7 @@ test_default_run (Fixture *f, gconstpointer data)
   g_autoptr (ScalrSyntheticEvents) ev = get_synthetic (f, id);
   g_assert_cmpuint (ev->n, >, 1000);
   g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  g_autoptr (GBytes) diag = scalr_store_get_artifact (s, id, "diagnostics", "synthetic", &error);
+  g_autoptr (GBytes) diag = scalr_store_load_artifact (s, id, "diagnostics", "synthetic", &error);
   g_assert_no_error (error);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (diag, NULL), (gssize) g_bytes_get_size (diag), NULL));
@@ -120,7 +113,7 @@ test_default_run (Fixture *f, gconstpointer data)
   /* Every stage left a timing. */
   g_autoptr (GPtrArray) stages = NULL;
   g_autoptr (GArray) secs = NULL;
-  g_assert_true (scalr_store_get_timings (s, id, &stages, &secs, &error));
+  g_assert_true (scalr_store_load_timings (s, id, &stages, &secs, &error));
   /* load split generator calibration sampler diagnostics store downstream results */
   g_assert_cmpuint (stages->len, ==, 9);
   g_assert_cmpstr (g_ptr_array_index (stages, 0), ==, "load");
@@ -130,8 +123,8 @@ test_default_run (Fixture *f, gconstpointer data)
    * row per comparison, per segment × (5 rank metrics × 3 K + NE + AUC): 5 against the own
    * baseline (one of them, the strongest model's, also the strongest) and 4 against the
    * strongest baseline. */
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (s, id, &error);
-  g_autoptr (GArray) lifts = scalr_store_get_lifts (s, id, &error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (s, id, &error);
+  g_autoptr (GArray) lifts = scalr_store_load_lifts (s, id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (metrics->len, ==, 5 * 2 * 3 * (6 * 3 + 2));
   g_assert_cmpuint (lifts->len, ==, (5 + 4) * 3 * (5 * 3 + 2));
@@ -174,7 +167,7 @@ test_default_run (Fixture *f, gconstpointer data)
   g_autoptr (ScalrDomains) domains = NULL;
   g_autoptr (ScalrSplit) split = NULL;
   g_assert_true (scalr_pipeline_rebuild_split (s, back, &domains, &split, &error));
-  g_autoptr (GBytes) assign = scalr_store_get_artifact (s, id, "split", "assignment", &error);
+  g_autoptr (GBytes) assign = scalr_store_load_artifact (s, id, "split", "assignment", &error);
   g_assert_cmpmem (g_bytes_get_data (assign, NULL), g_bytes_get_size (assign),
                    scalr_split_get_assignment (split), scalr_domains_get_target (domains)->matrix->nnz);
   const ScalrCsr *train = scalr_split_get_train (split);
@@ -281,8 +274,8 @@ test_alignment (Fixture *f, gconstpointer data)
   gint64 id = run_config (f, c, 2, &error);
   g_assert_no_error (error);
   g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
-  g_autoptr (GBytes) before = scalr_store_get_artifact (s, id, "diagnostics", "before-alignment", &error);
-  g_autoptr (GBytes) after = scalr_store_get_artifact (s, id, "diagnostics", "synthetic", &error);
+  g_autoptr (GBytes) before = scalr_store_load_artifact (s, id, "diagnostics", "before-alignment", &error);
+  g_autoptr (GBytes) after = scalr_store_load_artifact (s, id, "diagnostics", "synthetic", &error);
   g_assert_no_error (error);
   g_autoptr (JsonParser) p1 = json_parser_new (), p2 = json_parser_new ();
   json_parser_load_from_data (p1, g_bytes_get_data (before, NULL), (gssize) g_bytes_get_size (before), NULL);
@@ -293,6 +286,51 @@ test_alignment (Fixture *f, gconstpointer data)
   /* Alignment matches the bucket shares (downsampling can only remove events). */
   g_assert_cmpfloat (d2->bucket_jsd, <, d1->bucket_jsd / 10.0);
   g_assert_cmpuint (d2->events, <, d1->events);
+}
+
+/* A run stored before validation users existed (its config has no valid_users, its split the
+ * older per-user validation events): migration 4 → 5 writes valid_users=0 into its config,
+ * so that the split rebuilt from it is the stored one. */
+static void
+test_old_run_migration (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ScalrConfig) c = engine_config ();
+  g_assert_true (scalr_config_set (c, "split", "valid_users", "0", NULL));
+  g_assert_true (scalr_config_set (c, "split", "valid_fraction", "0.1", NULL));
+  g_autoptr (GError) error = NULL;
+  gint64 id = run_config (f, c, 1, &error);
+  g_assert_no_error (error);
+  /* Make it a version-4 store whose run's config predates the key. */
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  char *err = NULL;
+  int rc = sqlite3_exec (db, "UPDATE runs SET config = replace (config, 'valid_users=0' || char (10), ''); "
+                             "DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN trashed_at; "
+                             "ALTER TABLE runs DROP COLUMN tags; ALTER TABLE runs DROP COLUMN note; "
+                             "ALTER TABLE runs DROP COLUMN group_id; DROP TABLE run_groups; "
+                             "PRAGMA user_version = 4;", NULL, NULL, &err);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+  sqlite3_close (db);
+  {
+    g_autoptr (ScalrRunInfo) r = get_run (f, id);   /* opens (and migrates) the store */
+    g_assert_nonnull (strstr (r->config, "[split]\nvalid_users=0\n"));
+    g_autoptr (ScalrConfig) back = scalr_config_new_from_data (r->config, -1, "stored", &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (scalr_config_get_double (back, "split", "valid_users"), ==, 0.0);
+    g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
+    g_assert_cmpint (scalr_store_get_schema_version (s), ==, SCALR_STORE_SCHEMA_VERSION);
+    g_autoptr (ScalrDomains) domains = NULL;
+    g_autoptr (ScalrSplit) split = NULL;
+    g_assert_true (scalr_pipeline_rebuild_split (s, back, &domains, &split, &error));
+    g_autoptr (GBytes) assign = scalr_store_load_artifact (s, id, "split", "assignment", &error);
+    g_assert_cmpmem (g_bytes_get_data (assign, NULL), g_bytes_get_size (assign),
+                     scalr_split_get_assignment (split), scalr_domains_get_target (domains)->matrix->nnz);
+    g_clear_pointer (&split, scalr_split_free);
+  }
+  /* Without the migration the default (0.25) would have made another split. */
+  g_autoptr (ScalrConfig) now = engine_config ();
+  g_assert_true (scalr_config_set (now, "split", "valid_fraction", "0", NULL));
+  g_assert_cmpfloat (scalr_config_get_double (now, "split", "valid_users"), ==, 0.25);
 }
 
 int
@@ -306,5 +344,6 @@ main (int argc, char **argv)
   ADD ("/scalr/pipeline/cancel", test_cancel);
   ADD ("/scalr/pipeline/failures", test_failures);
   ADD ("/scalr/pipeline/alignment", test_alignment);
+  ADD ("/scalr/pipeline/old-run-migration", test_old_run_migration);
   return g_test_run ();
 }

@@ -1,6 +1,8 @@
 /* test-plot.c — chart library: ticks, labels, pixels where the data says, hover, exports. */
 #include "config.h"
 
+#define SCALR_TEST_WITH_STORE
+
 #include "scalr-registry.h"
 
 #include <math.h>
@@ -14,7 +16,7 @@
 #include "scalr-plot.h"
 #include "scalr-plot-axis.h"
 #include "scalr-report.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "test-util.h"
 
 #define EPS 1e-12
@@ -710,6 +712,18 @@ test_charts (void)
   g_assert_true (scalr_plot_hit_test (rel, 1200, 800, NULL, px, py, &text));
   g_assert_cmpstr (text, ==, "bin 10: predicted 0.31, observed 0.22 (14 pairs)");
   g_clear_pointer (&text, g_free);
+  /* With Wilson intervals (as the pipeline stores them): the hover names the bin's. */
+  ScalrDiagnostics dw = d;
+  for (guint b = 0; b < SCALR_CALIBRATION_BINS; b++)
+    {
+      dw.calib_low[b] = MAX (0.0, dw.calib_obs[b] - 0.05);
+      dw.calib_high[b] = MIN (1.0, dw.calib_obs[b] + 0.05);
+    }
+  g_autoptr (ScalrPlot) relw = scalr_charts_reliability (&dw);
+  g_assert_true (scalr_plot_map_point (relw, 1200, 800, NULL, 0.31, 0.22, &px, &py));
+  g_assert_true (scalr_plot_hit_test (relw, 1200, 800, NULL, px, py, &text));
+  g_assert_cmpstr (text, ==, "bin 10: predicted 0.31, observed 0.22 [95% 0.17, 0.27] (14 pairs)");
+  g_clear_pointer (&text, g_free);
   g_assert_true (scalr_plot_map_point (buckets, 1200, 800, NULL, 0.2, 10, &px, &py));
   g_assert_true (scalr_plot_hit_test (buckets, 1200, 800, NULL, px, py, &text));
   g_assert_cmpstr (text, ==, "bucket 1: synthetic 19% of events");
@@ -760,18 +774,8 @@ test_charts (void)
 static gint64
 make_report_run (const char *db)
 {
-  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
-  g_autofree char *movies = test_movielens_path ("movies.tsv");
-  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
-  o->name = g_strdup ("movielens-small");
-  scalr_import_options_add_events (o, ratings, NULL);
-  o->items_path = g_strdup (movies);
+  test_store_add_movielens (db);
   g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
-  g_assert_no_error (error);
-  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
   g_autoptr (ScalrConfig) c = scalr_config_new ();
   g_assert_true (scalr_config_set_assignment (c, "downstream.models=pop,ease", &error));
   g_assert_true (scalr_config_set_assignment (c, "eval.bootstrap=50", &error));
@@ -837,7 +841,7 @@ test_report (void)
   g_assert_cmpstr (g_ptr_array_index (r->models, 1), ==, "ease");
   g_assert_cmpuint (r->headline_k, ==, 20);
   g_auto (GStrv) ids = NULL;
-  g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
+  g_autoptr (GPtrArray) charts = scalr_run_charts_all (r, &ids);
   /* rank–frequency, activity, buckets, reliability (cooc is calibrated), the category mix,
    * lifts on sparse users and on all users, each against the strongest and the own
    * baseline. */
@@ -852,12 +856,12 @@ test_report (void)
   g_assert_cmpuint (scalr_report_table_pages (r), ==, 1);
 
   /* The forest and the lookups it is built from. */
-  g_autoptr (ScalrPlot) forest = scalr_run_results_forest (r, "all", "recall", 20, "strongest");
+  g_autoptr (ScalrPlot) forest = scalr_run_charts_forest (r, "all", "recall", 20, "strongest");
   g_assert_nonnull (forest);
   const ScalrLiftRow *own = scalr_run_results_lift (r, "ease", "all", "recall", 20, "own");
   g_assert_nonnull (own);
   g_assert_cmpstr (own->baseline_model, ==, "ease");
-  g_assert_null (scalr_run_results_forest (r, "all", "recall", 7, "own"));   /* no such K */
+  g_assert_null (scalr_run_charts_forest (r, "all", "recall", 7, "own"));   /* no such K */
   g_assert_true (isnan (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 7)));
   g_assert_cmpfloat (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 20), ==, own->base_mean);
 
@@ -906,7 +910,7 @@ test_report (void)
   g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
 
   /* A run that has not finished has nothing to report. */
-  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, "movielens-small", &error);
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_load_dataset_info (store, "movielens-small", &error);
   g_assert_no_error (error);
   gint64 pending = 0;
   g_assert_true (scalr_store_create_run (store, info->id, "unfinished", r->info->config, 1, info->fingerprint,

@@ -625,7 +625,7 @@ static void
 planted_close (Planted *p)
 {
   g_clear_pointer (&p->split, scalr_split_free);
-  g_clear_pointer (&p->domains, scalr_domains_free);
+  g_clear_pointer (&p->domains, scalr_domains_unref);
   g_clear_pointer (&p->dataset, scalr_dataset_unref);
 }
 

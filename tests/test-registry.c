@@ -149,18 +149,18 @@ test_pipeline_and_store (void)
   g_assert_no_error (error);
 
   g_autoptr (ScalrStore) s = scalr_store_open (db, SCALR_STORE_OPEN_READ_ONLY, &error);
-  g_autoptr (ScalrRunInfo) run = scalr_store_get_run (s, id, &error);
+  g_autoptr (ScalrRunInfo) run = scalr_store_load_run (s, id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (run->status, ==, SCALR_RUN_FINISHED);
   g_assert_nonnull (strstr (run->config, "model=dummy"));
-  g_autoptr (GArray) metrics = scalr_store_get_metrics (s, id, &error);
+  g_autoptr (GArray) metrics = scalr_store_load_metrics (s, id, &error);
   g_assert_no_error (error);
   guint seen = 0;
   for (guint k = 0; k < metrics->len; k++)
     if (g_strcmp0 (g_array_index (metrics, ScalrMetricRow, k).model, "backwards") == 0)
       seen++;
   g_assert_cmpuint (seen, >, 0);
-  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (s, id, &error);
+  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_load_synthetic (s, id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ev->n, >, 0);
   test_rm_rf (dir);

@@ -12,13 +12,14 @@
 #include "scalr-dataset.h"
 #include "scalr-dataset-private.h"
 #include "scalr-effects.h"
+#include "scalr-export.h"
 #include "scalr-format.h"
 #include "scalr-idmap.h"
 #include "scalr-lift-table.h"
 #include "scalr-run-set.h"
 #include "scalr-import.h"
 #include "scalr-store.h"
-#include "scalr-sweep.h"
+#include "scalr-search.h"
 #include "test-util.h"
 
 /* ---- the formatter ------------------------------------------------------------------- */
@@ -155,19 +156,19 @@ test_manage (Fixture *f, gconstpointer data)
   g_assert_true (scalr_store_set_run_tags (f->store, a, "Paper, cold;; paper ,", &error));
   g_assert_true (scalr_store_rename_run (f->store, b, "   ", &error));
   g_assert_no_error (error);
-  g_autoptr (ScalrRunInfo) ra = scalr_store_get_run (f->store, a, &error);
+  g_autoptr (ScalrRunInfo) ra = scalr_store_load_run (f->store, a, &error);
   g_assert_cmpstr (ra->name, ==, "cooc baseline");
   g_assert_cmpstr (ra->note, ==, "τ from the paper");
   g_assert_cmpstr (ra->tags, ==, "Paper,cold");
   g_assert_false (ra->trashed);
   g_assert_cmpint (ra->group_id, ==, 0);
-  g_autoptr (ScalrRunInfo) rb = scalr_store_get_run (f->store, b, &error);
+  g_autoptr (ScalrRunInfo) rb = scalr_store_load_run (f->store, b, &error);
   g_assert_null (rb->name);
   g_assert_null (rb->note);
   g_assert_null (rb->tags);
   g_assert_true (scalr_store_set_run_note (f->store, a, "", &error));
   g_clear_pointer (&ra, scalr_run_info_free);
-  ra = scalr_store_get_run (f->store, a, &error);
+  ra = scalr_store_load_run (f->store, a, &error);
   g_assert_null (ra->note);
 
   /* Unknown runs. */
@@ -188,7 +189,7 @@ test_manage (Fixture *f, gconstpointer data)
   g_assert_true (scalr_store_trash_run (f->store, a, &error));
   g_autoptr (GPtrArray) l1 = scalr_store_list_runs (f->store, &error);
   g_assert_cmpuint (l1->len, ==, 2);
-  g_autoptr (ScalrRunInfo) ta = scalr_store_get_run (f->store, a, &error);
+  g_autoptr (ScalrRunInfo) ta = scalr_store_load_run (f->store, a, &error);
   g_assert_true (ta->trashed);
   g_autoptr (GArray) same2 = scalr_store_find_runs_by_config (f->store, "[x]\nk=1\n", &error);
   g_assert_cmpuint (same2->len, ==, 1);
@@ -246,12 +247,12 @@ test_groups (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_true (scalr_store_rename_group (f->store, g1, "ratio", &error));
 
-  g_autoptr (ScalrGroupInfo) gi = scalr_store_get_group (f->store, g1, &error);
+  g_autoptr (ScalrGroupInfo) gi = scalr_store_load_group (f->store, g1, &error);
   g_assert_cmpint (gi->kind, ==, SCALR_GROUP_SWEEP);
   g_assert_cmpstr (gi->name, ==, "ratio");
   g_assert_cmpstr (gi->keys, ==, "sampler.user_ratio");
   g_assert_nonnull (gi->created_at);
-  g_autoptr (ScalrRunInfo) i1 = scalr_store_get_run (f->store, r1, &error);
+  g_autoptr (ScalrRunInfo) i1 = scalr_store_load_run (f->store, r1, &error);
   g_assert_cmpint (i1->group_id, ==, g1);
 
   /* As Compare lists them: the hand-picked set holds the newest run, so it comes first;
@@ -619,14 +620,14 @@ test_lift_table_text (void)
   rows[0].level = 0.95;
   rows[1].also_strongest = TRUE;
   rows[1].note = (char *) "CI undefined: one user, \"a\"\tb";
-  g_autofree char *tsv = scalr_lift_table_to_text (rows, 2, SCALR_TABLE_TSV);
+  g_autofree char *tsv = scalr_export_lifts_text (rows, 2, SCALR_TABLE_TSV);
   g_assert_cmpstr (tsv, ==,
     "model\tsegment\tmetric\tk\treference\tbaseline_model\tbase_mean\taug_mean\tlift\tci_low\tci_high\tp_t\t"
     "p_wilcoxon\tp_holm\tn_users\tlevel\talso_strongest\tnote\n"
     "ease\tsparse\trecall\t20\tstrongest\tpop\t0.2\t0.25\t0.25\t0.1\t0.4\t0.01\t0.02\t0.004\t200\t0.95\t0\t\n"
     "a,b\"c\tsparse\trecall\t20\town\tx y\t0.2\t0.25\t0.25\tNA\t0.4\t0.01\t0.02\tNA\t200\tNA\t1\t"
     "CI undefined: one user, \"a\" b\n");
-  g_autofree char *csv = scalr_lift_table_to_text (&rows[1], 1, SCALR_TABLE_CSV);
+  g_autofree char *csv = scalr_export_lifts_text (&rows[1], 1, SCALR_TABLE_CSV);
   g_assert_cmpstr (csv, ==,
     "model,segment,metric,k,reference,baseline_model,base_mean,aug_mean,lift,ci_low,ci_high,p_t,"
     "p_wilcoxon,p_holm,n_users,level,also_strongest,note\n"
@@ -635,9 +636,9 @@ test_lift_table_text (void)
   /* Exact numbers: the shortest decimal that reads back as the same double. */
   rows[0].lift = 0.1 + 0.2;
   rows[0].base_mean = 1e-7;
-  g_autofree char *exact = scalr_lift_table_to_text (rows, 1, SCALR_TABLE_TSV);
+  g_autofree char *exact = scalr_export_lifts_text (rows, 1, SCALR_TABLE_TSV);
   g_assert_nonnull (strstr (exact, "\t1e-07\t0.25\t0.30000000000000004\t"));
-  g_autofree char *empty = scalr_lift_table_to_text (NULL, 0, SCALR_TABLE_TSV);
+  g_autofree char *empty = scalr_export_lifts_text (NULL, 0, SCALR_TABLE_TSV);
   g_assert_true (g_str_has_prefix (empty, "model\t") && g_str_has_suffix (empty, "\tnote\n"));
   g_assert_cmpint (scalr_table_format_for_path ("a/b.CSV"), ==, SCALR_TABLE_CSV);
   g_assert_cmpint (scalr_table_format_for_path ("lifts.tsv"), ==, SCALR_TABLE_TSV);
@@ -734,11 +735,11 @@ test_grid (void)
   g_clear_error (&error);
   const char *twice[] = { "sampler.user_ratio=1", "sampler.user_ratio=2", NULL };
   g_assert_null (scalr_grid_new (twice, &error));
-  test_assert_error_contains (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE, "twice");
+  test_assert_error_contains (error, SCALR_SEARCH_ERROR, SCALR_SEARCH_ERROR_SPEC, "twice");
   g_clear_error (&error);
   const char *empty[] = { NULL };
   g_assert_null (scalr_grid_new (empty, &error));
-  g_assert_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_USAGE);
+  g_assert_error (error, SCALR_SEARCH_ERROR, SCALR_SEARCH_ERROR_SPEC);
   g_clear_error (&error);
   g_autoptr (GString) many = g_string_new ("sampler.seed=0");
   for (guint i = 1; i < 200; i++)
@@ -801,7 +802,7 @@ test_sweep_run (void)
   g_assert_cmpuint (log.calls, ==, 2);
   g_assert_cmpuint (log.n, ==, 2);
   g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
-  g_autoptr (ScalrGroupInfo) gi = scalr_store_get_group (s, group, &error);
+  g_autoptr (ScalrGroupInfo) gi = scalr_store_load_group (s, group, &error);
   g_assert_cmpint (gi->kind, ==, SCALR_GROUP_SWEEP);
   g_assert_cmpstr (gi->name, ==, "more events");
   g_assert_cmpstr (gi->keys, ==, "sampler.samples_per_event");
@@ -810,7 +811,7 @@ test_sweep_run (void)
       const ScalrSweepPoint *pt = g_ptr_array_index (points, i);
       g_assert_null (pt->error);
       g_assert_cmpstr (pt->keys[0], ==, "sampler.samples_per_event");
-      g_autoptr (ScalrRunInfo) r = scalr_store_get_run (s, pt->run_id, &error);
+      g_autoptr (ScalrRunInfo) r = scalr_store_load_run (s, pt->run_id, &error);
       g_autofree char *want = g_strdup_printf ("samples_per_event=%u", i);
       g_assert_cmpstr (r->name, ==, want);
       g_assert_cmpint (r->group_id, ==, group);

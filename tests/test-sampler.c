@@ -9,6 +9,7 @@
 
 #include "scalr-sampler.h"
 #include "scalr-synthetic.h"
+#include "scalr-topk.h"
 #include "test-tiny.h"
 
 /* Sampler options from a config with [sampler] key/value pairs (NULL-ended). */
@@ -59,13 +60,6 @@ run (ScalrGenerator *g, ScalrSplit *split, const ScalrSamplerOptions *o, ScalrSa
 }
 
 /* The pair (u, i), or -1. */
-static gint
-cmp_u32 (const void *a, const void *b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : (x > y);
-}
-
 static gint64
 find (const ScalrSyntheticEvents *ev, guint32 u, guint32 i)
 {
@@ -648,7 +642,7 @@ test_topk_user_level_movielens (void)
        * item taken is unseen and at least as probable as the k-th best, up to rounding. */
       float kth = p[order[n - 1]];
       guint same = 0;
-      qsort (order, n, sizeof (guint32), cmp_u32);
+      qsort (order, n, sizeof (guint32), scalr_cmp_u32);
       for (guint k = 0; k < n; k++, at++)
         {
           g_assert_cmpuint (at, <, ev->n);
@@ -656,7 +650,7 @@ test_topk_user_level_movielens (void)
           g_assert_false (in_row (train, u, ev->item[at]));
           g_assert_cmpfloat (p[ev->item[at]], >=, kth * (1 - 1e-5f));
           g_assert_cmpfloat_with_epsilon (ev->prob[at], p[ev->item[at]], 1e-5 * p[ev->item[at]]);
-          same += bsearch (&ev->item[at], order, n, sizeof (guint32), cmp_u32) != NULL;
+          same += bsearch (&ev->item[at], order, n, sizeof (guint32), scalr_cmp_u32) != NULL;
         }
       g_assert_cmpuint (same, >=, n - 1);
       checked++;
@@ -910,6 +904,73 @@ test_cancel (void)
   tiny_close (&t);
 }
 
+/* sampler.temperature = auto on MovieLens validation users: the rule (largest τ within one
+ * standard error of the best hit rate), the hit rates against a direct count, and the cases
+ * where nothing is chosen. */
+static void
+test_auto_temperature (void)
+{
+  ScalrSplitOptions so = SCALR_SPLIT_OPTIONS_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrSplit) split = scalr_split_new (movielens (), &so, &error);
+  g_assert_no_error (error);
+  g_autoptr (ScalrConfig) c = gen_config ("cooc", "1", NULL);
+  g_autoptr (ScalrGenerator) g = gen_fit (split, c);
+  ScalrSamplerOptions o;
+  sampler_options (&o, "strategy", "per_user", "targets", "sparse", NULL);
+  ScalrSamplerAuto a;
+  g_assert_true (scalr_sampler_choose_temperature (g, split, &o, &a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (a.status, ==, SCALR_AUTO_CHOSEN);
+  /* The targeted validation users: sparse, with source and validation events. */
+  const guint8 *f = scalr_split_get_user_flags (split);
+  const ScalrCsr *valid = scalr_split_get_valid (split);
+  guint want = 0;
+  for (guint u = 0; u < valid->n_rows; u++)
+    want += (f[u] & SCALR_USER_SPARSE) && (f[u] & SCALR_USER_HAS_SOURCE) && scalr_csr_row_len (valid, u) > 0;
+  g_assert_cmpuint (a.users, ==, want);
+  g_assert_cmpuint (want, >, 20);
+  guint best = 0;
+  for (guint t = 0; t < SCALR_AUTO_TAUS; t++)
+    {
+      g_assert_cmpuint (a.pairs[t], >, 0);
+      g_assert_cmpfloat (a.hit_rate[t], ==, (double) a.hits[t] / (double) a.pairs[t]);
+      if (a.hit_rate[t] > a.hit_rate[best])
+        best = t;
+    }
+  double se = sqrt (a.hit_rate[best] * (1 - a.hit_rate[best]) / (double) a.pairs[best]);
+  g_assert_cmpfloat (a.best_hit_rate, ==, a.hit_rate[best]);
+  g_assert_cmpuint (a.chosen, >=, best);
+  g_assert_cmpfloat (a.hit_rate[a.chosen], >=, a.hit_rate[best] - se);
+  for (guint t = a.chosen + 1; t < SCALR_AUTO_TAUS; t++)
+    g_assert_cmpfloat (a.hit_rate[t], <, a.hit_rate[best] - se);
+  g_assert_cmpfloat (a.temperature, ==, a.taus[a.chosen]);
+  /* Sharp draws hit more often than τ = 1 here. */
+  g_assert_cmpfloat (a.hit_rate[best], >, a.hit_rate[SCALR_AUTO_TAUS - 1]);
+  g_test_message ("auto τ = %g (best hit rate %.4f at τ = %g, %u users)", a.temperature, a.hit_rate[best],
+                  a.taus[best], a.users);
+
+  /* topk and per_event from cooc's per-item distributions do not use τ. */
+  sampler_options (&o, "strategy", "topk", NULL);
+  g_assert_true (scalr_sampler_choose_temperature (g, split, &o, &a, NULL, &error));
+  g_assert_cmpint (a.status, ==, SCALR_AUTO_NOT_USED);
+  g_assert_cmpfloat (a.temperature, ==, 1.0);
+  sampler_options (&o, NULL);
+  g_assert_true (scalr_sampler_choose_temperature (g, split, &o, &a, NULL, &error));
+  g_assert_cmpint (a.status, ==, SCALR_AUTO_NOT_USED);
+
+  /* No validation events (the tiny split): undefined, τ = 1. */
+  Tiny t;
+  tiny_open (&t);
+  g_autoptr (ScalrGenerator) gt = gen_fit (t.split, c);
+  sampler_options (&o, "strategy", "per_user", NULL);
+  g_assert_true (scalr_sampler_choose_temperature (gt, t.split, &o, &a, NULL, &error));
+  g_assert_cmpint (a.status, ==, SCALR_AUTO_NO_VALIDATION);
+  g_assert_cmpfloat (a.temperature, ==, 1.0);
+  g_assert_true (isnan (a.best_hit_rate));
+  tiny_close (&t);
+}
+
 static void
 test_options (void)
 {
@@ -921,7 +982,7 @@ test_options (void)
   g_assert_cmpint (o.budget, ==, SCALR_BUDGET_RATIO);
   g_assert_cmpfloat (o.user_ratio, ==, 0.5);
   g_assert_cmpuint (o.k, ==, 1);
-  g_assert_cmpfloat (o.temperature, ==, 1.0);
+  g_assert_true (isnan (o.temperature));   /* auto */
   g_assert_cmpfloat (o.min_prob, ==, 0.0);
   g_assert_cmpuint (o.min_support, ==, 0);
   g_assert_true (o.exclude_seen);
@@ -958,6 +1019,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/sampler/topk-user-level", test_topk_user_level_movielens);
   g_test_add_func ("/scalr/sampler/determinism", test_determinism);
   g_test_add_func ("/scalr/sampler/align", test_align);
+  g_test_add_func ("/scalr/sampler/auto-temperature", test_auto_temperature);
   int rc = g_test_run ();
   movielens_free ();
   return rc;

@@ -176,6 +176,32 @@ test_tiny_keeps_one_train (void)
   g_assert_cmpuint (scalr_csr_row_len (train, 2), ==, 1);
 }
 
+/* The split holds a reference to its domains (and they to the dataset): the caller may drop
+ * its references first, in any order, and the split still reads them (ASan would see a
+ * use after free). */
+static void
+test_owns_domains (void)
+{
+  ScalrDataset *d = load_tiny ();
+  ScalrDomains *dom = tiny_domains (d);
+  g_autoptr (GError) error = NULL;
+  ScalrSplitOptions o = { SCALR_SPLIT_TEMPORAL, 0.25, 0.25, 2, 0.0, 0, 1 };
+  g_autoptr (ScalrSplit) s = scalr_split_new (dom, &o, &error);
+  g_assert_no_error (error);
+  scalr_dataset_unref (d);
+  scalr_domains_unref (dom);
+  g_assert_true (scalr_split_get_domains (s) == dom);
+  assert_assignment (s, (const guint8[]) { TEST, TRAIN, VALID, TRAIN,  TRAIN, TEST,  TRAIN, VALID, TEST }, 9);
+  g_assert_cmpuint (scalr_split_get_source (s)->nnz, ==, 4);
+  g_assert_cmpuint (scalr_dataset_get_n_events (scalr_domains_get_dataset (scalr_split_get_domains (s))), ==, 13);
+  /* Two splits share one domains object; the second outlives the first. */
+  ScalrSplit *other = scalr_split_new (scalr_split_get_domains (s), &o, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&s, scalr_split_free);
+  g_assert_cmpuint (scalr_split_get_n_target_items (other), ==, 4);
+  scalr_split_free (other);
+}
+
 static void
 test_tiny_sparse (void)
 {
@@ -319,12 +345,24 @@ check_partition (ScalrSplit *s)
       gboolean has_source = scalr_csr_row_len (S, u) > 0;
       g_assert_cmpint (!!(f[u] & SCALR_USER_HAS_SOURCE), ==, has_source);
       g_assert_cmpint (!!(f[u] & SCALR_USER_OVERLAP), ==, has_source && n > 0);
-      g_assert_cmpint (!!(f[u] & SCALR_USER_TESTED), ==, n >= o->min_target_events);
+      /* Users who hold out events: test users, or validation users (disjoint). */
+      gboolean held = (f[u] & (SCALR_USER_TESTED | SCALR_USER_VALIDATION)) != 0;
+      g_assert_false ((f[u] & SCALR_USER_TESTED) && (f[u] & SCALR_USER_VALIDATION));
+      g_assert_cmpint (held, ==, n >= o->min_target_events);
       g_assert_cmpint (!!(f[u] & SCALR_USER_TESTED), ==, scalr_csr_row_len (parts[2], u) > 0);
+      if (f[u] & SCALR_USER_VALIDATION)
+        g_assert_cmpuint (scalr_csr_row_len (parts[1], u), >, 0);
       g_assert_cmpint (!!(f[u] & SCALR_USER_COLD), ==, scalr_csr_row_len (parts[0], u) == 0);
       if (f[u] & SCALR_USER_SPARSE)
-        g_assert_true ((f[u] & SCALR_USER_TESTED) && (f[u] & SCALR_USER_OVERLAP));
+        g_assert_true (held && (f[u] & SCALR_USER_OVERLAP));
 
+      /* Sizes of a validation user (their test share is their validation events). */
+      if ((f[u] & SCALR_USER_VALIDATION) && !(f[u] & SCALR_USER_SPARSE))
+        {
+          guint64 nt = MAX (1, (guint64) round (o->test_fraction * n));
+          g_assert_cmpuint (scalr_csr_row_len (parts[1], u), ==, nt);
+          g_assert_cmpuint (scalr_csr_row_len (parts[0], u), ==, n - nt);
+        }
       /* Sizes of a tested, non-sparse user. */
       if ((f[u] & SCALR_USER_TESTED) && !(f[u] & SCALR_USER_SPARSE))
         {
@@ -336,7 +374,7 @@ check_partition (ScalrSplit *s)
           g_assert_cmpuint (scalr_csr_row_len (parts[1], u), ==, nv);
           g_assert_cmpuint (scalr_csr_row_len (parts[0], u), ==, n - nt - nv);
         }
-      if (!(f[u] & SCALR_USER_TESTED))
+      if (!held)
         g_assert_cmpuint (scalr_csr_row_len (parts[0], u), ==, n);
     }
   g_assert_cmpuint (per_part[0] + per_part[1] + per_part[2] + per_part[3], ==, T->nnz);
@@ -404,6 +442,77 @@ test_movielens_partition (gconstpointer data)
       g_assert_cmpuint (c.overlap_users, ==, scalr_domains_get_n_overlap (dom));
       g_assert_cmpuint (c.dropped_events, >, 0);
     }
+}
+
+/* Validation users: disjoint from test users, the same share of sparse and of warm users,
+ * their held-out events (sparse ones included) are the validation matrix; the held-out
+ * choice is the older protocol's with valid_fraction = 0, and valid_users = 0 is exactly
+ * the older split. */
+static void
+test_movielens_validation_users (gconstpointer data)
+{
+  ScalrDomains *dom = movielens ();
+  ScalrSplitProtocol protocol = GPOINTER_TO_INT (data);
+  g_autoptr (GError) error = NULL;
+  ScalrSplitOptions o = { protocol, 0.2, 0.0, 5, 0.3, 0, 7, 0.25 };
+  g_autoptr (ScalrSplit) s = scalr_split_new (dom, &o, &error);
+  g_assert_no_error (error);
+  o.valid_users = 0.0;
+  g_autoptr (ScalrSplit) none = scalr_split_new (dom, &o, &error);
+  g_assert_no_error (error);
+  check_partition (s);
+  const guint8 *f = scalr_split_get_user_flags (s), *fn = scalr_split_get_user_flags (none);
+  const ScalrCsr *valid = scalr_split_get_valid (s), *test = scalr_split_get_test (s);
+  const ScalrCsr *ntest = scalr_split_get_test (none), *train = scalr_split_get_train (s), *ntrain = scalr_split_get_train (none);
+  g_assert_cmpuint (scalr_split_get_valid (none)->nnz, ==, 0);
+  guint n[2][2] = { { 0, 0 }, { 0, 0 } };   /* [sparse][validation] */
+  for (guint u = 0; u < valid->n_rows; u++)
+    {
+      gboolean v = (f[u] & SCALR_USER_VALIDATION) != 0, t = (f[u] & SCALR_USER_TESTED) != 0;
+      g_assert_false (v && t);
+      /* Flags other than tested/validation, and the training events, are those of the split
+       * without validation users; a validation user's validation events are what a test user's
+       * test events would be. */
+      g_assert_cmpuint (f[u] & ~(SCALR_USER_TESTED | SCALR_USER_VALIDATION), ==, fn[u] & ~SCALR_USER_TESTED);
+      g_assert_cmpint (v || t, ==, (fn[u] & SCALR_USER_TESTED) != 0);
+      g_assert_true (rows_equal (train, ntrain, u));
+      if (v)
+        {
+          g_assert_cmpuint (scalr_csr_row_len (test, u), ==, 0);
+          g_assert_cmpuint (scalr_csr_row_len (valid, u), >, 0);
+          g_assert_cmpuint (scalr_csr_row_len (valid, u), ==, scalr_csr_row_len (ntest, u));
+          for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
+            g_assert_true (row_contains (ntest, u, valid->indices[k]));
+        }
+      else
+        {
+          g_assert_cmpuint (scalr_csr_row_len (valid, u), ==, 0);
+          g_assert_true (rows_equal (test, ntest, u));
+        }
+      if (v || t)
+        n[(f[u] & SCALR_USER_SPARSE) != 0][v]++;
+    }
+  for (guint sp = 0; sp < 2; sp++)
+    {
+      g_assert_cmpuint (n[sp][1], ==, (guint) round (0.25 * (n[sp][0] + n[sp][1])));
+      g_assert_cmpuint (n[sp][1], >, 20);
+    }
+  ScalrSplitCounts c;
+  scalr_split_get_counts (s, &c);
+  g_assert_cmpuint (c.valid_users, ==, n[0][1] + n[1][1]);
+  g_assert_cmpuint (c.valid_sparse_users, ==, n[1][1]);
+  g_assert_cmpuint (c.tested_users, ==, n[0][0] + n[1][0]);
+
+  /* valid_users = 0 with the older per-user validation events is the older split: the
+   * assignment differs from the one with valid_fraction = 0 only where validation events
+   * were taken from training. */
+  ScalrSplitOptions legacy = { protocol, 0.2, 0.1, 5, 0.3, 0, 7, 0.0 };
+  g_autoptr (ScalrSplit) l = scalr_split_new (dom, &legacy, &error);
+  g_assert_no_error (error);
+  const guint8 *fl = scalr_split_get_user_flags (l);
+  for (guint u = 0; u < valid->n_rows; u++)
+    g_assert_false (fl[u] & SCALR_USER_VALIDATION);
+  g_assert_cmpuint (scalr_split_get_valid (l)->nnz, >, 0);
 }
 
 static void
@@ -511,6 +620,11 @@ test_errors (void)
     { { 7, 0.25, 0.25, 2, 0.5, 1, 1 }, SCALR_SPLIT_ERROR_INVALID, "protocol 7", "random or temporal" },
     { { SCALR_SPLIT_TEMPORAL, 0.25, 0.25, 5, 0.5, 1, 1 }, SCALR_SPLIT_ERROR_NO_TEST,
       "no user has at least min_target_events = 5", "lower min_target_events" },
+    { { SCALR_SPLIT_RANDOM, 0.25, 0.25, 2, 0.5, 1, 1, 0.2 }, SCALR_SPLIT_ERROR_INVALID,
+      "valid_users 0.2 and valid_fraction 0.25 cannot both be set", "set valid_fraction = 0" },
+    { { SCALR_SPLIT_RANDOM, 0.25, 0.0, 2, 0.5, 1, 1, 1.0 }, SCALR_SPLIT_ERROR_INVALID, "valid_users 1 ", "[0, 1)" },
+    { { SCALR_SPLIT_RANDOM, 0.25, 0.0, 2, 0.5, 1, 1, 0.9 }, SCALR_SPLIT_ERROR_NO_TEST,
+      "valid_users = 0.9 leaves no test user", "lower valid_users" },
   };
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
@@ -533,12 +647,17 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/split/tiny/temporal", test_tiny_temporal);
   g_test_add_func ("/scalr/split/tiny/keeps-one-train", test_tiny_keeps_one_train);
   g_test_add_func ("/scalr/split/tiny/sparse", test_tiny_sparse);
+  g_test_add_func ("/scalr/split/owns-domains", test_owns_domains);
   g_test_add_data_func ("/scalr/split/movielens/partition-random", GINT_TO_POINTER (SCALR_SPLIT_RANDOM), test_movielens_partition);
   g_test_add_data_func ("/scalr/split/movielens/partition-temporal", GINT_TO_POINTER (SCALR_SPLIT_TEMPORAL), test_movielens_partition);
   g_test_add_func ("/scalr/split/movielens/determinism", test_movielens_determinism);
+  g_test_add_data_func ("/scalr/split/movielens/validation-users/random", GINT_TO_POINTER (SCALR_SPLIT_RANDOM),
+                        test_movielens_validation_users);
+  g_test_add_data_func ("/scalr/split/movielens/validation-users/temporal", GINT_TO_POINTER (SCALR_SPLIT_TEMPORAL),
+                        test_movielens_validation_users);
   g_test_add_func ("/scalr/split/errors", test_errors);
   int ret = g_test_run ();
-  g_clear_pointer (&ml_domains, scalr_domains_free);
+  g_clear_pointer (&ml_domains, scalr_domains_unref);
   g_clear_pointer (&ml_dataset, scalr_dataset_unref);
   return ret;
 }

@@ -3,7 +3,9 @@
 
 #include "scalr-registry.h"
 
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "scalr-dataset.h"
@@ -327,25 +329,23 @@ test_runs_and_interrupted (Fixture *f, gconstpointer data)
   g_assert_true (scalr_store_add_timing (s, done, "generate", 1.25, &error));
   g_assert_true (scalr_store_finish_run (s, done, SCALR_RUN_FINISHED, NULL, &error));
   g_assert_true (scalr_store_create_run (s, ds, "two", "x", 2, "fp", &dead, &error));
-  g_assert_true (scalr_store_create_run (s, ds, "three", "x", 3, "fp", &live, &error));
+  /* "three" is made by a second connection of this process that stays open. */
+  g_autoptr (ScalrStore) other = scalr_store_open (f->db, 0, &error);
+  g_assert_true (scalr_store_create_run (other, ds, "three", "x", 3, "fp", &live, &error));
   g_assert_no_error (error);
   g_clear_pointer (&s, scalr_store_close);
 
-  /* "two" belonged to a process that no longer exists (a pid above pid_max). */
-  g_autofree char *pid_max = NULL;
-  g_assert_true (g_file_get_contents ("/proc/sys/kernel/pid_max", &pid_max, NULL, NULL));
-  g_autofree char *sql = g_strdup_printf ("UPDATE runs SET pid = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
-                                          g_ascii_strtoll (pid_max, NULL, 10) + 1, dead);
-  raw_exec (f->db, sql);
+  /* "two" was left running by a connection that closed; its row still names a live pid
+   * (ours), which does not make it alive. */
   s = scalr_store_open (f->db, 0, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (scalr_store_get_n_marked_interrupted (s), ==, 1);
-  g_autoptr (ScalrRunInfo) r2 = scalr_store_get_run (s, dead, &error);
+  g_autoptr (ScalrRunInfo) r2 = scalr_store_load_run (s, dead, &error);
   g_assert_cmpint (r2->status, ==, SCALR_RUN_INTERRUPTED);
   g_assert_nonnull (r2->finished_at);
-  g_autoptr (ScalrRunInfo) r3 = scalr_store_get_run (s, live, &error);
-  g_assert_cmpint (r3->status, ==, SCALR_RUN_RUNNING);   /* our own pid: alive */
-  g_autoptr (ScalrRunInfo) r1 = scalr_store_get_run (s, done, &error);
+  g_autoptr (ScalrRunInfo) r3 = scalr_store_load_run (s, live, &error);
+  g_assert_cmpint (r3->status, ==, SCALR_RUN_RUNNING);   /* its connection holds the lock */
+  g_autoptr (ScalrRunInfo) r1 = scalr_store_load_run (s, done, &error);
   g_assert_cmpint (r1->status, ==, SCALR_RUN_FINISHED);
   g_assert_cmpstr (r1->config, ==, "[split]\nseed=1\n");
   g_assert_cmpuint (r1->seed, ==, 1);
@@ -353,8 +353,16 @@ test_runs_and_interrupted (Fixture *f, gconstpointer data)
   g_assert_true (strlen (r1->code_version) > 0);
   g_autoptr (GPtrArray) runs = scalr_store_list_runs (s, &error);
   g_assert_cmpuint (runs->len, ==, 3);
+  /* Finished, its lock is released; reopening leaves it as it ended. */
+  g_assert_true (scalr_store_finish_run (other, live, SCALR_RUN_FINISHED, NULL, &error));
+  g_clear_pointer (&other, scalr_store_close);
+  g_autoptr (ScalrStore) again = scalr_store_open (f->db, 0, &error);
+  g_assert_cmpuint (scalr_store_get_n_marked_interrupted (again), ==, 0);
+  g_autoptr (ScalrRunInfo) r3b = scalr_store_load_run (again, live, &error);
+  g_assert_cmpint (r3b->status, ==, SCALR_RUN_FINISHED);
+  g_clear_pointer (&again, scalr_store_close);
 
-  g_autoptr (ScalrRunInfo) none = scalr_store_get_run (s, 999, &error);
+  g_autoptr (ScalrRunInfo) none = scalr_store_load_run (s, 999, &error);
   g_assert_null (none);
   g_assert_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
@@ -371,6 +379,94 @@ test_runs_and_interrupted (Fixture *f, gconstpointer data)
   g_assert_true (scalr_store_delete_dataset (s, "e", &error));
   g_assert_no_error (error);
   g_assert_cmpint (count_rows (f->db, "dataset_items"), ==, scalr_dataset_get_n_items (d));   /* cascade */
+}
+
+/* A child process that creates a run on @db (dataset @ds) and, with @hold, keeps it running
+ * (blocked reading @wait_fd) until it is killed; without, it exits at once, the run left
+ * running (as a crash does). Writes one byte to @ready once the run exists. Returns the
+ * child's pid. */
+static pid_t
+spawn_runner (const char *db, gint64 ds, gboolean hold, int ready, int wait_fd)
+{
+  pid_t pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid > 0)
+    return pid;
+  GError *error = NULL;
+  ScalrStore *s = scalr_store_open (db, 0, &error);
+  gint64 id = 0;
+  gboolean ok = s && scalr_store_create_run (s, ds, "child", "x", 1, "fp", &id, &error);
+  char byte = ok ? 'r' : 'e';
+  if (write (ready, &byte, 1) != 1 || !ok)
+    _exit (3);
+  if (hold)
+    while (read (wait_fd, &byte, 1) > 0)
+      ;
+  _exit (0);   /* no finish_run, no close: the kernel drops the lock with the process */
+}
+
+static ScalrRunStatus
+run_status (const char *db, gint64 run_id, guint *n_marked)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  *n_marked = scalr_store_get_n_marked_interrupted (s);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (s, run_id, &error);
+  g_assert_no_error (error);
+  return r->status;
+}
+
+/* Liveness that a reused pid cannot fool: a run whose process died is interrupted even when
+ * its row names a pid that is alive (here: the test's own, as after pid reuse); a run whose
+ * process lives stays running even when its row names a dead pid (another pid namespace). */
+static void
+test_pid_reuse (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) s = scalr_store_open (f->db, 0, &error);
+  g_autoptr (ScalrDataset) d = synthetic ("d", 30);
+  gint64 ds;
+  g_assert_true (scalr_store_add_dataset (s, d, "a", NULL, "tsv", &ds, &error));
+  g_clear_pointer (&s, scalr_store_close);
+
+  /* A process that died with its run running; its pid is then "reused" by a live process. */
+  int ready[2], hold[2];
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (hold), ==, 0);
+  pid_t child = spawn_runner (f->db, ds, FALSE, ready[1], hold[0]);
+  char byte = 0;
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  g_assert_cmpint (byte, ==, 'r');
+  int status;
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_autofree char *reuse = g_strdup_printf ("UPDATE runs SET pid = %d WHERE name = 'child'", (int) getpid ());
+  raw_exec (f->db, reuse);
+  guint marked;
+  g_assert_cmpint (run_status (f->db, 1, &marked), ==, SCALR_RUN_INTERRUPTED);
+  g_assert_cmpuint (marked, ==, 1);
+
+  /* A process that lives, its run held; its row names a pid that does not exist here. */
+  child = spawn_runner (f->db, ds, TRUE, ready[1], hold[0]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  g_assert_cmpint (byte, ==, 'r');
+  g_autofree char *pid_max = NULL;
+  g_assert_true (g_file_get_contents ("/proc/sys/kernel/pid_max", &pid_max, NULL, NULL));
+  g_autofree char *gone = g_strdup_printf ("UPDATE runs SET pid = %" G_GINT64_FORMAT " WHERE id = 2",
+                                           g_ascii_strtoll (pid_max, NULL, 10) + 1);
+  raw_exec (f->db, gone);
+  g_assert_cmpint (run_status (f->db, 2, &marked), ==, SCALR_RUN_RUNNING);
+  g_assert_cmpuint (marked, ==, 0);
+  /* It ends without finishing (killed): the next open marks it. */
+  kill (child, SIGKILL);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_cmpint (run_status (f->db, 2, &marked), ==, SCALR_RUN_INTERRUPTED);
+  g_assert_cmpuint (marked, ==, 1);
+  close (ready[0]);
+  close (ready[1]);
+  close (hold[0]);
+  close (hold[1]);
 }
 
 static gpointer
@@ -419,6 +515,7 @@ main (int argc, char **argv)
   ADD ("/scalr/store/locked", test_locked);
   ADD ("/scalr/store/read-only", test_read_only);
   ADD ("/scalr/store/runs-and-interrupted", test_runs_and_interrupted);
+  ADD ("/scalr/store/pid-reuse", test_pid_reuse);
   ADD ("/scalr/store/concurrent-open", test_concurrent_open);
   return g_test_run ();
 }

@@ -417,6 +417,7 @@ assert_diagnostics_equal (const ScalrDiagnostics *a, const ScalrDiagnostics *b)
   g_assert_cmpuint (a->real_events, ==, b->real_events);
   g_assert_cmpuint (a->real_users, ==, b->real_users);
   g_assert_cmpfloat (a->coverage, ==, b->coverage);
+  g_assert_cmpuint (a->target_items, ==, b->target_items);
   g_assert_cmpfloat (a->real_coverage, ==, b->real_coverage);
   g_assert_cmpfloat (a->gini, ==, b->gini);
   g_assert_cmpfloat (a->real_gini, ==, b->real_gini);
@@ -492,6 +493,8 @@ test_json_round_trip (void)
   g_assert_cmpfloat (json_object_get_double_member (o, "precision"), ==, 0.25);
   g_assert_cmpfloat (json_object_get_double_member (o, "recall"), ==, 1.0 / 3);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "sparse"), "hits"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (o, "version"), ==, SCALR_DIAGNOSTICS_VERSION);
+  g_assert_cmpint (json_object_get_int_member (o, "target_items"), ==, 4);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "categories")), ==, 3);
 
   /* Through the node, and through text. */
@@ -553,12 +556,13 @@ assert_invalid (const char *json, const char *what)
 static void
 test_json_errors (void)
 {
-  const char *members[] = { "events", "draws", "users", "real_events", "real_users", "coverage",
-                            "real_coverage", "gini", "real_gini", "jsd", "curve_rank",
+  /* The members a version 2 document must hold (the optional ones are tested below). */
+  const char *members[] = { "events", "draws", "users", "real_events", "real_users", "target_items",
+                            "coverage", "real_coverage", "gini", "real_gini", "jsd", "curve_rank",
                             "curve_count", "real_curve_rank", "real_curve_count", "activity",
                             "real_activity", "bucket_share", "real_bucket_share", "bucket_jsd",
-                            "categories", "all", "sparse", "all.recall", "sparse.hits",
-                            "calibration", "calibration.bins", "calibration.ece",
+                            "all", "sparse", "all.recall", "sparse.hits",
+                            "calibration.bins", "calibration.ece",
                             "calibration.temperature", "calibration.valid_log_lik" };
   for (guint k = 0; k < G_N_ELEMENTS (members); k++)
     assert_missing (members[k]);
@@ -630,6 +634,101 @@ test_json_errors (void)
 
   assert_invalid ("[1, 2]", "not a JSON object");
   assert_invalid ("{}", "'events' is missing");
+  assert_invalid ("{\"version\": 0}", "'version' is not a positive integer");
+  assert_invalid ("{\"version\": -2}", "'version' is not a positive integer");
+  assert_invalid ("{\"version\": \"2\"}", "'version' is not a positive integer");
+  assert_invalid ("{\"version\": 2.5}", "'version' is not a positive integer");
+}
+
+static ScalrDiagnostics *
+from_text (const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  ScalrDiagnostics *d = scalr_diagnostics_from_json (node, &error);
+  g_assert_no_error (error);
+  return d;
+}
+
+/* Versions and optional members: the diagnostics of a run stored before the version member
+ * existed (version 1: tests/data/diagnostics-v1.json, written by the code before "version"
+ * and "target_items" were added) open with the new member at its "not stored" value; a
+ * version 2 document without an optional member opens; members a newer version adds are
+ * ignored; numbers that are not finite go out as null and come back as NaN. */
+static void
+test_json_versions (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "diagnostics-v1.json", NULL);
+  g_autofree char *v1 = NULL;
+  g_assert_true (g_file_get_contents (path, &v1, NULL, NULL));
+  g_assert_null (strstr (v1, "\"version\""));
+  g_assert_null (strstr (v1, "\"target_items\""));
+  g_autoptr (ScalrDiagnostics) old = from_text (v1);
+  /* The values stored then (read off the file with Python's json module). */
+  g_assert_cmpuint (old->events, ==, 22232);
+  g_assert_cmpuint (old->draws, ==, 23516);
+  g_assert_cmpuint (old->users, ==, 668);
+  g_assert_cmpuint (old->real_events, ==, 17326);
+  g_assert_cmpuint (old->target_items, ==, 0);   /* not stored by version 1 */
+  g_assert_cmpfloat (old->gini, ==, 0.6697053917394359);
+  g_assert_cmpuint (old->n_curve, ==, 98);
+  g_assert_cmpuint (old->all.hits, ==, 708);
+  g_assert_cmpuint (old->sparse.users, ==, 192);
+  g_assert_cmpuint (old->category_names->len, ==, 15);
+  g_assert_cmpstr (g_ptr_array_index (old->category_names, 0), ==, "Drama");
+  g_assert_cmpuint (old->n_calibration, ==, 10);
+  g_assert_cmpfloat (old->valid_log_lik, ==, -9.745499853006338);
+  /* Written again, it is a version 2 document that reads back the same. */
+  g_autoptr (JsonNode) again = scalr_diagnostics_to_json (old);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDiagnostics) back = scalr_diagnostics_from_json (again, &error);
+  g_assert_no_error (error);
+  assert_diagnostics_equal (old, back);
+
+  /* A version 2 document must hold what version 2 added. */
+  g_autoptr (ScalrDiagnostics) d = tiny_with_calibration ();
+  g_autoptr (JsonNode) node = scalr_diagnostics_to_json (d);
+  json_object_remove_member (json_node_get_object (node), "target_items");
+  g_autoptr (ScalrDiagnostics) none = scalr_diagnostics_from_json (node, &error);
+  g_assert_null (none);
+  test_assert_error_contains (error, SCALR_SYNTHETIC_ERROR, SCALR_SYNTHETIC_ERROR_INVALID_JSON,
+                              "'target_items' is missing");
+  g_clear_error (&error);
+
+  /* Optional members may be absent in any version: no categories, no calibration. */
+  g_autoptr (JsonNode) opt = scalr_diagnostics_to_json (d);
+  json_object_remove_member (json_node_get_object (opt), "categories");
+  json_object_remove_member (json_node_get_object (opt), "calibration");
+  g_autoptr (ScalrDiagnostics) part = scalr_diagnostics_from_json (opt, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (part->category_names->len, ==, 0);
+  g_assert_cmpuint (part->n_calibration, ==, 0);
+  g_assert_true (isnan (part->ece) && isnan (part->temperature) && isnan (part->valid_log_lik));
+  g_assert_cmpuint (part->events, ==, d->events);
+  g_assert_cmpuint (part->target_items, ==, d->target_items);
+
+  /* A newer version's document: what this code knows is read, the rest ignored. */
+  g_autoptr (JsonNode) newer = scalr_diagnostics_to_json (d);
+  JsonObject *no = json_node_get_object (newer);
+  json_object_set_int_member (no, "version", SCALR_DIAGNOSTICS_VERSION + 1);
+  json_object_set_string_member (no, "novelty", "a member from the future");
+  json_object_set_int_member (json_object_get_object_member (no, "all"), "ndcg", 3);
+  g_autoptr (ScalrDiagnostics) future = scalr_diagnostics_from_json (newer, &error);
+  g_assert_no_error (error);
+  assert_diagnostics_equal (d, future);
+
+  /* Not finite: null on the way out, NaN on the way back. */
+  d->valid_log_lik = NAN;
+  d->all.precision = INFINITY;
+  g_autoptr (JsonNode) nan_node = scalr_diagnostics_to_json (d);
+  g_autofree char *text = json_to_string (nan_node, FALSE);
+  g_assert_nonnull (strstr (text, "\"valid_log_lik\":null"));
+  g_assert_null (strstr (text, "nan"));
+  g_assert_null (strstr (text, "inf"));
+  g_autoptr (ScalrDiagnostics) nan_back = from_text (text);
+  g_assert_true (isnan (nan_back->valid_log_lik));
+  g_assert_true (isnan (nan_back->all.precision));
 }
 
 /* Through a split of MovieLens (Comedy → Drama): synthetic pairs = every tested user's test
@@ -801,6 +900,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/synthetic/tiny-minimal", test_tiny_minimal);
   g_test_add_func ("/scalr/synthetic/json/round-trip", test_json_round_trip);
   g_test_add_func ("/scalr/synthetic/json/errors", test_json_errors);
+  g_test_add_func ("/scalr/synthetic/json/versions", test_json_versions);
   g_test_add_func ("/scalr/synthetic/split", test_split);
   return g_test_run ();
 }

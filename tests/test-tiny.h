@@ -107,7 +107,7 @@ static inline void
 tiny_close (Tiny *t)
 {
   g_clear_pointer (&t->split, scalr_split_free);
-  g_clear_pointer (&t->domains, scalr_domains_free);
+  g_clear_pointer (&t->domains, scalr_domains_unref);
   g_clear_pointer (&t->dataset, scalr_dataset_unref);
 }
 
@@ -171,7 +171,7 @@ movielens (void)
 static inline void
 movielens_free (void)
 {
-  g_clear_pointer (&ml_domains, scalr_domains_free);
+  g_clear_pointer (&ml_domains, scalr_domains_unref);
   g_clear_pointer (&ml_dataset, scalr_dataset_unref);
 }
 

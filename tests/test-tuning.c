@@ -1,7 +1,10 @@
 /* test-tuning.c — reading a tuned run's trials and selection and a replicated run's spread
  * (scalr-tuning.h), from documents written here by hand in the format `scalr tune` and
- * [eval] replicates store: values, undefined numbers, the model chosen, every error path. */
+ * [eval] replicates store: values, undefined numbers, the model chosen, every error path;
+ * and from what core's scalr tune really stores. */
 #include "config.h"
+
+#define SCALR_TEST_WITH_STORE
 
 #include <math.h>
 #include <string.h>
@@ -9,6 +12,9 @@
 #include "scalr-dataset.h"
 #include "scalr-dataset-private.h"
 #include "scalr-idmap.h"
+#include "scalr-registry.h"
+#include "scalr-run-data.h"
+#include "scalr-search.h"
 #include "scalr-store.h"
 #include "scalr-tuning.h"
 #include "test-util.h"
@@ -220,9 +226,84 @@ test_load (void)
   g_assert_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_null (scalr_tuning_load (s, broken, &error));
-  g_assert_error (error, SCALR_TUNING_ERROR, SCALR_TUNING_ERROR_FORMAT);
-  g_autofree char *named = g_strdup_printf ("run %" G_GINT64_FORMAT ": tuning", broken);
+  g_assert_error (error, SCALR_RUN_DATA_ERROR, SCALR_RUN_DATA_ERROR_INVALID);
+  g_autofree char *named = g_strdup_printf ("run %" G_GINT64_FORMAT ": the stored summary/tuning", broken);
   g_assert_nonnull (strstr (error->message, named));
+  g_clear_pointer (&s, scalr_store_close);
+  test_rm_rf (dir);
+}
+
+/* What scalr tune stores reads back: a two-trial search with two replicates on MovieLens;
+ * the reader's trials, space and selection are the document's (the selected trial's
+ * validation score is that trial's, the best of the trials), and each replicate row's
+ * summary is its lifts'. */
+static void
+test_from_tune (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  test_store_add_movielens (db);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrTuneSpec) spec = scalr_tune_spec_new_from_data (
+    "[downstream]\nmodels=pop,itemknn\n[eval]\nbootstrap=20\nreplicates=2\n"
+    "[tune]\ntrials=2\ndownstream.itemknn.neighbors = 10,50\nsampler.weight = 0.1..1 log\n", "the test", &error);
+  g_assert_no_error (error);
+  gint64 run = 0;
+  g_assert_true (scalr_tune_run (db, spec, 0, NULL, NULL, NULL, &run, &error));
+  g_assert_no_error (error);
+  g_autoptr (ScalrStore) s = scalr_store_open (db, SCALR_STORE_OPEN_READ_ONLY, &error);
+  g_autoptr (ScalrTuning) t = scalr_tuning_load (s, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (t->objective, ==, "recall@20");
+  g_assert_cmpstr (t->segment, ==, "sparse");
+  g_assert_cmpuint (t->trials_requested, ==, 2);
+  g_assert_cmpuint (g_strv_length (t->keys), ==, 2);
+  g_assert_true (g_strv_contains ((const char *const *) t->keys, "downstream.itemknn.neighbors"));
+  g_assert_true (g_strv_contains ((const char *const *) t->keys, "sampler.weight"));
+  g_assert_cmpuint (scalr_tuning_get_n_models (t), ==, 2);
+  gint knn = scalr_tuning_find_model (t, "itemknn");
+  g_assert_cmpint (knn, >=, 0);
+  g_assert_cmpuint (t->trials->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      const ScalrTuningTrial *tr = g_ptr_array_index (t->trials, i);
+      g_assert_cmpuint (tr->index, ==, i);
+      for (guint k = 0; k < 2; k++)
+        g_assert_nonnull (tr->values[k]);
+      g_assert_true (isfinite (tr->validation[2 * knn + 1]));
+    }
+  for (guint v = 0; v < 2; v++)
+    {
+      const ScalrTuningChoice *c = &t->selected[2 * knn + v];
+      g_assert_cmpint (c->trial, >=, 0);
+      g_assert_cmpint (c->trial, <, 2);
+      const ScalrTuningTrial *chosen = g_ptr_array_index (t->trials, (guint) c->trial);
+      g_assert_cmpfloat (c->validation, ==, chosen->validation[2 * knn + v]);
+      for (guint i = 0; i < 2; i++)
+        g_assert_cmpfloat (c->validation, >=, ((ScalrTuningTrial *) g_ptr_array_index (t->trials, i))->validation[2 * knn + v]);
+      const ScalrTuningTrial *first = g_ptr_array_index (t->trials, 0);
+      g_assert_cmpfloat (c->default_validation, ==, first->validation[2 * knn + v]);
+      g_assert_true (c->test > 0 && c->test < 1);
+    }
+  g_assert_cmpint (scalr_tuning_best_model (t), >=, 0);
+  g_autoptr (GPtrArray) rows = scalr_replicate_rows_load (s, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, >, 0);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const ScalrReplicateRow *r = g_ptr_array_index (rows, i);
+      g_assert_cmpuint (r->lifts->len, ==, 2);
+      double a = g_array_index (r->lifts, double, 0), b = g_array_index (r->lifts, double, 1);
+      guint defined = isfinite (a) + isfinite (b);
+      g_assert_cmpuint (r->defined, ==, defined);
+      if (defined == 2)
+        {
+          g_assert_cmpfloat_with_epsilon (r->mean, (a + b) / 2, 1e-12);
+          g_assert_cmpfloat (r->min, ==, MIN (a, b));
+          g_assert_cmpfloat (r->max, ==, MAX (a, b));
+        }
+    }
+  g_assert_nonnull (scalr_replicate_rows_find (rows, "itemknn", "sparse", "recall", 20, "own"));
   g_clear_pointer (&s, scalr_store_close);
   test_rm_rf (dir);
 }
@@ -231,6 +312,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  scalr_registry_init ();
+  g_test_add_func ("/scalr/tuning/from-tune", test_from_tune);
   g_test_add_func ("/scalr/tuning/parse", test_tuning_parse);
   g_test_add_func ("/scalr/tuning/errors", test_tuning_errors);
   g_test_add_func ("/scalr/tuning/replicates", test_replicates);

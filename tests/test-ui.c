@@ -423,6 +423,25 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   g_assert_true (g_file_get_contents (export_path, &exported, NULL, NULL));
   g_assert_true (g_str_has_prefix (exported, "user\titem\tprobability\tweight\tcount\n"));
   g_assert_cmpuint (strlen (exported), >, 1000);
+  /* One implementation: the files are byte for byte what `scalr export` writes. */
+  g_autofree char *gui_metrics_path = g_build_filename (f->dir, "run-synthetic-metrics.tsv", NULL);
+  g_autofree char *gui_metrics = NULL;
+  g_assert_true (g_file_get_contents (gui_metrics_path, &gui_metrics, NULL, NULL));
+  g_assert_true (g_str_has_prefix (gui_metrics, "model\tvariant\tsegment\tmetric\tk\tvalue\tn_users\n"));
+  g_autofree char *cli_syn = g_build_filename (f->dir, "cli-synthetic.tsv", NULL);
+  g_autofree char *cli_met = g_build_filename (f->dir, "cli-metrics.tsv", NULL);
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *argv[] = { g_getenv ("SCALR_CLI"), "export", "--db", f->db, id_text, "--synthetic", cli_syn,
+                         "--metrics", cli_met, NULL };
+  int status = -1;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_autofree char *cli_syn_text = NULL, *cli_met_text = NULL;
+  g_assert_true (g_file_get_contents (cli_syn, &cli_syn_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (cli_met, &cli_met_text, NULL, NULL));
+  g_assert_cmpstr (exported, ==, cli_syn_text);
+  g_assert_cmpstr (gui_metrics, ==, cli_met_text);
 
 #ifdef HAVE_REVIEW_PAGE
   scalr_window_show_run (f->win, id);
@@ -449,7 +468,7 @@ test_import_run_cancel (Fixture *f, gconstpointer data)
   gint64 id2 = scalr_runs_page_get_current_run_id (runs_page (f));
   g_assert_cmpint (id2, >, id);
   g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_DEFAULT, NULL);
-  g_autoptr (ScalrRunInfo) info = scalr_store_get_run (store, id2, NULL);
+  g_autoptr (ScalrRunInfo) info = scalr_store_load_run (store, id2, NULL);
   g_assert_nonnull (info);
   g_assert_cmpint (info->status, ==, SCALR_RUN_CANCELLED);
   g_autoptr (ScalrRunItem) item2 = find_run (f, id2);
@@ -702,7 +721,7 @@ test_manage_runs (Fixture *f, gconstpointer data)
   g_assert_null (gone);
   {
     g_autoptr (ScalrStore) store = scalr_store_open (f->db, 0, NULL);
-    g_autoptr (ScalrRunInfo) trashed = scalr_store_get_run (store, b, NULL);
+    g_autoptr (ScalrRunInfo) trashed = scalr_store_load_run (store, b, NULL);
     g_assert_true (trashed->trashed);
   }
   scalr_runs_page_undo_delete (rp, b);
@@ -798,6 +817,13 @@ selection_shown (Fixture *f)
          && strlen (scalr_explore_page_get_selection_text (explore_page (f))) > 0;
 }
 
+static gboolean
+search_shown (Fixture *f)
+{
+  return strstr (scalr_explore_page_get_selection_text (explore_page (f)), "Stored as run") != NULL
+         && strstr (scalr_explore_page_get_selection_text (explore_page (f)), "trial 2, Recall@20 0.1500") == NULL;
+}
+
 /* The runs of group @group in the store. */
 static guint
 runs_in_group (Fixture *f, gint64 group, GArray *ids, ScalrRunStatus *statuses)
@@ -861,7 +887,7 @@ test_explore_sweep (Fixture *f, gconstpointer data)
   g_assert_cmpint (st[1], ==, SCALR_RUN_FINISHED);
   {
     g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_READ_ONLY, NULL);
-    g_autoptr (ScalrGroupInfo) gi = scalr_store_get_group (store, group, &error);
+    g_autoptr (ScalrGroupInfo) gi = scalr_store_load_group (store, group, &error);
     g_assert_no_error (error);
     g_assert_cmpint (gi->kind, ==, SCALR_GROUP_SWEEP);
     g_assert_cmpstr (gi->keys, ==, "sampler.samples_per_event");
@@ -924,6 +950,29 @@ test_explore_sweep (Fixture *f, gconstpointer data)
   const char *sel = scalr_explore_page_get_selection_text (ep);
   g_assert_nonnull (strstr (sel, "trial 2, Recall@20 0.1500 on validation users"));
   g_assert_nonnull (strstr (sel, "confirmed once on test users: 0.1100"));
+
+  /* A search started from the page: core's scalr tune, two trials on validation users, one
+   * stored run whose tuning the page reads back (what main's scalr tune writes). */
+  g_assert_true (scalr_explore_page_start_search (ep, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (explore_running (f));
+  g_assert_true (wait_for (f, explore_idle, 240));
+  g_assert_true (wait_for (f, search_shown, 30));
+  g_assert_cmpuint (scalr_explore_page_get_n_trials (ep), ==, 2);
+  sel = scalr_explore_page_get_selection_text (ep);
+  g_assert_nonnull (strstr (sel, "on validation users"));
+  g_assert_nonnull (strstr (sel, "confirmed once on test users"));
+  {
+    g_autoptr (ScalrStore) store = scalr_store_open (f->db, SCALR_STORE_OPEN_READ_ONLY, NULL);
+    g_autoptr (GPtrArray) all = scalr_store_list_runs (store, &error);
+    g_assert_no_error (error);
+    const ScalrRunInfo *last = g_ptr_array_index (all, all->len - 1);
+    g_assert_cmpint (last->status, ==, SCALR_RUN_FINISHED);
+    g_autofree char *stored = g_strdup_printf ("Stored as run %" G_GINT64_FORMAT ".", last->id);
+    g_assert_nonnull (strstr (sel, stored));
+    g_autoptr (GBytes) t = scalr_store_load_artifact (store, last->id, "summary", "tuning", &error);
+    g_assert_no_error (error);
+  }
   g_assert_cmpstr (scalr_window_get_error (f->win), ==, NULL);
 }
 

@@ -53,6 +53,31 @@ test_movielens_path (const char *file)
   return g_build_filename (SCALR_SOURCE_DATADIR, "movielens-small", file, NULL);
 }
 
+#ifdef SCALR_TEST_WITH_STORE
+#include "scalr-import.h"
+#include "scalr-store.h"
+
+/* Imports the shipped MovieLens (ratings and movies) as "movielens-small" into the store at
+ * @db, made if missing; the test fails on any error. */
+static inline void
+test_store_add_movielens (const char *db)
+{
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  g_autoptr (ScalrImportOptions) o = scalr_import_options_new ();
+  o->name = g_strdup ("movielens-small");
+  scalr_import_options_add_events (o, ratings, NULL);
+  o->items_path = g_strdup (movies);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrDataset) d = scalr_import_dataset (o, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (scalr_store_add_dataset (s, d, "ratings.tsv", "movies.tsv", "tsv", NULL, &error));
+  g_assert_no_error (error);
+}
+#endif
+
 /* Asserts that @error is set, in @domain with @code, and that its message contains
  * every one of the NULL-terminated substrings. */
 #define test_assert_error_contains(error, domain, code, ...) \

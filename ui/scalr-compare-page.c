@@ -17,10 +17,29 @@
 
 G_DEFINE_FINAL_TYPE (ScalrComparePage, scalr_compare_page, GTK_TYPE_WIDGET)
 
-static const struct { const char *id, *label; } segments[] = {
-  { "sparse", "Sparse users" }, { "all", "All tested users" }, { "warm", "Warm users" },
-};
-static const char *const metric_ids[] = { "recall", "ndcg", "hit", "mrr", "precision", "ne", "auc" };
+/* The segments in the order the selector offers them: the honest default (sparse users)
+ * first. */
+static const ScalrSegment segment_order[] = { SCALR_SEGMENT_SPARSE, SCALR_SEGMENT_ALL, SCALR_SEGMENT_WARM };
+G_STATIC_ASSERT (G_N_ELEMENTS (segment_order) == SCALR_N_SEGMENTS);
+
+/* The metric choices: the core's enum, the metrics that have lifts. */
+static guint
+n_lift_metrics (void)
+{
+  guint n = 0;
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    n += scalr_metric_has_lifts (m);
+  return n;
+}
+
+static ScalrMetric
+lift_metric_at (guint i)
+{
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    if (scalr_metric_has_lifts (m) && i-- == 0)
+      return m;
+  return SCALR_METRIC_RECALL;
+}
 
 /* gtk_list_box_remove_all is GTK 4.12; Debian 12 has 4.8. */
 static void
@@ -437,9 +456,10 @@ _scalr_compare_page_get_choice (ScalrComparePage *self, const char **segment, co
 {
   guint s = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->segment_dropdown));
   guint m = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->metric_dropdown));
-  *segment = s < G_N_ELEMENTS (segments) ? segments[s].id : NULL;
-  *metric = m < G_N_ELEMENTS (metric_ids) ? metric_ids[m] : NULL;
-  gboolean pointwise = *metric && (g_strcmp0 (*metric, "ne") == 0 || g_strcmp0 (*metric, "auc") == 0);
+  *segment = s < SCALR_N_SEGMENTS ? scalr_segment_to_string (segment_order[s]) : NULL;
+  *metric = m < n_lift_metrics () ? scalr_metric_to_string (lift_metric_at (m)) : NULL;
+  ScalrMetric id;
+  gboolean pointwise = *metric && scalr_metric_from_string (*metric, &id) && scalr_metric_is_pointwise (id);
   guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
   *k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
   gtk_widget_set_sensitive (self->k_dropdown, !pointwise);
@@ -671,13 +691,13 @@ scalr_compare_page_init (ScalrComparePage *self)
   _scalr_compare_page_setup_table (self);
 
   g_autoptr (GPtrArray) seg = g_ptr_array_new ();
-  for (guint i = 0; i < G_N_ELEMENTS (segments); i++)
-    g_ptr_array_add (seg, (gpointer) segments[i].label);
+  for (guint i = 0; i < SCALR_N_SEGMENTS; i++)
+    g_ptr_array_add (seg, (gpointer) scalr_segment_get_label (segment_order[i]));
   g_ptr_array_add (seg, NULL);
   set_dropdown_strings (self->segment_dropdown, (const char *const *) seg->pdata, 0);
   g_autoptr (GPtrArray) met = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < G_N_ELEMENTS (metric_ids); i++)
-    g_ptr_array_add (met, scalr_metric_label (metric_ids[i], 0));
+  for (guint i = 0; i < n_lift_metrics (); i++)
+    g_ptr_array_add (met, g_strdup (scalr_metric_get_label (lift_metric_at (i))));
   g_ptr_array_add (met, NULL);
   set_dropdown_strings (self->metric_dropdown, (const char *const *) met->pdata, 0);
   const char *refs[] = { "Strongest baseline", "Own baseline", NULL };

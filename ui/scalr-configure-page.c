@@ -55,7 +55,7 @@ repeat_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   ScalrRunInfo *best = NULL;
   for (guint k = 0; k < ids->len; k++)
     {
-      ScalrRunInfo *r = scalr_store_get_run (store, g_array_index (ids, gint64, k), NULL);
+      ScalrRunInfo *r = scalr_store_load_run (store, g_array_index (ids, gint64, k), NULL);
       if (r && best == NULL)
         best = r;
       else if (r && r->status == SCALR_RUN_FINISHED && best->status != SCALR_RUN_FINISHED)

@@ -7,14 +7,15 @@
 
 #include <string.h>
 
+#include "scalr-import.h"
 #include "scalr-reader.h"
 
 #define PREVIEW_ROWS 10
 
 /* ---- the import form -------------------------------------------------------------- */
 
-static const char *const roles[] = { "user", "item", "rating", "timestamp", "domain", "ignore", NULL };
-enum { ROLE_USER, ROLE_ITEM, ROLE_RATING, ROLE_TIMESTAMP, ROLE_DOMAIN, ROLE_IGNORE };
+/* The role choices: the core's column roles, then "ignore". */
+#define ROLE_IGNORE SCALR_N_COLUMN_ROLES
 
 typedef struct {
   ScalrDatasetsPage *page;          /* owned ref */
@@ -46,30 +47,6 @@ form_format (ImportForm *f)
   static const ScalrFormat formats[] = { SCALR_FORMAT_AUTO, SCALR_FORMAT_TSV, SCALR_FORMAT_CSV, SCALR_FORMAT_INTER };
   guint k = adw_combo_row_get_selected (ADW_COMBO_ROW (f->format_row));
   return k < G_N_ELEMENTS (formats) ? formats[k] : SCALR_FORMAT_AUTO;
-}
-
-static guint
-guess_role (const char *header)
-{
-  g_autofree char *h = g_ascii_strdown (header, -1);
-  char *colon = strrchr (h, ':');
-  if (colon)
-    *colon = '\0';
-  static const char *const users[] = { "user_id", "userid", "user", "uid", "users", NULL };
-  static const char *const items[] = { "item_id", "itemid", "movieid", "movie_id", "item", "iid", "product_id", "book_id", NULL };
-  static const char *const ratings[] = { "rating", "ratings", "score", NULL };
-  static const char *const times[] = { "timestamp", "time", "ts", "date", NULL };
-  if (g_strv_contains (users, h))
-    return ROLE_USER;
-  if (g_strv_contains (items, h))
-    return ROLE_ITEM;
-  if (g_strv_contains (ratings, h))
-    return ROLE_RATING;
-  if (g_strv_contains (times, h))
-    return ROLE_TIMESTAMP;
-  if (g_strcmp0 (h, "domain") == 0)
-    return ROLE_DOMAIN;
-  return ROLE_IGNORE;
 }
 
 static void
@@ -111,15 +88,30 @@ form_update_preview (ImportForm *f)
       if (row == 0)
         {
           n_cols = n_fields;
+          /* The roles the importer itself would give the columns. */
+          g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+          for (guint c = 0; c < n_fields; c++)
+            g_ptr_array_add (names, scalr_field_dup (&fields[c]));
+          int role_column[SCALR_N_COLUMN_ROLES];
+          scalr_import_guess_columns ((const char *const *) names->pdata, n_fields, role_column);
+          const char *roles[SCALR_N_COLUMN_ROLES + 2];
+          for (guint r = 0; r < SCALR_N_COLUMN_ROLES; r++)
+            roles[r] = scalr_column_role_to_string (r);
+          roles[ROLE_IGNORE] = "ignore";
+          roles[ROLE_IGNORE + 1] = NULL;
           for (guint c = 0; c < n_fields; c++)
             {
-              g_autofree char *name = scalr_field_dup (&fields[c]);
+              const char *name = g_ptr_array_index (names, c);
               GtkWidget *l = gtk_label_new (name);
               gtk_widget_add_css_class (l, "heading");
               gtk_label_set_xalign (GTK_LABEL (l), 0);
               gtk_grid_attach (GTK_GRID (f->preview_grid), l, (int) c, 0, 1, 1);
+              guint role = ROLE_IGNORE;
+              for (guint r = 0; r < SCALR_N_COLUMN_ROLES; r++)
+                if (role_column[r] == (int) c)
+                  role = r;
               GtkWidget *dd = gtk_drop_down_new_from_strings (roles);
-              gtk_drop_down_set_selected (GTK_DROP_DOWN (dd), guess_role (name));
+              gtk_drop_down_set_selected (GTK_DROP_DOWN (dd), role);
               g_autofree char *tip = g_strdup_printf ("What column %u (%s) holds", c + 1, name);
               gtk_widget_set_tooltip_text (dd, tip);
               gtk_grid_attach (GTK_GRID (f->preview_grid), dd, (int) c, 1, 1, 1);
@@ -175,10 +167,7 @@ form_set_path (ImportForm *f, gboolean items, const char *path)
   const char *name = gtk_editable_get_text (GTK_EDITABLE (f->name_row));
   if (path && (name == NULL || *name == '\0'))
     {
-      g_autofree char *base = g_path_get_basename (path);
-      char *dot = strrchr (base, '.');
-      if (dot)
-        *dot = '\0';
+      g_autofree char *base = scalr_import_default_name (path);   /* what scalr import would name it */
       gtk_editable_set_text (GTK_EDITABLE (f->name_row), base);
     }
   form_update_preview (f);
@@ -321,13 +310,14 @@ on_form_import (GtkButton *b, ImportForm *f)
         continue;
       if (col[role])
         {
-          g_autofree char *msg = g_strdup_printf ("Columns %d and %u are both marked ‘%s’; choose one.", col[role], c + 1, roles[role]);
+          g_autofree char *msg = g_strdup_printf ("Columns %d and %u are both marked ‘%s’; choose one.", col[role], c + 1,
+                                                  scalr_column_role_to_string (role));
           form_set_status (f, msg, TRUE);
           return;
         }
       col[role] = (int) c + 1;
     }
-  if (f->role_dropdowns->len && (col[ROLE_USER] == 0 || col[ROLE_ITEM] == 0))
+  if (f->role_dropdowns->len && (col[SCALR_COLUMN_USER] == 0 || col[SCALR_COLUMN_ITEM] == 0))
     {
       form_set_status (f, "Mark one column as ‘user’ and one as ‘item’.", TRUE);
       return;
@@ -337,7 +327,10 @@ on_form_import (GtkButton *b, ImportForm *f)
   scalr_import_options_add_events (o, f->events_path, NULL);
   o->items_path = g_strdup (f->items_path);
   o->format = form_format (f);
-  char **targets[] = { &o->user_column, &o->item_column, &o->rating_column, &o->timestamp_column, &o->domain_column };
+  char **targets[SCALR_N_COLUMN_ROLES] = { [SCALR_COLUMN_USER] = &o->user_column, [SCALR_COLUMN_ITEM] = &o->item_column,
+                                           [SCALR_COLUMN_RATING] = &o->rating_column,
+                                           [SCALR_COLUMN_TIMESTAMP] = &o->timestamp_column,
+                                           [SCALR_COLUMN_DOMAIN] = &o->domain_column };
   for (guint r = 0; r < ROLE_IGNORE; r++)
     if (col[r])
       *targets[r] = g_strdup_printf ("%d", col[r]);

@@ -119,7 +119,7 @@ stats_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancell
   StatsOutput *out = g_new0 (StatsOutput, 1);
   g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_DEFAULT, &error);
   if (store)
-    out->info = scalr_store_get_dataset_info (store, in->name, &error);
+    out->info = scalr_store_load_dataset_info (store, in->name, &error);
   if (out->info && in->dataset)
     out->dataset = scalr_dataset_ref (in->dataset);
   else if (out->info)

@@ -5,7 +5,7 @@
 
 #include "scalr-explore-page-private.h"
 
-#include "scalr-sweep.h"
+#include "scalr-search.h"
 
 /* ---- the axes of a sweep -------------------------------------------------------------- */
 

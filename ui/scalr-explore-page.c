@@ -20,7 +20,7 @@
 #include "scalr-run-set.h"
 #include "scalr-resources.h"
 #include "scalr-store.h"
-#include "scalr-sweep.h"
+#include "scalr-search.h"
 #include "scalr-tuning.h"
 #include "scalr-window.h"
 
@@ -111,7 +111,7 @@ _scalr_explore_page_update_form (ScalrExplorePage *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->mode_stack), search ? "search" : "sweep");
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrGrid) grid = search ? NULL : _scalr_explore_page_form_grid (self, &error);
-  gboolean ok = self->base && self->db_path && (search ? scalr_explore_page_can_search () : grid != NULL);
+  gboolean ok = self->base && self->db_path && (search || grid != NULL);
   if (!search)
     {
       g_autofree char *text = NULL;
@@ -257,7 +257,7 @@ on_point_done (const ScalrSweepPoint *pt, guint64 n_points, gpointer data)
   t->seconds = pt->seconds;
   t->objective = t->lo = t->hi = NAN;
   g_autoptr (ScalrStore) store = pt->error ? NULL : scalr_store_open (in->db_path, SCALR_STORE_OPEN_READ_ONLY, NULL);
-  g_autoptr (GArray) lifts = store ? scalr_store_get_lifts (store, pt->run_id, NULL) : NULL;
+  g_autoptr (GArray) lifts = store ? scalr_store_load_lifts (store, pt->run_id, NULL) : NULL;
   ScalrHeadline h;
   if (lifts && scalr_lifts_find_headline ((const ScalrLiftRow *) lifts->data, lifts->len, &h))
     {
@@ -486,7 +486,7 @@ start_action (GtkWidget *widget, const char *action, GVariant *param)
   g_autoptr (GError) error = NULL;
   if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->search_toggle)))
     {
-      if (!scalr_explore_page_start_search (self, &error))
+      if (!scalr_explore_page_start_search (self, 0, &error))
         gtk_widget_activate_action (widget, "win.show-error", "s", error->message);
       return;
     }
@@ -632,11 +632,6 @@ scalr_explore_page_init (ScalrExplorePage *self)
   const char *objectives[] = { "Recall@20 (sparse users)", "NDCG@20 (sparse users)", "Recall@20 (all tested users)", NULL };
   g_autoptr (GtkStringList) model = gtk_string_list_new (objectives);
   adw_combo_row_set_model (ADW_COMBO_ROW (self->objective_row), G_LIST_MODEL (model));
-  if (!scalr_explore_page_can_search ())
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->search_group),
-                                           "Not in this build: the search (scalr tune, issue 9) is not on main yet. "
-                                           "When it is, trials are scored on validation users only and the selection "
-                                           "per model is evaluated once on test users. Sweeps work now.");
   _scalr_explore_page_update_form (self);
 }
 

@@ -29,11 +29,10 @@ gboolean   scalr_explore_page_start_sweep (ScalrExplorePage *page, const char *c
 gint64     scalr_explore_page_get_group  (ScalrExplorePage *page);
 /* The trials shown (a sweep's finished points, a search's trials). */
 guint      scalr_explore_page_get_n_trials (ScalrExplorePage *page);
-/* Whether this build can start a search (core's scalr tune, issue 9). */
-gboolean   scalr_explore_page_can_search (void);
-/* Starts a search with the form's trials, objective and budget. On error (no search in this
- * build, no store or configuration, work already going) returns FALSE and sets @error. */
-gboolean   scalr_explore_page_start_search (ScalrExplorePage *page, GError **error);
+/* Starts a search (core's scalr tune) with @trials trials (0: the form's) and the form's
+ * objective and budget. On error (no store or configuration, work already going) returns
+ * FALSE and sets @error. */
+gboolean   scalr_explore_page_start_search (ScalrExplorePage *page, guint trials, GError **error);
 /* Shows the trials and the selection of tuned run @run_id (read in a thread; a run without
  * a search says so in the caption). */
 void       scalr_explore_page_show_tuning (ScalrExplorePage *page, gint64 run_id);

@@ -1,18 +1,15 @@
 /* scalr-explore-search.c — a search (scalr tune) started from the Explore page, and a tuned
  * run's trials read back.
  *
- * Starting a search needs core's tune API (scalr-search.h, branch honest, issue 9). Until
- * it is on main the page is built without it: scalr_explore_page_can_search() is FALSE, the
- * Search mode says why, and only reading a tuned run (core's scalr-tuning.h, the artifact
- * format honest writes) works. With the header present the same file starts the search in a
- * GTask thread: progress ("trial 3 of 24") through the page's coalesced relay, the ETA from
- * the trials' fraction, Cancel through the GCancellable. The search scores its trials inside
- * one process and stores them once, at the end: the table fills when it ends. */
+ * The search is core's scalr_tune_run (scalr-search.h), started in a GTask thread: progress
+ * ("trial 3 of 24") through the page's coalesced relay, the ETA from the trials' fraction,
+ * Cancel through the GCancellable. The search scores its trials inside one process and
+ * stores them once, at the end, as the run's "tuning" artifact: the table fills when it ends
+ * (read back through core's scalr-tuning.h). */
 #include "config.h"
 
 #include "scalr-explore-page-private.h"
 
-#include <glib/gstdio.h>
 #include <math.h>
 
 #include "scalr-format.h"
@@ -20,22 +17,7 @@
 #include "scalr-tuning.h"
 #include "scalr-window.h"
 
-#if defined(__has_include)
-#if __has_include("scalr-search.h")
-#define EXPLORE_HAVE_TUNE 1
 #include "scalr-search.h"
-#endif
-#endif
-
-gboolean
-scalr_explore_page_can_search (void)
-{
-#ifdef EXPLORE_HAVE_TUNE
-  return TRUE;
-#else
-  return FALSE;
-#endif
-}
 
 /* ---- a tuned run's trials ----------------------------------------------------------------- */
 
@@ -151,8 +133,6 @@ scalr_explore_page_show_tuning (ScalrExplorePage *self, gint64 run_id)
 
 /* ---- starting a search -------------------------------------------------------------------- */
 
-#ifdef EXPLORE_HAVE_TUNE
-
 typedef struct {
   char          *db_path;
   char          *spec_text;   /* the base config and its [tune] group */
@@ -175,18 +155,14 @@ search_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
 {
   SearchInput *in = data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  int fd = g_file_open_tmp ("scalr-tune-XXXXXX.ini", &path, &error);
-  gboolean ok = fd >= 0 && g_close (fd, &error) && g_file_set_contents (path, in->spec_text, -1, &error);
-  g_autoptr (ScalrTuneSpec) spec = ok ? scalr_tune_spec_new_from_file (path, NULL, &error) : NULL;
-  if (path)
-    g_unlink (path);
+  g_autoptr (ScalrTuneSpec) spec = scalr_tune_spec_new_from_data (in->spec_text, "the Explore page's search", &error);
+  gboolean ok = spec != NULL;
   if (spec)
     {
       scalr_tune_spec_set_time_budget (spec, in->budget);
       ok = scalr_tune_run (in->db_path, spec, 0, NULL, in->progress, cancellable, &in->run_id, &error);
     }
-  if (spec == NULL || !ok)
+  if (!ok)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -240,7 +216,7 @@ objective_lines (ScalrExplorePage *self)
 }
 
 gboolean
-scalr_explore_page_start_search (ScalrExplorePage *self, GError **error)
+scalr_explore_page_start_search (ScalrExplorePage *self, guint trials, GError **error)
 {
   g_return_val_if_fail (SCALR_IS_EXPLORE_PAGE (self), FALSE);
   if (self->base == NULL || self->db_path == NULL)
@@ -256,7 +232,8 @@ scalr_explore_page_start_search (ScalrExplorePage *self, GError **error)
   SearchInput *in = g_new0 (SearchInput, 1);
   in->db_path = g_strdup (self->db_path);
   g_autofree char *config = scalr_config_to_data (self->base);
-  guint trials = (guint) gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->trials_spin));
+  if (trials == 0)
+    trials = (guint) gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->trials_spin));
   in->spec_text = g_strdup_printf ("%s\n[tune]\n%strials = %u\n", config, objective_lines (self), trials);
   in->budget = gtk_spin_button_get_value (GTK_SPIN_BUTTON (self->budget_spin));
   self->relay = scalr_progress_relay_new (on_search_progress, self);
@@ -270,17 +247,3 @@ scalr_explore_page_start_search (ScalrExplorePage *self, GError **error)
   g_task_run_in_thread (task, search_worker);
   return TRUE;
 }
-
-#else /* !EXPLORE_HAVE_TUNE */
-
-gboolean
-scalr_explore_page_start_search (ScalrExplorePage *self, GError **error)
-{
-  g_return_val_if_fail (SCALR_IS_EXPLORE_PAGE (self), FALSE);
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                       "This build has no search: scalr tune (issue 9) is not on main yet. Sweeps work; a tuned "
-                       "run's trials can be shown once one is stored.");
-  return FALSE;
-}
-
-#endif

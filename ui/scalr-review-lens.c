@@ -12,6 +12,7 @@
 #include "scalr-config.h"
 #include "scalr-format.h"
 #include "scalr-lift-table.h"
+#include "scalr-export.h"
 #include "scalr-pipeline.h"
 
 /* ---- the lens data of a run ----------------------------------------------------------- */
@@ -32,7 +33,7 @@ _scalr_review_lens_data_free (LensData *d)
   if (d == NULL)
     return;
   g_clear_pointer (&d->split, scalr_split_free);
-  g_clear_pointer (&d->domains, scalr_domains_free);
+  g_clear_pointer (&d->domains, scalr_domains_unref);
   g_clear_pointer (&d->synthetic, scalr_synthetic_events_free);
   g_clear_pointer (&d->recs, g_ptr_array_unref);
   g_clear_pointer (&d->users, g_array_unref);
@@ -298,7 +299,6 @@ _scalr_review_page_clear_lens (ScalrReviewPage *self)
 
 typedef struct {
   char  *db_path;
-  char  *config;
   gint64 run_id;
   guint  k;
 } LensInput;
@@ -307,7 +307,6 @@ static void
 lens_input_free (LensInput *in)
 {
   g_free (in->db_path);
-  g_free (in->config);
   g_free (in);
 }
 
@@ -332,18 +331,30 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   LensInput *in = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_DEFAULT, &error);
-  g_autoptr (ScalrConfig) config = store ? scalr_config_new_from_data (in->config, -1, "stored config", &error) : NULL;
-  g_autoptr (LensData) d = g_new0 (LensData, 1);
-  d->run_id = in->run_id;
-  d->k = in->k;
-  if (config == NULL || !scalr_pipeline_rebuild_split (store, config, &d->domains, &d->split, &error))
+  if (store == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The split as the run trained and evaluated on it (rebuilt and checked by the core). */
+  g_autoptr (ScalrRunInfo) run = scalr_store_load_run (store, in->run_id, &error);
+  g_autoptr (LensData) d = g_new0 (LensData, 1);
+  d->run_id = in->run_id;
+  d->k = in->k;
+  if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  d->domains = scalr_domains_ref (scalr_split_get_domains (d->split));
   if (g_task_return_error_if_cancelled (task))
     return;
-  d->synthetic = scalr_store_get_synthetic (store, in->run_id, &error);
+  d->synthetic = scalr_store_load_synthetic (store, in->run_id, &error);
+  if (d->synthetic == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   d->recs = g_ptr_array_new_with_free_func ((GDestroyNotify) lens_recs_free);
   if (d->synthetic == NULL || !scalr_store_foreach_recs (store, in->run_id, collect_recs, d->recs, &error))
     {
@@ -481,7 +492,6 @@ _scalr_review_page_lens_start (ScalrReviewPage *self)
   gtk_label_set_text (GTK_LABEL (self->lens_status), "Rebuilding the run's split…");
   LensInput *in = g_new0 (LensInput, 1);
   in->db_path = g_strdup (self->db_path);
-  in->config = g_strdup (self->results->info->config);
   in->run_id = self->run_id;
   in->k = self->results->headline_k;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, lens_done, NULL);

@@ -13,6 +13,7 @@
 
 #include "scalr-format.h"
 #include "scalr-lift-table.h"
+#include "scalr-export.h"
 #include "scalr-output.h"
 #include "scalr-store.h"
 #include "scalr-stats.h"
@@ -175,7 +176,7 @@ scalr_review_page_dup_shown_lifts (ScalrReviewPage *self)
       g_autoptr (ScalrLiftItem) it = g_list_model_get_item (m, i);
       g_array_append_val (rows, it->row);
     }
-  return scalr_lift_table_to_text ((const ScalrLiftRow *) rows->data, rows->len, SCALR_TABLE_TSV);
+  return scalr_export_lifts_text ((const ScalrLiftRow *) rows->data, rows->len, SCALR_TABLE_TSV);
 }
 
 static void
@@ -209,13 +210,13 @@ export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   LiftExport *e = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrStore) store = scalr_store_open (e->db_path, SCALR_STORE_OPEN_DEFAULT, &error);
-  g_autoptr (GArray) lifts = store ? scalr_store_get_lifts (store, e->run_id, &error) : NULL;
+  g_autoptr (GArray) lifts = store ? scalr_store_load_lifts (store, e->run_id, &error) : NULL;
   if (lifts == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_autofree char *text = scalr_lift_table_to_text ((const ScalrLiftRow *) lifts->data, lifts->len,
+  g_autofree char *text = scalr_export_lifts_text ((const ScalrLiftRow *) lifts->data, lifts->len,
                                                     scalr_table_format_for_path (e->path));
   if (!scalr_output_write_file (e->path, text, strlen (text), &error))
     g_task_return_error (task, g_steal_pointer (&error));

@@ -137,13 +137,17 @@ _scalr_review_page_fill_cards (ScalrReviewPage *self)
   g_autofree char *shit = scalr_format_percent (d->sparse.hit_rate, 1);
   g_autofree char *hit_d = g_strdup_printf ("sparse users %s", shit);
   add_card (self, "Hit rate vs held-out", hit, hit_d, "Users with at least one synthetic event among their test events");
-  g_autofree char *ece = d->n_calibration ? scalr_format_value (d->ece, 2) : g_strdup (SCALR_FORMAT_MISSING);
-  add_card (self, "Calibration ECE", ece, d->n_calibration ? "on validation users" : "not measured",
-            "Expected calibration error of the generator's probabilities");
+  gboolean measured = d->n_calibration && isfinite (d->ece);
+  g_autofree char *ece = measured ? scalr_format_value (d->ece, 2) : g_strdup (SCALR_FORMAT_MISSING);
+  g_autofree char *ece_d = measured ? g_strdup_printf ("top %u items of validation users", d->calib_top_n)
+                                    : g_strdup ("undefined: no validation events");
+  add_card (self, "Calibration ECE", ece, ece_d,
+            "Expected calibration error of the generator's probabilities over each validation user's most probable items (equal-count bins)");
   g_autofree char *tau = isfinite (d->temperature) && d->temperature > 0 ? scalr_format_value (d->temperature, 3)
                                                                          : g_strdup (SCALR_FORMAT_MISSING);
   g_autofree char *llv = scalr_format_value (d->valid_log_lik, 4);
-  g_autofree char *ll = g_strdup_printf ("validation log-lik %s", llv);
+  g_autofree char *ll = isfinite (d->valid_log_lik) ? g_strdup_printf ("validation log-lik %s", llv)
+                                                     : g_strdup ("log-lik undefined: no validation events");
   add_card (self, "Temperature τ", tau, ll, "Softmax temperature of the generator (fitted when temperature = auto)");
 }
 
@@ -181,7 +185,7 @@ static void
 set_forest (ScalrReviewPage *self, GtkWidget *view, const char *segment, const char *metric, guint k,
             const char *reference)
 {
-  ScalrPlot *plot = scalr_run_results_forest (self->results, segment, metric, k, reference);
+  ScalrPlot *plot = scalr_run_charts_forest (self->results, segment, metric, k, reference);
   scalr_chart_view_set_plot (SCALR_CHART_VIEW (view), plot);
   /* Rows are a line or two each: the chart is as tall as its rows need. */
   guint rows = self->results->models->len;
@@ -222,15 +226,12 @@ _scalr_review_page_fill_forest_controls (ScalrReviewPage *self)
   g_ptr_array_set_size (self->segment_ids, 0);
   g_ptr_array_set_size (self->metric_ids, 0);
   g_array_set_size (self->k_values, 0);
-  static const struct { const char *id, *label; } segments[] = {
-    { "all", "All tested users" }, { "sparse", "Sparse users" }, { "warm", "Warm users" },
-  };
   g_autoptr (GPtrArray) labels = g_ptr_array_new ();
-  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
-    if (scalr_run_results_has_segment (r, segments[s].id))
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS; s++)
+    if (scalr_run_results_has_segment (r, scalr_segment_to_string (s)))
       {
-        g_ptr_array_add (self->segment_ids, g_strdup (segments[s].id));
-        g_ptr_array_add (labels, (gpointer) segments[s].label);
+        g_ptr_array_add (self->segment_ids, g_strdup (scalr_segment_to_string (s)));
+        g_ptr_array_add (labels, (gpointer) scalr_segment_get_label (s));
       }
   g_ptr_array_add (labels, NULL);
   /* The honest default: sparse users, when the run has them. */
@@ -240,17 +241,17 @@ _scalr_review_page_fill_forest_controls (ScalrReviewPage *self)
       spos = i;
   set_dropdown_strings (self->segment_dropdown, (const char *const *) labels->pdata, spos);
 
-  static const char *metrics[] = { "recall", "ndcg", "hit", "mrr", "precision", "ne", "auc" };
   g_autoptr (GPtrArray) mlabels = g_ptr_array_new_with_free_func (g_free);
-  for (guint m = 0; m < G_N_ELEMENTS (metrics); m++)
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
     {
+      const char *name = scalr_metric_to_string (m);
       gboolean present = FALSE;
       for (guint i = 0; i < r->lifts->len && !present; i++)
-        present = g_strcmp0 (g_array_index (r->lifts, ScalrLiftRow, i).metric, metrics[m]) == 0;
+        present = g_strcmp0 (g_array_index (r->lifts, ScalrLiftRow, i).metric, name) == 0;
       if (!present)
         continue;
-      g_ptr_array_add (self->metric_ids, g_strdup (metrics[m]));
-      g_ptr_array_add (mlabels, scalr_metric_label (metrics[m], 0));
+      g_ptr_array_add (self->metric_ids, g_strdup (name));
+      g_ptr_array_add (mlabels, g_strdup (scalr_metric_get_label (m)));
     }
   g_ptr_array_add (mlabels, NULL);
   set_dropdown_strings (self->metric_dropdown, (const char *const *) mlabels->pdata, 0);

@@ -6,7 +6,7 @@
 
 #include "scalr-review-page.h"
 
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 
 G_BEGIN_DECLS
 

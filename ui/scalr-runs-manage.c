@@ -8,11 +8,7 @@
 
 #include <string.h>
 
-#include "scalr-dataset.h"
-#include "scalr-domains.h"
-#include "scalr-idmap.h"
-#include "scalr-output.h"
-#include "scalr-pipeline.h"
+#include "scalr-export.h"
 #include "scalr-window.h"
 
 /* Trash older than this at start belongs to no open window's Undo toast. */
@@ -291,13 +287,6 @@ export_input_free (ExportInput *in)
   g_free (in);
 }
 
-static void
-append_field (GString *s, const char *text)
-{
-  for (const char *p = text ? text : ""; *p; p++)
-    g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
-}
-
 static char *
 metrics_path (const char *path)
 {
@@ -308,65 +297,18 @@ metrics_path (const char *path)
   return g_strdup_printf ("%s-metrics.tsv", path);
 }
 
+/* The synthetic events to @path and the metrics beside it, through the core's export (the
+ * same files, columns and checks as `scalr export --synthetic --metrics`). */
 static void
 export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ExportInput *in = data;
   GError *error = NULL;
-  g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_DEFAULT, &error);
-  g_autoptr (ScalrRunInfo) run = store ? scalr_store_get_run (store, in->run_id, &error) : NULL;
-  if (run == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (run->status != SCALR_RUN_FINISHED)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "run %" G_GINT64_FORMAT " is %s, not finished; nothing to export",
-                               in->run_id, scalr_run_status_to_string (run->status));
-      return;
-    }
-  g_autoptr (ScalrConfig) c = scalr_config_new_from_data (run->config, -1, "stored config", &error);
-  ScalrDomains *domains = NULL;
-  ScalrSplit *split = NULL;
-  if (c == NULL || !scalr_pipeline_rebuild_split (store, c, &domains, &split, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_autoptr (ScalrSyntheticEvents) ev = scalr_store_get_synthetic (store, in->run_id, &error);
-  g_autoptr (GArray) metrics = ev ? scalr_store_get_metrics (store, in->run_id, &error) : NULL;
-  gboolean ok = metrics != NULL;
-  if (ok)
-    {
-      const ScalrDomain *tgt = scalr_domains_get_target (domains);
-      ScalrDataset *d = scalr_domains_get_dataset (domains);
-      ScalrIdMap *users = scalr_dataset_get_users (d), *items = scalr_dataset_get_items (d);
-      g_autoptr (GString) s = g_string_new ("user\titem\tprobability\tweight\tcount\n");
-      for (guint64 k = 0; k < ev->n; k++)
-        {
-          append_field (s, scalr_id_map_get_name (users, ev->user[k]));
-          g_string_append_c (s, '\t');
-          append_field (s, scalr_id_map_get_name (items, tgt->items[ev->item[k]]));
-          g_string_append_printf (s, "\t%.6g\t%.6g\t%u\n", ev->prob[k], ev->weight[k], ev->count[k]);
-        }
-      ok = scalr_output_write_file (in->path, s->str, s->len, &error);
-      if (ok)
-        {
-          g_autoptr (GString) m = g_string_new ("model\tvariant\tsegment\tmetric\tk\tvalue\tusers\n");
-          for (guint k = 0; k < metrics->len; k++)
-            {
-              const ScalrMetricRow *r = &g_array_index (metrics, ScalrMetricRow, k);
-              g_string_append_printf (m, "%s\t%s\t%s\t%s\t%u\t%.6g\t%u\n", r->model, r->variant, r->segment,
-                                      r->metric, r->k, r->value, r->n_users);
-            }
-          g_autofree char *mp = metrics_path (in->path);
-          ok = scalr_output_write_file (mp, m->str, m->len, &error);
-        }
-    }
-  scalr_split_free (split);
-  scalr_domains_free (domains);
-  if (!ok)
+  g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_READER, &error);
+  g_autoptr (ScalrExport) export = store ? scalr_export_open (store, in->run_id, &error) : NULL;
+  g_autofree char *mp = metrics_path (in->path);
+  if (export == NULL || !scalr_export_synthetic (export, in->path, NULL, &error)
+      || !scalr_export_metrics (export, mp, NULL, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

@@ -42,7 +42,7 @@ item_for_run (ScalrStore *store, const ScalrRunInfo *r, GPtrArray *groups)
   g_autofree char *lift = NULL, *own = NULL, *detail = NULL;
   if (r->status == SCALR_RUN_FINISHED)
     {
-      g_autoptr (GArray) lifts = scalr_store_get_lifts (store, r->id, NULL);
+      g_autoptr (GArray) lifts = scalr_store_load_lifts (store, r->id, NULL);
       ScalrHeadline h;
       if (lifts && scalr_lifts_find_headline ((const ScalrLiftRow *) lifts->data, lifts->len, &h))
         {

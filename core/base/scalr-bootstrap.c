@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "scalr-bootstrap.h"
+#include "scalr-topk.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -148,13 +149,6 @@ scalr_bootstrap_accumulate (guint64 seed, guint n_boot, const guint32 *users, gs
   return TRUE;
 }
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 ScalrStatsStatus
 scalr_bootstrap_interval (const double *sx, const double *sy, gsize stride, guint n_boot, double level,
                           double *lo, double *hi)
@@ -174,7 +168,7 @@ scalr_bootstrap_interval (const double *sx, const double *sy, gsize stride, guin
     }
   if (n_ok == 0 || 2 * (guint64) n_ok < (guint64) n_boot)
     return SCALR_STATS_FEW_RESAMPLES;
-  qsort (lifts, n_ok, sizeof *lifts, cmp_double);
+  qsort (lifts, n_ok, sizeof *lifts, scalr_cmp_double);
   double alpha = 1.0 - level;
   *lo = scalr_quantile_sorted (lifts, n_ok, 0.5 * alpha);
   *hi = scalr_quantile_sorted (lifts, n_ok, 1.0 - 0.5 * alpha);

@@ -260,7 +260,8 @@ scalr_config_describe (void)
         const char *sel = scalr_param_get_selector (p);
         g_autofree char *when = sel ? g_strdup_printf ("; when %s %s %s", sel, strcmp (sel, "models") == 0 ? "has" : "is",
                                                        p->model) : g_strdup ("");
-        g_string_append_printf (out, "  %-22s = %-26s %s%s\n      %s\n", p->key, p->def, allowed, when, p->help);
+        g_string_append_printf (out, "  %-22s = %-26s %s%s%s%s\n      %s\n", p->key, p->def, allowed, when,
+                                p->tune ? "; tuned over " : "", p->tune ? p->tune : "", p->help);
       }
   return g_string_free (out, FALSE);
 }
@@ -286,6 +287,8 @@ scalr_config_describe_json (void)
         json_builder_add_string_value (b, p->model);
         json_builder_set_member_name (b, "help");
         json_builder_add_string_value (b, p->help);
+        json_builder_set_member_name (b, "tune");
+        json_builder_add_string_value (b, p->tune);
         json_builder_end_object (b);
       }
   json_builder_end_array (b);
@@ -523,8 +526,8 @@ scalr_config_new_from_data (const char *data, gssize len, const char *name, GErr
   return parse_text (text, name, error);
 }
 
-ScalrConfig *
-scalr_config_new_from_file (const char *path, GError **error)
+char *
+scalr_config_read_file (const char *path, gsize *len, GError **error)
 {
   int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
@@ -563,7 +566,19 @@ scalr_config_new_from_file (const char *path, GError **error)
       g_byte_array_append (bytes, buf, (guint) r);
     }
   close (fd);
-  return scalr_config_new_from_data ((const char *) bytes->data, (gssize) bytes->len, path, error);
+  *len = bytes->len;
+  g_byte_array_append (bytes, (const guint8 *) "", 1);   /* NUL-terminated */
+  return (char *) g_byte_array_free (g_steal_pointer (&bytes), FALSE);
+}
+
+ScalrConfig *
+scalr_config_new_from_file (const char *path, GError **error)
+{
+  gsize len;
+  g_autofree char *text = scalr_config_read_file (path, &len, error);
+  if (text == NULL)
+    return NULL;
+  return scalr_config_new_from_data (text, (gssize) len, path, error);
 }
 
 gboolean
@@ -723,6 +738,35 @@ scalr_config_is_default (const ScalrConfig *c, const char *group, const char *ke
   const ScalrParam *p = scalr_config_lookup_param (group, key);
   g_return_val_if_fail (p != NULL, FALSE);
   return g_strcmp0 (scalr_config_get (c, group, key), p->def) == 0;
+}
+
+const char *
+scalr_config_get_or_default (const ScalrConfig *c, const ScalrParam *params, const char *group,
+                             const char *key)
+{
+  if (c != NULL && scalr_config_lookup_param (group, key) != NULL)
+    return scalr_config_get (c, group, key);
+  for (const ScalrParam *p = params; p != NULL && p->group != NULL; p++)
+    if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
+      return p->def;
+  g_error ("scalr_config_get_or_default: no parameter [%s] %s", group, key);
+}
+
+double
+scalr_config_get_or_default_double (const ScalrConfig *c, const ScalrParam *params, const char *group,
+                                    const char *key)
+{
+  const char *v = scalr_config_get_or_default (c, params, group, key);
+  char *end = NULL;
+  double x = g_ascii_strtod (v, &end);
+  return end == v ? NAN : x;
+}
+
+gint64
+scalr_config_get_or_default_int (const ScalrConfig *c, const ScalrParam *params, const char *group,
+                                 const char *key)
+{
+  return g_ascii_strtoll (scalr_config_get_or_default (c, params, group, key), NULL, 10);
 }
 
 char *

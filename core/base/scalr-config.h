@@ -53,6 +53,9 @@ typedef struct {
   /* Optional further check of a value that passed the type's check (a rule's syntax, …).
    * On error returns FALSE and sets @error with a message without the key. */
   gboolean      (*check)    (const char *value, GError **error);
+  /* The default search range of `scalr tune` ("lo..hi", "lo..hi log" or "a,b,c"); NULL:
+   * not searched unless a [tune] group names the key. */
+  const char     *tune;
 } ScalrParam;
 
 /* The tables of every component, in order, NULL-terminated. The config module knows no
@@ -87,6 +90,10 @@ ScalrConfig *scalr_config_copy           (const ScalrConfig *config) G_GNUC_WARN
  * SCALR_CONFIG_MAX_BYTES or starting with a byte-order mark is an error. Linear in the size.
  * On error returns NULL. */
 ScalrConfig *scalr_config_new_from_file  (const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The bytes of a config file, read up to one byte past SCALR_CONFIG_MAX_BYTES (so that the
+ * size check sees an endless input stop); NUL-terminated, *len without the NUL. On error
+ * (cannot open or read, a directory) returns NULL and sets @error (SCALR_CONFIG_ERROR_IO). */
+char        *scalr_config_read_file      (const char *path, gsize *len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 ScalrConfig *scalr_config_new_from_data  (const char *data, gssize len, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void         scalr_config_free           (ScalrConfig *config);
 
@@ -114,6 +121,18 @@ GStrv        scalr_config_get_list       (const ScalrConfig *config, const char 
 gboolean     scalr_config_param_applies  (const ScalrConfig *config, const ScalrParam *param);
 /* Whether group.key holds its default value. */
 gboolean     scalr_config_is_default     (const ScalrConfig *config, const char *group, const char *key);
+
+/* A component's parameter: group/key of @config when the registered tables include the key;
+ * else (@config NULL, or tables without the component's, as in tests and benchmarks that call
+ * a component directly) the default in @params, the component's own table. The key must be
+ * in @params when the config does not know it (a programmer error otherwise). The string is
+ * borrowed like scalr_config_get's; _double is NAN for a word such as "auto". No failure. */
+const char  *scalr_config_get_or_default        (const ScalrConfig *config, const ScalrParam *params,
+                                                 const char *group, const char *key);
+double       scalr_config_get_or_default_double (const ScalrConfig *config, const ScalrParam *params,
+                                                 const char *group, const char *key);
+gint64       scalr_config_get_or_default_int    (const ScalrConfig *config, const ScalrParam *params,
+                                                 const char *group, const char *key);
 
 /* The resolved configuration as key-file text (every key, table order). */
 char        *scalr_config_to_data        (const ScalrConfig *config) G_GNUC_WARN_UNUSED_RESULT;

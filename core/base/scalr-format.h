@@ -1,15 +1,38 @@
-/* scalr-format.h — the one number formatter for people: the GUI's tables, tooltips, cards
- * and headlines, and the report, print numbers through these, so the same value reads the
- * same everywhere. Machine-readable exports (TSV/CSV, the CLI's tables) use
- * scalr_format_append_exact instead.
+/* scalr-format.h — the one number formatter, in two registers:
  *
- * Every function returns a newly allocated string; NaN and ±∞ become SCALR_FORMAT_MISSING
- * ("–", an en dash). No locale: the decimal point is always '.'. */
+ * - for machines (exports, run JSON): an undefined number (NaN, ±∞) is never written as 0 or
+ *   as "nan": it is NA in TSV and null in JSON. A defined one is written with the fewest
+ *   digits that read back as the same double, so an export holds exactly what the store holds.
+ * - for people (the GUI's tables, tooltips, cards and headlines, and the report): every
+ *   function returns a newly allocated string; NaN and ±∞ become SCALR_FORMAT_MISSING ("–",
+ *   an en dash), so the same value reads the same everywhere.
+ *
+ * No locale: the decimal point is always '.'. */
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
+
+/* ---- for machines ------------------------------------------------------------------ */
+
+/* Appends @value to @s: the shortest "%.Ng" (N = 6…17, '.' in every locale) that reads back
+ * as @value, or "NA". No failure. */
+void scalr_format_tsv_number (GString *s, double value);
+/* The same for a value stored as a float (probabilities, weights, scores, ratings): the
+ * shortest that reads back as the same float (at most 9 digits). No failure. */
+void scalr_format_tsv_float  (GString *s, float value);
+/* Appends @text as one TSV field: tab, newline and carriage return become spaces (they cannot
+ * stand inside a field); NULL appends nothing. No failure. */
+void scalr_format_tsv_field  (GString *s, const char *text);
+/* Adds @value to @builder (after a member name or in an array), null when it is not finite;
+ * the _member form sets the member name first. No failure. */
+void scalr_format_json_add_number    (JsonBuilder *builder, double value);
+void scalr_format_json_member_number (JsonBuilder *builder, const char *member, double value);
+/* Sets @member of @object to @value, or to null when it is not finite. No failure. */
+void scalr_format_json_number (JsonObject *object, const char *member, double value);
+
+/* ---- for people -------------------------------------------------------------------- */
 
 #define SCALR_FORMAT_MISSING "–"
 
@@ -36,10 +59,5 @@ char *scalr_format_value    (double value, int digits) G_GNUC_WARN_UNUSED_RESULT
 char *scalr_format_duration (double seconds) G_GNUC_WARN_UNUSED_RESULT;
 /* A confidence level 0.95 → "95%", 0.999 → "99.9%". */
 char *scalr_format_level    (double level) G_GNUC_WARN_UNUSED_RESULT;
-
-/* For machines, not people (TSV/CSV exports): appends the shortest decimal that reads back as
- * the same double (6 to 17 significant digits: "0.1", "0.30000000000000004", "1e-07"), or "NA"
- * when @value is not finite. No locale. */
-void  scalr_format_append_exact (GString *s, double value);
 
 G_END_DECLS

@@ -1,79 +1,82 @@
-/* scalr-topk.c — partial top-k selection. */
+/* scalr-topk.c — the keyed top-k heap, orderings and comparators. */
 #include "config.h"
 
 #include "scalr-topk.h"
 
-#include <math.h>
-
-/* a ranks before b: larger value, then lower index. */
 static inline gboolean
-before (const float *s, guint32 a, guint32 b)
+before (const ScalrKeyed *a, const ScalrKeyed *b)
 {
-  return s[a] > s[b] || (s[a] == s[b] && a < b);
+  return scalr_keyed_before (a->key, a->index, b->key, b->index);
+}
+
+/* Moves @x down from the root of h[0..n) to where it belongs (the weakest at the root). */
+static void
+sift_down (ScalrKeyed *h, guint n, ScalrKeyed x)
+{
+  guint c = 0;
+  for (;;)
+    {
+      guint l = 2 * c + 1, r = l + 1, m = c;
+      const ScalrKeyed *mv = &x;
+      if (l < n && before (mv, &h[l]))
+        m = l, mv = &h[l];
+      if (r < n && before (mv, &h[r]))
+        m = r;
+      if (m == c)
+        break;
+      h[c] = h[m];
+      c = m;
+    }
+  h[c] = x;
+}
+
+void
+_scalr_top_k_insert (ScalrTopK *t, double key, guint32 index)
+{
+  ScalrKeyed x = { key, index };
+  ScalrKeyed *h = t->heap;
+  if (t->len < t->k)
+    {
+      guint c = t->len++;
+      while (c > 0 && before (&h[(c - 1) / 2], &x))
+        {
+          h[c] = h[(c - 1) / 2];
+          c = (c - 1) / 2;
+        }
+      h[c] = x;
+      return;
+    }
+  sift_down (h, t->len, x);   /* replaces the weakest (the caller checked x beats it) */
+}
+
+guint
+scalr_top_k_finish (ScalrTopK *t)
+{
+  /* Pop the weakest to the back, one at a time: the array ends best first. */
+  guint n = t->len;
+  for (guint end = n; end > 1; end--)
+    {
+      ScalrKeyed last = t->heap[end - 1];
+      t->heap[end - 1] = t->heap[0];
+      sift_down (t->heap, end - 1, last);
+    }
+  t->len = 0;
+  return n;
 }
 
 guint
 scalr_top_k (const float *s, guint n, guint k, guint32 *out)
 {
-  /* out[0..h) is a min-heap under `before`: out[0] is the weakest kept. */
-  guint h = 0;
-  if (k == 0)
-    return 0;
+  ScalrKeyed local[128];
+  g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
+  ScalrTopK t;
+  scalr_top_k_init (&t, owned ? owned : local, k);
   for (guint32 i = 0; i < n; i++)
-    {
-      if (!isfinite (s[i]))
-        continue;
-      if (h < k)
-        {
-          guint c = h++;
-          while (c > 0 && before (s, out[(c - 1) / 2], i))
-            {
-              out[c] = out[(c - 1) / 2];
-              c = (c - 1) / 2;
-            }
-          out[c] = i;
-          continue;
-        }
-      if (!before (s, i, out[0]))
-        continue;
-      guint c = 0;
-      for (;;)
-        {
-          guint l = 2 * c + 1, r = l + 1, m = c;
-          guint32 mv = i;
-          if (l < h && before (s, mv, out[l]))
-            m = l, mv = out[l];
-          if (r < h && before (s, mv, out[r]))
-            m = r;
-          if (m == c)
-            break;
-          out[c] = out[m];
-          c = m;
-        }
-      out[c] = i;
-    }
-  /* Pop the heap from the back: ascending weakness → the array ends best first. */
-  for (guint end = h; end > 1; end--)
-    {
-      guint32 last = out[end - 1];
-      out[end - 1] = out[0];
-      guint c = 0, n2 = end - 1;
-      for (;;)
-        {
-          guint l = 2 * c + 1, r = l + 1, m = c;
-          guint32 mv = last;
-          if (l < n2 && before (s, mv, out[l]))
-            m = l, mv = out[l];
-          if (r < n2 && before (s, mv, out[r]))
-            m = r;
-          if (m == c)
-            break;
-          out[c] = out[m];
-          c = m;
-        }
-      out[c] = last;
-    }
-  return h;
+    scalr_top_k_push (&t, s[i], i);
+  guint got = scalr_top_k_finish (&t);
+  for (guint a = 0; a < got; a++)
+    out[a] = t.heap[a].index;
+  return got;
 }
 
 static gint
@@ -92,4 +95,18 @@ scalr_argsort_desc (const double *keys, guint n, guint32 *out)
   for (guint i = 0; i < n; i++)
     out[i] = i;
   g_qsort_with_data (out, (gint) n, sizeof (guint32), cmp_key_desc, (gpointer) keys);
+}
+
+int
+scalr_cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+int
+scalr_cmp_u32 (const void *a, const void *b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  return (x > y) - (x < y);
 }

@@ -16,6 +16,7 @@ typedef struct _ScalrDomains       ScalrDomains;
 typedef struct _ScalrDatasetStats  ScalrDatasetStats;
 typedef struct _ScalrStore         ScalrStore;
 typedef struct _ScalrProgress      ScalrProgress;
+typedef struct _ScalrEvalResult    ScalrEvalResult;   /* scalr-eval.h */
 
 /* Dense ids: users, items and domains are numbered 0..n-1 in order of first appearance. */
 typedef guint32 ScalrId;

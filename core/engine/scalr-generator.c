@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scalr-progress.h"
+#include "scalr-topk.h"
 
 G_DEFINE_QUARK (scalr-generator-error-quark, scalr_generator_error)
 
@@ -88,8 +89,10 @@ scalr_generator_probabilities (ScalrGenerator *gen, const guint32 *users, guint 
     scalr_softmax_row (out + (gsize) r * gen->n_items, gen->n_items, gen->temperature);
 }
 
-/* Validation users: tested, not sparse, with validation events; at most @max, chosen by
- * a seeded key so that the choice does not depend on anything but the split seed. */
+/* Validation users: with source events and validation events (the split's validation users,
+ * sparse ones included; with the older protocol, tested users' own validation events — sparse
+ * users have none there); at most @max, chosen by a seeded key so that the choice depends on
+ * nothing but the split seed. */
 static GArray *
 validation_users (ScalrSplit *split, guint max)
 {
@@ -97,7 +100,7 @@ validation_users (ScalrSplit *split, guint max)
   const guint8 *flags = scalr_split_get_user_flags (split);
   GArray *users = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint u = 0; u < valid->n_rows; u++)
-    if (scalr_csr_row_len (valid, u) > 0 && (flags[u] & SCALR_USER_HAS_SOURCE) && !(flags[u] & SCALR_USER_SPARSE))
+    if (scalr_csr_row_len (valid, u) > 0 && (flags[u] & SCALR_USER_HAS_SOURCE))
       g_array_append_val (users, u);
   if (users->len > max)
     {
@@ -115,13 +118,6 @@ validation_users (ScalrSplit *split, guint max)
       g_array_set_size (users, max);
     }
   return users;
-}
-
-static gint
-cmp_u32 (gconstpointer a, gconstpointer b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : (x > y);
 }
 
 /* Scores of the validation users (owned, n × n_items). */
@@ -171,7 +167,7 @@ double
 scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double tau, guint max_users)
 {
   g_autoptr (GArray) users = validation_users (split, max_users);
-  g_array_sort (users, cmp_u32);
+  g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0)
     return NAN;
   g_autofree float *scores = validation_scores (gen, users);
@@ -183,7 +179,7 @@ static double
 fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll, GCancellable *cancellable)
 {
   g_autoptr (GArray) users = validation_users (split, 2000);
-  g_array_sort (users, cmp_u32);
+  g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0)
     {
       *out_ll = NAN;
@@ -240,7 +236,8 @@ scalr_generator_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress
     {
       scalr_progress_update (progress, "generator", 0.9, "fitting the temperature on validation events");
       gen->temperature = fit_temperature (gen, split, &gen->valid_log_lik, cancellable);
-      gen->fitted_temperature = TRUE;
+      gen->fitted_temperature = isfinite (gen->valid_log_lik);
+      gen->temperature_status = gen->fitted_temperature ? SCALR_TEMPERATURE_FITTED : SCALR_TEMPERATURE_UNDEFINED;
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
           scalr_generator_free (gen);
@@ -266,60 +263,114 @@ scalr_generator_free (ScalrGenerator *gen)
   g_free (gen);
 }
 
-double
-scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bins, double *bin_pred,
-                             double *bin_obs, guint64 *bin_count, guint max_users)
+void
+scalr_wilson_interval (double k, double n, double z, double *lo, double *hi)
 {
-  memset (bin_pred, 0, n_bins * sizeof (double));
-  memset (bin_obs, 0, n_bins * sizeof (double));
-  memset (bin_count, 0, n_bins * sizeof (guint64));
-  g_autoptr (GArray) users = validation_users (split, max_users);
-  g_array_sort (users, cmp_u32);
-  if (users->len == 0)
-    return NAN;
+  if (!(n > 0))
+    {
+      *lo = *hi = NAN;
+      return;
+    }
+  double p = k / n, z2 = z * z;
+  double denom = 1.0 + z2 / n;
+  double centre = (p + z2 / (2.0 * n)) / denom;
+  double half = z / denom * sqrt (p * (1.0 - p) / n + z2 / (4.0 * n * n));
+  *lo = MAX (0.0, centre - half);
+  *hi = MIN (1.0, centre + half);
+}
+
+typedef struct {
+  float  q;
+  guint8 hit;
+} CalPair;
+
+static int
+cmp_cal_pair (const void *a, const void *b)
+{
+  const CalPair *x = a, *y = b;
+  if (x->q != y->q)
+    return x->q < y->q ? -1 : 1;
+  return (x->hit > y->hit) - (x->hit < y->hit);
+}
+
+/* One validation user's top-N pairs (q, hit) appended to @pairs. */
+static void
+calibration_user (ScalrGenerator *gen, ScalrSplit *split, guint32 u, guint top_n, float *p, guint8 *mark,
+                  guint32 *top, GArray *pairs)
+{
   const ScalrCsr *train = scalr_split_get_train (split);
   const ScalrCsr *valid = scalr_split_get_valid (split);
   guint n_items = gen->n_items;
+  scalr_generator_probabilities (gen, &u, 1, p);
+  double seen = 0.0;
+  for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
+    {
+      mark[train->indices[k]] = 1;
+      seen += p[train->indices[k]];
+    }
+  for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
+    mark[valid->indices[k]] |= 2;
+  double n_u = (double) scalr_csr_row_len (valid, u);
+  double norm = seen < 1.0 ? 1.0 / (1.0 - seen) : 0.0;
+  /* The user's N most probable items they have not trained on. */
+  for (guint i = 0; i < n_items; i++)
+    if (mark[i] & 1)
+      p[i] = -INFINITY;
+  guint got = scalr_top_k (p, n_items, MIN (top_n, n_items), top);
+  for (guint r = 0; r < got; r++)
+    {
+      guint32 i = top[r];
+      CalPair cp = { (float) (1.0 - pow (1.0 - MIN (1.0, p[i] * norm), n_u)), (mark[i] & 2) ? 1 : 0 };
+      g_array_append_val (pairs, cp);
+    }
+  for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
+    mark[train->indices[k]] = 0;
+  for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
+    mark[valid->indices[k]] = 0;
+}
+
+double
+scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bins, guint top_n,
+                             ScalrCalibrationBin *bins, guint max_users)
+{
+  memset (bins, 0, n_bins * sizeof *bins);
+  for (guint b = 0; b < n_bins; b++)
+    bins[b].pred = bins[b].obs = bins[b].low = bins[b].high = NAN;
+  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_array_sort (users, scalr_cmp_u32);
+  if (users->len == 0 || n_bins == 0)
+    return NAN;
+  guint n_items = gen->n_items;
   g_autofree float *p = g_new (float, n_items);
   g_autofree guint8 *mark = g_new0 (guint8, n_items);
-  guint64 total = 0;
+  g_autofree guint32 *top = g_new (guint32, MAX (top_n, 1));
+  g_autoptr (GArray) pairs = g_array_new (FALSE, FALSE, sizeof (CalPair));
   for (guint r = 0; r < users->len; r++)
-    {
-      guint32 u = g_array_index (users, guint32, r);
-      scalr_generator_probabilities (gen, &u, 1, p);
-      double seen = 0.0;
-      for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
-        {
-          mark[train->indices[k]] = 1;
-          seen += p[train->indices[k]];
-        }
-      for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
-        mark[valid->indices[k]] |= 2;
-      double n_u = (double) scalr_csr_row_len (valid, u);
-      double norm = seen < 1.0 ? 1.0 / (1.0 - seen) : 0.0;
-      for (guint i = 0; i < n_items; i++)
-        {
-          if (mark[i] & 1)
-            continue;
-          double q = 1.0 - pow (1.0 - MIN (1.0, p[i] * norm), n_u);
-          guint b = MIN ((guint) (q * n_bins), n_bins - 1);
-          bin_pred[b] += q;
-          bin_obs[b] += (mark[i] & 2) ? 1.0 : 0.0;
-          bin_count[b]++;
-          total++;
-        }
-      for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
-        mark[train->indices[k]] = 0;
-      for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
-        mark[valid->indices[k]] = 0;
-    }
+    calibration_user (gen, split, g_array_index (users, guint32, r), top_n, p, mark, top, pairs);
+  guint64 total = pairs->len;
+  if (total == 0)
+    return NAN;
+  /* Equal-count bins over the sorted predictions (the last takes the remainder). */
+  qsort (pairs->data, pairs->len, sizeof (CalPair), cmp_cal_pair);
+  const CalPair *cp = (const CalPair *) (void *) pairs->data;
   double ece = 0.0;
   for (guint b = 0; b < n_bins; b++)
-    if (bin_count[b])
-      {
-        bin_pred[b] /= (double) bin_count[b];
-        bin_obs[b] /= (double) bin_count[b];
-        ece += (double) bin_count[b] / (double) total * fabs (bin_obs[b] - bin_pred[b]);
-      }
+    {
+      guint64 first = total * b / n_bins, last = total * (b + 1) / n_bins;
+      double sq = 0.0, hits = 0.0;
+      for (guint64 k = first; k < last; k++)
+        {
+          sq += cp[k].q;
+          hits += cp[k].hit;
+        }
+      guint64 n = last - first;
+      bins[b].count = n;
+      if (n == 0)
+        continue;
+      bins[b].pred = sq / (double) n;
+      bins[b].obs = hits / (double) n;
+      scalr_wilson_interval (hits, (double) n, 1.959963984540054, &bins[b].low, &bins[b].high);
+      ece += (double) n / (double) total * fabs (bins[b].obs - bins[b].pred);
+    }
   return ece;
 }

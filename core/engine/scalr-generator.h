@@ -55,12 +55,19 @@ struct _ScalrGeneratorClass {
   guint32   (*item_support) (gpointer model, guint32 source_item, guint32 item);
 };
 
+typedef enum {
+  SCALR_TEMPERATURE_FIXED,      /* given in the config */
+  SCALR_TEMPERATURE_FITTED,     /* auto: fitted on validation users */
+  SCALR_TEMPERATURE_UNDEFINED,  /* auto without validation events: τ = 1 used, nothing fitted */
+} ScalrTemperatureStatus;
+
 typedef struct {
   const ScalrGeneratorClass *klass;
   gpointer                   model;        /* owned */
   guint                      n_items;      /* target items */
   double                     temperature;  /* τ of the softmax over scores */
-  gboolean                   fitted_temperature;
+  gboolean                   fitted_temperature;  /* status == FITTED */
+  ScalrTemperatureStatus     temperature_status;
   double                     valid_log_lik; /* mean log-likelihood of validation events (NAN if none) */
 } ScalrGenerator;
 
@@ -94,14 +101,26 @@ void            scalr_softmax_row (float *row, guint n, double tau);
 double          scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double tau,
                                                guint max_users);
 
-/* Reliability of the probabilities on validation users: each (user, item) pair the user
- * has not trained on gets q = 1 − (1 − p')^n_u, with p' the probability renormalised over
- * those items and n_u the user's validation events; the observation is whether the item is
- * a validation event. Fills n_bins equal-width bins (mean q, observed rate, count) and
- * returns the expected calibration error Σ_b (count_b / N) · |obs_b − q_b|. */
-double          scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bins,
-                                             double *bin_pred, double *bin_obs, guint64 *bin_count,
-                                             guint max_users);
+/* One reliability bin: mean prediction, observed rate with its Wilson 95 % interval, pairs. */
+typedef struct {
+  double  pred, obs, low, high;   /* NAN for an empty bin */
+  guint64 count;
+} ScalrCalibrationBin;
+
+/* Reliability of the probabilities on validation users, over what a sampler draws from:
+ * each validation user's @top_n most probable items they have not trained on. An item gets
+ * q = 1 − (1 − p')^n_u, with p' its probability renormalised over the items not trained on
+ * and n_u the user's validation events; the observation is whether it is a validation event.
+ * The pairs, sorted by q, fill @n_bins bins of equal count (so no bin is the trivial one of
+ * a million near-zero pairs); each has its mean q, observed rate, Wilson 95 % interval and
+ * count. Returns the expected calibration error Σ_b (count_b / N) · |obs_b − q_b|, NAN when
+ * there is no validation user (the bins are then empty). */
+double          scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bins, guint top_n,
+                                             ScalrCalibrationBin *bins, guint max_users);
+
+/* The Wilson score interval of @k successes in @n trials at normal quantile @z (1.96 for
+ * 95 %), clamped to [0, 1]; NAN when n = 0. */
+void            scalr_wilson_interval (double k, double n, double z, double *lo, double *hi);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrGenerator, scalr_generator_free)
 

@@ -11,6 +11,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-progress.h"
+#include "scalr-topk.h"
 
 const ScalrParam scalr_sampler_params[] = {
   { "sampler", "strategy", SCALR_PARAM_CHOICE, "per_event", 0, 0, "per_event|per_user|topk",
@@ -20,11 +21,11 @@ const ScalrParam scalr_sampler_params[] = {
   { "sampler", "user_budget", SCALR_PARAM_CHOICE, "ratio", 0, 0, "ratio|match",
     "per_user: budget = user_ratio × source events, or drawn from the real target activity distribution", "per_user" },
   { "sampler", "user_ratio", SCALR_PARAM_DOUBLE, "0.5", 0, 100, NULL,
-    "per_user: synthetic events per source event of the user", "per_user" },
+    "per_user: synthetic events per source event of the user", "per_user", NULL, "0.25..4 log" },
   { "sampler", "k", SCALR_PARAM_INT, "1", 1, 1000, NULL,
     "topk: items per source event (cooc, popularity) or per user (ridge); 1 = the paper's Top-1 ablation", "topk" },
-  { "sampler", "temperature", SCALR_PARAM_DOUBLE, "1", 0.01, 100, NULL,
-    "per_user: draw from P^(1/τ) (τ < 1 sharper, τ > 1 flatter)", "per_user" },
+  { "sampler", "temperature", SCALR_PARAM_DOUBLE, "auto", 0.01, 100, "auto",
+    "per_user (and per_event from ridge/embmap/popularity): draw from P^(1/τ), τ < 1 sharper; auto: the largest τ whose hit rate on validation users is within one standard error of the best", NULL },
   { "sampler", "min_prob", SCALR_PARAM_DOUBLE, "0", 0, 1, NULL,
     "Drop synthetic events whose probability is below this", NULL },
   { "sampler", "min_support", SCALR_PARAM_INT, "0", 0, 1000000000, NULL,
@@ -40,7 +41,7 @@ const ScalrParam scalr_sampler_params[] = {
   { "sampler", "align_buckets", SCALR_PARAM_INT, "5", 2, SCALR_MAX_BUCKETS, NULL,
     "Popularity buckets (equal real-event mass, head to tail) for alignment and diagnostics", NULL },
   { "sampler", "weight", SCALR_PARAM_DOUBLE, "1", 0, 1000, NULL,
-    "Training weight λ of a synthetic event (real events weigh 1)", NULL },
+    "Training weight λ of a synthetic event (real events weigh 1)", NULL, NULL, "0.1..1 log" },
   { "sampler", "weight_mode", SCALR_PARAM_CHOICE, "constant", 0, 0, "constant|probability",
     "Weight λ, or λ × the event's probability", NULL },
   { "sampler", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
@@ -118,8 +119,10 @@ typedef struct {
   guint                      n_pool;
   guint                      n_users, n_items;
   guint                      chunk_size, n_chunks;
+  guint                      end_chunk;   /* chunks [next_chunk at start, end_chunk) are ours */
   Chunk                     *chunks;
   gint                       next_chunk;
+  guint                      first_chunk;
   gint                       done_chunks;
   gboolean                   needs_probs;
   GCancellable              *cancellable;
@@ -195,7 +198,7 @@ static gboolean
 user_targeted (const Job *job, guint u)
 {
   guint8 f = job->flags[u];
-  if (!(f & SCALR_USER_HAS_SOURCE))
+  if (!(f & SCALR_USER_HAS_SOURCE) || (job->opt->only_users && !job->opt->only_users[u]))
     return FALSE;
   switch (job->opt->targets)
     {
@@ -229,181 +232,143 @@ consider (const Job *job, Scratch *s, Chunk *c, guint32 j, gboolean per_item, gu
   push_draw (s, item, prob);
 }
 
-/* Indices of the @k largest keys (finite), most first, by a size-k min-heap. */
-static guint
-top_keys (const float *keys, guint n, guint k, guint32 *out)
-{
-  guint h = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      float v = keys[i];
-      if (!isfinite (v))
-        continue;
-      if (h < k)
-        {
-          guint c = h++;
-          while (c > 0 && keys[out[(c - 1) / 2]] > v)
-            {
-              out[c] = out[(c - 1) / 2];
-              c = (c - 1) / 2;
-            }
-          out[c] = i;
-        }
-      else if (k > 0 && v > keys[out[0]])
-        {
-          guint c = 0;
-          for (;;)
-            {
-              guint l = 2 * c + 1, r = l + 1, m = c;
-              float mv = v;
-              if (l < h && keys[out[l]] < mv)
-                m = l, mv = keys[out[l]];
-              if (r < h && keys[out[r]] < mv)
-                m = r;
-              if (m == c)
-                break;
-              out[c] = out[m];
-              c = m;
-            }
-          out[c] = i;
-        }
-    }
-  /* Heap → descending order (simple insertion sort: k is small next to n). */
-  for (guint a = 1; a < h; a++)
-    {
-      guint32 x = out[a];
-      guint b = a;
-      while (b > 0 && (keys[out[b - 1]] < keys[x] || (keys[out[b - 1]] == keys[x] && out[b - 1] > x)))
-        {
-          out[b] = out[b - 1];
-          b--;
-        }
-      out[b] = x;
-    }
-  return h;
-}
-
+/* per_event: K draws per source event of @u — a generator's per-source-item draws (batched or
+ * one at a time) or, for a user-level generator, draws from the user's P(· | u) @p. */
 static void
-sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng *rng)
+sample_per_event (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng *rng)
 {
   const ScalrSamplerOptions *o = job->opt;
   const ScalrGeneratorClass *k = job->gen->klass;
   gpointer model = job->gen->model;
   const ScalrCsr *S = job->S;
-  guint n_items = job->n_items;
-  s->n_draws = 0;
-
-  switch (o->strategy)
+  if (k->item_draw_batch)
     {
-    case SCALR_SAMPLE_PER_EVENT:
-      if (k->item_draw_batch)
+      guint64 n = scalr_csr_row_len (S, u) * o->samples_per_event;
+      if (s->cap_batch < n)
         {
-          guint64 n = scalr_csr_row_len (S, u) * o->samples_per_event;
-          if (s->cap_batch < n)
-            {
-              s->cap_batch = MAX (n, 2 * s->cap_batch);
-              s->batch_src = g_renew (guint32, s->batch_src, s->cap_batch);
-              s->batch_item = g_renew (guint32, s->batch_item, s->cap_batch);
-              s->batch_prob = g_renew (float, s->batch_prob, s->cap_batch);
-            }
-          guint64 w = 0;
-          for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
-            for (guint d = 0; d < o->samples_per_event; d++)
-              s->batch_src[w++] = S->indices[a];
-          k->item_draw_batch (model, s->batch_src, (guint) n, rng, s->batch_item, s->batch_prob);
-          c->rep.draws += n;
-          for (guint64 d = 0; d < n; d++)
-            consider (job, s, c, s->batch_src[d], TRUE, s->batch_item[d], s->batch_prob[d]);
+          s->cap_batch = MAX (n, 2 * s->cap_batch);
+          s->batch_src = g_renew (guint32, s->batch_src, s->cap_batch);
+          s->batch_item = g_renew (guint32, s->batch_item, s->cap_batch);
+          s->batch_prob = g_renew (float, s->batch_prob, s->cap_batch);
         }
-      else if (k->item_draw)
-        {
-          for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
-            for (guint d = 0; d < o->samples_per_event; d++)
-              {
-                guint32 item;
-                float prob;
-                c->rep.draws++;
-                if (k->item_draw (model, S->indices[a], rng, &item, &prob))
-                  consider (job, s, c, S->indices[a], TRUE, item, prob);
-              }
-        }
-      else
-        {
-          for (guint i = 0; i < n_items; i++)
-            s->w[i] = p[i];
-          scalr_alias_build (s->w, n_items, s->aprob, s->aalias);
-          guint64 n = scalr_csr_row_len (S, u) * o->samples_per_event;
-          for (guint64 d = 0; d < n; d++)
-            {
-              guint32 item = scalr_alias_draw (s->aprob, s->aalias, n_items, rng);
-              c->rep.draws++;
-              consider (job, s, c, 0, FALSE, item, p[item]);
-            }
-        }
-      break;
-
-    case SCALR_SAMPLE_PER_USER:
-      {
-        guint budget;
-        if (o->budget == SCALR_BUDGET_MATCH && job->n_pool > 0)
-          {
-            ScalrRng br;
-            scalr_rng_init (&br, o->seed, SCALR_STREAM_BUDGET, u);
-            budget = job->pool[scalr_rng_below (&br, job->n_pool)];
-          }
-        else
-          budget = (guint) floor (o->user_ratio * (double) scalr_csr_row_len (S, u) + 0.5);
-        budget = MIN (budget, n_items);
-        if (budget == 0)
-          break;
-        double inv = 1.0 / o->temperature;
-        for (guint i = 0; i < n_items; i++)
-          s->keys[i] = (o->exclude_seen && s->seen[i]) || p[i] <= 0.0f || p[i] < o->min_prob
-                       ? -INFINITY : (float) (log (p[i]) * inv + scalr_rng_gumbel (rng));
-        /* The filters act on the keys, before drawing: fewer than the budget are drawn
-         * when fewer items are eligible, and the draws are what was drawn. */
-        guint got = top_keys (s->keys, n_items, budget, s->topk_items);
-        c->rep.draws += got;
-        for (guint a = 0; a < got; a++)
-          push_draw (s, s->topk_items[a], p[s->topk_items[a]]);
-        break;
-      }
-
-    case SCALR_SAMPLE_TOPK:
-    default:
-      if (k->item_topk)
-        {
-          guint want = o->k + (o->exclude_seen ? (guint) scalr_csr_row_len (job->T, u) : 0);
-          want = MIN (want, n_items);
-          for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
-            {
-              guint32 j = S->indices[a];
-              guint got = k->item_topk (model, j, want, s->topk_items, s->topk_probs);
-              guint taken = 0;
-              for (guint b = 0; b < got && taken < o->k; b++)
-                {
-                  guint64 before = s->n_draws;
-                  c->rep.draws++;
-                  consider (job, s, c, j, TRUE, s->topk_items[b], s->topk_probs[b]);
-                  taken += s->n_draws > before;
-                }
-            }
-        }
-      else
-        {
-          for (guint i = 0; i < n_items; i++)
-            s->keys[i] = (o->exclude_seen && s->seen[i]) || p[i] < o->min_prob ? -INFINITY : p[i];
-          guint got = top_keys (s->keys, n_items, MIN (o->k, n_items), s->topk_items);
-          c->rep.draws += got;
-          for (guint a = 0; a < got; a++)
-            push_draw (s, s->topk_items[a], p[s->topk_items[a]]);
-        }
-      break;
+      guint64 w = 0;
+      for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+        for (guint d = 0; d < o->samples_per_event; d++)
+          s->batch_src[w++] = S->indices[a];
+      k->item_draw_batch (model, s->batch_src, (guint) n, rng, s->batch_item, s->batch_prob);
+      c->rep.draws += n;
+      for (guint64 d = 0; d < n; d++)
+        consider (job, s, c, s->batch_src[d], TRUE, s->batch_item[d], s->batch_prob[d]);
     }
+  else if (k->item_draw)
+    {
+      for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+        for (guint d = 0; d < o->samples_per_event; d++)
+          {
+            guint32 item;
+            float prob;
+            c->rep.draws++;
+            if (k->item_draw (model, S->indices[a], rng, &item, &prob))
+              consider (job, s, c, S->indices[a], TRUE, item, prob);
+          }
+    }
+  else
+    {
+      guint n_items = job->n_items;
+      if (o->temperature == 1.0)
+        for (guint i = 0; i < n_items; i++)
+          s->w[i] = p[i];
+      else
+        {
+          /* P^(1/τ), normalised by the alias table (relative to the largest p). */
+          float pmax = 0.0f;
+          for (guint i = 0; i < n_items; i++)
+            pmax = MAX (pmax, p[i]);
+          double inv = 1.0 / o->temperature;
+          for (guint i = 0; i < n_items; i++)
+            s->w[i] = p[i] > 0.0f ? exp (log ((double) p[i] / pmax) * inv) : 0.0;
+        }
+      scalr_alias_build (s->w, n_items, s->aprob, s->aalias);
+      guint64 n = scalr_csr_row_len (S, u) * o->samples_per_event;
+      for (guint64 d = 0; d < n; d++)
+        {
+          guint32 item = scalr_alias_draw (s->aprob, s->aalias, n_items, rng);
+          c->rep.draws++;
+          consider (job, s, c, 0, FALSE, item, p[item]);
+        }
+    }
+}
 
-  if (s->n_draws == 0)
+/* per_user: a budget of items without replacement, Gumbel-top-k from P^(1/τ); the filters act
+ * on the keys before drawing, so fewer than the budget are drawn when fewer are eligible. */
+static void
+sample_per_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng *rng)
+{
+  const ScalrSamplerOptions *o = job->opt;
+  guint n_items = job->n_items;
+  guint budget;
+  if (o->budget == SCALR_BUDGET_MATCH && job->n_pool > 0)
+    {
+      ScalrRng br;
+      scalr_rng_init (&br, o->seed, SCALR_STREAM_BUDGET, u);
+      budget = job->pool[scalr_rng_below (&br, job->n_pool)];
+    }
+  else
+    budget = (guint) floor (o->user_ratio * (double) scalr_csr_row_len (job->S, u) + 0.5);
+  budget = MIN (budget, n_items);
+  if (budget == 0)
     return;
-  /* Merge repeats of an item: count them, keep the largest probability. */
+  double inv = 1.0 / o->temperature;
+  for (guint i = 0; i < n_items; i++)
+    s->keys[i] = (o->exclude_seen && s->seen[i]) || p[i] <= 0.0f || p[i] < o->min_prob
+                 ? -INFINITY : (float) (log (p[i]) * inv + scalr_rng_gumbel (rng));
+  guint got = scalr_top_k (s->keys, n_items, budget, s->topk_items);
+  c->rep.draws += got;
+  for (guint a = 0; a < got; a++)
+    push_draw (s, s->topk_items[a], p[s->topk_items[a]]);
+}
+
+/* topk: deterministic — the k most probable items per source event (generators with
+ * per-source-item top-k) or per user. */
+static void
+sample_topk (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p)
+{
+  const ScalrSamplerOptions *o = job->opt;
+  const ScalrGeneratorClass *k = job->gen->klass;
+  guint n_items = job->n_items;
+  if (k->item_topk)
+    {
+      const ScalrCsr *S = job->S;
+      guint want = o->k + (o->exclude_seen ? (guint) scalr_csr_row_len (job->T, u) : 0);
+      want = MIN (want, n_items);
+      for (guint64 a = S->indptr[u]; a < S->indptr[u + 1]; a++)
+        {
+          guint32 j = S->indices[a];
+          guint got = k->item_topk (job->gen->model, j, want, s->topk_items, s->topk_probs);
+          guint taken = 0;
+          for (guint b = 0; b < got && taken < o->k; b++)
+            {
+              guint64 before = s->n_draws;
+              c->rep.draws++;
+              consider (job, s, c, j, TRUE, s->topk_items[b], s->topk_probs[b]);
+              taken += s->n_draws > before;
+            }
+        }
+      return;
+    }
+  for (guint i = 0; i < n_items; i++)
+    s->keys[i] = (o->exclude_seen && s->seen[i]) || p[i] < o->min_prob ? -INFINITY : p[i];
+  guint got = scalr_top_k (s->keys, n_items, MIN (o->k, n_items), s->topk_items);
+  c->rep.draws += got;
+  for (guint a = 0; a < got; a++)
+    push_draw (s, s->topk_items[a], p[s->topk_items[a]]);
+}
+
+/* Merges repeats of an item among the draws: sorted by item, each item once with how many
+ * times it was drawn (s->counts) and its largest probability. Returns the number of items. */
+static guint64
+merge_draws (Scratch *s)
+{
   if (s->n_draws <= 32)
     for (guint64 a = 1; a < s->n_draws; a++)   /* insertion sort: most users draw a few items */
       {
@@ -415,51 +380,80 @@ sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng
       }
   else
     qsort (s->draws, s->n_draws, sizeof (Draw), (int (*) (const void *, const void *)) cmp_draw_item);
-  guint64 w = 0;
   if (s->cap_counts < s->n_draws)
     {
       s->cap_counts = s->cap_draws;
       s->counts = g_renew (guint32, s->counts, s->cap_counts);
     }
-  guint32 *counts = s->counts;
+  guint64 w = 0;
   for (guint64 a = 0; a < s->n_draws; a++)
     {
       if (w > 0 && s->draws[w - 1].item == s->draws[a].item)
         {
-          counts[w - 1]++;
+          s->counts[w - 1]++;
           s->draws[w - 1].prob = MAX (s->draws[w - 1].prob, s->draws[a].prob);
           continue;
         }
       s->draws[w] = s->draws[a];
-      counts[w] = 1;
+      s->counts[w] = 1;
       w++;
     }
-  if (o->max_per_user > 0 && w > o->max_per_user)
+  return w;
+}
+
+/* Keeps the max_per_user most probable of the @w merged items (in item order, with their
+ * counts); returns how many are kept. */
+static guint64
+cap_per_user (guint64 max, Scratch *s, Chunk *c, guint64 w)
+{
+  /* Keep the most probable; counts travel with their items via a second merge pass. */
+  g_autofree Draw *copy = g_memdup2 (s->draws, w * sizeof (Draw));
+  g_autofree guint32 *ccopy = g_memdup2 (s->counts, w * sizeof (guint32));
+  qsort (copy, w, sizeof (Draw), (int (*) (const void *, const void *)) cmp_draw_prob_desc);
+  /* Mark the kept items, then filter in item order. */
+  for (guint64 a = 0; a < max; a++)
+    s->seen[copy[a].item] |= 2;
+  guint64 kept = 0;
+  for (guint64 a = 0; a < w; a++)
+    if (s->seen[s->draws[a].item] & 2)
+      {
+        s->seen[s->draws[a].item] &= (guint8) ~2;
+        s->draws[kept] = s->draws[a];
+        s->counts[kept] = ccopy[a];
+        kept++;
+      }
+  c->rep.capped += w - kept;
+  return kept;
+}
+
+static void
+sample_user (Job *job, Scratch *s, Chunk *c, guint32 u, const float *p, ScalrRng *rng)
+{
+  const ScalrSamplerOptions *o = job->opt;
+  s->n_draws = 0;
+  switch (o->strategy)
     {
-      /* Keep the most probable; counts travel with their items via a second merge pass. */
-      g_autofree Draw *copy = g_memdup2 (s->draws, w * sizeof (Draw));
-      g_autofree guint32 *ccopy = g_memdup2 (counts, w * sizeof (guint32));
-      qsort (copy, w, sizeof (Draw), (int (*) (const void *, const void *)) cmp_draw_prob_desc);
-      /* Mark the kept items, then filter in item order. */
-      for (guint64 a = 0; a < o->max_per_user; a++)
-        s->seen[copy[a].item] |= 2;
-      guint64 kept = 0;
-      for (guint64 a = 0; a < w; a++)
-        if (s->seen[s->draws[a].item] & 2)
-          {
-            s->seen[s->draws[a].item] &= (guint8) ~2;
-            s->draws[kept] = s->draws[a];
-            counts[kept] = ccopy[a];
-            kept++;
-          }
-      c->rep.capped += w - kept;
-      w = kept;
+    case SCALR_SAMPLE_PER_EVENT:
+      sample_per_event (job, s, c, u, p, rng);
+      break;
+    case SCALR_SAMPLE_PER_USER:
+      sample_per_user (job, s, c, u, p, rng);
+      break;
+    case SCALR_SAMPLE_TOPK:
+    default:
+      sample_topk (job, s, c, u, p);
+      break;
     }
+  if (s->n_draws == 0)
+    return;
+  guint64 w = merge_draws (s);
+  if (o->max_per_user > 0 && w > o->max_per_user)
+    w = cap_per_user (o->max_per_user, s, c, w);
   for (guint64 a = 0; a < w; a++)
     {
       float p_ui = s->draws[a].prob;
-      double weight = o->weight * counts[a] * (o->weight_mode == SCALR_WEIGHT_PROBABILITY ? p_ui : 1.0);
-      chunk_push (c, u, s->draws[a].item, p_ui, counts[a], (float) weight);
+      double weight = o->weight * s->counts[a] * (o->weight_mode == SCALR_WEIGHT_PROBABILITY ? p_ui : 1.0);
+      chunk_push (c, u, s->draws[a].item, p_ui, s->counts[a], (float) weight);
     }
 }
 
@@ -518,12 +512,13 @@ worker (gpointer data)
   for (;;)
     {
       guint chunk = (guint) g_atomic_int_add (&job->next_chunk, 1);
-      if (chunk >= job->n_chunks || g_cancellable_is_cancelled (job->cancellable))
+      if (chunk >= job->end_chunk || g_cancellable_is_cancelled (job->cancellable))
         break;
       process_chunk (job, &s, chunk);
       guint done = (guint) g_atomic_int_add (&job->done_chunks, 1) + 1;
-      scalr_progress_update (job->progress, "sampler", (double) done / job->n_chunks,
-                             "sampled %u of %u user blocks", done, job->n_chunks);
+      guint mine = job->end_chunk - job->first_chunk;
+      scalr_progress_update (job->progress, "sampler", (double) done / mine,
+                             "sampled %u of %u user blocks", done, mine);
     }
   g_free (s.draws);
   g_free (s.counts);
@@ -559,6 +554,13 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
                    GError **error)
 {
   Job job = { 0 };
+  ScalrSamplerOptions resolved;
+  if (isnan (opt->temperature))
+    {
+      resolved = *opt;   /* auto not resolved by the caller: τ = 1 */
+      resolved.temperature = 1.0;
+      opt = &resolved;
+    }
   job.gen = gen;
   job.split = split;
   job.opt = opt;
@@ -567,7 +569,7 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
   job.T = scalr_split_get_train (split);
   job.n_users = scalr_split_get_n_users (split);
   job.n_items = scalr_split_get_n_target_items (split);
-  job.chunk_size = 512;
+  job.chunk_size = SCALR_SAMPLER_USER_BLOCK;
   job.n_chunks = (job.n_users + job.chunk_size - 1) / job.chunk_size;
   job.chunks = g_new0 (Chunk, MAX (job.n_chunks, 1));
   job.cancellable = cancellable;
@@ -585,6 +587,15 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
     }
   if (opt->strategy == SCALR_SAMPLE_PER_EVENT && opt->samples_per_event == 0)
     job.n_chunks = 0;   /* K = 0: no synthetic events (the sweep's reference point) */
+  job.end_chunk = job.n_chunks;
+  if (opt->user_block)   /* the chunks that hold users [user_begin, user_end) */
+    {
+      guint end = MIN (opt->user_end, job.n_users), begin = MIN (opt->user_begin, end);
+      job.first_chunk = MIN (begin / job.chunk_size, job.n_chunks);
+      job.end_chunk = MIN ((end + job.chunk_size - 1) / job.chunk_size, job.n_chunks);
+      job.end_chunk = MAX (job.end_chunk, job.first_chunk);
+      job.next_chunk = (gint) job.first_chunk;
+    }
 
   /* The most events this can make, against memory, before anything is drawn: each pair
    * takes 20 bytes in a chunk and 20 more when the chunks are joined. */

@@ -32,7 +32,8 @@ typedef struct {
   ScalrBudgetMode  budget;
   double           user_ratio;
   guint            k;
-  double           temperature;        /* per_user: draws from P^(1/τ) */
+  double           temperature;        /* per_user, and per_event from a user-level P(· | u): draws
+                                        * from P^(1/τ); NAN: auto (scalr_sampler_choose_temperature) */
   double           min_prob;
   guint            min_support;
   gboolean         exclude_seen;
@@ -44,7 +45,15 @@ typedef struct {
   ScalrWeightMode  weight_mode;
   guint64          seed;
   guint            n_threads;          /* 0: one per processor */
+  const guint8    *only_users;         /* borrowed, n_users flags: sample only these (NULL: all) */
+  /* TRUE: sample the users of [user_begin, user_end) only (an MPI rank's shard), rounded
+   * out to whole blocks of SCALR_SAMPLER_USER_BLOCK users: each user gets exactly the
+   * events of a whole run (the same RNG stream and the same scoring batches). */
+  gboolean         user_block;
+  guint            user_begin, user_end;
 } ScalrSamplerOptions;
+
+#define SCALR_SAMPLER_USER_BLOCK 512
 
 extern const ScalrParam scalr_sampler_params[];
 
@@ -65,7 +74,8 @@ typedef struct {
   guint   users;            /* users that were sampled for */
 } ScalrSamplerReport;
 
-/* Samples. On error (cancelled) returns NULL and sets @error. @report may be NULL. */
+/* Samples. A temperature of NAN (auto, not resolved by scalr_sampler_choose_temperature)
+ * samples at τ = 1. On error (cancelled) returns NULL and sets @error. @report may be NULL. */
 ScalrSyntheticEvents *scalr_sampler_run   (ScalrGenerator            *generator,
                                            ScalrSplit                *split,
                                            const ScalrSamplerOptions *options,
@@ -82,5 +92,42 @@ ScalrSyntheticEvents *scalr_sampler_align (const ScalrSyntheticEvents *events,
                                            ScalrSplit                 *split,
                                            const ScalrSamplerOptions  *options,
                                            ScalrSamplerReport         *report) G_GNUC_WARN_UNUSED_RESULT;
+
+/* sampler.temperature = auto (scalr-sampler-auto.c says how it chooses). */
+#define SCALR_AUTO_TAUS 9
+#define SCALR_AUTO_REPEATS 4
+typedef enum {
+  SCALR_AUTO_FIXED,             /* a temperature was given */
+  SCALR_AUTO_NOT_USED,          /* the strategy does not use the sampler's τ (τ = 1) */
+  SCALR_AUTO_NO_VALIDATION,     /* nothing to choose on: undefined, τ = 1 used */
+  SCALR_AUTO_CHOSEN,            /* chosen on the targeted validation users */
+  SCALR_AUTO_CHOSEN_ALL_USERS,  /* chosen on all validation users (the targeted had none) */
+} ScalrSamplerAutoStatus;
+
+typedef struct {
+  ScalrSamplerAutoStatus status;
+  double  temperature;                 /* the τ to sample with */
+  guint   users;                       /* validation users the criterion read */
+  guint   chosen;                      /* index into taus (CHOSEN*) */
+  double  best_hit_rate;               /* NAN unless CHOSEN* */
+  double  taus[SCALR_AUTO_TAUS];
+  double  hit_rate[SCALR_AUTO_TAUS];   /* NAN where not measured */
+  guint64 pairs[SCALR_AUTO_TAUS], hits[SCALR_AUTO_TAUS];
+} ScalrSamplerAuto;
+
+/* TRUE when @options' strategy draws from P^(1/τ) with @gen (per_user; per_event from a
+ * user-level distribution). */
+gboolean    scalr_sampler_temperature_matters (const ScalrGenerator *gen, const ScalrSamplerOptions *options);
+/* Chooses τ for @options on the split's validation users (hit rate of the draws, one-standard-
+ * error rule towards the larger τ); reads no test event. Fills @out (status NOT_USED or
+ * NO_VALIDATION with τ = 1 when there is nothing to choose). On error (cancelled) returns
+ * FALSE and sets @error. */
+gboolean    scalr_sampler_choose_temperature (ScalrGenerator            *gen,
+                                              ScalrSplit                *split,
+                                              const ScalrSamplerOptions *options,
+                                              ScalrSamplerAuto          *out,
+                                              GCancellable              *cancellable,
+                                              GError                   **error);
+const char *scalr_sampler_auto_status_to_string (ScalrSamplerAutoStatus status);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* scalr-split.h — the evaluation protocol's split of the target domain (DESIGN.md §2).
+/* scalr-split.h — the evaluation protocol's split of the target domain (docs/ARCHITECTURE.md).
  *
  * Per user with at least `min_target_events` target events, a test and a validation
  * fraction of their target events are held out — at random (seeded, one RNG stream per user)
@@ -7,7 +7,16 @@
  * keep at most `sparse_keep` target training events (0 = cold); their test events stay, the
  * rest of their target history (dropped training and validation events) is used by nothing.
  * Source events are all training. Nothing a generator or a model is trained on (source,
- * target train) contains a validation or test event. */
+ * target train) contains a validation or test event.
+ *
+ * Validation users (`valid_users` > 0): a share of the users who hold out events becomes
+ * validation users, chosen within the sparse and the warm users separately (so both groups
+ * carry the same sparse-user simulation, sparse validation users included); their held-out
+ * events are the validation matrix, and they are not tested. Everything that selects or fits
+ * a nuisance parameter reads the validation matrix only, so it never sees a test user's
+ * held-out events. The older protocol — `valid_fraction` > 0: a validation share of every
+ * tested user's own events, none for sparse users — is kept so that stored runs rebuild the
+ * split they were run with; the two cannot be combined. */
 #pragma once
 
 #include "scalr-types.h"
@@ -40,9 +49,11 @@ typedef struct {
   double   sparse_fraction;    /* of tested overlap users */
   guint    sparse_keep;        /* training events a sparse user keeps (0 = cold) */
   guint64  seed;
+  double   valid_users;        /* share of the held-out users made validation users (0: none) */
 } ScalrSplitOptions;
 
-#define SCALR_SPLIT_OPTIONS_INIT { SCALR_SPLIT_RANDOM, 0.2, 0.1, 5, 0.3, 0, 42 }
+/* The parameter table's defaults. */
+#define SCALR_SPLIT_OPTIONS_INIT { SCALR_SPLIT_RANDOM, 0.2, 0.0, 5, 0.3, 0, 42, 0.25 }
 
 /* Per-user flags. */
 enum {
@@ -51,12 +62,13 @@ enum {
   SCALR_USER_TESTED     = 1 << 2,   /* has test events */
   SCALR_USER_SPARSE     = 1 << 3,   /* a simulated sparse user */
   SCALR_USER_COLD       = 1 << 4,   /* no target training events after the split */
+  SCALR_USER_VALIDATION = 1 << 5,   /* a validation user: held-out events are validation targets */
 };
 
 typedef struct _ScalrSplit ScalrSplit;
 
 /* Splits the target events of @domains (NULL @options: SCALR_SPLIT_OPTIONS_INIT). The split
- * borrows @domains (ScalrDomains is not reference-counted): free the split before the domains.
+ * holds a reference to @domains: callers may drop theirs in any order.
  * A tested user of n target events holds out max(1, round(test_fraction·n)) test and
  * (valid_fraction > 0) max(1, round(valid_fraction·n)) validation events, always keeping one
  * training event (validation shrinks first). Random: a partial Fisher–Yates on the user's
@@ -64,13 +76,17 @@ typedef struct _ScalrSplit ScalrSplit;
  * latest validation. Sparse users: round(sparse_fraction · #tested overlap users) of them, those
  * with the smallest first draw of their SCALR_STREAM_SPARSE stream; they keep sparse_keep
  * training events (random: a subset drawn from that stream; temporal: the earliest).
+ * Validation users: within the sparse and within the other held-out users separately,
+ * round(valid_users · n) of them with the smallest first draw of their SCALR_STREAM_VALID_USERS
+ * stream; their test share becomes validation events. With valid_users = 0 the split is
+ * exactly the one of the older protocol.
  * On error (SCALR_SPLIT_ERROR_INVALID naming the option and its range, or
  * SCALR_SPLIT_ERROR_NO_TEST) returns NULL and sets @error. */
 ScalrSplit     *scalr_split_new          (ScalrDomains            *domains,
                                           const ScalrSplitOptions *options,
                                           GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
 void            scalr_split_free         (ScalrSplit *split);
-ScalrDomains   *scalr_split_get_domains  (ScalrSplit *split);   /* borrowed */
+ScalrDomains   *scalr_split_get_domains  (ScalrSplit *split);   /* borrowed from the split */
 const ScalrSplitOptions *scalr_split_get_options (ScalrSplit *split);
 guint           scalr_split_get_n_users  (ScalrSplit *split);
 guint           scalr_split_get_n_target_items (ScalrSplit *split);
@@ -84,10 +100,12 @@ const ScalrCsr *scalr_split_get_test     (ScalrSplit *split);
 /* n_users flags (SCALR_USER_*). */
 const guint8   *scalr_split_get_user_flags (ScalrSplit *split);
 
-/* Counts, for reports. */
+/* Counts, for reports. tested_users are test users (validation users are counted apart;
+ * sparse_users and cold_users count both). */
 typedef struct {
   guint64 train_events, valid_events, test_events, dropped_events;
   guint   users, source_users, overlap_users, tested_users, sparse_users, cold_users;
+  guint   valid_users, valid_sparse_users;
 } ScalrSplitCounts;
 void            scalr_split_get_counts   (ScalrSplit *split, ScalrSplitCounts *out);
 

@@ -19,6 +19,8 @@ typedef struct {
 } ScalrDiagnosticsInput;
 
 ScalrDiagnostics *_scalr_diagnostics_compute (const ScalrDiagnosticsInput *in) G_GNUC_WARN_UNUSED_RESULT;
+/* Zeroed diagnostics with empty category arrays (for the JSON reader). */
+ScalrDiagnostics *_scalr_diagnostics_alloc   (void) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Rank–frequency points of @n counts sorted ascending: ranks (from 1, by descending count)
  * of the positive counts, up to SCALR_CURVE_POINTS log-spaced ones including the first and

@@ -38,6 +38,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-topk.h"
 
 #define ACTIVITY_BINS 24
 
@@ -114,13 +115,6 @@ scalr_synthetic_events_is_valid (const ScalrSyntheticEvents *e, guint n_users, g
 /* ------------------------------------------------------------------------------------------
  * Helpers */
 
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : (x > y);
-}
-
 /* Gini of counts sorted ascending. */
 static double
 gini_sorted (const double *x, gsize n)
@@ -143,7 +137,7 @@ scalr_gini (const double *counts, gsize n)
   if (n == 0)
     return 0.0;
   g_autofree double *x = g_memdup2 (counts, n * sizeof (double));
-  qsort (x, n, sizeof (double), cmp_double);
+  qsort (x, n, sizeof (double), scalr_cmp_double);
   return gini_sorted (x, n);
 }
 
@@ -289,8 +283,8 @@ scalr_popularity_buckets (const ScalrCsr *train, guint n_buckets)
 /* ------------------------------------------------------------------------------------------
  * Diagnostics */
 
-static ScalrDiagnostics *
-diagnostics_alloc (void)
+ScalrDiagnostics *
+_scalr_diagnostics_alloc (void)
 {
   ScalrDiagnostics *d = g_new0 (ScalrDiagnostics, 1);
   d->category_names = g_ptr_array_new_with_free_func (g_free);
@@ -368,26 +362,13 @@ category_mix (ScalrDiagnostics *d, const ScalrCsr *ic, const char *const *names,
     }
 }
 
-ScalrDiagnostics *
-_scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
+/* One pass over the synthetic pairs, a user's run at a time: per-item counts (into
+ * @syn_items), activity, and the held-out match of tested (and sparse) users. */
+static void
+synthetic_pass (ScalrDiagnostics *d, const ScalrDiagnosticsInput *in, guint64 *syn_items)
 {
-  g_return_val_if_fail (in != NULL && in->events != NULL && in->train != NULL, NULL);
   const ScalrSyntheticEvents *ev = in->events;
-  const ScalrCsr *train = in->train, *test = in->test;
-  guint n_users = train->n_rows, n_items = train->n_cols;
-  g_return_val_if_fail (test == NULL || (test->n_rows == n_users && test->n_cols == n_items), NULL);
-  g_return_val_if_fail (in->n_buckets <= SCALR_MAX_BUCKETS, NULL);
-  g_return_val_if_fail (in->item_categories == NULL
-                        || (in->item_categories->n_rows == n_items && in->category_names != NULL), NULL);
-  g_return_val_if_fail (scalr_synthetic_events_is_valid (ev, n_users, n_items), NULL);
-
-  ScalrDiagnostics *d = diagnostics_alloc ();
-  d->events = ev->n;
-  d->draws = ev->draws;
-  d->real_events = train->nnz;
-
-  /* One pass over the synthetic pairs, a user's run at a time. */
-  g_autofree guint64 *syn_items = g_new0 (guint64, MAX (n_items, 1));
+  const ScalrCsr *test = in->test;
   guint users_hit[2] = { 0, 0 };
   for (guint64 k = 0; k < ev->n;)
     {
@@ -418,19 +399,12 @@ _scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
     }
   held_out_finish (&d->all, users_hit[0]);
   held_out_finish (&d->sparse, users_hit[1]);
+}
 
-  for (guint u = 0; u < n_users; u++)
-    {
-      guint64 len = scalr_csr_row_len (train, u);
-      if (len > 0)
-        {
-          d->real_users++;
-          d->real_activity[activity_bin (len)]++;
-        }
-    }
-
-  /* Item distributions. */
-  g_autofree guint64 *real_items = scalr_csr_col_counts (train);
+/* Coverage, JSD, Gini and the rank–frequency curves of the two item distributions. */
+static void
+item_distributions (ScalrDiagnostics *d, const guint64 *syn_items, const guint64 *real_items, guint n_items)
+{
   g_autofree double *syn_x = g_new (double, MAX (n_items, 1));
   g_autofree double *real_x = g_new (double, MAX (n_items, 1));
   guint syn_distinct = 0, real_distinct = 0;
@@ -444,32 +418,69 @@ _scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
   d->coverage = n_items ? (double) syn_distinct / n_items : 0.0;
   d->real_coverage = n_items ? (double) real_distinct / n_items : 0.0;
   d->jsd = scalr_jsd (syn_x, real_x, n_items);
-  qsort (syn_x, n_items, sizeof (double), cmp_double);
-  qsort (real_x, n_items, sizeof (double), cmp_double);
+  qsort (syn_x, n_items, sizeof (double), scalr_cmp_double);
+  qsort (real_x, n_items, sizeof (double), scalr_cmp_double);
   d->gini = gini_sorted (syn_x, n_items);
   d->real_gini = gini_sorted (real_x, n_items);
   d->n_curve = _scalr_rank_frequency (syn_x, n_items, d->curve_rank, d->curve_count);
   d->n_real_curve = _scalr_rank_frequency (real_x, n_items, d->real_curve_rank, d->real_curve_count);
+}
 
-  /* Popularity buckets. */
-  d->n_buckets = in->n_buckets;
-  if (in->n_buckets > 0)
+/* The shares of real training events and synthetic pairs per popularity bucket. */
+static void
+bucket_shares (ScalrDiagnostics *d, const guint64 *syn_items, const guint64 *real_items, guint n_items,
+               guint n_buckets, guint64 n_real, guint64 n_syn)
+{
+  d->n_buckets = n_buckets;
+  if (n_buckets == 0)
+    return;
+  g_autofree guint8 *bucket = buckets_of_counts (real_items, n_items, n_buckets);
+  guint64 real_b[SCALR_MAX_BUCKETS] = { 0 }, syn_b[SCALR_MAX_BUCKETS] = { 0 };
+  for (guint i = 0; i < n_items; i++)
     {
-      g_autofree guint8 *bucket = buckets_of_counts (real_items, n_items, in->n_buckets);
-      guint64 real_b[SCALR_MAX_BUCKETS] = { 0 }, syn_b[SCALR_MAX_BUCKETS] = { 0 };
-      for (guint i = 0; i < n_items; i++)
-        {
-          real_b[bucket[i]] += real_items[i];
-          syn_b[bucket[i]] += syn_items[i];
-        }
-      for (guint b = 0; b < in->n_buckets; b++)
-        {
-          d->real_bucket_share[b] = train->nnz ? (double) real_b[b] / (double) train->nnz : 0.0;
-          d->bucket_share[b] = ev->n ? (double) syn_b[b] / (double) ev->n : 0.0;
-        }
-      d->bucket_jsd = scalr_jsd (d->bucket_share, d->real_bucket_share, in->n_buckets);
+      real_b[bucket[i]] += real_items[i];
+      syn_b[bucket[i]] += syn_items[i];
     }
+  for (guint b = 0; b < n_buckets; b++)
+    {
+      d->real_bucket_share[b] = n_real ? (double) real_b[b] / (double) n_real : 0.0;
+      d->bucket_share[b] = n_syn ? (double) syn_b[b] / (double) n_syn : 0.0;
+    }
+  d->bucket_jsd = scalr_jsd (d->bucket_share, d->real_bucket_share, n_buckets);
+}
 
+ScalrDiagnostics *
+_scalr_diagnostics_compute (const ScalrDiagnosticsInput *in)
+{
+  g_return_val_if_fail (in != NULL && in->events != NULL && in->train != NULL, NULL);
+  const ScalrSyntheticEvents *ev = in->events;
+  const ScalrCsr *train = in->train, *test = in->test;
+  guint n_users = train->n_rows, n_items = train->n_cols;
+  g_return_val_if_fail (test == NULL || (test->n_rows == n_users && test->n_cols == n_items), NULL);
+  g_return_val_if_fail (in->n_buckets <= SCALR_MAX_BUCKETS, NULL);
+  g_return_val_if_fail (in->item_categories == NULL
+                        || (in->item_categories->n_rows == n_items && in->category_names != NULL), NULL);
+  g_return_val_if_fail (scalr_synthetic_events_is_valid (ev, n_users, n_items), NULL);
+
+  ScalrDiagnostics *d = _scalr_diagnostics_alloc ();
+  d->events = ev->n;
+  d->draws = ev->draws;
+  d->real_events = train->nnz;
+  d->target_items = n_items;
+  g_autofree guint64 *syn_items = g_new0 (guint64, MAX (n_items, 1));
+  synthetic_pass (d, in, syn_items);
+  for (guint u = 0; u < n_users; u++)
+    {
+      guint64 len = scalr_csr_row_len (train, u);
+      if (len > 0)
+        {
+          d->real_users++;
+          d->real_activity[activity_bin (len)]++;
+        }
+    }
+  g_autofree guint64 *real_items = scalr_csr_col_counts (train);
+  item_distributions (d, syn_items, real_items, n_items);
+  bucket_shares (d, syn_items, real_items, n_items, in->n_buckets, train->nnz, ev->n);
   if (in->item_categories)
     category_mix (d, in->item_categories, in->category_names, real_items, syn_items);
   return d;
@@ -527,400 +538,4 @@ scalr_diagnostics_new (const ScalrSyntheticEvents *events, ScalrSplit *split, gu
     .n_buckets = n_buckets,
   };
   return _scalr_diagnostics_compute (&in);
-}
-
-/* ------------------------------------------------------------------------------------------
- * JSON */
-
-static void
-add_u64 (JsonBuilder *b, const char *name, guint64 v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, (gint64) MIN (v, (guint64) G_MAXINT64));
-}
-
-static void
-add_double (JsonBuilder *b, const char *name, double v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, v);
-}
-
-static void
-add_double_array (JsonBuilder *b, const char *name, const double *v, guint n)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  for (guint k = 0; k < n; k++)
-    json_builder_add_double_value (b, v[k]);
-  json_builder_end_array (b);
-}
-
-static void
-add_u64_array (JsonBuilder *b, const char *name, const guint64 *v, guint n)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  for (guint k = 0; k < n; k++)
-    json_builder_add_int_value (b, (gint64) MIN (v[k], (guint64) G_MAXINT64));
-  json_builder_end_array (b);
-}
-
-static void
-add_match (JsonBuilder *b, const char *name, const ScalrHeldOutMatch *m)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_object (b);
-  add_u64 (b, "users", m->users);
-  add_u64 (b, "synthetic", m->synthetic);
-  add_u64 (b, "held_out", m->held_out);
-  add_u64 (b, "hits", m->hits);
-  add_double (b, "precision", m->precision);
-  add_double (b, "recall", m->recall);
-  add_double (b, "hit_rate", m->hit_rate);
-  json_builder_end_object (b);
-}
-
-JsonNode *
-scalr_diagnostics_to_json (const ScalrDiagnostics *d)
-{
-  g_return_val_if_fail (d != NULL, NULL);
-  g_autoptr (JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  add_u64 (b, "events", d->events);
-  add_u64 (b, "draws", d->draws);
-  add_u64 (b, "users", d->users);
-  add_u64 (b, "real_events", d->real_events);
-  add_u64 (b, "real_users", d->real_users);
-  add_double (b, "coverage", d->coverage);
-  add_double (b, "real_coverage", d->real_coverage);
-  add_double (b, "gini", d->gini);
-  add_double (b, "real_gini", d->real_gini);
-  add_double (b, "jsd", d->jsd);
-  add_double (b, "precision", d->all.precision);
-  add_double (b, "recall", d->all.recall);
-  add_double_array (b, "curve_rank", d->curve_rank, d->n_curve);
-  add_double_array (b, "curve_count", d->curve_count, d->n_curve);
-  add_double_array (b, "real_curve_rank", d->real_curve_rank, d->n_real_curve);
-  add_double_array (b, "real_curve_count", d->real_curve_count, d->n_real_curve);
-  add_u64_array (b, "activity", d->activity, ACTIVITY_BINS);
-  add_u64_array (b, "real_activity", d->real_activity, ACTIVITY_BINS);
-  add_double_array (b, "bucket_share", d->bucket_share, d->n_buckets);
-  add_double_array (b, "real_bucket_share", d->real_bucket_share, d->n_buckets);
-  add_double (b, "bucket_jsd", d->bucket_jsd);
-
-  json_builder_set_member_name (b, "categories");
-  json_builder_begin_array (b);
-  for (guint k = 0; d->category_names && k < d->category_names->len; k++)
-    {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, g_ptr_array_index (d->category_names, k));
-      add_double (b, "share", g_array_index (d->category_share, double, k));
-      add_double (b, "real_share", g_array_index (d->real_category_share, double, k));
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-
-  add_match (b, "all", &d->all);
-  add_match (b, "sparse", &d->sparse);
-
-  json_builder_set_member_name (b, "calibration");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "bins");
-  json_builder_begin_array (b);
-  for (guint k = 0; k < MIN (d->n_calibration, SCALR_CALIBRATION_BINS); k++)
-    {
-      json_builder_begin_object (b);
-      add_double (b, "pred", d->calib_pred[k]);
-      add_double (b, "obs", d->calib_obs[k]);
-      add_u64 (b, "count", d->calib_count[k]);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  add_double (b, "ece", d->ece);
-  add_double (b, "temperature", d->temperature);
-  add_double (b, "valid_log_lik", d->valid_log_lik);
-  json_builder_end_object (b);
-
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-/* Readers: each names the member (with its path, @ctx, e.g. "all.") in the error. */
-
-static JsonNode *
-get_member (JsonObject *o, const char *ctx, const char *name, GError **error)
-{
-  JsonNode *n = json_object_get_member (o, name);
-  if (n == NULL)
-    g_set_error (error, SCALR_SYNTHETIC_ERROR, SCALR_SYNTHETIC_ERROR_INVALID_JSON,
-                 "Diagnostics: member '%s%s' is missing", ctx, name);
-  return n;
-}
-
-static gboolean
-ill_typed (GError **error, const char *ctx, const char *name, const char *what)
-{
-  g_set_error (error, SCALR_SYNTHETIC_ERROR, SCALR_SYNTHETIC_ERROR_INVALID_JSON,
-               "Diagnostics: member '%s%s' is not %s", ctx, name, what);
-  return FALSE;
-}
-
-static gboolean
-node_double (JsonNode *n, double *out)
-{
-  if (!JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  GType t = json_node_get_value_type (n);
-  if (t != G_TYPE_DOUBLE && t != G_TYPE_INT64)
-    return FALSE;
-  *out = json_node_get_double (n);
-  return TRUE;
-}
-
-static gboolean
-node_u64 (JsonNode *n, guint64 max, guint64 *out)
-{
-  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
-    return FALSE;
-  gint64 v = json_node_get_int (n);
-  if (v < 0 || (guint64) v > max)
-    return FALSE;
-  *out = (guint64) v;
-  return TRUE;
-}
-
-static gboolean
-read_double (JsonObject *o, const char *ctx, const char *name, double *out, GError **error)
-{
-  JsonNode *n = get_member (o, ctx, name, error);
-  if (n == NULL)
-    return FALSE;
-  if (!node_double (n, out))
-    return ill_typed (error, ctx, name, "a number");
-  return TRUE;
-}
-
-static gboolean
-read_u64 (JsonObject *o, const char *ctx, const char *name, guint64 *out, GError **error)
-{
-  JsonNode *n = get_member (o, ctx, name, error);
-  if (n == NULL)
-    return FALSE;
-  if (!node_u64 (n, G_MAXINT64, out))
-    return ill_typed (error, ctx, name, "a non-negative integer");
-  return TRUE;
-}
-
-static gboolean
-read_uint (JsonObject *o, const char *ctx, const char *name, guint *out, GError **error)
-{
-  guint64 v;
-  JsonNode *n = get_member (o, ctx, name, error);
-  if (n == NULL)
-    return FALSE;
-  if (!node_u64 (n, G_MAXUINT, &v))
-    return ill_typed (error, ctx, name, "an integer in 0..G_MAXUINT");
-  *out = (guint) v;
-  return TRUE;
-}
-
-static JsonArray *
-read_array (JsonObject *o, const char *ctx, const char *name, guint max, GError **error)
-{
-  JsonNode *n = get_member (o, ctx, name, error);
-  if (n == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_ARRAY (n) || json_array_get_length (json_node_get_array (n)) > max)
-    {
-      g_autofree char *what = g_strdup_printf ("an array of at most %u elements", max);
-      ill_typed (error, ctx, name, what);
-      return NULL;
-    }
-  return json_node_get_array (n);
-}
-
-static JsonObject *
-read_object (JsonObject *o, const char *ctx, const char *name, GError **error)
-{
-  JsonNode *n = get_member (o, ctx, name, error);
-  if (n == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (n))
-    {
-      ill_typed (error, ctx, name, "an object");
-      return NULL;
-    }
-  return json_node_get_object (n);
-}
-
-/* An array of at most @max numbers into @out; *n_out gets its length. */
-static gboolean
-read_double_array (JsonObject *o, const char *ctx, const char *name, double *out, guint max,
-                   guint *n_out, GError **error)
-{
-  JsonArray *a = read_array (o, ctx, name, max, error);
-  if (a == NULL)
-    return FALSE;
-  guint n = json_array_get_length (a);
-  for (guint k = 0; k < n; k++)
-    if (!node_double (json_array_get_element (a, k), &out[k]))
-      return ill_typed (error, ctx, name, "an array of numbers");
-  *n_out = n;
-  return TRUE;
-}
-
-static gboolean
-read_u64_array (JsonObject *o, const char *ctx, const char *name, guint64 *out, guint max,
-                guint *n_out, GError **error)
-{
-  JsonArray *a = read_array (o, ctx, name, max, error);
-  if (a == NULL)
-    return FALSE;
-  guint n = json_array_get_length (a);
-  for (guint k = 0; k < n; k++)
-    if (!node_u64 (json_array_get_element (a, k), G_MAXINT64, &out[k]))
-      return ill_typed (error, ctx, name, "an array of non-negative integers");
-  *n_out = n;
-  return TRUE;
-}
-
-/* Two parallel arrays of the same length. */
-static gboolean
-read_double_pair (JsonObject *o, const char *name_a, const char *name_b, double *a, double *b,
-                  guint max, guint *n_out, GError **error)
-{
-  guint na, nb;
-  if (!read_double_array (o, "", name_a, a, max, &na, error)
-      || !read_double_array (o, "", name_b, b, max, &nb, error))
-    return FALSE;
-  if (na != nb)
-    {
-      g_set_error (error, SCALR_SYNTHETIC_ERROR, SCALR_SYNTHETIC_ERROR_INVALID_JSON,
-                   "Diagnostics: members '%s' and '%s' differ in length (%u, %u)",
-                   name_a, name_b, na, nb);
-      return FALSE;
-    }
-  *n_out = na;
-  return TRUE;
-}
-
-static gboolean
-read_match (JsonObject *root, const char *name, ScalrHeldOutMatch *m, GError **error)
-{
-  JsonObject *o = read_object (root, "", name, error);
-  if (o == NULL)
-    return FALSE;
-  g_autofree char *ctx = g_strconcat (name, ".", NULL);
-  return read_uint (o, ctx, "users", &m->users, error)
-         && read_u64 (o, ctx, "synthetic", &m->synthetic, error)
-         && read_u64 (o, ctx, "held_out", &m->held_out, error)
-         && read_u64 (o, ctx, "hits", &m->hits, error)
-         && read_double (o, ctx, "precision", &m->precision, error)
-         && read_double (o, ctx, "recall", &m->recall, error)
-         && read_double (o, ctx, "hit_rate", &m->hit_rate, error);
-}
-
-static gboolean
-read_categories (JsonObject *root, ScalrDiagnostics *d, GError **error)
-{
-  JsonArray *a = read_array (root, "", "categories", G_MAXUINT, error);
-  if (a == NULL)
-    return FALSE;
-  for (guint k = 0; k < json_array_get_length (a); k++)
-    {
-      g_autofree char *ctx = g_strdup_printf ("categories[%u].", k);
-      JsonNode *n = json_array_get_element (a, k);
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        {
-          g_autofree char *elem = g_strdup_printf ("categories[%u]", k);
-          return ill_typed (error, "", elem, "an object");
-        }
-      JsonObject *o = json_node_get_object (n);
-      JsonNode *name = get_member (o, ctx, "name", error);
-      if (name == NULL)
-        return FALSE;
-      if (!JSON_NODE_HOLDS_VALUE (name) || json_node_get_value_type (name) != G_TYPE_STRING)
-        return ill_typed (error, ctx, "name", "a string");
-      double share, real_share;
-      if (!read_double (o, ctx, "share", &share, error)
-          || !read_double (o, ctx, "real_share", &real_share, error))
-        return FALSE;
-      g_ptr_array_add (d->category_names, g_strdup (json_node_get_string (name)));
-      g_array_append_val (d->category_share, share);
-      g_array_append_val (d->real_category_share, real_share);
-    }
-  return TRUE;
-}
-
-static gboolean
-read_calibration (JsonObject *root, ScalrDiagnostics *d, GError **error)
-{
-  JsonObject *o = read_object (root, "", "calibration", error);
-  if (o == NULL)
-    return FALSE;
-  JsonArray *bins = read_array (o, "calibration.", "bins", SCALR_CALIBRATION_BINS, error);
-  if (bins == NULL)
-    return FALSE;
-  d->n_calibration = json_array_get_length (bins);
-  for (guint k = 0; k < d->n_calibration; k++)
-    {
-      g_autofree char *ctx = g_strdup_printf ("calibration.bins[%u].", k);
-      JsonNode *n = json_array_get_element (bins, k);
-      if (!JSON_NODE_HOLDS_OBJECT (n))
-        {
-          g_autofree char *elem = g_strdup_printf ("calibration.bins[%u]", k);
-          return ill_typed (error, "", elem, "an object");
-        }
-      JsonObject *bin = json_node_get_object (n);
-      if (!read_double (bin, ctx, "pred", &d->calib_pred[k], error)
-          || !read_double (bin, ctx, "obs", &d->calib_obs[k], error)
-          || !read_u64 (bin, ctx, "count", &d->calib_count[k], error))
-        return FALSE;
-    }
-  return read_double (o, "calibration.", "ece", &d->ece, error)
-         && read_double (o, "calibration.", "temperature", &d->temperature, error)
-         && read_double (o, "calibration.", "valid_log_lik", &d->valid_log_lik, error);
-}
-
-ScalrDiagnostics *
-scalr_diagnostics_from_json (JsonNode *node, GError **error)
-{
-  g_return_val_if_fail (node != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, SCALR_SYNTHETIC_ERROR, SCALR_SYNTHETIC_ERROR_INVALID_JSON,
-                   "Diagnostics: not a JSON object");
-      return NULL;
-    }
-  JsonObject *o = json_node_get_object (node);
-  g_autoptr (ScalrDiagnostics) d = diagnostics_alloc ();
-  guint n_act, n_real_act;
-  if (!read_u64 (o, "", "events", &d->events, error)
-      || !read_u64 (o, "", "draws", &d->draws, error)
-      || !read_uint (o, "", "users", &d->users, error)
-      || !read_u64 (o, "", "real_events", &d->real_events, error)
-      || !read_uint (o, "", "real_users", &d->real_users, error)
-      || !read_double (o, "", "coverage", &d->coverage, error)
-      || !read_double (o, "", "real_coverage", &d->real_coverage, error)
-      || !read_double (o, "", "gini", &d->gini, error)
-      || !read_double (o, "", "real_gini", &d->real_gini, error)
-      || !read_double (o, "", "jsd", &d->jsd, error)
-      || !read_double_pair (o, "curve_rank", "curve_count", d->curve_rank, d->curve_count,
-                            SCALR_CURVE_POINTS, &d->n_curve, error)
-      || !read_double_pair (o, "real_curve_rank", "real_curve_count", d->real_curve_rank,
-                            d->real_curve_count, SCALR_CURVE_POINTS, &d->n_real_curve, error)
-      || !read_u64_array (o, "", "activity", d->activity, ACTIVITY_BINS, &n_act, error)
-      || !read_u64_array (o, "", "real_activity", d->real_activity, ACTIVITY_BINS, &n_real_act, error)
-      || !read_double_pair (o, "bucket_share", "real_bucket_share", d->bucket_share,
-                            d->real_bucket_share, SCALR_MAX_BUCKETS, &d->n_buckets, error)
-      || !read_double (o, "", "bucket_jsd", &d->bucket_jsd, error)
-      || !read_categories (o, d, error)
-      || !read_match (o, "all", &d->all, error)
-      || !read_match (o, "sparse", &d->sparse, error)
-      || !read_calibration (o, d, error))
-    return NULL;
-  return g_steal_pointer (&d);
 }

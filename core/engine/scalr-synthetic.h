@@ -38,6 +38,10 @@ void                  scalr_synthetic_events_free (ScalrSyntheticEvents *events)
 /* Shrinks to the first @n pairs (n ≤ events->n); draws drops by the counts of the removed
  * pairs (never below 0). */
 void                  scalr_synthetic_events_truncate (ScalrSyntheticEvents *events, guint64 n);
+/* Under MPI: every rank's events (each rank's users after the previous rank's) put
+ * together on every rank, in rank order — for rank blocks of ascending users, the events of
+ * a whole run. A collective: every rank calls it. One process: a copy. Never fails. */
+ScalrSyntheticEvents *scalr_synthetic_events_allgather (const ScalrSyntheticEvents *mine) G_GNUC_WARN_UNUSED_RESULT;
 /* Checks the order invariant (users ascending, items strictly ascending within a user,
  * ids below the bounds). */
 gboolean              scalr_synthetic_events_is_valid (const ScalrSyntheticEvents *events,
@@ -54,6 +58,7 @@ guint8               *scalr_popularity_buckets (const ScalrCsr *train, guint n_b
 #define SCALR_MAX_BUCKETS 20
 #define SCALR_CURVE_POINTS 128
 #define SCALR_CALIBRATION_BINS 10
+#define SCALR_CALIBRATION_TOP_N 50   /* items per validation user in the reliability diagram */
 #define SCALR_MAX_CATEGORIES 15   /* categories kept in the category mix */
 
 typedef struct {
@@ -73,6 +78,8 @@ typedef struct {
   guint   users;               /* users with synthetic events */
   guint64 real_events;         /* real target training events */
   guint   real_users;
+  guint   target_items;        /* items of the target domain (the denominator of coverage;
+                                * 0 when read from a version 1 document) */
   /* Item distribution */
   double  coverage;            /* distinct synthetic items / target items */
   double  real_coverage;       /* distinct real training items / target items */
@@ -96,12 +103,16 @@ typedef struct {
   /* Synthetic pairs against the held-out test events of the same users */
   ScalrHeldOutMatch all;
   ScalrHeldOutMatch sparse;    /* simulated sparse users */
-  /* Calibration of the generator's probabilities on validation users (set by the pipeline;
-   * n_calibration = 0 when not measured) */
+  /* Calibration of the generator's probabilities on validation users, over each one's
+   * calib_top_n most probable items, in bins of equal count with Wilson 95 % intervals (set
+   * by the pipeline; n_calibration = 0 when not measured; runs stored before the top-N
+   * diagram have calib_top_n = 0 — every item — and NAN intervals) */
   guint   n_calibration;
+  guint   calib_top_n;
   double  calib_pred[SCALR_CALIBRATION_BINS], calib_obs[SCALR_CALIBRATION_BINS];
+  double  calib_low[SCALR_CALIBRATION_BINS], calib_high[SCALR_CALIBRATION_BINS];
   guint64 calib_count[SCALR_CALIBRATION_BINS];
-  double  ece;
+  double  ece;                 /* NAN when not measured */
   double  temperature;         /* the generator's τ (fitted when temperature=auto) */
   double  valid_log_lik;       /* mean log-likelihood of validation events at τ */
 } ScalrDiagnostics;
@@ -116,11 +127,19 @@ ScalrDiagnostics *scalr_diagnostics_new  (const ScalrSyntheticEvents *events,
                                           ScalrSplit                 *split,
                                           guint                       n_buckets) G_GNUC_WARN_UNUSED_RESULT;
 void              scalr_diagnostics_free (ScalrDiagnostics *diag);
-/* Every field; "precision" and "recall" at the top level repeat all.precision/all.recall
- * (the CLI's JSON contract) and are not read back. */
+/* The version of the diagnostics JSON this code writes (scalr-diagnostics-json.c says what each
+ * version holds). */
+#define SCALR_DIAGNOSTICS_VERSION 2
+
+/* Every field, with "version": SCALR_DIAGNOSTICS_VERSION first; numbers that are not finite
+ * are null. "precision" and "recall" at the top level repeat all.precision/all.recall (the
+ * CLI's JSON contract) and are not read back. No failure. */
 JsonNode         *scalr_diagnostics_to_json   (const ScalrDiagnostics *diag) G_GNUC_WARN_UNUSED_RESULT;
-/* On error (missing or ill-typed members, arrays too long) returns NULL and sets @error
- * (SCALR_SYNTHETIC_ERROR_INVALID_JSON, naming the member). */
+/* Reads a document of any version: members a document's version did not have, and the
+ * optional ones ("categories", "calibration"), may be absent (then 0, empty or NaN); members
+ * this code does not know are ignored; null reads as NaN. On error (a required member
+ * missing, an ill-typed member, arrays too long, a version that is not a positive integer)
+ * returns NULL and sets @error (SCALR_SYNTHETIC_ERROR_INVALID_JSON, naming the member). */
 ScalrDiagnostics *scalr_diagnostics_from_json (JsonNode *node, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Helpers, public for tests and other modules. */

@@ -1,4 +1,4 @@
-/* scalr-eval-private.h — shared between scalr-eval.c and scalr-lifts.c. */
+/* scalr-eval-private.h — shared between scalr-eval.c, scalr-eval-model.c, scalr-lifts.c and scalr-eval-dist.c. */
 #pragma once
 
 #include "scalr-eval.h"
@@ -20,5 +20,40 @@ G_BEGIN_DECLS
 gboolean _scalr_eval_compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *options,
                                     GCancellable *cancellable, GError **error);
 void     _scalr_lift_clear         (ScalrLift *lift);
+
+/* TRUE when @x is in the ascending @v[0..n). */
+gboolean _scalr_in_sorted (const guint32 *v, guint n, guint32 x);
+
+/* Trains @klass on @variant's matrix and evaluates it: ranking metrics of @res's test users
+ * against their test events (unless @res has none), ranking metrics of its validation users
+ * against their validation events, Platt scaling per segment fitted on the validation users
+ * of that segment, NE and AUC of the test users, coverage. Appends the ScalrModelEval to
+ * @res->models (also on error). On error (the model failed, cancelled) returns FALSE and
+ * sets @error. */
+gboolean _scalr_eval_model (ScalrEvalResult            *res,
+                            ScalrSplit                 *split,
+                            const ScalrSyntheticEvents *synthetic,
+                            const ScalrConfig          *config,
+                            const ScalrEvalOptions     *options,
+                            const ScalrRecommenderClass *klass,
+                            ScalrVariant                variant,
+                            ScalrProgress              *progress,
+                            GCancellable               *cancellable,
+                            GError                    **error);
+void     _scalr_model_eval_free (ScalrModelEval *me);
+
+/* Users are scored in batches of this many; an MPI rank evaluates its block of
+ * scalr_dist_block (n_users + n_valid_users, SCALR_EVAL_BATCH) of the entries (the test
+ * users, then the validation users), so its batches are those of a whole run. */
+#define SCALR_EVAL_BATCH 256
+
+/* Under MPI, after each rank evaluated the entries of its block: every rank receives every
+ * user's values (me->values, me->valid_values), ranked lists (top_items, top_scores) and
+ * pointwise arrays (@pointwise: test scores, test labels, validation scores, validation
+ * labels — GPtrArrays of one GArray per test or validation user, float scores and guint8
+ * labels), so what follows is computed from all users, alike on every rank. A collective;
+ * one process: nothing to do. On error (another rank failed) returns FALSE and sets @error. */
+gboolean _scalr_eval_share_users (const ScalrEvalResult *res, ScalrModelEval *me,
+                                  GPtrArray *const pointwise[4], GError **error);
 
 G_END_DECLS

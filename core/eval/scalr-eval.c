@@ -36,6 +36,8 @@ const ScalrParam scalr_eval_params[] = {
     "Confidence level of the intervals", NULL },
   { "eval", "seed", SCALR_PARAM_INT, "42", 0, 9007199254740991.0, NULL,
     "Seed of negative sampling and the bootstrap", NULL },
+  { "eval", "replicates", SCALR_PARAM_INT, "1", 1, 100, NULL,
+    "Repeat the whole experiment on this many splits (seeds derived from the split, sampler, downstream and eval seeds); lifts are summarised over them", NULL },
   { NULL }
 };
 
@@ -64,6 +66,73 @@ gboolean
 scalr_metric_higher_is_better (ScalrMetric m)
 {
   return m != SCALR_METRIC_NE;
+}
+
+gboolean
+scalr_metric_is_pointwise (ScalrMetric m)
+{
+  return m == SCALR_METRIC_NE || m == SCALR_METRIC_AUC;
+}
+
+gboolean
+scalr_metric_has_lifts (ScalrMetric m)
+{
+  return m != SCALR_METRIC_COVERAGE && m < SCALR_N_METRICS;
+}
+
+gboolean
+scalr_segment_from_string (const char *name, ScalrSegment *out)
+{
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS; s++)
+    if (g_strcmp0 (name, scalr_segment_to_string (s)) == 0)
+      {
+        *out = s;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+scalr_metric_from_string (const char *name, ScalrMetric *out)
+{
+  for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
+    if (g_strcmp0 (name, scalr_metric_to_string (m)) == 0)
+      {
+        *out = m;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+scalr_segment_get_label (ScalrSegment s)
+{
+  static const char *const n[] = { "All tested users", "Sparse users", "Warm users" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (n) == SCALR_N_SEGMENTS);
+  return (guint) s < G_N_ELEMENTS (n) ? n[s] : "unknown";
+}
+
+const char *
+scalr_metric_get_label (ScalrMetric m)
+{
+  static const char *const n[] = { "Recall", "NDCG", "HitRate", "MRR", "Precision", "Coverage", "NE", "AUC" };
+  G_STATIC_ASSERT (G_N_ELEMENTS (n) == SCALR_N_METRICS);
+  return (guint) m < G_N_ELEMENTS (n) ? n[m] : "unknown";
+}
+
+char *
+scalr_metric_label (const char *name, guint k)
+{
+  ScalrMetric m;
+  const char *label = scalr_metric_from_string (name, &m) ? scalr_metric_get_label (m) : name;
+  return k > 0 ? g_strdup_printf ("%s@%u", label, k) : g_strdup (label);
+}
+
+gboolean
+scalr_metric_name_higher_is_better (const char *name)
+{
+  ScalrMetric m;
+  return !scalr_metric_from_string (name, &m) || scalr_metric_higher_is_better (m);
 }
 
 gboolean
@@ -168,8 +237,8 @@ scalr_eval_top_k (const float *scores, guint n, guint k, guint32 *out)
   return scalr_top_k (scores, n, k, out);
 }
 
-static gboolean
-in_sorted (const guint32 *v, guint n, guint32 x)
+gboolean
+_scalr_in_sorted (const guint32 *v, guint n, guint32 x)
 {
   guint lo = 0, hi = n;
   while (lo < hi)
@@ -193,7 +262,7 @@ scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *t
       guint hits = 0, first = 0;
       double dcg = 0.0, idcg = 0.0;
       for (guint r = 0; r < MIN (k, n_ranked); r++)
-        if (in_sorted (test, n_test, ranked[r]))
+        if (_scalr_in_sorted (test, n_test, ranked[r]))
           {
             hits++;
             dcg += 1.0 / log2 (r + 2.0);
@@ -256,134 +325,152 @@ scalr_eval_platt_fit (const float *s, const guint8 *y, gsize n, double *a_out, d
   *b_out = b - a * mean / sd;
 }
 
-/* ---- evaluating one model × variant ----------------------------------------------- */
+/* ---- the run ---------------------------------------------------------------------- */
 
-typedef struct {
-  const ScalrRecommenderClass *klass;
-  gpointer          model;
-  const ScalrCsr   *matrix;
-  ScalrSplit       *split;
-  const ScalrEvalOptions *opt;
-  ScalrEvalResult  *res;
-  ScalrModelEval   *me;
-  guint             n_items;
-  gint              next;          /* next batch (atomic) */
-  guint             n_batches;
-  guint             batch;
-  /* pointwise data per evaluated user: test (scores, labels) and validation */
-  GPtrArray        *test_s, *test_y, *valid_s, *valid_y;   /* GArray per user */
-  GCancellable     *cancellable;
-  ScalrProgress    *progress;      /* this model's part of the stage; reported by @reporter */
-  GThread          *reporter;
-} EvalJob;
-
-static gpointer
-eval_worker (gpointer data)
+gboolean
+scalr_eval_result_compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o, GCancellable *cancellable,
+                                 GError **error)
 {
-  EvalJob *job = data;
-  const ScalrEvalOptions *o = job->opt;
-  ScalrEvalResult *res = job->res;
-  ScalrModelEval *me = job->me;
-  const ScalrCsr *train = scalr_split_get_train (job->split);
-  const ScalrCsr *valid = scalr_split_get_valid (job->split);
-  const ScalrCsr *test = scalr_split_get_test (job->split);
-  guint n_items = job->n_items;
-  g_autofree float *scores = g_new (float, (gsize) job->batch * n_items);
-  g_autofree guint32 *negs = g_new (guint32, MAX (o->negatives, 1));
-  double m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
-  for (;;)
-    {
-      guint b = (guint) g_atomic_int_add (&job->next, 1);
-      if (b >= job->n_batches || g_cancellable_is_cancelled (job->cancellable))
-        break;
-      guint first = b * job->batch, nb = MIN (job->batch, res->n_users - first);
-      if (g_thread_self () == job->reporter)
-        scalr_progress_update (job->progress, "train", 0.8 + 0.2 * first / MAX (res->n_users, 1),
-                               "%s: ranking for %u of %u users", job->klass->name, first, res->n_users);
-      job->klass->score (job->model, job->matrix, res->users + first, nb, scores);
-      for (guint r = 0; r < nb; r++)
-        {
-          guint idx = first + r;
-          guint32 u = res->users[idx];
-          float *row = scores + (gsize) r * n_items;
-          /* Pointwise data before masking: raw scores of held-out items vs negatives. */
-          ScalrRng rng;
-          scalr_rng_init (&rng, o->seed, SCALR_STREAM_EVAL, u);
-          GArray *ts = g_ptr_array_index (job->test_s, idx), *ty = g_ptr_array_index (job->test_y, idx);
-          GArray *vs = g_ptr_array_index (job->valid_s, idx), *vy = g_ptr_array_index (job->valid_y, idx);
-          const ScalrCsr *parts[2] = { test, valid };
-          GArray *ss[2] = { ts, vs }, *yy[2] = { ty, vy };
-          for (guint p = 0; p < 2; p++)
-            for (guint64 k = parts[p]->indptr[u]; k < parts[p]->indptr[u + 1]; k++)
-              {
-                guint8 one = 1, zero = 0;
-                g_array_append_val (ss[p], row[parts[p]->indices[k]]);
-                g_array_append_val (yy[p], one);
-                guint nn = scalr_eval_sample_negatives (&rng, train, valid, test, u, n_items, o->negatives, negs);
-                for (guint q = 0; q < nn; q++)
-                  {
-                    g_array_append_val (ss[p], row[negs[q]]);
-                    g_array_append_val (yy[p], zero);
-                  }
-              }
-          /* Full ranking without the real training positives. */
-          for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
-            row[train->indices[k]] = -INFINITY;
-          guint32 *top = me->top_items + (gsize) idx * res->max_k;
-          guint got = scalr_top_k (row, n_items, res->max_k, top);
-          for (guint k = 0; k < res->max_k; k++)
-            {
-              me->top_scores[(gsize) idx * res->max_k + k] = k < got ? row[top[k]] : -INFINITY;
-              if (k >= got)
-                top[k] = G_MAXUINT32;
-            }
-          scalr_eval_rank_metrics (top, got, test->indices + test->indptr[u], (guint) scalr_csr_row_len (test, u),
-                                   res->ks, res->n_ks, m);
-          for (guint mt = 0; mt < SCALR_N_RANK_METRICS; mt++)
-            for (guint ki = 0; ki < res->n_ks; ki++)
-              me->values[mt][ki][idx] = m[mt][ki];
-        }
-    }
-  return NULL;
+  return _scalr_eval_compute_lifts (res, o, cancellable, error);
 }
 
-/* NE and AUC from each user's test (score, label) pairs, under the model's Platt scaling:
- * per-user AUC, per-user summed log loss scaled by the pooled normaliser of all users (see
- * ScalrModelEval), and the pooled NE of each segment. */
-static void
-pointwise_metrics (ScalrEvalResult *res, ScalrModelEval *me, GPtrArray *test_s, GPtrArray *test_y)
+void
+scalr_model_eval_free (ScalrModelEval *me)
 {
-  double loss[SCALR_N_SEGMENTS] = { 0 }, pos[SCALR_N_SEGMENTS] = { 0 }, cnt[SCALR_N_SEGMENTS] = { 0 };
-  guint with_pairs = 0;
-  double *ne = me->values[SCALR_METRIC_NE][0];
-  for (guint k = 0; k < res->n_users; k++)
+  if (me)
+    _scalr_model_eval_free (me);
+}
+
+void
+scalr_eval_result_free (ScalrEvalResult *res)
+{
+  if (res == NULL)
+    return;
+  g_free (res->users);
+  g_free (res->segment_of);
+  g_free (res->valid_users);
+  g_free (res->valid_segment_of);
+  g_ptr_array_unref (res->models);
+  g_array_unref (res->lifts);
+  g_clear_pointer (&res->warnings, g_ptr_array_unref);
+  g_free (res);
+}
+
+double
+scalr_eval_valid_mean (const ScalrEvalResult *res, const ScalrModelEval *me, ScalrMetric metric, guint ki,
+                       ScalrSegment segment)
+{
+  if (metric >= SCALR_N_RANK_METRICS || ki >= res->n_ks || me->valid_values[metric][ki] == NULL)
+    return NAN;
+  const double *v = me->valid_values[metric][ki];
+  double sum = 0;
+  guint n = 0;
+  for (guint k = 0; k < res->n_valid_users; k++)
+    if ((segment == SCALR_SEGMENT_ALL || res->valid_segment_of[k] == segment) && isfinite (v[k]))
+      {
+        sum += v[k];
+        n++;
+      }
+  return n ? sum / n : NAN;
+}
+
+struct _ScalrEvalCache {
+  GHashTable *baselines;   /* model name → ScalrModelEval* (owned) */
+};
+
+ScalrEvalCache *
+scalr_eval_cache_new (void)
+{
+  ScalrEvalCache *cache = g_new0 (ScalrEvalCache, 1);
+  cache->baselines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) _scalr_model_eval_free);
+  return cache;
+}
+
+void
+scalr_eval_cache_free (ScalrEvalCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->baselines);
+  g_free (cache);
+}
+
+ScalrModelEval *
+scalr_model_eval_copy (const ScalrEvalResult *res, const ScalrModelEval *me)
+{
+  ScalrModelEval *c = g_memdup2 (me, sizeof *me);
+  c->model = g_strdup (me->model);
+  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
+    for (guint ki = 0; ki < SCALR_MAX_KS; ki++)
+      {
+        c->values[mt][ki] = me->values[mt][ki] ? g_memdup2 (me->values[mt][ki], MAX (res->n_users, 1) * sizeof (double)) : NULL;
+        if (mt < SCALR_N_RANK_METRICS)
+          c->valid_values[mt][ki] = me->valid_values[mt][ki]
+                                    ? g_memdup2 (me->valid_values[mt][ki], MAX (res->n_valid_users, 1) * sizeof (double)) : NULL;
+      }
+  c->top_items = g_memdup2 (me->top_items, MAX ((gsize) res->n_users * res->max_k, 1) * sizeof (guint32));
+  c->top_scores = g_memdup2 (me->top_scores, MAX ((gsize) res->n_users * res->max_k, 1) * sizeof (float));
+  return c;
+}
+
+ScalrEvalResult *
+scalr_eval_run (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
+                ScalrProgress *progress, GCancellable *cancellable, GError **error)
+{
+  return scalr_eval_run_cached (split, syn, c, NULL, progress, cancellable, error);
+}
+
+ScalrEvalResult *
+scalr_eval_result_new (ScalrSplit *split, const ScalrEvalOptions *o, gboolean validation_only)
+{
+  ScalrEvalResult *res = g_new0 (ScalrEvalResult, 1);
+  res->models = g_ptr_array_new_with_free_func ((GDestroyNotify) _scalr_model_eval_free);
+  res->lifts = g_array_new (FALSE, TRUE, sizeof (ScalrLift));
+  g_array_set_clear_func (res->lifts, (GDestroyNotify) _scalr_lift_clear);
+  res->warnings = g_ptr_array_new_with_free_func (g_free);
+  res->n_ks = o->n_ks;
+  memcpy (res->ks, o->ks, sizeof res->ks);
+  res->max_k = o->n_ks ? o->ks[o->n_ks - 1] : 10;
+  res->n_bootstrap = o->bootstrap;
+  res->level = o->level;
+  const guint8 *flags = scalr_split_get_user_flags (split);
+  const ScalrCsr *valid = scalr_split_get_valid (split);
+  guint n_users = scalr_split_get_n_users (split);
+  res->users = g_new (guint32, MAX (n_users, 1));
+  res->segment_of = g_new (guint8, MAX (n_users, 1));
+  res->valid_users = g_new (guint32, MAX (n_users, 1));
+  res->valid_segment_of = g_new (guint8, MAX (n_users, 1));
+  for (guint u = 0; u < n_users; u++)
     {
-      GArray *ts = g_ptr_array_index (test_s, k), *ty = g_ptr_array_index (test_y, k);
-      const float *s = (const float *) (void *) ts->data;
-      const guint8 *y = (const guint8 *) ty->data;
-      guint npos;
-      double l = scalr_eval_log_loss (s, y, ts->len, me->platt_a, me->platt_b, &npos);
-      ne[k] = ts->len ? l : NAN;   /* scaled below */
-      with_pairs += ts->len > 0;
-      me->values[SCALR_METRIC_AUC][0][k] = scalr_eval_auc (s, y, ts->len);
-      ScalrSegment segs[2] = { SCALR_SEGMENT_ALL, (ScalrSegment) res->segment_of[k] };
-      for (guint g = 0; g < 2; g++)
+      guint8 seg = (flags[u] & SCALR_USER_SPARSE) ? SCALR_SEGMENT_SPARSE : SCALR_SEGMENT_WARM;
+      if ((flags[u] & SCALR_USER_TESTED) && !validation_only)
         {
-          loss[segs[g]] += l;
-          pos[segs[g]] += npos;
-          cnt[segs[g]] += ts->len;
+          res->segment_of[res->n_users] = seg;
+          res->users[res->n_users++] = u;
+        }
+      if (scalr_csr_row_len (valid, u) > 0)
+        {
+          res->valid_segment_of[res->n_valid_users] = seg;
+          res->valid_users[res->n_valid_users++] = u;
         }
     }
-  for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
-    me->ne[g] = scalr_eval_ne (loss[g], pos[g], cnt[g]);
-  /* NE(all) = Σ l / (Σ pairs · H) is the mean, over the users with pairs, of l / scale with
-   * scale = Σ pairs / users · H: counts only, so the same for every model of the run
-   * (scalr_eval_ne (N, P, N) = 1 / H). */
-  double n_pairs = cnt[SCALR_SEGMENT_ALL];
-  double inv_h = scalr_eval_ne (n_pairs, pos[SCALR_SEGMENT_ALL], n_pairs);
-  double scale = with_pairs > 0 && isfinite (inv_h) ? n_pairs / with_pairs / inv_h : NAN;
-  for (guint k = 0; k < res->n_users; k++)
-    ne[k] = isfinite (scale) ? ne[k] / scale : NAN;
+  return res;
+}
+
+gboolean
+scalr_eval_add_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
+                      const ScalrEvalOptions *o, const char *model, ScalrVariant variant, ScalrProgress *progress,
+                      GCancellable *cancellable, GError **error)
+{
+  const ScalrRecommenderClass *klass = scalr_recommender_lookup (model);
+  if (klass == NULL)
+    {
+      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_UNKNOWN,
+                   "[downstream] models: no recommender named '%s'", model);
+      return FALSE;
+    }
+  return _scalr_eval_model (res, split, variant == SCALR_VARIANT_BASELINE ? NULL : syn, c, o, klass, variant,
+                            progress, cancellable, error);
 }
 
 /* The evaluation's estimate: kept per model × variant, the per-user metric vectors and the
@@ -393,7 +480,8 @@ pointwise_metrics (ScalrEvalResult *res, ScalrModelEval *me, GPtrArray *test_s, 
 static gboolean
 check_memory (const ScalrEvalResult *res, ScalrSplit *split, const ScalrEvalOptions *o, guint total, GError **error)
 {
-  guint64 per_model = scalr_limits_mul (res->n_users, (guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 8);
+  guint64 per_model = scalr_limits_add (scalr_limits_mul (res->n_users, (guint64) res->max_k * 8 + (guint64) SCALR_N_METRICS * res->n_ks * 8),
+                                       scalr_limits_mul (res->n_valid_users, (guint64) SCALR_N_RANK_METRICS * res->n_ks * 8));
   guint64 kept = scalr_limits_mul (per_model, MAX (total, 1));
   guint64 heldout = scalr_split_get_test (split)->nnz + scalr_split_get_valid (split)->nnz;
   guint64 pointwise = scalr_limits_mul (scalr_limits_mul (heldout, 1 + (guint64) o->negatives), 10);
@@ -409,176 +497,6 @@ check_memory (const ScalrEvalResult *res, ScalrSplit *split, const ScalrEvalOpti
   return scalr_limits_check_memory ("the evaluation", need, hint, error);
 }
 
-static gboolean
-eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
-            const ScalrEvalOptions *o, const ScalrRecommenderClass *klass, ScalrVariant variant,
-            ScalrProgress *progress, GCancellable *cancellable, GError **error)
-{
-  ScalrModelEval *me = g_new0 (ScalrModelEval, 1);
-  me->model = g_strdup (klass->name);
-  me->variant = variant;
-  g_ptr_array_add (res->models, me);
-  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
-    for (guint ki = 0; ki < res->n_ks; ki++)
-      if (mt < SCALR_N_RANK_METRICS || (ki == 0 && mt != SCALR_METRIC_COVERAGE))
-        me->values[mt][ki] = g_new0 (double, MAX (res->n_users, 1));
-  me->top_items = g_new (guint32, MAX ((gsize) res->n_users * res->max_k, 1));
-  me->top_scores = g_new (float, MAX ((gsize) res->n_users * res->max_k, 1));
-
-  g_autoptr (ScalrCsr) matrix = scalr_eval_weighted_matrix (split, syn, variant);
-  g_autoptr (GTimer) timer = g_timer_new ();
-  /* The fit takes the first 80 % of this model's part, ranking the users the rest. */
-  g_autoptr (ScalrProgress) fit_progress = scalr_progress_new_part (progress, "train", 0.0, 0.8);
-  gpointer model = klass->fit (matrix, c, o->seed, fit_progress, cancellable, error);
-  if (model == NULL)
-    {
-      g_prefix_error (error, "%s (%s): ", klass->name, scalr_variant_to_string (variant));
-      return FALSE;
-    }
-  me->fit_seconds = g_timer_elapsed (timer, NULL);
-  g_timer_start (timer);
-
-  EvalJob job = { 0 };
-  job.klass = klass;
-  job.model = model;
-  job.matrix = matrix;
-  job.split = split;
-  job.opt = o;
-  job.res = res;
-  job.me = me;
-  job.n_items = matrix->n_cols;
-  job.batch = 256;
-  job.n_batches = (res->n_users + job.batch - 1) / job.batch;
-  job.cancellable = cancellable;
-  job.progress = progress;
-  job.reporter = g_thread_self ();
-  job.test_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  job.test_y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  job.valid_s = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  job.valid_y = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  for (guint k = 0; k < res->n_users; k++)
-    {
-      g_ptr_array_add (job.test_s, g_array_new (FALSE, FALSE, sizeof (float)));
-      g_ptr_array_add (job.test_y, g_array_new (FALSE, FALSE, 1));
-      g_ptr_array_add (job.valid_s, g_array_new (FALSE, FALSE, sizeof (float)));
-      g_ptr_array_add (job.valid_y, g_array_new (FALSE, FALSE, 1));
-    }
-  /* BLAS threads would fight our workers: one each while scoring. */
-  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
-  scalr_blas_set_threads (1);
-  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  for (guint t = 1; t < n_threads; t++)
-    g_ptr_array_add (threads, g_thread_new ("scalr-eval", eval_worker, &job));
-  eval_worker (&job);
-  for (guint t = 0; t < threads->len; t++)
-    g_thread_join (g_ptr_array_index (threads, t));
-  scalr_blas_set_threads (g_get_num_processors ());
-  klass->free_model (model);
-
-  gboolean ok = !g_cancellable_set_error_if_cancelled (cancellable, error);
-  if (ok)
-    {
-      /* Platt scaling on validation, then NE (pooled per segment) and AUC per user. */
-      GArray *all_s = g_array_new (FALSE, FALSE, sizeof (float));
-      GArray *all_y = g_array_new (FALSE, FALSE, 1);
-      for (guint k = 0; k < res->n_users; k++)
-        {
-          GArray *vs = g_ptr_array_index (job.valid_s, k), *vy = g_ptr_array_index (job.valid_y, k);
-          g_array_append_vals (all_s, vs->data, vs->len);
-          g_array_append_vals (all_y, vy->data, vy->len);
-        }
-      if (all_s->len == 0)
-        for (guint k = 0; k < res->n_users; k++)   /* no validation events: fit on test (said in the report) */
-          {
-            GArray *ts = g_ptr_array_index (job.test_s, k), *ty = g_ptr_array_index (job.test_y, k);
-            g_array_append_vals (all_s, ts->data, ts->len);
-            g_array_append_vals (all_y, ty->data, ty->len);
-          }
-      scalr_eval_platt_fit ((const float *) (void *) all_s->data, (const guint8 *) all_y->data, all_s->len, &me->platt_a, &me->platt_b);
-      g_array_unref (all_s);
-      g_array_unref (all_y);
-      pointwise_metrics (res, me, job.test_s, job.test_y);
-      for (guint g = 0; g < SCALR_N_SEGMENTS; g++)
-        for (guint ki = 0; ki < res->n_ks; ki++)
-          me->coverage[g][ki] = scalr_eval_coverage (me->top_items, res->n_users, res->max_k, res->ks[ki],
-                                                     res->segment_of, g, job.n_items);
-    }
-  me->eval_seconds = g_timer_elapsed (timer, NULL);
-  g_ptr_array_unref (job.test_s);
-  g_ptr_array_unref (job.test_y);
-  g_ptr_array_unref (job.valid_s);
-  g_ptr_array_unref (job.valid_y);
-  return ok;
-}
-
-/* ---- the run ---------------------------------------------------------------------- */
-
-static void
-model_eval_free (ScalrModelEval *me)
-{
-  g_free (me->model);
-  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
-    for (guint ki = 0; ki < SCALR_MAX_KS; ki++)
-      g_free (me->values[mt][ki]);
-  g_free (me->top_items);
-  g_free (me->top_scores);
-  g_free (me);
-}
-
-void
-scalr_eval_result_free (ScalrEvalResult *res)
-{
-  if (res == NULL)
-    return;
-  g_free (res->users);
-  g_free (res->segment_of);
-  g_ptr_array_unref (res->models);
-  g_array_unref (res->lifts);
-  g_clear_pointer (&res->warnings, g_ptr_array_unref);
-  g_free (res);
-}
-
-struct _ScalrEvalCache {
-  GHashTable *baselines;   /* model name → ScalrModelEval* (owned) */
-};
-
-ScalrEvalCache *
-scalr_eval_cache_new (void)
-{
-  ScalrEvalCache *cache = g_new0 (ScalrEvalCache, 1);
-  cache->baselines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) model_eval_free);
-  return cache;
-}
-
-void
-scalr_eval_cache_free (ScalrEvalCache *cache)
-{
-  if (cache == NULL)
-    return;
-  g_hash_table_unref (cache->baselines);
-  g_free (cache);
-}
-
-static ScalrModelEval *
-model_eval_copy (const ScalrModelEval *me, guint n_users, guint n_ks, guint max_k)
-{
-  ScalrModelEval *c = g_memdup2 (me, sizeof *me);
-  c->model = g_strdup (me->model);
-  for (guint mt = 0; mt < SCALR_N_METRICS; mt++)
-    for (guint ki = 0; ki < SCALR_MAX_KS; ki++)
-      c->values[mt][ki] = me->values[mt][ki] ? g_memdup2 (me->values[mt][ki], MAX (n_users, 1) * sizeof (double)) : NULL;
-  c->top_items = g_memdup2 (me->top_items, MAX ((gsize) n_users * max_k, 1) * sizeof (guint32));
-  c->top_scores = g_memdup2 (me->top_scores, MAX ((gsize) n_users * max_k, 1) * sizeof (float));
-  return c;
-}
-
-ScalrEvalResult *
-scalr_eval_run (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
-                ScalrProgress *progress, GCancellable *cancellable, GError **error)
-{
-  return scalr_eval_run_cached (split, syn, c, NULL, progress, cancellable, error);
-}
-
 ScalrEvalResult *
 scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const ScalrConfig *c,
                        ScalrEvalCache *cache, ScalrProgress *progress, GCancellable *cancellable, GError **error)
@@ -586,26 +504,7 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
   ScalrEvalOptions o;
   if (!scalr_eval_options_from_config (c, &o, error))
     return NULL;
-  g_autoptr (ScalrEvalResult) res = g_new0 (ScalrEvalResult, 1);
-  res->models = g_ptr_array_new_with_free_func ((GDestroyNotify) model_eval_free);
-  res->lifts = g_array_new (FALSE, TRUE, sizeof (ScalrLift));
-  g_array_set_clear_func (res->lifts, (GDestroyNotify) _scalr_lift_clear);
-  res->warnings = g_ptr_array_new_with_free_func (g_free);
-  res->n_ks = o.n_ks;
-  memcpy (res->ks, o.ks, sizeof res->ks);
-  res->max_k = o.n_ks ? o.ks[o.n_ks - 1] : 10;
-  res->n_bootstrap = o.bootstrap;
-  res->level = o.level;
-  const guint8 *flags = scalr_split_get_user_flags (split);
-  guint n_users = scalr_split_get_n_users (split);
-  res->users = g_new (guint32, MAX (n_users, 1));
-  res->segment_of = g_new (guint8, MAX (n_users, 1));
-  for (guint u = 0; u < n_users; u++)
-    if (flags[u] & SCALR_USER_TESTED)
-      {
-        res->segment_of[res->n_users] = (flags[u] & SCALR_USER_SPARSE) ? SCALR_SEGMENT_SPARSE : SCALR_SEGMENT_WARM;
-        res->users[res->n_users++] = u;
-      }
+  g_autoptr (ScalrEvalResult) res = scalr_eval_result_new (split, &o, FALSE);
   guint n_models = g_strv_length (o.models), done = 0, total = 0;
   for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
     total += o.variants[v] ? n_models : 0;
@@ -626,21 +525,19 @@ scalr_eval_run_cached (ScalrSplit *split, const ScalrSyntheticEvents *syn, const
         ScalrModelEval *cached = cache && v == SCALR_VARIANT_BASELINE
                                  ? g_hash_table_lookup (cache->baselines, o.models[m]) : NULL;
         if (cached)
-          g_ptr_array_add (res->models, model_eval_copy (cached, res->n_users, res->n_ks, res->max_k));
+          g_ptr_array_add (res->models, scalr_model_eval_copy (res, cached));
         else
           {
             g_autoptr (ScalrProgress) part = scalr_progress_new_part (progress, "train", (double) done / MAX (total, 1),
                                                                       1.0 / MAX (total, 1));
-            if (!eval_model (res, split, syn, c, &o, scalr_recommender_lookup (o.models[m]), v, part,
-                             cancellable, error))
+            if (!scalr_eval_add_model (res, split, syn, c, &o, o.models[m], v, part, cancellable, error))
               {
                 scalr_eval_options_clear (&o);
                 return NULL;
               }
             if (cache && v == SCALR_VARIANT_BASELINE)
               g_hash_table_replace (cache->baselines, g_strdup (o.models[m]),
-                                    model_eval_copy (g_ptr_array_index (res->models, res->models->len - 1),
-                                                     res->n_users, res->n_ks, res->max_k));
+                                    scalr_model_eval_copy (res, g_ptr_array_index (res->models, res->models->len - 1)));
           }
         done++;
       }

@@ -1,6 +1,7 @@
-/* scalr-eval.h — stage 2 evaluation (DESIGN.md §2): downstream models trained on the
- * variants of the target training matrix, full-ranking metrics per user, pointwise NE and
- * AUC with Platt scaling, and lifts with confidence intervals and p-values.
+/* scalr-eval.h — stage 2 evaluation (the evaluation protocol, docs/ARCHITECTURE.md):
+ * downstream models trained on the variants of the target training matrix, full-ranking
+ * metrics per user, pointwise NE and AUC with Platt scaling, and lifts with confidence
+ * intervals and p-values.
  *
  * Variants: baseline (real training events, weight 1), augmented (real + synthetic events
  * with their weights), synthetic_only. Full ranking scores every target item and excludes
@@ -36,11 +37,28 @@ typedef enum {
   SCALR_N_METRICS
 } ScalrMetric;
 
-const char *scalr_variant_to_string (ScalrVariant v);
-const char *scalr_segment_to_string (ScalrSegment s);
-const char *scalr_metric_to_string  (ScalrMetric m);
-/* TRUE when a larger value is better (FALSE for NE). */
-gboolean    scalr_metric_higher_is_better (ScalrMetric m);
+/* The names stored with every row ("baseline", "sparse", "recall", …) and back; the one
+ * list of metrics and segments: front ends iterate the enums. from_string returns FALSE for
+ * an unknown name. No failure otherwise. */
+const char *scalr_variant_to_string   (ScalrVariant v);
+const char *scalr_segment_to_string   (ScalrSegment s);
+const char *scalr_metric_to_string    (ScalrMetric m);
+gboolean    scalr_segment_from_string (const char *name, ScalrSegment *out);
+gboolean    scalr_metric_from_string  (const char *name, ScalrMetric *out);
+/* For people: "All tested users", "Sparse users", "Warm users"; "Recall", "NDCG", "HitRate",
+ * "MRR", "Precision", "Coverage", "NE", "AUC". */
+const char *scalr_segment_get_label   (ScalrSegment s);
+const char *scalr_metric_get_label    (ScalrMetric m);
+/* "Recall@20" for a stored row's metric name and K ("NE" for K = 0; an unknown name as it
+ * is). Owned. No failure. */
+char       *scalr_metric_label        (const char *name, guint k) G_GNUC_WARN_UNUSED_RESULT;
+/* Pointwise metrics (NE, AUC) are stored with K = 0; lifts are computed for every metric but
+ * coverage (an aggregate of the whole list). */
+gboolean    scalr_metric_is_pointwise (ScalrMetric m);
+gboolean    scalr_metric_has_lifts    (ScalrMetric m);
+/* TRUE when a larger value is better (FALSE for NE); by stored name (TRUE for an unknown one). */
+gboolean    scalr_metric_higher_is_better      (ScalrMetric m);
+gboolean    scalr_metric_name_higher_is_better (const char *name);
 
 #define SCALR_MAX_KS 8   /* [eval] k holds at most this many cut-offs (checked by the config) */
 
@@ -58,8 +76,14 @@ typedef struct {
    * (pairs per user × base-rate entropy, the same for every model): its mean over all
    * users is the pooled NE, and any segment's ratio of sums is the pooled NE's ratio. */
   double      *values[SCALR_N_METRICS][SCALR_MAX_KS];
+  /* valid_values[metric][k_index][validation user index]: ranking metrics of the validation
+   * users against their validation events (what selection reads) */
+  double      *valid_values[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
   double       coverage[SCALR_N_SEGMENTS][SCALR_MAX_KS];
-  double       platt_a, platt_b;
+  /* Platt scaling per segment, fitted on that segment's validation users and applied to its
+   * test users (ALL: pooled over every validation user, reported only); NAN when the
+   * segment has no validation events, and then its users' NE is undefined */
+  double       platt_a[SCALR_N_SEGMENTS], platt_b[SCALR_N_SEGMENTS];
   double       ne[SCALR_N_SEGMENTS];   /* the NE of a segment: pooled log loss / base-rate entropy */
   double       fit_seconds, eval_seconds;
   guint32     *top_items;     /* n_users × max_k: the ranked lists (target item ids) */
@@ -85,10 +109,13 @@ typedef struct {
   char        *note;           /* why a statistic is undefined (NULL when all are defined) */
 } ScalrLift;
 
-typedef struct {
-  guint      n_users;          /* evaluated (tested) users */
+struct _ScalrEvalResult {
+  guint      n_users;          /* evaluated (test) users; 0 for a validation-only evaluation */
   guint32   *users;            /* owned, ascending */
   guint8    *segment_of;       /* owned: SCALR_SEGMENT_SPARSE or _WARM per evaluated user */
+  guint      n_valid_users;    /* users with validation events (the split's validation users) */
+  guint32   *valid_users;      /* owned, ascending */
+  guint8    *valid_segment_of; /* owned */
   guint      n_ks;
   guint      ks[SCALR_MAX_KS];
   guint      max_k;
@@ -98,7 +125,7 @@ typedef struct {
   double     level;            /* of the confidence intervals */
   double     bootstrap_seconds;/* the matrix bootstrap of all lift rows */
   GPtrArray *warnings;         /* char*: what the experiment cannot support, and why */
-} ScalrEvalResult;
+};
 
 typedef struct {
   char   **models;       /* owned NULL-terminated */
@@ -146,6 +173,35 @@ ScalrEvalResult *scalr_eval_run_cached (ScalrSplit                 *split,
                                         ScalrProgress              *progress,
                                         GCancellable               *cancellable,
                                         GError                    **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Step by step (what `scalr tune` uses): a result with the split's validation users and,
+ * unless @validation_only, its test users, and no model yet. */
+ScalrEvalResult *scalr_eval_result_new   (ScalrSplit *split, const ScalrEvalOptions *options,
+                                          gboolean validation_only) G_GNUC_WARN_UNUSED_RESULT;
+/* Trains and evaluates recommender @model on @variant with the hyperparameters of @config
+ * and appends its ScalrModelEval to @result->models. On error (unknown model, the model
+ * failed, cancelled) returns FALSE and sets @error; a partial entry may have been appended. */
+gboolean         scalr_eval_add_model    (ScalrEvalResult            *result,
+                                          ScalrSplit                 *split,
+                                          const ScalrSyntheticEvents *synthetic,
+                                          const ScalrConfig          *config,
+                                          const ScalrEvalOptions     *options,
+                                          const char                 *model,
+                                          ScalrVariant                variant,
+                                          ScalrProgress              *progress,
+                                          GCancellable               *cancellable,
+                                          GError                    **error);
+/* A deep copy of @model, an entry of @result (for caches and for assembling results). */
+ScalrModelEval  *scalr_model_eval_copy   (const ScalrEvalResult *result, const ScalrModelEval *model) G_GNUC_WARN_UNUSED_RESULT;
+void             scalr_model_eval_free   (ScalrModelEval *model);
+/* The lift rows of every augmented model of @result (README, "Statistics"). On error
+ * (cancelled, a BLAS limit, the memory budget) returns FALSE and sets @error. */
+gboolean         scalr_eval_result_compute_lifts (ScalrEvalResult *result, const ScalrEvalOptions *options,
+                                                  GCancellable *cancellable, GError **error);
+/* The mean of a ranking metric over the validation users of a segment (NAN when it has
+ * none, or for a metric that is not a ranking metric): the validation score. */
+double           scalr_eval_valid_mean   (const ScalrEvalResult *result, const ScalrModelEval *model,
+                                          ScalrMetric metric, guint k_index, ScalrSegment segment);
 
 /* Metrics of one ranked list against the sorted test items (exposed for tests):
  * fills out[metric][k_index] for the rank metrics. */

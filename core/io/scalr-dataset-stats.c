@@ -10,16 +10,10 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-idmap.h"
+#include "scalr-topk.h"
 
 const double scalr_quantile_levels[SCALR_N_QUANTILES] = { 0.0, 0.10, 0.25, 0.50, 0.75, 0.90, 1.0 };
 static const char *const quantile_names[SCALR_N_QUANTILES] = { "min", "p10", "p25", "median", "p75", "p90", "max" };
-
-static int
-cmp_double (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : (x > y);
-}
 
 /* Quantiles of the non-zero counts. */
 static void
@@ -30,7 +24,7 @@ quantiles_of_counts (const guint64 *counts, gsize n, double out[SCALR_N_QUANTILE
   for (gsize i = 0; i < n; i++)
     if (counts[i] > 0)
       v[m++] = (double) counts[i];
-  qsort (v, m, sizeof (double), cmp_double);
+  qsort (v, m, sizeof (double), scalr_cmp_double);
   for (int q = 0; q < SCALR_N_QUANTILES; q++)
     out[q] = scalr_quantile_sorted (v, m, scalr_quantile_levels[q]);
 }

@@ -68,6 +68,38 @@ scalr_domain_rule_to_string (const ScalrDomainRule *rule)
   return rule->text;
 }
 
+/* Term @k of @rule (the text between commas): an optional '!' (category rules only) and
+ * names joined by '|', none empty. On error returns FALSE naming the rule @text and the term. */
+static gboolean
+parse_term (const ScalrDomainRule *rule, const char *text, char *t, guint k, Term *term, GError **error)
+{
+  t = g_strstrip (t);
+  if (t[0] == '!')
+    {
+      term->negate = TRUE;
+      t = g_strstrip (t + 1);
+    }
+  if (rule->kind == RULE_DOMAIN && term->negate)
+    {
+      g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
+                   "domain rule '%s': '!' is only allowed in category rules", text);
+      return FALSE;
+    }
+  term->alternatives = g_strsplit (t, "|", -1);
+  gboolean empty = term->alternatives[0] == NULL;
+  for (guint a = 0; term->alternatives[a]; a++)
+    empty |= g_strstrip (term->alternatives[a])[0] == '\0';
+  if (empty)
+    {
+      term_clear (term);
+      g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
+                   "domain rule '%s': empty name in term %u; expected a %s name",
+                   text, k + 1, rule->kind == RULE_DOMAIN ? "domain" : "category");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 ScalrDomainRule *
 scalr_domain_rule_parse (const char *text, GError **error)
 {
@@ -120,32 +152,9 @@ scalr_domain_rule_parse (const char *text, GError **error)
   gboolean any_positive = FALSE;
   for (guint k = 0; terms[k]; k++)
     {
-      char *t = g_strstrip (terms[k]);
       Term term = { FALSE, NULL };
-      if (t[0] == '!')
-        {
-          term.negate = TRUE;
-          t = g_strstrip (t + 1);
-        }
-      if (rule->kind == RULE_DOMAIN && term.negate)
-        {
-          g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
-                       "domain rule '%s': '!' is only allowed in category rules", text);
-          return NULL;
-        }
-      term.alternatives = g_strsplit (t, "|", -1);
-      guint n_alt = 0;
-      for (guint a = 0; term.alternatives[a]; a++, n_alt++)
-        if (g_strstrip (term.alternatives[a])[0] == '\0')
-          n_alt = G_MAXUINT / 2;   /* an empty name: rejected below */
-      if (n_alt == 0 || n_alt >= G_MAXUINT / 2)
-        {
-          term_clear (&term);
-          g_set_error (error, SCALR_DOMAIN_ERROR, SCALR_DOMAIN_ERROR_PARSE,
-                       "domain rule '%s': empty name in term %u; expected a %s name",
-                       text, k + 1, rule->kind == RULE_DOMAIN ? "domain" : "category");
-          return NULL;
-        }
+      if (!parse_term (rule, text, terms[k], k, &term, error))
+        return NULL;
       any_positive = any_positive || !term.negate;
       if (k > 0)
         g_string_append_c (canon, ',');
@@ -294,6 +303,7 @@ rule_resolve (const ScalrDomainRule *rule, const char *role, ScalrDataset *d, Ru
 /* ---- domains ---------------------------------------------------------------------- */
 
 struct _ScalrDomains {
+  gint          ref_count; /* atomic */
   ScalrDataset *dataset;   /* owned reference */
   ScalrDomain   source;
   ScalrDomain   target;
@@ -310,10 +320,18 @@ domain_clear (ScalrDomain *dom)
   g_clear_pointer (&dom->rule, g_free);
 }
 
-void
-scalr_domains_free (ScalrDomains *self)
+ScalrDomains *
+scalr_domains_ref (ScalrDomains *self)
 {
-  if (self == NULL)
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_int_inc (&self->ref_count);
+  return self;
+}
+
+void
+scalr_domains_unref (ScalrDomains *self)
+{
+  if (self == NULL || !g_atomic_int_dec_and_test (&self->ref_count))
     return;
   domain_clear (&self->source);
   domain_clear (&self->target);
@@ -567,6 +585,7 @@ scalr_domains_new (ScalrDataset *d, const char *source_rule, const char *target_
     }
 
   g_autoptr (ScalrDomains) self = g_new0 (ScalrDomains, 1);
+  self->ref_count = 1;
   self->dataset = scalr_dataset_ref (d);
   self->n_filtered = filtered;
   if (!build_domain (&self->source, "source", src, &ev, member, 0, alive, n_users, n_items, options, threshold, error)

@@ -55,13 +55,16 @@ typedef struct {
 
 #define SCALR_DOMAINS_OPTIONS_INIT { NAN, 0 }
 
-/* Selects the two domains. On error returns NULL and sets @error. */
+/* Selects the two domains (a new reference; the domains hold one on @dataset). Domains are
+ * reference-counted and immutable, so splits and threads may share them. On error returns
+ * NULL and sets @error. */
 ScalrDomains     *scalr_domains_new        (ScalrDataset              *dataset,
                                             const char                *source_rule,
                                             const char                *target_rule,
                                             const ScalrDomainsOptions *options,
                                             GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
-void              scalr_domains_free       (ScalrDomains *domains);
+ScalrDomains     *scalr_domains_ref        (ScalrDomains *domains);
+void              scalr_domains_unref      (ScalrDomains *domains);
 ScalrDataset     *scalr_domains_get_dataset (ScalrDomains *domains);   /* borrowed */
 const ScalrDomain *scalr_domains_get_source (ScalrDomains *domains);
 const ScalrDomain *scalr_domains_get_target (ScalrDomains *domains);
@@ -72,6 +75,6 @@ guint             scalr_domains_get_n_overlap (ScalrDomains *domains);
 guint64           scalr_domains_get_n_filtered (ScalrDomains *domains);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDomainRule, scalr_domain_rule_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDomains, scalr_domains_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDomains, scalr_domains_unref)
 
 G_END_DECLS

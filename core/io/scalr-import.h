@@ -45,6 +45,10 @@ void                scalr_import_options_add_events (ScalrImportOptions *options
                                                      const char         *path,
                                                      const char         *label);
 
+/* The dataset name an import takes by default: @path's base name without its last extension
+ * ("ratings.tsv" → "ratings"). Owned. No failure. */
+char         *scalr_import_default_name (const char *path) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Reads the files. On error returns NULL and sets @error (in SCALR_READER_ERROR or
  * SCALR_DATASET_ERROR, or G_IO_ERROR_CANCELLED) with the file and line; nothing else is
  * changed. @progress and @cancellable may be NULL. */
@@ -52,6 +56,26 @@ ScalrDataset *scalr_import_dataset (const ScalrImportOptions *options,
                                     ScalrProgress            *progress,
                                     GCancellable             *cancellable,
                                     GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The fields of an events file. */
+typedef enum {
+  SCALR_COLUMN_USER,
+  SCALR_COLUMN_ITEM,
+  SCALR_COLUMN_RATING,
+  SCALR_COLUMN_TIMESTAMP,
+  SCALR_COLUMN_DOMAIN,
+  SCALR_N_COLUMN_ROLES
+} ScalrColumnRole;
+
+/* "user", "item", "rating", "timestamp", "domain". */
+const char   *scalr_column_role_to_string (ScalrColumnRole role);
+/* The column the importer takes for each role when the options name none: the first of the
+ * role's usual names (user_id, userId, user, …; compared without a RecBole ":type" suffix,
+ * case-insensitively) that the @n @header names hold. @columns gets a column index per role,
+ * -1 where none matches. The import form's preview calls this, so it shows what the import
+ * does. No failure. */
+void          scalr_import_guess_columns  (const char *const *header, guint n,
+                                           int columns[SCALR_N_COLUMN_ROLES]);
 
 /* Statistics of the last import that are not part of the dataset. */
 typedef struct {

@@ -31,6 +31,7 @@ struct _ScalrReader {
   gboolean    eof;
   ScalrFormat format;
   gboolean    detected;
+  gboolean    started;       /* the start of the text was looked at (byte-order mark) */
   guint64     line;          /* line of the next unread byte, 1-based */
   guint64     record_line;   /* line where the last record started */
   guint64     consumed;      /* bytes consumed before buf[0] */
@@ -313,149 +314,183 @@ next_tab_record (ScalrReader *self, gboolean *got, GError **error)
     }
 }
 
+/* The end of the CSV record at pos: scans (reading more as needed) to the first newline
+ * outside quotes, the end of the text or past the record limit. *len gets the record's
+ * length, *newlines the newlines inside quotes, *in_quotes whether a quote is still open.
+ * On error (a NUL byte, a read error) returns FALSE. */
+static gboolean
+csv_record_end (ScalrReader *self, gsize *len, guint64 *newlines, gboolean *in_quotes, GError **error)
+{
+  gsize i = self->pos;
+  *newlines = 0;
+  *in_quotes = FALSE;
+  for (;;)
+    {
+      if (i >= self->end)
+        {
+          gsize off = i - self->pos;
+          if (self->eof || off > SCALR_READER_MAX_RECORD)
+            break;
+          if (!reader_fill (self, error))
+            return FALSE;
+          i = self->pos + off;
+          continue;
+        }
+      char c = self->buf[i];
+      if (c == '"')
+        *in_quotes = !*in_quotes;
+      else if (c == '\n')
+        {
+          if (!*in_quotes)
+            break;
+          (*newlines)++;
+        }
+      else if (c == '\0')
+        {
+          self->record_line = self->line + *newlines;
+          scalr_reader_set_error (self, error, SCALR_READER_ERROR_NUL,
+                                  "NUL byte in the text; expected a text file");
+          return FALSE;
+        }
+      i++;
+      if (i - self->pos > SCALR_READER_MAX_RECORD)
+        break;
+    }
+  *len = i - self->pos;
+  return TRUE;
+}
+
+/* A quoted field at @p (the opening quote) up to @stop, unescaped in place ("" → "); *next
+ * gets the position after the closing quote. On error (no closing quote) returns FALSE. */
+static gboolean
+csv_quoted (ScalrReader *self, char *p, char *stop, char **next, GError **error)
+{
+  char *w = p, *r = p + 1, *field = w;
+  for (;;)
+    {
+      if (r >= stop)
+        {
+          scalr_reader_set_error (self, error, SCALR_READER_ERROR_QUOTE,
+                                  "unterminated quoted field; expected a closing '\"'");
+          return FALSE;
+        }
+      if (*r == '"')
+        {
+          if (r + 1 < stop && r[1] == '"')
+            {
+              *w++ = '"';
+              r += 2;
+              continue;
+            }
+          r++;
+          break;
+        }
+      *w++ = *r++;
+    }
+  push_field (self, field, (gsize) (w - field));
+  *next = r;
+  return TRUE;
+}
+
+/* Splits the record [rec, rec + len) at commas outside quotes into the reader's fields. On
+ * error (a broken quote) returns FALSE. */
+static gboolean
+csv_split (ScalrReader *self, char *rec, gsize len, GError **error)
+{
+  char *p = rec, *stop = rec + len;
+  for (;;)
+    {
+      char *after;
+      if (p < stop && *p == '"')
+        {
+          if (!csv_quoted (self, p, stop, &after, error))
+            return FALSE;
+          if (after == stop)
+            return TRUE;
+          if (*after != ',')
+            {
+              scalr_reader_set_error (self, error, SCALR_READER_ERROR_QUOTE,
+                                      "unexpected character after a closing quote; expected ',' or the end of the line");
+              return FALSE;
+            }
+        }
+      else
+        {
+          after = memchr (p, ',', (gsize) (stop - p));
+          if (after == NULL)
+            {
+              push_field (self, p, (gsize) (stop - p));
+              return TRUE;
+            }
+          push_field (self, p, (gsize) (after - p));
+        }
+      p = after + 1;
+      if (p == stop)
+        {
+          push_field (self, p, 0);
+          return TRUE;
+        }
+    }
+}
+
 /* CSV (RFC 4180): quoted fields may hold commas, doubled quotes and newlines. Quoted
  * fields are unescaped in place. Returns with *got = FALSE at the end of the file. */
 static gboolean
 next_csv_record (ScalrReader *self, gboolean *got, GError **error)
 {
-restart:
-  {
-    gsize i = self->pos;
-    guint64 newlines = 0;
-    gboolean in_quotes = FALSE;
-    /* First pass: find the end of the record, honouring quotes. */
-    for (;;)
-      {
-        if (i >= self->end)
-          {
-            if (!self->eof)
-              {
-                gsize off = i - self->pos;
-                if (off > SCALR_READER_MAX_RECORD)
-                  break;
-                if (!reader_fill (self, error))
-                  return FALSE;
-                i = self->pos + off;
-                continue;
-              }
-            break;
-          }
-        char c = self->buf[i];
-        if (c == '"')
-          in_quotes = !in_quotes;
-        else if (c == '\n')
-          {
-            if (!in_quotes)
-              break;
-            newlines++;
-          }
-        else if (c == '\0')
-          {
-            self->record_line = self->line + newlines;
-            scalr_reader_set_error (self, error, SCALR_READER_ERROR_NUL,
-                                    "NUL byte in the text; expected a text file");
-            return FALSE;
-          }
-        i++;
-        if (i - self->pos > SCALR_READER_MAX_RECORD)
-          break;
-      }
-    gsize len = i - self->pos;
-    self->record_line = self->line;
-    if (len > SCALR_READER_MAX_RECORD)
-      {
-        scalr_reader_set_error (self, error, SCALR_READER_ERROR_LINE_TOO_LONG,
-                                "record longer than %u bytes (1 MiB); expected one event per line",
-                                SCALR_READER_MAX_RECORD);
+  for (;;)
+    {
+      gsize len;
+      guint64 newlines;
+      gboolean in_quotes;
+      if (!csv_record_end (self, &len, &newlines, &in_quotes, error))
         return FALSE;
-      }
-    if (len == 0 && i >= self->end)
-      {
-        *got = FALSE;
-        return TRUE;
-      }
-    if (in_quotes)
-      {
-        scalr_reader_set_error (self, error, SCALR_READER_ERROR_QUOTE,
-                                "unterminated quoted field; expected a closing '\"'");
+      gsize i = self->pos + len;
+      self->record_line = self->line;
+      if (len > SCALR_READER_MAX_RECORD)
+        {
+          scalr_reader_set_error (self, error, SCALR_READER_ERROR_LINE_TOO_LONG,
+                                  "record longer than %u bytes (1 MiB); expected one event per line",
+                                  SCALR_READER_MAX_RECORD);
+          return FALSE;
+        }
+      if (len == 0 && i >= self->end)
+        {
+          *got = FALSE;
+          return TRUE;
+        }
+      if (in_quotes)
+        {
+          scalr_reader_set_error (self, error, SCALR_READER_ERROR_QUOTE,
+                                  "unterminated quoted field; expected a closing '\"'");
+          return FALSE;
+        }
+      char *rec = self->buf + self->pos;
+      self->pos = i + (i < self->end ? 1 : 0);
+      self->line += newlines + 1;
+      if (len > 0 && rec[len - 1] == '\r')
+        len--;
+      if (len == 0)
+        continue;   /* blank line */
+      if (!csv_split (self, rec, len, error))
         return FALSE;
-      }
-    char *rec = self->buf + self->pos;
-    gboolean had_newline = i < self->end;
-    self->pos = i + (had_newline ? 1 : 0);
-    self->line += newlines + 1;
-    if (len > 0 && rec[len - 1] == '\r')
-      len--;
-    if (len == 0)
-      goto restart;  /* blank line */
+      *got = TRUE;
+      return TRUE;
+    }
+}
 
-    /* Second pass: split and unescape in place. */
-    char *p = rec;
-    char *stop = rec + len;
-    for (;;)
-      {
-        if (p < stop && *p == '"')
-          {
-            char *w = p;
-            char *r = p + 1;
-            char *field = w;
-            for (;;)
-              {
-                if (r >= stop)
-                  {
-                    scalr_reader_set_error (self, error, SCALR_READER_ERROR_QUOTE,
-                                            "unterminated quoted field; expected a closing '\"'");
-                    return FALSE;
-                  }
-                if (*r == '"')
-                  {
-                    if (r + 1 < stop && r[1] == '"')
-                      {
-                        *w++ = '"';
-                        r += 2;
-                        continue;
-                      }
-                    r++;
-                    break;
-                  }
-                *w++ = *r++;
-              }
-            push_field (self, field, (gsize) (w - field));
-            if (r == stop)
-              break;
-            if (*r != ',')
-              {
-                scalr_reader_set_error (self, error, SCALR_READER_ERROR_QUOTE,
-                                        "unexpected character after a closing quote; expected ',' or the end of the line");
-                return FALSE;
-              }
-            p = r + 1;
-            if (p == stop)
-              {
-                push_field (self, p, 0);
-                break;
-              }
-          }
-        else
-          {
-            char *comma = memchr (p, ',', (gsize) (stop - p));
-            if (comma == NULL)
-              {
-                push_field (self, p, (gsize) (stop - p));
-                break;
-              }
-            push_field (self, p, (gsize) (comma - p));
-            p = comma + 1;
-            if (p == stop)
-              {
-                push_field (self, p, 0);
-                break;
-              }
-          }
-      }
-    *got = TRUE;
-    return TRUE;
-  }
+/* Skips a UTF-8 byte-order mark (EF BB BF, what spreadsheet programs write) at the very start
+ * of the text: it is not part of the first column's name. */
+static gboolean
+skip_bom (ScalrReader *self, GError **error)
+{
+  self->started = TRUE;
+  while (self->end - self->pos < 3 && !self->eof)
+    if (!reader_fill (self, error))
+      return FALSE;
+  if (self->end - self->pos >= 3 && memcmp (self->buf + self->pos, "\xef\xbb\xbf", 3) == 0)
+    self->pos += 3;
+  return TRUE;
 }
 
 /* Looks at the first non-blank line to choose TSV, .inter or CSV. */
@@ -489,6 +524,8 @@ scalr_reader_next (ScalrReader *self, const ScalrField **fields, guint *n_fields
   *fields = NULL;
   *n_fields = 0;
   gboolean got = FALSE;
+  if (!self->started && !skip_bom (self, error))
+    return FALSE;
   if (self->format == SCALR_FORMAT_AUTO && !ensure_detected (self, error))
     return FALSE;
   if (self->format == SCALR_FORMAT_CSV)

@@ -2,7 +2,8 @@
  *
  * Reads a file in blocks (never the whole file in memory), splits records into fields and
  * rejects what the importer must never see: NUL bytes, records over the 1 MiB limit, broken
- * quotes. Fields point into the reader's buffer and stay valid until the next call. */
+ * quotes. A UTF-8 byte-order mark at the start of the text is skipped. Fields point into the
+ * reader's buffer and stay valid until the next call. */
 #pragma once
 
 #include "scalr-types.h"

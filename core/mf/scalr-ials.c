@@ -12,10 +12,10 @@
 
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "scalr-limits.h"
 #include "scalr-blas.h"
+#include "scalr-dist.h"
 #include "scalr-ials.h"
 #include "scalr-recommender-error.h"
 
@@ -64,15 +64,6 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
                    what, n_users, n_items, factors);
       return FALSE;
     }
-  long pages = sysconf (_SC_PHYS_PAGES), page = sysconf (_SC_PAGESIZE);
-  if (pages > 0 && page > 0 && (double) bytes > (double) pages * (double) page)
-    {
-      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
-                   "%s: %u users and %u items × %u factors need %.1f GiB, more than the %.1f GiB of memory",
-                   what, n_users, n_items, factors, bytes / 1073741824.0,
-                   (double) pages * (double) page / 1073741824.0);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -87,18 +78,6 @@ _scalr_mf_init_factors (float *f, guint n_rows, guint factors, double std, guint
       for (guint k = 0; k < factors; k++)
         row[k] = (float) (std * _scalr_mf_normal (&rng));
     }
-}
-
-double
-_scalr_mf_param (const ScalrConfig *config, const ScalrParam *params, const char *group, const char *key)
-{
-  if (config != NULL && scalr_config_lookup_param (group, key) != NULL)
-    return scalr_config_get_double (config, group, key);
-  for (const ScalrParam *p = params; p->group; p++)
-    if (strcmp (p->group, group) == 0 && strcmp (p->key, key) == 0)
-      return g_ascii_strtod (p->def, NULL);
-  g_assert_not_reached ();
-  return NAN;
 }
 
 void
@@ -151,6 +130,7 @@ typedef struct {
   gint                    cancelled;
   GThread                *reporter;  /* the calling thread reports progress */
   double                  from, span;
+  guint                   end;     /* one past the last row of this rank */
 } HalfJob;
 
 /* Σ_a y[a] v[a] with four independent partial sums (the additions do not wait on each
@@ -313,7 +293,7 @@ static gpointer
 half_worker (gpointer data)
 {
   HalfJob *job = data;
-  guint n = job->rows->n_rows;
+  guint n = job->end;
   RowScratch sc = { g_new (double, 4 * (gsize) job->o->factors), NULL, NULL, 0 };
   for (;;)
     {
@@ -368,9 +348,14 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
   for (guint a = 0; a < k; a++)
     gram[(gsize) a * k + a] += o->reg;
 
-  HalfJob job = { rows, other, self, gram, o, cancellable, 0, 0, g_thread_self (), o->progress_from, o->progress_span };
+  /* Under MPI a rank updates the rows of its block (each row reads only the other side, so
+   * it is the row of a whole run) and then every rank receives every row. */
+  guint64 lo, hi;
+  scalr_dist_block (rows->n_rows, CHUNK, &lo, &hi);
+  HalfJob job = { rows, other, self, gram, o, cancellable, (gint) lo, 0, g_thread_self (), o->progress_from,
+                  o->progress_span, (guint) hi };
   guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
-  n_threads = MAX (1, MIN (n_threads, (rows->n_rows + CHUNK - 1) / CHUNK));
+  n_threads = MAX (1, MIN (n_threads, (guint) ((hi - lo + CHUNK - 1) / CHUNK)));
   g_autofree GThread **threads = g_new0 (GThread *, n_threads);
   for (guint t = 1; t < n_threads; t++)
     threads[t] = g_thread_try_new ("scalr-ials", half_worker, &job, NULL);   /* NULL: fewer helpers */
@@ -383,6 +368,12 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
       if (!g_cancellable_set_error_if_cancelled (cancellable, error))
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
       return FALSE;
+    }
+  if (scalr_dist_size () > 1)
+    {
+      if (!scalr_dist_agree (error))
+        return FALSE;
+      scalr_dist_allgather_rows (self, rows->n_rows, (guint64) k * sizeof (float), CHUNK);
     }
   return TRUE;
 }

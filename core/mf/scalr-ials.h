@@ -37,8 +37,9 @@ typedef struct {
 #define SCALR_IALS_OPTIONS_INIT { 64, 10.0, 0.1, 10, 3, 0, 0 }
 
 /* Checks, before anything is allocated, that @n_users × @factors and @n_items × @factors
- * float arrays fit the address space and physical memory, and that the dimensions fit BLAS.
- * On error returns FALSE and sets SCALR_RECOMMENDER_ERROR_TOO_LARGE naming @what. */
+ * float arrays fit the address space and the memory budget (scalr-limits.h, the one memory
+ * check), and that the dimensions fit BLAS. On error returns FALSE and sets
+ * SCALR_RECOMMENDER_ERROR_TOO_LARGE naming @what. */
 gboolean _scalr_mf_check_sizes  (const char *what, guint n_users, guint n_items, guint factors,
                                  GError **error);
 
@@ -64,7 +65,9 @@ gboolean _scalr_ials_init       (const ScalrCsr *m, const ScalrIalsOptions *o,
 /* One half-iteration: updates every row r of @self (rows->n_rows × k) with o->cg_steps CG
  * steps warm-started from its current value, solving
  *   (OᵀO + Σ_{i∈r} (c_ri − 1) o_i o_iᵀ + λI) x_r = Σ_{i∈r} c_ri o_i
- * with @other = O (rows->n_cols × k) fixed. On cancellation or a BLAS error returns FALSE;
+ * with @other = O (rows->n_cols × k) fixed. Under MPI a collective: each rank updates the
+ * rows of its block (scalr_dist_block with 64-row alignment) and every rank then holds every
+ * row, the same as in one process. On cancellation or a BLAS error returns FALSE;
  * rows may then be partly updated. */
 gboolean _scalr_ials_half       (const ScalrCsr *rows, const float *other, float *self,
                                  const ScalrIalsOptions *o, GCancellable *cancellable, GError **error);
@@ -81,11 +84,6 @@ gboolean _scalr_ials_fit        (const ScalrCsr *m, const ScalrIalsOptions *o,
                                  float **user_factors, float **item_factors,
                                  ScalrProgress *progress, const char *stage, double from, double to,
                                  GCancellable *cancellable, GError **error);
-
-/* A model parameter: group/key of @config, or the default of @params when @config is NULL
- * or its tables do not (yet) include the key (as _scalr_rec_param_double does). */
-double   _scalr_mf_param        (const ScalrConfig *config, const ScalrParam *params,
-                                 const char *group, const char *key);
 
 /* out (n × n_items) = rows @users of @user_factors times item_factorsᵀ (one sgemm). */
 void     _scalr_mf_score        (const float *user_factors, const float *item_factors, guint n_items,

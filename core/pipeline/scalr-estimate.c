@@ -166,7 +166,8 @@ scalr_estimate_run (ScalrStore *store, const ScalrConfig *c, guint n_runs, Scalr
     }
   bytes += 64 * 1024;   /* the run's row, config, diagnostics and artefacts */
   out->n_runs = MAX (n_runs, 1);
-  out->seconds = secs * out->n_runs;
+  /* Replicates repeat everything but storing. */
+  out->seconds = secs * out->n_runs * (double) scalr_config_get_int (c, "eval", "replicates");
   out->store_bytes = bytes * out->n_runs;
   out->slowest = s.what;
   return TRUE;

@@ -32,21 +32,20 @@ step_done (ScalrStore *store, sqlite3_stmt *st, const char *what, GError **error
   return TRUE;
 }
 
+/* Fails with SCALR_STORE_ERROR_EXISTS when the store has a dataset named @name. */
 static gboolean
-write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, const char *items_source,
-               const char *format, gint64 *out_id, GError **error)
+check_name_free (ScalrStore *store, const char *name, GError **error)
 {
-  sqlite3 *db = _scalr_store_get_db (store);
   g_autoptr (sqlite3_stmt) exists = _scalr_store_prepare (store, "SELECT 1 FROM datasets WHERE name = ?", error);
   if (exists == NULL)
     return FALSE;
-  sqlite3_bind_text (exists, 1, scalr_dataset_get_name (d), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (exists, 1, name, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step (exists);
   if (rc == SQLITE_ROW)
     {
       g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_EXISTS,
                    "%s: a dataset named '%s' exists already; choose another --name",
-                   scalr_store_get_path (store), scalr_dataset_get_name (d));
+                   scalr_store_get_path (store), name);
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -54,7 +53,14 @@ write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, co
       _scalr_store_set_error (store, rc, "looking up the dataset name", error);
       return FALSE;
     }
+  return TRUE;
+}
 
+/* The datasets row (counts, flags and the id maps' arenas); *out_id gets its id. */
+static gboolean
+insert_dataset_row (ScalrStore *store, ScalrDataset *d, const char *events_source, const char *items_source,
+                    const char *format, gint64 *out_id, GError **error)
+{
   g_autoptr (sqlite3_stmt) ins = _scalr_store_prepare (store,
     "INSERT INTO datasets (name, created_at, events_source, items_source, format, fingerprint, "
     "n_events, n_users, n_items, n_duplicates, has_rating, has_timestamp, has_item_metadata, "
@@ -81,8 +87,14 @@ write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, co
   bind_arena (ins, 16, scalr_dataset_get_categories (d));
   if (!step_done (store, ins, "writing the dataset", error))
     return FALSE;
-  gint64 id = sqlite3_last_insert_rowid (db);
+  *out_id = sqlite3_last_insert_rowid (_scalr_store_get_db (store));
+  return TRUE;
+}
 
+/* One row per item: its name and, with metadata, its title and category ids. */
+static gboolean
+write_items (ScalrStore *store, ScalrDataset *d, gint64 id, GError **error)
+{
   g_autoptr (sqlite3_stmt) item = _scalr_store_prepare (store,
     "INSERT INTO dataset_items (dataset_id, iid, name, title, categories) VALUES (?,?,?,?,?)", error);
   if (item == NULL)
@@ -111,7 +123,13 @@ write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, co
       if (!step_done (store, item, "writing items", error))
         return FALSE;
     }
+  return TRUE;
+}
 
+/* The events in chunks of CHUNK_EVENTS, each column a little-endian blob. */
+static gboolean
+write_event_chunks (ScalrStore *store, ScalrDataset *d, gint64 id, GError **error)
+{
   g_autoptr (sqlite3_stmt) chunk = _scalr_store_prepare (store,
     "INSERT INTO dataset_event_chunks (dataset_id, chunk, n_events, users, items, domains, ratings, timestamps) "
     "VALUES (?,?,?,?,?,?,?,?)", error);
@@ -145,6 +163,19 @@ write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, co
       if (c == (ev.n_events / CHUNK_EVENTS) / 2)
         scalr_fault_point ("import-write");
     }
+  return TRUE;
+}
+
+static gboolean
+write_dataset (ScalrStore *store, ScalrDataset *d, const char *events_source, const char *items_source,
+               const char *format, gint64 *out_id, GError **error)
+{
+  gint64 id;
+  if (!check_name_free (store, scalr_dataset_get_name (d), error)
+      || !insert_dataset_row (store, d, events_source, items_source, format, &id, error)
+      || !write_items (store, d, id, error)
+      || !write_event_chunks (store, d, id, error))
+    return FALSE;
   if (out_id)
     *out_id = id;
   return TRUE;
@@ -221,7 +252,7 @@ scalr_store_list_datasets (ScalrStore *store, GError **error)
 }
 
 ScalrDatasetInfo *
-scalr_store_get_dataset_info (ScalrStore *store, const char *name, GError **error)
+scalr_store_load_dataset_info (ScalrStore *store, const char *name, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store, "SELECT " INFO_COLUMNS " FROM datasets WHERE name = ?", error);
   if (st == NULL)
@@ -264,180 +295,206 @@ intern_arena (ScalrIdMap *map, const void *blob, int len)
   return TRUE;
 }
 
-ScalrDataset *
-scalr_store_load_dataset (ScalrStore *store, const char *name, GCancellable *cancellable, GError **error)
+/* A dataset being read back: its row's counts and the builder that receives it. */
+typedef struct {
+  ScalrStore          *store;
+  const char          *name;
+  gint64               id;
+  char                *fingerprint;   /* owned */
+  guint64              n_events, n_duplicates;
+  guint                n_users, n_items;
+  gboolean             has_meta;
+  ScalrDatasetBuilder *b;             /* owned */
+} Loading;
+
+static void
+loading_clear (Loading *l)
 {
-  g_autoptr (sqlite3_stmt) head = _scalr_store_prepare (store,
+  g_free (l->fingerprint);
+  g_clear_pointer (&l->b, _scalr_dataset_builder_free);
+}
+
+/* The datasets row: counts, flags, and the user, label and category lists. */
+static gboolean
+read_head (Loading *l, GError **error)
+{
+  g_autoptr (sqlite3_stmt) head = _scalr_store_prepare (l->store,
     "SELECT id, fingerprint, n_events, n_users, n_items, n_duplicates, has_rating, has_timestamp, "
     "has_item_metadata, users, domains, categories FROM datasets WHERE name = ?", error);
   if (head == NULL)
-    return NULL;
-  /* One read transaction: a consistent snapshot even while another process writes. */
-  if (!_scalr_store_exec (store, "BEGIN", error))
-    return NULL;
-  sqlite3_bind_text (head, 1, name, -1, SQLITE_TRANSIENT);
+    return FALSE;
+  sqlite3_bind_text (head, 1, l->name, -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step (head);
   if (rc != SQLITE_ROW)
     {
       if (rc == SQLITE_DONE)
         g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
-                     "%s: no dataset named '%s' (scalr datasets lists them)", scalr_store_get_path (store), name);
+                     "%s: no dataset named '%s' (scalr datasets lists them)", scalr_store_get_path (l->store), l->name);
       else
-        _scalr_store_set_error (store, rc, "reading a dataset", error);
-      _scalr_store_rollback (store);
-      return NULL;
+        _scalr_store_set_error (l->store, rc, "reading a dataset", error);
+      return FALSE;
     }
-  gint64 id = sqlite3_column_int64 (head, 0);
-  g_autofree char *fingerprint = g_strdup ((const char *) sqlite3_column_text (head, 1));
-  guint64 n_events = (guint64) sqlite3_column_int64 (head, 2);
-  guint n_users = (guint) sqlite3_column_int64 (head, 3);
-  guint n_items = (guint) sqlite3_column_int64 (head, 4);
-  guint64 n_dup = (guint64) sqlite3_column_int64 (head, 5);
-  gboolean has_rating = sqlite3_column_int (head, 6);
-  gboolean has_ts = sqlite3_column_int (head, 7);
-  gboolean has_meta = sqlite3_column_int (head, 8);
+  l->id = sqlite3_column_int64 (head, 0);
+  l->fingerprint = g_strdup ((const char *) sqlite3_column_text (head, 1));
+  l->n_events = (guint64) sqlite3_column_int64 (head, 2);
+  l->n_users = (guint) sqlite3_column_int64 (head, 3);
+  l->n_items = (guint) sqlite3_column_int64 (head, 4);
+  l->n_duplicates = (guint64) sqlite3_column_int64 (head, 5);
+  l->has_meta = sqlite3_column_int (head, 8);
+  l->b = _scalr_dataset_builder_new ();
+  _scalr_dataset_builder_set_columns (l->b, sqlite3_column_int (head, 6), sqlite3_column_int (head, 7));
+  gboolean ok = intern_arena (_scalr_dataset_builder_get_users (l->b), sqlite3_column_blob (head, 9), sqlite3_column_bytes (head, 9))
+             && intern_arena (_scalr_dataset_builder_get_domains (l->b), sqlite3_column_blob (head, 10), sqlite3_column_bytes (head, 10))
+             && intern_arena (_scalr_dataset_builder_get_categories (l->b), sqlite3_column_blob (head, 11), sqlite3_column_bytes (head, 11));
+  if (!ok || scalr_id_map_get_size (_scalr_dataset_builder_get_users (l->b)) != l->n_users)
+    return corrupt (l->store, l->name, "the user or label lists do not match the counts", error);
+  return TRUE;
+}
 
-  g_autoptr (ScalrDatasetBuilder) b = _scalr_dataset_builder_new ();
-  _scalr_dataset_builder_set_columns (b, has_rating, has_ts);
-  gboolean ok = intern_arena (_scalr_dataset_builder_get_users (b), sqlite3_column_blob (head, 9), sqlite3_column_bytes (head, 9))
-             && intern_arena (_scalr_dataset_builder_get_domains (b), sqlite3_column_blob (head, 10), sqlite3_column_bytes (head, 10))
-             && intern_arena (_scalr_dataset_builder_get_categories (b), sqlite3_column_blob (head, 11), sqlite3_column_bytes (head, 11));
-  ScalrIdMap *cats = _scalr_dataset_builder_get_categories (b);
-  if (!ok || scalr_id_map_get_size (_scalr_dataset_builder_get_users (b)) != n_users)
+/* An item's stored category ids into the builder; FALSE when one is out of range. */
+static gboolean
+read_item_meta (Loading *l, sqlite3_stmt *items, guint iid)
+{
+  ScalrIdMap *cats = _scalr_dataset_builder_get_categories (l->b);
+  guint n_cats = scalr_id_map_get_size (cats);
+  int nbytes = sqlite3_column_bytes (items, 3);
+  const guint32 *ids = sqlite3_column_blob (items, 3);
+  guint nc = (guint) nbytes / 4;
+  g_autofree const char **names = g_new (const char *, nc + 1);
+  for (guint c = 0; c < nc; c++)
     {
-      _scalr_store_rollback (store);
-      corrupt (store, name, "the user or label lists do not match the counts", error);
-      return NULL;
+      guint32 cid;
+      memcpy (&cid, ids + c, 4);
+      if (cid >= n_cats)
+        return FALSE;
+      names[c] = scalr_id_map_get_name (cats, cid);
     }
+  _scalr_dataset_builder_set_item_meta (l->b, iid, (const char *) sqlite3_column_text (items, 2), names, nc);
+  return TRUE;
+}
 
-  g_autoptr (sqlite3_stmt) items = _scalr_store_prepare (store,
+/* The item rows, in id order: the item map and, with metadata, titles and categories. */
+static gboolean
+read_items (Loading *l, GError **error)
+{
+  g_autoptr (sqlite3_stmt) items = _scalr_store_prepare (l->store,
     "SELECT iid, name, title, categories FROM dataset_items WHERE dataset_id = ? ORDER BY iid", error);
   if (items == NULL)
-    {
-      _scalr_store_rollback (store);
-      return NULL;
-    }
-  sqlite3_bind_int64 (items, 1, id);
-  ScalrIdMap *item_map = _scalr_dataset_builder_get_items (b);
-  guint n_cats = scalr_id_map_get_size (cats);
-  while ((rc = sqlite3_step (items)) == SQLITE_ROW && ok)
+    return FALSE;
+  sqlite3_bind_int64 (items, 1, l->id);
+  ScalrIdMap *item_map = _scalr_dataset_builder_get_items (l->b);
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+  while (ok && (rc = sqlite3_step (items)) == SQLITE_ROW)
     {
       guint iid = (guint) sqlite3_column_int64 (items, 0);
       const char *iname = (const char *) sqlite3_column_text (items, 1);
       gboolean added;
-      if (iid != scalr_id_map_get_size (item_map) || iname == NULL
-          || scalr_id_map_intern (item_map, iname, strlen (iname), &added) != iid || !added)
-        {
-          ok = FALSE;
-          break;
-        }
-      if (has_meta)
-        {
-          int nbytes = sqlite3_column_bytes (items, 3);
-          const guint32 *ids = sqlite3_column_blob (items, 3);
-          guint nc = (guint) nbytes / 4;
-          g_autofree const char **names = g_new (const char *, nc + 1);
-          for (guint c = 0; c < nc && ok; c++)
-            {
-              guint32 cid;
-              memcpy (&cid, ids + c, 4);
-              ok = cid < n_cats;
-              names[c] = ok ? scalr_id_map_get_name (cats, cid) : NULL;
-            }
-          if (ok)
-            _scalr_dataset_builder_set_item_meta (b, iid, (const char *) sqlite3_column_text (items, 2),
-                                                  names, nc);
-        }
+      ok = iid == scalr_id_map_get_size (item_map) && iname != NULL
+           && scalr_id_map_intern (item_map, iname, strlen (iname), &added) == iid && added
+           && (!l->has_meta || read_item_meta (l, items, iid));
     }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (ok && rc != SQLITE_DONE)
     {
-      _scalr_store_set_error (store, rc, "reading items", error);
-      _scalr_store_rollback (store);
-      return NULL;
+      _scalr_store_set_error (l->store, rc, "reading items", error);
+      return FALSE;
     }
-  if (!ok || scalr_id_map_get_size (item_map) != n_items)
-    {
-      _scalr_store_rollback (store);
-      corrupt (store, name, "the item list does not match the counts", error);
-      return NULL;
-    }
+  if (!ok || scalr_id_map_get_size (item_map) != l->n_items)
+    return corrupt (l->store, l->name, "the item list does not match the counts", error);
+  return TRUE;
+}
 
-  g_autoptr (sqlite3_stmt) chunks = _scalr_store_prepare (store,
+/* One chunk row's events into the builder; FALSE when its blobs or ids are out of shape. */
+static gboolean
+read_chunk (Loading *l, sqlite3_stmt *chunks, guint n_labels, guint64 *total)
+{
+  gint64 n = sqlite3_column_int64 (chunks, 0);
+  if (n <= 0 || n > CHUNK_EVENTS
+      || sqlite3_column_bytes (chunks, 1) != n * 4 || sqlite3_column_bytes (chunks, 2) != n * 4
+      || sqlite3_column_bytes (chunks, 3) != n || sqlite3_column_bytes (chunks, 4) != n * 4
+      || sqlite3_column_bytes (chunks, 5) != n * 8)
+    return FALSE;
+  const guint8 *pu = sqlite3_column_blob (chunks, 1), *pi = sqlite3_column_blob (chunks, 2);
+  const guint8 *pd = sqlite3_column_blob (chunks, 3), *pr = sqlite3_column_blob (chunks, 4);
+  const guint8 *pt = sqlite3_column_blob (chunks, 5);
+  for (gint64 k = 0; k < n; k++)
+    {
+      guint32 u, i;
+      float r;
+      double t;
+      memcpy (&u, pu + 4 * k, 4);
+      memcpy (&i, pi + 4 * k, 4);
+      memcpy (&r, pr + 4 * k, 4);
+      memcpy (&t, pt + 8 * k, 8);
+      if (u >= l->n_users || i >= l->n_items || pd[k] >= n_labels)
+        return FALSE;
+      _scalr_dataset_builder_add (l->b, u, i, pd[k], r, t);
+    }
+  *total += (guint64) n;
+  return TRUE;
+}
+
+static gboolean
+read_events (Loading *l, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (sqlite3_stmt) chunks = _scalr_store_prepare (l->store,
     "SELECT n_events, users, items, domains, ratings, timestamps FROM dataset_event_chunks "
     "WHERE dataset_id = ? ORDER BY chunk", error);
   if (chunks == NULL)
-    {
-      _scalr_store_rollback (store);
-      return NULL;
-    }
-  sqlite3_bind_int64 (chunks, 1, id);
-  guint n_labels = scalr_id_map_get_size (_scalr_dataset_builder_get_domains (b));
+    return FALSE;
+  sqlite3_bind_int64 (chunks, 1, l->id);
+  guint n_labels = scalr_id_map_get_size (_scalr_dataset_builder_get_domains (l->b));
   guint64 total = 0;
-  while ((rc = sqlite3_step (chunks)) == SQLITE_ROW && ok)
+  gboolean ok = TRUE;
+  int rc = SQLITE_DONE;
+  while (ok && (rc = sqlite3_step (chunks)) == SQLITE_ROW)
     {
-      gint64 n = sqlite3_column_int64 (chunks, 0);
-      if (n <= 0 || n > CHUNK_EVENTS
-          || sqlite3_column_bytes (chunks, 1) != n * 4 || sqlite3_column_bytes (chunks, 2) != n * 4
-          || sqlite3_column_bytes (chunks, 3) != n || sqlite3_column_bytes (chunks, 4) != n * 4
-          || sqlite3_column_bytes (chunks, 5) != n * 8)
-        {
-          ok = FALSE;
-          break;
-        }
-      const guint8 *pu = sqlite3_column_blob (chunks, 1), *pi = sqlite3_column_blob (chunks, 2);
-      const guint8 *pd = sqlite3_column_blob (chunks, 3), *pr = sqlite3_column_blob (chunks, 4);
-      const guint8 *pt = sqlite3_column_blob (chunks, 5);
-      for (gint64 k = 0; k < n; k++)
-        {
-          guint32 u, i;
-          float r;
-          double t;
-          memcpy (&u, pu + 4 * k, 4);
-          memcpy (&i, pi + 4 * k, 4);
-          memcpy (&r, pr + 4 * k, 4);
-          memcpy (&t, pt + 8 * k, 8);
-          if (u >= n_users || i >= n_items || pd[k] >= n_labels)
-            {
-              ok = FALSE;
-              break;
-            }
-          _scalr_dataset_builder_add (b, u, i, pd[k], r, t);
-        }
-      total += (guint64) n;
+      ok = read_chunk (l, chunks, n_labels, &total);
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          _scalr_store_rollback (store);
-          return NULL;
-        }
+        return FALSE;
     }
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (ok && rc != SQLITE_DONE)
     {
-      _scalr_store_set_error (store, rc, "reading events", error);
-      _scalr_store_rollback (store);
-      return NULL;
+      _scalr_store_set_error (l->store, rc, "reading events", error);
+      return FALSE;
     }
+  if (!ok || total != l->n_events)
+    return corrupt (l->store, l->name, "the event chunks do not match the counts", error);
+  return TRUE;
+}
+
+ScalrDataset *
+scalr_store_load_dataset (ScalrStore *store, const char *name, GCancellable *cancellable, GError **error)
+{
+  /* One read transaction: a consistent snapshot even while another process writes. */
+  if (!_scalr_store_exec (store, "BEGIN", error))
+    return NULL;
+  Loading l = { .store = store, .name = name };
+  gboolean ok = read_head (&l, error) && read_items (&l, error) && read_events (&l, cancellable, error);
   _scalr_store_rollback (store);   /* end the read transaction */
-  if (!ok || total != n_events)
+  if (!ok)
     {
-      corrupt (store, name, "the event chunks do not match the counts", error);
+      loading_clear (&l);
       return NULL;
     }
-  g_autoptr (ScalrDataset) d = _scalr_dataset_builder_finish (g_steal_pointer (&b), name, error);
+  g_autoptr (ScalrDataset) d = _scalr_dataset_builder_finish (g_steal_pointer (&l.b), name, error);
+  gboolean same = d != NULL && g_strcmp0 (scalr_dataset_get_fingerprint (d), l.fingerprint) == 0;
+  loading_clear (&l);
   if (d == NULL)
     return NULL;
-  if (g_strcmp0 (scalr_dataset_get_fingerprint (d), fingerprint) != 0)
+  if (!same)
     {
       corrupt (store, name, "its events do not match the stored fingerprint", error);
       return NULL;
     }
-  _scalr_dataset_set_n_duplicates (d, n_dup);
+  _scalr_dataset_set_n_duplicates (d, l.n_duplicates);
   return g_steal_pointer (&d);
 }
 
 gboolean
 scalr_store_delete_dataset (ScalrStore *store, const char *name, GError **error)
 {
-  g_autoptr (ScalrDatasetInfo) info = scalr_store_get_dataset_info (store, name, error);
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_load_dataset_info (store, name, error);
   if (info == NULL)
     return FALSE;
   if (!_scalr_store_begin (store, error))

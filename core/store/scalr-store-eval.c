@@ -17,6 +17,112 @@ bind_double (sqlite3_stmt *st, int col, double v)
     sqlite3_bind_null (st, col);   /* SQLite cannot hold NaN: NULL means "not defined" */
 }
 
+/* The prepared statements of one evaluation's rows. */
+typedef struct {
+  gint64        run_id;
+  sqlite3_stmt *met, *lift, *um, *recs;
+  guint         seg_users[SCALR_N_SEGMENTS];
+} EvalWriter;
+
+/* The aggregate rows of one model × variant × metric × K, one per segment. */
+static int
+write_metric_rows (EvalWriter *w, const ScalrEvalResult *res, const ScalrModelEval *me, ScalrMetric mt, guint ki,
+                   guint k)
+{
+  int rc = SQLITE_DONE;
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS && rc == SQLITE_DONE; s++)
+    {
+      sqlite3_reset (w->met);
+      sqlite3_bind_int64 (w->met, 1, w->run_id);
+      sqlite3_bind_text (w->met, 2, me->model, -1, SQLITE_STATIC);
+      sqlite3_bind_text (w->met, 3, scalr_variant_to_string (me->variant), -1, SQLITE_STATIC);
+      sqlite3_bind_text (w->met, 4, scalr_segment_to_string (s), -1, SQLITE_STATIC);
+      sqlite3_bind_text (w->met, 5, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
+      sqlite3_bind_int (w->met, 6, (int) k);
+      bind_double (w->met, 7, scalr_eval_aggregate (res, me, mt, ki, s));
+      sqlite3_bind_int (w->met, 8, (int) w->seg_users[s]);
+      rc = sqlite3_step (w->met);
+    }
+  return rc;
+}
+
+/* The per-user vector of one model × variant × metric × K (every metric but coverage). */
+static int
+write_user_vector (EvalWriter *w, const ScalrEvalResult *res, const ScalrModelEval *me, ScalrMetric mt, guint ki,
+                   guint k)
+{
+  if (mt == SCALR_METRIC_COVERAGE || me->values[mt][ki] == NULL)
+    return SQLITE_DONE;
+  sqlite3_reset (w->um);
+  sqlite3_bind_int64 (w->um, 1, w->run_id);
+  sqlite3_bind_text (w->um, 2, me->model, -1, SQLITE_STATIC);
+  sqlite3_bind_text (w->um, 3, scalr_variant_to_string (me->variant), -1, SQLITE_STATIC);
+  sqlite3_bind_text (w->um, 4, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
+  sqlite3_bind_int (w->um, 5, (int) k);
+  sqlite3_bind_blob64 (w->um, 6, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
+  sqlite3_bind_blob64 (w->um, 7, me->values[mt][ki], (guint64) res->n_users * 8, SQLITE_STATIC);
+  return sqlite3_step (w->um);
+}
+
+/* Everything of one model × variant: aggregates, per-user vectors, the top-K lists. */
+static int
+write_model (EvalWriter *w, const ScalrEvalResult *res, const ScalrModelEval *me)
+{
+  int rc = SQLITE_DONE;
+  for (ScalrMetric mt = 0; mt < SCALR_N_METRICS && rc == SQLITE_DONE; mt++)
+    {
+      guint nk = scalr_metric_is_pointwise (mt) ? 1 : res->n_ks;
+      for (guint ki = 0; ki < nk && rc == SQLITE_DONE; ki++)
+        {
+          guint k = scalr_metric_is_pointwise (mt) ? 0 : res->ks[ki];
+          rc = write_metric_rows (w, res, me, mt, ki, k);
+          if (rc == SQLITE_DONE)
+            rc = write_user_vector (w, res, me, mt, ki, k);
+        }
+    }
+  if (rc != SQLITE_DONE)
+    return rc;
+  sqlite3_reset (w->recs);
+  sqlite3_bind_int64 (w->recs, 1, w->run_id);
+  sqlite3_bind_text (w->recs, 2, me->model, -1, SQLITE_STATIC);
+  sqlite3_bind_text (w->recs, 3, scalr_variant_to_string (me->variant), -1, SQLITE_STATIC);
+  sqlite3_bind_int (w->recs, 4, (int) res->max_k);
+  sqlite3_bind_blob64 (w->recs, 5, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
+  sqlite3_bind_blob64 (w->recs, 6, me->top_items, (guint64) res->n_users * res->max_k * 4, SQLITE_STATIC);
+  sqlite3_bind_blob64 (w->recs, 7, me->top_scores, (guint64) res->n_users * res->max_k * 4, SQLITE_STATIC);
+  return sqlite3_step (w->recs);
+}
+
+static int
+write_lift (EvalWriter *w, const ScalrLift *x)
+{
+  sqlite3_stmt *lift = w->lift;
+  sqlite3_reset (lift);
+  sqlite3_bind_int64 (lift, 1, w->run_id);
+  sqlite3_bind_text (lift, 2, x->model, -1, SQLITE_STATIC);
+  sqlite3_bind_text (lift, 3, scalr_segment_to_string (x->segment), -1, SQLITE_STATIC);
+  sqlite3_bind_text (lift, 4, scalr_metric_to_string (x->metric), -1, SQLITE_STATIC);
+  sqlite3_bind_int (lift, 5, (int) x->k);
+  sqlite3_bind_text (lift, 6, x->strongest ? "strongest" : "own", -1, SQLITE_STATIC);
+  sqlite3_bind_text (lift, 7, x->baseline_model, -1, SQLITE_STATIC);
+  bind_double (lift, 8, x->base_mean);
+  bind_double (lift, 9, x->aug_mean);
+  bind_double (lift, 10, x->lift);
+  bind_double (lift, 11, x->ci_low);
+  bind_double (lift, 12, x->ci_high);
+  bind_double (lift, 13, x->p_t);
+  bind_double (lift, 14, x->p_wilcoxon);
+  bind_double (lift, 15, x->p_holm);
+  sqlite3_bind_int (lift, 16, (int) x->n_users);
+  bind_double (lift, 17, x->level);
+  sqlite3_bind_int (lift, 18, x->also_strongest ? 1 : 0);
+  if (x->note)
+    sqlite3_bind_text (lift, 19, x->note, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (lift, 19);
+  return sqlite3_step (lift);
+}
+
 static gboolean
 write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError **error)
 {
@@ -33,90 +139,15 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
     "INSERT OR REPLACE INTO run_recs (run_id, model, variant, max_k, users, items, scores) VALUES (?,?,?,?,?,?,?)", error) : NULL;
   if (recs == NULL)
     return FALSE;
-  guint seg_users[SCALR_N_SEGMENTS] = { res->n_users, 0, 0 };
+  EvalWriter w = { run_id, met, lift, um, recs, { res->n_users, 0, 0 } };
   for (guint k = 0; k < res->n_users; k++)
-    seg_users[res->segment_of[k]]++;
+    w.seg_users[res->segment_of[k]]++;
   int rc = SQLITE_DONE;
   for (guint m = 0; m < res->models->len && rc == SQLITE_DONE; m++)
-    {
-      const ScalrModelEval *me = g_ptr_array_index (res->models, m);
-      const char *variant = scalr_variant_to_string (me->variant);
-      for (ScalrMetric mt = 0; mt < SCALR_N_METRICS && rc == SQLITE_DONE; mt++)
-        {
-          guint nk = mt >= SCALR_METRIC_NE ? 1 : res->n_ks;
-          for (guint ki = 0; ki < nk && rc == SQLITE_DONE; ki++)
-            {
-              guint k = mt >= SCALR_METRIC_NE ? 0 : res->ks[ki];
-              for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS && rc == SQLITE_DONE; s++)
-                {
-                  double v = scalr_eval_aggregate (res, me, mt, ki, s);
-                  sqlite3_reset (met);
-                  sqlite3_bind_int64 (met, 1, run_id);
-                  sqlite3_bind_text (met, 2, me->model, -1, SQLITE_STATIC);
-                  sqlite3_bind_text (met, 3, variant, -1, SQLITE_STATIC);
-                  sqlite3_bind_text (met, 4, scalr_segment_to_string (s), -1, SQLITE_STATIC);
-                  sqlite3_bind_text (met, 5, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
-                  sqlite3_bind_int (met, 6, (int) k);
-                  bind_double (met, 7, v);
-                  sqlite3_bind_int (met, 8, (int) seg_users[s]);
-                  rc = sqlite3_step (met);
-                }
-              if (rc == SQLITE_DONE && mt != SCALR_METRIC_COVERAGE && me->values[mt][ki])
-                {
-                  sqlite3_reset (um);
-                  sqlite3_bind_int64 (um, 1, run_id);
-                  sqlite3_bind_text (um, 2, me->model, -1, SQLITE_STATIC);
-                  sqlite3_bind_text (um, 3, variant, -1, SQLITE_STATIC);
-                  sqlite3_bind_text (um, 4, scalr_metric_to_string (mt), -1, SQLITE_STATIC);
-                  sqlite3_bind_int (um, 5, (int) k);
-                  sqlite3_bind_blob64 (um, 6, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
-                  sqlite3_bind_blob64 (um, 7, me->values[mt][ki], (guint64) res->n_users * 8, SQLITE_STATIC);
-                  rc = sqlite3_step (um);
-                }
-            }
-        }
-      if (rc == SQLITE_DONE)
-        {
-          sqlite3_reset (recs);
-          sqlite3_bind_int64 (recs, 1, run_id);
-          sqlite3_bind_text (recs, 2, me->model, -1, SQLITE_STATIC);
-          sqlite3_bind_text (recs, 3, variant, -1, SQLITE_STATIC);
-          sqlite3_bind_int (recs, 4, (int) res->max_k);
-          sqlite3_bind_blob64 (recs, 5, res->users, (guint64) res->n_users * 4, SQLITE_STATIC);
-          sqlite3_bind_blob64 (recs, 6, me->top_items, (guint64) res->n_users * res->max_k * 4, SQLITE_STATIC);
-          sqlite3_bind_blob64 (recs, 7, me->top_scores, (guint64) res->n_users * res->max_k * 4, SQLITE_STATIC);
-          rc = sqlite3_step (recs);
-        }
-    }
+    rc = write_model (&w, res, g_ptr_array_index (res->models, m));
   scalr_fault_point ("eval-write");   /* metrics written, lifts not yet: inside the transaction */
   for (guint l = 0; l < res->lifts->len && rc == SQLITE_DONE; l++)
-    {
-      const ScalrLift *x = &g_array_index (res->lifts, ScalrLift, l);
-      sqlite3_reset (lift);
-      sqlite3_bind_int64 (lift, 1, run_id);
-      sqlite3_bind_text (lift, 2, x->model, -1, SQLITE_STATIC);
-      sqlite3_bind_text (lift, 3, scalr_segment_to_string (x->segment), -1, SQLITE_STATIC);
-      sqlite3_bind_text (lift, 4, scalr_metric_to_string (x->metric), -1, SQLITE_STATIC);
-      sqlite3_bind_int (lift, 5, (int) x->k);
-      sqlite3_bind_text (lift, 6, x->strongest ? "strongest" : "own", -1, SQLITE_STATIC);
-      sqlite3_bind_text (lift, 7, x->baseline_model, -1, SQLITE_STATIC);
-      bind_double (lift, 8, x->base_mean);
-      bind_double (lift, 9, x->aug_mean);
-      bind_double (lift, 10, x->lift);
-      bind_double (lift, 11, x->ci_low);
-      bind_double (lift, 12, x->ci_high);
-      bind_double (lift, 13, x->p_t);
-      bind_double (lift, 14, x->p_wilcoxon);
-      bind_double (lift, 15, x->p_holm);
-      sqlite3_bind_int (lift, 16, (int) x->n_users);
-      bind_double (lift, 17, x->level);
-      sqlite3_bind_int (lift, 18, x->also_strongest ? 1 : 0);
-      if (x->note)
-        sqlite3_bind_text (lift, 19, x->note, -1, SQLITE_STATIC);
-      else
-        sqlite3_bind_null (lift, 19);
-      rc = sqlite3_step (lift);
-    }
+    rc = write_lift (&w, &g_array_index (res->lifts, ScalrLift, l));
   if (rc != SQLITE_DONE)
     {
       _scalr_store_set_error (store, rc, "writing evaluation results", error);
@@ -126,7 +157,7 @@ write_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *res, GError
 }
 
 gboolean
-scalr_store_put_eval (ScalrStore *store, gint64 run_id, gconstpointer result, GError **error)
+scalr_store_put_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *result, GError **error)
 {
   if (!_scalr_store_begin (store, error))
     return FALSE;
@@ -183,7 +214,7 @@ scalr_lift_row_is_reference (const ScalrLiftRow *row, const char *reference)
 static double
 config_level (ScalrStore *store, gint64 run_id)
 {
-  g_autoptr (ScalrRunInfo) r = scalr_store_get_run (store, run_id, NULL);
+  g_autoptr (ScalrRunInfo) r = scalr_store_load_run (store, run_id, NULL);
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   if (r == NULL || !g_key_file_load_from_data (kf, r->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
     return 0.95;
@@ -193,7 +224,7 @@ config_level (ScalrStore *store, gint64 run_id)
 }
 
 GArray *
-scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error)
+scalr_store_load_metrics (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT model, variant, segment, metric, k, value, n_users FROM run_metrics WHERE run_id = ? "
@@ -219,7 +250,7 @@ scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error)
 }
 
 GArray *
-scalr_store_get_lifts (ScalrStore *store, gint64 run_id, GError **error)
+scalr_store_load_lifts (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT model, segment, metric, reference, baseline_model, k, base_mean, aug_mean, lift, ci_low, ci_high, "

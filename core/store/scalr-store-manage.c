@@ -168,7 +168,7 @@ gboolean
 scalr_store_trash_run (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  g_autoptr (ScalrRunInfo) info = scalr_store_get_run (store, run_id, error);
+  g_autoptr (ScalrRunInfo) info = scalr_store_load_run (store, run_id, error);
   if (info == NULL)
     return FALSE;
   if (info->status == SCALR_RUN_RUNNING || info->status == SCALR_RUN_PENDING)
@@ -311,7 +311,7 @@ scalr_store_list_groups (ScalrStore *store, GError **error)
 }
 
 ScalrGroupInfo *
-scalr_store_get_group (ScalrStore *store, gint64 group_id, GError **error)
+scalr_store_load_group (ScalrStore *store, gint64 group_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, NULL);
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
@@ -345,7 +345,7 @@ scalr_store_set_run_group (ScalrStore *store, gint64 run_id, gint64 group_id, GE
   g_return_val_if_fail (store != NULL, FALSE);
   if (group_id > 0)
     {
-      g_autoptr (ScalrGroupInfo) g = scalr_store_get_group (store, group_id, error);
+      g_autoptr (ScalrGroupInfo) g = scalr_store_load_group (store, group_id, error);
       if (g == NULL)
         return FALSE;
     }

@@ -32,7 +32,7 @@ scalr_store_put_artifact (ScalrStore *store, gint64 run_id, const char *kind, co
 }
 
 GBytes *
-scalr_store_get_artifact (ScalrStore *store, gint64 run_id, const char *kind, const char *name, GError **error)
+scalr_store_load_artifact (ScalrStore *store, gint64 run_id, const char *kind, const char *name, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT data FROM run_artifacts WHERE run_id = ? AND kind = ? AND name = ?", error);
@@ -53,7 +53,7 @@ scalr_store_get_artifact (ScalrStore *store, gint64 run_id, const char *kind, co
 }
 
 gboolean
-scalr_store_get_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages, GArray **seconds, GError **error)
+scalr_store_load_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages, GArray **seconds, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT stage, seconds FROM run_timings WHERE run_id = ? ORDER BY CASE stage "
@@ -122,7 +122,7 @@ scalr_store_put_synthetic (ScalrStore *store, gint64 run_id, const ScalrSyntheti
 }
 
 ScalrSyntheticEvents *
-scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error)
+scalr_store_load_synthetic (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
     "SELECT n_events, users, items, probs, weights, counts FROM run_synthetic_chunks WHERE run_id = ? ORDER BY chunk", error);

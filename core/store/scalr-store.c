@@ -1,10 +1,13 @@
 /* scalr-store.c — opening, migrating and error handling of the experiment store; runs. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* F_OFD_SETLK */
+#endif
 #include "config.h"
 
 #include "scalr-store-private.h"
 
 #include <errno.h>
-#include <signal.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -26,6 +29,8 @@ struct _ScalrStore {
   gboolean busy_reported;
   ScalrStoreBusyFunc busy_func;
   gpointer busy_data;
+  int      lock_fd;         /* the run liveness file (-1 until a run is created or checked) */
+  GArray  *held;            /* gint64: runs whose liveness lock this connection holds */
 };
 
 /* Waits for another process's lock with a growing sleep; after a second of waiting, says
@@ -181,7 +186,14 @@ static const char *const migrations[] = {
   "ALTER TABLE run_lifts ADD COLUMN level REAL;"
   "ALTER TABLE run_lifts ADD COLUMN also_strongest INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE run_lifts ADD COLUMN note TEXT;",
-  /* 4 → 5: managing runs — groups (sweeps, searches, replicates, hand-picked sets), notes,
+  /* 4 → 5: validation users. Runs stored before [split] valid_users existed were split by
+   * the older protocol (valid_fraction of every tested user's events, no validation users):
+   * their stored configs say so explicitly, so that they rebuild exactly the split they were
+   * run with now that valid_users defaults to a share of the users. */
+  "UPDATE runs SET config = replace (config, '[split]' || char (10),"
+  "                                  '[split]' || char (10) || 'valid_users=0' || char (10))"
+  " WHERE instr (config, 'valid_users=') = 0;",
+  /* 5 → 6: managing runs — groups (sweeps, searches, replicates, hand-picked sets), notes,
    * tags, and a trash for deletes that can be undone. */
   "CREATE TABLE run_groups ("
   "  id INTEGER PRIMARY KEY,"
@@ -422,6 +434,90 @@ migrate (ScalrStore *self, GError **error)
   return TRUE;
 }
 
+/* ---- run liveness -------------------------------------------------------------------
+ *
+ * A run is alive while the connection that created it holds a write lock on byte `run id` of
+ * the file STORE-runs.lock: an open-file-description lock (F_OFD_SETLK), taken before the
+ * run's row is committed and released after the row says it finished; the kernel releases it
+ * when the process dies, whatever becomes of its pid. So a run left `running` whose byte
+ * nobody holds is dead — a reused pid (or a pid namespace) cannot make it look alive. Lock
+ * files are as available as SQLite's own (it locks the database with fcntl too). Where OFD
+ * locks do not exist, process-wide fcntl locks are used and this process's own runs count
+ * as alive (such locks are not visible to their owner). */
+
+#ifdef F_OFD_SETLK
+#define LOCK_SET F_OFD_SETLK
+#define LOCK_GET F_OFD_GETLK
+#else
+#define LOCK_SET F_SETLK
+#define LOCK_GET F_GETLK
+#endif
+
+static gboolean
+liveness_open (ScalrStore *self, GError **error)
+{
+  if (self->lock_fd >= 0)
+    return TRUE;
+  g_autofree char *path = g_strconcat (self->path, "-runs.lock", NULL);
+  self->lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (self->lock_fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_IO,
+                   "%s: cannot open the run lock file: %s", path, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+liveness_lock (ScalrStore *self, gint64 run_id, short type, GError **error)
+{
+  struct flock fl = { 0 };
+  fl.l_type = type;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = (off_t) run_id;
+  fl.l_len = 1;
+  if (fcntl (self->lock_fd, LOCK_SET, &fl) == 0)
+    return TRUE;
+  int errsv = errno;
+  g_set_error (error, SCALR_STORE_ERROR, errsv == EAGAIN || errsv == EACCES ? SCALR_STORE_ERROR_LOCKED : SCALR_STORE_ERROR_IO,
+               "%s: cannot %s the lock of run %" G_GINT64_FORMAT ": %s", self->path,
+               type == F_UNLCK ? "release" : "take", run_id, g_strerror (errsv));
+  return FALSE;
+}
+
+/* Whether some connection holds run @run_id's lock; on a failed probe TRUE (alive: never
+ * mark a run interrupted on a doubt). */
+static gboolean
+liveness_held (ScalrStore *self, gint64 run_id, gint64 pid)
+{
+  struct flock fl = { 0 };
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = (off_t) run_id;
+  fl.l_len = 1;
+  if (fcntl (self->lock_fd, LOCK_GET, &fl) != 0)
+    return TRUE;
+#ifndef F_OFD_SETLK
+  if (pid == (gint64) getpid ())
+    return TRUE;
+#endif
+  return fl.l_type != F_UNLCK;
+}
+
+static void
+liveness_release (ScalrStore *self, gint64 run_id)
+{
+  for (guint k = 0; self->held && k < self->held->len; k++)
+    if (g_array_index (self->held, gint64, k) == run_id)
+      {
+        liveness_lock (self, run_id, F_UNLCK, NULL);
+        g_array_remove_index_fast (self->held, k);
+        return;
+      }
+}
+
 /* Marks runs left `running` by a process of this host that has died. */
 static gboolean
 mark_interrupted (ScalrStore *self, GError **error)
@@ -442,8 +538,9 @@ mark_interrupted (ScalrStore *self, GError **error)
       const char *run_host = (const char *) sqlite3_column_text (sel, 2);
       if (g_strcmp0 (run_host, host) != 0)
         continue;   /* another machine's run: we cannot tell */
-      gboolean alive = pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno == EPERM);
-      if (!alive)
+      if (self->lock_fd < 0 && !liveness_open (self, NULL))
+        break;      /* no lock file to ask: mark nothing */
+      if (!liveness_held (self, id, pid))
         g_array_append_val (dead, id);
     }
   if (rc != SQLITE_DONE)
@@ -536,6 +633,7 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
     return NULL;
   g_autoptr (ScalrStore) self = g_new0 (ScalrStore, 1);
   self->path = g_strdup (path);
+  self->lock_fd = -1;
   self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0
                     || ((flags & SCALR_STORE_OPEN_READER) && g_file_test (path, G_FILE_TEST_EXISTS) && !writable (path));
   self->busy_timeout_ms = 10000;
@@ -611,6 +709,9 @@ scalr_store_close (ScalrStore *self)
     return;
   if (self->db)
     sqlite3_close_v2 (self->db);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);   /* releases the locks of runs left unfinished */
+  g_clear_pointer (&self->held, g_array_unref);
   g_free (self->path);
   g_free (self);
 }
@@ -624,9 +725,10 @@ now_iso8601 (void)
   return g_date_time_format_iso8601 (now);
 }
 
-gboolean
-scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
-                        guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
+/* Inserts the run row inside the open transaction and takes its liveness lock. */
+static gboolean
+insert_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
+            guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
     "INSERT INTO runs (dataset_id, name, status, config, seed, fingerprint, code_version, "
@@ -649,8 +751,36 @@ scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, c
       _scalr_store_set_error (self, rc, "creating a run", error);
       return FALSE;
     }
+  *out_id = sqlite3_last_insert_rowid (self->db);
+  return liveness_lock (self, *out_id, F_WRLCK, error);
+}
+
+gboolean
+scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
+                        guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
+{
+  /* The lock is taken before the row is committed: no other connection ever sees the run
+   * running without its lock held. */
+  gint64 id = 0;
+  if (!liveness_open (self, error) || !_scalr_store_begin (self, error))
+    return FALSE;
+  if (!insert_run (self, dataset_id, name, config, seed, fingerprint, &id, error))
+    {
+      _scalr_store_rollback (self);
+      if (id > 0)
+        liveness_lock (self, id, F_UNLCK, NULL);
+      return FALSE;
+    }
+  if (!_scalr_store_commit (self, error))
+    {
+      liveness_lock (self, id, F_UNLCK, NULL);
+      return FALSE;
+    }
+  if (self->held == NULL)
+    self->held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (self->held, id);
   if (out_id)
-    *out_id = sqlite3_last_insert_rowid (self->db);
+    *out_id = id;
   return TRUE;
 }
 
@@ -679,6 +809,8 @@ scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
                    "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
       return FALSE;
     }
+  /* After the row says how it ended: a check between the two sees a live run. */
+  liveness_release (self, run_id);
   return TRUE;
 }
 
@@ -757,7 +889,7 @@ scalr_store_list_runs (ScalrStore *self, GError **error)
 }
 
 ScalrRunInfo *
-scalr_store_get_run (ScalrStore *self, gint64 run_id, GError **error)
+scalr_store_load_run (ScalrStore *self, gint64 run_id, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
     "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?", error);

@@ -2,8 +2,10 @@
  *
  * WAL mode, foreign keys, a busy timeout, schema versions by PRAGMA user_version with
  * migrations, prepared statements only, and every multi-row write in one transaction:
- * a write that fails leaves the store as it was. Runs left `running` by a process that
- * no longer exists are marked `interrupted` when the store is opened. */
+ * a write that fails leaves the store as it was. A run is alive while the connection that
+ * created it holds its lock (STORE-runs.lock, see scalr-store.c): runs left `running` whose
+ * lock nobody holds (the process died, or closed the store without finishing them) are
+ * marked `interrupted` when the store is opened read-write. */
 #pragma once
 
 #include <gio/gio.h>
@@ -30,7 +32,7 @@ typedef enum {
   SCALR_STORE_ERROR_RUNNING,     /* the run is still going: it cannot be deleted */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 5
+#define SCALR_STORE_SCHEMA_VERSION 6
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -148,7 +150,7 @@ gboolean          scalr_store_add_dataset      (ScalrStore   *store,
                                                 gint64       *out_id,
                                                 GError      **error);
 GPtrArray        *scalr_store_list_datasets    (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-ScalrDatasetInfo *scalr_store_get_dataset_info (ScalrStore *store, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrDatasetInfo *scalr_store_load_dataset_info (ScalrStore *store, const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Loads the stored events and metadata and checks them against the fingerprint. */
 ScalrDataset     *scalr_store_load_dataset     (ScalrStore   *store,
                                                 const char   *name,
@@ -157,7 +159,9 @@ ScalrDataset     *scalr_store_load_dataset     (ScalrStore   *store,
 /* Deletes a dataset that no run refers to. */
 gboolean          scalr_store_delete_dataset   (ScalrStore *store, const char *name, GError **error);
 
-/* Runs. */
+/* Runs. create_run makes a `running` run and holds its liveness lock until finish_run records
+ * how it ended (or this connection closes). On error returns FALSE, sets @error and no run is
+ * made. */
 gboolean      scalr_store_create_run  (ScalrStore *store,
                                        gint64      dataset_id,
                                        const char *name,
@@ -179,7 +183,7 @@ gboolean      scalr_store_add_timing  (ScalrStore *store,
 /* Every run that is not trashed, oldest first (ScalrRunInfo*). */
 GPtrArray    *scalr_store_list_runs   (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Stage timings of a run, in the order recorded: stage names (char*) and seconds (double). */
-gboolean      scalr_store_get_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages,
+gboolean      scalr_store_load_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages,
                                        GArray **seconds, GError **error);
 
 /* Artifacts of a run (JSON documents, blobs), replaced when written again. */
@@ -187,18 +191,19 @@ gboolean      scalr_store_put_artifact (ScalrStore *store, gint64 run_id, const 
                                         const char *name, const char *content_type,
                                         GBytes *data, GError **error);
 /* On error (also: no such artifact, SCALR_STORE_ERROR_NOT_FOUND) returns NULL. */
-GBytes       *scalr_store_get_artifact (ScalrStore *store, gint64 run_id, const char *kind,
+GBytes       *scalr_store_load_artifact (ScalrStore *store, gint64 run_id, const char *kind,
                                         const char *name, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Synthetic events of a run, in one transaction (replacing earlier ones). */
 gboolean      scalr_store_put_synthetic (ScalrStore *store, gint64 run_id,
                                          const ScalrSyntheticEvents *events, GError **error);
-ScalrSyntheticEvents *scalr_store_get_synthetic (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-ScalrRunInfo *scalr_store_get_run     (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrSyntheticEvents *scalr_store_load_synthetic (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrRunInfo *scalr_store_load_run     (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Downstream evaluation of a run (metrics, lifts, per-user vectors, top-K lists), in one
- * transaction. @result is a ScalrEvalResult (scalr-eval.h). */
-gboolean      scalr_store_put_eval (ScalrStore *store, gint64 run_id, gconstpointer result, GError **error);
+ * transaction. On error returns FALSE, sets @error and the store is unchanged. */
+gboolean      scalr_store_put_eval (ScalrStore *store, gint64 run_id, const ScalrEvalResult *result,
+                                    GError **error);
 
 typedef struct {
   char   *model, *variant, *segment, *metric;
@@ -222,8 +227,8 @@ typedef struct {
 gboolean      scalr_lift_row_is_reference (const ScalrLiftRow *row, const char *reference);
 
 /* Rows of a run (empty arrays when it has none), in a stable order. */
-GArray       *scalr_store_get_metrics (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-GArray       *scalr_store_get_lifts   (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GArray       *scalr_store_load_metrics (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+GArray       *scalr_store_load_lifts   (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Per-user vectors: calls @func for each (model, variant, metric, k) with its users and values
  * (NAN = undefined for that user). Runs stored before schema 4 kept float32 values: they are
@@ -265,10 +270,21 @@ gboolean      scalr_store_create_group (ScalrStore *store, ScalrGroupKind kind, 
                                         const char *keys, gint64 *out_id, GError **error);
 /* Every group, oldest first (ScalrGroupInfo*). */
 GPtrArray    *scalr_store_list_groups  (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-ScalrGroupInfo *scalr_store_get_group  (ScalrStore *store, gint64 group_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrGroupInfo *scalr_store_load_group  (ScalrStore *store, gint64 group_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean      scalr_store_rename_group (ScalrStore *store, gint64 group_id, const char *name, GError **error);
 /* Puts run @run_id into group @group_id (0: into none). */
 gboolean      scalr_store_set_run_group (ScalrStore *store, gint64 run_id, gint64 group_id, GError **error);
+
+/* The names before the owned getters were named load_ (GLib: get_ borrows), for code on other
+ * branches (the sweep and search orchestration) until it moves to the new names. New code
+ * uses load_. */
+#define scalr_store_get_dataset_info scalr_store_load_dataset_info
+#define scalr_store_get_timings      scalr_store_load_timings
+#define scalr_store_get_artifact     scalr_store_load_artifact
+#define scalr_store_get_synthetic    scalr_store_load_synthetic
+#define scalr_store_get_run          scalr_store_load_run
+#define scalr_store_get_metrics      scalr_store_load_metrics
+#define scalr_store_get_lifts        scalr_store_load_lifts
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrStore, scalr_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrGroupInfo, scalr_group_info_free)

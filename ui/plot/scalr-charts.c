@@ -189,7 +189,8 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
   ScalrPlot *plot = scalr_plot_new ("Calibration: reliability diagram");
   GString *sub = g_string_new (NULL);
   g_autofree char *ece = scalr_format_value (diag->ece, 2);
-  g_string_append_printf (sub, "generator probabilities on validation users  ·  ECE %s", ece);
+  g_string_append_printf (sub, "generator probabilities on validation users (top %u items each, equal-count bins)  ·  ECE %s",
+                          diag->calib_top_n, ece);
   if (diag->temperature > 0)
     {
       g_autofree char *tau = scalr_format_value (diag->temperature, 3);
@@ -202,7 +203,9 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "observed frequency", NULL, SCALR_AXIS_LINEAR);
 
   guint nb = MIN (diag->n_calibration, SCALR_CALIBRATION_BINS);
-  double x[SCALR_CALIBRATION_BINS], y[SCALR_CALIBRATION_BINS], top = 0;
+  double x[SCALR_CALIBRATION_BINS], y[SCALR_CALIBRATION_BINS], lo[SCALR_CALIBRATION_BINS], up[SCALR_CALIBRATION_BINS];
+  double top = 0;
+  gboolean intervals = TRUE;
   g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   guint n = 0;
@@ -213,12 +216,20 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
         continue;
       x[n] = diag->calib_pred[b];
       y[n] = diag->calib_obs[b];
-      top = MAX (top, MAX (x[n], y[n]));
+      lo[n] = diag->calib_low[b];
+      up[n] = diag->calib_high[b];
+      /* Runs stored before the intervals (and hand-made diagnostics) have none. */
+      gboolean has = isfinite (lo[n]) && isfinite (up[n]) && lo[n] <= y[n] && y[n] <= up[n] && lo[n] < up[n];
+      intervals = intervals && has;
+      top = MAX (top, MAX (x[n], intervals ? up[n] : y[n]));
       g_autofree char *c = fmt ((double) diag->calib_count[b]);
       g_autofree char *p = fmt (x[n]);
       g_autofree char *o = fmt (y[n]);
-      g_ptr_array_add (hover, g_strdup_printf ("bin %u: predicted %s, observed %s (%s pairs)",
-                                               b + 1, p, o, c));
+      g_autofree char *l = fmt (lo[n]), *h = fmt (up[n]);
+      g_ptr_array_add (hover, has
+                              ? g_strdup_printf ("bin %u: predicted %s, observed %s [95%% %s, %s] (%s pairs)",
+                                                 b + 1, p, o, l, h, c)
+                              : g_strdup_printf ("bin %u: predicted %s, observed %s (%s pairs)", b + 1, p, o, c));
       g_ptr_array_add (notes, g_strdup_printf ("n=%s", c));
       n++;
     }
@@ -236,6 +247,8 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
   const char *no_hover[2] = { "perfect calibration: observed = predicted",
                               "perfect calibration: observed = predicted" };
   scalr_plot_series_set_hover_texts (plot, diag_line, no_hover);
+  if (intervals && n > 1)
+    scalr_plot_add_band (plot, "Wilson 95 % interval", SCALR_PLOT_COLOR_BLUE, n, x, lo, up);
   guint line = scalr_plot_add_line (plot, NULL, SCALR_PLOT_COLOR_BLUE, n, x, y);
   guint pts = scalr_plot_add_points (plot, "generator (per bin)", SCALR_PLOT_COLOR_BLUE, n, x, y);
   g_ptr_array_add (hover, NULL);

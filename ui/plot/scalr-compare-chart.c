@@ -19,7 +19,7 @@ scalr_compare_chart_new (const char *title, GPtrArray *runs, const ScalrRunSet *
   g_autofree double *lift = g_new (double, MAX (n, 1)), *lo = g_new (double, MAX (n, 1)), *hi = g_new (double, MAX (n, 1));
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) values = g_ptr_array_new ();
-  gboolean flip = !scalr_metric_is_higher_better (metric);
+  gboolean flip = !scalr_metric_name_higher_is_better (metric);
   double level = NAN;
   for (guint i = 0; i < n; i++)
     {

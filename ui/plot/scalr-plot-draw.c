@@ -224,6 +224,77 @@ draw_annotations (cairo_t *cr, const Layout *L, const Series *s, const ScalrPlot
   _scalr_plot_set_font (cr, L->fs, FALSE);
 }
 
+/* Reference lines, under the data. */
+static void
+draw_references (cairo_t *cr, const ScalrPlot *plot, const Layout *L, const ScalrPlotStyle *style)
+{
+  _scalr_plot_set_rgb (cr, style->muted);
+  cairo_set_line_width (cr, 1.5);
+  _scalr_plot_set_dash (cr, TRUE, 1.5);
+  for (guint i = 0; i < plot->refs->len; i++)
+    {
+      const Reference *r = &g_array_index (plot->refs, Reference, i);
+      double p = _scalr_plot_map_v (L, r->axis, r->value);
+      if (!isfinite (p))
+        continue;
+      if (r->axis == SCALR_PLOT_AXIS_X)
+        {
+          cairo_move_to (cr, p, L->top);
+          cairo_line_to (cr, p, L->bottom);
+        }
+      else
+        {
+          cairo_move_to (cr, L->left, p);
+          cairo_line_to (cr, L->right, p);
+        }
+      cairo_stroke (cr);
+    }
+  _scalr_plot_set_dash (cr, FALSE, 0);
+}
+
+/* The series, clipped to the plot area: areas first, then bars, outlines, lines, markers. */
+static void
+draw_series (cairo_t *cr, const ScalrPlot *plot, const Layout *L, const ScalrPlotStyle *style)
+{
+  cairo_save (cr);
+  double m = L->lw;
+  cairo_rectangle (cr, L->left - m, L->top - m, L->right - L->left + 2 * m, L->bottom - L->top + 2 * m);
+  cairo_clip (cr);
+  guint n_bar_series = 0, bar_index = 0;
+  for (guint i = 0; i < plot->series->len; i++)
+    n_bar_series += _scalr_plot_get_series (plot, i)->kind == SCALR_SERIES_BARS;
+  static const ScalrSeriesKind order[] = {
+    SCALR_SERIES_BAND, SCALR_SERIES_BARS, SCALR_SERIES_STEPS, SCALR_SERIES_LINE, SCALR_SERIES_POINTS,
+  };
+  for (guint o = 0; o < G_N_ELEMENTS (order); o++)
+    for (guint i = 0; i < plot->series->len; i++)
+      {
+        const Series *s = _scalr_plot_get_series (plot, i);
+        if (s->kind != order[o])
+          continue;
+        ScalrRgb c = _scalr_plot_series_rgb (style, s->color);
+        switch (s->kind)
+          {
+          case SCALR_SERIES_BAND:
+            draw_band (cr, L, s, c);
+            break;
+          case SCALR_SERIES_BARS:
+            draw_bars (cr, L, s, c, n_bar_series, bar_index++);
+            break;
+          case SCALR_SERIES_STEPS:
+            draw_steps (cr, L, s, c);
+            break;
+          case SCALR_SERIES_LINE:
+            draw_line (cr, L, s, c);
+            break;
+          case SCALR_SERIES_POINTS:
+            draw_points (cr, L, s, c, style);
+            break;
+          }
+      }
+  cairo_restore (cr);
+}
+
 void
 scalr_plot_draw (const ScalrPlot *plot, cairo_t *cr, double width, double height,
                  const ScalrPlotStyle *style)
@@ -254,70 +325,8 @@ scalr_plot_draw (const ScalrPlot *plot, cairo_t *cr, double width, double height
     {
       _scalr_plot_draw_grid (cr, plot, &L, style);
       _scalr_plot_draw_axis_lines (cr, plot, &L, style);
-      /* References under the data. */
-      _scalr_plot_set_rgb (cr, style->muted);
-      cairo_set_line_width (cr, 1.5);
-      _scalr_plot_set_dash (cr, TRUE, 1.5);
-      for (guint i = 0; i < plot->refs->len; i++)
-        {
-          const Reference *r = &g_array_index (plot->refs, Reference, i);
-          double p = _scalr_plot_map_v (&L, r->axis, r->value);
-          if (!isfinite (p))
-            continue;
-          if (r->axis == SCALR_PLOT_AXIS_X)
-            {
-              cairo_move_to (cr, p, L.top);
-              cairo_line_to (cr, p, L.bottom);
-            }
-          else
-            {
-              cairo_move_to (cr, L.left, p);
-              cairo_line_to (cr, L.right, p);
-            }
-          cairo_stroke (cr);
-        }
-      _scalr_plot_set_dash (cr, FALSE, 0);
-
-      cairo_save (cr);
-      double m = L.lw;
-      cairo_rectangle (cr, L.left - m, L.top - m, L.right - L.left + 2 * m,
-                       L.bottom - L.top + 2 * m);
-      cairo_clip (cr);
-      guint n_bar_series = 0, bar_index = 0;
-      for (guint i = 0; i < plot->series->len; i++)
-        n_bar_series += _scalr_plot_get_series (plot, i)->kind == SCALR_SERIES_BARS;
-      /* Areas first, then bars, outlines, lines, markers. */
-      static const ScalrSeriesKind order[] = {
-        SCALR_SERIES_BAND, SCALR_SERIES_BARS, SCALR_SERIES_STEPS, SCALR_SERIES_LINE,
-        SCALR_SERIES_POINTS,
-      };
-      for (guint o = 0; o < G_N_ELEMENTS (order); o++)
-        for (guint i = 0; i < plot->series->len; i++)
-          {
-            const Series *s = _scalr_plot_get_series (plot, i);
-            if (s->kind != order[o])
-              continue;
-            ScalrRgb c = _scalr_plot_series_rgb (style, s->color);
-            switch (s->kind)
-              {
-              case SCALR_SERIES_BAND:
-                draw_band (cr, &L, s, c);
-                break;
-              case SCALR_SERIES_BARS:
-                draw_bars (cr, &L, s, c, n_bar_series, bar_index++);
-                break;
-              case SCALR_SERIES_STEPS:
-                draw_steps (cr, &L, s, c);
-                break;
-              case SCALR_SERIES_LINE:
-                draw_line (cr, &L, s, c);
-                break;
-              case SCALR_SERIES_POINTS:
-                draw_points (cr, &L, s, c, style);
-                break;
-              }
-          }
-      cairo_restore (cr);
+      draw_references (cr, plot, &L, style);
+      draw_series (cr, plot, &L, style);
       g_autoptr (GArray) placed = g_array_new (FALSE, FALSE, sizeof (double));
       for (guint i = 0; i < plot->series->len; i++)
         draw_annotations (cr, &L, _scalr_plot_get_series (plot, i), style, placed);

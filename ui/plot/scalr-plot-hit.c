@@ -125,6 +125,150 @@ forest_hover (const ForestRow *r)
   return g_string_free (t, FALSE);
 }
 
+/* The forest row under (x, y): its label, its values column, or its interval. */
+static gboolean
+hit_forest (const ScalrPlot *plot, const Layout *L, double x, double y, double radius, char **text)
+{
+  double row_h = (L->bottom - L->top) / MAX (plot->n_rows, 1);
+  for (guint r = 0; r < plot->n_rows; r++)
+    {
+      const ForestRow *row = &plot->rows[r];
+      double cy = _scalr_plot_forest_row_y (L, plot, r);
+      if (fabs (y - cy) > row_h / 2)
+        continue;
+      double a = _scalr_plot_map_v (L, 0, isfinite (row->lo) ? row->lo : row->lift);
+      double b = _scalr_plot_map_v (L, 0, isfinite (row->hi) ? row->hi : row->lift);
+      gboolean on_label = x >= L->pad * 0.5 && x < L->left;
+      gboolean on_values = L->forest_values && x > L->right;
+      gboolean on_data = isfinite (a) && isfinite (b) && fabs (y - cy) <= radius
+                         && x >= MIN (a, b) - radius && x <= MAX (a, b) + radius;
+      if (on_label || on_values || on_data)
+        {
+          *text = forest_hover (row);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The vertex of lines and points nearest (x, y) within @radius. */
+static const Series *
+nearest_vertex (const ScalrPlot *plot, const Layout *L, double x, double y, double radius, guint *k_out)
+{
+  double best = radius;
+  const Series *best_s = NULL;
+  for (guint i = 0; i < plot->series->len; i++)
+    {
+      const Series *s = _scalr_plot_get_series (plot, i);
+      if (s->kind != SCALR_SERIES_LINE && s->kind != SCALR_SERIES_POINTS)
+        continue;
+      for (guint k = 0; k < s->n; k++)
+        {
+          double d = hypot (_scalr_plot_map_v (L, 0, s->x[k]) - x, _scalr_plot_map_v (L, 1, s->y[k]) - y);
+          if (isfinite (d) && d <= best)
+            {
+              best = d;
+              best_s = s;
+              *k_out = k;
+            }
+        }
+    }
+  return best_s;
+}
+
+/* The bar of @s under (x, y), or -1 (bar_index: which bar series it is of n_bar_series). */
+static int
+hit_bar (const Layout *L, const Series *s, guint n_bar_series, guint bar_index, double x, double y)
+{
+  int hit = -1;
+  double base = _scalr_plot_bar_base (L);
+  for (guint k = 0; k < s->n; k++)
+    {
+      double x0, x1, top = _scalr_plot_map_v (L, 1, s->y[k]);
+      _scalr_plot_bar_geometry (L, n_bar_series, bar_index, k, &x0, &x1);
+      double y0 = MIN (top, base) - 3, y1 = MAX (top, base);
+      if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+        hit = (int) k;   /* the last drawn wins */
+    }
+  return hit;
+}
+
+/* The histogram bin of @s whose column holds (x, y) (below its top, or just above it), if
+ * its top is nearer the pointer than *best; updates *best. -1: none. */
+static int
+hit_step (const Layout *L, const Series *s, double x, double y, double radius, double *best)
+{
+  int hit = -1;
+  double base = _scalr_plot_bar_base (L);
+  for (guint k = 0; k < s->n; k++)
+    {
+      double a = _scalr_plot_map_v (L, 0, s->x[k]);
+      double b = _scalr_plot_map_v (L, 0, s->x[k + 1]);
+      double top = _scalr_plot_map_v (L, 1, s->y[k]);
+      if (!isfinite (a) || !isfinite (b) || !isfinite (top) || x < a || x >= b
+          || y < top - radius || y > MAX (top, base))
+        continue;
+      double d = fabs (y - top);
+      if (d < *best)
+        {
+          *best = d;
+          hit = (int) k;
+        }
+    }
+  return hit;
+}
+
+/* The band point of @s nearest (x, y) in x, within the band's span; updates *best. -1: none. */
+static int
+hit_band (const Layout *L, const Series *s, double x, double y, double radius, double *best)
+{
+  int hit = -1;
+  for (guint k = 0; k < s->n; k++)
+    {
+      double px = _scalr_plot_map_v (L, 0, s->x[k]);
+      double lo = _scalr_plot_map_v (L, 1, s->y[k]);
+      double hi = _scalr_plot_map_v (L, 1, s->y2[k]);
+      if (!isfinite (px) || !isfinite (lo) || !isfinite (hi))
+        continue;
+      double dx = fabs (px - x);
+      if (dx <= radius * 2 && dx < *best && y >= MIN (lo, hi) - radius && y <= MAX (lo, hi) + radius)
+        {
+          *best = dx;
+          hit = (int) k;
+        }
+    }
+  return hit;
+}
+
+/* Bars, histogram bins and bands under the pointer (the last drawn wins). */
+static const Series *
+hit_area (const ScalrPlot *plot, const Layout *L, double x, double y, double radius, guint *k_out)
+{
+  guint n_bar_series = 0;
+  for (guint i = 0; i < plot->series->len; i++)
+    n_bar_series += _scalr_plot_get_series (plot, i)->kind == SCALR_SERIES_BARS;
+  guint bar_index = 0;
+  double best_band = INFINITY, best_step = INFINITY;
+  const Series *best_s = NULL;
+  for (guint i = 0; i < plot->series->len; i++)
+    {
+      const Series *s = _scalr_plot_get_series (plot, i);
+      int k = -1;
+      if (s->kind == SCALR_SERIES_BARS)
+        k = hit_bar (L, s, n_bar_series, bar_index++, x, y);
+      else if (s->kind == SCALR_SERIES_STEPS)
+        k = hit_step (L, s, x, y, radius, &best_step);
+      else if (s->kind == SCALR_SERIES_BAND && !best_s)
+        k = hit_band (L, s, x, y, radius, &best_band);
+      if (k >= 0)
+        {
+          best_s = s;
+          *k_out = (guint) k;
+        }
+    }
+  return best_s;
+}
+
 gboolean
 scalr_plot_hit_test (const ScalrPlot *plot, double width, double height,
                      const ScalrPlotStyle *style, double x, double y, char **text)
@@ -143,126 +287,19 @@ scalr_plot_hit_test (const ScalrPlot *plot, double width, double height,
       return FALSE;
     }
   double radius = MAX (8.0, L.fs * 0.7);
-
   if (plot->rows)
     {
-      double row_h = (L.bottom - L.top) / MAX (plot->n_rows, 1);
-      for (guint r = 0; r < plot->n_rows; r++)
-        {
-          const ForestRow *row = &plot->rows[r];
-          double cy = _scalr_plot_forest_row_y (&L, plot, r);
-          if (fabs (y - cy) > row_h / 2)
-            continue;
-          double a = _scalr_plot_map_v (&L, 0, isfinite (row->lo) ? row->lo : row->lift);
-          double b = _scalr_plot_map_v (&L, 0, isfinite (row->hi) ? row->hi : row->lift);
-          gboolean on_label = x >= L.pad * 0.5 && x < L.left;
-          gboolean on_values = L.forest_values && x > L.right;
-          gboolean on_data = isfinite (a) && isfinite (b) && fabs (y - cy) <= radius
-                             && x >= MIN (a, b) - radius && x <= MAX (a, b) + radius;
-          if (on_label || on_values || on_data)
-            {
-              *text = forest_hover (row);
-              _scalr_plot_layout_clear (&L);
-              return TRUE;
-            }
-        }
+      gboolean hit = hit_forest (plot, &L, x, y, radius, text);
       _scalr_plot_layout_clear (&L);
-      return FALSE;
+      return hit;
     }
-
-  /* Nearest vertex of lines and points. */
-  double best = radius;
-  const Series *best_s = NULL;
-  guint best_k = 0;
-  for (guint i = 0; i < plot->series->len; i++)
-    {
-      const Series *s = _scalr_plot_get_series (plot, i);
-      if (s->kind != SCALR_SERIES_LINE && s->kind != SCALR_SERIES_POINTS)
-        continue;
-      for (guint k = 0; k < s->n; k++)
-        {
-          double px = _scalr_plot_map_v (&L, 0, s->x[k]), py = _scalr_plot_map_v (&L, 1, s->y[k]);
-          double d = hypot (px - x, py - y);
-          if (isfinite (d) && d <= best)
-            {
-              best = d;
-              best_s = s;
-              best_k = k;
-            }
-        }
-    }
-  if (!best_s && x >= L.left && x <= L.right && y >= L.top && y <= L.bottom)
-    {
-      /* Bars, histogram bins and bands under the pointer (last drawn wins). */
-      guint n_bar_series = 0;
-      for (guint i = 0; i < plot->series->len; i++)
-        n_bar_series += _scalr_plot_get_series (plot, i)->kind == SCALR_SERIES_BARS;
-      guint bar_index = 0;
-      double base = _scalr_plot_bar_base (&L);
-      double best_band = INFINITY, best_step = INFINITY;
-      for (guint i = 0; i < plot->series->len; i++)
-        {
-          const Series *s = _scalr_plot_get_series (plot, i);
-          if (s->kind == SCALR_SERIES_BARS)
-            {
-              for (guint k = 0; k < s->n; k++)
-                {
-                  double x0, x1, top = _scalr_plot_map_v (&L, 1, s->y[k]);
-                  _scalr_plot_bar_geometry (&L, n_bar_series, bar_index, k, &x0, &x1);
-                  double y0 = MIN (top, base) - 3, y1 = MAX (top, base);
-                  if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
-                    {
-                      best_s = s;
-                      best_k = k;
-                    }
-                }
-              bar_index++;
-            }
-          else if (s->kind == SCALR_SERIES_STEPS)
-            {
-              /* Inside a bin's column (below its top, or just above it): the series whose
-               * top is nearest the pointer. */
-              for (guint k = 0; k < s->n; k++)
-                {
-                  double a = _scalr_plot_map_v (&L, 0, s->x[k]);
-                  double b = _scalr_plot_map_v (&L, 0, s->x[k + 1]);
-                  double top = _scalr_plot_map_v (&L, 1, s->y[k]);
-                  if (!isfinite (a) || !isfinite (b) || !isfinite (top) || x < a || x >= b
-                      || y < top - radius || y > MAX (top, base))
-                    continue;
-                  double d = fabs (y - top);
-                  if (d < best_step)
-                    {
-                      best_step = d;
-                      best_s = s;
-                      best_k = k;
-                    }
-                }
-            }
-          else if (s->kind == SCALR_SERIES_BAND && !best_s)
-            {
-              for (guint k = 0; k < s->n; k++)
-                {
-                  double px = _scalr_plot_map_v (&L, 0, s->x[k]);
-                  double lo = _scalr_plot_map_v (&L, 1, s->y[k]);
-                  double hi = _scalr_plot_map_v (&L, 1, s->y2[k]);
-                  if (!isfinite (px) || !isfinite (lo) || !isfinite (hi))
-                    continue;
-                  double dx = fabs (px - x);
-                  if (dx <= radius * 2 && dx < best_band && y >= MIN (lo, hi) - radius
-                      && y <= MAX (lo, hi) + radius)
-                    {
-                      best_band = dx;
-                      best_s = s;
-                      best_k = k;
-                    }
-                }
-            }
-        }
-    }
+  guint k = 0;
+  const Series *s = nearest_vertex (plot, &L, x, y, radius, &k);
+  if (!s && x >= L.left && x <= L.right && y >= L.top && y <= L.bottom)
+    s = hit_area (plot, &L, x, y, radius, &k);
   _scalr_plot_layout_clear (&L);
-  if (!best_s)
+  if (!s)
     return FALSE;
-  *text = series_hover (plot, best_s, best_k);
+  *text = series_hover (plot, s, k);
   return TRUE;
 }

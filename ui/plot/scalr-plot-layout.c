@@ -1,5 +1,5 @@
-/* scalr-plot-layout.c — the chart layout (margins, axis ticks and labels, titles) and the
- * drawing of the grid, the axes and the titles. */
+/* scalr-plot-layout.c — the chart layout: margins, axis ticks and labels, titles (drawn by
+ * scalr-plot-frame.c), a chart's natural height. */
 #include "config.h"
 
 #include <math.h>
@@ -110,19 +110,11 @@ data_range (const ScalrPlot *plot, guint a, double *lo_out, double *hi_out)
   *hi_out = hi;
 }
 
-/* Fills the ticks of axis a for about @target ticks (without labels). */
-static void
-axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
+/* Categorical axes: the x categories (labelled), or the forest's rows (labelled by the
+ * forest drawing). Returns FALSE when axis @a is not categorical. */
+static gboolean
+categorical_ticks (const ScalrPlot *plot, AxisLayout *ax, guint a)
 {
-  AxisLayout *ax = &L->ax[a];
-  for (guint i = 0; i < ax->n_ticks; i++)
-    g_clear_pointer (&ax->labels[i], g_free);
-  ax->n_ticks = 0;
-  ax->n_minor = 0;
-  ax->step = 0;
-  ax->scale = plot->axes[a].scale;
-  ax->categorical = FALSE;
-
   if (a == SCALR_PLOT_AXIS_X && plot->categories && !plot->rows)
     {
       ax->categorical = TRUE;
@@ -135,7 +127,7 @@ axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
           ax->ticks[i] = i;
           ax->labels[i] = g_strdup (g_ptr_array_index (plot->categories, i));
         }
-      return;
+      return TRUE;
     }
   if (a == SCALR_PLOT_AXIS_Y && plot->rows)
     {
@@ -143,103 +135,129 @@ axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
       ax->scale = SCALR_AXIS_LINEAR;
       ax->tlo = -0.5;
       ax->thi = MAX (plot->n_rows, 1) - 0.5;
-      return;   /* rows are labelled by the forest drawing */
+      return TRUE;
     }
+  return FALSE;
+}
 
-  double lo, hi;
-  data_range (plot, a, &lo, &hi);
-  gboolean fixed_lo = isfinite (plot->axes[a].lo), fixed_hi = isfinite (plot->axes[a].hi);
-  const char *unit = plot->axes[a].unit;
-  if (ax->scale == SCALR_AXIS_LINEAR)
+/* A linear axis over [lo, hi]: loose labelling (the end ticks enclose the data) unless that
+ * wastes more than a fifth of the axis at an end: then the data range plus a 4% margin there.
+ * A fixed end is kept as it is. */
+static void
+linear_ticks (AxisLayout *ax, double lo, double hi, gboolean fixed_lo, gboolean fixed_hi, guint target)
+{
+  scalr_axis_nice_ticks (lo, hi, target, ax->ticks, &ax->n_ticks, &ax->step);
+  double tlo = fixed_lo ? lo : ax->ticks[0];
+  double thi = fixed_hi ? hi : ax->ticks[ax->n_ticks - 1];
+  double span = thi - tlo, margin = (hi - lo) * 0.04;
+  if (!fixed_lo && lo - tlo > span * 0.2 && margin > 0)
+    tlo = lo - margin;
+  if (!fixed_hi && thi - hi > span * 0.2 && margin > 0)
+    thi = hi + margin;
+  if (thi <= tlo)
+    thi = tlo + 1;
+  ax->tlo = tlo;
+  ax->thi = thi;
+  /* Drop ticks outside a fixed range. */
+  guint k = 0;
+  for (guint i = 0; i < ax->n_ticks; i++)
+    if (ax->ticks[i] >= tlo - ax->step * 1e-6 && ax->ticks[i] <= thi + ax->step * 1e-6)
+      ax->ticks[k++] = ax->ticks[i];
+  ax->n_ticks = k;
+}
+
+/* Adds the labelled 2·10^k and 5·10^k ticks to a log axis that spans few decades (when they
+ * fit), merged in ascending order. */
+static void
+add_log_minor_labels (AxisLayout *ax)
+{
+  double minor[SCALR_AXIS_MAX_TICKS];
+  guint n_minor = 0;
+  if (!scalr_axis_log_minor_ticks (pow (10, ax->tlo), pow (10, ax->thi), FALSE, minor, &n_minor)
+      || ax->n_ticks + n_minor > SCALR_AXIS_MAX_TICKS)
+    return;
+  double all[SCALR_AXIS_MAX_TICKS];
+  guint i = 0, j = 0, m = 0;
+  while (i < ax->n_ticks || j < n_minor)
     {
-      scalr_axis_nice_ticks (lo, hi, target, ax->ticks, &ax->n_ticks, &ax->step);
-      /* Loose labelling (the end ticks enclose the data) unless that wastes more than a
-       * fifth of the axis at an end: then the data range plus a 4% margin there. */
-      double tlo = fixed_lo ? lo : ax->ticks[0];
-      double thi = fixed_hi ? hi : ax->ticks[ax->n_ticks - 1];
-      double span = thi - tlo, margin = (hi - lo) * 0.04;
-      if (!fixed_lo && lo - tlo > span * 0.2 && margin > 0)
-        tlo = lo - margin;
-      if (!fixed_hi && thi - hi > span * 0.2 && margin > 0)
-        thi = hi + margin;
+      if (j >= n_minor || (i < ax->n_ticks && ax->ticks[i] < minor[j]))
+        all[m++] = ax->ticks[i++];
+      else
+        all[m++] = minor[j++];
+    }
+  memcpy (ax->ticks, all, sizeof (double) * m);
+  ax->n_ticks = m;
+}
+
+/* A log axis over [lo, hi]: whole decades (powers) enclosing the data, unless that wastes
+ * more than 15% of the axis at an end: then the data range with a small margin (attempt 0),
+ * falling back to the enclosing powers when fewer than two labels would remain (attempt 1). */
+static void
+log_ticks (AxisLayout *ax, double lo, double hi, gboolean fixed_lo, gboolean fixed_hi, guint target)
+{
+  double dlo = scalr_axis_transform (ax->scale, lo), dhi = scalr_axis_transform (ax->scale, hi);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      scalr_axis_log_ticks (ax->scale, lo, hi, target, ax->ticks, &ax->n_ticks);
+      /* The powers next to the data (not the possibly coarser tick stride). */
+      double elo = floor (dlo + 1e-9), ehi = ceil (dhi - 1e-9);
+      if (ehi <= elo)
+        ehi = elo + 1;
+      double span = ehi - elo, margin = MAX (dhi - dlo, 0.3) * 0.04;
+      double tlo = elo, thi = ehi;
+      if (fixed_lo)
+        tlo = dlo;
+      else if (attempt == 0 && dlo - elo > span * 0.15)
+        tlo = dlo - margin;
+      if (fixed_hi)
+        thi = dhi;
+      else if (attempt == 0 && ehi - dhi > span * 0.15)
+        thi = dhi + margin;
       if (thi <= tlo)
         thi = tlo + 1;
       ax->tlo = tlo;
       ax->thi = thi;
-      /* Drop ticks outside a fixed range. */
       guint k = 0;
       for (guint i = 0; i < ax->n_ticks; i++)
-        if (ax->ticks[i] >= tlo - ax->step * 1e-6 && ax->ticks[i] <= thi + ax->step * 1e-6)
-          ax->ticks[k++] = ax->ticks[i];
-      ax->n_ticks = k;
-    }
-  else
-    {
-      /* Whole decades (powers) enclosing the data, unless that wastes more than 15%
-       * of the axis at an end: then the data range with a small margin (attempt 0), falling
-       * back to the enclosing powers when fewer than two labels would remain (attempt 1). */
-      double dlo = scalr_axis_transform (ax->scale, lo), dhi = scalr_axis_transform (ax->scale, hi);
-      for (guint attempt = 0; attempt < 2; attempt++)
         {
-          scalr_axis_log_ticks (ax->scale, lo, hi, target, ax->ticks, &ax->n_ticks);
-          /* The powers next to the data (not the possibly coarser tick stride). */
-          double elo = floor (dlo + 1e-9), ehi = ceil (dhi - 1e-9);
-          if (ehi <= elo)
-            ehi = elo + 1;
-          double span = ehi - elo, margin = MAX (dhi - dlo, 0.3) * 0.04;
-          double tlo = elo, thi = ehi;
-          if (fixed_lo)
-            tlo = dlo;
-          else if (attempt == 0 && dlo - elo > span * 0.15)
-            tlo = dlo - margin;
-          if (fixed_hi)
-            thi = dhi;
-          else if (attempt == 0 && ehi - dhi > span * 0.15)
-            thi = dhi + margin;
-          if (thi <= tlo)
-            thi = tlo + 1;
-          ax->tlo = tlo;
-          ax->thi = thi;
-          guint k = 0;
-          for (guint i = 0; i < ax->n_ticks; i++)
-            {
-              double t = scalr_axis_transform (ax->scale, ax->ticks[i]);
-              if (t >= tlo - 1e-9 && t <= thi + 1e-9)
-                ax->ticks[k++] = ax->ticks[i];
-            }
-          ax->n_ticks = k;
-          /* Labelled 2·10^k and 5·10^k when the axis spans few decades. */
-          if (ax->scale == SCALR_AXIS_LOG10 && thi - tlo <= 3.01
-              && (k < 2 || ax->ticks[1] / ax->ticks[0] <= 10.0001))
-            {
-              double minor[SCALR_AXIS_MAX_TICKS];
-              guint n_minor = 0;
-              if (scalr_axis_log_minor_ticks (pow (10, tlo), pow (10, thi), FALSE, minor, &n_minor)
-                  && ax->n_ticks + n_minor <= SCALR_AXIS_MAX_TICKS)
-                {
-                  /* Merge, ascending. */
-                  double all[SCALR_AXIS_MAX_TICKS];
-                  guint i = 0, j = 0, m = 0;
-                  while (i < ax->n_ticks || j < n_minor)
-                    {
-                      if (j >= n_minor || (i < ax->n_ticks && ax->ticks[i] < minor[j]))
-                        all[m++] = ax->ticks[i++];
-                      else
-                        all[m++] = minor[j++];
-                    }
-                  memcpy (ax->ticks, all, sizeof (double) * m);
-                  ax->n_ticks = m;
-                }
-            }
-          if (ax->n_ticks >= 2 || fixed_lo || fixed_hi)
-            break;
+          double t = scalr_axis_transform (ax->scale, ax->ticks[i]);
+          if (t >= tlo - 1e-9 && t <= thi + 1e-9)
+            ax->ticks[k++] = ax->ticks[i];
         }
-      double tlo = ax->tlo, thi = ax->thi;
-      if (ax->scale == SCALR_AXIS_LOG10)
-        scalr_axis_log_minor_ticks (pow (10, tlo), pow (10, thi), TRUE, ax->minor, &ax->n_minor);
+      ax->n_ticks = k;
+      if (ax->scale == SCALR_AXIS_LOG10 && thi - tlo <= 3.01
+          && (k < 2 || ax->ticks[1] / ax->ticks[0] <= 10.0001))
+        add_log_minor_labels (ax);
+      if (ax->n_ticks >= 2 || fixed_lo || fixed_hi)
+        break;
     }
+  if (ax->scale == SCALR_AXIS_LOG10)
+    scalr_axis_log_minor_ticks (pow (10, ax->tlo), pow (10, ax->thi), TRUE, ax->minor, &ax->n_minor);
+}
+
+/* Fills the ticks of axis a for about @target ticks, with their labels. */
+static void
+axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
+{
+  AxisLayout *ax = &L->ax[a];
   for (guint i = 0; i < ax->n_ticks; i++)
-    ax->labels[i] = scalr_axis_format_tick (ax->scale, ax->ticks[i], ax->step, unit);
+    g_clear_pointer (&ax->labels[i], g_free);
+  ax->n_ticks = 0;
+  ax->n_minor = 0;
+  ax->step = 0;
+  ax->scale = plot->axes[a].scale;
+  ax->categorical = FALSE;
+  if (categorical_ticks (plot, ax, a))
+    return;
+  double lo, hi;
+  data_range (plot, a, &lo, &hi);
+  gboolean fixed_lo = isfinite (plot->axes[a].lo), fixed_hi = isfinite (plot->axes[a].hi);
+  if (ax->scale == SCALR_AXIS_LINEAR)
+    linear_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
+  else
+    log_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
+  for (guint i = 0; i < ax->n_ticks; i++)
+    ax->labels[i] = scalr_axis_format_tick (ax->scale, ax->ticks[i], ax->step, plot->axes[a].unit);
 }
 
 static gboolean
@@ -312,8 +330,8 @@ axis_thin (cairo_t *cr, Layout *L, guint a)
       ax->label_w = MAX (ax->label_w, _scalr_plot_text_width (cr, ax->labels[i]));
 }
 
-static char *
-axis_title (const Axis *a)
+char *
+_scalr_plot_axis_title (const Axis *a)
 {
   if (!a->label)
     return NULL;
@@ -383,15 +401,11 @@ wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
   L->n_sub_lines = wrap_two_lines (cr, text, max_w, L->sub_lines);
 }
 
+/* Top: title, subtitle, legend row; sets L->top. */
 static void
-layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+layout_top (const ScalrPlot *plot, cairo_t *cr, Layout *L)
 {
-  const Axis *xa = &plot->axes[SCALR_PLOT_AXIS_X];
-  const Axis *ya = &plot->axes[SCALR_PLOT_AXIS_Y];
-  double fs = L->fs, pad = L->pad, gap = L->gap;
-  double line_h = L->ascent + L->descent;
-
-  /* Top: title, subtitle, legend row. */
+  double fs = L->fs, pad = L->pad, line_h = L->ascent + L->descent;
   double y = pad;
   L->title_base = L->subtitle_base = 0;
   if (plot->title && *plot->title)
@@ -420,81 +434,80 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
     }
   /* Room for the top y tick label's upper half. */
   L->top = y + (plot->rows ? 0 : line_h * 0.5);
+}
 
-  /* Bottom: x tick labels, x title. */
-  g_autofree char *xt = axis_title (xa);
-  L->bottom = L->h - pad - gap - line_h;
-  if (xt)
-    L->bottom -= line_h * 1.1 + gap * 0.5;
-  L->xtitle_base = L->h - pad - L->descent;
+/* The widest of the forest's row labels (@mode 0) or value texts (1: full, 2: the lift only),
+ * each in its weight. */
+static double
+forest_text_width (const ScalrPlot *plot, cairo_t *cr, double fs, guint mode)
+{
+  double maxw = 0;
+  for (guint r = 0; r < plot->n_rows; r++)
+    {
+      g_autofree char *v = mode ? _scalr_plot_format_forest_value (&plot->rows[r], mode == 1) : NULL;
+      _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
+      maxw = MAX (maxw, _scalr_plot_text_width (cr, mode ? v : plot->rows[r].label));
+    }
+  _scalr_plot_set_font (cr, fs, FALSE);
+  return maxw;
+}
 
-  /* Left: y title, y tick labels (or forest row labels). */
-  g_autofree char *yt = axis_title (ya);
+/* Left: y title and y tick labels, or the forest's row labels; sets L->left. */
+static void
+layout_left (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double fs = L->fs, pad = L->pad, gap = L->gap, line_h = L->ascent + L->descent;
+  g_autofree char *yt = _scalr_plot_axis_title (&plot->axes[SCALR_PLOT_AXIS_Y]);
   double y_title_w = yt && !plot->rows ? line_h * 1.1 + gap : 0;
   L->ytitle_x = pad + L->ascent;
   if (plot->rows)
     {
-      double maxw = 0;
-      for (guint r = 0; r < plot->n_rows; r++)
-        {
-          _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
-          maxw = MAX (maxw, _scalr_plot_text_width (cr, plot->rows[r].label));
-        }
-      L->forest_label_w = MIN (maxw, L->w * 0.4);
+      L->forest_label_w = MIN (forest_text_width (plot, cr, fs, 0), L->w * 0.4);
       L->left = pad + L->forest_label_w + gap * 1.5;
-      _scalr_plot_set_font (cr, fs, FALSE);
+      return;
     }
-  else
-    {
-      /* Y ticks for the current height estimate. */
-      guint target = (guint) CLAMP ((L->bottom - L->top) / (fs * 3.2), 2, 10);
-      axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, target);
-      double maxw = 0;
-      for (guint i = 0; i < L->ax[1].n_ticks; i++)
-        maxw = MAX (maxw, _scalr_plot_text_width (cr, L->ax[1].labels[i]));
-      L->left = pad + y_title_w + maxw + gap;
-    }
+  /* Y ticks for the current height estimate. */
+  guint target = (guint) CLAMP ((L->bottom - L->top) / (fs * 3.2), 2, 10);
+  axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, target);
+  double maxw = 0;
+  for (guint i = 0; i < L->ax[1].n_ticks; i++)
+    maxw = MAX (maxw, _scalr_plot_text_width (cr, L->ax[1].labels[i]));
+  L->left = pad + y_title_w + maxw + gap;
+}
 
-  /* Right: a value column for forest plots when it fits, else a padding. */
-  L->right = L->w - pad;
-  L->forest_values = FALSE;
-  if (plot->rows)
+/* Right, for forest plots: a value column when it fits — the full value (lift, interval, p),
+ * else the lift alone —; rows no taller than about three lines of text (the axis follows the
+ * last row). */
+static void
+layout_forest_right (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double gap = L->gap, line_h = L->ascent + L->descent;
+  for (guint mode = 1; mode <= 2 && !L->forest_values; mode++)
     {
-      /* The full value (lift, interval, p) when it fits, else the lift alone. */
-      for (guint pass = 0; pass < 2 && !L->forest_values; pass++)
+      double vw = forest_text_width (plot, cr, L->fs, mode);
+      if (L->right - L->left - vw - gap * 1.5 >= L->w * (mode == 1 ? 0.35 : 0.3))
         {
-          double vw = 0;
-          for (guint r = 0; r < plot->n_rows; r++)
-            {
-              g_autofree char *v = _scalr_plot_format_forest_value (&plot->rows[r], pass == 0);
-              _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
-              vw = MAX (vw, _scalr_plot_text_width (cr, v));
-            }
-          _scalr_plot_set_font (cr, fs, FALSE);
-          if (L->right - L->left - vw - gap * 1.5 >= L->w * (pass == 0 ? 0.35 : 0.3))
-            {
-              L->forest_values = TRUE;
-              L->forest_short = pass == 1;
-              L->right -= vw + gap * 1.5;
-            }
-        }
-      axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, 2);
-      /* Rows no taller than about three lines of text; the axis follows the last row. */
-      double max_h = MAX (plot->n_rows, 1) * line_h * 4.2;
-      if (L->bottom - L->top > max_h)
-        {
-          double shift = L->bottom - L->top - max_h;
-          L->bottom -= shift;
-          L->xtitle_base -= shift;
+          L->forest_values = TRUE;
+          L->forest_short = mode == 2;
+          L->right -= vw + gap * 1.5;
         }
     }
+  axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, 2);
+  double max_h = MAX (plot->n_rows, 1) * line_h * 4.2;
+  if (L->bottom - L->top > max_h)
+    {
+      double shift = L->bottom - L->top - max_h;
+      L->bottom -= shift;
+      L->xtitle_base -= shift;
+    }
+}
 
-  L->ok = L->right - L->left > 20 && L->bottom - L->top > 20;
-  if (!L->ok)
-    return;
-
-  /* X ticks: the largest count whose labels do not collide. */
-  /* Log axes offer every power and let axis_thin drop what collides. */
+/* X ticks: the largest count whose labels do not collide (log axes offer every power and let
+ * axis_thin drop what collides); the right edge pulled in when the last label would overflow. */
+static void
+layout_x_ticks (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double fs = L->fs, pad = L->pad;
   guint target = plot->axes[0].scale == SCALR_AXIS_LINEAR
                    ? (guint) CLAMP ((L->right - L->left) / (fs * 4.5), 2, 12)
                    : (guint) CLAMP ((L->right - L->left) / (fs * 2.5), 2, 30);
@@ -510,13 +523,11 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
         break;
     }
   axis_thin (cr, L, SCALR_PLOT_AXIS_X);
-  /* Keep the last x label inside the page: pull the right edge in if it would overflow. */
   AxisLayout *xl = &L->ax[0];
   for (guint i = xl->n_ticks; i-- > 0;)
     if (xl->show[i])
       {
-        double end = _scalr_plot_map_v (L, 0, xl->ticks[i])
-                     + _scalr_plot_text_width (cr, xl->labels[i]) / 2;
+        double end = _scalr_plot_map_v (L, 0, xl->ticks[i]) + _scalr_plot_text_width (cr, xl->labels[i]) / 2;
         if (end > L->w - pad * 0.5)
           {
             L->right -= end - (L->w - pad * 0.5);
@@ -524,9 +535,31 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
           }
         break;
       }
+}
+
+static void
+layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
+{
+  double pad = L->pad, gap = L->gap, line_h = L->ascent + L->descent;
+  layout_top (plot, cr, L);
+  /* Bottom: x tick labels, x title. */
+  g_autofree char *xt = _scalr_plot_axis_title (&plot->axes[SCALR_PLOT_AXIS_X]);
+  L->bottom = L->h - pad - gap - line_h;
+  if (xt)
+    L->bottom -= line_h * 1.1 + gap * 0.5;
+  L->xtitle_base = L->h - pad - L->descent;
+  layout_left (plot, cr, L);
+  L->right = L->w - pad;
+  L->forest_values = L->forest_short = FALSE;
+  if (plot->rows)
+    layout_forest_right (plot, cr, L);
+  L->ok = L->right - L->left > 20 && L->bottom - L->top > 20;
+  if (!L->ok)
+    return;
+  layout_x_ticks (plot, cr, L);
   if (!plot->rows)
     {
-      guint ytarget = (guint) CLAMP ((L->bottom - L->top) / (fs * 3.2), 2, 10);
+      guint ytarget = (guint) CLAMP ((L->bottom - L->top) / (L->fs * 3.2), 2, 10);
       axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, ytarget);
       axis_thin (cr, L, SCALR_PLOT_AXIS_Y);
     }
@@ -611,173 +644,4 @@ _scalr_plot_scratch_cr (const ScalrPlotStyle *style)
   cairo_surface_destroy (s);
   _scalr_plot_prepare_cr (cr, style);
   return cr;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Grid, axes and titles                                                                    */
-
-void
-_scalr_plot_draw_grid (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                       const ScalrPlotStyle *style)
-{
-  cairo_set_line_width (cr, 1.0);
-  /* Minor grid (log10): fainter. */
-  for (guint a = 0; a < 2; a++)
-    {
-      const AxisLayout *ax = &L->ax[a];
-      _scalr_plot_set_rgba (cr, style->grid, 0.55);
-      for (guint i = 0; i < ax->n_minor; i++)
-        {
-          double p = _scalr_plot_map_v (L, a, ax->minor[i]);
-          if (!isfinite (p))
-            continue;
-          if (a == 0)
-            {
-              cairo_move_to (cr, round (p) + 0.5, L->top);
-              cairo_line_to (cr, round (p) + 0.5, L->bottom);
-            }
-          else
-            {
-              cairo_move_to (cr, L->left, round (p) + 0.5);
-              cairo_line_to (cr, L->right, round (p) + 0.5);
-            }
-        }
-      cairo_stroke (cr);
-    }
-  _scalr_plot_set_rgb (cr, style->grid);
-  for (guint a = 0; a < 2; a++)
-    {
-      const AxisLayout *ax = &L->ax[a];
-      if (ax->categorical)
-        continue;
-      for (guint i = 0; i < ax->n_ticks; i++)
-        {
-          double p = _scalr_plot_map_v (L, a, ax->ticks[i]);
-          if (!isfinite (p))
-            continue;
-          if (a == 0)
-            {
-              cairo_move_to (cr, round (p) + 0.5, L->top);
-              cairo_line_to (cr, round (p) + 0.5, L->bottom);
-            }
-          else
-            {
-              cairo_move_to (cr, L->left, round (p) + 0.5);
-              cairo_line_to (cr, L->right, round (p) + 0.5);
-            }
-        }
-    }
-  cairo_stroke (cr);
-}
-
-/* Axis lines, left and bottom: drawn before the series so data on the edge stays visible. */
-void
-_scalr_plot_draw_axis_lines (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                             const ScalrPlotStyle *style)
-{
-  _scalr_plot_set_rgb (cr, style->muted);
-  cairo_set_line_width (cr, 1.0);
-  if (!plot->rows)
-    {
-      cairo_move_to (cr, round (L->left) + 0.5, L->top);
-      cairo_line_to (cr, round (L->left) + 0.5, L->bottom);
-    }
-  cairo_move_to (cr, L->left, round (L->bottom) + 0.5);
-  cairo_line_to (cr, L->right, round (L->bottom) + 0.5);
-  cairo_stroke (cr);
-}
-
-void
-_scalr_plot_draw_axes (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                       const ScalrPlotStyle *style)
-{
-  _scalr_plot_set_font (cr, L->fs, FALSE);
-
-  /* Tick marks and labels. */
-  double tick = L->fs * 0.3;
-  cairo_set_line_width (cr, 1.0);
-  _scalr_plot_set_dash (cr, FALSE, 0);
-  const AxisLayout *ax = &L->ax[0];
-  for (guint i = 0; i < ax->n_ticks; i++)
-    {
-      double p = _scalr_plot_map_v (L, 0, ax->ticks[i]);
-      if (!isfinite (p))
-        continue;
-      _scalr_plot_set_rgb (cr, style->muted);
-      cairo_move_to (cr, round (p) + 0.5, L->bottom);
-      cairo_line_to (cr, round (p) + 0.5, L->bottom + tick);
-      cairo_stroke (cr);
-      if (!ax->show[i])
-        continue;
-      _scalr_plot_set_rgb (cr, style->foreground);
-      _scalr_plot_show_text (cr, ax->labels[i], p, L->bottom + L->gap + L->ascent, ALIGN_CENTER);
-    }
-  ax = &L->ax[1];
-  for (guint i = 0; i < ax->n_ticks && !plot->rows; i++)
-    {
-      double p = _scalr_plot_map_v (L, 1, ax->ticks[i]);
-      if (!isfinite (p))
-        continue;
-      _scalr_plot_set_rgb (cr, style->muted);
-      cairo_move_to (cr, L->left - tick, round (p) + 0.5);
-      cairo_line_to (cr, L->left, round (p) + 0.5);
-      cairo_stroke (cr);
-      if (!ax->show[i])
-        continue;
-      _scalr_plot_set_rgb (cr, style->foreground);
-      _scalr_plot_show_text (cr, ax->labels[i], L->left - L->gap,
-                             p + (L->ascent - L->descent) / 2, ALIGN_RIGHT);
-    }
-
-  /* Axis titles. */
-  _scalr_plot_set_rgb (cr, style->foreground);
-  g_autofree char *xt = axis_title (&plot->axes[0]);
-  if (xt)
-    {
-      g_autofree char *fit = _scalr_plot_fit_text (cr, xt, L->w - 2 * L->pad);
-      double cx = (L->left + L->right) / 2;
-      double tw = _scalr_plot_text_width (cr, fit);
-      cx = CLAMP (cx, L->pad + tw / 2, L->w - L->pad - tw / 2);
-      _scalr_plot_show_text (cr, fit, cx, L->xtitle_base, ALIGN_CENTER);
-    }
-  g_autofree char *yt = axis_title (&plot->axes[1]);
-  if (yt && !plot->rows)
-    {
-      g_autofree char *fit = _scalr_plot_fit_text (cr, yt, L->bottom - L->top + L->pad);
-      cairo_save (cr);
-      cairo_translate (cr, L->ytitle_x, (L->top + L->bottom) / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      _scalr_plot_show_text (cr, fit, 0, 0, ALIGN_CENTER);
-      cairo_restore (cr);
-    }
-}
-
-void
-_scalr_plot_draw_titles (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                         const ScalrPlotStyle *style)
-{
-  double max_w = L->w - 2 * L->pad;
-  if (L->title_base > 0)
-    {
-      _scalr_plot_set_font (cr, L->fs * TITLE_SCALE, TRUE);
-      _scalr_plot_set_rgb (cr, style->foreground);
-      for (guint i = 0; i < L->n_title_lines; i++)
-        {
-          g_autofree char *t = _scalr_plot_fit_text (cr, L->title_lines[i], max_w);
-          _scalr_plot_show_text (cr, t, L->pad, L->title_base + i * L->fs * TITLE_SCALE * 1.2, ALIGN_LEFT);
-        }
-    }
-  if (L->subtitle_base > 0)
-    {
-      _scalr_plot_set_font (cr, L->fs, FALSE);
-      _scalr_plot_set_rgb (cr, style->muted);
-      for (guint i = 0; i < L->n_sub_lines; i++)
-        {
-          g_autofree char *t = _scalr_plot_fit_text (cr, L->sub_lines[i], max_w);
-          _scalr_plot_show_text (cr, t, L->pad,
-                                 L->subtitle_base + i * (L->ascent + L->descent) * 1.15,
-                                 ALIGN_LEFT);
-        }
-    }
-  _scalr_plot_set_font (cr, L->fs, FALSE);
 }

@@ -130,6 +130,9 @@ void                  _scalr_plot_layout_compute (const ScalrPlot *plot, cairo_t
                                                   Layout *L);
 /* A measuring context with the same font options as drawing. */
 cairo_t              *_scalr_plot_scratch_cr (const ScalrPlotStyle *style);
+/* "label (unit)", or the label alone (no unit, or "%"); NULL without a label (owned). */
+char                 *_scalr_plot_axis_title (const Axis *a);
+/* The frame (scalr-plot-frame.c). */
 void                  _scalr_plot_draw_grid (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
                                              const ScalrPlotStyle *style);
 /* Axis lines, left and bottom: drawn before the series so data on the edge stays visible. */

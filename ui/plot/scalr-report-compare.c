@@ -72,7 +72,7 @@ model_chart (const Compare *c, const char *model)
   const ScalrCompareReport *w = c->what;
   g_autofree char *ml = scalr_metric_label (w->metric, w->k);
   g_autofree char *title = g_strdup_printf ("%s: %s %s along %s", model, ml,
-                                            scalr_metric_is_higher_better (w->metric) ? "lift" : "reduction", w->key);
+                                            scalr_metric_name_higher_is_better (w->metric) ? "lift" : "reduction", w->key);
   return scalr_compare_chart_new (title, c->runs, c->set, c->series, w->key, model, w->segment, w->metric, w->k,
                                   w->reference);
 }

@@ -13,7 +13,7 @@
 #include "scalr-format.h"
 #include "scalr-lift-table.h"
 #include "scalr-output.h"
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 #include "scalr-stats.h"
 
 /* Metric table layout. */
@@ -333,23 +333,22 @@ static GArray *
 table_rows (const ScalrRunResults *r)
 {
   GArray *rows = g_array_new (FALSE, FALSE, sizeof (TableRow));
-  const char *segments[] = { "all", "sparse", "warm" };
-  const char *variants[] = { "baseline", "augmented", "synthetic_only" };
-  for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
+  for (ScalrSegment s = 0; s < SCALR_N_SEGMENTS; s++)
     for (guint m = 0; m < r->models->len; m++)
-      for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+      for (ScalrVariant v = 0; v < SCALR_N_VARIANTS; v++)
         {
           const char *model = g_ptr_array_index (r->models, m);
+          const char *segment = scalr_segment_to_string (s), *variant = scalr_variant_to_string (v);
           gboolean any = FALSE;
           for (guint i = 0; i < r->metrics->len && !any; i++)
             {
               const ScalrMetricRow *row = &g_array_index (r->metrics, ScalrMetricRow, i);
-              any = g_strcmp0 (row->segment, segments[s]) == 0 && g_strcmp0 (row->model, model) == 0
-                    && g_strcmp0 (row->variant, variants[v]) == 0;
+              any = g_strcmp0 (row->segment, segment) == 0 && g_strcmp0 (row->model, model) == 0
+                    && g_strcmp0 (row->variant, variant) == 0;
             }
           if (any)
             {
-              TableRow t = { segments[s], model, variants[v] };
+              TableRow t = { segment, model, variant };
               g_array_append_val (rows, t);
             }
         }
@@ -382,20 +381,16 @@ draw_table_page (cairo_t *cr, const ScalrRunResults *r, GArray *rows, guint firs
   draw_text (cr, x, MARGIN + 30,
              "Full ranking over all target items, excluding each user's real training positives; "
              "NE (lower is better) and AUC are pointwise.", ALIGN_LEFT, w);
-  const char *metrics[] = { "recall", "ndcg", "hit", "mrr", "precision", "coverage", "ne", "auc" };
   const double col0[] = { 0, 64, 150 };
-  double first_metric = 250, step = (w - first_metric) / G_N_ELEMENTS (metrics);
+  double first_metric = 250, step = (w - first_metric) / SCALR_N_METRICS;
   double y = TABLE_TOP;
   set_font (cr, 9.5, TRUE);
   set_rgb (cr, style->muted);
   draw_text (cr, x + col0[0], y, "Users", ALIGN_LEFT, 0);
   draw_text (cr, x + col0[1], y, "Model", ALIGN_LEFT, 0);
   draw_text (cr, x + col0[2], y, "Variant", ALIGN_LEFT, 0);
-  for (guint c = 0; c < G_N_ELEMENTS (metrics); c++)
-    {
-      g_autofree char *label = scalr_metric_label (metrics[c], 0);
-      draw_text (cr, x + first_metric + (c + 1) * step, y, label, ALIGN_RIGHT, 0);
-    }
+  for (ScalrMetric c = 0; c < SCALR_N_METRICS; c++)
+    draw_text (cr, x + first_metric + (c + 1) * step, y, scalr_metric_get_label (c), ALIGN_RIGHT, 0);
   y += 6;
   hline (cr, style->foreground, x, x + w, y, 0.8);
   y += TABLE_HEADER_H - 6;
@@ -419,17 +414,18 @@ draw_table_page (cairo_t *cr, const ScalrRunResults *r, GArray *rows, guint firs
         draw_text (cr, x + col0[1], y, t->model, ALIGN_LEFT, 85);
       set_rgb (cr, aug ? style->foreground : style->muted);
       draw_text (cr, x + col0[2], y, t->variant, ALIGN_LEFT, 140);
-      for (guint c = 0; c < G_N_ELEMENTS (metrics); c++)
+      for (ScalrMetric c = 0; c < SCALR_N_METRICS; c++)
         {
-          guint kk = c >= 6 ? 0 : k;
-          double v = scalr_run_results_metric (r, t->model, t->variant, t->segment, metrics[c], kk);
+          guint kk = scalr_metric_is_pointwise (c) ? 0 : k;
+          const char *metric = scalr_metric_to_string (c);
+          double v = scalr_run_results_metric (r, t->model, t->variant, t->segment, metric, kk);
           /* An augmented value better than its baseline is bold. */
           gboolean better = FALSE;
           if (aug)
             {
-              double b = scalr_run_results_metric (r, t->model, "baseline", t->segment, metrics[c], kk);
+              double b = scalr_run_results_metric (r, t->model, "baseline", t->segment, metric, kk);
               better = isfinite (v) && isfinite (b)
-                       && (scalr_metric_is_higher_better (metrics[c]) ? v > b : v < b);
+                       && (scalr_metric_higher_is_better (c) ? v > b : v < b);
             }
           set_font (cr, 10, better);
           set_rgb (cr, better ? style->series[SCALR_PLOT_COLOR_BLUE] : aug ? style->foreground : style->muted);
@@ -522,7 +518,7 @@ scalr_report_write_full (ScalrStore *store, gint64 run_id, const char *path, Sca
   if (r == NULL)
     return FALSE;
   g_auto (GStrv) ids = NULL;
-  g_autoptr (GPtrArray) charts = scalr_run_results_charts (r, &ids);
+  g_autoptr (GPtrArray) charts = scalr_run_charts_all (r, &ids);
   if (format == SCALR_REPORT_PDF)
     {
       if (!write_pdf (r, charts, path, out_pages, error))

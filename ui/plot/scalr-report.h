@@ -7,7 +7,7 @@
  * output's folder (STEM: the output's file name without its extension). */
 #pragma once
 
-#include "scalr-run-results.h"
+#include "scalr-run-charts.h"
 
 G_BEGIN_DECLS
 

@@ -20,7 +20,7 @@
 
 static const ScalrParam cooc_params[] = {
   { "generator", "smoothing", SCALR_PARAM_DOUBLE, "1", 0, 1e9, NULL,
-    "cooc: additive smoothing mass α toward target popularity (in co-occurrence counts)", "cooc" },
+    "cooc: additive smoothing mass α toward target popularity (in co-occurrence counts)", "cooc", NULL, "0.1..100 log" },
   { "generator", "beta", SCALR_PARAM_DOUBLE, "0", 0, 1, NULL,
     "cooc: divide co-occurrences by target popularity^β (0: the paper; 1: lift-like)", "cooc" },
   { NULL }
@@ -82,13 +82,6 @@ vec_push (U32Vec *v, guint32 x)
       v->data = g_renew (guint32, v->data, v->cap);
     }
   v->data[v->len++] = x;
-}
-
-static gint
-cmp_u32 (gconstpointer a, gconstpointer b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : (x > y);
 }
 
 static gpointer
@@ -164,7 +157,7 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
                 touched[nt++] = i;
             }
         }
-      qsort (touched, nt, sizeof (guint32), (int (*) (const void *, const void *)) cmp_u32);
+      qsort (touched, nt, sizeof (guint32), scalr_cmp_u32);
       for (guint k = 0; k < nt; k++)
         {
           vec_push (&idx, touched[k]);
@@ -346,30 +339,17 @@ cooc_item_draw_batch (gpointer data, const guint32 *js, guint n, ScalrRng *rng, 
     }
 }
 
-typedef struct {
-  guint32 item;
-  float   p;
-} Cand;
-
-static gint
-cmp_cand (gconstpointer a, gconstpointer b)
-{
-  const Cand *x = a, *y = b;
-  if (x->p != y->p)
-    return x->p > y->p ? -1 : 1;
-  return x->item < y->item ? -1 : (x->item > y->item);
-}
-
 static guint
 cooc_item_topk (gpointer data, guint32 j, guint k, guint32 *out_items, float *out_probs)
 {
   const Cooc *c = data;
   guint64 s = c->ptr[j];
   guint n = (guint) (c->ptr[j + 1] - s);
-  g_autofree Cand *cand = g_new (Cand, (gsize) n + k + 1);
-  guint nc = 0;
+  g_autofree ScalrKeyed *best = g_new (ScalrKeyed, MAX (k, 1));
+  ScalrTopK top;
+  scalr_top_k_init (&top, best, k);
   for (guint a = 0; a < n; a++)
-    cand[nc++] = (Cand) { c->idx[s + a], cooc_item_prob (data, j, c->idx[s + a]) };
+    scalr_top_k_push (&top, cooc_item_prob (data, j, c->idx[s + a]), c->idx[s + a]);
   /* Items outside the row have probability α·ρ_i/(m+α) (ρ_i itself for a row with no
    * co-occurrences and α = 0, as cooc_item_prob says): the first k of them by ρ. Items with
    * ρ_i = 0 have probability 0 and are never candidates (a draw never returns them). */
@@ -383,16 +363,15 @@ cooc_item_topk (gpointer data, guint32 j, guint k, guint32 *out_items, float *ou
       guint32 sup;
       if (row_value (c, j, i, &sup) == 0.0 && sup == 0)
         {
-          cand[nc++] = (Cand) { i, cooc_item_prob (data, j, i) };
+          scalr_top_k_push (&top, cooc_item_prob (data, j, i), i);
           extra++;
         }
     }
-  qsort (cand, nc, sizeof (Cand), (int (*) (const void *, const void *)) cmp_cand);
-  guint out = MIN (k, nc);
+  guint out = scalr_top_k_finish (&top);
   for (guint a = 0; a < out; a++)
     {
-      out_items[a] = cand[a].item;
-      out_probs[a] = cand[a].p;
+      out_items[a] = best[a].index;
+      out_probs[a] = (float) best[a].key;
     }
   return out;
 }

@@ -20,7 +20,7 @@
 
 static const ScalrParam embmap_params[] = {
   { "generator", "factors", SCALR_PARAM_INT, "32", 1, 512, NULL,
-    "embmap: latent factors k of each domain's iALS", "embmap" },
+    "embmap: latent factors k of each domain's iALS", "embmap", NULL, "16,32,64" },
   { "generator", "als_alpha", SCALR_PARAM_DOUBLE, "10", 0, 1e6, NULL,
     "embmap: iALS confidence per event, c = 1 + α", "embmap" },
   { "generator", "als_reg", SCALR_PARAM_DOUBLE, "0.1", 0, 1e6, NULL,
@@ -28,7 +28,7 @@ static const ScalrParam embmap_params[] = {
   { "generator", "als_iters", SCALR_PARAM_INT, "10", 1, 1000, NULL,
     "embmap: iALS iterations per domain", "embmap" },
   { "generator", "map_l2", SCALR_PARAM_DOUBLE, "1", 1e-9, 1e9, NULL,
-    "embmap: L2 regularisation λ of the source→target factor map", "embmap" },
+    "embmap: L2 regularisation λ of the source→target factor map", "embmap", NULL, "0.01..100 log" },
   { NULL }
 };
 
@@ -63,6 +63,39 @@ propagate (GError **error, GError *local, const char *what)
     }
   else
     g_propagate_error (error, local);
+}
+
+/* The map M (k × k): the ridge normal equations in double over the fitting users,
+ * (Xsᵀ Xs + λI) M = Xsᵀ Xt. On error (memory, BLAS) returns FALSE and sets @error. */
+static gboolean
+fit_map (ScalrEmbmap *e, ScalrProgress *progress, GError **error)
+{
+  guint k = e->k;
+  scalr_progress_update (progress, "generator", 0.9, "embmap: ridge map %u×%u on %u users", k, k, e->n_fit);
+  g_autofree double *Xs = scalr_blas_alloc0 ("embmap source factors of the fitting users", e->n_fit, k, sizeof (double), error);
+  g_autofree double *Xt = Xs ? scalr_blas_alloc0 ("embmap target factors of the fitting users", e->n_fit, k, sizeof (double), error) : NULL;
+  if (Xt == NULL)
+    return FALSE;
+  for (guint r = 0; r < e->n_fit; r++)
+    for (guint a = 0; a < k; a++)
+      {
+        gsize src = (gsize) e->fit_users[r] * k + a;
+        Xs[(gsize) r * k + a] = e->Us[src];
+        Xt[(gsize) r * k + a] = e->Ut[src];
+      }
+  g_autofree double *A = g_new0 (double, (gsize) k * k);
+  g_autofree double *B = g_new0 (double, (gsize) k * k);
+  if (!scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xs, k, 0.0, A, k, error)
+      || !scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xt, k, 0.0, B, k, error))
+    return FALSE;
+  for (guint a = 0; a < k; a++)
+    A[(gsize) a * k + a] += e->l2;
+  if (!scalr_dposv (k, k, A, B, error))
+    return FALSE;
+  e->M = g_new (float, (gsize) k * k);
+  for (gsize a = 0; a < (gsize) k * k; a++)
+    e->M[a] = (float) B[a];
+  return TRUE;
 }
 
 static gpointer
@@ -131,43 +164,12 @@ embmap_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progres
       return NULL;
     }
 
-  /* The map: normal equations in double over the fitting users. */
-  scalr_progress_update (progress, "generator", 0.9, "embmap: ridge map %u×%u on %u users", k, k, e->n_fit);
-  g_autofree double *Xs = scalr_blas_alloc0 ("embmap source factors of the fitting users", e->n_fit, k, sizeof (double), &local);
-  g_autofree double *Xt = Xs ? scalr_blas_alloc0 ("embmap target factors of the fitting users", e->n_fit, k, sizeof (double), &local) : NULL;
-  if (Xt == NULL)
+  if (!fit_map (e, progress, &local))
     {
       propagate (error, local, "map");
       embmap_free (e);
       return NULL;
     }
-  for (guint r = 0; r < e->n_fit; r++)
-    for (guint a = 0; a < k; a++)
-      {
-        gsize src = (gsize) e->fit_users[r] * k + a;
-        Xs[(gsize) r * k + a] = e->Us[src];
-        Xt[(gsize) r * k + a] = e->Ut[src];
-      }
-  g_autofree double *A = g_new0 (double, (gsize) k * k);
-  g_autofree double *B = g_new0 (double, (gsize) k * k);
-  if (!scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xs, k, 0.0, A, k, &local)
-      || !scalr_dgemm (TRUE, FALSE, k, k, e->n_fit, 1.0, Xs, k, Xt, k, 0.0, B, k, &local))
-    {
-      propagate (error, local, "map");
-      embmap_free (e);
-      return NULL;
-    }
-  for (guint a = 0; a < k; a++)
-    A[(gsize) a * k + a] += l2;
-  if (!scalr_dposv (k, k, A, B, &local))
-    {
-      propagate (error, local, "map");
-      embmap_free (e);
-      return NULL;
-    }
-  e->M = g_new (float, (gsize) k * k);
-  for (gsize a = 0; a < (gsize) k * k; a++)
-    e->M[a] = (float) B[a];
   return e;
 }
 

@@ -22,11 +22,11 @@
 
 static const ScalrParam bpr_params[] = {
   { "downstream", "bpr.factors", SCALR_PARAM_INT, "64", 1, 1024, NULL,
-    "bpr: number of latent factors k", "bpr" },
+    "bpr: number of latent factors k", "bpr", NULL, "16,32,64,128" },
   { "downstream", "bpr.lr", SCALR_PARAM_DOUBLE, "0.05", 1e-6, 10, NULL,
-    "bpr: SGD learning rate", "bpr" },
+    "bpr: SGD learning rate", "bpr", NULL, "0.005..0.2 log" },
   { "downstream", "bpr.reg", SCALR_PARAM_DOUBLE, "0.0025", 0, 10, NULL,
-    "bpr: L2 regularisation of the factors and item biases a step touches", "bpr" },
+    "bpr: L2 regularisation of the factors and item biases a step touches", "bpr", NULL, "0.0001..0.1 log" },
   { "downstream", "bpr.epochs", SCALR_PARAM_INT, "20", 1, 10000, NULL,
     "bpr: epochs of SGD (an epoch is as many sampled triples as there are events)", "bpr" },
   { NULL }
@@ -239,10 +239,10 @@ bpr_fit (const ScalrCsr *matrix, const ScalrConfig *config, guint64 seed, ScalrP
          GCancellable *cancellable, GError **error)
 {
   ScalrBprOptions o = SCALR_BPR_OPTIONS_INIT;
-  o.factors = (guint) _scalr_mf_param (config, bpr_params, "downstream", "bpr.factors");
-  o.lr = _scalr_mf_param (config, bpr_params, "downstream", "bpr.lr");
-  o.reg = _scalr_mf_param (config, bpr_params, "downstream", "bpr.reg");
-  o.epochs = (guint) _scalr_mf_param (config, bpr_params, "downstream", "bpr.epochs");
+  o.factors = (guint) scalr_config_get_or_default_int (config, bpr_params, "downstream", "bpr.factors");
+  o.lr = scalr_config_get_or_default_double (config, bpr_params, "downstream", "bpr.lr");
+  o.reg = scalr_config_get_or_default_double (config, bpr_params, "downstream", "bpr.reg");
+  o.epochs = (guint) scalr_config_get_or_default_int (config, bpr_params, "downstream", "bpr.epochs");
   o.seed = seed;
   BprModel *model = g_new0 (BprModel, 1);
   model->n_users = matrix->n_rows;

@@ -20,7 +20,7 @@
 
 static const ScalrParam ease_params[] = {
   { "downstream", "ease.l2", SCALR_PARAM_DOUBLE, "500", 1e-3, 1e12, NULL,
-    "ease: L2 regularisation λ added to the diagonal of the item Gram matrix", "ease" },
+    "ease: L2 regularisation λ added to the diagonal of the item Gram matrix", "ease", NULL, "10..5000 log" },
   { "downstream", "ease.max_items", SCALR_PARAM_INT, "30000", 10, 100000, NULL,
     "ease: refuse matrices with more items (memory 8·items² bytes, time cubic in items)", "ease" },
   { NULL }
@@ -221,8 +221,8 @@ ease_fit (const ScalrCsr *m, const ScalrConfig *config, guint64 seed, ScalrProgr
 {
   (void) seed;
   ScalrEaseOptions opt = {
-    .l2 = _scalr_rec_param_double (config, ease_params, "ease.l2"),
-    .max_items = (guint) _scalr_rec_param_int (config, ease_params, "ease.max_items"),
+    .l2 = scalr_config_get_or_default_double (config, ease_params, "downstream", "ease.l2"),
+    .max_items = (guint) scalr_config_get_or_default_int (config, ease_params, "downstream", "ease.max_items"),
   };
   return _scalr_ease_fit (m, &opt, progress, cancellable, error);
 }

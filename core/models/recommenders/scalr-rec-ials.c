@@ -7,11 +7,11 @@
 
 static const ScalrParam ials_params[] = {
   { "downstream", "ials.factors", SCALR_PARAM_INT, "64", 1, 1024, NULL,
-    "ials: number of latent factors k", "ials" },
+    "ials: number of latent factors k", "ials", NULL, "16,32,64,128" },
   { "downstream", "ials.alpha", SCALR_PARAM_DOUBLE, "10", 0, 1e6, NULL,
-    "ials: confidence per unit of event weight, c = 1 + α·w", "ials" },
+    "ials: confidence per unit of event weight, c = 1 + α·w", "ials", NULL, "1..50 log" },
   { "downstream", "ials.reg", SCALR_PARAM_DOUBLE, "0.1", 0, 1e6, NULL,
-    "ials: L2 regularisation λ of user and item factors", "ials" },
+    "ials: L2 regularisation λ of user and item factors", "ials", NULL, "0.01..100 log" },
   { "downstream", "ials.iters", SCALR_PARAM_INT, "10", 1, 1000, NULL,
     "ials: alternating iterations (users, then items)", "ials" },
   { "downstream", "ials.cg_steps", SCALR_PARAM_INT, "3", 1, 100, NULL,
@@ -39,11 +39,11 @@ ials_fit (const ScalrCsr *matrix, const ScalrConfig *config, guint64 seed, Scalr
           GCancellable *cancellable, GError **error)
 {
   ScalrIalsOptions o = SCALR_IALS_OPTIONS_INIT;
-  o.factors = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.factors");
-  o.alpha = _scalr_mf_param (config, ials_params, "downstream", "ials.alpha");
-  o.reg = _scalr_mf_param (config, ials_params, "downstream", "ials.reg");
-  o.iters = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.iters");
-  o.cg_steps = (guint) _scalr_mf_param (config, ials_params, "downstream", "ials.cg_steps");
+  o.factors = (guint) scalr_config_get_or_default_int (config, ials_params, "downstream", "ials.factors");
+  o.alpha = scalr_config_get_or_default_double (config, ials_params, "downstream", "ials.alpha");
+  o.reg = scalr_config_get_or_default_double (config, ials_params, "downstream", "ials.reg");
+  o.iters = (guint) scalr_config_get_or_default_int (config, ials_params, "downstream", "ials.iters");
+  o.cg_steps = (guint) scalr_config_get_or_default_int (config, ials_params, "downstream", "ials.cg_steps");
   o.seed = seed;
   IalsModel *model = g_new0 (IalsModel, 1);
   model->n_users = matrix->n_rows;

@@ -19,13 +19,14 @@
 
 #include "scalr-limits.h"
 #include "scalr-progress.h"
+#include "scalr-topk.h"
 #include "scalr-recommenders-private.h"
 
 static const ScalrParam itemknn_params[] = {
   { "downstream", "itemknn.neighbors", SCALR_PARAM_INT, "100", 1, 10000, NULL,
-    "itemknn: neighbours kept per item (the most similar ones)", "itemknn" },
+    "itemknn: neighbours kept per item (the most similar ones)", "itemknn", NULL, "10,20,50,100,200" },
   { "downstream", "itemknn.shrink", SCALR_PARAM_DOUBLE, "10", 0, 1e9, NULL,
-    "itemknn: added to the cosine denominator; damps similarities built on few users", "itemknn" },
+    "itemknn: added to the cosine denominator; damps similarities built on few users", "itemknn", NULL, "0..100" },
   { NULL }
 };
 
@@ -49,62 +50,6 @@ itemknn_free (gpointer data)
   g_free (k->nbr);
   g_free (k->sim);
   g_free (k);
-}
-
-typedef struct {
-  double  s;
-  guint32 j;
-} Cand;
-
-/* The total order of candidates: higher similarity first, then lower item index. */
-static inline gboolean
-cand_better (const Cand *a, const Cand *b)
-{
-  return a->s > b->s || (a->s == b->s && a->j < b->j);
-}
-
-static int
-cand_cmp (const void *pa, const void *pb)
-{
-  const Cand *a = pa, *b = pb;
-  return cand_better (a, b) ? -1 : cand_better (b, a) ? 1 : 0;
-}
-
-/* A min-heap of the kept candidates: the worst at the root. */
-static void
-heap_sift_down (Cand *h, guint n, guint k)
-{
-  for (;;)
-    {
-      guint l = 2 * k + 1, r = l + 1, w = k;
-      if (l < n && cand_better (&h[w], &h[l]))
-        w = l;
-      if (r < n && cand_better (&h[w], &h[r]))
-        w = r;
-      if (w == k)
-        return;
-      Cand t = h[k];
-      h[k] = h[w];
-      h[w] = t;
-      k = w;
-    }
-}
-
-static void
-heap_push (Cand *h, guint *n, Cand c)
-{
-  guint k = (*n)++;
-  h[k] = c;
-  while (k > 0)
-    {
-      guint parent = (k - 1) / 2;
-      if (!cand_better (&h[parent], &h[k]))
-        return;
-      Cand t = h[k];
-      h[k] = h[parent];
-      h[parent] = t;
-      k = parent;
-    }
 }
 
 typedef struct {
@@ -134,7 +79,8 @@ itemknn_worker (gpointer data)
   g_autofree double *acc = g_new (double, MAX (n_items, 1));
   g_autofree guint32 *stamp = g_new (guint32, MAX (n_items, 1));
   g_autofree guint32 *touched = g_new (guint32, MAX (n_items, 1));
-  g_autofree Cand *heap = g_new (Cand, MIN (job->neighbors, MAX (n_items, 1)));
+  guint keep = MIN (job->neighbors, MAX (n_items, 1));
+  g_autofree ScalrKeyed *best = g_new (ScalrKeyed, keep);
   for (guint j = 0; j < n_items; j++)
     stamp[j] = G_MAXUINT32;
 
@@ -165,32 +111,24 @@ itemknn_worker (gpointer data)
                   acc[j] += wu * (m->values ? (double) m->values[c] : 1.0);
                 }
             }
-          guint nh = 0;
+          ScalrTopK top;
+          scalr_top_k_init (&top, best, keep);
           for (guint k = 0; k < nt; k++)
             {
               guint32 j = touched[k];
               double den = job->norms[i] * job->norms[j] + job->shrink;
-              if (!(den > 0.0))
-                continue;
-              Cand c = { acc[j] / den, j };
-              if (!(c.s > 0.0))
-                continue;
-              if (nh < job->neighbors)
-                heap_push (heap, &nh, c);
-              else if (cand_better (&c, &heap[0]))
-                {
-                  heap[0] = c;
-                  heap_sift_down (heap, nh, 0);
-                }
+              double sim = den > 0.0 ? acc[j] / den : 0.0;
+              if (sim > 0.0)
+                scalr_top_k_push (&top, sim, j);
             }
-          qsort (heap, nh, sizeof (Cand), cand_cmp);
+          guint nh = scalr_top_k_finish (&top);
           job->len[i] = nh;
           job->items[i] = g_new (guint32, MAX (nh, 1));
           job->sims[i] = g_new (float, MAX (nh, 1));
           for (guint k = 0; k < nh; k++)
             {
-              job->items[i][k] = heap[k].j;
-              job->sims[i][k] = (float) heap[k].s;
+              job->items[i][k] = best[k].index;
+              job->sims[i][k] = (float) best[k].key;
             }
         }
       g_atomic_int_add (&job->done, (gint) (i_end - b * ITEMS_PER_BLOCK));
@@ -301,8 +239,8 @@ itemknn_fit (const ScalrCsr *m, const ScalrConfig *config, guint64 seed, ScalrPr
 {
   (void) seed;
   ScalrItemKnnOptions opt = {
-    .neighbors = (guint) _scalr_rec_param_int (config, itemknn_params, "itemknn.neighbors"),
-    .shrink = _scalr_rec_param_double (config, itemknn_params, "itemknn.shrink"),
+    .neighbors = (guint) scalr_config_get_or_default_int (config, itemknn_params, "downstream", "itemknn.neighbors"),
+    .shrink = scalr_config_get_or_default_double (config, itemknn_params, "downstream", "itemknn.shrink"),
     .n_threads = 0,
   };
   const char *env = g_getenv ("SCALR_THREADS");

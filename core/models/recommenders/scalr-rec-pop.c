@@ -1,5 +1,5 @@
 /* scalr-rec-pop.c — weighted popularity: the score of item i is Σ_u w_ui, the same for every
- * user (the honest bar for cold users, DESIGN.md §2). */
+ * user (the honest bar for cold users, docs/ARCHITECTURE.md, the evaluation protocol). */
 #include "config.h"
 
 #include <string.h>

@@ -10,32 +10,6 @@ extern const ScalrRecommenderClass scalr_pop_recommender;
 extern const ScalrRecommenderClass scalr_itemknn_recommender;
 extern const ScalrRecommenderClass scalr_ease_recommender;
 
-/* A [downstream] parameter of @params (the model's table). Read from @config when the config
- * knows the key; the table's default when @config is NULL or its tables do not (yet) include
- * the model's table. */
-static inline const char *
-_scalr_rec_param_text (const ScalrConfig *config, const ScalrParam *params, const char *key)
-{
-  if (config != NULL && scalr_config_lookup_param ("downstream", key) != NULL)
-    return scalr_config_get (config, "downstream", key);
-  for (const ScalrParam *p = params; p->group; p++)
-    if (g_str_equal (p->key, key))
-      return p->def;
-  g_assert_not_reached ();
-}
-
-static inline double
-_scalr_rec_param_double (const ScalrConfig *config, const ScalrParam *params, const char *key)
-{
-  return g_ascii_strtod (_scalr_rec_param_text (config, params, key), NULL);
-}
-
-static inline gint64
-_scalr_rec_param_int (const ScalrConfig *config, const ScalrParam *params, const char *key)
-{
-  return g_ascii_strtoll (_scalr_rec_param_text (config, params, key), NULL, 10);
-}
-
 /* ---- pop ---------------------------------------------------------------------------- */
 
 /* The popularity vector (n_items Σ_u w_ui), borrowed. */

@@ -1,4 +1,4 @@
-/* scalr-lift-table.c — the headline lift, row selection and the lift table as text. */
+/* scalr-lift-table.c — finding and selecting lift rows, the headline, per-user changes. */
 #include "config.h"
 
 #include "scalr-lift-table.h"
@@ -10,81 +10,20 @@
 #include "scalr-format.h"
 #include "scalr-stats.h"
 
-ScalrTableFormat
-scalr_table_format_for_path (const char *path)
+guint
+scalr_headline_k (const guint *ks, guint n)
 {
-  gsize n = path ? strlen (path) : 0;
-  return n >= 4 && g_ascii_strcasecmp (path + n - 4, ".csv") == 0 ? SCALR_TABLE_CSV : SCALR_TABLE_TSV;
-}
-
-static void
-append_field (GString *s, const char *text, ScalrTableFormat format)
-{
-  text = text ? text : "";
-  if (format == SCALR_TABLE_CSV)
+  guint best = 0;
+  for (guint j = 0; j < n; j++)
     {
-      if (strpbrk (text, ",\"\n\r") == NULL)
-        {
-          g_string_append (s, text);
-          return;
-        }
-      g_string_append_c (s, '"');
-      for (const char *p = text; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (s, '"');
-          g_string_append_c (s, *p);
-        }
-      g_string_append_c (s, '"');
-      return;
+      guint k = ks[j];
+      if (k == 0)
+        continue;
+      guint d = (guint) abs ((int) k - SCALR_HEADLINE_K), bd = (guint) abs ((int) best - SCALR_HEADLINE_K);
+      if (best == 0 || d < bd || (d == bd && k < best))
+        best = k;
     }
-  /* Tab and newline cannot appear inside a TSV field: they become spaces. */
-  for (const char *p = text; *p; p++)
-    g_string_append_c (s, (*p == '\t' || *p == '\n' || *p == '\r') ? ' ' : *p);
-}
-
-char *
-scalr_lift_table_to_text (const ScalrLiftRow *rows, guint n, ScalrTableFormat format)
-{
-  static const char *const header[] = {
-    "model", "segment", "metric", "k", "reference", "baseline_model", "base_mean", "aug_mean",
-    "lift", "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm", "n_users", "level", "also_strongest", "note",
-  };
-  char sep = format == SCALR_TABLE_CSV ? ',' : '\t';
-  GString *s = g_string_new (NULL);
-  for (guint c = 0; c < G_N_ELEMENTS (header); c++)
-    {
-      if (c)
-        g_string_append_c (s, sep);
-      g_string_append (s, header[c]);
-    }
-  g_string_append_c (s, '\n');
-  for (guint i = 0; i < n; i++)
-    {
-      const ScalrLiftRow *l = &rows[i];
-      const char *text[] = { l->model, l->segment, l->metric };
-      for (guint c = 0; c < G_N_ELEMENTS (text); c++)
-        {
-          append_field (s, text[c], format);
-          g_string_append_c (s, sep);
-        }
-      g_string_append_printf (s, "%u%c", l->k, sep);
-      append_field (s, l->reference, format);
-      g_string_append_c (s, sep);
-      append_field (s, l->baseline_model, format);
-      const double v[] = { l->base_mean, l->aug_mean, l->lift, l->ci_low, l->ci_high, l->p_t, l->p_wilcoxon, l->p_holm };
-      for (guint q = 0; q < G_N_ELEMENTS (v); q++)
-        {
-          g_string_append_c (s, sep);
-          scalr_format_append_exact (s, v[q]);
-        }
-      g_string_append_printf (s, "%c%u%c", sep, l->n_users, sep);
-      scalr_format_append_exact (s, l->level);
-      g_string_append_printf (s, "%c%d%c", sep, l->also_strongest ? 1 : 0, sep);
-      append_field (s, l->note, format);
-      g_string_append_c (s, '\n');
-    }
-  return g_string_free (s, FALSE);
+  return best;
 }
 
 const ScalrLiftRow *
@@ -123,17 +62,11 @@ scalr_lifts_select (const ScalrLiftRow *rows, guint n, const char *segment, cons
 guint
 scalr_lifts_headline_k (const ScalrLiftRow *rows, guint n, const char *metric)
 {
-  guint best = 0;
+  g_autoptr (GArray) ks = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < n; i++)
-    {
-      guint k = rows[i].k;
-      if (k == 0 || g_strcmp0 (rows[i].metric, metric) != 0)
-        continue;
-      int d = abs ((int) k - 20), bd = abs ((int) best - 20);
-      if (best == 0 || d < bd || (d == bd && k < best))
-        best = k;
-    }
-  return best;
+    if (g_strcmp0 (rows[i].metric, metric) == 0)
+      g_array_append_val (ks, rows[i].k);
+  return scalr_headline_k ((const guint *) ks->data, ks->len);
 }
 
 gboolean

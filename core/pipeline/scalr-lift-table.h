@@ -1,31 +1,22 @@
-/* scalr-lift-table.h — a run's lift rows as people read them: the headline lift every page
- * and the report lead with, selecting rows by segment, metric and K, and the lift table as
- * text (what `scalr export --lifts` writes, and the workbench's copy and export).
+/* scalr-lift-table.h — a run's lift rows as people read them: finding and selecting rows by
+ * segment, metric and K, the headline every page and the report lead with, and a model's
+ * per-user changes. (The lift table as a file — `scalr export --lifts`, the workbench's copy
+ * and export — is core/pipeline/scalr-export.h's scalr_export_lifts_text.)
  *
  * The headline is the honest default (README, "Read the strongest-baseline column"): sparse
- * users (all tested users when the run has no sparse segment), Recall at the K nearest 20,
- * the model whose augmented variant scores highest, against the strongest real-only model of
- * the segment; its lift against its own baseline comes second. */
+ * users (all tested users when the run has no sparse segment), Recall at the K nearest
+ * SCALR_HEADLINE_K, the model whose augmented variant scores highest, against the strongest
+ * real-only model of the segment; its lift against its own baseline comes second. */
 #pragma once
 
 #include "scalr-store.h"
 
 G_BEGIN_DECLS
 
-typedef enum {
-  SCALR_TABLE_TSV,
-  SCALR_TABLE_CSV,
-} ScalrTableFormat;
-
-/* ".csv" (any case) → CSV, anything else → TSV. */
-ScalrTableFormat scalr_table_format_for_path (const char *path);
-
-/* The lift table in the format of `scalr export --lifts`: a header line, then one line per
- * row in the given order, with the CI level, also_strongest and the note of an undefined
- * value; numbers as scalr_format_append_exact (NaN as NA); TSV fields have tabs and newlines
- * replaced by spaces, CSV fields are quoted when they hold a comma, quote or newline. */
-char            *scalr_lift_table_to_text (const ScalrLiftRow *rows, guint n, ScalrTableFormat format)
-  G_GNUC_WARN_UNUSED_RESULT;
+/* The headline: results are read first at the cut-off nearest SCALR_HEADLINE_K. */
+#define SCALR_HEADLINE_K 20
+/* Of @n cut-offs, the K > 0 nearest SCALR_HEADLINE_K (the smaller on a tie); 0 when none. */
+guint            scalr_headline_k    (const guint *ks, guint n);
 
 /* The row for (model, segment, metric, k, reference) or NULL; an own row that is also the
  * strongest baseline answers "strongest" too (scalr_lift_row_is_reference). */
@@ -37,7 +28,7 @@ const ScalrLiftRow *scalr_lifts_find (const ScalrLiftRow *rows, guint n, const c
 GPtrArray       *scalr_lifts_select (const ScalrLiftRow *rows, guint n, const char *segment,
                                      const char *metric, guint k, const char *reference)
   G_GNUC_WARN_UNUSED_RESULT;
-/* Of the cut-offs the rows have for @metric, the one nearest 20 (smaller on a tie); 0 when
+/* Of the cut-offs the rows have for @metric, the headline one (scalr_headline_k); 0 when
  * none. */
 guint            scalr_lifts_headline_k (const ScalrLiftRow *rows, guint n, const char *metric);
 

@@ -3,6 +3,8 @@
 
 #include "scalr-tuning.h"
 
+#include "scalr-run-data.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -273,21 +275,18 @@ scalr_tuning_new_from_json (JsonNode *root, GError **error)
   return g_steal_pointer (&t);
 }
 
-/* The JSON of artifact summary/@name of a run. */
+/* The JSON of artifact summary/@name of a run (scalr_run_load_document); absent is
+ * SCALR_STORE_ERROR_NOT_FOUND here. */
 static JsonNode *
 load_artifact (ScalrStore *store, gint64 run_id, const char *name, GError **error)
 {
-  g_autoptr (GBytes) bytes = scalr_store_get_artifact (store, run_id, "summary", name, error);
-  if (bytes == NULL)
-    return NULL;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (bytes, &len);
-  g_autofree char *text = g_strndup (data, len);
-  g_autoptr (GError) parse_error = NULL;
-  JsonNode *root = json_from_string (text, &parse_error);
+  g_autoptr (GError) local = NULL;
+  JsonNode *root = scalr_run_load_document (store, run_id, "summary", name, &local);
+  if (root == NULL && local == NULL)
+    g_set_error (&local, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND, "run %" G_GINT64_FORMAT " has no %s document",
+                 run_id, name);
   if (root == NULL)
-    g_set_error (error, SCALR_TUNING_ERROR, SCALR_TUNING_ERROR_FORMAT, "run %" G_GINT64_FORMAT ": %s: %s", run_id, name,
-                 parse_error ? parse_error->message : "empty");
+    g_propagate_error (error, g_steal_pointer (&local));
   return root;
 }
 
