@@ -7,6 +7,7 @@
 #include "scalr-registry.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
@@ -93,6 +94,48 @@ test_top_k (void)
   for (guint i = 0; i < 5000; i++)
     better += r[i] > r[top[49]] || (r[i] == r[top[49]] && i < top[49]);
   g_assert_cmpuint (better, ==, 49);
+}
+
+/* Salted ties: a strictly larger score still ranks first, tied scores come in an order the
+ * salt chooses (the same salt, the same order; other salts, other orders; never item-id order
+ * for every salt), NaN and -inf never, and all-equal scores give a permutation of the items. */
+static void
+test_top_k_salted (void)
+{
+  const float s[] = { 0.1f, NAN, 3.0f, 3.0f, -INFINITY, 2.0f, -1.0f };
+  guint32 out[8];
+  g_assert_cmpuint (scalr_top_k_salted (s, 7, 8, 12345u, out), ==, 5);
+  g_assert_true ((out[0] == 2 && out[1] == 3) || (out[0] == 3 && out[1] == 2));
+  g_assert_cmpuint (out[2], ==, 5);
+  g_assert_cmpuint (out[3], ==, 0);
+  g_assert_cmpuint (out[4], ==, 6);
+  g_assert_cmpuint (scalr_top_k_salted (s, 7, 0, 1u, out), ==, 0);
+  enum { N = 1000, K = 200 };
+  g_autofree float *flat = g_new0 (float, N);
+  guint32 a[N], b[N], c[K];
+  g_assert_cmpuint (scalr_top_k_salted (flat, N, N, 99u, a), ==, N);
+  gboolean seen[N] = { FALSE };
+  for (guint i = 0; i < N; i++)
+    {
+      g_assert_cmpuint (a[i], <, N);
+      g_assert_false (seen[a[i]]);
+      seen[a[i]] = TRUE;
+    }
+  g_assert_cmpuint (scalr_top_k_salted (flat, N, N, 99u, b), ==, N);
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+  guint moved = 0, in_id_order = 0;
+  for (guint32 salt = 1; salt <= 16; salt++)
+    {
+      scalr_top_k_salted (flat, N, K, salt * 2654435761u, c);
+      moved += memcmp (c, a, sizeof c) != 0;
+      guint low = 0;   /* how many of the top K are among the K lowest ids */
+      for (guint i = 0; i < K; i++)
+        low += c[i] < K;
+      in_id_order += low == K;
+      g_assert_cmpuint (low, <, K / 2);   /* about K²/N = 40 expected */
+    }
+  g_assert_cmpuint (moved, ==, 16);
+  g_assert_cmpuint (in_id_order, ==, 0);
 }
 
 /* The keyed accumulator: the same entries in any push order give the same list; ties by
@@ -575,6 +618,7 @@ main (int argc, char **argv)
   scalr_registry_init ();
   g_test_add_func ("/scalr/eval/rank-metrics", test_rank_metrics);
   g_test_add_func ("/scalr/eval/top-k", test_top_k);
+  g_test_add_func ("/scalr/eval/top-k-salted", test_top_k_salted);
   g_test_add_func ("/scalr/eval/keyed-top-k", test_keyed_top_k);
   g_test_add_func ("/scalr/eval/platt", test_platt);
   g_test_add_func ("/scalr/eval/negatives", test_negatives);

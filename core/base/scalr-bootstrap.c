@@ -32,26 +32,19 @@ resample_key (guint64 seed, guint b)
 
 #define POISSON_MAX 40
 
-/* F(k) = e⁻¹ Σ_{j ≤ k} 1/j!, the Poisson(1) CDF, summed once in this order. */
-static double poisson_cdf[POISSON_MAX];
-
-static const double *
-cdf_table (void)
+/* F(k) = e⁻¹ Σ_{j ≤ k} 1/j!, the Poisson(1) CDF, summed in this order into the caller's
+ * table (40 terms: cheaper than any shared lazily built one, and no state between threads). */
+static void
+cdf_fill (double cdf_out[POISSON_MAX])
 {
-  static gsize done = 0;
-  if (g_once_init_enter (&done))
+  double p = 0.36787944117144233;   /* e⁻¹ */
+  double cdf = p;
+  for (guint k = 0; k < POISSON_MAX; k++)
     {
-      double p = 0.36787944117144233;   /* e⁻¹ */
-      double cdf = p;
-      for (guint k = 0; k < POISSON_MAX; k++)
-        {
-          poisson_cdf[k] = cdf;
-          p /= (double) (k + 1);
-          cdf += p;
-        }
-      g_once_init_leave (&done, 1);
+      cdf_out[k] = cdf;
+      p /= (double) (k + 1);
+      cdf += p;
     }
-  return poisson_cdf;
 }
 
 /* Poisson(1) by inversion: the number of CDF values at or below a uniform u from a hash of
@@ -71,14 +64,17 @@ poisson1 (const double *cdf, guint64 key, guint32 user)
 guint
 scalr_bootstrap_weight (guint64 seed, guint b, guint32 user)
 {
-  return poisson1 (cdf_table (), resample_key (seed, b), user);
+  double cdf[POISSON_MAX];
+  cdf_fill (cdf);
+  return poisson1 (cdf, resample_key (seed, b), user);
 }
 
 void
 scalr_bootstrap_weights (guint64 seed, guint b0, guint nb, const guint32 *users, gsize n, double *w, gsize ldw)
 {
   g_return_if_fail (n == 0 || nb == 0 || (users != NULL && w != NULL && ldw >= n));
-  const double *cdf = cdf_table ();
+  double cdf[POISSON_MAX];
+  cdf_fill (cdf);
   for (guint b = 0; b < nb; b++)
     {
       guint64 key = resample_key (seed, b0 + b);
@@ -189,7 +185,8 @@ scalr_bootstrap_lift (const double *x, const double *y, const guint32 *users, gs
   if (n_boot == 0)
     return SCALR_STATS_NO_RESAMPLES;
   g_autofree double *sums = g_new (double, 2 * (gsize) n_boot);
-  const double *cdf = cdf_table ();
+  double cdf[POISSON_MAX];
+  cdf_fill (cdf);
   for (guint b = 0; b < n_boot; b++)
     {
       guint64 key = resample_key (seed, b);

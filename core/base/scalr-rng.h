@@ -26,6 +26,7 @@ enum {
   SCALR_STREAM_VALID_USERS = 9,
   SCALR_STREAM_TUNE = 10,
   SCALR_STREAM_SAMPLER_TUNE = 11,
+  SCALR_STREAM_EVAL_TIES = 12,    /* per user: the order of tied scores in its ranking */
 };
 
 static inline guint64

@@ -79,6 +79,46 @@ scalr_top_k (const float *s, guint n, guint k, guint32 *out)
   return got;
 }
 
+/* A bijection of 32-bit integers keyed by @salt, and its inverse: xor, multiply by an odd
+ * constant (invertible modulo 2^32), xorshift by 16 (its own inverse). */
+#define SALT_MUL 0x9E3779B1u
+
+static inline guint32
+salt_mix (guint32 i, guint32 salt)
+{
+  guint32 x = (i ^ salt) * SALT_MUL;
+  return x ^ (x >> 16);
+}
+
+static guint32
+salt_mul_inverse (void)
+{
+  guint32 inv = SALT_MUL;   /* Newton: each step doubles the correct low bits (3 → 48) */
+  for (int it = 0; it < 4; it++)
+    inv *= 2u - SALT_MUL * inv;
+  return inv;
+}
+
+guint
+scalr_top_k_salted (const float *s, guint n, guint k, guint32 salt, guint32 *out)
+{
+  ScalrKeyed local[128];
+  g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
+  ScalrTopK t;
+  scalr_top_k_init (&t, owned ? owned : local, k);
+  for (guint32 i = 0; i < n; i++)
+    scalr_top_k_push (&t, s[i], salt_mix (i, salt));
+  guint got = scalr_top_k_finish (&t);
+  guint32 inv = salt_mul_inverse ();
+  for (guint a = 0; a < got; a++)
+    {
+      guint32 x = t.heap[a].index;
+      x ^= x >> 16;
+      out[a] = (x * inv) ^ salt;
+    }
+  return got;
+}
+
 static gint
 cmp_key_desc (gconstpointer a, gconstpointer b, gpointer data)
 {

@@ -64,6 +64,14 @@ guint scalr_top_k_finish (ScalrTopK *t);
  * values are finite). No failure. */
 guint scalr_top_k (const float *scores, guint n, guint k, guint32 *out);
 
+/* As scalr_top_k, but values that tie are ordered by a permutation of the indices that @salt
+ * chooses (a bijection of 32-bit integers) instead of by index: with a salt per user, a model
+ * that gives many items one score (a user without events: every score 0) ranks them in an
+ * order of its own for each user rather than in item-id order, which on most catalogues is
+ * correlated with popularity and would credit the model with what it does not know. The same
+ * salt gives the same order; salt 0 is not special. No failure. */
+guint scalr_top_k_salted (const float *scores, guint n, guint k, guint32 salt, guint32 *out);
+
 /* Fills @out with 0..n-1 ordered by @keys descending (ties: lower index first): a full
  * ordering, for the few tables that need one (popularity rankings). No failure. */
 void  scalr_argsort_desc (const double *keys, guint n, guint32 *out);

@@ -84,7 +84,12 @@ eval_entry (EvalJob *job, guint e, float *row, guint32 *negs, guint32 *scratch_t
   for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
     row[train->indices[k]] = -INFINITY;
   guint32 *top = is_test ? me->top_items + (gsize) idx * res->max_k : scratch_top;
-  guint got = scalr_top_k (row, job->n_items, res->max_k, top);
+  /* Ties in a user's ranking (a user without events, or equal popularity) in an order of that
+   * user's own, the same for every model and variant of the run. */
+  ScalrRng ties;
+  scalr_rng_init (&ties, job->opt->seed, SCALR_STREAM_EVAL_TIES, u);
+  guint32 tie_salt = (guint32) (scalr_rng_next (&ties) >> 32);
+  guint got = scalr_top_k_salted (row, job->n_items, res->max_k, tie_salt, top);
   if (is_test)
     for (guint k = 0; k < res->max_k; k++)
       {
