@@ -662,10 +662,13 @@ test_lift_export (Fixture *f, gconstpointer data)
   g_autofree char *cli = g_strdup_printf ("%s/cli-lifts.tsv", f->dir);
   g_autofree char *full = read_file (cli);
   g_auto (GStrv) lines = g_strsplit (shown, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), >=, 4);   /* header, 2 models × 2 references */
+  /* header, 2 models × 2 references (an own row that is also the strongest once) */
+  g_assert_cmpuint (g_strv_length (lines), >=, 4);
   g_assert_true (g_str_has_prefix (full, lines[0]));
   for (guint i = 1; lines[i] && lines[i][0]; i++)
     {
+      for (guint j = 1; j < i; j++)
+        g_assert_cmpstr (lines[i], !=, lines[j]);   /* no row twice */
       g_autofree char *needle = g_strdup_printf ("\n%s\n", lines[i]);
       g_assert_nonnull (strstr (full, needle));
       g_assert_nonnull (strstr (lines[i], "\tsparse\trecall\t20\t"));

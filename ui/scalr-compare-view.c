@@ -221,7 +221,7 @@ fill_charts (ScalrComparePage *self, const char *segment, const char *metric, gu
   for (guint m = 0; m < self->models->len; m++)
     {
       GtkWidget *view = scalr_chart_view_new ();
-      gtk_widget_set_size_request (view, 280, 300);
+      gtk_widget_set_size_request (view, 280, 340);
       scalr_chart_view_set_plot (SCALR_CHART_VIEW (view),
                                  model_chart (self, g_ptr_array_index (self->models, m), segment, metric, k, reference));
       gtk_flow_box_append (GTK_FLOW_BOX (self->charts), view);

@@ -164,27 +164,26 @@ table_label (const char *text, gboolean number, const char *css)
   return l;
 }
 
+/* One domain's row; the rule (shown in the entries above) is the name's tooltip. */
 static void
 table_row (GtkGrid *grid, int row, const char *name, const ScalrDomainStats *s, const char *css)
 {
   g_autofree char *ev = scalr_format_count (s->events);
   g_autofree char *us = scalr_format_count (s->users);
   g_autofree char *it = scalr_format_count (s->items);
-  g_autofree char *de = g_strdup_printf ("%.4f", s->density);
-  g_autofree char *med = g_strdup_printf ("%.0f", s->user_activity[3]);
-  g_autofree char *p90 = g_strdup_printf ("%.0f", s->user_activity[5]);
-  g_autofree char *pop = g_strdup_printf ("%.0f", s->item_popularity[3]);
-  const char *cells[] = { name, s->rule ? s->rule : "every event", ev, us, it, de, med, p90, pop };
+  g_autofree char *de = scalr_format_fixed (s->density, 4);
+  g_autofree char *med = scalr_format_fixed (s->user_activity[3], 0);
+  g_autofree char *p90 = scalr_format_fixed (s->user_activity[5], 0);
+  g_autofree char *pop = scalr_format_fixed (s->item_popularity[3], 0);
+  const char *cells[] = { name, ev, us, it, de, med, p90, pop };
   for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
     {
-      GtkWidget *l = table_label (cells[c], c >= 2, c == 0 ? css : NULL);
-      if (c == 1)
+      GtkWidget *l = table_label (cells[c], c >= 1, c == 0 ? css : NULL);
+      if (c == 0)
         {
-          gtk_label_set_ellipsize (GTK_LABEL (l), PANGO_ELLIPSIZE_END);
-          gtk_label_set_max_width_chars (GTK_LABEL (l), 30);
+          g_autofree char *tip = g_strdup_printf ("Rule: %s", s->rule ? s->rule : "every event");
+          gtk_widget_set_tooltip_text (l, tip);
           gtk_widget_set_hexpand (l, TRUE);
-          gtk_widget_set_tooltip_text (l, cells[c]);
-          gtk_widget_add_css_class (l, "monospace");
         }
       gtk_grid_attach (grid, l, (int) c, row, 1, 1);
     }
@@ -195,10 +194,19 @@ fill_table (ScalrDatasetsPage *self, const ScalrDatasetStats *st)
 {
   GtkGrid *grid = GTK_GRID (self->domain_table);
   _scalr_datasets_remove_all_children (self->domain_table);
-  const char *heads[] = { "Domain", "Rule", "Events", "Users", "Items", "Density",
-                          "Median events / user", "p90", "Median events / item" };
+  /* Short heads, so the table fits a narrow window; the tooltips say what they count. */
+  static const struct { const char *head, *tip; } heads[] = {
+    { "Domain", "The domain's rule is its name's tooltip" }, { "Events", NULL }, { "Users", NULL }, { "Items", NULL },
+    { "Density", "Events / (users × items)" }, { "Median / user", "Median events per user" },
+    { "p90 / user", "90th percentile of events per user" }, { "Median / item", "Median events per item" },
+  };
   for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
-    gtk_grid_attach (grid, table_label (heads[c], c >= 2, "dim-label"), (int) c, 0, 1, 1);
+    {
+      GtkWidget *l = table_label (heads[c].head, c >= 1, "dim-label");
+      if (heads[c].tip)
+        gtk_widget_set_tooltip_text (l, heads[c].tip);
+      gtk_grid_attach (grid, l, (int) c, 0, 1, 1);
+    }
   table_row (grid, 1, "All", &st->all, NULL);
   if (st->has_domains)
     {

@@ -160,7 +160,9 @@ venn_bar (ScalrDatasetsPage *self, cairo_t *cr, PangoLayout *layout, const Venn 
       cairo_set_source_rgba (cr, colors[k][0], colors[k][1], colors[k][2], 0.85);
       cairo_fill (cr);
       g_autofree char *n = scalr_format_count ((guint64) parts[k]);
-      g_autofree char *pct = scalr_format_percent (parts[k] / total, 0);
+      /* A non-empty part never reads "0%". */
+      double share = parts[k] / total;
+      g_autofree char *pct = share > 0 && share < 0.005 ? g_strdup ("&lt; 1%") : scalr_format_percent (share, 0);   /* markup */
       g_autofree char *lbl = g_strdup_printf ("<small>%s %s (%s)</small>", names[k], n, pct);
       pango_layout_set_markup (layout, lbl, -1);
       int lw, lh;

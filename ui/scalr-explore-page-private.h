@@ -56,6 +56,7 @@ struct _ScalrExplorePage {
   guint          estimate_timeout;
   GCancellable  *estimate_cancellable;
   char          *estimate_text;  /* the last estimate of the sweep, or NULL */
+  guint64        estimate_runs;  /* … for a grid of this many points */
   gboolean       estimate_confirm;
 };
 

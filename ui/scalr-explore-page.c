@@ -74,6 +74,7 @@ estimate_done (GObject *source, GAsyncResult *res, gpointer data)
   self->estimate_confirm = ok && scalr_estimate_needs_confirmation (&in->estimate);
   if (ok)
     self->estimate_text = scalr_estimate_describe (&in->estimate);
+  self->estimate_runs = in->n_runs;
   _scalr_explore_page_update_form (self);
 }
 
@@ -120,8 +121,10 @@ _scalr_explore_page_update_form (ScalrExplorePage *self)
       else
         {
           guint64 n = scalr_grid_get_n_points (grid);
-          text = g_strdup_printf ("%" G_GUINT64_FORMAT " run%s%s%s", n, n == 1 ? "" : "s",
-                                  self->estimate_text ? " · " : "", self->estimate_text ? self->estimate_text : "");
+          /* The estimate names the number of runs itself (one of another grid is not shown). */
+          text = self->estimate_text && self->estimate_runs == n
+                   ? g_strdup_printf ("Estimate: %s", self->estimate_text)
+                   : g_strdup_printf ("%" G_GUINT64_FORMAT " run%s", n, n == 1 ? "" : "s");
         }
       gtk_label_set_text (GTK_LABEL (self->sweep_summary), text);
       if (grid == NULL && self->axes->len > 0 && error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT))
@@ -629,7 +632,7 @@ scalr_explore_page_init (ScalrExplorePage *self)
   g_signal_connect (self, "map", G_CALLBACK (_scalr_explore_page_update_form), NULL);
   g_signal_connect (self->sweep_toggle, "toggled", G_CALLBACK (on_mode), self);
   g_signal_connect (self->search_toggle, "toggled", G_CALLBACK (on_mode), self);
-  const char *objectives[] = { "Recall@20 (sparse users)", "NDCG@20 (sparse users)", "Recall@20 (all tested users)", NULL };
+  const char *objectives[] = { "Recall@20 · sparse", "NDCG@20 · sparse", "Recall@20 · all users", NULL };
   g_autoptr (GtkStringList) model = gtk_string_list_new (objectives);
   adw_combo_row_set_model (ADW_COMBO_ROW (self->objective_row), G_LIST_MODEL (model));
   _scalr_explore_page_update_form (self);

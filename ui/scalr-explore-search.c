@@ -97,14 +97,30 @@ show_done (GObject *source, GAsyncResult *res, gpointer data)
   g_autofree char *obj = objective_label (t->objective);
   g_autofree char *title = m >= 0 ? g_strdup_printf ("%s on validation (%s, %s users)", obj, t->models[m], t->segment)
                                   : g_strdup_printf ("%s on validation", obj);
-  _scalr_explore_page_reset_results (self, (const char *const *) t->keys, title, FALSE);
+  /* Only the keys that can move the shown model's augmented score: the generator's and the
+   * sampler's, and its own downstream keys (another model's keys would show noise as an
+   * effect). */
+  g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GStrvBuilder) kb = g_strv_builder_new ();
+  g_autofree char *own = m >= 0 ? g_strdup_printf ("downstream.%s.", t->models[m]) : NULL;
+  for (guint k = 0; t->keys[k]; k++)
+    if (!g_str_has_prefix (t->keys[k], "downstream.") || (own && g_str_has_prefix (t->keys[k], own)))
+      {
+        g_array_append_val (kept, k);
+        g_strv_builder_add (kb, t->keys[k]);
+      }
+  g_auto (GStrv) keys = g_strv_builder_end (kb);
+  _scalr_explore_page_reset_results (self, (const char *const *) keys, title, FALSE);
   self->n_points = t->trials->len;
   for (guint i = 0; i < t->trials->len; i++)
     {
       const ScalrTuningTrial *tr = g_ptr_array_index (t->trials, i);
       ExploreTrial *e = g_new0 (ExploreTrial, 1);
       e->index = tr->index;
-      e->values = g_strdupv (tr->values);
+      e->values = g_new0 (char *, kept->len + 1);
+      /* A trial without a value ends its list there (read as missing from then on). */
+      for (guint k = 0; k < kept->len && tr->values[g_array_index (kept, guint, k)]; k++)
+        e->values[k] = g_strdup (tr->values[g_array_index (kept, guint, k)]);
       e->seconds = tr->seconds;
       e->objective = m >= 0 ? tr->validation[2 * m + 1] : NAN;
       e->lo = e->hi = NAN;

@@ -380,13 +380,18 @@ _scalr_review_lens_show_user (ScalrReviewPage *self)
   lens_placeholder (self->train_list, (flags & SCALR_USER_COLD) ? "None: a cold user (the sparse-user simulation kept none)"
                                                                : "No real target training events");
   lens_placeholder (self->synthetic_list, "No synthetic events for this user");
-  lens_placeholder (self->test_list, (flags & SCALR_USER_TESTED) ? "No test events" : "Not a tested user (too few target events)");
+  lens_placeholder (self->test_list, (flags & SCALR_USER_TESTED) ? "No test events"
+                                     : (flags & SCALR_USER_VALIDATION) ? "None: a validation user (its held-out events "
+                                                                         "choose settings; it is not measured)"
+                                     : "Not a tested user (too few target events)");
   ScalrIdMap *names = scalr_dataset_get_users (dataset);
   g_autofree char *status = g_strdup_printf ("User %s: %s%s, %s. Rank metrics exclude the user's real training "
                                              "positives from the ranking, not the synthetic ones.",
                                              scalr_id_map_get_name (names, u),
                                              (flags & SCALR_USER_COLD) ? "cold" : (flags & SCALR_USER_SPARSE) ? "sparse" : "warm",
                                              (flags & SCALR_USER_OVERLAP) ? " overlap user" : " user",
-                                             (flags & SCALR_USER_TESTED) ? "tested" : "not tested");
+                                             (flags & SCALR_USER_TESTED) ? "tested"
+                                             : (flags & SCALR_USER_VALIDATION) ? "a validation user (not tested)"
+                                             : "not tested");
   gtk_label_set_text (GTK_LABEL (self->lens_status), status);
 }

@@ -82,6 +82,8 @@ scalr_lens_user_init (ScalrLensUser *self)
 static const char *
 segment_of (guint8 flags)
 {
+  if (flags & SCALR_USER_VALIDATION)
+    return "validation";   /* held out for choosing settings, never measured */
   if (!(flags & SCALR_USER_TESTED))
     return "untested";
   if (flags & SCALR_USER_COLD)
@@ -377,6 +379,8 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_task_return_pointer (task, g_steal_pointer (&d), (GDestroyNotify) _scalr_review_lens_data_free);
 }
 
+static void scroll_to_row (ScalrReviewPage *self, guint row);
+
 static ScalrLensUser *
 lens_user_new (LensData *d, guint32 u, guint64 *syn_pos)
 {
@@ -472,9 +476,41 @@ lens_done (GObject *source, GAsyncResult *res, gpointer data)
         }
     }
   gtk_single_selection_set_selected (self->user_selection, best);
+  scroll_to_row (self, best);
   self->updating = FALSE;
   gtk_widget_set_sensitive (self->lens_search, d->users->len > 0);
   _scalr_review_lens_show_user (self);
+}
+
+/* Brings row @row of the user table into view once the table has its new rows' height
+ * (gtk_column_view_scroll_to is GTK 4.12; the rows are of one height): applied on the next
+ * few frames, as the layout settles. */
+typedef struct {
+  guint row, frames;
+} ScrollTo;
+
+static gboolean
+scroll_when_laid_out (GtkWidget *view, GdkFrameClock *clock, gpointer data)
+{
+  ScrollTo *st = data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GListModel *m = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  guint n = m ? g_list_model_get_n_items (m) : 0;
+  double upper = adj ? gtk_adjustment_get_upper (adj) : 0, page = adj ? gtk_adjustment_get_page_size (adj) : 0;
+  if (n > 0 && upper > 0)
+    {
+      double row_h = upper / n;
+      gtk_adjustment_set_value (adj, CLAMP (st->row * row_h - page / 2 + row_h / 2, 0, MAX (upper - page, 0)));
+    }
+  return ++st->frames < 4 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_row (ScalrReviewPage *self, guint row)
+{
+  ScrollTo *st = g_new0 (ScrollTo, 1);
+  st->row = row;
+  gtk_widget_add_tick_callback (self->user_table, scroll_when_laid_out, st, g_free);
 }
 
 void

@@ -53,8 +53,10 @@ cell_text (const ScalrLiftRow *l, guint col)
     {
     case COL_MODEL: return g_strdup (l->model);
     case COL_AGAINST:
-      return g_strcmp0 (l->reference, "strongest") == 0 ? g_strdup_printf ("strongest: %s", l->baseline_model)
-                                                         : g_strdup_printf ("own (%s)", l->baseline_model);
+      if (g_strcmp0 (l->reference, "strongest") == 0)
+        return g_strdup_printf ("strongest: %s", l->baseline_model);
+      return l->also_strongest ? g_strdup_printf ("own = strongest (%s)", l->baseline_model)
+                               : g_strdup_printf ("own (%s)", l->baseline_model);
     case COL_BASE: return scalr_format_metric (l->base_mean);
     case COL_AUG: return scalr_format_metric (l->aug_mean);
     case COL_DELTA:
@@ -145,6 +147,11 @@ _scalr_review_page_fill_lift_table (ScalrReviewPage *self)
       g_autoptr (GPtrArray) sel = scalr_lifts_select (rows, n, segment, metric, k, refs[r]);
       for (guint i = 0; i < sel->len; i++)
         {
+          /* An own row that is also the strongest baseline's is listed once, with the
+           * strongest ones. */
+          const ScalrLiftRow *l = g_ptr_array_index (sel, i);
+          if (r == 1 && l->also_strongest)
+            continue;
           ScalrLiftItem *it = g_object_new (SCALR_TYPE_LIFT_ITEM, NULL);
           it->row = *(const ScalrLiftRow *) g_ptr_array_index (sel, i);
           g_list_store_append (self->lift_store, it);

@@ -189,7 +189,9 @@ set_forest (ScalrReviewPage *self, GtkWidget *view, const char *segment, const c
   scalr_chart_view_set_plot (SCALR_CHART_VIEW (view), plot);
   /* Rows are a line or two each: the chart is as tall as its rows need. */
   guint rows = self->results->models->len;
-  gtk_widget_set_size_request (view, -1, (int) CLAMP (150 + 48 * rows, 260, 560));
+  /* At least 460 px wide: two panels side by side only when both have room for their labels
+   * and values (else they reflow to one column). */
+  gtk_widget_set_size_request (view, 460, (int) CLAMP (150 + 48 * rows, 260, 560));
 }
 
 static void

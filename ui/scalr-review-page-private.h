@@ -18,7 +18,7 @@ struct _ScalrReviewPage {
 
   /* template */
   GtkWidget *toast_overlay, *stack, *spinner, *loading_label, *error_page;
-  GtkWidget *title_label, *status_label, *subtitle_label, *config_label, *run_dropdown;
+  GtkWidget *title_label, *status_label, *subtitle_label, *config_label, *run_dropdown, *search_button;
   GtkWidget *view_stack, *cards, *chart_grid;
   GtkWidget *rank_view, *activity_view, *buckets_view, *reliability_view, *mix_view;
   GtkWidget *forest_view, *forest_own_view;

@@ -12,6 +12,8 @@
 
 #include "scalr-review-page-private.h"
 
+#include "scalr-run-data.h"
+
 #include "scalr-chart-view.h"
 #include "scalr-charts.h"
 #include "scalr-report.h"
@@ -38,6 +40,7 @@ typedef struct {
 typedef struct {
   ScalrRunResults *results;
   ScalrPlot       *rank, *activity, *buckets, *reliability, *mix;
+  gboolean         tuned;   /* the run stored a search's trials (scalr tune) */
 } LoadResult;
 
 static void
@@ -83,6 +86,8 @@ load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     }
   LoadResult *r = g_new0 (LoadResult, 1);
   r->results = results;
+  g_autoptr (JsonNode) tuning = scalr_run_load_document (store, in->run_id, "summary", "tuning", NULL);
+  r->tuned = tuning != NULL;
   if (results->diag)
     {
       r->rank = scalr_charts_rank_frequency (results->diag);
@@ -127,7 +132,10 @@ fill_header (ScalrReviewPage *self)
       g_strv_builder_add (vals, colon ? colon + 2 : lines[i]);
     }
   g_auto (GStrv) short_lines = g_strv_builder_end (vals);
-  g_autofree char *cfg = g_strjoinv ("  ·  ", short_lines);
+  g_autofree char *joined = g_strjoinv ("  ·  ", short_lines);
+  /* "τ = 0.803" never breaks across lines: non-breaking spaces around the sign. */
+  g_auto (GStrv) parts = g_strsplit (joined, " = ", -1);
+  g_autofree char *cfg = g_strjoinv ("\u00a0=\u00a0", parts);
   g_autofree char *tip = g_strjoinv ("\n", lines);
   gtk_label_set_text (GTK_LABEL (self->config_label), cfg);
   gtk_widget_set_tooltip_text (self->config_label, tip);
@@ -170,6 +178,10 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
       scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (charts[i].view), charts[i].empty);
       scalr_chart_view_set_plot (SCALR_CHART_VIEW (charts[i].view), g_steal_pointer (charts[i].plot));
     }
+  /* A tuned run's trials are on the Explore page. */
+  gtk_widget_set_visible (self->search_button, r->tuned);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->search_button), g_variant_new_int64 (self->run_id));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->search_button), "win.show-search");
   load_result_free (r);
   fill_header (self);
   _scalr_review_page_fill_cards (self);
@@ -568,6 +580,7 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-review-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, ScalrReviewPage, name)
   CHILD (toast_overlay);
+  CHILD (search_button);
   CHILD (stack);
   CHILD (spinner);
   CHILD (loading_label);

@@ -499,15 +499,16 @@ scalr_runs_page_init (ScalrRunsPage *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
+  /* The headline right after the name: on a narrow window it is what stays in view. */
   add_column (self, COL_ID, "#", FALSE, 48);
-  add_column (self, COL_NAME, "Name", TRUE, 180);
+  add_column (self, COL_NAME, "Name", TRUE, 170);
   add_column (self, COL_STATUS, "Status", FALSE, 86);
-  add_column (self, COL_GROUP, "Group", FALSE, 90);
-  add_column (self, COL_DATASET, "Dataset", FALSE, 120);
-  add_column (self, COL_CREATED, "Started", FALSE, 128);
-  add_column (self, COL_DURATION, "Took", FALSE, 84);
   add_column (self, COL_LIFT, "Sparse users: best vs strongest baseline", TRUE, 290);
-  add_column (self, COL_OWN, "vs own baseline", FALSE, 200);
+  add_column (self, COL_OWN, "vs own baseline", TRUE, 230);
+  add_column (self, COL_DURATION, "Took", FALSE, 72);
+  add_column (self, COL_GROUP, "Group", FALSE, 90);
+  add_column (self, COL_CREATED, "Started", FALSE, 128);
+  add_column (self, COL_DATASET, "Dataset", FALSE, 120);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_filter_changed), self);

@@ -13,6 +13,8 @@ label_setup (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_label_set_max_width_chars (GTK_LABEL (label), max_chars);
+      /* Squeezed, it still says something ("Run 8 ·…", not "R…"). */
+      gtk_label_set_width_chars (GTK_LABEL (label), MIN (max_chars, 7));
     }
   gtk_list_item_set_child (li, label);
 }

@@ -225,6 +225,15 @@ show_run_activated (GSimpleAction *action, GVariant *param, gpointer data)
   scalr_window_show_run (SCALR_WINDOW (data), g_variant_get_int64 (param));
 }
 
+/* A tuned run's trials and selection on the Explore page. */
+static void
+show_search_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  ScalrWindow *self = data;
+  scalr_window_show_page (self, "explore");
+  scalr_explore_page_show_tuning (SCALR_EXPLORE_PAGE (self->explore_page), g_variant_get_int64 (param));
+}
+
 static void
 about_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
@@ -260,6 +269,7 @@ static const GActionEntry win_actions[] = {
   { "toast", toast_activated, "s", NULL, NULL },
   { "show-page", show_page_activated, "s", NULL, NULL },
   { "show-run", show_run_activated, "x", NULL, NULL },
+  { "show-search", show_search_activated, "x", NULL, NULL },
   { "about", about_activated, NULL, NULL, NULL },
 };
 

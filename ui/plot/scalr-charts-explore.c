@@ -201,8 +201,8 @@ scalr_charts_effect (const ScalrEffect *effect, const char *objective_label, gbo
   const char *key = strchr (effect->key, '.') ? strchr (effect->key, '.') + 1 : effect->key;
   ScalrPlot *plot = scalr_plot_new (key);
   g_autofree char *spread = lift ? scalr_format_lift (effect->spread) : scalr_format_metric (effect->spread);
-  g_autofree char *sub = g_strdup_printf ("%s by value: mean over the trials with it and their range (one trial: its "
-                                          "interval) · means %s apart", objective_label, spread);
+  g_autofree char *sub = g_strdup_printf ("%s · mean per value, bar: range · means %s apart", objective_label,
+                                          spread);
   scalr_plot_set_subtitle (plot, sub);
   guint n = effect->levels->len;
   g_autoptr (GPtrArray) cats = g_ptr_array_new ();
@@ -210,7 +210,8 @@ scalr_charts_effect (const ScalrEffect *effect, const char *objective_label, gbo
     g_ptr_array_add (cats, g_array_index (effect->levels, ScalrEffectLevel, l).value);
   scalr_plot_set_categories (plot, n, (const char *const *) cats->pdata);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, key, NULL, SCALR_AXIS_LINEAR);
-  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, objective_label, lift ? "%" : NULL, SCALR_AXIS_LINEAR);
+  /* The objective is named in the subtitle; the axis says only what it is. */
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, lift ? "lift" : "score", lift ? "%" : NULL, SCALR_AXIS_LINEAR);
   if (lift)
     scalr_plot_add_reference (plot, SCALR_PLOT_AXIS_Y, 0);
   double scale = lift ? 100 : 1;

@@ -189,12 +189,12 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
   ScalrPlot *plot = scalr_plot_new ("Calibration: reliability diagram");
   GString *sub = g_string_new (NULL);
   g_autofree char *ece = scalr_format_value (diag->ece, 2);
-  g_string_append_printf (sub, "generator probabilities on validation users (top %u items each, equal-count bins)  ·  ECE %s",
+  g_string_append_printf (sub, "generator probabilities on validation users (top %u items each, equal-count bins)  ·  ECE\u00a0%s",
                           diag->calib_top_n, ece);
   if (diag->temperature > 0)
     {
       g_autofree char *tau = scalr_format_value (diag->temperature, 3);
-      g_string_append_printf (sub, "  ·  τ = %s", tau);
+      g_string_append_printf (sub, "  ·  τ\u00a0=\u00a0%s", tau);   /* never split across lines */
     }
   scalr_plot_set_subtitle (plot, sub->str);
   g_string_free (sub, TRUE);

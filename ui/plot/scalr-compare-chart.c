@@ -39,8 +39,8 @@ scalr_compare_chart_new (const char *title, GPtrArray *runs, const ScalrRunSet *
   };
   g_autofree char *ml = scalr_metric_label (metric, k);
   g_autofree char *ci = scalr_stats_ci_label (level);
-  g_autofree char *sub = g_strdup_printf ("%s %s against the %s baseline, %s users · %s band, not adjusted for "
-                                          "multiple comparisons · lines join only runs equal in every other key",
+  /* Short, so it stays whole on a narrow window; the page's caption says what is joined. */
+  g_autofree char *sub = g_strdup_printf ("%s %s vs the %s baseline, %s users · band: %s, unadjusted",
                                           ml, flip ? "reduction" : "lift",
                                           strcmp (reference, "own") == 0 ? "own" : "strongest", segment, ci);
   const char *dot = strchr (key, '.');

@@ -253,7 +253,16 @@ axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
   data_range (plot, a, &lo, &hi);
   gboolean fixed_lo = isfinite (plot->axes[a].lo), fixed_hi = isfinite (plot->axes[a].hi);
   if (ax->scale == SCALR_AXIS_LINEAR)
-    linear_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
+    {
+      /* At least two labelled values inside the range: a coarse step on a short axis can
+       * leave one (a lone "0%" says nothing about the scale). */
+      for (guint t = target; t < target + 8; t++)
+        {
+          linear_ticks (ax, lo, hi, fixed_lo, fixed_hi, t);
+          if (ax->n_ticks >= 2)
+            break;
+        }
+    }
   else
     log_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
   for (guint i = 0; i < ax->n_ticks; i++)

@@ -20,6 +20,7 @@ typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } Align;
 #define set_font     _scalr_report_set_font
 #define text_width   _scalr_report_text_width
 #define draw_text    _scalr_report_draw_text
+#define draw_wrapped _scalr_report_draw_wrapped
 #define draw_footer  _scalr_report_draw_footer
 #define hline        _scalr_report_hline
 #define append_bytes _scalr_report_append_bytes
@@ -29,6 +30,10 @@ void           set_font    (cairo_t *cr, double size, gboolean bold);
 double         text_width  (cairo_t *cr, const char *s);
 /* Draws @s with its baseline at y; shortened with "…" to fit @max_w (≤ 0: no limit). */
 void           draw_text   (cairo_t *cr, double x, double y, const char *s, Align align, double max_w);
+/* Word-wrapped to @max_w, at most @max_lines lines @line_h apart (the last shortened with "…");
+ * returns the last baseline. */
+double         draw_wrapped (cairo_t *cr, double x, double y, const char *s, double max_w, double line_h,
+                             guint max_lines);
 void           draw_footer (cairo_t *cr, const ScalrPlotStyle *style, const char *left, guint page, guint n_pages);
 void           hline       (cairo_t *cr, ScalrRgb c, double x0, double x1, double y, double width);
 /* A cairo write function appending to a GByteArray. */

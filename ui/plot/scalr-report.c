@@ -102,6 +102,33 @@ draw_text (cairo_t *cr, double x, double y, const char *s, Align align, double m
   cairo_show_text (cr, fit);
 }
 
+/* Draws @s left-aligned from baseline @y, word-wrapped to @max_w, at most @max_lines lines
+ * @line_h apart (the last shortened with "…" if the text goes on); returns the baseline of
+ * the last line drawn. */
+double
+draw_wrapped (cairo_t *cr, double x, double y, const char *s, double max_w, double line_h, guint max_lines)
+{
+  g_auto (GStrv) words = g_strsplit (s, " ", -1);
+  g_autoptr (GString) line = g_string_new (NULL);
+  guint n = 0, i = 0;
+  while (words[i] && n + 1 < max_lines)
+    {
+      g_autofree char *next = line->len ? g_strdup_printf ("%s %s", line->str, words[i]) : g_strdup (words[i]);
+      if (line->len && text_width (cr, next) > max_w)
+        {
+          draw_text (cr, x, y + n++ * line_h, line->str, ALIGN_LEFT, max_w);
+          g_string_truncate (line, 0);
+          continue;
+        }
+      g_string_assign (line, next);
+      i++;
+    }
+  for (; words[i]; i++)
+    g_string_append_printf (line, "%s%s", line->len ? " " : "", words[i]);
+  draw_text (cr, x, y + n * line_h, line->str, ALIGN_LEFT, max_w);
+  return y + n * line_h;
+}
+
 void
 draw_footer (cairo_t *cr, const ScalrPlotStyle *style, const char *left, guint page, guint n_pages)
 {
@@ -309,7 +336,7 @@ draw_headline (cairo_t *cr, const ScalrRunResults *r, double y, const ScalrPlotS
                                            "adjusted for multiple comparisons; bold: significant after Holm's adjustment "
                                            "(p < 0.05). The own-baseline lift flatters for cold users.",
                                            skipped ? "More rows in the lift charts. " : "", "");
-  draw_text (cr, x, MIN (y + 6, bottom + 10), note, ALIGN_LEFT, w);
+  draw_wrapped (cr, x, MIN (y + 6, bottom + 10), note, w, 11.5, 2);
 }
 
 static void

@@ -58,11 +58,11 @@ scalr_run_charts_forest (const ScalrRunResults *r, const char *segment, const ch
                                 : g_strdup_printf ("%s lift, %s, %s", mlabel, words, against);
   ScalrPlot *plot = scalr_charts_forest (title, (const ScalrForestRow *) rows->data, rows->len);
   g_autofree char *ci = scalr_stats_ci_label (scalr_run_results_level (r));
-  g_autofree char *sub = g_strdup_printf ("augmented vs baseline: relative lift with its paired-bootstrap %s "
-                                          "(not adjusted for multiple comparisons); filled: significant after Holm "
-                                          "adjustment (p < 0.05)%s", ci,
-                                          strongest ? "" : " · for cold users a personalised baseline is near "
-                                                           "random: this flatters");
+  /* Short enough for two lines of a half-width chart. */
+  g_autofree char *sub = g_strdup_printf ("augmented vs baseline, with its paired-bootstrap %s (not adjusted "
+                                          "for multiple comparisons) · filled: significant after Holm (p < 0.05)%s",
+                                          ci, strongest ? "" : " · flatters cold users (their own baseline is "
+                                                               "near random)");
   scalr_plot_set_subtitle (plot, sub);
   return plot;
 }
