@@ -3,6 +3,7 @@
 
 #include "scalr-cli-common.h"
 
+#include "scalr-parallel.h"
 #include "scalr-run-data.h"
 #include "scalr-text.h"
 
@@ -94,6 +95,14 @@ cli_count (guint64 n)
   return out;
 }
 
+void
+cli_note_unverified (const char *command, gint64 run_id, gboolean has_checksum)
+{
+  if (!has_checksum)
+    g_printerr ("scalr %s: note: run %" G_GINT64_FORMAT " has no checksum (stored before schema 6): its results "
+                "are checked for validity but cannot be verified against alteration\n", command, run_id);
+}
+
 int
 cli_fail (const char *command, const GError *error)
 {
@@ -125,6 +134,20 @@ cli_parse (GOptionContext *ctx, int *argc, char ***argv, const char *command)
 {
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_printerr ("scalr %s: %s\nTry 'scalr %s --help'.\n", command, error->message, command);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cli_threads (const char *command, const char *text, guint *out)
+{
+  g_autoptr (GError) error = NULL;
+  *out = 0;
+  if ((text != NULL && !scalr_parallel_parse_threads ("--threads", text, out, &error))
+      || !scalr_parallel_check_environment (&error))
     {
       g_printerr ("scalr %s: %s\nTry 'scalr %s --help'.\n", command, error->message, command);
       return FALSE;

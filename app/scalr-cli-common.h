@@ -47,6 +47,9 @@ JsonObject    *cli_lift_json      (const ScalrLiftRow *lift);
 /* Prints "scalr CMD: MESSAGE" (control characters escaped) on stderr and returns EXIT_ERROR,
  * or EXIT_USAGE for a malformed --set/--grid. */
 int            cli_fail           (const char *command, const GError *error);
+/* For a finished run without a checksum (@has_checksum FALSE: stored before schema 6): says
+ * on stderr, for @command, that its results load but cannot be verified. */
+void           cli_note_unverified (const char *command, gint64 run_id, gboolean has_checksum);
 /* Parses @argc/@argv with @entries; on failure prints the error with the usage hint. */
 gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv, const char *command);
 
@@ -56,6 +59,12 @@ gboolean       cli_parse          (GOptionContext *ctx, int *argc, char ***argv,
  * reason to stop here (the run reports it). */
 gboolean       cli_check_estimate (const char *command, const char *db, ScalrConfig *const *configs, guint n_runs,
                                    gboolean yes);
+
+/* The --threads option's text (NULL: not given, *out = 0: the policy) and SCALR_THREADS,
+ * checked: on a bad value prints it with the usage hint and returns FALSE (exit 2). */
+gboolean       cli_threads        (const char *command, const char *text, guint *out);
+/* The help line of --threads. */
+#define CLI_THREADS_HELP "Threads of every stage (default: $SCALR_THREADS, else one per processor)"
 
 /* A run id argument: a positive integer that fits 64 bits. */
 gboolean       cli_parse_run_id   (const char *text, gint64 *out);

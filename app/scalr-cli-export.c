@@ -54,6 +54,7 @@ cmd_export (int argc, char **argv)
   g_autoptr (ScalrExport) export = scalr_export_open (store, run_id, &error);
   if (export == NULL)
     return cli_fail ("export", error);
+  cli_note_unverified ("export", run_id, scalr_export_get_check (export)->has_checksum);
   for (guint f = 0; f < G_N_ELEMENTS (files); f++)
     {
       guint64 n = 0;

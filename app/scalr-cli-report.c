@@ -44,6 +44,12 @@ cmd_report (int argc, char **argv)
   if (store == NULL)
     return EXIT_ERROR;
   g_autoptr (GError) error = NULL;
+  ScalrRunCheck check;
+  g_autoptr (ScalrRunInfo) info = scalr_store_load_run (store, run_id, &error);
+  if (info == NULL || !scalr_store_check_run (store, run_id, &check, &error))
+    return cli_fail ("report", error);
+  if (info->status == SCALR_RUN_FINISHED)
+    cli_note_unverified ("report", run_id, check.has_checksum);
   g_auto (GStrv) files = NULL;
   guint pages = 0;
   if (!scalr_report_write_full (store, run_id, out, format, &files, &pages, &error))

@@ -193,6 +193,9 @@ print_run_text (JsonNode *node)
   const char *err = json_object_get_string_member (o, "error");
   if (err)
     g_print ("  error: %s\n", cli_safe (err));
+  if (g_strcmp0 (json_object_get_string_member (o, "status"), "finished") == 0)
+    g_print ("  checksum  %s\n", g_strcmp0 (json_object_get_string_member (o, "checksum"), "verified") == 0
+             ? "verified" : "none (stored before schema 6): cannot be verified");
   JsonObject *cfg = json_object_get_object_member (o, "config");
   JsonObject *gen = json_object_has_member (o, "generator") ? json_object_get_object_member (o, "generator") : NULL;
   if (cfg && json_object_has_member (cfg, "dataset"))
@@ -290,6 +293,10 @@ print_run (ScalrStore *store, gint64 run_id, gboolean json, const char *command)
   g_autoptr (JsonNode) node = scalr_run_to_json (store, run_id, &error);
   if (node == NULL)
     return cli_fail (command, error);
+  JsonObject *o = json_node_get_object (node);
+  if (g_strcmp0 (json_object_get_string_member (o, "status"), "finished") == 0)
+    cli_note_unverified (command, run_id,
+                         g_strcmp0 (json_object_get_string_member (o, "checksum"), "verified") == 0);
   if (json)
     cli_print_json (node);
   else
@@ -302,17 +309,18 @@ print_run (ScalrStore *store, gint64 run_id, gboolean json, const char *command)
 int
 cmd_run (int argc, char **argv)
 {
-  g_autofree char *db = NULL, *config = NULL, *name = NULL;
+  g_autofree char *db = NULL, *config = NULL, *name = NULL, *threads_text = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean json = FALSE, yes = FALSE;
-  int threads = 0, replicates = 0;
+  guint threads = 0;
+  int replicates = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Config file (default: the built-in defaults)", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, "Override one key (repeatable)", "GROUP.KEY=VALUE" },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "A name for the run", "NAME" },
     { "replicates", 0, 0, G_OPTION_ARG_INT, &replicates, "Repeat on N splits from derived seeds (sets eval.replicates)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads (default: one per processor)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, CLI_THREADS_HELP, "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the run as JSON (run_id at the top level)", NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
     { NULL }
@@ -326,11 +334,13 @@ cmd_run (int argc, char **argv)
     "Keys, defaults and ranges: scalr config\n");
   if (!cli_parse (ctx, &argc, &argv, "run"))
     return EXIT_USAGE;
-  if (argc > 1 || threads < 0)
+  if (argc > 1)
     {
-      g_printerr ("scalr run: unexpected argument '%s'\nTry 'scalr run --help'.\n", argc > 1 ? argv[1] : "--threads");
+      g_printerr ("scalr run: unexpected argument '%s'\nTry 'scalr run --help'.\n", argv[1]);
       return EXIT_USAGE;
     }
+  if (!cli_threads ("run", threads_text, &threads))
+    return EXIT_USAGE;
   int status = EXIT_ERROR;
   g_autoptr (ScalrConfig) c = config_from_args ("run", config, sets, &status);
   if (c == NULL)
@@ -350,7 +360,7 @@ cmd_run (int argc, char **argv)
   if (!cli_check_estimate ("run", path, one, 1, yes))
     return EXIT_USAGE;
   g_autoptr (ScalrPipeline) p = scalr_pipeline_new (path, c, name);
-  scalr_pipeline_set_threads (p, (guint) threads);
+  scalr_pipeline_set_threads (p, threads);
   scalr_pipeline_set_busy_func (p, cli_report_busy, NULL);
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
   g_autoptr (GError) error = NULL;

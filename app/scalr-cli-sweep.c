@@ -106,10 +106,11 @@ on_point (const ScalrSweepPoint *pt, guint64 n_points, gpointer data)
 int
 cmd_sweep (int argc, char **argv)
 {
-  g_autofree char *db = NULL, *config = NULL, *metric = NULL, *segment = NULL;
+  g_autofree char *db = NULL, *config = NULL, *metric = NULL, *segment = NULL, *threads_text = NULL;
   g_auto (GStrv) grids = NULL, sets = NULL;
   gboolean json = FALSE, yes = FALSE;
-  int k = 20, threads = 0;
+  int k = 20;
+  guint threads = 0;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Experiment store (default: the user data directory)", "DB" },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, "Base config (default: the built-in defaults)", "FILE" },
@@ -118,7 +119,7 @@ cmd_sweep (int argc, char **argv)
     { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, "Metric of the printed lifts (default recall)", "METRIC" },
     { "k", 0, 0, G_OPTION_ARG_INT, &k, "K of the printed lifts (default 20)", "K" },
     { "segment", 0, 0, G_OPTION_ARG_STRING, &segment, "Segment of the printed lifts: all, sparse, warm (default sparse)", "SEGMENT" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Sampler threads", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, CLI_THREADS_HELP, "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON: one object per grid point with its run_id, values and lifts", NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
     { NULL }
@@ -137,6 +138,8 @@ cmd_sweep (int argc, char **argv)
       g_printerr ("scalr sweep: expected at least one --grid GROUP.KEY=V1,V2,…\nTry 'scalr sweep --help'.\n");
       return EXIT_USAGE;
     }
+  if (!cli_threads ("sweep", threads_text, &threads))
+    return EXIT_USAGE;
   const char *met = metric ? metric : "recall", *seg = segment ? segment : "sparse";
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrConfig) base = path_config (config, sets, &error);
@@ -151,7 +154,7 @@ cmd_sweep (int argc, char **argv)
     return EXIT_USAGE;
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
   int status = EXIT_OK;
-  ScalrSweepOptions options = { .threads = (guint) MAX (threads, 0), .busy_func = cli_report_busy,
+  ScalrSweepOptions options = { .threads = threads, .busy_func = cli_report_busy,
                                 .point_func = on_point, .point_data = &status };
   gint64 group_id = 0;
   g_autoptr (GPtrArray) points = scalr_sweep_run (path, base, grid, &options, progress, NULL, &group_id, &error);

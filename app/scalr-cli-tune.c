@@ -117,10 +117,11 @@ cli_print_replicates (JsonObject *run)
 int
 cmd_tune (int argc, char **argv)
 {
-  g_autofree char *db = NULL, *config = NULL;
+  g_autofree char *db = NULL, *config = NULL, *threads_text = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean json = FALSE, yes = FALSE;
-  int trials = 0, threads = 0, replicates = 0;
+  int trials = 0, replicates = 0;
+  guint threads = 0;
   double budget = 0;
   gint64 seed = -1;
   GOptionEntry entries[] = {
@@ -131,7 +132,7 @@ cmd_tune (int argc, char **argv)
     { "time-budget", 0, 0, G_OPTION_ARG_DOUBLE, &budget, "Start no trial after S seconds", "S" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the search (default: [tune] seed, 42)", "S" },
     { "replicates", 0, 0, G_OPTION_ARG_INT, &replicates, "Repeat the whole search on N splits (sets eval.replicates)", "N" },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (default: one per processor)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text, CLI_THREADS_HELP, "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print {\"run_id\": N, \"tuning\": …}", NULL },
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes, "Start even when the estimate is past the threshold (15 min or 2 GiB)", NULL },
     { NULL }
@@ -150,11 +151,13 @@ cmd_tune (int argc, char **argv)
     "Ctrl+C cancels (a run already created is marked cancelled).\n");
   if (!cli_parse (ctx, &argc, &argv, "tune"))
     return EXIT_USAGE;
-  if (argc > 1 || trials < 0 || threads < 0 || budget < 0 || replicates < 0)
+  if (argc > 1 || trials < 0 || budget < 0 || replicates < 0)
     {
       g_printerr ("scalr tune: unexpected argument '%s'\nTry 'scalr tune --help'.\n", argc > 1 ? argv[1] : "(a negative number)");
       return EXIT_USAGE;
     }
+  if (!cli_threads ("tune", threads_text, &threads))
+    return EXIT_USAGE;
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrTuneSpec) spec = scalr_tune_spec_new_from_file (config, (const char *const *) sets, &error);
   if (spec == NULL)
@@ -180,7 +183,7 @@ cmd_tune (int argc, char **argv)
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  TuneJob job = { path, spec, (guint) threads, progress, cancellable, 0, NULL, FALSE, loop };
+  TuneJob job = { path, spec, threads, progress, cancellable, 0, NULL, FALSE, loop };
   guint sig = g_unix_signal_add (SIGINT, on_interrupt, &job);
   GThread *thread = g_thread_new ("scalr-tune", tune_thread, &job);
   g_main_loop_run (loop);

@@ -14,6 +14,7 @@
 
 #include "scalr-blas.h"
 #include "scalr-bootstrap.h"
+#include "scalr-parallel.h"
 #include "scalr-rng.h"
 
 /* The replaced method for one row: B resamples of n indices, Σy/Σx − 1 each, sorted. */
@@ -70,7 +71,7 @@ main (int argc, char **argv)
       for (gsize c = 0; c < C; c++)
         v[i * C + c] = scalr_rng_uniform (&rng) < 0.6 ? 0.0 : scalr_rng_uniform (&rng);   /* many zeros, as recall */
     }
-  scalr_blas_set_threads (g_get_num_processors ());
+  /* The thread policy (SCALR_THREADS, else every processor) for the weights and the dgemm. */
 
   /* The matrix method: all columns' sums, then R intervals from pairs of columns. */
   g_autoptr (GTimer) t = g_timer_new ();
@@ -107,7 +108,7 @@ main (int argc, char **argv)
           " \"matrix_seconds\": %.3f, \"matrix_accumulate_seconds\": %.3f, \"accumulate_gflops\": %.2f,\n"
           " \"per_row_seconds\": %.3f, \"per_row_extrapolated\": %s, \"per_row_over_matrix\": %.1f,\n"
           " \"checksums\": [%.6g, %.6g]}\n",
-          n, C, rows, B, g_get_num_processors (), t_matrix, t_acc, 2.0 * B * n * C / t_acc / 1e9, t_rows,
+          n, C, rows, B, scalr_parallel_get_threads (), t_matrix, t_acc, 2.0 * B * n * C / t_acc / 1e9, t_rows,
           per_row_rows < rows ? "true" : "false", t_rows / t_matrix, check, check_rows);
   return 0;
 }

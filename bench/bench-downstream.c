@@ -59,7 +59,9 @@
 #include "scalr-blas.h"
 #include "scalr-csr.h"
 #include "scalr-eval.h"
+#include "scalr-parallel.h"
 #include "scalr-rng.h"
+#include "scalr-topk.h"
 
 /* Generator format version: bump when the data model changes so that cached files are
  * rewritten. */
@@ -90,13 +92,6 @@ typedef struct {
   guint64 events;
   guint64 seed;
 } GenParams;
-
-static int
-cmp_u32 (const void *a, const void *b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  return x < y ? -1 : x > y;
-}
 
 /* Fills @train and @test (users × items). */
 static void
@@ -214,8 +209,8 @@ generate (const GenParams *gp, ScalrCsr **train_out, ScalrCsr **test_out)
           row[j] = tmp;
         }
       n_test[u] = nt;
-      qsort (row, nt, sizeof (guint32), cmp_u32);
-      qsort (row + nt, n - nt, sizeof (guint32), cmp_u32);
+      qsort (row, nt, sizeof (guint32), scalr_cmp_u32);
+      qsort (row + nt, n - nt, sizeof (guint32), scalr_cmp_u32);
       n_test_total += nt;
       n_train_total += n - nt;
       off += want[u];
@@ -353,38 +348,57 @@ blas_corename (void)
 
 /* ---- evaluation ------------------------------------------------------------------------- */
 
-/* As scalr-eval.c's eval_worker: each thread takes the next batch, scores it with a
- * single-threaded sgemm (_scalr_mf_score), masks, selects and measures it. */
+/* As scalr-eval.c's eval_batches: the threads of scalr_parallel_for take the next batch,
+ * score it with a single-threaded sgemm (_scalr_mf_score), mask, select and measure it. */
 typedef struct {
   const ScalrCsr *train, *test;
   const float    *U, *V;
   const guint32  *users;
   guint           n_users, n_items, factors, k, batch;
   float          *recall, *ndcg;   /* per evaluated user */
-  gint            next;            /* atomic: next batch */
+  double          gemm_s;          /* the threads' time in sgemm (summed in thread_finish) */
 } EvalJob;
 
 typedef struct {
-  EvalJob *job;
+  float   *scores;
+  guint32 *top;
   double   gemm_s;                 /* this thread's time in sgemm */
 } EvalWorker;
 
 static gpointer
-eval_worker (gpointer data)
+eval_worker_new (guint thread, gpointer data)
 {
-  EvalWorker *w = data;
-  EvalJob *job = w->job;
+  EvalJob *job = data;
+  EvalWorker *w = g_new0 (EvalWorker, 1);
+  w->scores = g_new (float, (gsize) job->batch * job->n_items);
+  w->top = g_new (guint32, job->k);
+  return w;
+}
+
+static void
+eval_worker_free (gpointer state, guint thread, gpointer data)
+{
+  EvalJob *job = data;
+  EvalWorker *w = state;
+  job->gemm_s += w->gemm_s;
+  g_free (w->scores);
+  g_free (w->top);
+  g_free (w);
+}
+
+static gboolean
+eval_batches (guint64 first_batch, guint64 last_batch, guint thread, gpointer state, gpointer data, GError **error)
+{
+  EvalJob *job = data;
+  EvalWorker *w = state;
   guint I = job->n_items;
-  g_autofree float *scores = g_new (float, (gsize) job->batch * I);
-  g_autofree guint32 *top = g_new (guint32, job->k);
+  float *scores = w->scores;
+  guint32 *top = w->top;
   double m[SCALR_N_RANK_METRICS][SCALR_MAX_KS];
   guint ks[1] = { job->k };
-  for (;;)
+  for (guint64 b = first_batch; b < last_batch; b++)
     {
-      guint b = (guint) g_atomic_int_add (&job->next, 1);
-      guint first = b * job->batch;
-      if (first >= job->n_users)
-        break;
+      guint first = (guint) b * job->batch;
       guint nb = MIN (job->batch, job->n_users - first);
       double g0 = now ();
       _scalr_mf_score (job->U, job->V, I, job->factors, job->users + first, nb, scores);
@@ -402,7 +416,7 @@ eval_worker (gpointer data)
           job->ndcg[first + r] = m[SCALR_METRIC_NDCG][0];
         }
     }
-  return NULL;
+  return TRUE;
 }
 
 /* ---- main --------------------------------------------------------------------------------- */
@@ -473,7 +487,7 @@ main (int argc, char **argv)
       g_printerr ("bench-downstream: cannot create %s\n", data_dir);
       return 1;
     }
-  scalr_blas_set_threads (threads);
+  scalr_parallel_push_threads ((guint) threads);   /* BLAS and worker threads */
   const char *ct = g_getenv ("OPENBLAS_CORETYPE"), *l2 = g_getenv ("OPENBLAS_L2_SIZE");
   g_print ("BLAS: OpenBLAS kernel %s, %d threads (OPENBLAS_CORETYPE=%s, OPENBLAS_L2_SIZE=%s)\n",
            blas_corename (), threads, ct ? ct : "(unset)", l2 ? l2 : "(unset)");
@@ -596,26 +610,15 @@ main (int argc, char **argv)
   g_autofree float *recall = g_new (float, MAX (n_eval, 1));
   g_autofree float *ndcg = g_new (float, MAX (n_eval, 1));
   EvalJob job = { train, test, U, V, eu, n_eval, I, (guint) factors, (guint) k, (guint) batch, recall, ndcg, 0 };
-  g_autofree EvalWorker *ew = g_new0 (EvalWorker, threads);
-  g_autofree GThread **workers = g_new0 (GThread *, threads);
-  scalr_blas_set_threads (1);   /* as scalr-eval.c: one BLAS thread inside each worker */
+  /* As scalr-eval.c: the parallel-for runs one BLAS thread inside each worker. */
+  ScalrParallelOptions po = { .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC,
+                              .thread_init = eval_worker_new, .thread_finish = eval_worker_free };
   t0 = now ();
-  for (int t = 0; t < threads; t++)
-    {
-      ew[t].job = &job;
-      if (t > 0)
-        workers[t] = g_thread_new ("eval", eval_worker, &ew[t]);
-    }
-  eval_worker (&ew[0]);
-  for (int t = 1; t < threads; t++)
-    g_thread_join (workers[t]);
+  if (!scalr_parallel_for ((n_eval + batch - 1) / batch, eval_batches, &job, &po, &error))
+    die ("eval", error);
   double t_eval = now () - t0;
-  scalr_blas_set_threads (threads);
   /* The GEMM part of the wall time: the threads' sgemm time over the thread count. */
-  double t_gemm = 0;
-  for (int t = 0; t < threads; t++)
-    t_gemm += ew[t].gemm_s;
-  t_gemm /= threads;
+  double t_gemm = job.gemm_s / threads;
   double mean_recall = 0, mean_ndcg = 0;
   for (guint r = 0; r < n_eval; r++)
     {

@@ -38,6 +38,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "scalr-parallel.h"
+
 #define CHUNK_EVENTS (1u << 20)
 #define T0 1262304000.0   /* 2010-01-01 UTC */
 
@@ -408,6 +410,16 @@ chunk_run (gpointer data)
   return NULL;
 }
 
+static gboolean
+run_chunks (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  Chunk *batch = data;
+  for (guint64 k = first; k < last; k++)
+    chunk_run (&batch[k]);
+  return TRUE;
+}
+
+
 /* ---- options ---------------------------------------------------------------------- */
 
 static guint64 opt_users = 100000;
@@ -767,7 +779,7 @@ generate (GError **error)
   guint64 n_domain[2] = { 0, 0 }, ratings[6] = { 0 };
   double affinity_sum = 0;
   g_autofree Chunk *batch = g_new0 (Chunk, n_threads);
-  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
+  ScalrParallelOptions po = { .n_threads = n_threads, .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC };
   for (guint64 c0 = 0; c0 < n_chunks && ok; c0 += n_threads)
     {
       guint nb = (guint) MIN ((guint64) n_threads, n_chunks - c0);
@@ -779,15 +791,12 @@ generate (GError **error)
           c->chunk = c0 + t;
           c->first = c->chunk * CHUNK_EVENTS;
           c->n = MIN ((guint64) CHUNK_EVENTS, m.n_events - c->first);
-          threads[t] = nb > 1 ? g_thread_new ("planted", chunk_run, c) : NULL;
-          if (nb == 1)
-            chunk_run (c);
         }
+      /* A batch of chunks on the threads; each chunk has its own stream and buffer. */
+      scalr_parallel_for (nb, run_chunks, batch, &po, NULL);
       for (guint t = 0; t < nb; t++)
         {
           Chunk *c = &batch[t];
-          if (threads[t])
-            g_thread_join (g_steal_pointer (&threads[t]));
           ok = ok && out_write (&f, c->buf, c->len, error);
           g_clear_pointer (&c->buf, g_free);
           for (int d = 0; d < 2; d++)

@@ -22,27 +22,47 @@ result_clear (Result *r)
   g_free (r->err);
 }
 
-/* Runs scalr with the NULL-terminated arguments. */
+/* Runs scalr with the arguments, and @var=@value in its environment when @var is set. */
 static Result
-run_scalr (const char *first, ...)
+run_scalr_va (const char *var, const char *value, const char *first, va_list ap)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   const char *cli = g_getenv ("SCALR_CLI") ? g_getenv ("SCALR_CLI") : SCALR_CLI_PATH;
   g_ptr_array_add (argv, (gpointer) cli);
-  va_list ap;
-  va_start (ap, first);
   for (const char *a = first; a; a = va_arg (ap, const char *))
     g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
   g_ptr_array_add (argv, NULL);
   Result r = { 0 };
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) env = g_get_environ ();
   env = g_environ_setenv (env, "SCALR_BUSY_TIMEOUT_MS", "200", TRUE);
+  if (var)
+    env = g_environ_setenv (env, var, value, TRUE);
   int wait = 0;
   g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &error);
   g_assert_no_error (error);
   r.status = WIFEXITED (wait) ? WEXITSTATUS (wait) : 128 + WTERMSIG (wait);
+  return r;
+}
+
+/* Runs scalr with the NULL-terminated arguments. */
+static Result
+run_scalr (const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  Result r = run_scalr_va (NULL, NULL, first, ap);
+  va_end (ap);
+  return r;
+}
+
+static Result
+run_scalr_env (const char *var, const char *value, const char *first, ...)
+{
+  va_list ap;
+  va_start (ap, first);
+  Result r = run_scalr_va (var, value, first, ap);
+  va_end (ap);
   return r;
 }
 
@@ -423,6 +443,16 @@ test_run_show_export (void)
   r = run_scalr ("run", "--db", db, "--config", bad, NULL);
   assert_fails (&r, 1, "bad.ini:5:", "one of cooc, ridge, popularity");
   result_clear (&r);
+  /* Thread counts: --threads and SCALR_THREADS are checked before anything runs. */
+  r = run_scalr ("run", "--db", db, "--threads", "0", NULL);
+  assert_fails (&r, 2, "scalr run: --threads: '0' is not a thread count", "1…256");
+  result_clear (&r);
+  r = run_scalr ("sweep", "--db", db, "--grid", "sampler.k=1", "--threads", "many", NULL);
+  assert_fails (&r, 2, "scalr sweep: --threads: 'many' is not a thread count", "1…256");
+  result_clear (&r);
+  r = run_scalr_env ("SCALR_THREADS", "-2", "run", "--db", db, NULL);
+  assert_fails (&r, 2, "scalr run: SCALR_THREADS: '-2' is not a thread count", "1…256");
+  result_clear (&r);
   r = run_scalr ("show", "--db", db, "99", NULL);
   assert_fails (&r, 1, "no run 99", NULL);
   result_clear (&r);
@@ -520,6 +550,16 @@ test_one_user (void)
       g_assert_nonnull (json_object_get_string_member (l, "note"));
       g_assert_cmpfloat (json_object_get_double_member (l, "level"), ==, 0.9);
     }
+  /* No validation events: τ is not fitted, the log-likelihood and the ECE are undefined
+   * (null, with the reason), never 0. */
+  JsonObject *gen = json_object_get_object_member (o, "generator");
+  g_assert_false (json_object_get_boolean_member (gen, "temperature_fitted"));
+  g_assert_true (json_object_get_null_member (gen, "valid_log_lik"));
+  g_assert_nonnull (strstr (json_object_get_string_member (gen, "temperature_status"), "no validation events"));
+  JsonObject *cal = json_object_get_object_member (json_object_get_object_member (o, "synthetic"), "calibration");
+  g_assert_true (json_object_get_null_member (cal, "ece"));
+  g_assert_true (json_object_get_null_member (cal, "valid_log_lik"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cal, "bins")), ==, 0);
   result_clear (&r);
   /* The text view and the TSV say the same. */
   r = run_scalr ("show", "--db", db, "1", NULL);
@@ -528,6 +568,10 @@ test_one_user (void)
   g_assert_nonnull (strstr (r.out, "[—, —]"));
   g_assert_nonnull (strstr (r.out, "CI undefined: fewer than 2 users"));
   g_assert_nonnull (strstr (r.out, "warning: the experiment has 1 tested user"));
+  g_assert_nonnull (strstr (r.out, "τ = 1 (undefined: no validation events (τ = 1 used)), "
+                                    "validation log-likelihood undefined (no validation events)\n"));
+  g_assert_nonnull (strstr (r.out, "calibration undefined (no validation events)"));
+  g_assert_null (strstr (r.out, "ECE 0"));
   g_assert_null (strstr (r.out, "nan"));
   result_clear (&r);
   g_autofree char *tsv = g_build_filename (dir, "lifts.tsv", NULL);

@@ -304,7 +304,7 @@ test_upgrade_from_v1 (void)
   sqlite3 *c = NULL;
   sqlite3_open (db, &c);
   g_assert_cmpint (sqlite3_exec (c, "DROP TABLE run_synthetic_chunks; DROP TABLE run_metrics; DROP TABLE run_lifts; "
-                                    "DROP TABLE run_user_metrics; DROP TABLE run_recs; DROP INDEX runs_group; "
+                                    "DROP TABLE run_user_metrics; DROP TABLE run_recs; DROP TABLE run_checksums; DROP INDEX runs_group; "
                                     "ALTER TABLE runs DROP COLUMN trashed_at; ALTER TABLE runs DROP COLUMN tags; "
                                     "ALTER TABLE runs DROP COLUMN note; ALTER TABLE runs DROP COLUMN group_id; "
                                     "DROP TABLE run_groups; PRAGMA user_version = 1;",
@@ -399,7 +399,8 @@ downgrade_to_v3 (const char *db)
                                     "CREATE INDEX runs_dataset ON runs(dataset_id); DROP TABLE run_groups;", NULL, NULL, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (c, "ALTER TABLE run_user_metrics DROP COLUMN value_type; "
                                     "ALTER TABLE run_lifts DROP COLUMN level; ALTER TABLE run_lifts DROP COLUMN also_strongest; "
-                                    "ALTER TABLE run_lifts DROP COLUMN note; PRAGMA user_version = 3;", NULL, NULL, NULL), ==, SQLITE_OK);
+                                    "ALTER TABLE run_lifts DROP COLUMN note; DROP TABLE run_checksums; PRAGMA user_version = 3;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (c);
 }
 
@@ -452,6 +453,9 @@ test_upgrade_from_v3 (void)
   r = scalr (NULL, "show", "--db", db, "1", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "lift [80 % CI]"));
+  /* Stored before checksums: it loads, and says it cannot be verified. */
+  g_assert_nonnull (strstr (r.out, "checksum  none (stored before schema 6): cannot be verified"));
+  g_assert_nonnull (strstr (r.err, "note: run 1 has no checksum (stored before schema 6)"));
   result_clear (&r);
   g_autofree char *pu = g_build_filename (dir, "pu.tsv", NULL);
   r = scalr (NULL, "export", "--db", db, "1", "--per-user", pu, NULL);

@@ -89,7 +89,7 @@ test_classes (void)
 {
   const ScalrRecommenderClass *classes[] = { &scalr_pop_recommender, &scalr_itemknn_recommender, &scalr_ease_recommender };
   const char *names[] = { "pop", "itemknn", "ease" };
-  const guint n_params[] = { 0, 2, 2 };
+  const guint n_params[] = { 0, 2, 3 };
   for (guint c = 0; c < G_N_ELEMENTS (classes); c++)
     {
       const ScalrRecommenderClass *k = classes[c];
@@ -122,6 +122,9 @@ test_classes (void)
   g_assert_cmpstr (scalr_ease_recommender.params[1].key, ==, "ease.max_items");
   g_assert_cmpstr (scalr_ease_recommender.params[1].def, ==, "30000");
   g_assert_cmpfloat (scalr_ease_recommender.params[1].max, ==, 100000);
+  g_assert_cmpstr (scalr_ease_recommender.params[2].key, ==, "ease.precision");
+  g_assert_cmpstr (scalr_ease_recommender.params[2].def, ==, "auto");
+  g_assert_cmpstr (scalr_ease_recommender.params[2].choices, ==, "auto|float|double");
   g_assert_cmpuint (SCALR_RECOMMENDER_ERROR, !=, 0);
   g_assert_cmpstr (g_quark_to_string (SCALR_RECOMMENDER_ERROR), ==, "scalr-recommender-error-quark");
 }

@@ -1,7 +1,7 @@
 /* test-rec-mf.c — the matrix-factorisation models: iALS (exact reconstruction, monotone loss,
- * CG against Cholesky, weights, determinism across seeds and thread counts), BPR (training
- * AUC, positives ∝ weight, determinism) and the embmap generator (a planted two-taste split,
- * the map's normal equations, fitting through scalr_generator_fit), with their error paths. */
+ * CG against Cholesky, weights, determinism across seeds and thread counts) and the embmap
+ * generator (a planted two-taste split, the map's normal equations, fitting through
+ * scalr_generator_fit), with their error paths. */
 #include "config.h"
 
 #include "scalr-registry.h"
@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "generators/scalr-gen-embmap-private.h"
-#include "recommenders/scalr-bpr-private.h"
 #include "scalr-ials.h"
 #include "recommenders/scalr-recommenders-mf-private.h"
 #include "scalr-blas.h"
@@ -106,15 +105,6 @@ ials_loss (const ScalrCsr *m, const float *U, const float *V, const ScalrIalsOpt
   for (gsize x = 0; x < (gsize) m->n_cols * k; x++)
     reg += (double) V[x] * V[x];
   return loss + o->reg * reg;
-}
-
-static gboolean
-row_has (const ScalrCsr *m, guint u, guint32 i)
-{
-  for (guint64 e = m->indptr[u]; e < m->indptr[u + 1]; e++)
-    if (m->indices[e] == i)
-      return TRUE;
-  return FALSE;
 }
 
 /* ---- iALS --------------------------------------------------------------------------------- */
@@ -363,201 +353,6 @@ test_ials_errors (void)
   g_assert_no_error (error);
 }
 
-/* ---- BPR ---------------------------------------------------------------------------------- */
-
-/* Two taste groups: users 0…19 hold 5 of items 0…9, users 20…39 hold 5 of items 10…19. */
-static ScalrCsr *
-two_groups (void)
-{
-  g_autoptr (GRand) rand = g_rand_new_with_seed (21);
-  float d[40 * 20] = { 0 };
-  for (guint u = 0; u < 40; u++)
-    {
-      guint base = u < 20 ? 0 : 10, n = 0;
-      while (n < 5)
-        {
-          guint i = base + (guint) g_rand_int_range (rand, 0, 10);
-          if (d[u * 20 + i] == 0)
-            {
-              d[u * 20 + i] = 1;
-              n++;
-            }
-        }
-    }
-  return csr_from_dense (40, 20, d);
-}
-
-/* AUC over every user's (positive, negative) pairs of the training matrix. */
-static double
-train_auc (const ScalrRecommenderClass *klass, gpointer model, const ScalrCsr *m)
-{
-  g_autofree float *s = g_new (float, m->n_cols);
-  double good = 0.0, pairs = 0.0;
-  for (guint32 u = 0; u < m->n_rows; u++)
-    {
-      klass->score (model, m, &u, 1, s);
-      for (guint i = 0; i < m->n_cols; i++)
-        if (row_has (m, u, i))
-          for (guint j = 0; j < m->n_cols; j++)
-            if (!row_has (m, u, j))
-              {
-                good += s[i] > s[j] ? 1.0 : s[i] == s[j] ? 0.5 : 0.0;
-                pairs += 1.0;
-              }
-    }
-  return good / pairs;
-}
-
-static double
-bpr_auc (const ScalrCsr *m, guint factors, double lr, guint epochs, guint64 seed)
-{
-  ScalrBprOptions o = { factors, lr, 0.0025, epochs, seed };
-  /* Through the recommender vtable's model layout: U, V, bias. */
-  g_autofree float *U = NULL, *V = NULL, *B = NULL;
-  g_autoptr (GError) error = NULL;
-  g_assert_true (_scalr_bpr_fit (m, &o, &U, &V, &B, NULL, NULL, &error));
-  g_assert_no_error (error);
-  double good = 0.0, pairs = 0.0;
-  for (guint u = 0; u < m->n_rows; u++)
-    for (guint i = 0; i < m->n_cols; i++)
-      if (row_has (m, u, i))
-        for (guint j = 0; j < m->n_cols; j++)
-          if (!row_has (m, u, j))
-            {
-              double si = dot (U + u * factors, V + i * factors, factors) + B[i];
-              double sj = dot (U + u * factors, V + j * factors, factors) + B[j];
-              good += si > sj ? 1.0 : si == sj ? 0.5 : 0.0;
-              pairs += 1.0;
-            }
-  return good / pairs;
-}
-
-static void
-test_bpr_auc (void)
-{
-  g_autoptr (ScalrCsr) m = two_groups ();
-  double trained = bpr_auc (m, 8, 0.05, 300, 1);
-  g_test_message ("training AUC %.3f", trained);
-  g_assert_cmpfloat (trained, >, 0.9);
-  /* Barely trained, the same measure is near chance: the threshold discriminates. */
-  double untrained = bpr_auc (m, 8, 1e-6, 1, 1);
-  g_test_message ("untrained AUC %.3f", untrained);
-  g_assert_cmpfloat (untrained, <, 0.75);
-
-  /* The vtable (defaults: 64 factors, 20 epochs of 200 triples) learns too, and its scores
-   * rank the same way. */
-  g_autoptr (GError) error = NULL;
-  gpointer model = scalr_bpr_recommender.fit (m, NULL, 1, NULL, NULL, &error);
-  g_assert_no_error (error);
-  double auc = train_auc (&scalr_bpr_recommender, model, m);
-  g_test_message ("vtable training AUC %.3f", auc);
-  g_assert_cmpfloat (auc, >, 0.9);
-  scalr_bpr_recommender.free_model (model);
-}
-
-/* The sampler draws entry e with probability w_e / Σw and negatives outside the row. */
-static void
-test_bpr_sampler (void)
-{
-  static const float d[] = {
-    1, 0, 2, 0, 0,
-    0, 3, 0, 4, 0,
-    0, 0, 0, 0, 0,
-  };
-  g_autoptr (ScalrCsr) m = csr_from_dense (3, 5, d);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrBprSampler) s = _scalr_bpr_sampler_new (m, &error);
-  g_assert_no_error (error);
-  g_assert_cmpfloat (_scalr_bpr_sampler_total (s), ==, 10.0);
-  ScalrRng rng;
-  scalr_rng_init (&rng, 3, SCALR_STREAM_MODEL, 0);
-  const guint N = 200000;
-  guint count[3 * 5] = { 0 }, neg[5] = { 0 };
-  for (guint t = 0; t < N; t++)
-    {
-      guint32 u, i, j;
-      g_assert_true (_scalr_bpr_sampler_draw (s, &rng, &u, &i, &j));
-      g_assert_cmpuint (u, <, 2);
-      g_assert_true (row_has (m, u, i));
-      g_assert_false (row_has (m, u, j));
-      g_assert_cmpuint (j, <, 5);
-      count[u * 5 + i]++;
-      if (u == 0)
-        neg[j]++;
-    }
-  for (guint k = 0; k < 15; k++)
-    {
-      double p = d[k] / 10.0, mean = N * p, sd = sqrt (N * p * (1 - p));
-      if (fabs (count[k] - mean) > 5 * sd + 1e-9)
-        g_error ("entry %u: %u draws, expected %.0f ± %.0f", k, count[k], mean, sd);
-    }
-  /* User 0 (drawn 3/10 of the time): negatives uniform over items 1, 3, 4. */
-  double n0 = count[0] + count[2];
-  for (guint j = 0; j < 5; j++)
-    {
-      double p = (j == 1 || j == 3 || j == 4) ? 1.0 / 3 : 0.0;
-      double mean = n0 * p, sd = sqrt (n0 * p * (1 - p));
-      g_assert_cmpfloat (fabs (neg[j] - mean), <=, 5 * sd);
-    }
-
-  /* Zero weights are never drawn; a matrix of only zero weights has nothing to draw. */
-  float z[] = { 0, 5, 0, 0 };
-  g_autoptr (ScalrCsr) mz = csr_from_dense (2, 2, z);
-  mz->values[0] = 0.0f;   /* entry (0,1) stored with weight 0 */
-  g_autoptr (ScalrBprSampler) sz = _scalr_bpr_sampler_new (mz, &error);
-  g_assert_no_error (error);
-  g_assert_cmpfloat (_scalr_bpr_sampler_total (sz), ==, 0.0);
-  guint32 u, i, j;
-  g_assert_false (_scalr_bpr_sampler_draw (sz, &rng, &u, &i, &j));
-}
-
-static void
-test_bpr_determinism (void)
-{
-  g_autoptr (ScalrCsr) m = csr_random (50, 30, 0.1, 8);
-  float *U[3] = { NULL }, *V[3] = { NULL }, *B[3] = { NULL };
-  const guint64 seeds[3] = { 4, 4, 5 };
-  for (guint r = 0; r < 3; r++)
-    {
-      ScalrBprOptions o = { 6, 0.05, 0.0025, 5, seeds[r] };
-      g_autoptr (GError) error = NULL;
-      g_assert_true (_scalr_bpr_fit (m, &o, &U[r], &V[r], &B[r], NULL, NULL, &error));
-    }
-  gsize nu = (gsize) m->n_rows * 6 * sizeof (float), ni = (gsize) m->n_cols * 6 * sizeof (float);
-  g_assert_cmpmem (U[0], nu, U[1], nu);
-  g_assert_cmpmem (V[0], ni, V[1], ni);
-  g_assert_cmpmem (B[0], m->n_cols * sizeof (float), B[1], m->n_cols * sizeof (float));
-  g_assert_true (memcmp (V[0], V[2], ni) != 0);
-  for (guint r = 0; r < 3; r++)
-    {
-      g_free (U[r]);
-      g_free (V[r]);
-      g_free (B[r]);
-    }
-}
-
-static void
-test_bpr_errors (void)
-{
-  g_autoptr (ScalrCsr) m = two_groups ();
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
-  g_cancellable_cancel (cancelled);
-  g_assert_null (scalr_bpr_recommender.fit (m, NULL, 1, NULL, cancelled, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&error);
-
-  ScalrCsr huge = { 1000000000u, 1000, 0, NULL, NULL, NULL };
-  ScalrBprOptions o = { 1024, 0.05, 0.0025, 1, 1 };
-  g_autofree float *U = NULL, *V = NULL, *B = NULL;
-  g_assert_false (_scalr_bpr_fit (&huge, &o, &U, &V, &B, NULL, NULL, &error));
-  test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "bpr", "GiB");
-  g_clear_error (&error);
-  ScalrCsr tall = { G_MAXUINT32, 10, 0, NULL, NULL, NULL };
-  g_assert_null (scalr_bpr_recommender.fit (&tall, NULL, 1, NULL, NULL, &error));
-  test_assert_error_contains (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "bpr");
-}
-
 /* ---- embmap ------------------------------------------------------------------------------- */
 
 /* Two taste groups of 15 users: group A holds 3 of the source items a0…a4 and 4 of the
@@ -763,10 +558,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/rec/mf/ials/weight", test_ials_weight);
   g_test_add_func ("/scalr/rec/mf/ials/determinism", test_ials_determinism);
   g_test_add_func ("/scalr/rec/mf/ials/errors", test_ials_errors);
-  g_test_add_func ("/scalr/rec/mf/bpr/auc", test_bpr_auc);
-  g_test_add_func ("/scalr/rec/mf/bpr/sampler", test_bpr_sampler);
-  g_test_add_func ("/scalr/rec/mf/bpr/determinism", test_bpr_determinism);
-  g_test_add_func ("/scalr/rec/mf/bpr/errors", test_bpr_errors);
   g_test_add_func ("/scalr/rec/mf/embmap/planted", test_embmap_planted);
   g_test_add_func ("/scalr/rec/mf/embmap/errors", test_embmap_errors);
   return g_test_run ();

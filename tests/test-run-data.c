@@ -292,10 +292,26 @@ test_results_loader (void)
   g_assert_nonnull (r->diag);
   g_assert_cmpuint (r->diag->target_items, >, 0);
 
-  /* A copy of the run whose diagnostics are version 1's. */
+  /* A copy of the run whose diagnostics are version 1's, with as many synthetic events as
+   * they count (22,232 pairs from 23,516 draws; the store checks that they agree). */
   gint64 old_run;
   g_assert_true (scalr_store_create_run (s, r->info->dataset_id, "old", r->info->config, 42, r->info->fingerprint,
                                          &old_run, &error));
+  g_autoptr (ScalrDatasetInfo) info = scalr_store_load_dataset_info (s, r->info->dataset, &error);
+  g_assert_no_error (error);
+  g_autoptr (ScalrSyntheticEvents) ev = scalr_synthetic_events_new (22232);
+  g_assert_cmpuint (ev->n / info->n_items, <, info->n_users);
+  for (guint64 k = 0; k < ev->n; k++)
+    {
+      ev->user[k] = (guint32) (k / info->n_items);
+      ev->item[k] = (guint32) (k % info->n_items);
+      ev->prob[k] = 0.5f;
+      ev->weight[k] = 1.0f;
+      ev->count[k] = 1;
+    }
+  ev->count[0] += 23516 - 22232;
+  ev->draws = 23516;
+  g_assert_true (scalr_store_put_synthetic (s, old_run, ev, &error));
   g_assert_true (scalr_store_finish_run (s, old_run, SCALR_RUN_FINISHED, NULL, &error));
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "diagnostics-v1.json", NULL);
   g_autofree char *v1 = read_text (path);
@@ -307,12 +323,13 @@ test_results_loader (void)
   g_assert_cmpuint (old->diag->target_items, ==, 0);
   g_assert_cmpuint (old->headline_k, ==, 0);   /* it has no metrics */
 
-  /* A stored document that does not parse is an error naming it, not an empty chart. */
+  /* A stored document that does not parse is damage naming it (the store checks every
+   * document it returns), not an empty chart. */
   g_autoptr (GBytes) junk = g_bytes_new_static ("{\"events\": ", 11);
   g_assert_true (scalr_store_put_artifact (s, old_run, "diagnostics", "synthetic", "application/json", junk, &error));
   g_autoptr (ScalrRunResults) bad = scalr_run_results_load (s, old_run, TRUE, &error);
   g_assert_null (bad);
-  test_assert_error_contains (error, SCALR_RUN_DATA_ERROR, SCALR_RUN_DATA_ERROR_INVALID, "diagnostics/synthetic",
+  test_assert_error_contains (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_DAMAGED, "diagnostics/synthetic",
                               "does not parse");
 }
 

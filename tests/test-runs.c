@@ -84,10 +84,15 @@ typedef struct {
 static ScalrDataset *
 tiny_dataset (void)
 {
+  /* Four users (ids 0…3: the per-user vectors below name users 1 and 3), one item. */
   g_autoptr (ScalrDatasetBuilder) b = _scalr_dataset_builder_new ();
-  ScalrId u = scalr_id_map_intern (_scalr_dataset_builder_get_users (b), "u", 1, NULL);
   ScalrId i = scalr_id_map_intern (_scalr_dataset_builder_get_items (b), "i", 1, NULL);
-  _scalr_dataset_builder_add (b, u, i, 0, 1.0f, 0.0);
+  const char *names[] = { "u0", "u1", "u2", "u3" };
+  for (guint k = 0; k < G_N_ELEMENTS (names); k++)
+    {
+      ScalrId u = scalr_id_map_intern (_scalr_dataset_builder_get_users (b), names[k], 2, NULL);
+      _scalr_dataset_builder_add (b, u, i, 0, 1.0f, 0.0);
+    }
   g_autoptr (GError) error = NULL;
   ScalrDataset *d = _scalr_dataset_builder_finish (g_steal_pointer (&b), "tiny", &error);
   g_assert_no_error (error);
@@ -573,7 +578,8 @@ test_headline (void)
 }
 
 /* Per-user changes joined from the stored per-user vectors (little-endian uint32 users and
- * float32 values as stores before schema 4 kept them, written here by hand): user 3 has 0.5 → 0.75, user 1 0.25 → 0 (and no
+ * float32 values as stores before schema 4 kept them, written here by hand, the run without
+ * checksums as before schema 6): user 3 has 0.5 → 0.75, user 1 0.25 → 0 (and no
  * other metric or K leaks in). */
 static void
 test_user_deltas (Fixture *f, gconstpointer data)
@@ -583,13 +589,15 @@ test_user_deltas (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->db, &c), ==, SQLITE_OK);
   g_autofree char *sql = g_strdup_printf (
     "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'ease', 'baseline', 'recall', 20, "
-    "  x'0300000001000000', x'0000003F0000803E');"
+    "  x'0100000003000000', x'0000803E0000003F');"
     "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'ease', 'augmented', 'recall', 20, "
     "  x'0100000003000000', x'000000000000403F');"
     "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'ease', 'augmented', 'recall', 10, "
-    "  x'01000000', x'0000803F');"
+    "  x'0100000003000000', x'0000803F0000803F');"
     "INSERT INTO run_user_metrics (run_id, model, variant, metric, k, users, vals) VALUES (%1$" G_GINT64_FORMAT ", 'pop', 'baseline', 'ndcg', 20, "
-    "  x'01000000', x'0000803F');", run);
+    "  x'0100000003000000', x'0000803F0000803F');"
+    /* As a run finished before schema 6: no checksums to hold the rows to. */
+    "DELETE FROM run_checksums WHERE run_id = %1$" G_GINT64_FORMAT ";", run);
   g_assert_cmpint (sqlite3_exec (c, sql, NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (c);
   g_autoptr (GError) error = NULL;
@@ -825,10 +833,36 @@ test_sweep_run (void)
   g_autoptr (GPtrArray) none = scalr_sweep_run (db, base, grid, &o2, NULL, cancel, &group2, &error);
   g_assert_null (none);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
   g_assert_cmpuint (log2.calls, ==, 1);
   g_assert_cmpint (group2, >, group);
   g_autoptr (GPtrArray) runs = scalr_store_list_runs (s, NULL);
   g_assert_cmpuint (runs->len, ==, 3);
+
+  /* Filing a finished run is not a change to its results: renamed, tagged, annotated, moved
+   * out of its group, trashed and restored, it still verifies against its checksums; purged,
+   * it and its checksums are gone. */
+  gint64 filed = ((const ScalrSweepPoint *) g_ptr_array_index (points, 0))->run_id;
+  ScalrRunCheck chk;
+  g_assert_true (scalr_store_check_run (s, filed, &chk, &error));
+  g_assert_true (chk.has_checksum);
+  g_assert_true (scalr_store_rename_run (s, filed, "no synthetic events", &error));
+  g_assert_true (scalr_store_set_run_tags (s, filed, "control", &error));
+  g_assert_true (scalr_store_set_run_note (s, filed, "the baseline point", &error));
+  g_assert_true (scalr_store_set_run_group (s, filed, 0, &error));
+  g_assert_true (scalr_store_trash_run (s, filed, &error));
+  g_assert_true (scalr_store_restore_run (s, filed, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&s, scalr_store_close);
+  s = scalr_store_open (db, 0, &error);   /* a fresh connection checks again */
+  g_assert_true (scalr_store_check_run (s, filed, &chk, &error));
+  g_assert_no_error (error);
+  g_assert_true (chk.has_checksum);
+  g_assert_true (scalr_store_trash_run (s, filed, &error));
+  g_assert_true (scalr_store_purge_run (s, filed, &error));
+  g_assert_false (scalr_store_check_run (s, filed, &chk, &error));
+  g_assert_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
   test_rm_rf (dir);
 }
 

@@ -703,7 +703,7 @@ check_determinism (ScalrGenerator *g, ScalrSplit *split, const char *strategy)
   g_autoptr (ScalrSyntheticEvents) e2 = run (g, split, &o, &r2);
   o.n_threads = 7;
   g_autoptr (ScalrSyntheticEvents) e7 = run (g, split, &o, &r7);
-  o.n_threads = 0;   /* one per processor */
+  o.n_threads = 0;   /* the thread policy */
   g_autoptr (ScalrSyntheticEvents) e0 = run (g, split, &o, NULL);
   g_assert_cmpuint (e1->n, >, 1000);
   assert_same_events (e1, e2);

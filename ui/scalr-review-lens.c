@@ -343,7 +343,7 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_autoptr (LensData) d = g_new0 (LensData, 1);
   d->run_id = in->run_id;
   d->k = in->k;
-  if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, &error)) == NULL)
+  if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, NULL, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;

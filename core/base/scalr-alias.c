@@ -6,6 +6,16 @@
 double
 scalr_alias_build (const double *w, guint n, float *prob, guint32 *alias)
 {
+  g_autofree double *scaled = g_new (double, MAX (n, 1));
+  g_autofree guint32 *small = g_new (guint32, MAX (n, 1));
+  g_autofree guint32 *large = g_new (guint32, MAX (n, 1));
+  return scalr_alias_build_with (w, n, prob, alias, scaled, small, large);
+}
+
+double
+scalr_alias_build_with (const double *w, guint n, float *prob, guint32 *alias, double *scaled,
+                        guint32 *small, guint32 *large)
+{
   double total = 0.0;
   for (guint k = 0; k < n; k++)
     total += w[k];
@@ -20,9 +30,6 @@ scalr_alias_build (const double *w, guint n, float *prob, guint32 *alias)
         }
       return 0.0;
     }
-  g_autofree double *scaled = g_new (double, n);
-  g_autofree guint32 *small = g_new (guint32, n);
-  g_autofree guint32 *large = g_new (guint32, n);
   guint ns = 0, nl = 0;
   for (guint k = 0; k < n; k++)
     {

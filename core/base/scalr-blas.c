@@ -3,6 +3,8 @@
 
 #include "scalr-blas.h"
 
+#include "scalr-parallel.h"
+
 #include <cblas.h>
 #include <lapacke.h>
 #include <limits.h>
@@ -62,8 +64,10 @@ scalr_sgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, float alpha, c
     return FALSE;
   if (m == 0 || n == 0)
     return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
   cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                (int) m, (int) n, (int) k, alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
   return TRUE;
 }
 
@@ -75,8 +79,10 @@ scalr_dgemm (gboolean ta, gboolean tb, gsize m, gsize n, gsize k, double alpha, 
     return FALSE;
   if (m == 0 || n == 0)
     return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
   cblas_dgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                (int) m, (int) n, (int) k, alpha, a, (int) lda, b, (int) ldb, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
   return TRUE;
 }
 
@@ -101,8 +107,11 @@ scalr_dposv (gsize n, gsize nrhs, double *a, double *b, GError **error)
     return FALSE;
   if (n == 0)
     return TRUE;
-  return posv_result (LAPACKE_dposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
-                                     (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
+  guint threads = scalr_parallel_blas_begin ();
+  lapack_int info = LAPACKE_dposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
+                                   (lapack_int) n, b, (lapack_int) MAX (nrhs, 1));
+  scalr_parallel_blas_end (threads);
+  return posv_result (info, n, error);
 }
 
 gboolean
@@ -112,8 +121,11 @@ scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error)
     return FALSE;
   if (n == 0)
     return TRUE;
-  return posv_result (LAPACKE_sposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
-                                     (lapack_int) n, b, (lapack_int) MAX (nrhs, 1)), n, error);
+  guint threads = scalr_parallel_blas_begin ();
+  lapack_int info = LAPACKE_sposv (LAPACK_ROW_MAJOR, 'L', (lapack_int) n, (lapack_int) nrhs, a,
+                                   (lapack_int) n, b, (lapack_int) MAX (nrhs, 1));
+  scalr_parallel_blas_end (threads);
+  return posv_result (info, n, error);
 }
 
 gboolean
@@ -124,7 +136,86 @@ scalr_dsyrk_lower (gsize n, gsize k, double alpha, const double *a, gsize lda, d
     return FALSE;
   if (n == 0)
     return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
   cblas_dsyrk (CblasRowMajor, CblasLower, CblasTrans, (int) n, (int) k, alpha, a, (int) lda, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
+  return TRUE;
+}
+
+gboolean
+scalr_ssyrk_lower (gsize n, gsize k, float alpha, const float *a, gsize lda, float beta, float *c,
+                   gsize ldc, GError **error)
+{
+  if (!scalr_blas_check_dims ("ssyrk", error, 4, n, k, lda, ldc))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
+  cblas_ssyrk (CblasRowMajor, CblasLower, CblasTrans, (int) n, (int) k, alpha, a, (int) lda, beta, c, (int) ldc);
+  scalr_parallel_blas_end (threads);
+  return TRUE;
+}
+
+static gboolean
+potrf_result (const char *what, lapack_int info, gsize n, GError **error)
+{
+  if (info > 0)
+    {
+      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_NOT_POSDEF,
+                   "Cholesky: the %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT " matrix is not positive definite "
+                   "(leading minor %d); increase the regularisation", n, n, (int) info);
+      return FALSE;
+    }
+  if (info < 0)
+    {
+      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_FAILED, "LAPACK %s: argument %d is invalid", what, (int) -info);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Mirrors the lower triangle of a row-major n × n matrix into the upper one, in tiles. */
+#define MIRROR_LOWER(T, a, n) \
+  G_STMT_START { \
+    const gsize tile_ = 64; \
+    for (gsize bi = 0; bi < (n); bi += tile_) \
+      for (gsize bj = bi; bj < (n); bj += tile_) \
+        for (gsize i = bi; i < MIN (bi + tile_, (n)); i++) \
+          for (gsize j = MAX (bj, i + 1); j < MIN (bj + tile_, (n)); j++) \
+            (a)[i * (n) + j] = (a)[j * (n) + i]; \
+  } G_STMT_END
+
+gboolean
+scalr_spotrf_rcond (gsize n, float *a, double anorm, double *rcond, GError **error)
+{
+  if (!scalr_blas_check_dims ("spotrf", error, 1, n))
+    return FALSE;
+  *rcond = 1.0;
+  if (n == 0)
+    return TRUE;
+  float rc = 0.0f;
+  guint threads = scalr_parallel_blas_begin ();
+  lapack_int info = LAPACKE_spotrf (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
+  if (info == 0)
+    info = LAPACKE_spocon (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n, (float) anorm, &rc);
+  scalr_parallel_blas_end (threads);
+  *rcond = rc;
+  return potrf_result ("spotrf/spocon", info, n, error);
+}
+
+gboolean
+scalr_spotri_full (gsize n, float *a, GError **error)
+{
+  if (!scalr_blas_check_dims ("spotri", error, 1, n))
+    return FALSE;
+  if (n == 0)
+    return TRUE;
+  guint threads = scalr_parallel_blas_begin ();
+  lapack_int info = LAPACKE_spotri (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
+  scalr_parallel_blas_end (threads);
+  if (!potrf_result ("spotri", info, n, error))
+    return FALSE;
+  MIRROR_LOWER (float, a, n);
   return TRUE;
 }
 
@@ -144,34 +235,13 @@ scalr_dpoinv (gsize n, double *a, GError **error)
     return TRUE;
   /* The row-major lower triangle is the column-major upper one: LAPACKE's column-major
    * interface works in place, where its row-major one would transpose a full copy. */
+  guint threads = scalr_parallel_blas_begin ();
   lapack_int info = LAPACKE_dpotrf (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
   if (info == 0)
     info = LAPACKE_dpotri (LAPACK_COL_MAJOR, 'U', (lapack_int) n, a, (lapack_int) n);
-  if (info > 0)
-    {
-      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_NOT_POSDEF,
-                   "Cholesky: the %" G_GSIZE_FORMAT "×%" G_GSIZE_FORMAT " matrix is not positive definite "
-                   "(leading minor %d); increase the regularisation", n, n, (int) info);
-      return FALSE;
-    }
-  if (info < 0)
-    {
-      g_set_error (error, SCALR_BLAS_ERROR, SCALR_BLAS_ERROR_FAILED, "LAPACK potrf/potri: argument %d is invalid", (int) -info);
-      return FALSE;
-    }
-  /* Mirror the lower triangle into the upper one, in tiles for the cache. */
-  const gsize T = 64;
-  for (gsize bi = 0; bi < n; bi += T)
-    for (gsize bj = bi; bj < n; bj += T)
-      for (gsize i = bi; i < MIN (bi + T, n); i++)
-        for (gsize j = MAX (bj, i + 1); j < MIN (bj + T, n); j++)
-          a[i * n + j] = a[j * n + i];
+  scalr_parallel_blas_end (threads);
+  if (!potrf_result ("potrf/potri", info, n, error))
+    return FALSE;
+  MIRROR_LOWER (double, a, n);
   return TRUE;
-}
-
-void
-scalr_blas_set_threads (int n)
-{
-  if (n > 0)
-    openblas_set_num_threads (n);
 }

@@ -2,7 +2,9 @@
  *
  * OpenBLAS and LAPACKE take 32-bit ints: every wrapper checks its dimensions against
  * INT_MAX and the allocation sizes against overflow first, and returns a GError instead of
- * crashing. Row-major layout throughout; leading dimensions are explicit. */
+ * crashing. Row-major layout throughout; leading dimensions are explicit. Every call runs
+ * with OpenBLAS set to the thread policy's count and restores the count after
+ * (scalr-parallel.h): the policy's threads outside a parallel region, one inside. */
 #pragma once
 
 #include <glib.h>
@@ -42,13 +44,20 @@ gboolean scalr_sposv (gsize n, gsize nrhs, float *a, float *b, GError **error);
 gboolean scalr_dsyrk_lower (gsize n, gsize k, double alpha, const double *a, gsize lda,
                             double beta, double *c, gsize ldc, GError **error);
 
+gboolean scalr_ssyrk_lower (gsize n, gsize k, float alpha, const float *a, gsize lda,
+                            float beta, float *c, gsize ldc, GError **error);
+
+/* The Cholesky factor of a symmetric positive definite A (n × n, row-major, lower triangle
+ * read) in place, in float, and LAPACK's estimate of its reciprocal condition number in the
+ * 1-norm (@anorm: ‖A‖₁). On error (SCALR_BLAS_ERROR_NOT_POSDEF) returns FALSE. */
+gboolean scalr_spotrf_rcond (gsize n, float *a, double anorm, double *rcond, GError **error);
+/* The inverse from scalr_spotrf_rcond's factor, in place; both triangles hold it. */
+gboolean scalr_spotri_full  (gsize n, float *a, GError **error);
+
 /* Inverts a symmetric positive definite A (n × n, row-major, only the lower triangle is
  * read) in place by Cholesky (LAPACK potrf + potri, without a transposed copy); on success
  * both triangles hold the inverse. On error (SCALR_BLAS_ERROR_NOT_POSDEF: not positive
  * definite) returns FALSE and A holds garbage. */
 gboolean scalr_dpoinv (gsize n, double *a, GError **error);
-
-/* Number of BLAS threads (OpenBLAS); 0 leaves it as it is. */
-void     scalr_blas_set_threads (int n);
 
 G_END_DECLS

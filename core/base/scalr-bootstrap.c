@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "scalr-blas.h"
+#include "scalr-parallel.h"
 #include "scalr-rng.h"
 
 #define BLOCK_USERS 1024   /* users per dgemm: W block 8 KiB per resample */
@@ -86,37 +87,27 @@ scalr_bootstrap_weights (guint64 seed, guint b0, guint nb, const guint32 *users,
 
 typedef struct {
   guint64        seed;
-  guint          b0, nb;
   const guint32 *users;
   gsize          n;
   double        *w;
 } WeightJob;
 
-static gpointer
-weight_worker (gpointer data)
+static gboolean
+weight_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
 {
   WeightJob *j = data;
-  scalr_bootstrap_weights (j->seed, j->b0, j->nb, j->users, j->n, j->w + (gsize) j->b0 * j->n, j->n);
-  return NULL;
+  scalr_bootstrap_weights (j->seed, (guint) first, (guint) (last - first), j->users, j->n, j->w + first * j->n, j->n);
+  return TRUE;
 }
 
-/* The n_boot × n block of weights, its resamples split across the processors. */
+/* The n_boot × n block of weights, 64 resamples at a time on the policy's threads (each
+ * resample's row depends on (seed, resample, user) only). */
 static void
 weights_parallel (guint64 seed, guint n_boot, const guint32 *users, gsize n, double *w)
 {
-  guint n_threads = MIN (g_get_num_processors (), MAX (n_boot / 64, 1));
-  WeightJob jobs[64];
-  GThread *threads[64];
-  n_threads = MIN (n_threads, G_N_ELEMENTS (jobs));
-  for (guint t = 0; t < n_threads; t++)
-    {
-      guint lo = (guint) ((guint64) n_boot * t / n_threads), hi = (guint) ((guint64) n_boot * (t + 1) / n_threads);
-      jobs[t] = (WeightJob) { seed, lo, hi - lo, users, n, w };
-      threads[t] = t == 0 ? NULL : g_thread_new ("scalr-bootstrap", weight_worker, &jobs[t]);
-    }
-  weight_worker (&jobs[0]);
-  for (guint t = 1; t < n_threads; t++)
-    g_thread_join (threads[t]);
+  WeightJob job = { seed, users, n, w };
+  ScalrParallelOptions po = { .chunk = 64, .schedule = SCALR_PARALLEL_DYNAMIC };
+  scalr_parallel_for (n_boot, weight_rows, &job, &po, NULL);
 }
 
 gboolean

@@ -12,8 +12,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "scalr-blas.h"
-
 #ifdef SCALR_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -43,7 +41,9 @@ launched (void)
 /* Ranks that share a node compute their replicated BLAS/LAPACK work (Grams, Cholesky
  * solves) with as many BLAS threads as one process would (OpenBLAS's results depend on its
  * thread count): a launcher that bound each rank to a core would change them. So the rank
- * may run on every processor of the node, and OpenBLAS uses all of them. */
+ * may run on every processor of the node; the thread policy (scalr-parallel.h, which reads
+ * the processors after this) then gives every rank one process's count, and every BLAS
+ * call runs with it. */
 static void
 unbind (void)
 {
@@ -52,8 +52,8 @@ unbind (void)
   CPU_ZERO (&set);
   for (long c = 0; c < online && c < CPU_SETSIZE; c++)
     CPU_SET (c, &set);
-  if (online > 0 && sched_setaffinity (0, sizeof set, &set) == 0)
-    scalr_blas_set_threads ((int) g_get_num_processors ());
+  if (online > 0)
+    sched_setaffinity (0, sizeof set, &set);
 }
 
 gboolean

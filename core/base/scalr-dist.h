@@ -46,7 +46,8 @@ gboolean scalr_dist_active    (void);
 guint    scalr_dist_rank      (void);
 guint    scalr_dist_size      (void);
 gboolean scalr_dist_is_root   (void);
-/* Ranks on this node (1 without MPI): the thread policy divides the processors by it. */
+/* Ranks on this node (1 without MPI). The thread policy does not divide by it: every rank
+ * keeps one process's threads and OpenBLAS count, so its BLAS results are one process's. */
 guint    scalr_dist_local_size (void);
 
 /* This rank's block [*lo, *hi) of [0, @n): the rank-th of size() consecutive blocks, cut at

@@ -14,7 +14,9 @@
  * optional one in any version; an absent member takes its "not stored" value (0, an empty
  * array, NaN for a number). Any other absent member is an error naming it. Members the table
  * does not know (a newer version's) are ignored. Numbers that are not finite are written as
- * null and read back as NaN. */
+ * null and read back as NaN (also in arrays). Without calibration bins the ECE, and a
+ * log-likelihood of exactly 0, are read as NaN: writers before undefined numbers were null
+ * put 0 there for "undefined". */
 #include "config.h"
 
 #include "scalr-format.h"
@@ -509,5 +511,15 @@ scalr_diagnostics_from_json (JsonNode *node, GError **error)
   g_autoptr (ScalrDiagnostics) d = _scalr_diagnostics_alloc ();
   if (!read_members (o, members, d, "", (guint) version, d, error))
     return NULL;
+  /* Without reliability bins there is no ECE, whatever the document says: version 1
+   * documents stored before undefined numbers were null wrote 0 for it, and for the
+   * log-likelihood, whose mean of exactly 0 (every validation event given probability 1)
+   * does not happen. */
+  if (d->n_calibration == 0)
+    {
+      d->ece = NAN;
+      if (d->valid_log_lik == 0.0)
+        d->valid_log_lik = NAN;
+    }
   return g_steal_pointer (&d);
 }

@@ -3,10 +3,12 @@
 #include "config.h"
 
 #include "scalr-generator.h"
+#include "scalr-generator-private.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-topk.h"
 
@@ -93,8 +95,8 @@ scalr_generator_probabilities (ScalrGenerator *gen, const guint32 *users, guint 
  * sparse ones included; with the older protocol, tested users' own validation events — sparse
  * users have none there); at most @max, chosen by a seeded key so that the choice depends on
  * nothing but the split seed. */
-static GArray *
-validation_users (ScalrSplit *split, guint max)
+GArray *
+_scalr_generator_validation_users (ScalrSplit *split, guint max)
 {
   const ScalrCsr *valid = scalr_split_get_valid (split);
   const guint8 *flags = scalr_split_get_user_flags (split);
@@ -120,43 +122,99 @@ validation_users (ScalrSplit *split, guint max)
   return users;
 }
 
-/* Scores of the validation users (owned, n × n_items). */
+/* Scores of the validation users (owned, n × n_items), batches in parallel. */
+typedef struct {
+  ScalrGenerator *gen;
+  const guint32  *users;
+  gsize           n;
+  float          *scores;
+} ScoreJob;
+
+#define SCORE_BATCH 256
+
+static gboolean
+score_batches (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  ScoreJob *job = data;
+  for (guint64 b = first; b < last; b++)
+    {
+      gsize s = b * SCORE_BATCH;
+      job->gen->klass->score (job->gen->model, job->users + s, (guint) MIN (SCORE_BATCH, job->n - s),
+                              job->scores + s * job->gen->n_items);
+    }
+  return TRUE;
+}
+
 static float *
 validation_scores (ScalrGenerator *gen, GArray *users)
 {
   gsize n = users->len;
   float *scores = g_new (float, MAX (n * gen->n_items, 1));
-  const guint batch = 256;
-  for (gsize s = 0; s < n; s += batch)
-    gen->klass->score (gen->model, (const guint32 *) (void *) users->data + s, (guint) MIN (batch, n - s),
-                       scores + s * gen->n_items);
+  ScoreJob job = { gen, (const guint32 *) (void *) users->data, n, scores };
+  ScalrParallelOptions po = { .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC };
+  scalr_parallel_for ((n + SCORE_BATCH - 1) / SCORE_BATCH, score_batches, &job, &po, NULL);
   return scores;
 }
 
+/* Per validation user at one τ: the row maximum and log Σ_i exp((s_i − max)/τ) (NAN when
+ * the row has no finite score), users in parallel. */
+typedef struct {
+  const float *scores;
+  guint        n_items;
+  double       tau;
+  float       *max;
+  double      *log_z;
+} LseJob;
+
+static gboolean
+lse_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  LseJob *job = data;
+  guint n_items = job->n_items;
+  for (guint64 r = first; r < last; r++)
+    {
+      const float *row = job->scores + r * n_items;
+      float max = -INFINITY;
+      for (guint i = 0; i < n_items; i++)
+        max = MAX (max, row[i]);
+      job->max[r] = max;
+      if (!isfinite (max))
+        {
+          job->log_z[r] = NAN;
+          continue;
+        }
+      double sum = 0.0;
+      for (guint i = 0; i < n_items; i++)
+        sum += exp ((double) (row[i] - max) / job->tau);
+      job->log_z[r] = log (sum);
+    }
+  return TRUE;
+}
+
+/* The mean log-likelihood: the rows' normalisers in parallel, then the events' terms summed
+ * in order in this thread, so the value does not depend on the thread count. */
 static double
 log_lik_at (ScalrGenerator *gen, ScalrSplit *split, GArray *users, const float *scores, double tau)
 {
   const ScalrCsr *valid = scalr_split_get_valid (split);
+  guint n_items = gen->n_items;
+  g_autofree float *max = g_new (float, MAX (users->len, 1));
+  g_autofree double *log_z = g_new (double, MAX (users->len, 1));
+  LseJob job = { scores, n_items, tau, max, log_z };
+  ScalrParallelOptions po = { .chunk = 16, .schedule = SCALR_PARALLEL_DYNAMIC };
+  scalr_parallel_for (users->len, lse_rows, &job, &po, NULL);
   double total = 0.0;
   guint64 count = 0;
-  guint n_items = gen->n_items;
   for (guint r = 0; r < users->len; r++)
     {
-      const float *row = scores + (gsize) r * n_items;
-      float max = -INFINITY;
-      for (guint i = 0; i < n_items; i++)
-        max = MAX (max, row[i]);
-      if (!isfinite (max))
+      if (!isfinite (max[r]))
         continue;
-      double sum = 0.0;
-      for (guint i = 0; i < n_items; i++)
-        sum += exp ((double) (row[i] - max) / tau);
-      double log_z = log (sum);
+      const float *row = scores + (gsize) r * n_items;
       guint32 u = g_array_index (users, guint32, r);
       for (guint64 k = valid->indptr[u]; k < valid->indptr[u + 1]; k++)
         {
-          double s = (double) (row[valid->indices[k]] - max) / tau;
-          total += isfinite (s) ? s - log_z : -50.0;   /* a zero-probability event: floor at e^-50 */
+          double s = (double) (row[valid->indices[k]] - max[r]) / tau;
+          total += isfinite (s) ? s - log_z[r] : -50.0;   /* a zero-probability event: floor at e^-50 */
           count++;
         }
     }
@@ -166,7 +224,7 @@ log_lik_at (ScalrGenerator *gen, ScalrSplit *split, GArray *users, const float *
 double
 scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double tau, guint max_users)
 {
-  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_autoptr (GArray) users = _scalr_generator_validation_users (split, max_users);
   g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0)
     return NAN;
@@ -178,7 +236,7 @@ scalr_generator_valid_log_lik (ScalrGenerator *gen, ScalrSplit *split, double ta
 static double
 fit_temperature (ScalrGenerator *gen, ScalrSplit *split, double *out_ll, GCancellable *cancellable)
 {
-  g_autoptr (GArray) users = validation_users (split, 2000);
+  g_autoptr (GArray) users = _scalr_generator_validation_users (split, 2000);
   g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0)
     {
@@ -336,7 +394,7 @@ scalr_generator_calibration (ScalrGenerator *gen, ScalrSplit *split, guint n_bin
   memset (bins, 0, n_bins * sizeof *bins);
   for (guint b = 0; b < n_bins; b++)
     bins[b].pred = bins[b].obs = bins[b].low = bins[b].high = NAN;
-  g_autoptr (GArray) users = validation_users (split, max_users);
+  g_autoptr (GArray) users = _scalr_generator_validation_users (split, max_users);
   g_array_sort (users, scalr_cmp_u32);
   if (users->len == 0 || n_bins == 0)
     return NAN;

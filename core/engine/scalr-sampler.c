@@ -8,6 +8,7 @@
 
 #include "scalr-alias.h"
 #include "scalr-limits.h"
+#include "scalr-parallel.h"
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-progress.h"
@@ -119,13 +120,10 @@ typedef struct {
   guint                      n_pool;
   guint                      n_users, n_items;
   guint                      chunk_size, n_chunks;
-  guint                      end_chunk;   /* chunks [next_chunk at start, end_chunk) are ours */
+  guint                      end_chunk;   /* chunks [first_chunk, end_chunk) are ours */
   Chunk                     *chunks;
-  gint                       next_chunk;
   guint                      first_chunk;
-  gint                       done_chunks;
   gboolean                   needs_probs;
-  GCancellable              *cancellable;
   ScalrProgress             *progress;
 } Job;
 
@@ -493,47 +491,62 @@ process_chunk (Job *job, Scratch *s, guint chunk)
 }
 
 static gpointer
-worker (gpointer data)
+scratch_new (guint thread, gpointer data)
 {
   Job *job = data;
-  Scratch s = { 0 };
+  Scratch *s = g_new0 (Scratch, 1);
   guint n = job->n_items;
-  s.seen = g_new0 (guint8, MAX (n, 1));
-  s.keys = g_new (float, MAX (n, 1));
-  s.topk_items = g_new (guint32, MAX (n, 1));
-  s.topk_probs = g_new (float, MAX (n, 1));
+  s->seen = g_new0 (guint8, MAX (n, 1));
+  s->keys = g_new (float, MAX (n, 1));
+  s->topk_items = g_new (guint32, MAX (n, 1));
+  s->topk_probs = g_new (float, MAX (n, 1));
   if (job->needs_probs)
     {
-      s.probs = g_new (float, (gsize) 32 * MAX (n, 1));
-      s.aprob = g_new (float, MAX (n, 1));
-      s.aalias = g_new (guint32, MAX (n, 1));
-      s.w = g_new (double, MAX (n, 1));
+      s->probs = g_new (float, (gsize) 32 * MAX (n, 1));
+      s->aprob = g_new (float, MAX (n, 1));
+      s->aalias = g_new (guint32, MAX (n, 1));
+      s->w = g_new (double, MAX (n, 1));
     }
-  for (;;)
-    {
-      guint chunk = (guint) g_atomic_int_add (&job->next_chunk, 1);
-      if (chunk >= job->end_chunk || g_cancellable_is_cancelled (job->cancellable))
-        break;
-      process_chunk (job, &s, chunk);
-      guint done = (guint) g_atomic_int_add (&job->done_chunks, 1) + 1;
-      guint mine = job->end_chunk - job->first_chunk;
-      scalr_progress_update (job->progress, "sampler", (double) done / mine,
-                             "sampled %u of %u user blocks", done, mine);
-    }
-  g_free (s.draws);
-  g_free (s.counts);
-  g_free (s.batch_src);
-  g_free (s.batch_item);
-  g_free (s.batch_prob);
-  g_free (s.seen);
-  g_free (s.keys);
-  g_free (s.topk_items);
-  g_free (s.topk_probs);
-  g_free (s.probs);
-  g_free (s.aprob);
-  g_free (s.aalias);
-  g_free (s.w);
-  return NULL;
+  return s;
+}
+
+static void
+scratch_free (gpointer state, guint thread, gpointer data)
+{
+  Scratch *s = state;
+  g_free (s->draws);
+  g_free (s->counts);
+  g_free (s->batch_src);
+  g_free (s->batch_item);
+  g_free (s->batch_prob);
+  g_free (s->seen);
+  g_free (s->keys);
+  g_free (s->topk_items);
+  g_free (s->topk_probs);
+  g_free (s->probs);
+  g_free (s->aprob);
+  g_free (s->aalias);
+  g_free (s->w);
+  g_free (s);
+}
+
+/* Chunks [first, last) of this shard's users (counted from first_chunk): each chunk has its own output and every user its own RNG
+ * stream, so the result does not depend on which thread samples it. */
+static gboolean
+sample_chunks (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  Job *job = data;
+  for (guint64 c = job->first_chunk + first; c < job->first_chunk + last; c++)
+    process_chunk (job, state, (guint) c);
+  return TRUE;
+}
+
+static void
+sample_progress (guint64 done, guint64 n, gpointer data)
+{
+  Job *job = data;
+  scalr_progress_update (job->progress, "sampler", (double) done / MAX (n, 1),
+                         "sampled %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " user blocks", done, n);
 }
 
 static void
@@ -572,7 +585,6 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
   job.chunk_size = SCALR_SAMPLER_USER_BLOCK;
   job.n_chunks = (job.n_users + job.chunk_size - 1) / job.chunk_size;
   job.chunks = g_new0 (Chunk, MAX (job.n_chunks, 1));
-  job.cancellable = cancellable;
   job.progress = progress;
   const ScalrGeneratorClass *k = gen->klass;
   job.needs_probs = opt->strategy == SCALR_SAMPLE_PER_USER
@@ -594,7 +606,6 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
       job.first_chunk = MIN (begin / job.chunk_size, job.n_chunks);
       job.end_chunk = MIN ((end + job.chunk_size - 1) / job.chunk_size, job.n_chunks);
       job.end_chunk = MAX (job.end_chunk, job.first_chunk);
-      job.next_chunk = (gint) job.first_chunk;
     }
 
   /* The most events this can make, against memory, before anything is drawn: each pair
@@ -613,17 +624,13 @@ scalr_sampler_run (ScalrGenerator *gen, ScalrSplit *split, const ScalrSamplerOpt
       return NULL;
     }
 
-  guint n_threads = opt->n_threads ? opt->n_threads : g_get_num_processors ();
-  n_threads = CLAMP (n_threads, 1, 64);
-  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  for (guint t = 1; t < n_threads; t++)
-    g_ptr_array_add (threads, g_thread_new ("scalr-sampler", worker, &job));
-  worker (&job);
-  for (guint t = 0; t < threads->len; t++)
-    g_thread_join (g_ptr_array_index (threads, t));
+  ScalrParallelOptions po = { .n_threads = opt->n_threads, .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC,
+                              .cancellable = cancellable, .thread_init = scratch_new,
+                              .thread_finish = scratch_free, .progress = sample_progress };
+  gboolean ok = scalr_parallel_for (job.end_chunk - job.first_chunk, sample_chunks, &job, &po, error);
   g_free (job.pool);
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!ok)
     {
       for (guint c = 0; c < job.n_chunks; c++)
         {

@@ -44,7 +44,7 @@ typedef struct {
   double           weight;             /* λ */
   ScalrWeightMode  weight_mode;
   guint64          seed;
-  guint            n_threads;          /* 0: one per processor */
+  guint            n_threads;          /* 0: the thread policy (scalr-parallel.h) */
   const guint8    *only_users;         /* borrowed, n_users flags: sample only these (NULL: all) */
   /* TRUE: sample the users of [user_begin, user_end) only (an MPI rank's shard), rounded
    * out to whole blocks of SCALR_SAMPLER_USER_BLOCK users: each user gets exactly the

@@ -14,8 +14,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "scalr-blas.h"
 #include "scalr-dist.h"
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-rng.h"
 #include "scalr-topk.h"
@@ -31,14 +31,11 @@ typedef struct {
   guint             n_items;
   guint32          *entries;       /* res->users then res->valid_users (owned) */
   guint             n_entries;
-  gint              next;          /* next batch (atomic) */
-  guint             n_batches;     /* one past this rank's last batch */
+  guint             first_batch;   /* this rank's batches: [first_batch, first_batch + n) */
   guint             batch;
   /* pointwise data: per test user (test events) and per validation user (validation events) */
   GPtrArray        *test_s, *test_y, *valid_s, *valid_y;   /* GArray per user */
-  GCancellable     *cancellable;
-  ScalrProgress    *progress;      /* this model's part of the stage; reported by @reporter */
-  GThread          *reporter;
+  ScalrProgress    *progress;      /* this model's part of the stage; reported by the caller */
 } EvalJob;
 
 /* Each held-out positive of @u in @part, then its sampled negatives, into (s, y). */
@@ -105,27 +102,58 @@ eval_entry (EvalJob *job, guint e, float *row, guint32 *negs, guint32 *scratch_t
       (is_test ? me->values : me->valid_values)[mt][ki][idx] = m[mt][ki];
 }
 
+typedef struct {
+  float   *scores;   /* batch × n_items */
+  guint32 *negs, *top;
+} EvalScratch;
+
 static gpointer
-eval_worker (gpointer data)
+eval_scratch_new (guint thread, gpointer data)
 {
   EvalJob *job = data;
-  g_autofree float *scores = g_new (float, (gsize) job->batch * job->n_items);
-  g_autofree guint32 *negs = g_new (guint32, MAX (job->opt->negatives, 1));
-  g_autofree guint32 *top = g_new (guint32, MAX (job->res->max_k, 1));
-  for (;;)
+  EvalScratch *sc = g_new (EvalScratch, 1);
+  sc->scores = g_new (float, (gsize) job->batch * job->n_items);
+  sc->negs = g_new (guint32, MAX (job->opt->negatives, 1));
+  sc->top = g_new (guint32, MAX (job->res->max_k, 1));
+  return sc;
+}
+
+static void
+eval_scratch_free (gpointer state, guint thread, gpointer data)
+{
+  EvalScratch *sc = state;
+  g_free (sc->scores);
+  g_free (sc->negs);
+  g_free (sc->top);
+  g_free (sc);
+}
+
+static void
+eval_progress (guint64 done, guint64 n, gpointer data)
+{
+  EvalJob *job = data;
+  guint64 lo = (guint64) job->first_batch * job->batch;
+  guint entries = (guint) MIN (lo + done * job->batch, (guint64) job->n_entries);
+  scalr_progress_update (job->progress, "train", 0.8 + 0.2 * entries / MAX (job->n_entries, 1),
+                         "%s: ranking for %u of %u users", job->klass->name, entries, job->n_entries);
+}
+
+/* This rank's batches [first, last) (counted from job->first_batch): score, pointwise data,
+ * full ranking, metrics. Every entry's results go to its own slots, so the outcome does not
+ * depend on the thread count. */
+static gboolean
+eval_batches (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  EvalJob *job = data;
+  EvalScratch *sc = state;
+  for (guint64 b = first; b < last; b++)
     {
-      guint b = (guint) g_atomic_int_add (&job->next, 1);
-      if (b >= job->n_batches || g_cancellable_is_cancelled (job->cancellable))
-        break;
-      guint first = b * job->batch, nb = MIN (job->batch, job->n_entries - first);
-      if (g_thread_self () == job->reporter)
-        scalr_progress_update (job->progress, "train", 0.8 + 0.2 * first / MAX (job->n_entries, 1),
-                               "%s: ranking for %u of %u users", job->klass->name, first, job->n_entries);
-      job->klass->score (job->model, job->matrix, job->entries + first, nb, scores);
+      guint at = (job->first_batch + (guint) b) * job->batch, nb = MIN (job->batch, job->n_entries - at);
+      job->klass->score (job->model, job->matrix, job->entries + at, nb, sc->scores);
       for (guint r = 0; r < nb; r++)
-        eval_entry (job, first + r, scores + (gsize) r * job->n_items, negs, top);
+        eval_entry (job, at + r, sc->scores + (gsize) r * job->n_items, sc->negs, sc->top);
     }
-  return NULL;
+  return TRUE;
 }
 
 /* Platt scaling per segment on the validation users of that segment (ALL: pooled over every
@@ -290,29 +318,21 @@ _scalr_eval_model (ScalrEvalResult *res, ScalrSplit *split, const ScalrSynthetic
   job.batch = SCALR_EVAL_BATCH;
   guint64 lo, hi;   /* this rank's entries (all of them in one process) */
   scalr_dist_block (job.n_entries, job.batch, &lo, &hi);
-  job.next = (gint) (lo / job.batch);
-  job.n_batches = (guint) ((hi + job.batch - 1) / job.batch);
-  job.cancellable = cancellable;
+  job.first_batch = (guint) (lo / job.batch);
+  guint64 n_batches = lo < hi ? (hi + job.batch - 1) / job.batch - job.first_batch : 0;
   job.progress = progress;
-  job.reporter = g_thread_self ();
   job.test_s = per_user_arrays (res->n_users, sizeof (float));
   job.test_y = per_user_arrays (res->n_users, 1);
   job.valid_s = per_user_arrays (res->n_valid_users, sizeof (float));
   job.valid_y = per_user_arrays (res->n_valid_users, 1);
-  /* BLAS threads would fight our workers: one each while scoring. */
-  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
-  scalr_blas_set_threads (1);
-  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  for (guint t = 1; t < n_threads; t++)
-    g_ptr_array_add (threads, g_thread_new ("scalr-eval", eval_worker, &job));
-  eval_worker (&job);
-  for (guint t = 0; t < threads->len; t++)
-    g_thread_join (g_ptr_array_index (threads, t));
-  scalr_blas_set_threads (g_get_num_processors ());
+  /* Batches of entries on the policy's threads (BLAS runs one thread inside each). */
+  ScalrParallelOptions po = { .n_threads = o->n_threads, .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC,
+                              .cancellable = cancellable, .thread_init = eval_scratch_new,
+                              .thread_finish = eval_scratch_free, .progress = eval_progress };
+  gboolean ran = scalr_parallel_for (n_batches, eval_batches, &job, &po, error);
   klass->free_model (model);
 
-  gboolean ok = !g_cancellable_set_error_if_cancelled (cancellable, error)
-                && _scalr_eval_share_users (res, me, (GPtrArray *[4]) { job.test_s, job.test_y, job.valid_s, job.valid_y }, error);
+  gboolean ok = ran && _scalr_eval_share_users (res, me, (GPtrArray *[4]) { job.test_s, job.test_y, job.valid_s, job.valid_y }, error);
   if (ok)
     {
       fit_platt (&job);

@@ -9,6 +9,7 @@
 
 #include "scalr-blas.h"
 #include "scalr-limits.h"
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-rng.h"
 #include "scalr-topk.h"
@@ -485,7 +486,7 @@ check_memory (const ScalrEvalResult *res, ScalrSplit *split, const ScalrEvalOpti
   guint64 kept = scalr_limits_mul (per_model, MAX (total, 1));
   guint64 heldout = scalr_split_get_test (split)->nnz + scalr_split_get_valid (split)->nnz;
   guint64 pointwise = scalr_limits_mul (scalr_limits_mul (heldout, 1 + (guint64) o->negatives), 10);
-  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
+  guint n_threads = scalr_parallel_resolve_threads (o->n_threads);
   guint64 scoring = scalr_limits_mul ((guint64) n_threads * 256 * 4, scalr_split_get_train (split)->n_cols);
   guint64 need = scalr_limits_add (scalr_limits_add (kept, pointwise), scoring);
   g_autofree char *k = g_format_size_full (kept, G_FORMAT_SIZE_IEC_UNITS);

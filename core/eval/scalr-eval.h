@@ -136,7 +136,7 @@ typedef struct {
   guint    bootstrap;
   double   level;
   guint64  seed;
-  guint    n_threads;
+  guint    n_threads;    /* 0: the thread policy (scalr-parallel.h) */
 } ScalrEvalOptions;
 
 /* Reads [downstream] and [eval]. On error returns FALSE (an unknown model name). */

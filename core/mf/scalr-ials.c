@@ -5,9 +5,9 @@
  * For user u, A_u = YᵀY + Σ_{i∈u} (c_ui − 1) y_i y_iᵀ + λI and b_u = Σ_{i∈u} c_ui y_i. YᵀY is
  * computed once per half-iteration (one sgemm), and A_u v is applied implicitly as
  * (YᵀY + λI) v + Σ_{i∈u} (c_ui − 1)(y_iᵀv) y_i, so a row costs O(steps · (k² + |u|·k)) and no
- * k × k matrix is formed per row. Rows are shared among GThreads in chunks; each row reads
- * only the fixed other side, so the result does not depend on the thread count. Scores are
- * X_batch Yᵀ (sgemm). */
+ * k × k matrix is formed per row. Rows are shared among threads in chunks (scalr_parallel_for);
+ * each row reads only the fixed other side, so the result does not depend on the thread count.
+ * Scores are X_batch Yᵀ (sgemm). */
 #include "config.h"
 
 #include <math.h>
@@ -17,6 +17,7 @@
 #include "scalr-blas.h"
 #include "scalr-dist.h"
 #include "scalr-ials.h"
+#include "scalr-parallel.h"
 #include "scalr-recommender-error.h"
 
 /* Rows handed to a thread at a time. */
@@ -41,7 +42,7 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
     }
   /* User and item factors, their gathered copies and per-thread k×k scratch. */
   guint64 need = scalr_limits_add (scalr_limits_mul ((guint64) n_users + n_items, (guint64) factors * 8),
-                                   scalr_limits_mul ((guint64) factors * factors * 8, 2 + g_get_num_processors ()));
+                                   scalr_limits_mul ((guint64) factors * factors * 8, 2 + scalr_parallel_get_threads ()));
   g_autofree char *hint = g_strdup_printf ("lower the %s factors (now %u; %u users, %u items)", what, factors,
                                            n_users, n_items);
   if (!scalr_limits_check_memory (what, need, hint, &local))
@@ -49,7 +50,7 @@ _scalr_mf_check_sizes (const char *what, guint n_users, guint n_items, guint fac
       g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE, "%s", local->message);
       return FALSE;
     }
-  /* Rows are handed to threads by a gint counter that runs past the end (see half_worker). */
+  /* Headroom below BLAS's int for row arithmetic (row × factors offsets, batches). */
   if (MAX (n_users, n_items) > G_MAXINT / 2)
     {
       g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
@@ -125,12 +126,8 @@ typedef struct {
   float                  *self;
   const double           *gram;    /* k × k: OᵀO + λI */
   const ScalrIalsOptions *o;
-  GCancellable           *cancellable;
-  gint                    next;    /* atomic: first row of the next chunk */
-  gint                    cancelled;
-  GThread                *reporter;  /* the calling thread reports progress */
-  double                  from, span;
-  guint                   end;     /* one past the last row of this rank */
+  double                  from, span;   /* progress */
+  guint64                 lo;      /* this rank's first row (0 in one process) */
 } HalfJob;
 
 /* Σ_a y[a] v[a] with four independent partial sums (the additions do not wait on each
@@ -290,33 +287,43 @@ update_row (const HalfJob *job, guint row, RowScratch *sc)
 }
 
 static gpointer
-half_worker (gpointer data)
+row_scratch_new (guint thread, gpointer data)
 {
-  HalfJob *job = data;
-  guint n = job->end;
-  RowScratch sc = { g_new (double, 4 * (gsize) job->o->factors), NULL, NULL, 0 };
-  for (;;)
-    {
-      gint first = g_atomic_int_add (&job->next, CHUNK);
-      if (first < 0 || (guint) first >= n || g_atomic_int_get (&job->cancelled))
-        break;
-      if (g_cancellable_is_cancelled (job->cancellable))
-        {
-          g_atomic_int_set (&job->cancelled, 1);
-          break;
-        }
-      guint last = MIN (n, (guint) first + CHUNK);
-      for (guint row = (guint) first; row < last; row++)
-        update_row (job, row, &sc);
-      /* A large k makes one iteration take minutes: report rows, not only iterations. */
-      if (job->o->progress && g_thread_self () == job->reporter && (first / CHUNK) % 16 == 0)
-        scalr_progress_update (job->o->progress, job->o->progress_stage, job->from + job->span * last / n,
-                               "ials: %u of %u rows (k = %u)", last, n, job->o->factors);
-    }
-  g_free (sc.work);
-  g_free (sc.ybuf);
-  g_free (sc.cbuf);
-  return NULL;
+  const HalfJob *job = data;
+  RowScratch *sc = g_new0 (RowScratch, 1);
+  sc->work = g_new (double, 4 * (gsize) job->o->factors);
+  return sc;
+}
+
+static void
+row_scratch_free (gpointer state, guint thread, gpointer data)
+{
+  RowScratch *sc = state;
+  g_free (sc->work);
+  g_free (sc->ybuf);
+  g_free (sc->cbuf);
+  g_free (sc);
+}
+
+/* Rows [lo + first, lo + last) of this rank's block. */
+static gboolean
+update_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  const HalfJob *job = data;
+  for (guint64 row = job->lo + first; row < job->lo + last; row++)
+    update_row (job, (guint) row, state);
+  return TRUE;
+}
+
+/* A large k makes one iteration take minutes: report rows, not only iterations (the
+ * progress object drops updates closer than 50 ms). */
+static void
+rows_progress (guint64 done, guint64 n, gpointer data)
+{
+  const HalfJob *job = data;
+  if (job->o->progress)
+    scalr_progress_update (job->o->progress, job->o->progress_stage, job->from + job->span * done / MAX (n, 1),
+                           "ials: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " rows (k = %u)", done, n, job->o->factors);
 }
 
 gboolean
@@ -327,13 +334,6 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
   g_autoptr (GError) local = NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  /* The chunk counter (a gint) runs past n by a chunk per thread. */
-  if (rows->n_rows > G_MAXINT / 2)
-    {
-      g_set_error (error, SCALR_RECOMMENDER_ERROR, SCALR_RECOMMENDER_ERROR_TOO_LARGE,
-                   "ials: %u rows exceed the limit of %d", rows->n_rows, G_MAXINT / 2);
-      return FALSE;
-    }
   /* OᵀO in float with one sgemm, then λI in double. */
   g_autofree float *gf = g_new0 (float, (gsize) k * k);
   if (rows->n_cols > 0
@@ -352,23 +352,12 @@ _scalr_ials_half (const ScalrCsr *rows, const float *other, float *self, const S
    * it is the row of a whole run) and then every rank receives every row. */
   guint64 lo, hi;
   scalr_dist_block (rows->n_rows, CHUNK, &lo, &hi);
-  HalfJob job = { rows, other, self, gram, o, cancellable, (gint) lo, 0, g_thread_self (), o->progress_from,
-                  o->progress_span, (guint) hi };
-  guint n_threads = o->n_threads ? o->n_threads : g_get_num_processors ();
-  n_threads = MAX (1, MIN (n_threads, (guint) ((hi - lo + CHUNK - 1) / CHUNK)));
-  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_try_new ("scalr-ials", half_worker, &job, NULL);   /* NULL: fewer helpers */
-  half_worker (&job);
-  for (guint t = 1; t < n_threads; t++)
-    if (threads[t])
-      g_thread_join (threads[t]);
-  if (job.cancelled)
-    {
-      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-      return FALSE;
-    }
+  HalfJob job = { rows, other, self, gram, o, o->progress_from, o->progress_span, lo };
+  ScalrParallelOptions po = { .n_threads = o->n_threads, .chunk = CHUNK, .schedule = SCALR_PARALLEL_DYNAMIC,
+                              .cancellable = cancellable, .thread_init = row_scratch_new,
+                              .thread_finish = row_scratch_free, .progress = rows_progress };
+  if (!scalr_parallel_for (hi - lo, update_rows, &job, &po, error))
+    return FALSE;
   if (scalr_dist_size () > 1)
     {
       if (!scalr_dist_agree (error))

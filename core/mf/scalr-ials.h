@@ -26,7 +26,7 @@ typedef struct {
   guint    iters;       /* alternating (user, item) iterations */
   guint    cg_steps;    /* conjugate-gradient steps per row update */
   guint64  seed;        /* initialisation */
-  guint    n_threads;   /* 0: one per processor */
+  guint    n_threads;   /* 0: the thread policy (scalr-parallel.h) */
   /* Progress within an iteration (set by _scalr_ials_fit; NULL: none): rows done move the
    * fraction from @progress_from over @progress_span. */
   ScalrProgress *progress;

@@ -18,7 +18,7 @@
 G_DEFINE_QUARK (scalr-export-error-quark, scalr_export_error)
 
 ScalrSplit *
-scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, GError **error)
+scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, ScalrRunCheck *out_check, GError **error)
 {
   g_return_val_if_fail (store != NULL && run != NULL, NULL);
   if (run->status != SCALR_RUN_FINISHED)
@@ -28,6 +28,10 @@ scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, GError **er
                    scalr_run_status_to_string (run->status));
       return NULL;
     }
+  /* Everything stored of the run checked (and its checksum) before the expensive rebuild. */
+  ScalrRunCheck check;
+  if (!scalr_store_check_run (store, run->id, &check, error))
+    return NULL;
   g_autoptr (ScalrConfig) c = scalr_run_dup_config (run, error);
   if (c == NULL)
     return NULL;
@@ -38,10 +42,13 @@ scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, GError **er
   g_autoptr (GBytes) stored = scalr_store_load_artifact (store, run->id, "split", "assignment", error);
   if (stored == NULL)
     return NULL;
+  /* The run's ids index the rebuilt split: the same users, target items and assignment of
+   * every target event. */
+  const ScalrDomain *tgt = scalr_domains_get_target (domains);
   gsize len;
   const guint8 *assignment = g_bytes_get_data (stored, &len);
-  if (len != scalr_domains_get_target (domains)->matrix->nnz
-      || memcmp (assignment, scalr_split_get_assignment (split), len) != 0)
+  if (len != tgt->matrix->nnz || memcmp (assignment, scalr_split_get_assignment (split), len) != 0
+      || check.n_users != scalr_split_get_n_users (split) || check.n_target_items != tgt->n_items)
     {
       g_set_error (error, SCALR_EXPORT_ERROR, SCALR_EXPORT_ERROR_SPLIT_CHANGED,
                    "the split rebuilt from run %" G_GINT64_FORMAT "'s config differs from the stored one; "
@@ -49,12 +56,15 @@ scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, GError **er
                    run->code_version ? run->code_version : "unknown");
       return NULL;
     }
+  if (out_check)
+    *out_check = check;
   return g_steal_pointer (&split);
 }
 
 struct _ScalrExport {
   ScalrStore    *store;          /* borrowed */
   ScalrRunInfo  *run;
+  ScalrRunCheck  check;          /* the run's ranges, and whether its checksum was verified */
   ScalrSplit    *split;
   ScalrIdMap    *users, *items;  /* borrowed from the split's dataset */
   const ScalrId *target_items;   /* target-local → dataset item */
@@ -67,7 +77,7 @@ scalr_export_open (ScalrStore *store, gint64 run_id, GError **error)
   g_autoptr (ScalrExport) e = g_new0 (ScalrExport, 1);
   e->store = store;
   if ((e->run = scalr_store_load_run (store, run_id, error)) == NULL
-      || (e->split = scalr_run_rebuild_split (store, e->run, error)) == NULL)
+      || (e->split = scalr_run_rebuild_split (store, e->run, &e->check, error)) == NULL)
     return NULL;
   ScalrDomains *domains = scalr_split_get_domains (e->split);
   ScalrDataset *d = scalr_domains_get_dataset (domains);
@@ -88,6 +98,7 @@ scalr_export_free (ScalrExport *e)
 }
 
 const ScalrRunInfo *scalr_export_get_run (ScalrExport *e) { return e->run; }
+const ScalrRunCheck *scalr_export_get_check (ScalrExport *e) { return &e->check; }
 ScalrSplit *scalr_export_get_split (ScalrExport *e) { return e->split; }
 
 /* ---- writing rows ----------------------------------------------------------------- */

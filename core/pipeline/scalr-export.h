@@ -30,12 +30,15 @@ typedef enum {
   SCALR_EXPORT_ERROR_DIRECTORY,      /* the split directory cannot be made */
 } ScalrExportError;
 
-/* Rebuilds the split of finished run @run (its stored config; the dataset from @store) and
- * checks it against the assignment stored with the run. The split holds its domains. On
- * error returns NULL and sets @error: SCALR_EXPORT_ERROR_NOT_FINISHED, _SPLIT_CHANGED (naming
- * the run and the code version that made it), or the store's and the config's errors. */
-ScalrSplit  *scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, GError **error)
-  G_GNUC_WARN_UNUSED_RESULT;
+/* Rebuilds the split of finished run @run (its stored config; the dataset from @store), after
+ * checking everything stored of the run (scalr_store_check_run; @out_check, optional, gets
+ * its result), and only when the rebuilt split is the stored one: the same users, target
+ * items and assignment of every target event, so the run's ids index it. The split holds its
+ * domains. On error returns NULL and sets @error: SCALR_EXPORT_ERROR_NOT_FINISHED, a damaged
+ * run (SCALR_STORE_ERROR_DAMAGED naming what), _SPLIT_CHANGED (naming the run and the code
+ * version that made it), or the store's and the config's errors. */
+ScalrSplit  *scalr_run_rebuild_split (ScalrStore *store, const ScalrRunInfo *run, ScalrRunCheck *out_check,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 typedef struct _ScalrExport ScalrExport;
 
@@ -46,6 +49,8 @@ ScalrExport        *scalr_export_open      (ScalrStore *store, gint64 run_id, GE
   G_GNUC_WARN_UNUSED_RESULT;
 void                scalr_export_free      (ScalrExport *export);
 const ScalrRunInfo *scalr_export_get_run   (ScalrExport *export);
+/* The run's ranges and whether its checksum was verified (FALSE: stored before schema 6). */
+const ScalrRunCheck *scalr_export_get_check (ScalrExport *export);
 ScalrSplit         *scalr_export_get_split (ScalrExport *export);
 
 /* Each writes one file (the split: four files into @dir, made if missing) and sets

@@ -14,6 +14,7 @@
 #include "scalr-eval.h"
 #include "scalr-fault.h"
 #include "scalr-format.h"
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-store.h"
 
@@ -478,7 +479,6 @@ run_replicates (ScalrPipeline *p, ScalrPipelineCache *cache, ScalrStore *store, 
       ScalrSamplerOptions opt;
       if (!scalr_sampler_options_from_config (c, &opt, error))
         return FALSE;
-      opt.n_threads = p->n_threads;
       if (isnan (opt.temperature))
         {
           ScalrSamplerAuto sauto;
@@ -579,7 +579,6 @@ sample (Run *r, ScalrSamplerOptions *opt, ScalrSamplerAuto *sauto, ScalrSamplerR
   stage_begin (&r->clk, "sampler");
   if (!scalr_sampler_options_from_config (r->c, opt, error))
     return NULL;
-  opt->n_threads = r->p->n_threads;
   *sauto = (ScalrSamplerAuto) { .status = SCALR_AUTO_FIXED, .temperature = opt->temperature };
   if (isnan (opt->temperature))
     {
@@ -775,9 +774,13 @@ scalr_pipeline_run (ScalrPipeline *p, ScalrProgress *progress, GCancellable *can
   if (out_run_id)
     *out_run_id = run_id;
 
-  /* Every rank ends with one agreement: the last one when all went well, else the
-   * announcement of its error, which meets the other ranks at their next collective. */
-  if (store != NULL && run_stages (p, store, run_id, progress, cancellable, &local) && scalr_dist_agree (&local))
+  /* Every stage run from this thread uses the pipeline's thread count. Every rank ends with
+   * one agreement: the last one when all went well, else the announcement of its error,
+   * which meets the other ranks at their next collective. */
+  guint threads_before = scalr_parallel_push_threads (p->n_threads);
+  gboolean ok = store != NULL && run_stages (p, store, run_id, progress, cancellable, &local);
+  scalr_parallel_pop_threads (threads_before);
+  if (ok && scalr_dist_agree (&local))
     return !scalr_dist_is_root () || scalr_store_finish_run (store, run_id, SCALR_RUN_FINISHED, NULL, error);
   if (!scalr_dist_error_is_agreed (local))
     scalr_dist_agree (&local);

@@ -30,7 +30,8 @@ void           scalr_pipeline_set_busy_func (ScalrPipeline *pipeline, ScalrStore
  * (no such group), the run is stored as failed and scalr_pipeline_run returns FALSE with the
  * store's error and no run id. */
 void           scalr_pipeline_set_group (ScalrPipeline *pipeline, gint64 group_id);
-/* Sampler threads (0: one per processor). */
+/* Threads of every stage of this pipeline's runs (0: the thread policy: SCALR_THREADS, else
+ * one per processor; see scalr-parallel.h). */
 void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);
 
 /* What a series of runs (a sweep) shares: the dataset and split while [dataset] and [split]

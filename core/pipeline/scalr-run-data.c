@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "scalr-format.h"
+#include "scalr-synthetic.h"
 
 G_DEFINE_QUARK (scalr-run-data-error-quark, scalr_run_data_error)
 
@@ -123,6 +124,19 @@ scalr_run_info_to_json (const ScalrRunInfo *r)
   return o;
 }
 
+/* The stored diagnostics (@node, taken) through the one reader and writer: undefined numbers
+ * as null also in documents stored before they were (version 1). The store has validated
+ * the document, so it reads; one that does not is passed through as stored. */
+static JsonNode *
+diagnostics_through_reader (JsonNode *node)
+{
+  g_autoptr (ScalrDiagnostics) d = scalr_diagnostics_from_json (node, NULL);
+  if (d == NULL)
+    return node;
+  json_node_unref (node);
+  return scalr_diagnostics_to_json (d);
+}
+
 /* timings, the summary's members, synthetic and downstream: what the stages stored. */
 static gboolean
 add_stored_documents (JsonObject *o, ScalrStore *store, gint64 run_id, GError **error)
@@ -147,7 +161,7 @@ add_stored_documents (JsonObject *o, ScalrStore *store, gint64 run_id, GError **
     }
   JsonNode *diag = local ? NULL : scalr_run_load_document (store, run_id, "diagnostics", "synthetic", &local);
   if (diag)
-    json_object_set_member (o, "synthetic", diag);
+    json_object_set_member (o, "synthetic", diagnostics_through_reader (diag));
   JsonNode *down = local ? NULL : scalr_run_load_document (store, run_id, "summary", "downstream", &local);
   if (down)
     json_object_set_member (o, "downstream", down);
@@ -191,11 +205,14 @@ scalr_run_to_json (ScalrStore *store, gint64 run_id, GError **error)
   g_return_val_if_fail (store != NULL, NULL);
   g_autoptr (ScalrRunInfo) r = scalr_store_load_run (store, run_id, error);
   g_autoptr (ScalrConfig) c = r ? scalr_run_dup_config (r, error) : NULL;
-  if (c == NULL)
+  ScalrRunCheck check;
+  if (c == NULL || !scalr_store_check_run (store, run_id, &check, error))
     return NULL;
   g_autoptr (JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (root, scalr_run_info_to_json (r));
   JsonObject *o = json_node_get_object (root);
+  /* "verified": its checksum matched; "none": finished before schema 6, or not finished. */
+  json_object_set_string_member (o, "checksum", check.has_checksum ? "verified" : "none");
   json_object_set_member (o, "config", scalr_config_to_json (c));
   if (!add_stored_documents (o, store, run_id, error) || !add_rows (o, store, run_id, error))
     return NULL;

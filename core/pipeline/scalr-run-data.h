@@ -42,13 +42,16 @@ JsonObject  *scalr_lift_row_to_json   (const ScalrLiftRow *row) G_GNUC_WARN_UNUS
 JsonObject  *scalr_run_info_to_json     (const ScalrRunInfo *run) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject  *scalr_dataset_info_to_json (const ScalrDatasetInfo *dataset) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The JSON view of run @run_id: run_id, name, status, dataset, fingerprint, seed,
- * code_version, created_at, finished_at, error; config (scalr_config_to_json); timings
- * (stage → seconds); the members of the stored run summary (split, generator, sampler,
- * alignment …); synthetic (the stored diagnostics); downstream (the models summary); tuning
- * and replicates (what scalr tune and replicated runs store); metrics and lifts (arrays of
- * rows). On error returns NULL and sets @error: no such run
- * (SCALR_STORE_ERROR_NOT_FOUND), a config or document that does not parse, store errors. */
+/* The JSON view of run @run_id, after checking everything stored of it
+ * (scalr_store_check_run): run_id, name, status, dataset, fingerprint, seed, code_version,
+ * created_at, finished_at, error; checksum ("verified", or "none": not finished, or finished
+ * before schema 6); config (scalr_config_to_json); timings (stage → seconds); the members of
+ * the stored run summary (split, generator, sampler, alignment …); synthetic (the stored
+ * diagnostics, through scalr_diagnostics_from_json/_to_json: undefined numbers null);
+ * downstream (the models summary); tuning and replicates (what scalr tune and replicated runs
+ * store); metrics and lifts (arrays of rows). On error returns NULL and sets @error: no such
+ * run (SCALR_STORE_ERROR_NOT_FOUND), a damaged run (SCALR_STORE_ERROR_DAMAGED), a config or
+ * document that does not parse, store errors. */
 JsonNode    *scalr_run_to_json       (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The number @member of @object: NaN when absent, null or not a number. No failure. */

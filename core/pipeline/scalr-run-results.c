@@ -94,6 +94,9 @@ scalr_run_results_load (ScalrStore *store, gint64 run_id, gboolean require_finis
                    scalr_run_status_to_string (r->info->status));
       return NULL;
     }
+  /* Every blob, row and document of the run valid, and its checksum matching (DAMAGED). */
+  if (!scalr_store_check_run (store, run_id, &r->check, error))
+    return NULL;
   if ((r->config = scalr_run_dup_config (r->info, error)) == NULL
       || !load_documents (r, store, error)
       || (r->metrics = scalr_store_load_metrics (store, run_id, error)) == NULL

@@ -24,6 +24,7 @@ typedef enum {
 /* Read-only once loaded; every field is owned. */
 typedef struct {
   ScalrRunInfo     *info;
+  ScalrRunCheck     check;      /* its ranges, and whether its checksum was verified */
   ScalrConfig      *config;     /* the resolved config of the run (scalr_run_dup_config) */
   ScalrDiagnostics *diag;       /* NULL when the run stored no diagnostics */
   JsonObject       *summary;    /* "summary"/"run": split, generator, sampler … (NULL: none) */
@@ -35,9 +36,10 @@ typedef struct {
   GStrv             warnings;   /* what the evaluation could not support, and why (never NULL) */
 } ScalrRunResults;
 
-/* Loads run @run_id. With @require_finished, a run that is not finished is an error
- * (SCALR_RUN_RESULTS_ERROR_NOT_FINISHED naming the run and its status). On error (also: no
- * such run, SCALR_STORE_ERROR_NOT_FOUND; a stored config or document that does not parse,
+/* Loads run @run_id after checking everything stored of it (scalr_store_check_run). With
+ * @require_finished, a run that is not finished is an error (SCALR_RUN_RESULTS_ERROR_NOT_FINISHED
+ * naming the run and its status). On error (also: no such run, SCALR_STORE_ERROR_NOT_FOUND; a
+ * damaged run, SCALR_STORE_ERROR_DAMAGED; a stored config or document that does not parse,
  * SCALR_CONFIG_ERROR, SCALR_RUN_DATA_ERROR or SCALR_SYNTHETIC_ERROR) returns NULL and sets
  * @error. */
 ScalrRunResults *scalr_run_results_load (ScalrStore *store, gint64 run_id, gboolean require_finished,

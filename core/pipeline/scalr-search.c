@@ -18,6 +18,7 @@
 #include "scalr-dist.h"
 #include "scalr-domains.h"
 #include "scalr-generator.h"
+#include "scalr-parallel.h"
 #include "scalr-sampler.h"
 #include "scalr-store.h"
 
@@ -747,7 +748,11 @@ scalr_tune_run (const char *db_path, const ScalrTuneSpec *spec, guint threads, S
                 ScalrProgress *progress, GCancellable *cancellable, gint64 *out_run_id, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  if (tune_run (db_path, spec, threads, busy_func, progress, cancellable, out_run_id, &local))
+  /* Every stage of the search, in this thread, on @threads (0: the policy). */
+  guint threads_before = scalr_parallel_push_threads (threads);
+  gboolean ok = tune_run (db_path, spec, threads, busy_func, progress, cancellable, out_run_id, &local);
+  scalr_parallel_pop_threads (threads_before);
+  if (ok)
     return TRUE;
   /* Under mpirun a trial's error is this rank's alone: announce it, so the other ranks stop
    * at their next exchange (scalr-dist.h); the pipeline's errors are announced already. */

@@ -149,7 +149,8 @@ ScalrSyntheticEvents *scalr_tune_trials_dup_events (ScalrTuneTrials *trials, gui
  * selection of the augmented model that scored best on validation; artifact "tuning":
  * trials, selection, validation and test scores; with [eval] replicates > 1 the whole
  * search is repeated on each replicate's split and artifact "replicates" holds the
- * per-replicate lifts and their summary). *out_run_id is set once the run exists. On error
+ * per-replicate lifts and their summary). Every stage runs on @threads threads (0: the
+ * thread policy, scalr-parallel.h). *out_run_id is set once the run exists. On error
  * returns FALSE and sets @error (G_IO_ERROR_CANCELLED when cancelled). */
 gboolean    scalr_tune_run (const char         *db_path,
                             const ScalrTuneSpec *spec,

@@ -55,7 +55,7 @@ typedef struct {
 ScalrTuning *scalr_tuning_new_from_json (JsonNode *root, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The tuning of run @run_id. On error returns NULL and sets @error: a run that was not tuned
  * has no such artifact (SCALR_STORE_ERROR_NOT_FOUND); a document that does not parse is
- * SCALR_RUN_DATA_ERROR_INVALID; one that is not a tuning as above. */
+ * a damaged run (SCALR_STORE_ERROR_DAMAGED); one that is not a tuning as above. */
 ScalrTuning *scalr_tuning_load          (ScalrStore *store, gint64 run_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void         scalr_tuning_free          (ScalrTuning *tuning);
 guint        scalr_tuning_get_n_models  (const ScalrTuning *tuning);

@@ -196,9 +196,13 @@ gboolean
 scalr_store_purge_run (ScalrStore *store, gint64 run_id, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  /* Every table of a run refers to it ON DELETE CASCADE: one statement removes it all. */
-  return exec_on_id (store, "DELETE FROM runs WHERE trashed_at IS NOT NULL AND id = ?", NULL, FALSE, run_id,
-                     "deleting a run", "trashed run", error);
+  /* Every table of a run refers to it ON DELETE CASCADE (its checksums too): one statement
+   * removes it all; what this connection remembers of its checks goes with it. */
+  if (!exec_on_id (store, "DELETE FROM runs WHERE trashed_at IS NOT NULL AND id = ?", NULL, FALSE, run_id,
+                   "deleting a run", "trashed run", error))
+    return FALSE;
+  _scalr_store_forget_run (store, run_id);
+  return TRUE;
 }
 
 gboolean
@@ -220,6 +224,7 @@ scalr_store_purge_trashed (ScalrStore *store, double min_age_seconds, guint *out
     }
   if (out_n)
     *out_n = (guint) sqlite3_changes (_scalr_store_get_db (store));
+  _scalr_store_forget_all_runs (store);
   return TRUE;
 }
 

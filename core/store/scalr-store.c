@@ -1,4 +1,5 @@
-/* scalr-store.c — opening, migrating and error handling of the experiment store; runs. */
+/* scalr-store.c — opening, migrating and error handling of the experiment store; run liveness
+ * (the rows of runs are in scalr-store-runs.c). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* F_OFD_SETLK */
 #endif
@@ -14,8 +15,6 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "scalr-version.h"
-
 G_DEFINE_QUARK (scalr-store-error-quark, scalr_store_error)
 
 struct _ScalrStore {
@@ -29,6 +28,7 @@ struct _ScalrStore {
   gboolean busy_reported;
   ScalrStoreBusyFunc busy_func;
   gpointer busy_data;
+  GHashTable *runs;         /* gint64* run id → ScalrRunCache* */
   int      lock_fd;         /* the run liveness file (-1 until a run is created or checked) */
   GArray  *held;            /* gint64: runs whose liveness lock this connection holds */
 };
@@ -193,8 +193,21 @@ static const char *const migrations[] = {
   "UPDATE runs SET config = replace (config, '[split]' || char (10),"
   "                                  '[split]' || char (10) || 'valid_users=0' || char (10))"
   " WHERE instr (config, 'valid_users=') = 0;",
-  /* 5 → 6: managing runs — groups (sweeps, searches, replicates, hand-picked sets), notes,
-   * tags, and a trash for deletes that can be undone. */
+  /* 5 → 6: a checksum per part of a finished run's results (hex SHA-256), over the run's
+   * ranges recorded beside them; `sha256` covers the ranges and every part's checksum. Runs
+   * finished before have none: they load with a note that they cannot be verified. A later
+   * migration that rewrites a finished run's rows must record its checksums again. */
+  "CREATE TABLE run_checksums ("
+  "  run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,"
+  "  n_users INTEGER NOT NULL, n_target_items INTEGER NOT NULL, n_target_events INTEGER NOT NULL,"
+  "  run TEXT NOT NULL, synthetic TEXT NOT NULL, artifacts TEXT NOT NULL, metrics TEXT NOT NULL,"
+  "  lifts TEXT NOT NULL, user_metrics TEXT NOT NULL, recs TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL"
+  ");",
+  /* 6 → 7: managing runs — groups (sweeps, searches, replicates, hand-picked sets), notes,
+   * tags, and a trash for deletes that can be undone. None of it is a run's results: the
+   * checksums of migration 5 → 6 do not cover these columns and tables, and editing them
+   * leaves a finished run's checksums valid. */
   "CREATE TABLE run_groups ("
   "  id INTEGER PRIMARY KEY,"
   "  kind TEXT NOT NULL CHECK (kind IN ('sweep','tune','replicates','manual')),"
@@ -211,24 +224,31 @@ static const char *const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);
 
-const char *
-scalr_run_status_to_string (ScalrRunStatus status)
-{
-  static const char *const names[] = { "pending", "running", "finished", "failed", "cancelled", "interrupted" };
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (names), "unknown");
-  return names[status];
-}
-
-static ScalrRunStatus
-run_status_from_string (const char *s)
-{
-  for (ScalrRunStatus st = SCALR_RUN_PENDING; st <= SCALR_RUN_INTERRUPTED; st++)
-    if (g_strcmp0 (s, scalr_run_status_to_string (st)) == 0)
-      return st;
-  return SCALR_RUN_FAILED;
-}
-
 sqlite3 *_scalr_store_get_db (ScalrStore *self) { return self->db; }
+
+ScalrRunCache *
+_scalr_store_run_cache (ScalrStore *self, gint64 run_id)
+{
+  ScalrRunCache *c = g_hash_table_lookup (self->runs, &run_id);
+  if (c == NULL)
+    {
+      c = g_new0 (ScalrRunCache, 1);
+      g_hash_table_insert (self->runs, g_memdup2 (&run_id, sizeof run_id), c);
+    }
+  return c;
+}
+
+void
+_scalr_store_forget_run (ScalrStore *self, gint64 run_id)
+{
+  g_hash_table_remove (self->runs, &run_id);
+}
+
+void
+_scalr_store_forget_all_runs (ScalrStore *self)
+{
+  g_hash_table_remove_all (self->runs);
+}
 const char *scalr_store_get_path (ScalrStore *self) { return self->path; }
 int scalr_store_get_schema_version (ScalrStore *self) { return self->schema_version; }
 guint scalr_store_get_n_marked_interrupted (ScalrStore *self) { return self->n_marked_interrupted; }
@@ -453,8 +473,8 @@ migrate (ScalrStore *self, GError **error)
 #define LOCK_GET F_GETLK
 #endif
 
-static gboolean
-liveness_open (ScalrStore *self, GError **error)
+gboolean
+_scalr_store_liveness_open (ScalrStore *self, GError **error)
 {
   if (self->lock_fd >= 0)
     return TRUE;
@@ -506,8 +526,19 @@ liveness_held (ScalrStore *self, gint64 run_id, gint64 pid)
   return fl.l_type != F_UNLCK;
 }
 
-static void
-liveness_release (ScalrStore *self, gint64 run_id)
+gboolean
+_scalr_store_liveness_take (ScalrStore *self, gint64 run_id, GError **error)
+{
+  if (!liveness_lock (self, run_id, F_WRLCK, error))
+    return FALSE;
+  if (self->held == NULL)
+    self->held = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (self->held, run_id);
+  return TRUE;
+}
+
+void
+_scalr_store_liveness_release (ScalrStore *self, gint64 run_id)
 {
   for (guint k = 0; self->held && k < self->held->len; k++)
     if (g_array_index (self->held, gint64, k) == run_id)
@@ -538,7 +569,7 @@ mark_interrupted (ScalrStore *self, GError **error)
       const char *run_host = (const char *) sqlite3_column_text (sel, 2);
       if (g_strcmp0 (run_host, host) != 0)
         continue;   /* another machine's run: we cannot tell */
-      if (self->lock_fd < 0 && !liveness_open (self, NULL))
+      if (self->lock_fd < 0 && !_scalr_store_liveness_open (self, NULL))
         break;      /* no lock file to ask: mark nothing */
       if (!liveness_held (self, id, pid))
         g_array_append_val (dead, id);
@@ -633,6 +664,7 @@ scalr_store_open (const char *path, ScalrStoreFlags flags, GError **error)
     return NULL;
   g_autoptr (ScalrStore) self = g_new0 (ScalrStore, 1);
   self->path = g_strdup (path);
+  self->runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->lock_fd = -1;
   self->read_only = (flags & SCALR_STORE_OPEN_READ_ONLY) != 0
                     || ((flags & SCALR_STORE_OPEN_READER) && g_file_test (path, G_FILE_TEST_EXISTS) && !writable (path));
@@ -709,218 +741,10 @@ scalr_store_close (ScalrStore *self)
     return;
   if (self->db)
     sqlite3_close_v2 (self->db);
+  g_clear_pointer (&self->runs, g_hash_table_unref);
   if (self->lock_fd >= 0)
     close (self->lock_fd);   /* releases the locks of runs left unfinished */
   g_clear_pointer (&self->held, g_array_unref);
   g_free (self->path);
   g_free (self);
-}
-
-/* ---- runs ------------------------------------------------------------------------- */
-
-static char *
-now_iso8601 (void)
-{
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  return g_date_time_format_iso8601 (now);
-}
-
-/* Inserts the run row inside the open transaction and takes its liveness lock. */
-static gboolean
-insert_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
-            guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "INSERT INTO runs (dataset_id, name, status, config, seed, fingerprint, code_version, "
-    "created_at, pid, host) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)", error);
-  if (st == NULL)
-    return FALSE;
-  g_autofree char *stamp = now_iso8601 ();
-  sqlite3_bind_int64 (st, 1, dataset_id);
-  sqlite3_bind_text (st, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, config, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 4, (sqlite3_int64) seed);
-  sqlite3_bind_text (st, 5, fingerprint, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 6, SCALR_CODE_VERSION, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 7, stamp, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 8, (sqlite3_int64) getpid ());
-  sqlite3_bind_text (st, 9, g_get_host_name (), -1, SQLITE_TRANSIENT);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "creating a run", error);
-      return FALSE;
-    }
-  *out_id = sqlite3_last_insert_rowid (self->db);
-  return liveness_lock (self, *out_id, F_WRLCK, error);
-}
-
-gboolean
-scalr_store_create_run (ScalrStore *self, gint64 dataset_id, const char *name, const char *config,
-                        guint64 seed, const char *fingerprint, gint64 *out_id, GError **error)
-{
-  /* The lock is taken before the row is committed: no other connection ever sees the run
-   * running without its lock held. */
-  gint64 id = 0;
-  if (!liveness_open (self, error) || !_scalr_store_begin (self, error))
-    return FALSE;
-  if (!insert_run (self, dataset_id, name, config, seed, fingerprint, &id, error))
-    {
-      _scalr_store_rollback (self);
-      if (id > 0)
-        liveness_lock (self, id, F_UNLCK, NULL);
-      return FALSE;
-    }
-  if (!_scalr_store_commit (self, error))
-    {
-      liveness_lock (self, id, F_UNLCK, NULL);
-      return FALSE;
-    }
-  if (self->held == NULL)
-    self->held = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_array_append_val (self->held, id);
-  if (out_id)
-    *out_id = id;
-  return TRUE;
-}
-
-gboolean
-scalr_store_finish_run (ScalrStore *self, gint64 run_id, ScalrRunStatus status,
-                        const char *error_message, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "UPDATE runs SET status = ?, finished_at = ?, error = ? WHERE id = ?", error);
-  if (st == NULL)
-    return FALSE;
-  g_autofree char *stamp = now_iso8601 ();
-  sqlite3_bind_text (st, 1, scalr_run_status_to_string (status), -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, stamp, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, error_message, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 4, run_id);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "finishing a run", error);
-      return FALSE;
-    }
-  if (sqlite3_changes (self->db) == 0)
-    {
-      g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
-                   "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
-      return FALSE;
-    }
-  /* After the row says how it ended: a check between the two sees a live run. */
-  liveness_release (self, run_id);
-  return TRUE;
-}
-
-gboolean
-scalr_store_add_timing (ScalrStore *self, gint64 run_id, const char *stage, double seconds, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "INSERT OR REPLACE INTO run_timings (run_id, stage, seconds) VALUES (?, ?, ?)", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, run_id);
-  sqlite3_bind_text (st, 2, stage, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_double (st, 3, seconds);
-  int rc = sqlite3_step (st);
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "recording a timing", error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static char *
-col_dup (sqlite3_stmt *st, int col)
-{
-  const unsigned char *t = sqlite3_column_text (st, col);
-  return t ? g_strdup ((const char *) t) : NULL;
-}
-
-static ScalrRunInfo *
-run_from_row (sqlite3_stmt *st)
-{
-  ScalrRunInfo *r = g_new0 (ScalrRunInfo, 1);
-  r->id = sqlite3_column_int64 (st, 0);
-  r->dataset_id = sqlite3_column_int64 (st, 1);
-  r->dataset = col_dup (st, 2);
-  r->name = col_dup (st, 3);
-  g_autofree char *status = col_dup (st, 4);
-  r->status = run_status_from_string (status);
-  r->config = col_dup (st, 5);
-  r->seed = (guint64) sqlite3_column_int64 (st, 6);
-  r->fingerprint = col_dup (st, 7);
-  r->code_version = col_dup (st, 8);
-  r->created_at = col_dup (st, 9);
-  r->finished_at = col_dup (st, 10);
-  r->error = col_dup (st, 11);
-  r->group_id = sqlite3_column_int64 (st, 12);
-  r->note = col_dup (st, 13);
-  r->tags = col_dup (st, 14);
-  r->trashed = sqlite3_column_type (st, 15) != SQLITE_NULL;
-  return r;
-}
-
-#define RUN_COLUMNS "r.id, r.dataset_id, d.name, r.name, r.status, r.config, r.seed, r.fingerprint, " \
-                    "r.code_version, r.created_at, r.finished_at, r.error, r.group_id, r.note, r.tags, " \
-                    "r.trashed_at"
-
-GPtrArray *
-scalr_store_list_runs (ScalrStore *self, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id "
-    "WHERE r.trashed_at IS NULL ORDER BY r.id", error);
-  if (st == NULL)
-    return NULL;
-  g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_info_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (runs, run_from_row (st));
-  if (rc != SQLITE_DONE)
-    {
-      _scalr_store_set_error (self, rc, "listing runs", error);
-      return NULL;
-    }
-  return g_steal_pointer (&runs);
-}
-
-ScalrRunInfo *
-scalr_store_load_run (ScalrStore *self, gint64 run_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (self,
-    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?", error);
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, run_id);
-  int rc = sqlite3_step (st);
-  if (rc == SQLITE_ROW)
-    return run_from_row (st);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, SCALR_STORE_ERROR, SCALR_STORE_ERROR_NOT_FOUND,
-                 "%s: no run %" G_GINT64_FORMAT, self->path, run_id);
-  else
-    _scalr_store_set_error (self, rc, "reading a run", error);
-  return NULL;
-}
-
-void
-scalr_run_info_free (ScalrRunInfo *r)
-{
-  if (r == NULL)
-    return;
-  g_free (r->dataset);
-  g_free (r->name);
-  g_free (r->config);
-  g_free (r->fingerprint);
-  g_free (r->code_version);
-  g_free (r->created_at);
-  g_free (r->finished_at);
-  g_free (r->error);
-  g_free (r->note);
-  g_free (r->tags);
-  g_free (r);
 }

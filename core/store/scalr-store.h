@@ -29,10 +29,11 @@ typedef enum {
   SCALR_STORE_ERROR_NOT_FOUND,   /* no such dataset or run */
   SCALR_STORE_ERROR_EXISTS,      /* a dataset of that name exists */
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
+  SCALR_STORE_ERROR_DAMAGED,     /* a run's stored results are invalid or do not match its checksum */
   SCALR_STORE_ERROR_RUNNING,     /* the run is still going: it cannot be deleted */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 6
+#define SCALR_STORE_SCHEMA_VERSION 7
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -161,7 +162,8 @@ gboolean          scalr_store_delete_dataset   (ScalrStore *store, const char *n
 
 /* Runs. create_run makes a `running` run and holds its liveness lock until finish_run records
  * how it ended (or this connection closes). On error returns FALSE, sets @error and no run is
- * made. */
+ * made. finish_run with SCALR_RUN_FINISHED also records the run's checksums (one transaction:
+ * on error the run stays as it was and its lock held); another status drops any it had. */
 gboolean      scalr_store_create_run  (ScalrStore *store,
                                        gint64      dataset_id,
                                        const char *name,
@@ -186,7 +188,10 @@ GPtrArray    *scalr_store_list_runs   (ScalrStore *store, GError **error) G_GNUC
 gboolean      scalr_store_load_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages,
                                        GArray **seconds, GError **error);
 
-/* Artifacts of a run (JSON documents, blobs), replaced when written again. */
+/* Artifacts of a run (JSON documents, blobs), replaced when written again. Every getter of a
+ * run's results below validates what it returns and checks its part's checksum: on damage it
+ * returns NULL/FALSE with SCALR_STORE_ERROR_DAMAGED. A write to a finished run records its
+ * checksums again, in the same transaction. */
 gboolean      scalr_store_put_artifact (ScalrStore *store, gint64 run_id, const char *kind,
                                         const char *name, const char *content_type,
                                         GBytes *data, GError **error);
@@ -274,6 +279,29 @@ ScalrGroupInfo *scalr_store_load_group  (ScalrStore *store, gint64 group_id, GEr
 gboolean      scalr_store_rename_group (ScalrStore *store, gint64 group_id, const char *name, GError **error);
 /* Puts run @run_id into group @group_id (0: into none). */
 gboolean      scalr_store_set_run_group (ScalrStore *store, gint64 run_id, gint64 group_id, GError **error);
+
+/* ---- integrity of a run's results (scalr-store-check.c, scalr-store-seal.c) ----------------
+ *
+ * Every blob, row and document read from the store is validated where it is read (sizes that
+ * match their counts, ids within the run's ranges, finite values where required, counts that
+ * add up); a finished run also carries a SHA-256 checksum per part of its results (its config,
+ * synthetic events, artifacts, metrics, lifts, per-user vectors, top-K lists), computed when it
+ * finishes and checked by every getter for the part it reads. Either failure is
+ * SCALR_STORE_ERROR_DAMAGED: "STORE: run N is damaged: what; the other runs are not affected". */
+
+typedef struct {
+  gboolean has_checksum;     /* FALSE: finished before schema 6, or not finished: cannot be verified */
+  guint    n_users;          /* user ids are below this (the dataset's users) */
+  guint    n_target_items;   /* target item ids are below this */
+  guint64  n_target_events;  /* the length of the split assignment (0: none stored) */
+} ScalrRunCheck;
+
+/* Verifies everything stored of run @run_id: the checksum of every part (when it has one),
+ * every blob, row and document, and that their counts agree (the per-user vectors and top-K
+ * lists name the same users, the diagnostics count the stored synthetic events). @out
+ * (optional) gets the run's ranges and whether it could be verified. On error (no such run:
+ * NOT_FOUND; damage: DAMAGED naming what; SQLite errors) returns FALSE and sets @error. */
+gboolean      scalr_store_check_run (ScalrStore *store, gint64 run_id, ScalrRunCheck *out, GError **error);
 
 /* The names before the owned getters were named load_ (GLib: get_ borrows), for code on other
  * branches (the sweep and search orchestration) until it moves to the new names. New code

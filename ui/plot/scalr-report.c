@@ -207,10 +207,16 @@ synthetic_lines (const ScalrRunResults *r)
   g_autofree char *l3 = g_strdup_printf ("Held-out: all users precision %s, recall %s, hit rate %s · sparse users "
                                          "precision %s, recall %s, hit rate %s", ap, ar, ah, sp, sr, sh);
   g_strv_builder_add_many (b, l1, l2, l3, NULL);
-  if (d->n_calibration > 0)
+  g_autofree char *tau = scalr_format_value (d->temperature, 3);
+  if (d->n_calibration > 0 && isfinite (d->ece))
     {
-      g_autofree char *ece = scalr_format_value (d->ece, 2), *tau = scalr_format_value (d->temperature, 3);
+      g_autofree char *ece = scalr_format_value (d->ece, 2);
       g_autofree char *l4 = g_strdup_printf ("Calibration: ECE %s, τ = %s", ece, tau);
+      g_strv_builder_add (b, l4);
+    }
+  else
+    {
+      g_autofree char *l4 = g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %s", tau);
       g_strv_builder_add (b, l4);
     }
   return g_strv_builder_end (b);

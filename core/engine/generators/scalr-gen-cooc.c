@@ -4,8 +4,9 @@
  * P(i | j) = (C[j,i]/π_i^β + α·ρ_i) / (m_j + α), where π is the target training popularity
  * (normalised), ρ ∝ π^(1−β) (normalised), m_j = Σ_i C[j,i]/π_i^β and α the smoothing mass.
  * β = 0 is the paper; β > 0 divides out popularity. C is built by sparse accumulation
- * (Gustavson: one dense accumulator of n_items, never a dense J×I matrix), so the work is
- * Σ_u |S_u|·|T_u| and the memory nnz(C). Draws use the mixture: with probability
+ * (Gustavson, multi-threaded: scalr-gen-cooc-counts.c), so the work is Σ_u |S_u|·|T_u| and the
+ * memory nnz(C); the rows' weights and alias tables are then made in parallel, row by row,
+ * so the model is the same for any thread count. Draws use the mixture: with probability
  * m_j/(m_j+α) from an alias table over row j, else from an alias table over ρ — O(1). */
 #include "config.h"
 
@@ -13,7 +14,8 @@
 #include <string.h>
 
 #include "scalr-alias.h"
-#include "scalr-limits.h"
+#include "scalr-gen-cooc-private.h"
+#include "scalr-parallel.h"
 #include "scalr-generator.h"
 #include "scalr-progress.h"
 #include "scalr-topk.h"
@@ -37,10 +39,11 @@ typedef struct {
 
 typedef struct {
   guint     n_src, n_tgt;
-  guint64  *ptr;        /* n_src + 1 */
-  guint32  *idx;        /* nnz: target items, ascending per row */
+  ScalrCoocCounts *counts;   /* owned: C; ptr, idx and support below point into it */
+  const guint64 *ptr;   /* n_src + 1 */
+  const guint32 *idx;   /* nnz: target items, ascending per row */
   float    *val;        /* nnz: C[j,i] / π_i^β */
-  guint32  *support;    /* nnz: C[j,i] */
+  const guint32 *support;   /* nnz: C[j,i] */
   double   *mass;       /* n_src: m_j */
   CoocEntry *ent;       /* nnz: alias tables of the rows with their items and P(i|j) */
   double   *prior;      /* n_tgt: ρ */
@@ -55,10 +58,8 @@ static void
 cooc_free (gpointer data)
 {
   Cooc *c = data;
-  g_free (c->ptr);
-  g_free (c->idx);
+  _scalr_cooc_counts_free (c->counts);
   g_free (c->val);
-  g_free (c->support);
   g_free (c->mass);
   g_free (c->ent);
   g_free (c->prior);
@@ -68,20 +69,74 @@ cooc_free (gpointer data)
   g_free (c);
 }
 
+/* ---- the fit ---------------------------------------------------------------------------- */
+
 typedef struct {
-  guint32 *data;
-  guint64  len, cap;
-} U32Vec;
+  Cooc         *c;
+  const double *popb;   /* n_tgt: π_i^β (1 when β = 0) */
+} RowJob;
+
+typedef struct {
+  double  *w, *scaled;
+  float   *aprob;
+  guint32 *aalias, *small, *large;
+} RowScratch;
+
+static gpointer
+row_scratch_new (guint thread, gpointer data)
+{
+  const RowJob *job = data;
+  guint n = MAX (job->c->n_tgt, 1);
+  RowScratch *s = g_new (RowScratch, 1);
+  s->w = g_new (double, n);
+  s->scaled = g_new (double, n);
+  s->aprob = g_new (float, n);
+  s->aalias = g_new (guint32, n);
+  s->small = g_new (guint32, n);
+  s->large = g_new (guint32, n);
+  return s;
+}
 
 static void
-vec_push (U32Vec *v, guint32 x)
+row_scratch_free (gpointer state, guint thread, gpointer data)
 {
-  if (v->len == v->cap)
+  RowScratch *s = state;
+  g_free (s->w);
+  g_free (s->scaled);
+  g_free (s->aprob);
+  g_free (s->aalias);
+  g_free (s->small);
+  g_free (s->large);
+  g_free (s);
+}
+
+/* Rows [first, last): weights C/π^β, the row's mass and alias table, each slot's P(i|j). */
+static gboolean
+fill_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  const RowJob *job = data;
+  RowScratch *sc = state;
+  Cooc *c = job->c;
+  for (guint64 j = first; j < last; j++)
     {
-      v->cap = v->cap ? v->cap * 2 : 1 << 16;
-      v->data = g_renew (guint32, v->data, v->cap);
+      guint64 s = c->ptr[j];
+      guint n = (guint) (c->ptr[j + 1] - s);
+      for (guint k = 0; k < n; k++)
+        {
+          double v = (double) c->support[s + k] / job->popb[c->idx[s + k]];
+          c->val[s + k] = (float) v;
+          sc->w[k] = v;
+        }
+      c->mass[j] = scalr_alias_build_with (sc->w, n, sc->aprob, sc->aalias, sc->scaled, sc->small, sc->large);
+      double denom = c->mass[j] + c->alpha;
+      for (guint k = 0; k < n; k++)
+        {
+          guint32 item = c->idx[s + k];
+          c->ent[s + k] = (CoocEntry) { sc->aprob[k], sc->aalias[k], item,
+                                        (float) (denom > 0 ? (c->val[s + k] + c->alpha * c->prior[item]) / denom : c->prior[item]) };
+        }
     }
-  v->data[v->len++] = x;
+  return TRUE;
 }
 
 static gpointer
@@ -125,8 +180,6 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
   c->prior_order = g_new (guint32, MAX (c->n_tgt, 1));
   scalr_argsort_desc (c->prior, c->n_tgt, c->prior_order);
 
-  /* Source item → users (overlap users with training events only). */
-  g_autoptr (ScalrCsr) St = scalr_csr_transpose (S);
   guint64 pairs = 0;
   for (guint u = 0; u < S->n_rows; u++)
     if (scalr_csr_row_len (T, u) > 0)
@@ -139,82 +192,31 @@ cooc_fit (ScalrSplit *split, const ScalrConfig *config, ScalrProgress *progress,
       return NULL;
     }
 
-  /* Gustavson: one row of C at a time. */
-  g_autofree guint32 *acc = g_new0 (guint32, MAX (c->n_tgt, 1));
-  g_autofree guint32 *touched = g_new (guint32, MAX (c->n_tgt, 1));
-  U32Vec idx = { 0 }, sup = { 0 };
-  c->ptr = g_new0 (guint64, (gsize) c->n_src + 1);
-  for (guint j = 0; j < c->n_src; j++)
+  /* C = SᵀT; each co-occurring pair costs about 36 bytes in the finished model. */
+  scalr_progress_update (progress, "generator", 0.05, "co-occurrences of %u source items", c->n_src);
+  c->counts = _scalr_cooc_counts_new (S, T, 0, 36, cancellable, error);
+  if (c->counts == NULL)
     {
-      guint nt = 0;
-      for (guint64 a = St->indptr[j]; a < St->indptr[j + 1]; a++)
-        {
-          guint32 u = St->indices[a];
-          for (guint64 b = T->indptr[u]; b < T->indptr[u + 1]; b++)
-            {
-              guint32 i = T->indices[b];
-              if (acc[i]++ == 0)
-                touched[nt++] = i;
-            }
-        }
-      qsort (touched, nt, sizeof (guint32), scalr_cmp_u32);
-      for (guint k = 0; k < nt; k++)
-        {
-          vec_push (&idx, touched[k]);
-          vec_push (&sup, acc[touched[k]]);
-          acc[touched[k]] = 0;
-        }
-      c->ptr[j + 1] = idx.len;
-      /* Each co-occurring pair costs about 36 bytes in the finished model. */
-      if (idx.len > 0 && (j & 63) == 0
-          && !scalr_limits_check_memory ("cooc's co-occurrence table", idx.len * 36ull,
-                                         "use fewer source items or users (e.g. [dataset] kcore), or the ridge generator", error))
-        {
-          g_free (idx.data);
-          g_free (sup.data);
-          cooc_free (c);
-          return NULL;
-        }
-      if ((j & 1023) == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            {
-              g_free (idx.data);
-              g_free (sup.data);
-              cooc_free (c);
-              return NULL;
-            }
-          scalr_progress_update (progress, "generator", 0.8 * j / MAX (c->n_src, 1),
-                                 "co-occurrences: %u of %u source items", j, c->n_src);
-        }
+      cooc_free (c);
+      return NULL;
     }
-  guint64 nnz = idx.len;
-  c->idx = idx.data ? g_renew (guint32, idx.data, MAX (nnz, 1)) : g_new (guint32, 1);
-  c->support = sup.data ? g_renew (guint32, sup.data, MAX (nnz, 1)) : g_new (guint32, 1);
+  c->ptr = c->counts->ptr;
+  c->idx = c->counts->idx;
+  c->support = c->counts->count;
+  guint64 nnz = c->counts->nnz;
   c->val = g_new (float, MAX (nnz, 1));
   c->mass = g_new0 (double, MAX (c->n_src, 1));
   c->ent = g_new (CoocEntry, MAX (nnz, 1));
-  g_autofree float *aprob = g_new (float, MAX (c->n_tgt, 1));
-  g_autofree guint32 *aalias = g_new (guint32, MAX (c->n_tgt, 1));
-  g_autofree double *w = g_new (double, MAX (c->n_tgt, 1));
-  for (guint j = 0; j < c->n_src; j++)
+  g_autofree double *popb = g_new (double, MAX (c->n_tgt, 1));
+  for (guint i = 0; i < c->n_tgt; i++)
+    popb[i] = beta > 0 ? pow (pop[i], beta) : 1.0;
+  RowJob rj = { c, popb };
+  ScalrParallelOptions po = { .chunk = 64, .schedule = SCALR_PARALLEL_DYNAMIC, .cancellable = cancellable,
+                              .thread_init = row_scratch_new, .thread_finish = row_scratch_free };
+  if (!scalr_parallel_for (c->n_src, fill_rows, &rj, &po, error))
     {
-      guint64 s = c->ptr[j];
-      guint n = (guint) (c->ptr[j + 1] - s);
-      for (guint k = 0; k < n; k++)
-        {
-          double v = (double) c->support[s + k] / (beta > 0 ? pow (pop[c->idx[s + k]], beta) : 1.0);
-          c->val[s + k] = (float) v;
-          w[k] = v;
-        }
-      c->mass[j] = scalr_alias_build (w, n, aprob, aalias);
-      double denom = c->mass[j] + c->alpha;
-      for (guint k = 0; k < n; k++)
-        {
-          guint32 item = c->idx[s + k];
-          c->ent[s + k] = (CoocEntry) { aprob[k], aalias[k], item,
-                                        (float) (denom > 0 ? (c->val[s + k] + c->alpha * c->prior[item]) / denom : c->prior[item]) };
-        }
+      cooc_free (c);
+      return NULL;
     }
   scalr_progress_update (progress, "generator", 0.85, "cooc: %" G_GUINT64_FORMAT " co-occurring pairs", nnz);
   return c;
@@ -411,6 +413,12 @@ cooc_score (gpointer data, const guint32 *users, guint n, float *out)
           row[i] = p > 0 ? (float) log (p) : -INFINITY;
         }
     }
+}
+
+const ScalrCoocCounts *
+_scalr_cooc_get_counts (gpointer model)
+{
+  return ((const Cooc *) model)->counts;
 }
 
 const ScalrGeneratorClass scalr_cooc_generator = {

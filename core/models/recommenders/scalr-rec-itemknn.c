@@ -8,8 +8,8 @@
  *
  * The similarities of item i come from sparse accumulation: for every user u of item i
  * (a row of the transpose) and every item j of u, acc[j] += w_ui w_uj — Σ_u |u|² work in
- * all, never a dense items × items matrix. Items are fitted in parallel, in blocks handed out
- * by an atomic counter; each item's list depends only on the data (a fixed accumulation
+ * all, never a dense items × items matrix. Items are fitted in parallel (scalr_parallel_for,
+ * blocks of 16 to the next free thread); each item's list depends only on the data (a fixed accumulation
  * order and a total order for the top-N), so the model is the same for any thread count. */
 #include "config.h"
 
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scalr-limits.h"
+#include "scalr-parallel.h"
 #include "scalr-progress.h"
 #include "scalr-topk.h"
 #include "scalr-recommenders-private.h"
@@ -31,7 +32,6 @@ static const ScalrParam itemknn_params[] = {
 };
 
 #define ITEMS_PER_BLOCK 16
-#define MAX_AUTO_THREADS 8
 
 typedef struct {
   guint    n_items;
@@ -62,84 +62,104 @@ typedef struct {
   guint          *len;
   guint32       **items;
   float         **sims;
-  gint            next_block;  /* atomic */
-  gint            done;        /* atomic: items fitted */
   ScalrProgress  *progress;
-  GThread        *reporter;    /* the one thread that reports progress (monotone fractions) */
-  GCancellable   *cancellable;
 } Job;
 
+/* A thread's accumulator: acc[j] is valid for the item i when stamp[j] == i. */
+typedef struct {
+  double  *acc;
+  guint32 *stamp;
+  guint32 *touched;
+  ScalrKeyed *best;   /* the top-N's storage */
+} Scratch;
+
 static gpointer
-itemknn_worker (gpointer data)
+scratch_new (guint thread, gpointer data)
 {
   Job *job = data;
-  const ScalrCsr *m = job->m, *t = job->t;
-  guint n_items = m->n_cols;
-  guint n_blocks = (n_items + ITEMS_PER_BLOCK - 1) / ITEMS_PER_BLOCK;
-  g_autofree double *acc = g_new (double, MAX (n_items, 1));
-  g_autofree guint32 *stamp = g_new (guint32, MAX (n_items, 1));
-  g_autofree guint32 *touched = g_new (guint32, MAX (n_items, 1));
-  guint keep = MIN (job->neighbors, MAX (n_items, 1));
-  g_autofree ScalrKeyed *best = g_new (ScalrKeyed, keep);
+  guint n_items = job->m->n_cols;
+  Scratch *s = g_new (Scratch, 1);
+  s->acc = g_new (double, MAX (n_items, 1));
+  s->stamp = g_new (guint32, MAX (n_items, 1));
+  s->touched = g_new (guint32, MAX (n_items, 1));
+  s->best = g_new (ScalrKeyed, MIN (job->neighbors, MAX (n_items, 1)));
   for (guint j = 0; j < n_items; j++)
-    stamp[j] = G_MAXUINT32;
+    s->stamp[j] = G_MAXUINT32;
+  return s;
+}
 
-  for (;;)
+static void
+scratch_free (gpointer state, guint thread, gpointer data)
+{
+  Scratch *s = state;
+  g_free (s->acc);
+  g_free (s->stamp);
+  g_free (s->touched);
+  g_free (s->best);
+  g_free (s);
+}
+
+/* The neighbour list of item @i. */
+static void
+fit_item (Job *job, Scratch *sc, guint i)
+{
+  const ScalrCsr *m = job->m, *t = job->t;
+  double *acc = sc->acc;
+  guint32 *stamp = sc->stamp, *touched = sc->touched;
+  guint nt = 0;
+  for (guint64 a = t->indptr[i]; a < t->indptr[i + 1]; a++)
     {
-      guint b = (guint) g_atomic_int_add (&job->next_block, 1);
-      if (b >= n_blocks || g_cancellable_is_cancelled (job->cancellable))
-        break;
-      guint i_end = MIN ((b + 1) * ITEMS_PER_BLOCK, n_items);
-      for (guint i = b * ITEMS_PER_BLOCK; i < i_end; i++)
+      guint32 u = t->indices[a];
+      double wu = t->values ? (double) t->values[a] : 1.0;
+      for (guint64 c = m->indptr[u]; c < m->indptr[u + 1]; c++)
         {
-          guint nt = 0;
-          for (guint64 a = t->indptr[i]; a < t->indptr[i + 1]; a++)
+          guint32 j = m->indices[c];
+          if (j == i)
+            continue;
+          if (stamp[j] != i)
             {
-              guint32 u = t->indices[a];
-              double wu = t->values ? (double) t->values[a] : 1.0;
-              for (guint64 c = m->indptr[u]; c < m->indptr[u + 1]; c++)
-                {
-                  guint32 j = m->indices[c];
-                  if (j == i)
-                    continue;
-                  if (stamp[j] != i)
-                    {
-                      stamp[j] = i;
-                      acc[j] = 0.0;
-                      touched[nt++] = j;
-                    }
-                  acc[j] += wu * (m->values ? (double) m->values[c] : 1.0);
-                }
+              stamp[j] = i;
+              acc[j] = 0.0;
+              touched[nt++] = j;
             }
-          ScalrTopK top;
-          scalr_top_k_init (&top, best, keep);
-          for (guint k = 0; k < nt; k++)
-            {
-              guint32 j = touched[k];
-              double den = job->norms[i] * job->norms[j] + job->shrink;
-              double sim = den > 0.0 ? acc[j] / den : 0.0;
-              if (sim > 0.0)
-                scalr_top_k_push (&top, sim, j);
-            }
-          guint nh = scalr_top_k_finish (&top);
-          job->len[i] = nh;
-          job->items[i] = g_new (guint32, MAX (nh, 1));
-          job->sims[i] = g_new (float, MAX (nh, 1));
-          for (guint k = 0; k < nh; k++)
-            {
-              job->items[i][k] = best[k].index;
-              job->sims[i][k] = (float) best[k].key;
-            }
-        }
-      g_atomic_int_add (&job->done, (gint) (i_end - b * ITEMS_PER_BLOCK));
-      if (g_thread_self () == job->reporter)
-        {
-          guint done = (guint) g_atomic_int_get (&job->done);
-          scalr_progress_update (job->progress, "downstream", 0.1 + 0.85 * done / MAX (n_items, 1),
-                                 "itemknn: neighbours of %u of %u items", done, n_items);
+          acc[j] += wu * (m->values ? (double) m->values[c] : 1.0);
         }
     }
-  return NULL;
+  ScalrTopK top;
+  scalr_top_k_init (&top, sc->best, MIN (job->neighbors, MAX (m->n_cols, 1)));
+  for (guint k = 0; k < nt; k++)
+    {
+      guint32 j = touched[k];
+      double den = job->norms[i] * job->norms[j] + job->shrink;
+      double sim = den > 0.0 ? acc[j] / den : 0.0;
+      if (sim > 0.0)
+        scalr_top_k_push (&top, sim, j);
+    }
+  guint nh = scalr_top_k_finish (&top);
+  job->len[i] = nh;
+  job->items[i] = g_new (guint32, MAX (nh, 1));
+  job->sims[i] = g_new (float, MAX (nh, 1));
+  for (guint k = 0; k < nh; k++)
+    {
+      job->items[i][k] = sc->best[k].index;
+      job->sims[i][k] = (float) sc->best[k].key;
+    }
+}
+
+static gboolean
+fit_items (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  for (guint64 i = first; i < last; i++)
+    fit_item (data, state, (guint) i);
+  return TRUE;
+}
+
+static void
+fit_progress (guint64 done, guint64 n, gpointer data)
+{
+  Job *job = data;
+  scalr_progress_update (job->progress, "downstream", 0.1 + 0.85 * done / MAX (n, 1),
+                         "itemknn: neighbours of %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " items", done, n);
 }
 
 gpointer
@@ -148,7 +168,6 @@ _scalr_itemknn_fit (const ScalrCsr *m, const ScalrItemKnnOptions *opt, ScalrProg
 {
   g_return_val_if_fail (m != NULL && opt != NULL, NULL);
   g_return_val_if_fail (opt->neighbors >= 1 && opt->shrink >= 0.0, NULL);
-  g_return_val_if_fail (m->n_cols < G_MAXINT32 / ITEMS_PER_BLOCK * ITEMS_PER_BLOCK, NULL);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -157,7 +176,7 @@ _scalr_itemknn_fit (const ScalrCsr *m, const ScalrItemKnnOptions *opt, ScalrProg
    * transposed matrix and per-thread accumulators. */
   guint64 lists = scalr_limits_mul ((guint64) MIN (opt->neighbors, MAX (n_items, 1)) * 16, n_items);
   guint64 need = scalr_limits_add (scalr_limits_add (lists, scalr_limits_mul (m->nnz, 8)),
-                                   scalr_limits_mul ((guint64) n_items * 24, 1 + g_get_num_processors ()));
+                                   scalr_limits_mul ((guint64) n_items * 24, 1 + scalr_parallel_resolve_threads (opt->n_threads)));
   g_autofree char *hint = g_strdup_printf ("lower [downstream] itemknn.neighbors (now %u; %u items)", opt->neighbors,
                                            n_items);
   if (!scalr_limits_check_memory ("itemknn", need, hint, error))
@@ -184,26 +203,14 @@ _scalr_itemknn_fit (const ScalrCsr *m, const ScalrItemKnnOptions *opt, ScalrProg
     .len = g_new0 (guint, MAX (n_items, 1)),
     .items = g_new0 (guint32 *, MAX (n_items, 1)),
     .sims = g_new0 (float *, MAX (n_items, 1)),
-    .progress = progress, .reporter = g_thread_self (), .cancellable = cancellable,
+    .progress = progress,
   };
-  guint n_threads = opt->n_threads ? opt->n_threads : MIN (g_get_num_processors (), MAX_AUTO_THREADS);
-  guint n_blocks = (n_items + ITEMS_PER_BLOCK - 1) / ITEMS_PER_BLOCK;
-  n_threads = MAX (1, MIN (n_threads, n_blocks));
-  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  for (guint k = 1; k < n_threads; k++)
-    {
-      g_autoptr (GError) local = NULL;
-      GThread *th = g_thread_try_new ("scalr-itemknn", itemknn_worker, &job, &local);
-      if (th == NULL)
-        break;   /* fewer threads: the same result, later */
-      g_ptr_array_add (threads, th);
-    }
-  itemknn_worker (&job);
-  for (guint k = 0; k < threads->len; k++)
-    g_thread_join (g_ptr_array_index (threads, k));
-
+  ScalrParallelOptions po = { .n_threads = opt->n_threads, .chunk = ITEMS_PER_BLOCK,
+                              .schedule = SCALR_PARALLEL_DYNAMIC, .cancellable = cancellable,
+                              .thread_init = scratch_new, .thread_finish = scratch_free,
+                              .progress = fit_progress };
   ItemKnn *knn = NULL;
-  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (scalr_parallel_for (n_items, fit_items, &job, &po, error))
     {
       knn = g_new0 (ItemKnn, 1);
       knn->n_items = n_items;
@@ -243,9 +250,6 @@ itemknn_fit (const ScalrCsr *m, const ScalrConfig *config, guint64 seed, ScalrPr
     .shrink = scalr_config_get_or_default_double (config, itemknn_params, "downstream", "itemknn.shrink"),
     .n_threads = 0,
   };
-  const char *env = g_getenv ("SCALR_THREADS");
-  if (env != NULL)
-    opt.n_threads = (guint) CLAMP (g_ascii_strtoll (env, NULL, 10), 0, 256);
   return _scalr_itemknn_fit (m, &opt, progress, cancellable, error);
 }
 
