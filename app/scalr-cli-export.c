@@ -20,7 +20,7 @@ cmd_export (int argc, char **argv)
     { "split", 0, 0, G_OPTION_ARG_FILENAME, &split_dir, "Write train/valid/test TSVs and the sparse users into DIR", "DIR" },
     { "recs", 0, 0, G_OPTION_ARG_FILENAME, &recs, "Write the top-K lists (TSV: user, variant, model, rank, item, score)", "FILE" },
     { "metrics", 0, 0, G_OPTION_ARG_FILENAME, &metrics, "Write the metrics (TSV: model, variant, segment, metric, k, value, n_users)", "FILE" },
-    { "lifts", 0, 0, G_OPTION_ARG_FILENAME, &lifts, "Write the lifts against the own and the strongest baseline (TSV; undefined values NA, the reason in note)", "FILE" },
+    { "lifts", 0, 0, G_OPTION_ARG_FILENAME, &lifts, "Write the lifts against the own and the strongest baseline (TSV, or CSV for a .csv name; undefined values NA, the reason in note)", "FILE" },
     { "per-user", 0, 0, G_OPTION_ARG_FILENAME, &per_user, "Write the per-user metric vectors (TSV: user, segment, model, variant, metric, k, value)", "FILE" },
     { NULL }
   };

@@ -1,5 +1,5 @@
-/* scalr-cli-sweep.c — `scalr sweep`: arguments and printing; the grid, the runs and the
- * collected lifts are core's (scalr-search.h). */
+/* scalr-cli-sweep.c — `scalr sweep`: arguments and printing; the grid, the runs (stored as
+ * one group) and the collected lifts are core's (scalr-search.h). */
 #include "config.h"
 
 #include <math.h>
@@ -85,6 +85,24 @@ check_estimate (const char *path, const ScalrConfig *base, const ScalrGrid *grid
   return ok;
 }
 
+/* After each point: which run it made, and why it failed. */
+static void
+on_point (const ScalrSweepPoint *pt, guint64 n_points, gpointer data)
+{
+  int *status = data;
+  if (!scalr_dist_is_root ())
+    return;
+  cli_progress_done ();
+  g_autofree char *values = g_strjoinv (" ", pt->values);
+  g_printerr ("scalr sweep: point %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " (%s): run %" G_GINT64_FORMAT "\n",
+              pt->index + 1, n_points, values, pt->run_id);
+  if (pt->error)
+    {
+      g_printerr ("scalr sweep: run %" G_GINT64_FORMAT " failed: %s\n", pt->run_id, pt->error);
+      *status = EXIT_ERROR;
+    }
+}
+
 int
 cmd_sweep (int argc, char **argv)
 {
@@ -135,21 +153,16 @@ cmd_sweep (int argc, char **argv)
   if (!check_estimate (path, base, grid, yes))
     return EXIT_USAGE;
   g_autoptr (ScalrProgress) progress = cli_progress_new ();
-  g_autoptr (GPtrArray) points = scalr_sweep_run (path, base, grid, threads, cli_report_busy,
-                                                  progress, NULL, &error);
+  int status = EXIT_OK;
+  ScalrSweepOptions options = { .threads = threads, .busy_func = cli_report_busy,
+                                .point_func = on_point, .point_data = &status };
+  gint64 group_id = 0;
+  g_autoptr (GPtrArray) points = scalr_sweep_run (path, base, grid, &options, progress, NULL, &group_id, &error);
   cli_progress_done ();
   if (points == NULL)
     return cli_fail ("sweep", error);
-  int status = EXIT_OK;
-  for (guint r = 0; r < points->len; r++)
-    {
-      const ScalrSweepPoint *pt = g_ptr_array_index (points, r);
-      if (pt->error)
-        {
-          g_printerr ("scalr sweep: run %" G_GINT64_FORMAT " failed: %s\n", pt->run_id, pt->error);
-          status = EXIT_ERROR;
-        }
-    }
+  if (scalr_dist_is_root ())
+    g_printerr ("scalr sweep: the runs are group %" G_GINT64_FORMAT " of the store\n", group_id);
 
   if (!scalr_dist_is_root ())   /* under mpirun rank 0 prints */
     return status;

@@ -27,15 +27,12 @@ on_activate (GApplication *app, gpointer data)
 static void
 on_quit (GSimpleAction *action, GVariant *param, gpointer app)
 {
-  /* Closing the windows disposes the pages, which cancels their running work. */
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-  while (windows)
-    {
-      GList *next = windows->next;
-      gtk_window_destroy (GTK_WINDOW (windows->data));
-      windows = next;
-    }
-  g_application_quit (G_APPLICATION (app));
+  /* Closing asks a window first while a run goes (it cancels the run and closes once it
+   * stopped); the application ends with its last window. */
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  for (GList *w = windows; w; w = w->next)
+    gtk_window_close (GTK_WINDOW (w->data));
+  g_list_free (windows);
 }
 
 static void

@@ -52,7 +52,7 @@ main (int argc, char **argv)
       return 2;
     }
   g_autoptr (ScalrStore) store = scalr_store_open (db, SCALR_STORE_OPEN_READ_ONLY, &error);
-  g_autoptr (ScalrRunInfo) run = store ? scalr_store_get_run (store, run_id, &error) : NULL;
+  g_autoptr (ScalrRunInfo) run = store ? scalr_store_load_run (store, run_id, &error) : NULL;
   g_autoptr (ScalrConfig) config = run ? scalr_config_new_from_data (run->config, -1, "run config", &error) : NULL;
   ScalrDomains *domains = NULL;
   ScalrSplit *split = NULL;

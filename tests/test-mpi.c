@@ -122,7 +122,7 @@ static gboolean
 ignored (const char *name)
 {
   static const char *const names[] = { "run_id", "name", "created_at", "finished_at", "timings", "ranks",
-                                       "code_version", NULL };
+                                       "code_version", "group_id", NULL };
   return g_strv_contains (names, name) || g_str_has_suffix (name, "_seconds");
 }
 
@@ -375,6 +375,22 @@ test_sweep (void)
       g_assert_cmpuint (strlen (x), >, 1000);
       g_assert_cmpstr (x, ==, y);
     }
+  /* Rank 0 alone made the sweep's group: both runs of the -np 2 sweep are in one, the next
+   * after the one-process sweep's. */
+  gint64 groups[3];
+  const gint64 ids[3] = { g_array_index (a, gint64, 0), g_array_index (b, gint64, 0), g_array_index (b, gint64, 1) };
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ids[k]);
+      Result show = run (0, NULL, (const char *[]) { "show", "--db", db, "--json", id, NULL });
+      g_assert_cmpint (show.status, ==, 0);
+      g_autoptr (JsonNode) node = parse (show.out);
+      groups[k] = json_object_get_int_member (json_node_get_object (node), "group_id");
+      result_clear (&show);
+    }
+  g_assert_cmpint (groups[0], >, 0);
+  g_assert_cmpint (groups[1], ==, groups[0] + 1);
+  g_assert_cmpint (groups[2], ==, groups[1]);
   result_clear (&one);
   result_clear (&two);
 }

@@ -305,7 +305,10 @@ test_old_run_migration (Fixture *f, gconstpointer data)
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
   char *err = NULL;
   int rc = sqlite3_exec (db, "UPDATE runs SET config = replace (config, 'valid_users=0' || char (10), ''); "
-                             "DROP TABLE run_checksums; PRAGMA user_version = 4;", NULL, NULL, &err);
+                             "DROP TABLE run_checksums; DROP INDEX runs_group; ALTER TABLE runs DROP COLUMN trashed_at; "
+                             "ALTER TABLE runs DROP COLUMN tags; ALTER TABLE runs DROP COLUMN note; "
+                             "ALTER TABLE runs DROP COLUMN group_id; DROP TABLE run_groups; "
+                             "PRAGMA user_version = 4;", NULL, NULL, &err);
   g_assert_cmpint (rc, ==, SQLITE_OK);
   sqlite3_close (db);
   {

@@ -395,6 +395,34 @@ test_draw_forest (void)
 
 /* ---- hover --------------------------------------------------------------------------- */
 
+/* Parallel coordinates: a line per trial with a finite objective (the failed one is left
+ * out) plus the axes' end labels; trial 2 (the best) sits at the top of the objective axis
+ * and at the bottom of user_ratio (its lowest value). An effect: a range bar per value and
+ * the means. */
+static void
+test_explore_charts (void)
+{
+  const char *keys[] = { "sampler.user_ratio", "generator.model" };
+  const char *values[] = { "2", "cooc", "0.5", "ridge", "1", "cooc", "4", "ridge" };
+  double obj[] = { 0.1, 0.4, -0.05, NAN };
+  g_autoptr (ScalrPlot) p = scalr_charts_parallel (NULL, 2, keys, 4, values, obj, "lift", TRUE);
+  g_assert_cmpuint (scalr_plot_get_n_series (p), ==, 3 + 1);
+  double px_best, py_best, px_low, py_low;
+  g_assert_true (scalr_plot_map_point (p, 800, 500, NULL, 2, 1.0, &px_best, &py_best));
+  g_assert_true (scalr_plot_map_point (p, 800, 500, NULL, 2, 0.0, &px_low, &py_low));
+  g_assert_cmpfloat (py_best, <, py_low);
+  char *text = NULL;
+  g_assert_true (scalr_plot_hit_test (p, 800, 500, NULL, px_best, py_best, &text));
+  g_assert_nonnull (strstr (text, "trial 2: user_ratio=0.5 model=ridge → +40.0%"));
+  g_free (text);
+  double obj2[] = { 0.1, 0.4, -0.05, 0.2 };
+  g_autoptr (GPtrArray) effects = scalr_effects_compute (4, 2, keys, values, obj2, NULL, NULL);
+  g_autoptr (ScalrPlot) e = scalr_charts_effect (g_ptr_array_index (effects, 0), "lift", TRUE);
+  g_assert_nonnull (e);
+  guint levels = ((const ScalrEffect *) g_ptr_array_index (effects, 0))->levels->len;
+  g_assert_cmpuint (scalr_plot_get_n_series (e), ==, levels + 1);
+}
+
 static void
 test_hit_test (void)
 {
@@ -427,8 +455,8 @@ test_hit_test (void)
   g_autoptr (ScalrPlot) forest = scalr_charts_forest (NULL, forest_rows, 3);
   g_assert_true (scalr_plot_map_point (forest, 600, 300, NULL, 10, 2, &px, &py));
   g_assert_true (scalr_plot_hit_test (forest, 600, 300, NULL, px, py, &text));
-  g_assert_cmpstr (text, ==, "ease · cold · Recall@20: lift +10% (95 % CI 2% to 20%), "
-                             "p < 0.001, significant");
+  g_assert_cmpstr (text, ==, "ease · cold · Recall@20: lift +10.0% [+2.0, +20.0] (95 % CI, not adjusted for "
+                             "multiple comparisons), Holm-adjusted p < 0.001, significant");
   g_clear_pointer (&text, g_free);
 }
 
@@ -814,22 +842,26 @@ test_report (void)
   g_assert_cmpuint (r->headline_k, ==, 20);
   g_auto (GStrv) ids = NULL;
   g_autoptr (GPtrArray) charts = scalr_run_charts_all (r, &ids);
-  /* rank–frequency, activity, buckets, reliability (cooc is calibrated), lifts on all and
-   * on sparse users. */
-  g_assert_cmpuint (charts->len, ==, 6);
-  g_assert_cmpuint (g_strv_length (ids), ==, 6);
+  /* rank–frequency, activity, buckets, reliability (cooc is calibrated), the category mix,
+   * lifts on sparse users and on all users, each against the strongest and the own
+   * baseline. */
+  g_assert_cmpuint (charts->len, ==, 9);
+  g_assert_cmpuint (g_strv_length (ids), ==, 9);
   g_assert_cmpstr (ids[0], ==, "rank-frequency");
+  g_assert_cmpstr (ids[4], ==, "categories");
   g_assert_cmpstr (ids[5], ==, "lift-sparse");
+  g_assert_cmpstr (ids[6], ==, "lift-sparse-own");
+  g_assert_cmpstr (ids[8], ==, "lift-all-own");
   /* 3 segments × 2 models × 2 variants fit one table page. */
   g_assert_cmpuint (scalr_report_table_pages (r), ==, 1);
 
   /* The forest and the lookups it is built from. */
-  g_autoptr (ScalrPlot) forest = scalr_run_charts_forest (r, "all", "recall", 20);
+  g_autoptr (ScalrPlot) forest = scalr_run_charts_forest (r, "all", "recall", 20, "strongest");
   g_assert_nonnull (forest);
   const ScalrLiftRow *own = scalr_run_results_lift (r, "ease", "all", "recall", 20, "own");
   g_assert_nonnull (own);
   g_assert_cmpstr (own->baseline_model, ==, "ease");
-  g_assert_null (scalr_run_charts_forest (r, "all", "recall", 7));   /* no such K */
+  g_assert_null (scalr_run_charts_forest (r, "all", "recall", 7, "own"));   /* no such K */
   g_assert_true (isnan (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 7)));
   g_assert_cmpfloat (scalr_run_results_metric (r, "ease", "baseline", "all", "recall", 20), ==, own->base_mean);
 
@@ -856,7 +888,11 @@ test_report (void)
       g_autofree char *want = g_strdup_printf ("run-%s.png", ids[i]);
       g_autofree char *base = g_path_get_basename (chart);
       g_assert_cmpstr (base, ==, want);
-      g_assert_true (png_has_ink (chart, 1600, 1000));
+      /* Slide-sized: 1600 px wide, as tall as the chart needs. */
+      ScalrPlotStyle slide;
+      scalr_plot_style_init_for_width (&slide, 1600);
+      int want_h = (int) scalr_plot_get_natural_height (g_ptr_array_index (charts, i), 1600, &slide);
+      g_assert_true (png_has_ink (chart, 1600, want_h));
     }
   /* SVG likewise (the output's extension does not matter: the format decides). */
   g_autofree char *svg_dir = g_build_filename (dir, "svg", NULL);
@@ -940,6 +976,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/plot/draw/dark-projector", test_draw_dark);
   g_test_add_func ("/scalr/plot/draw/bars", test_draw_bars);
   g_test_add_func ("/scalr/plot/draw/forest", test_draw_forest);
+  g_test_add_func ("/scalr/plot/explore-charts", test_explore_charts);
   g_test_add_func ("/scalr/plot/hit-test", test_hit_test);
   g_test_add_func ("/scalr/plot/export/files", test_exports);
   g_test_add_func ("/scalr/plot/export/errors", test_export_errors);

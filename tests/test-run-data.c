@@ -245,6 +245,9 @@ test_run_json (void)
   g_assert_cmpint (json_object_get_int_member (o, "run_id"), ==, run_id);
   g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "finished");
   g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "for export");
+  g_assert_true (json_object_get_null_member (o, "group_id"));   /* in no group */
+  g_assert_true (json_object_get_null_member (o, "note"));
+  g_assert_true (json_object_get_null_member (o, "tags"));
   JsonObject *cfg = json_object_get_object_member (o, "config");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (cfg, "downstream"), "models"), ==, "pop");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (cfg, "split"), "seed"), ==, "42");
@@ -341,13 +344,14 @@ test_headline_and_names (void)
   g_assert_cmpuint (scalr_headline_k (d, 3), ==, 15);
   g_assert_cmpuint (scalr_headline_k (NULL, 0), ==, 0);
 
-  /* Sparse users first; the best augmented model at the headline K; a run without sparse
-   * rows falls back to all users; an undefined lift is no headline. */
+  /* Sparse users first; the best augmented model at the headline K against the strongest
+   * real-only model (its own-baseline row second); a row with an undefined lift is not a
+   * candidate; a run without defined sparse rows falls back to all users. */
   g_autoptr (GArray) lifts = g_array_new (FALSE, TRUE, sizeof (ScalrLiftRow));
   const struct { const char *model, *segment, *metric, *ref; guint k; double aug, lift; } rows[] = {
-    { "pop", "sparse", "recall", "own", 20, 0.10, 0.5 }, { "ials", "sparse", "recall", "own", 20, 0.20, 0.1 },
-    { "ials", "sparse", "recall", "own", 10, 0.90, 0.9 }, { "ials", "sparse", "ndcg", "own", 20, 0.95, 0.9 },
-    { "ials", "sparse", "recall", "strongest", 20, 0.99, 0.9 }, { "pop", "all", "recall", "own", 20, 0.50, 0.2 },
+    { "pop", "sparse", "recall", "strongest", 20, 0.10, 0.5 }, { "ials", "sparse", "recall", "strongest", 20, 0.20, 0.1 },
+    { "ials", "sparse", "recall", "strongest", 10, 0.90, 0.9 }, { "ials", "sparse", "ndcg", "strongest", 20, 0.95, 0.9 },
+    { "ials", "sparse", "recall", "own", 20, 0.99, 0.9 }, { "pop", "all", "recall", "strongest", 20, 0.50, 0.2 },
   };
   for (guint k = 0; k < G_N_ELEMENTS (rows); k++)
     {
@@ -356,16 +360,21 @@ test_headline_and_names (void)
                          .aug_mean = rows[k].aug, .lift = rows[k].lift };
       g_array_append_val (lifts, l);
     }
-  const ScalrLiftRow *h = scalr_headline_lift (lifts);
-  g_assert_cmpstr (h->model, ==, "ials");
-  g_assert_cmpstr (h->segment, ==, "sparse");
-  g_assert_cmpuint (h->k, ==, 20);
+  ScalrHeadline h;
+  g_assert_true (scalr_lifts_find_headline ((const ScalrLiftRow *) lifts->data, lifts->len, &h));
+  g_assert_cmpstr (h.strongest->model, ==, "ials");
+  g_assert_cmpstr (h.segment, ==, "sparse");
+  g_assert_cmpuint (h.k, ==, 20);
+  g_assert_true (h.own == &g_array_index (lifts, ScalrLiftRow, 4));
   g_array_index (lifts, ScalrLiftRow, 1).lift = NAN;
-  g_array_index (lifts, ScalrLiftRow, 0).aug_mean = 0.05;
-  h = scalr_headline_lift (lifts);
-  g_assert_cmpstr (h->segment, ==, "all");   /* the best sparse row is undefined */
+  g_assert_true (scalr_lifts_find_headline ((const ScalrLiftRow *) lifts->data, lifts->len, &h));
+  g_assert_cmpstr (h.strongest->model, ==, "pop");   /* the best sparse row is undefined */
+  g_assert_null (h.own);
+  g_array_index (lifts, ScalrLiftRow, 0).lift = NAN;
+  g_assert_true (scalr_lifts_find_headline ((const ScalrLiftRow *) lifts->data, lifts->len, &h));
+  g_assert_cmpstr (h.segment, ==, "all");
   g_array_set_size (lifts, 0);
-  g_assert_null (scalr_headline_lift (lifts));
+  g_assert_false (scalr_lifts_find_headline (NULL, 0, &h));
 
   for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
     {

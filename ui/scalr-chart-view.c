@@ -165,6 +165,7 @@ scalr_chart_view_class_init (ScalrChartViewClass *klass)
   gtk_widget_class_install_action (widget_class, "chart.present", NULL, present_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "chart.present", NULL);
   gtk_widget_class_set_css_name (widget_class, "chartview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -173,10 +174,13 @@ scalr_chart_view_init (ScalrChartView *self)
   self->font_scale = 1.0;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
-  gtk_widget_set_size_request (GTK_WIDGET (self), 360, 240);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 280, 220);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, "Chart (empty)", -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.export", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.present", FALSE);
   g_signal_connect (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (on_dark_changed), self);
 
   g_autoptr (GMenu) menu = g_menu_new ();
@@ -199,6 +203,26 @@ scalr_chart_view_new (void)
   return g_object_new (SCALR_TYPE_CHART_VIEW, NULL);
 }
 
+/* The chart's accessible name (its title) and description (subtitle and what it shows). */
+static void
+update_accessible (ScalrChartView *self)
+{
+  if (self->plot == NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      self->empty_text ? self->empty_text : "Chart (empty)",
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "", -1);
+      return;
+    }
+  const char *title = scalr_plot_get_title (self->plot);
+  const char *sub = scalr_plot_get_subtitle (self->plot);
+  g_autofree char *summary = scalr_plot_dup_summary (self->plot);
+  g_autofree char *desc = g_strdup_printf ("%s%s%s", sub ? sub : "", sub && *summary ? ". " : "", summary);
+  g_autofree char *label = g_strdup_printf ("Chart: %s", title ? title : "untitled");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, desc, -1);
+}
+
 void
 scalr_chart_view_set_plot (ScalrChartView *self, ScalrPlot *plot)
 {
@@ -207,6 +231,10 @@ scalr_chart_view_set_plot (ScalrChartView *self, ScalrPlot *plot)
     gtk_window_destroy (GTK_WINDOW (self->presenting));
   g_clear_pointer (&self->plot, scalr_plot_free);
   self->plot = plot;
+  /* Nothing to export or present without a chart. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.export", plot != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "chart.present", plot != NULL);
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -221,6 +249,7 @@ scalr_chart_view_set_empty_text (ScalrChartView *self, const char *text)
 {
   g_free (self->empty_text);
   self->empty_text = g_strdup (text);
+  update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -244,7 +273,8 @@ scalr_chart_view_export (ScalrChartView *self, const char *path, GError **error)
       const ScalrPlot *plots[] = { self->plot };
       return scalr_plot_save_pdf (plots, 1, path, 842, 595, &style, error);
     }
-  return scalr_plot_save_png (self->plot, path, 1600, 1000, &style, error);
+  /* PNGs go on slides: 1600 px wide, type sized for it, as tall as the chart needs. */
+  return scalr_plot_save_png_fitted (self->plot, path, 1600, error);
 }
 
 /* Presentation: a full-screen window with its own view sharing nothing but a copy-free
@@ -287,7 +317,20 @@ scalr_chart_view_present (ScalrChartView *self)
   ScalrChartView *big = SCALR_CHART_VIEW (scalr_chart_view_new ());
   big->plot = self->plot;            /* borrowed, see on_present_close */
   big->font_scale = 1.8;
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (big));
+  update_accessible (big);
+  /* How to leave, in a corner (the window may be full-screen, without decorations). */
+  GtkWidget *overlay = gtk_overlay_new ();
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (big));
+  GtkWidget *hint = gtk_label_new ("Esc or F11 to leave");
+  gtk_widget_add_css_class (hint, "dim-label");
+  gtk_widget_add_css_class (hint, "caption");
+  gtk_widget_set_halign (hint, GTK_ALIGN_END);
+  gtk_widget_set_valign (hint, GTK_ALIGN_END);
+  gtk_widget_set_margin_end (hint, 12);
+  gtk_widget_set_margin_bottom (hint, 8);
+  gtk_widget_set_can_target (hint, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), hint);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
   g_object_set_data (G_OBJECT (window), "view", big);
   if (self->presenting)
     gtk_window_destroy (GTK_WINDOW (self->presenting));

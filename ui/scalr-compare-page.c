@@ -1,55 +1,28 @@
-/* scalr-compare-page.c — finished runs side by side, and sweeps.
+/* scalr-compare-page.c — runs side by side, as the store groups them: a sweep, a search,
+ * replicates, or runs picked by hand. The latest group is shown first.
  *
- * set_store (and showing the page again) reads every finished run's results in a GTask
- * thread with its own store connection; the main thread keeps them and rebuilds the table
- * and the sweep chart from them when the selection or a dropdown changes. */
+ * set_store (and showing the page again) reads every finished run's results and the groups
+ * in a GTask thread with its own store connection; the main thread keeps them and rebuilds
+ * the charts and the table (scalr-compare-view.c) when the selection or a selector changes.
+ * Which runs a line may join is core's job (scalr-run-set.h): only runs equal in every key
+ * but the one the charts run along. */
 #include "config.h"
 
-#include "scalr-compare-page.h"
-
-#include <math.h>
+#include "scalr-compare-page-private.h"
 
 #include "scalr-chart-view.h"
-#include "scalr-charts.h"
 #include "scalr-resources.h"
-#include "scalr-run-charts.h"
-#include "scalr-stats.h"
 #include "scalr-store.h"
-
-/* Runs preselected on the first load (the latest ones). */
-#define DEFAULT_SELECTED 8
-
-struct _ScalrComparePage {
-  GtkWidget parent_instance;
-
-  GtkWidget *stack, *empty_page, *run_list, *select_all_button, *select_none_button, *refresh_button;
-  GtkWidget *segment_dropdown, *metric_dropdown, *k_dropdown, *k_label, *reference_dropdown;
-  GtkWidget *table_grid, *sweep_key_dropdown, *sweep_model_dropdown, *sweep_caption, *sweep_view;
-
-  char         *db_path;
-  GCancellable *cancellable;
-  GPtrArray    *runs;         /* ScalrRunResults*, by run id ascending */
-  GHashTable   *selected;     /* run ids (gint64*) selected; survives reloads */
-  gboolean      have_loaded;  /* the first load applies the default selection */
-  GPtrArray    *checks;       /* GtkCheckButton*, parallel to runs (borrowed) */
-  GPtrArray    *models;       /* char*: the union of the runs' models */
-  GPtrArray    *sweep_keys;   /* char* "group.key" differing between the selected runs */
-  GArray       *k_values;     /* guint */
-  gboolean      updating;
-};
+#include "scalr-ui-util.h"
 
 G_DEFINE_FINAL_TYPE (ScalrComparePage, scalr_compare_page, GTK_TYPE_WIDGET)
 
-/* gtk_list_box_remove_all is GTK 4.12; Debian 12 has 4.8. */
-static void
-list_box_clear (GtkWidget *list)
-{
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (list)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (list), child);
-}
+/* The segments in the order the selector offers them: the honest default (sparse users)
+ * first. */
+static const ScalrSegment segment_order[] = { SCALR_SEGMENT_SPARSE, SCALR_SEGMENT_ALL, SCALR_SEGMENT_WARM };
+G_STATIC_ASSERT (G_N_ELEMENTS (segment_order) == SCALR_N_SEGMENTS);
 
-/* The segment and metric choices: the core's enums (the metrics that have lifts). */
+/* The metric choices: the core's enum, the metrics that have lifts. */
 static guint
 n_lift_metrics (void)
 {
@@ -68,100 +41,13 @@ lift_metric_at (guint i)
   return SCALR_METRIC_RECALL;
 }
 
-static void rebuild (ScalrComparePage *self);
-
-/* ---- loading -------------------------------------------------------------------------- */
-
+/* gtk_list_box_remove_all is GTK 4.12; Debian 12 has 4.8. */
 static void
-load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+list_box_clear (GtkWidget *list)
 {
-  const char *db_path = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ScalrStore) store = scalr_store_open (db_path, SCALR_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_autoptr (GPtrArray) list = scalr_store_list_runs (store, &error);
-  if (list == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_results_free);
-  for (guint i = 0; i < list->len; i++)
-    {
-      ScalrRunInfo *info = g_ptr_array_index (list, i);
-      if (info->status != SCALR_RUN_FINISHED)
-        continue;
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      ScalrRunResults *r = scalr_run_results_load (store, info->id, TRUE, &error);
-      if (r == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      g_ptr_array_add (runs, r);
-    }
-  g_task_return_pointer (task, g_steal_pointer (&runs), (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-on_check_toggled (GtkCheckButton *check, ScalrComparePage *self)
-{
-  if (self->updating)
-    return;
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "run-id"));
-  if (gtk_check_button_get_active (check))
-    g_hash_table_add (self->selected, g_memdup2 (&id, sizeof id));
-  else
-    g_hash_table_remove (self->selected, &id);
-  rebuild (self);
-}
-
-static gboolean
-is_selected (ScalrComparePage *self, const ScalrRunResults *r)
-{
-  return g_hash_table_contains (self->selected, &r->info->id);
-}
-
-static void
-fill_run_list (ScalrComparePage *self)
-{
-  list_box_clear (self->run_list);
-  g_ptr_array_set_size (self->checks, 0);
-  self->updating = TRUE;
-  for (guint i = self->runs->len; i-- > 0;)   /* newest first */
-    {
-      const ScalrRunResults *r = g_ptr_array_index (self->runs, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = scalr_run_results_dup_title (r);
-      g_autofree char *etitle = g_markup_escape_text (title, -1);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), TRUE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), etitle);
-      g_autofree char *gen = scalr_run_results_dup_config (r, "generator", "model");
-      g_autofree char *strategy = scalr_run_results_dup_config (r, "sampler", "strategy");
-      g_autofree char *created = g_strndup (r->info->created_at ? r->info->created_at : "", 16);
-      for (char *p = created; *p; p++)
-        if (*p == 'T')
-          *p = ' ';
-      g_autofree char *sub = g_strdup_printf ("%s · %s · %s\n%s", r->info->dataset, gen ? gen : "?",
-                                              strategy ? strategy : "?", created);
-      g_autofree char *esub = g_markup_escape_text (sub, -1);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), esub);
-      GtkWidget *check = gtk_check_button_new ();
-      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      g_object_set_data (G_OBJECT (check), "run-id", GSIZE_TO_POINTER ((gsize) r->info->id));
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), is_selected (self, r));
-      g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
-      gtk_list_box_append (GTK_LIST_BOX (self->run_list), row);
-      g_ptr_array_add (self->checks, check);
-    }
-  self->updating = FALSE;
+  GtkWidget *child;
+  while ((child = gtk_widget_get_first_child (list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (list), child);
 }
 
 static void
@@ -173,60 +59,160 @@ set_dropdown_strings (GtkWidget *dropdown, const char *const *labels, guint sele
     gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), selected);
 }
 
+/* ---- loading -------------------------------------------------------------------------- */
+
+typedef struct {
+  GPtrArray *runs, *groups, *views;
+} Loaded;
+
 static void
-fill_k_and_models (ScalrComparePage *self)
+loaded_free (Loaded *l)
 {
-  guint old_k = 0;
-  guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
-  if (ki < self->k_values->len)
-    old_k = g_array_index (self->k_values, guint, ki);
-  g_array_set_size (self->k_values, 0);
-  g_ptr_array_set_size (self->models, 0);
-  guint headline = 0;
-  for (guint i = 0; i < self->runs->len; i++)
+  g_clear_pointer (&l->views, g_ptr_array_unref);
+  g_clear_pointer (&l->groups, g_ptr_array_unref);
+  g_clear_pointer (&l->runs, g_ptr_array_unref);
+  g_free (l);
+}
+
+static void
+load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) store = scalr_store_open (data, SCALR_STORE_OPEN_DEFAULT, &error);
+  g_autoptr (GPtrArray) list = store ? scalr_store_list_runs (store, &error) : NULL;
+  g_autoptr (GPtrArray) groups = list ? scalr_store_list_groups (store, &error) : NULL;
+  if (groups == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  Loaded *l = g_new0 (Loaded, 1);
+  l->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_results_free);
+  for (guint i = 0; i < list->len; i++)
+    {
+      ScalrRunInfo *info = g_ptr_array_index (list, i);
+      if (info->status != SCALR_RUN_FINISHED)
+        continue;
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      ScalrRunResults *r = scalr_run_results_load (store, info->id, TRUE, &error);
+      if (r == NULL)
+        {
+          loaded_free (l);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_ptr_array_add (l->runs, r);
+    }
+  l->views = scalr_run_groups_collect (list, groups);
+  l->groups = g_steal_pointer (&groups);
+  g_task_return_pointer (task, l, (GDestroyNotify) loaded_free);
+}
+
+static const ScalrRunGroupView *
+view_of (ScalrComparePage *self, gint64 group_id)
+{
+  for (guint v = 0; self->views && v < self->views->len; v++)
+    {
+      const ScalrRunGroupView *view = g_ptr_array_index (self->views, v);
+      if (view->group->id == group_id)
+        return view;
+    }
+  return NULL;
+}
+
+static void
+select_ids (ScalrComparePage *self, const gint64 *ids, guint n)
+{
+  g_hash_table_remove_all (self->selected);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (self->selected, g_memdup2 (&ids[i], sizeof (gint64)));
+}
+
+static gboolean
+listed (ScalrComparePage *self, const ScalrRunResults *r)
+{
+  if (self->group_id == 0)
+    return TRUE;
+  return r->info->group_id == self->group_id;
+}
+
+static void on_check_toggled (GtkCheckButton *check, ScalrComparePage *self);
+
+static void
+fill_run_list (ScalrComparePage *self)
+{
+  list_box_clear (self->run_list);
+  self->updating = TRUE;
+  for (guint i = self->runs->len; i-- > 0;)   /* newest first */
     {
       const ScalrRunResults *r = g_ptr_array_index (self->runs, i);
-      if (headline == 0)
-        headline = r->headline_k;
-      for (guint j = 0; j < r->ks->len; j++)
-        {
-          guint k = g_array_index (r->ks, guint, j);
-          gboolean seen = FALSE;
-          for (guint x = 0; x < self->k_values->len && !seen; x++)
-            seen = g_array_index (self->k_values, guint, x) == k;
-          if (!seen)
-            g_array_append_val (self->k_values, k);
-        }
-      for (guint m = 0; m < r->models->len; m++)
-        {
-          const char *model = g_ptr_array_index (r->models, m);
-          gboolean seen = FALSE;
-          for (guint x = 0; x < self->models->len && !seen; x++)
-            seen = g_strcmp0 (g_ptr_array_index (self->models, x), model) == 0;
-          if (!seen)
-            g_ptr_array_add (self->models, g_strdup (model));
-        }
+      if (!listed (self, r))
+        continue;
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = scalr_run_results_dup_title (r);
+      g_autofree char *etitle = g_markup_escape_text (title, -1);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), etitle);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
+      g_autofree char *gen = scalr_run_results_dup_config (r, "generator", "model");
+      g_autofree char *strategy = scalr_run_results_dup_config (r, "sampler", "strategy");
+      g_autofree char *sub = g_strdup_printf ("%s · %s · %s", r->info->dataset, gen ? gen : "?", strategy ? strategy : "?");
+      g_autofree char *esub = g_markup_escape_text (sub, -1);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), esub);
+      gtk_widget_set_tooltip_text (row, title);
+      GtkWidget *check = gtk_check_button_new ();
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      g_object_set_data (G_OBJECT (check), "run-id", GSIZE_TO_POINTER ((gsize) r->info->id));
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), g_hash_table_contains (self->selected, &r->info->id));
+      g_signal_connect (check, "toggled", G_CALLBACK (on_check_toggled), self);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      gtk_list_box_append (GTK_LIST_BOX (self->run_list), row);
     }
-  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
-  guint pos = 0;
-  for (guint x = 0; x < self->k_values->len; x++)
-    {
-      guint k = g_array_index (self->k_values, guint, x);
-      g_ptr_array_add (labels, g_strdup_printf ("%u", k));
-      if (k == (old_k ? old_k : headline))
-        pos = x;
-    }
-  g_ptr_array_add (labels, NULL);
-  set_dropdown_strings (self->k_dropdown, (const char *const *) labels->pdata, pos);
+  self->updating = FALSE;
+}
 
-  guint msel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->sweep_model_dropdown));
-  g_autoptr (GPtrArray) mlabels = g_ptr_array_new ();
-  g_ptr_array_add (mlabels, (gpointer) "All models");
-  for (guint m = 0; m < self->models->len; m++)
-    g_ptr_array_add (mlabels, g_ptr_array_index (self->models, m));
-  g_ptr_array_add (mlabels, NULL);
-  set_dropdown_strings (self->sweep_model_dropdown, (const char *const *) mlabels->pdata,
-                        msel <= self->models->len ? msel : 0);
+static void
+fill_group_dropdown (ScalrComparePage *self)
+{
+  g_autoptr (GPtrArray) labels = g_ptr_array_new ();
+  guint pos = self->views->len;   /* hand-picked */
+  for (guint v = 0; v < self->views->len; v++)
+    {
+      const ScalrRunGroupView *view = g_ptr_array_index (self->views, v);
+      g_ptr_array_add (labels, view->label);
+      if (view->group->id == self->group_id)
+        pos = v;
+    }
+  g_ptr_array_add (labels, (gpointer) "Runs picked by hand");
+  g_ptr_array_add (labels, NULL);
+  self->updating = TRUE;
+  set_dropdown_strings (self->group_dropdown, (const char *const *) labels->pdata, pos);
+  self->updating = FALSE;
+}
+
+/* Shows group @group_id (0: runs picked by hand) with every run of a group selected. */
+static void
+show_group (ScalrComparePage *self, gint64 group_id)
+{
+  const ScalrRunGroupView *view = group_id ? view_of (self, group_id) : NULL;
+  self->group_id = view ? group_id : 0;
+  if (view)
+    select_ids (self, (const gint64 *) view->run_ids->data, view->run_ids->len);
+  else
+    {
+      g_hash_table_remove_all (self->selected);
+      GHashTableIter it;
+      gpointer id;
+      g_hash_table_iter_init (&it, self->picked);
+      while (g_hash_table_iter_next (&it, &id, NULL))
+        g_hash_table_add (self->selected, g_memdup2 (id, sizeof (gint64)));
+    }
+  fill_group_dropdown (self);
+  fill_run_list (self);
+  gtk_widget_set_visible (self->select_all_button, self->group_id == 0);
+  _scalr_compare_page_rebuild (self);
 }
 
 static void
@@ -234,46 +220,53 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
 {
   ScalrComparePage *self = SCALR_COMPARE_PAGE (source);
   g_autoptr (GError) error = NULL;
-  GPtrArray *runs = g_task_propagate_pointer (G_TASK (res), &error);
-  if (runs == NULL)
+  Loaded *l = g_task_propagate_pointer (G_TASK (res), &error);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+      if (l)
+        loaded_free (l);
+      return;
+    }
+  self->loading = FALSE;
+  if (l == NULL)
+    {
       adw_status_page_set_title (ADW_STATUS_PAGE (self->empty_page), "The runs could not be read");
       adw_status_page_set_description (ADW_STATUS_PAGE (self->empty_page), error->message);
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
       return;
     }
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
-    {
-      g_ptr_array_unref (runs);
-      return;
-    }
+  /* The table's rows and the run set borrow the old results: drop them first. */
+  g_list_store_remove_all (self->rows);
+  g_ptr_array_set_size (self->sel, 0);
+  g_clear_pointer (&self->views, g_ptr_array_unref);
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
-  self->runs = runs;
-  if (!self->have_loaded)
-    {
-      for (guint i = runs->len > DEFAULT_SELECTED ? runs->len - DEFAULT_SELECTED : 0; i < runs->len; i++)
-        {
-          const ScalrRunResults *r = g_ptr_array_index (runs, i);
-          g_hash_table_add (self->selected, g_memdup2 (&r->info->id, sizeof (gint64)));
-        }
-      self->have_loaded = TRUE;
-    }
-  if (runs->len == 0)
+  self->runs = g_steal_pointer (&l->runs);
+  self->groups = g_steal_pointer (&l->groups);
+  self->views = g_steal_pointer (&l->views);
+  loaded_free (l);
+  if (self->runs->len == 0)
     {
       adw_status_page_set_title (ADW_STATUS_PAGE (self->empty_page), "No finished runs yet");
       adw_status_page_set_description (ADW_STATUS_PAGE (self->empty_page),
-        "Runs that finished appear here to be compared side by side; runs that differ in one config key form a sweep.");
+        "Finished runs appear here, grouped as they were made: a sweep or a search from the Explore page "
+        "(or scalr sweep), or runs you pick. Lines join only runs that differ in one setting.");
       gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
       return;
     }
-  self->updating = TRUE;
-  fill_run_list (self);
-  fill_k_and_models (self);
-  self->updating = FALSE;
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "content");
-  rebuild (self);
+  if (!self->have_loaded)
+    {
+      /* The latest group first; without groups, the latest run picked. */
+      self->have_loaded = TRUE;
+      const ScalrRunResults *last = g_ptr_array_index (self->runs, self->runs->len - 1);
+      g_hash_table_add (self->picked, g_memdup2 (&last->info->id, sizeof (gint64)));
+      show_group (self, self->views->len ? ((const ScalrRunGroupView *) g_ptr_array_index (self->views, 0))->group->id : 0);
+      return;
+    }
+  /* Reloaded: the same group with its runs (new ones included), or the same hand-picked
+   * runs; a group that went away falls back to hand-picking. */
+  show_group (self, self->group_id);
 }
 
 static void
@@ -284,6 +277,7 @@ reload (ScalrComparePage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->loading = TRUE;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, load_done, NULL);
   g_task_set_source_tag (task, reload);
   g_task_set_task_data (task, g_strdup (self->db_path), g_free);
@@ -298,387 +292,51 @@ scalr_compare_page_set_store (ScalrComparePage *self, const char *db_path)
   if (g_strcmp0 (self->db_path, db_path) != 0)
     {
       g_hash_table_remove_all (self->selected);
+      g_hash_table_remove_all (self->picked);
       self->have_loaded = FALSE;
+      self->group_id = 0;
     }
+  char *path = g_strdup (db_path);   /* @db_path may be self->db_path */
   g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
+  self->db_path = path;
   reload (self);
 }
 
-/* ---- the side-by-side table ----------------------------------------------------------- */
-
-static const char *
-dropdown_id (GtkWidget *dropdown, guint n, const char *(*get) (guint))
-{
-  guint i = gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown));
-  return i < n ? get (i) : NULL;
-}
-
-static const char *
-segment_at (guint i)
-{
-  return scalr_segment_to_string ((ScalrSegment) i);
-}
-
-static const char *
-metric_at (guint i)
-{
-  return scalr_metric_to_string (lift_metric_at (i));
-}
-
-static GtkWidget *
-grid_label (const char *text, gboolean numeric, const char *css)
-{
-  GtkWidget *l = gtk_label_new (text);
-  gtk_label_set_xalign (GTK_LABEL (l), numeric ? 1.0f : 0.0f);
-  gtk_label_set_justify (GTK_LABEL (l), numeric ? GTK_JUSTIFY_RIGHT : GTK_JUSTIFY_LEFT);
-  if (numeric)
-    gtk_widget_add_css_class (l, "numeric");
-  if (css)
-    gtk_widget_add_css_class (l, css);
-  return l;
-}
-
-static char *
-pct (double v)
-{
-  return scalr_format_value ("%+.1f%%", 100 * v);
-}
-
-/* The CI level stored with the first selected run that has lifts. */
-static double
-selection_level (GArray *sel);
-
-/* The selected runs, sorted by the swept key's value when there is one. */
-typedef struct {
-  const ScalrRunResults *r;
-  double                 x;
-  char                  *value;
-} SelRun;
-
-static int
-cmp_selrun (gconstpointer a, gconstpointer b)
-{
-  const SelRun *x = a, *y = b;
-  if (isfinite (x->x) && isfinite (y->x) && x->x != y->x)
-    return x->x < y->x ? -1 : 1;
-  return x->r->info->id < y->r->info->id ? -1 : x->r->info->id > y->r->info->id;
-}
+/* ---- the selection ----------------------------------------------------------------------- */
 
 static void
-selrun_clear (SelRun *s)
+on_check_toggled (GtkCheckButton *check, ScalrComparePage *self)
 {
-  g_free (s->value);
-}
-
-static char *
-config_value (const ScalrRunResults *r, const char *dotted)
-{
-  const char *dot = strchr (dotted, '.');
-  if (dot == NULL)
-    return NULL;
-  g_autofree char *group = g_strndup (dotted, (gsize) (dot - dotted));
-  return scalr_run_results_dup_config (r, group, dot + 1);
-}
-
-static gboolean
-parse_number (const char *s, double *out)
-{
-  if (s == NULL || s[0] == '\0')
-    return FALSE;
-  char *end = NULL;
-  double v = g_ascii_strtod (s, &end);
-  if (*end != '\0' || !isfinite (v))
-    return FALSE;
-  *out = v;
-  return TRUE;
-}
-
-/* Config keys whose values differ between the selected runs, numeric ones first. */
-static void
-find_sweep_keys (ScalrComparePage *self, GArray *sel)
-{
-  g_ptr_array_set_size (self->sweep_keys, 0);
-  if (sel->len < 2)
+  if (self->updating)
     return;
-  g_autoptr (GPtrArray) numeric = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) other = g_ptr_array_new_with_free_func (g_free);
-  /* Every config holds every key of the tables (a resolved config). */
-  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
-    for (const ScalrParam *p = *t; p->group; p++)
-      {
-        g_autofree char *dotted = g_strdup_printf ("%s.%s", p->group, p->key);
-        gboolean differs = FALSE, all_numeric = TRUE;
-        g_autofree char *first = config_value (g_array_index (sel, SelRun, 0).r, dotted);
-        for (guint j = 0; j < sel->len; j++)
-          {
-            g_autofree char *v = config_value (g_array_index (sel, SelRun, j).r, dotted);
-            double x;
-            differs |= g_strcmp0 (v, first) != 0;
-            all_numeric &= parse_number (v, &x);
-          }
-        if (differs)
-          g_ptr_array_add (all_numeric ? numeric : other, g_strdup (dotted));
-      }
-  for (guint i = 0; i < numeric->len; i++)
-    g_ptr_array_add (self->sweep_keys, g_strdup (g_ptr_array_index (numeric, i)));
-  for (guint i = 0; i < other->len; i++)
-    g_ptr_array_add (self->sweep_keys, g_strdup (g_ptr_array_index (other, i)));
-}
-
-static void
-fill_table (ScalrComparePage *self, GArray *sel, const char *segment, const char *metric, guint k,
-            const char *reference, const char *sweep_key)
-{
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (self->table_grid)) != NULL)
-    gtk_grid_remove (GTK_GRID (self->table_grid), child);
-  GtkGrid *grid = GTK_GRID (self->table_grid);
-  if (sel->len == 0)
-    {
-      gtk_grid_attach (grid, grid_label ("Select runs on the left to compare them.", FALSE, "dim-label"), 0, 0, 1, 1);
-      return;
-    }
-  g_autofree char *mlabel = scalr_metric_label (metric, k);
-  gtk_grid_attach (grid, grid_label (mlabel, FALSE, "heading"), 0, 0, 1, 1);
-  /* Runs are rows (a sweep has many), models columns (a handful). */
-  for (guint m = 0; m < self->models->len; m++)
-    gtk_grid_attach (grid, grid_label (g_ptr_array_index (self->models, m), TRUE, "heading"), (int) m + 1, 0, 1, 1);
-  for (guint c = 0; c < sel->len; c++)
-    {
-      const SelRun *s = &g_array_index (sel, SelRun, c);
-      const ScalrRunResults *r = s->r;
-      g_autofree char *title = scalr_run_results_dup_title (r);
-      g_autofree char *head = sweep_key && s->value ? g_strdup_printf ("%s\n%s = %s", title, strchr (sweep_key, '.') + 1, s->value)
-                                                    : g_strdup (title);
-      GtkWidget *rl = grid_label (head, FALSE, NULL);
-      gtk_grid_attach (grid, rl, 0, (int) c + 1, 1, 1);
-      for (guint m = 0; m < self->models->len; m++)
-        {
-          const char *model = g_ptr_array_index (self->models, m);
-          const ScalrLiftRow *l = scalr_run_results_lift (r, model, segment, metric, k, reference);
-          GtkWidget *cell;
-          if (l)
-            {
-              g_autofree char *lift = pct (l->lift), *lo = pct (l->ci_low), *hi = pct (l->ci_high);
-              gboolean sig = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL;
-              gboolean good = scalr_metric_name_higher_is_better (metric) ? l->lift > 0 : l->lift < 0;
-              g_autofree char *vs = g_strcmp0 (reference, "strongest") == 0
-                ? g_strdup_printf (" (vs %s)", l->baseline_model) : g_strdup ("");
-              g_autofree char *base = scalr_format_value ("%.4f", l->base_mean);
-              g_autofree char *aug = scalr_format_value ("%.4f", l->aug_mean);
-              g_autofree char *text = g_strdup_printf ("%s [%s, %s]%s\n%s → %s%s", lift, lo, hi, sig ? " ✱" : "",
-                                                       base, aug, vs);
-              cell = grid_label (text, TRUE, sig ? (good ? "success" : "error") : NULL);
-              g_autofree char *ci = scalr_stats_ci_label (l->level);
-              g_autofree char *pt = scalr_format_value ("%.3g", l->p_t);
-              g_autofree char *pw = scalr_format_value ("%.3g", l->p_wilcoxon);
-              g_autofree char *ph = scalr_format_value ("%.3g", l->p_holm);
-              g_autofree char *tip = g_strdup_printf ("%s, %s users: baseline %s %s, augmented %s; lift %s "
-                                                      "(%s %s to %s); p(t) %s, p(Wilcoxon) %s, p(Holm) %s%s%s%s",
-                                                      model, segment, l->baseline_model, base, aug,
-                                                      lift, ci, lo, hi, pt, pw, ph, sig ? " — significant" : "",
-                                                      l->note ? "; " : "", l->note ? l->note : "");
-              gtk_widget_set_tooltip_text (cell, tip);
-            }
-          else
-            {
-              double b = scalr_run_results_metric (r, model, "baseline", segment, metric, k);
-              double a = scalr_run_results_metric (r, model, "augmented", segment, metric, k);
-              g_autofree char *bs = scalr_format_value ("%.4f", b), *as = scalr_format_value ("%.4f", a);
-              g_autofree char *text = isfinite (b) || isfinite (a) ? g_strdup_printf ("%s → %s", bs, as) : g_strdup ("—");
-              cell = grid_label (text, TRUE, "dim-label");
-            }
-          gtk_grid_attach (grid, cell, (int) m + 1, (int) c + 1, 1, 1);
-        }
-    }
-  g_autofree char *ci = scalr_stats_ci_label (selection_level (sel));
-  g_autofree char *note_text = g_strdup_printf ("Lift with its %s, then baseline → augmented; ✱ and colour: significant "
-                                                "(Holm-adjusted p < 0.05); — where a value is undefined. Hover a cell "
-                                                "for the p-values.", ci);
-  GtkWidget *note = grid_label (note_text, FALSE, "dim-label");
-  gtk_widget_add_css_class (note, "caption");
-  gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-  gtk_grid_attach (grid, note, 0, (int) sel->len + 1, (int) self->models->len + 1, 1);
-}
-
-/* ---- the sweep chart ------------------------------------------------------------------ */
-
-static double
-selection_level (GArray *sel)
-{
-  for (guint i = 0; i < sel->len; i++)
-    {
-      double level = scalr_run_results_level (g_array_index (sel, SelRun, i).r);
-      if (isfinite (level))
-        return level;
-    }
-  return NAN;
-}
-
-static void
-fill_sweep (ScalrComparePage *self, GArray *sel, const char *segment, const char *metric, guint k,
-            const char *reference, const char *key)
-{
-  ScalrChartView *view = SCALR_CHART_VIEW (self->sweep_view);
-  gtk_label_set_text (GTK_LABEL (self->sweep_caption), "");
-  if (sel->len < 2)
-    {
-      scalr_chart_view_set_empty_text (view, "Select two or more runs that differ in a config key");
-      scalr_chart_view_set_plot (view, NULL);
-      return;
-    }
-  if (key == NULL)
-    {
-      scalr_chart_view_set_empty_text (view, "The selected runs have the same config");
-      scalr_chart_view_set_plot (view, NULL);
-      return;
-    }
-  for (guint i = 0; i < sel->len; i++)
-    if (!isfinite (g_array_index (sel, SelRun, i).x))
-      {
-        g_autofree char *t = g_strdup_printf ("%s is not numeric: compare its values in the table above", key);
-        scalr_chart_view_set_empty_text (view, t);
-        scalr_chart_view_set_plot (view, NULL);
-        return;
-      }
-  /* Which models to draw. */
-  g_autoptr (GPtrArray) models = g_ptr_array_new ();
-  guint msel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->sweep_model_dropdown));
-  for (guint m = 0; m < self->models->len; m++)
-    if (msel == 0 || msel == m + 1)
-      g_ptr_array_add (models, g_ptr_array_index (self->models, m));
-  guint n = sel->len;
-  g_autofree double *x = g_new (double, n);
-  g_autofree double *lift = g_new (double, (gsize) n * MAX (models->len, 1));
-  g_autofree double *lo = g_new (double, (gsize) n * MAX (models->len, 1));
-  g_autofree double *hi = g_new (double, (gsize) n * MAX (models->len, 1));
-  double xmin = INFINITY, xmax = -INFINITY;
-  gboolean duplicates = FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      x[i] = g_array_index (sel, SelRun, i).x;
-      xmin = MIN (xmin, x[i]);
-      xmax = MAX (xmax, x[i]);
-      if (i > 0 && x[i] == x[i - 1])
-        duplicates = TRUE;
-    }
-  for (guint m = 0; m < models->len; m++)
-    for (guint i = 0; i < n; i++)
-      {
-        const ScalrLiftRow *l = scalr_run_results_lift (g_array_index (sel, SelRun, i).r, g_ptr_array_index (models, m),
-                                                        segment, metric, k, reference);
-        lift[m * n + i] = l ? l->lift : NAN;
-        lo[m * n + i] = l ? l->ci_low : NAN;
-        hi[m * n + i] = l ? l->ci_high : NAN;
-      }
-  gboolean log_x = xmin > 0 && xmax / xmin > 10;
-  const char *param = strchr (key, '.') + 1;
-  g_autofree char *mlabel = scalr_metric_label (metric, k);
-  g_autofree char *title = g_strdup_printf ("%s lift against %s (%s, %s baseline)", mlabel, param,
-                                            g_strcmp0 (segment, "all") == 0 ? "all tested users"
-                                            : g_strcmp0 (segment, "sparse") == 0 ? "sparse users" : "warm users",
-                                            g_strcmp0 (reference, "own") == 0 ? "own" : "strongest");
-  scalr_chart_view_set_plot (view, scalr_charts_sweep_models (title, param, (const char *const *) models->pdata, models->len,
-                                                               n, x, lift, lo, hi, selection_level (sel), log_x));
-  GString *cap = g_string_new (NULL);
-  if (self->sweep_keys->len > 1)
-    {
-      g_string_append (cap, "Other keys differ too: ");
-      guint shown = 0;
-      for (guint i = 0; i < self->sweep_keys->len && shown < 4; i++)
-        if (g_strcmp0 (g_ptr_array_index (self->sweep_keys, i), key) != 0)
-          g_string_append_printf (cap, "%s%s", shown++ ? ", " : "", (char *) g_ptr_array_index (self->sweep_keys, i));
-      if (self->sweep_keys->len - 1 > shown)
-        g_string_append (cap, ", …");
-      g_string_append (cap, ". ");
-    }
-  if (duplicates)
-    g_string_append (cap, "Several runs share a value. ");
-  if (log_x)
-    g_string_append (cap, "Log x axis (values span more than a decade).");
-  g_autofree char *text = g_string_free (cap, FALSE);
-  gtk_label_set_text (GTK_LABEL (self->sweep_caption), text);
-  gtk_widget_set_tooltip_text (self->sweep_caption, text);
-}
-
-static void
-rebuild (ScalrComparePage *self)
-{
-  if (self->runs == NULL || self->updating)
-    return;
-  const char *segment = dropdown_id (self->segment_dropdown, SCALR_N_SEGMENTS, segment_at);
-  const char *metric = dropdown_id (self->metric_dropdown, n_lift_metrics (), metric_at);
-  if (segment == NULL || metric == NULL)
-    return;
-  gboolean pointwise = g_strcmp0 (metric, "ne") == 0 || g_strcmp0 (metric, "auc") == 0;
-  gtk_widget_set_sensitive (self->k_dropdown, !pointwise);
-  gtk_widget_set_sensitive (self->k_label, !pointwise);
-  guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
-  guint k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
-  const char *reference = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->reference_dropdown)) == 1 ? "strongest" : "own";
-
-  g_autoptr (GArray) sel = g_array_new (FALSE, FALSE, sizeof (SelRun));
-  g_array_set_clear_func (sel, (GDestroyNotify) selrun_clear);
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      const ScalrRunResults *r = g_ptr_array_index (self->runs, i);
-      if (is_selected (self, r))
-        {
-          SelRun s = { r, NAN, NULL };
-          g_array_append_val (sel, s);
-        }
-    }
-  /* Sweep keys, keeping the chosen one when it still differs. */
-  g_autofree char *old_key = NULL;
-  guint kpos = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->sweep_key_dropdown));
-  if (kpos < self->sweep_keys->len)
-    old_key = g_strdup (g_ptr_array_index (self->sweep_keys, kpos));
-  find_sweep_keys (self, sel);
-  guint new_pos = 0;
-  for (guint i = 0; i < self->sweep_keys->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (self->sweep_keys, i), old_key) == 0)
-      new_pos = i;
-  self->updating = TRUE;
-  g_ptr_array_add (self->sweep_keys, NULL);
-  set_dropdown_strings (self->sweep_key_dropdown, (const char *const *) self->sweep_keys->pdata, new_pos);
-  g_ptr_array_set_size (self->sweep_keys, self->sweep_keys->len - 1);
-  self->updating = FALSE;
-  gtk_widget_set_sensitive (self->sweep_key_dropdown, self->sweep_keys->len > 0);
-  const char *key = new_pos < self->sweep_keys->len ? g_ptr_array_index (self->sweep_keys, new_pos) : NULL;
-  for (guint i = 0; key && i < sel->len; i++)
-    {
-      SelRun *s = &g_array_index (sel, SelRun, i);
-      s->value = config_value (s->r, key);
-      if (!parse_number (s->value, &s->x))
-        s->x = NAN;
-    }
-  g_array_sort (sel, cmp_selrun);
-  fill_table (self, sel, segment, metric, k, reference, key);
-  fill_sweep (self, sel, segment, metric, k, reference, key);
-}
-
-static void
-on_choice (GObject *dropdown, GParamSpec *pspec, ScalrComparePage *self)
-{
-  rebuild (self);
+  gint64 id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "run-id"));
+  gboolean on = gtk_check_button_get_active (check);
+  GHashTable *sets[] = { self->selected, self->group_id == 0 ? self->picked : NULL };
+  for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+    if (sets[s] && on)
+      g_hash_table_add (sets[s], g_memdup2 (&id, sizeof id));
+    else if (sets[s])
+      g_hash_table_remove (sets[s], &id);
+  _scalr_compare_page_rebuild (self);
 }
 
 static void
 set_all (ScalrComparePage *self, gboolean on)
 {
   g_hash_table_remove_all (self->selected);
-  if (on && self->runs)
-    for (guint i = 0; i < self->runs->len; i++)
-      {
-        const ScalrRunResults *r = g_ptr_array_index (self->runs, i);
-        g_hash_table_add (self->selected, g_memdup2 (&r->info->id, sizeof (gint64)));
-      }
-  self->updating = TRUE;
-  for (guint i = 0; i < self->checks->len; i++)
-    gtk_check_button_set_active (g_ptr_array_index (self->checks, i), on);
-  self->updating = FALSE;
-  rebuild (self);
+  if (self->group_id == 0)
+    g_hash_table_remove_all (self->picked);
+  for (guint i = 0; on && self->runs && i < self->runs->len; i++)
+    {
+      const ScalrRunResults *r = g_ptr_array_index (self->runs, i);
+      if (!listed (self, r))
+        continue;
+      g_hash_table_add (self->selected, g_memdup2 (&r->info->id, sizeof (gint64)));
+      if (self->group_id == 0)
+        g_hash_table_add (self->picked, g_memdup2 (&r->info->id, sizeof (gint64)));
+    }
+  fill_run_list (self);
+  _scalr_compare_page_rebuild (self);
 }
 
 static void
@@ -694,10 +352,243 @@ on_select_none (GtkButton *b, ScalrComparePage *self)
 }
 
 static void
-on_refresh (GtkButton *b, ScalrComparePage *self)
+on_group_chosen (GObject *dropdown, GParamSpec *pspec, ScalrComparePage *self)
 {
-  reload (self);
+  if (self->updating || self->views == NULL)
+    return;
+  guint pos = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->group_dropdown));
+  gint64 id = pos < self->views->len ? ((const ScalrRunGroupView *) g_ptr_array_index (self->views, pos))->group->id : 0;
+  show_group (self, id);
 }
+
+/* ---- selectors ----------------------------------------------------------------------------- */
+
+static int
+cmp_run_id (gconstpointer a, gconstpointer b)
+{
+  const ScalrRunResults *x = *(ScalrRunResults **) a, *y = *(ScalrRunResults **) b;
+  return x->info->id < y->info->id ? -1 : x->info->id > y->info->id;
+}
+
+static void
+collect_models_and_ks (ScalrComparePage *self)
+{
+  g_ptr_array_set_size (self->models, 0);
+  g_array_set_size (self->k_values, 0);
+  for (guint i = 0; i < self->sel->len; i++)
+    {
+      const ScalrRunResults *r = g_ptr_array_index (self->sel, i);
+      for (guint m = 0; m < r->models->len; m++)
+        {
+          const char *model = g_ptr_array_index (r->models, m);
+          gboolean seen = FALSE;
+          for (guint x = 0; x < self->models->len && !seen; x++)
+            seen = g_strcmp0 (g_ptr_array_index (self->models, x), model) == 0;
+          if (!seen)
+            g_ptr_array_add (self->models, g_strdup (model));
+        }
+      for (guint j = 0; j < r->ks->len; j++)
+        {
+          guint k = g_array_index (r->ks, guint, j);
+          gboolean seen = FALSE;
+          for (guint x = 0; x < self->k_values->len && !seen; x++)
+            seen = g_array_index (self->k_values, guint, x) == k;
+          if (!seen)
+            g_array_append_val (self->k_values, k);
+        }
+    }
+}
+
+static void
+fill_k_dropdown (ScalrComparePage *self)
+{
+  guint old = 0, ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
+  GListModel *m = gtk_drop_down_get_model (GTK_DROP_DOWN (self->k_dropdown));
+  if (m && ki < g_list_model_get_n_items (m))
+    old = (guint) g_ascii_strtoull (gtk_string_list_get_string (GTK_STRING_LIST (m), ki), NULL, 10);
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  guint pos = 0, best = 0;
+  for (guint x = 0; x < self->k_values->len; x++)
+    {
+      guint k = g_array_index (self->k_values, guint, x);
+      g_ptr_array_add (labels, g_strdup_printf ("%u", k));
+      if (k == old)
+        pos = x;
+      if (best == 0 || ABS ((int) k - 20) < ABS ((int) best - 20))
+        best = k;
+    }
+  if (old == 0)
+    for (guint x = 0; x < self->k_values->len; x++)
+      if (g_array_index (self->k_values, guint, x) == best)
+        pos = x;
+  g_ptr_array_add (labels, NULL);
+  set_dropdown_strings (self->k_dropdown, (const char *const *) labels->pdata, pos);
+}
+
+static void
+fill_key_dropdown (ScalrComparePage *self)
+{
+  const ScalrRunGroupView *view = self->group_id ? view_of (self, self->group_id) : NULL;
+  g_autofree char *old = g_strdup (self->key);
+  g_clear_pointer (&self->key, g_free);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
+  self->keys = scalr_run_set_dup_differing_keys (self->set);
+  /* Keep the key chosen before when it still differs, else the group's key, else the one
+   * that joins most runs. */
+  for (guint i = 0; old && i < self->keys->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->keys, i), old) == 0)
+      self->key = g_strdup (old);
+  if (self->key == NULL)
+    self->key = scalr_run_set_pick_key (self->set, view ? view->group->keys : NULL);
+  guint pos = 0;
+  for (guint i = 0; i < self->keys->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->keys, i), self->key) == 0)
+      pos = i;
+  g_ptr_array_add (self->keys, NULL);
+  set_dropdown_strings (self->key_dropdown, (const char *const *) self->keys->pdata, pos);
+  g_ptr_array_set_size (self->keys, self->keys->len - 1);
+  gtk_widget_set_sensitive (self->key_dropdown, self->keys->len > 1);
+}
+
+gboolean
+_scalr_compare_page_get_choice (ScalrComparePage *self, const char **segment, const char **metric, guint *k,
+                                const char **reference)
+{
+  guint s = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->segment_dropdown));
+  guint m = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->metric_dropdown));
+  *segment = s < SCALR_N_SEGMENTS ? scalr_segment_to_string (segment_order[s]) : NULL;
+  *metric = m < n_lift_metrics () ? scalr_metric_to_string (lift_metric_at (m)) : NULL;
+  ScalrMetric id;
+  gboolean pointwise = *metric && scalr_metric_from_string (*metric, &id) && scalr_metric_is_pointwise (id);
+  guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
+  *k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
+  gtk_widget_set_sensitive (self->k_dropdown, !pointwise);
+  gtk_widget_set_sensitive (self->k_label, !pointwise);
+  *reference = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->reference_dropdown)) == 1 ? "own" : "strongest";
+  return *segment && *metric;
+}
+
+void
+_scalr_compare_page_rebuild (ScalrComparePage *self)
+{
+  if (self->runs == NULL || self->updating)
+    return;
+  g_list_store_remove_all (self->rows);
+  g_ptr_array_set_size (self->sel, 0);
+  for (guint i = 0; i < self->runs->len; i++)
+    {
+      ScalrRunResults *r = g_ptr_array_index (self->runs, i);
+      if (listed (self, r) && g_hash_table_contains (self->selected, &r->info->id))
+        g_ptr_array_add (self->sel, r);
+    }
+  g_ptr_array_sort (self->sel, cmp_run_id);
+  g_autoptr (GPtrArray) infos = g_ptr_array_new ();
+  for (guint i = 0; i < self->sel->len; i++)
+    g_ptr_array_add (infos, ((ScalrRunResults *) g_ptr_array_index (self->sel, i))->info);
+  g_clear_pointer (&self->series, scalr_run_series_free);
+  g_clear_pointer (&self->set, scalr_run_set_free);
+  self->set = scalr_run_set_new ((const ScalrRunInfo *const *) infos->pdata, infos->len);
+  self->updating = TRUE;
+  collect_models_and_ks (self);
+  fill_k_dropdown (self);
+  fill_key_dropdown (self);
+  self->updating = FALSE;
+  if (self->key)
+    self->series = scalr_run_set_series (self->set, self->key);
+  g_autofree char *count = g_strdup_printf ("%u selected", self->sel->len);
+  gtk_label_set_text (GTK_LABEL (self->selection_label), count);
+  _scalr_compare_page_fill_view (self);
+}
+
+static void
+on_choice (GObject *dropdown, GParamSpec *pspec, ScalrComparePage *self)
+{
+  if (self->updating || self->set == NULL)
+    return;
+  if (dropdown == G_OBJECT (self->key_dropdown))
+    {
+      guint pos = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->key_dropdown));
+      if (self->keys && pos < self->keys->len)
+        {
+          g_free (self->key);
+          self->key = g_strdup (g_ptr_array_index (self->keys, pos));
+          g_clear_pointer (&self->series, scalr_run_series_free);
+          self->series = scalr_run_set_series (self->set, self->key);
+        }
+    }
+  _scalr_compare_page_fill_view (self);
+}
+
+/* ---- test hooks and queries --------------------------------------------------------------- */
+
+gboolean
+scalr_compare_page_is_loaded (ScalrComparePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_COMPARE_PAGE (self), FALSE);
+  return !self->loading && self->runs != NULL;
+}
+
+void
+scalr_compare_page_show_group (ScalrComparePage *self, gint64 group_id)
+{
+  g_return_if_fail (SCALR_IS_COMPARE_PAGE (self));
+  if (self->runs)
+    show_group (self, group_id);
+}
+
+gint64
+scalr_compare_page_get_group (ScalrComparePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_COMPARE_PAGE (self), 0);
+  return self->group_id;
+}
+
+void
+scalr_compare_page_pick_runs (ScalrComparePage *self, const gint64 *ids, guint n)
+{
+  g_return_if_fail (SCALR_IS_COMPARE_PAGE (self));
+  g_hash_table_remove_all (self->picked);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (self->picked, g_memdup2 (&ids[i], sizeof (gint64)));
+  if (self->runs)
+    show_group (self, 0);
+}
+
+const char *
+scalr_compare_page_get_key (ScalrComparePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_COMPARE_PAGE (self), NULL);
+  return self->key;
+}
+
+GArray *
+scalr_compare_page_dup_connected (ScalrComparePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_COMPARE_PAGE (self), NULL);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint l = 0; self->series && l < self->series->lines->len; l++)
+    {
+      GArray *line = g_ptr_array_index (self->series->lines, l);
+      for (guint j = 0; j < line->len; j++)
+        {
+          gint64 id = scalr_run_set_get_id (self->set, g_array_index (line, guint, j));
+          g_array_append_val (ids, id);
+        }
+    }
+  return ids;
+}
+
+guint
+scalr_compare_page_get_n_charts (ScalrComparePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_COMPARE_PAGE (self), 0);
+  guint n = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child (self->charts); c; c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n;
+}
+
+/* ---- life cycle -------------------------------------------------------------------------- */
 
 static void
 on_map (GtkWidget *widget, ScalrComparePage *self)
@@ -708,10 +599,9 @@ on_map (GtkWidget *widget, ScalrComparePage *self)
 }
 
 static void
-present_action (GtkWidget *widget, const char *action, GVariant *param)
+refresh_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  ScalrComparePage *self = SCALR_COMPARE_PAGE (widget);
-  scalr_chart_view_present (SCALR_CHART_VIEW (self->sweep_view));
+  reload (SCALR_COMPARE_PAGE (widget));
 }
 
 static void
@@ -719,6 +609,9 @@ scalr_compare_page_dispose (GObject *object)
 {
   ScalrComparePage *self = SCALR_COMPARE_PAGE (object);
   g_cancellable_cancel (self->cancellable);
+  if (self->chooser)
+    gtk_native_dialog_destroy (self->chooser);
+  g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCALR_TYPE_COMPARE_PAGE);
   G_OBJECT_CLASS (scalr_compare_page_parent_class)->dispose (object);
 }
@@ -728,12 +621,19 @@ scalr_compare_page_finalize (GObject *object)
 {
   ScalrComparePage *self = SCALR_COMPARE_PAGE (object);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->rows);
+  g_clear_pointer (&self->series, scalr_run_series_free);
+  g_clear_pointer (&self->set, scalr_run_set_free);
+  g_clear_pointer (&self->sel, g_ptr_array_unref);
+  g_clear_pointer (&self->views, g_ptr_array_unref);
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_clear_pointer (&self->selected, g_hash_table_unref);
-  g_clear_pointer (&self->checks, g_ptr_array_unref);
+  g_clear_pointer (&self->picked, g_hash_table_unref);
   g_clear_pointer (&self->models, g_ptr_array_unref);
-  g_clear_pointer (&self->sweep_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->keys, g_ptr_array_unref);
   g_clear_pointer (&self->k_values, g_array_unref);
+  g_free (self->key);
   g_free (self->db_path);
   G_OBJECT_CLASS (scalr_compare_page_parent_class)->finalize (object);
 }
@@ -753,23 +653,28 @@ scalr_compare_page_class_init (ScalrComparePageClass *klass)
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, ScalrComparePage, name)
   CHILD (stack);
   CHILD (empty_page);
-  CHILD (run_list);
+  CHILD (flap);
+  CHILD (group_dropdown);
+  CHILD (selection_label);
   CHILD (select_all_button);
   CHILD (select_none_button);
-  CHILD (refresh_button);
+  CHILD (run_list);
+  CHILD (controls);
+  CHILD (flap_toggle);
   CHILD (segment_dropdown);
   CHILD (metric_dropdown);
   CHILD (k_dropdown);
   CHILD (k_label);
   CHILD (reference_dropdown);
-  CHILD (table_grid);
-  CHILD (sweep_key_dropdown);
-  CHILD (sweep_model_dropdown);
-  CHILD (sweep_caption);
-  CHILD (sweep_view);
+  CHILD (key_dropdown);
+  CHILD (report_button);
+  CHILD (caption);
+  CHILD (charts);
+  CHILD (table);
+  CHILD (table_caption);
 #undef CHILD
-  gtk_widget_class_install_action (widget_class, "compare.present", NULL, present_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "compare.present", NULL);
+  gtk_widget_class_install_action (widget_class, "compare.refresh", NULL, refresh_action);
+  _scalr_compare_page_install_view_actions (widget_class);
   gtk_widget_class_set_css_name (widget_class, "comparepage");
 }
 
@@ -779,14 +684,15 @@ scalr_compare_page_init (ScalrComparePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->selected = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->checks = g_ptr_array_new ();
+  self->picked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->sel = g_ptr_array_new ();
   self->models = g_ptr_array_new_with_free_func (g_free);
-  self->sweep_keys = g_ptr_array_new_with_free_func (g_free);
   self->k_values = g_array_new (FALSE, FALSE, sizeof (guint));
+  _scalr_compare_page_setup_table (self);
 
   g_autoptr (GPtrArray) seg = g_ptr_array_new ();
-  for (ScalrSegment i = 0; i < SCALR_N_SEGMENTS; i++)
-    g_ptr_array_add (seg, (gpointer) scalr_segment_get_label (i));
+  for (guint i = 0; i < SCALR_N_SEGMENTS; i++)
+    g_ptr_array_add (seg, (gpointer) scalr_segment_get_label (segment_order[i]));
   g_ptr_array_add (seg, NULL);
   set_dropdown_strings (self->segment_dropdown, (const char *const *) seg->pdata, 0);
   g_autoptr (GPtrArray) met = g_ptr_array_new_with_free_func (g_free);
@@ -794,17 +700,20 @@ scalr_compare_page_init (ScalrComparePage *self)
     g_ptr_array_add (met, g_strdup (scalr_metric_get_label (lift_metric_at (i))));
   g_ptr_array_add (met, NULL);
   set_dropdown_strings (self->metric_dropdown, (const char *const *) met->pdata, 0);
-  const char *refs[] = { "Own baseline", "Strongest baseline", NULL };
+  const char *refs[] = { "Strongest baseline", "Own baseline", NULL };
   set_dropdown_strings (self->reference_dropdown, refs, 0);
-  scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (self->sweep_view), "Select two or more runs that differ in a config key");
 
   GtkWidget *drops[] = { self->segment_dropdown, self->metric_dropdown, self->k_dropdown, self->reference_dropdown,
-                         self->sweep_key_dropdown, self->sweep_model_dropdown };
+                         self->key_dropdown };
   for (guint i = 0; i < G_N_ELEMENTS (drops); i++)
     g_signal_connect (drops[i], "notify::selected", G_CALLBACK (on_choice), self);
+  scalr_drop_down_set_short_button (GTK_DROP_DOWN (self->group_dropdown), 24);
+  scalr_drop_down_set_short_button (GTK_DROP_DOWN (self->key_dropdown), 18);
+  g_signal_connect (self->group_dropdown, "notify::selected", G_CALLBACK (on_group_chosen), self);
   g_signal_connect (self->select_all_button, "clicked", G_CALLBACK (on_select_all), self);
   g_signal_connect (self->select_none_button, "clicked", G_CALLBACK (on_select_none), self);
-  g_signal_connect (self->refresh_button, "clicked", G_CALLBACK (on_refresh), self);
+  g_object_bind_property (self->flap, "reveal-flap", self->flap_toggle, "active", G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->flap, "folded", self->flap_toggle, "visible", G_BINDING_SYNC_CREATE);
   g_signal_connect (self, "map", G_CALLBACK (on_map), self);
 }
 

@@ -1,62 +1,23 @@
-/* scalr-configure-page.c — forms generated from the config's parameter tables.
- *
- * One AdwPreferencesGroup per config group; one row per parameter: a combo row for a
- * choice, a switch for a boolean, a spin button for a plain integer, an entry for the rest.
- * Every edit is checked with scalr_param_check as it is typed; a valid value goes straight
- * into the page's ScalrConfig, an invalid one marks the row (the "error" class, the message
- * as its subtitle) and leaves the config at the last valid value. Parameters that apply to
- * one model (generator.smoothing for cooc, downstream.ials.* for ials) show only when that
- * model is chosen. */
+/* scalr-configure-page.c — the Configure page: forms from the parameter tables (rows in
+ * scalr-configure-rows.c), a search over them, presets from data/presets, config files,
+ * Reset with an Undo toast, the name of the next run, and a hint when the configuration
+ * repeats a run of the store (looked up in a thread). */
 #include "config.h"
 
-#include "scalr-configure-page.h"
+#include "scalr-configure-page-private.h"
 
 #include <string.h>
 
 #include "scalr-output.h"
-
-typedef struct {
-  const ScalrParam *param;   /* static table entry */
-  GtkWidget        *row;     /* owned by the group */
-  GtkWidget        *editor;  /* entry, spin button or switch; NULL for a combo row */
-  char             *allowed; /* owned */
-  char             *error;   /* owned; NULL while valid */
-} ParamRow;
-
-struct _ScalrConfigurePage {
-  AdwBin       parent_instance;
-  GtkWidget   *prefs;
-  GtkWidget   *status_label;
-  ScalrConfig *config;       /* owned */
-  GPtrArray   *rows;         /* ParamRow*, table order */
-  gboolean     updating;     /* fields are being set from the config */
-  GtkNativeDialog *chooser;  /* owned while open */
-};
+#include "scalr-presets.h"
+#include "scalr-run-set.h"
+#include "scalr-store.h"
+#include "scalr-window.h"
 
 G_DEFINE_FINAL_TYPE (ScalrConfigurePage, scalr_configure_page, ADW_TYPE_BIN)
 
 enum { SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-static const struct {
-  const char *group, *title, *description;
-} group_meta[] = {
-  { "dataset", "Dataset", "The stored dataset and the rules selecting its source and target domains" },
-  { "split", "Split", "Held-out validation and test events, and the simulated sparse (cold-start) users" },
-  { "generator", "Generator", "Stage 1: the model estimating P(target item | the user's source events)" },
-  { "sampler", "Sampler", "Turning probabilities into synthetic events: strategy, filters, alignment, weights" },
-  { "downstream", "Downstream Models", "Stage 2: recommenders trained on real, and real + synthetic, target events" },
-  { "eval", "Evaluation", "Ranking metrics at K, pointwise NE and AUC, and the bootstrap of the lifts" },
-};
-
-static void
-param_row_free (gpointer data)
-{
-  ParamRow *r = data;
-  g_free (r->allowed);
-  g_free (r->error);
-  g_free (r);
-}
 
 static void
 show_error (ScalrConfigurePage *self, const char *message)
@@ -64,280 +25,117 @@ show_error (ScalrConfigurePage *self, const char *message)
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", message);
 }
 
-/* Whether @p applies under the group's model (or models list). */
-static gboolean
-param_applies (const ScalrConfig *c, const ScalrParam *p)
+/* ---- "this config repeats run N" ------------------------------------------------------- */
+
+typedef struct {
+  char *db_path, *config;
+} RepeatInput;
+
+static void
+repeat_input_free (RepeatInput *in)
 {
-  if (p->model == NULL)
-    return TRUE;
-  if (scalr_config_lookup_param (p->group, "model"))
-    return g_strcmp0 (scalr_config_get (c, p->group, "model"), p->model) == 0;
-  if (scalr_config_lookup_param (p->group, "models"))
-    {
-      g_auto (GStrv) models = scalr_config_get_list (c, p->group, "models");
-      return models && g_strv_contains ((const char *const *) models, p->model);
-    }
-  return TRUE;
+  g_free (in->db_path);
+  g_free (in->config);
+  g_free (in);
 }
 
 static void
-update_visibility (ScalrConfigurePage *self)
+repeat_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  for (guint k = 0; k < self->rows->len; k++)
-    {
-      ParamRow *r = g_ptr_array_index (self->rows, k);
-      gtk_widget_set_visible (r->row, param_applies (self->config, r->param));
-    }
-}
-
-static void
-update_status (ScalrConfigurePage *self)
-{
-  guint n_bad = 0;
-  const char *first = NULL;
-  for (guint k = 0; k < self->rows->len; k++)
-    {
-      ParamRow *r = g_ptr_array_index (self->rows, k);
-      if (r->error && gtk_widget_get_visible (r->row))
-        {
-          n_bad++;
-          first = first ? first : r->error;
-        }
-    }
-  g_autofree char *text = NULL;
-  if (n_bad == 0)
-    text = g_strdup_printf ("All values valid · %s: %s → %s · %s, %s",
-                            scalr_config_get (self->config, "dataset", "name"),
-                            scalr_config_get (self->config, "dataset", "source"),
-                            scalr_config_get (self->config, "dataset", "target"),
-                            scalr_config_get (self->config, "generator", "model"),
-                            scalr_config_get (self->config, "sampler", "strategy"));
-  else
-    text = g_strdup_printf ("%u invalid value%s — %s", n_bad, n_bad == 1 ? "" : "s", first);
-  gtk_label_set_text (GTK_LABEL (self->status_label), text);
-  gtk_widget_set_tooltip_text (self->status_label, text);
-  if (n_bad)
-    {
-      gtk_widget_add_css_class (self->status_label, "error");
-      gtk_widget_remove_css_class (self->status_label, "dim-label");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (self->status_label, "error");
-      gtk_widget_add_css_class (self->status_label, "dim-label");
-    }
-}
-
-static void
-set_row_error (ParamRow *r, const char *message)
-{
-  g_free (r->error);
-  r->error = g_strdup (message);
-  if (message)
-    {
-      gtk_widget_add_css_class (r->row, "error");
-      if (r->editor)
-        gtk_widget_add_css_class (r->editor, "error");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (r->row), message);
-    }
-  else
-    {
-      gtk_widget_remove_css_class (r->row, "error");
-      if (r->editor)
-        gtk_widget_remove_css_class (r->editor, "error");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (r->row), r->param->help);
-    }
-}
-
-/* A field changed to @value: check, store, mark. */
-static void
-field_changed (ScalrConfigurePage *self, ParamRow *r, const char *value)
-{
-  if (self->updating)
-    return;
-  const ScalrParam *p = r->param;
+  RepeatInput *in = data;
   g_autoptr (GError) error = NULL;
-  if (!scalr_param_check (p, value, &error)
-      || !scalr_config_set (self->config, p->group, p->key, value, &error))
+  g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_DEFAULT, &error);
+  g_autoptr (GArray) ids = store ? scalr_store_find_runs_by_config (store, in->config, &error) : NULL;
+  if (ids == NULL)
     {
-      set_row_error (r, error->message);
-      update_status (self);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  set_row_error (r, NULL);
-  if (p->model == NULL && (g_strcmp0 (p->key, "model") == 0 || g_strcmp0 (p->key, "models") == 0))
-    update_visibility (self);
-  update_status (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, p->group, p->key);
+  /* The newest finished one, else the newest. */
+  ScalrRunInfo *best = NULL;
+  for (guint k = 0; k < ids->len; k++)
+    {
+      ScalrRunInfo *r = scalr_store_load_run (store, g_array_index (ids, gint64, k), NULL);
+      if (r && best == NULL)
+        best = r;
+      else if (r && r->status == SCALR_RUN_FINISHED && best->status != SCALR_RUN_FINISHED)
+        {
+          scalr_run_info_free (best);
+          best = r;
+        }
+      else
+        scalr_run_info_free (r);
+    }
+  g_task_return_pointer (task, best, (GDestroyNotify) scalr_run_info_free);
 }
 
 static void
-on_editable_changed (GtkEditable *editable, ParamRow *r)
+repeat_done (GObject *source, GAsyncResult *res, gpointer data)
 {
-  ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (gtk_widget_get_ancestor (r->row, SCALR_TYPE_CONFIGURE_PAGE));
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (editable)));
-  field_changed (self, r, text);
-}
-
-static void
-on_switch_active (GtkSwitch *sw, GParamSpec *pspec, ParamRow *r)
-{
-  ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (gtk_widget_get_ancestor (r->row, SCALR_TYPE_CONFIGURE_PAGE));
-  field_changed (self, r, gtk_switch_get_active (sw) ? "true" : "false");
-}
-
-static void
-on_combo_selected (AdwComboRow *combo, GParamSpec *pspec, ParamRow *r)
-{
-  ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (gtk_widget_get_ancestor (r->row, SCALR_TYPE_CONFIGURE_PAGE));
-  GtkStringObject *item = adw_combo_row_get_selected_item (combo);
-  if (item)
-    field_changed (self, r, gtk_string_object_get_string (item));
+  g_autoptr (ScalrRunInfo) run = g_task_propagate_pointer (G_TASK (res), NULL);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
+    return;
+  ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (source);
+  g_clear_object (&self->repeat_cancellable);
+  self->repeat_run_id = run ? run->id : 0;
+  gtk_widget_set_visible (self->repeat_row, run != NULL);
+  if (run == NULL)
+    return;
+  g_autofree char *title = g_strdup_printf ("Run %" G_GINT64_FORMAT " used this exact configuration", run->id);
+  g_autofree char *when = g_strndup (run->created_at ? run->created_at : "", 16);
+  g_strdelimit (when, "T", ' ');
+  g_autofree char *sub = g_strdup_printf ("%s%s%s, %s UTC. Runs are deterministic: the same configuration gives "
+                                          "the same results; change a seed for a replicate.",
+                                          run->name ? run->name : "", run->name ? " · " : "",
+                                          scalr_run_status_to_string (run->status), when);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->repeat_row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->repeat_row), sub);
+  gtk_widget_set_visible (self->repeat_button, run->status == SCALR_RUN_FINISHED);
 }
 
 static gboolean
-is_plain_int (const ScalrParam *p)
+repeat_check (gpointer data)
 {
-  return p->type == SCALR_PARAM_INT && p->choices == NULL;
-}
-
-/* Sets a field from the config without triggering a check. */
-static void
-load_field (ScalrConfigurePage *self, ParamRow *r)
-{
-  const ScalrParam *p = r->param;
-  const char *value = scalr_config_get (self->config, p->group, p->key);
-  if (p->type == SCALR_PARAM_CHOICE)
-    {
-      g_auto (GStrv) choices = g_strsplit (p->choices, "|", -1);
-      for (guint k = 0; choices[k]; k++)
-        if (g_strcmp0 (choices[k], value) == 0)
-          adw_combo_row_set_selected (ADW_COMBO_ROW (r->row), k);
-    }
-  else if (p->type == SCALR_PARAM_BOOL)
-    gtk_switch_set_active (GTK_SWITCH (r->editor), g_strcmp0 (value, "true") == 0);
-  else if (is_plain_int (p))
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (r->editor), g_ascii_strtod (value, NULL));
-  else
-    gtk_editable_set_text (GTK_EDITABLE (r->editor), value);
-  set_row_error (r, NULL);
+  ScalrConfigurePage *self = data;
+  self->repeat_timeout = 0;
+  if (self->db_path == NULL)
+    return G_SOURCE_REMOVE;
+  g_cancellable_cancel (self->repeat_cancellable);
+  g_clear_object (&self->repeat_cancellable);
+  self->repeat_cancellable = g_cancellable_new ();
+  RepeatInput *in = g_new0 (RepeatInput, 1);
+  in->db_path = g_strdup (self->db_path);
+  in->config = scalr_config_to_data (self->config);
+  g_autoptr (GTask) task = g_task_new (self, self->repeat_cancellable, repeat_done, NULL);
+  g_task_set_task_data (task, in, (GDestroyNotify) repeat_input_free);
+  g_task_run_in_thread (task, repeat_worker);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-load_all_fields (ScalrConfigurePage *self)
+schedule_repeat_check (ScalrConfigurePage *self)
 {
-  self->updating = TRUE;
-  for (guint k = 0; k < self->rows->len; k++)
-    load_field (self, g_ptr_array_index (self->rows, k));
-  self->updating = FALSE;
-  update_visibility (self);
-  update_status (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, NULL, NULL);
-}
-
-static ParamRow *
-find_row (ScalrConfigurePage *self, const char *group, const char *key)
-{
-  for (guint k = 0; k < self->rows->len; k++)
-    {
-      ParamRow *r = g_ptr_array_index (self->rows, k);
-      if (g_strcmp0 (r->param->group, group) == 0 && g_strcmp0 (r->param->key, key) == 0)
-        return r;
-    }
-  return NULL;
-}
-
-static ParamRow *
-build_row (ScalrConfigurePage *self, const ScalrParam *p)
-{
-  ParamRow *r = g_new0 (ParamRow, 1);
-  r->param = p;
-  r->allowed = scalr_param_describe_allowed (p);
-  if (p->type == SCALR_PARAM_CHOICE)
-    {
-      g_auto (GStrv) choices = g_strsplit (p->choices, "|", -1);
-      g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const *) choices);
-      r->row = adw_combo_row_new ();
-      adw_combo_row_set_model (ADW_COMBO_ROW (r->row), G_LIST_MODEL (model));
-    }
-  else
-    {
-      r->row = adw_action_row_new ();
-      if (p->type == SCALR_PARAM_BOOL)
-        {
-          r->editor = gtk_switch_new ();
-          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (r->row), r->editor);
-        }
-      else if (is_plain_int (p))
-        {
-          GtkAdjustment *adj = gtk_adjustment_new (0, p->min, p->max, 1, 10, 0);
-          r->editor = gtk_spin_button_new (adj, 1, 0);
-          gtk_editable_set_width_chars (GTK_EDITABLE (r->editor), 8);
-        }
-      else
-        {
-          r->editor = gtk_entry_new ();
-          gboolean wide = p->type == SCALR_PARAM_RULE || p->type == SCALR_PARAM_LIST
-                          || p->type == SCALR_PARAM_STRING || p->type == SCALR_PARAM_INT_LIST;
-          gtk_editable_set_width_chars (GTK_EDITABLE (r->editor), wide ? 32 : 10);
-        }
-      gtk_widget_set_valign (r->editor, GTK_ALIGN_CENTER);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (r->row), r->editor);
-    }
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (r->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (r->row), p->key);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (r->row), p->help);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (r->row), 2);
-  g_autofree char *tip = g_strdup_printf ("%s.%s — %s\nAllowed: %s\nDefault: %s", p->group, p->key,
-                                          p->help, r->allowed, p->def);
-  gtk_widget_set_tooltip_text (r->row, tip);
-  return r;
+  g_clear_handle_id (&self->repeat_timeout, g_source_remove);
+  self->repeat_timeout = g_timeout_add (300, repeat_check, self);
 }
 
 static void
-connect_row (ParamRow *r)
+on_repeat_review (GtkButton *button, ScalrConfigurePage *self)
 {
-  const ScalrParam *p = r->param;
-  if (p->type == SCALR_PARAM_CHOICE)
-    g_signal_connect (r->row, "notify::selected", G_CALLBACK (on_combo_selected), r);
-  else if (p->type == SCALR_PARAM_BOOL)
-    g_signal_connect (r->editor, "notify::active", G_CALLBACK (on_switch_active), r);
-  else
-    g_signal_connect (r->editor, "changed", G_CALLBACK (on_editable_changed), r);
+  if (self->repeat_run_id > 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-run", "x", self->repeat_run_id);
 }
 
-static void
-build_forms (ScalrConfigurePage *self)
+/* ---- changes --------------------------------------------------------------------------- */
+
+void
+_scalr_configure_page_changed (ScalrConfigurePage *self, const char *group, const char *key)
 {
-  g_autoptr (GHashTable) groups = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint g = 0; g < G_N_ELEMENTS (group_meta); g++)
-    {
-      GtkWidget *group = adw_preferences_group_new ();
-      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), group_meta[g].title);
-      g_autofree char *desc = g_strdup_printf ("[%s] — %s", group_meta[g].group, group_meta[g].description);
-      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), desc);
-      gtk_box_append (GTK_BOX (self->prefs), group);
-      g_hash_table_insert (groups, (gpointer) group_meta[g].group, group);
-    }
-  for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
-    for (const ScalrParam *p = *t; p->group; p++)
-      {
-        GtkWidget *group = g_hash_table_lookup (groups, p->group);
-        if (group == NULL)
-          {
-            /* A group this page does not know yet: still editable. */
-            group = adw_preferences_group_new ();
-            adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), p->group);
-            gtk_box_append (GTK_BOX (self->prefs), group);
-            g_hash_table_insert (groups, (gpointer) p->group, group);
-          }
-        ParamRow *r = build_row (self, p);
-        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), r->row);
-        g_ptr_array_add (self->rows, r);
-      }
-  load_all_fields (self);
-  for (guint k = 0; k < self->rows->len; k++)
-    connect_row (g_ptr_array_index (self->rows, k));
+  _scalr_configure_page_refresh_rows (self);
+  g_autofree char *auto_name = scalr_run_name_for_config (self->config);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->name_entry), auto_name);
+  schedule_repeat_check (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, group, key);
 }
 
 /* ---- public ----------------------------------------------------------------------- */
@@ -356,7 +154,7 @@ scalr_configure_page_get_error (ScalrConfigurePage *self)
   for (guint k = 0; k < self->rows->len; k++)
     {
       ParamRow *r = g_ptr_array_index (self->rows, k);
-      if (r->error && gtk_widget_get_visible (r->row))
+      if (r->error && scalr_config_param_applies (self->config, r->param))
         return r->error;
     }
   return NULL;
@@ -369,52 +167,87 @@ scalr_configure_page_set_value (ScalrConfigurePage *self, const char *group, con
   g_return_val_if_fail (SCALR_IS_CONFIGURE_PAGE (self), FALSE);
   if (!scalr_config_set (self->config, group, key, value, error))
     return FALSE;
-  ParamRow *r = find_row (self, group, key);
+  ParamRow *r = _scalr_configure_page_find_row (self, group, key);
   if (r)
     {
       self->updating = TRUE;
-      load_field (self, r);
+      _scalr_configure_page_load_field (self, r);
       self->updating = FALSE;
     }
-  update_visibility (self);
-  update_status (self);
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, group, key);
+  _scalr_configure_page_changed (self, group, key);
   return TRUE;
 }
 
-void
-scalr_configure_page_apply_preset (ScalrConfigurePage *self, const char *preset)
+static void
+replace_config (ScalrConfigurePage *self, ScalrConfig *config)
 {
-  g_return_if_fail (SCALR_IS_CONFIGURE_PAGE (self));
-  static const char *const paper[] = { "generator.model=cooc", "sampler.strategy=per_event",
-                                       "sampler.samples_per_event=1", NULL };
-  static const char *const top1[] = { "generator.model=cooc", "sampler.strategy=topk", "sampler.k=1", NULL };
-  static const char *const quick[] = { "downstream.models=pop,ease", "eval.bootstrap=200", NULL };
-  static const char *const none[] = { NULL };
-  const char *const *sets = g_strcmp0 (preset, "paper") == 0 ? paper
-                          : g_strcmp0 (preset, "top1") == 0 ? top1
-                          : g_strcmp0 (preset, "quick") == 0 ? quick
-                          : g_strcmp0 (preset, "defaults") == 0 ? none : NULL;
-  if (sets == NULL)
-    return;
-  g_autoptr (ScalrConfig) c = scalr_config_new ();
-  /* Keep the dataset group: a preset is about the method, not the data. */
-  for (guint k = 0; k < self->rows->len; k++)
-    {
-      ParamRow *r = g_ptr_array_index (self->rows, k);
-      if (g_strcmp0 (r->param->group, "dataset") == 0)
-        scalr_config_set (c, "dataset", r->param->key,
-                          scalr_config_get (self->config, "dataset", r->param->key), NULL);
-    }
-  for (guint k = 0; sets[k]; k++)
-    {
-      g_autoptr (GError) error = NULL;
-      if (!scalr_config_set_assignment (c, sets[k], &error))
-        g_warning ("preset %s: %s", preset, error->message);
-    }
   scalr_config_free (self->config);
-  self->config = g_steal_pointer (&c);
-  load_all_fields (self);
+  self->config = config;
+  _scalr_configure_page_load_all_fields (self);
+}
+
+static void
+on_undo_reset (AdwToast *toast, ScalrConfigurePage *self)
+{
+  ScalrConfig *before = g_object_get_data (G_OBJECT (toast), "config");
+  if (before)
+    replace_config (self, scalr_config_copy (before));
+}
+
+/* Replaces the configuration and offers Undo in a toast. */
+static void
+replace_with_undo (ScalrConfigurePage *self, ScalrConfig *config, const char *what)
+{
+  ScalrConfig *before = scalr_config_copy (self->config);
+  replace_config (self, config);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (!SCALR_IS_WINDOW (root))
+    {
+      scalr_config_free (before);
+      return;
+    }
+  AdwToast *toast = adw_toast_new (what);
+  adw_toast_set_button_label (toast, "_Undo");
+  g_object_set_data_full (G_OBJECT (toast), "config", before, (GDestroyNotify) scalr_config_free);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_reset), self, 0);
+  scalr_window_add_toast (SCALR_WINDOW (root), toast);
+}
+
+gboolean
+scalr_configure_page_apply_preset (ScalrConfigurePage *self, const char *preset, GError **error)
+{
+  g_return_val_if_fail (SCALR_IS_CONFIGURE_PAGE (self), FALSE);
+  if (g_strcmp0 (preset, "defaults") == 0)
+    {
+      g_autoptr (ScalrConfig) c = scalr_config_new ();
+      for (const ScalrParam *const *t = scalr_config_get_tables (); *t; t++)
+        for (const ScalrParam *p = *t; p->group; p++)
+          if (strcmp (p->group, "dataset") == 0)
+            scalr_config_set (c, "dataset", p->key, scalr_config_get (self->config, "dataset", p->key), NULL);
+      replace_with_undo (self, g_steal_pointer (&c), "Reset to the defaults (the dataset is kept)");
+      return TRUE;
+    }
+  for (guint k = 0; self->presets && k < self->presets->len; k++)
+    {
+      const ScalrPreset *p = g_ptr_array_index (self->presets, k);
+      if (g_strcmp0 (p->id, preset) != 0)
+        continue;
+      ScalrConfig *c = scalr_preset_apply (self->config, p->path, error);
+      if (c == NULL)
+        return FALSE;
+      g_autofree char *msg = g_strdup_printf ("Preset ‘%s’ applied (the dataset is kept)", p->title);
+      replace_with_undo (self, c, msg);
+      return TRUE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no preset ‘%s’", preset);
+  return FALSE;
+}
+
+GPtrArray *
+scalr_configure_page_get_presets (ScalrConfigurePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_CONFIGURE_PAGE (self), NULL);
+  return self->presets;
 }
 
 gboolean
@@ -424,9 +257,7 @@ scalr_configure_page_load_file (ScalrConfigurePage *self, const char *path, GErr
   ScalrConfig *c = scalr_config_new_from_file (path, error);
   if (c == NULL)
     return FALSE;
-  scalr_config_free (self->config);
-  self->config = c;
-  load_all_fields (self);
+  replace_config (self, c);
   return TRUE;
 }
 
@@ -438,12 +269,79 @@ scalr_configure_page_save_file (ScalrConfigurePage *self, const char *path, GErr
   return scalr_output_write_file (path, text, strlen (text), error);
 }
 
+void
+scalr_configure_page_set_datasets (ScalrConfigurePage *self, const char *const *names)
+{
+  g_return_if_fail (SCALR_IS_CONFIGURE_PAGE (self));
+  g_strfreev (self->datasets);
+  self->datasets = g_strdupv ((char **) names);
+  /* The store has datasets and the config names none of them: take the first. */
+  const char *name = scalr_config_get (self->config, "dataset", "name");
+  if (names && names[0] && !g_strv_contains (names, name))
+    scalr_configure_page_set_value (self, "dataset", "name", names[0], NULL);
+  else
+    _scalr_configure_page_fill_datasets (self);
+}
+
+void
+scalr_configure_page_set_store (ScalrConfigurePage *self, const char *db_path)
+{
+  g_return_if_fail (SCALR_IS_CONFIGURE_PAGE (self));
+  g_free (self->db_path);
+  self->db_path = g_strdup (db_path);
+  schedule_repeat_check (self);
+}
+
+char *
+scalr_configure_page_dup_run_name (ScalrConfigurePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_CONFIGURE_PAGE (self), NULL);
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_entry))));
+  return text[0] ? g_steal_pointer (&text) : NULL;
+}
+
+void
+scalr_configure_page_set_run_name (ScalrConfigurePage *self, const char *name)
+{
+  g_return_if_fail (SCALR_IS_CONFIGURE_PAGE (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name ? name : "");
+}
+
+void
+scalr_configure_page_run_started (ScalrConfigurePage *self)
+{
+  g_return_if_fail (SCALR_IS_CONFIGURE_PAGE (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), "");
+  /* The run just started now repeats this configuration. */
+  g_clear_handle_id (&self->repeat_timeout, g_source_remove);
+  self->repeat_timeout = g_timeout_add (1500, repeat_check, self);
+}
+
+gint64
+scalr_configure_page_get_repeated_run (ScalrConfigurePage *self)
+{
+  g_return_val_if_fail (SCALR_IS_CONFIGURE_PAGE (self), 0);
+  return gtk_widget_get_visible (self->repeat_row) ? self->repeat_run_id : 0;
+}
+
+gboolean
+scalr_configure_page_is_checking (ScalrConfigurePage *self)
+{
+  return self->repeat_timeout != 0 || self->repeat_cancellable != NULL;
+}
+
 /* ---- actions ---------------------------------------------------------------------- */
 
 static void
 preset_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  scalr_configure_page_apply_preset (SCALR_CONFIGURE_PAGE (widget), g_variant_get_string (param, NULL));
+  g_autoptr (GError) error = NULL;
+  ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (widget);
+  if (!scalr_configure_page_apply_preset (self, g_variant_get_string (param, NULL), &error))
+    {
+      g_autofree char *msg = g_strdup_printf ("The preset could not be applied: %s", error->message);
+      show_error (self, msg);
+    }
 }
 
 static void
@@ -510,6 +408,45 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
   open_chooser (SCALR_CONFIGURE_PAGE (widget), TRUE);
 }
 
+/* Menu labels take mnemonics: "per_event" would lose its underscore. */
+static char *
+escape_mnemonic (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '_')
+        g_string_append_c (s, '_');
+      g_string_append_c (s, *p);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+build_preset_menu (ScalrConfigurePage *self)
+{
+  g_autofree char *dir = scalr_presets_default_dir ();
+  self->presets = scalr_presets_list (dir, NULL);
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) section = g_menu_new ();
+  for (guint k = 0; self->presets && k < self->presets->len; k++)
+    {
+      const ScalrPreset *p = g_ptr_array_index (self->presets, k);
+      g_autoptr (ScalrConfig) c = scalr_config_new_from_file (p->path, NULL);
+      g_autofree char *summary = c ? scalr_run_name_for_config (c) : g_strdup ("does not load");
+      g_autofree char *label = g_strdup_printf ("%s (%s)", p->title, summary);
+      g_autofree char *escaped = escape_mnemonic (label);
+      g_autoptr (GMenuItem) item = g_menu_item_new (escaped, NULL);
+      g_menu_item_set_action_and_target_value (item, "config.preset", g_variant_new_string (p->id));
+      g_menu_append_item (section, item);
+    }
+  g_menu_append_section (menu, "Presets (the dataset is kept)", G_MENU_MODEL (section));
+  g_autoptr (GMenu) reset = g_menu_new ();
+  g_menu_append (reset, "_Reset to Defaults", "config.preset::defaults");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (reset));
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (self->preset_button), G_MENU_MODEL (menu));
+}
+
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -518,6 +455,8 @@ scalr_configure_page_dispose (GObject *object)
   ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (object);
   if (self->chooser)
     gtk_native_dialog_destroy (self->chooser);
+  g_cancellable_cancel (self->repeat_cancellable);
+  g_clear_handle_id (&self->repeat_timeout, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCALR_TYPE_CONFIGURE_PAGE);
   G_OBJECT_CLASS (scalr_configure_page_parent_class)->dispose (object);
 }
@@ -527,7 +466,12 @@ scalr_configure_page_finalize (GObject *object)
 {
   ScalrConfigurePage *self = SCALR_CONFIGURE_PAGE (object);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+  g_clear_pointer (&self->presets, g_ptr_array_unref);
   g_clear_pointer (&self->config, scalr_config_free);
+  g_clear_object (&self->repeat_cancellable);
+  g_strfreev (self->datasets);
+  g_free (self->db_path);
   G_OBJECT_CLASS (scalr_configure_page_parent_class)->finalize (object);
 }
 
@@ -543,8 +487,16 @@ scalr_configure_page_class_init (ScalrConfigurePageClass *klass)
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-configure-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ScalrConfigurePage, prefs);
-  gtk_widget_class_bind_template_child (widget_class, ScalrConfigurePage, status_label);
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, ScalrConfigurePage, name)
+  CHILD (prefs);
+  CHILD (status_label);
+  CHILD (search_entry);
+  CHILD (preset_button);
+  CHILD (name_entry);
+  CHILD (repeat_row);
+  CHILD (repeat_button);
+  CHILD (no_match);
+#undef CHILD
   gtk_widget_class_install_action (widget_class, "config.preset", "s", preset_action);
   gtk_widget_class_install_action (widget_class, "config.load", NULL, load_action);
   gtk_widget_class_install_action (widget_class, "config.save", NULL, save_action);
@@ -555,8 +507,12 @@ scalr_configure_page_init (ScalrConfigurePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->config = scalr_config_new ();
-  self->rows = g_ptr_array_new_with_free_func (param_row_free);
-  build_forms (self);
+  self->rows = g_ptr_array_new_with_free_func (_scalr_param_row_free);
+  self->groups = g_ptr_array_new ();
+  build_preset_menu (self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (_scalr_configure_page_refresh_rows), self);
+  g_signal_connect (self->repeat_button, "clicked", G_CALLBACK (on_repeat_review), self);
+  _scalr_configure_page_build_forms (self);
 }
 
 GtkWidget *

@@ -60,6 +60,8 @@ form_set_status (ImportForm *f, const char *text, gboolean error)
     gtk_widget_remove_css_class (f->status_label, "error");
 }
 
+static gboolean check_name (ImportForm *f);
+
 static void
 form_update_preview (ImportForm *f)
 {
@@ -136,6 +138,7 @@ form_update_preview (ImportForm *f)
     {
       form_set_status (f, error->message, TRUE);
       gtk_widget_set_sensitive (f->import_button, n_cols > 0);
+      check_name (f);
       return;
     }
   g_autofree char *status = g_strdup_printf ("The first %d rows of %s (format: %s). The importer reads all rows and "
@@ -144,6 +147,7 @@ form_update_preview (ImportForm *f)
                                              reader ? scalr_format_to_string (scalr_reader_get_format (reader)) : "?");
   form_set_status (f, status, FALSE);
   gtk_widget_set_sensitive (f->import_button, n_cols > 0);
+  check_name (f);
 }
 
 static void
@@ -241,13 +245,53 @@ on_format_changed (GObject *row, GParamSpec *pspec, ImportForm *f)
   form_update_preview (f);
 }
 
+char *
+scalr_datasets_page_dup_name_problem (ScalrDatasetsPage *page, const char *name)
+{
+  g_return_val_if_fail (SCALR_IS_DATASETS_PAGE (page), NULL);
+  if (name == NULL || *name == '\0')
+    return g_strdup ("Give the dataset a name.");
+  g_auto (GStrv) taken = scalr_datasets_page_dup_names (page);
+  if (g_strv_contains ((const char *const *) taken, name))
+    return g_strdup_printf ("The store already has a dataset named ‘%s’ (it is in the list on the left). "
+                            "Choose another name.", name);
+  return NULL;
+}
+
+/* A taken name marks the row, says so and keeps Import insensitive; TRUE when it is. */
+static gboolean
+check_name (ImportForm *f)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (f->name_row))));
+  g_autofree char *problem = *name ? scalr_datasets_page_dup_name_problem (f->page, name) : NULL;
+  if (problem == NULL)
+    {
+      gtk_widget_remove_css_class (f->name_row, "error");
+      return FALSE;
+    }
+  gtk_widget_add_css_class (f->name_row, "error");
+  form_set_status (f, problem, TRUE);
+  gtk_widget_set_sensitive (f->import_button, FALSE);
+  return TRUE;
+}
+
+/* Checked as it is typed. */
+static void
+on_name_changed (GtkEditable *editable, ImportForm *f)
+{
+  gboolean was = gtk_widget_has_css_class (f->name_row, "error");
+  if (!check_name (f) && was)
+    form_update_preview (f);   /* the status and Import's sensitivity as they were */
+}
+
 static void
 on_form_import (GtkButton *b, ImportForm *f)
 {
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (f->name_row))));
-  if (*name == '\0')
+  g_autofree char *problem = scalr_datasets_page_dup_name_problem (f->page, name);
+  if (problem)
     {
-      form_set_status (f, "Give the dataset a name.", TRUE);
+      form_set_status (f, problem, TRUE);
       gtk_widget_grab_focus (f->name_row);
       return;
     }
@@ -355,6 +399,7 @@ scalr_datasets_page_open_import_dialog (ScalrDatasetsPage *self)
   f->name_row = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (f->name_row), "Dataset name");
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (files), f->name_row);
+  g_signal_connect (f->name_row, "changed", G_CALLBACK (on_name_changed), f);
   f->events_row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (f->events_row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (f->events_row), "Events file");

@@ -48,8 +48,6 @@ struct _ScalrDatasetsPage {
 };
 
 /* scalr-datasets-page.c */
-/* 100004 → "100,004". */
-char *_scalr_datasets_fmt_count                (guint64 v);
 void  _scalr_datasets_remove_all_children      (GtkWidget *parent);
 void  _scalr_datasets_page_show_error          (ScalrDatasetsPage *self, const char *message);
 

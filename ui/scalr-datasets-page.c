@@ -12,6 +12,8 @@
 
 #include "scalr-datasets-page-private.h"
 
+#include "scalr-format.h"
+
 #include <string.h>
 
 #include "scalr-chart-view.h"
@@ -25,21 +27,6 @@ static guint signals[N_SIGNALS];
 /* ---- helpers ---------------------------------------------------------------------- */
 
 /* 100004 → "100,004". */
-char *
-_scalr_datasets_fmt_count (guint64 v)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, v);
-  GString *s = g_string_new (NULL);
-  gsize n = strlen (digits);
-  for (gsize k = 0; k < n; k++)
-    {
-      if (k > 0 && (n - k) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[k]);
-    }
-  return g_string_free (s, FALSE);
-}
-
 void
 _scalr_datasets_page_show_error (ScalrDatasetsPage *self, const char *message)
 {
@@ -116,8 +103,8 @@ dataset_row_new (const ScalrDatasetInfo *info)
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (name, "heading");
-  g_autofree char *ev = _scalr_datasets_fmt_count (info->n_events);
-  g_autofree char *us = _scalr_datasets_fmt_count (info->n_users);
+  g_autofree char *ev = scalr_format_count (info->n_events);
+  g_autofree char *us = scalr_format_count (info->n_users);
   g_autofree char *sub = g_strdup_printf ("%s events · %s users", ev, us);
   GtkWidget *detail = gtk_label_new (sub);
   gtk_label_set_xalign (GTK_LABEL (detail), 0);
@@ -172,6 +159,7 @@ list_done (GObject *source, GAsyncResult *res, gpointer data)
     }
   self->selecting = FALSE;
   g_clear_pointer (&self->pending_select, g_free);
+  g_signal_emit (self, signals[SIGNAL_DATASETS_CHANGED], 0);
   if (list->len == 0)
     {
       adw_status_page_set_title (ADW_STATUS_PAGE (self->empty_page), "No datasets yet");
@@ -330,9 +318,9 @@ import_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_autofree char *ev = _scalr_datasets_fmt_count (scalr_dataset_get_n_events (d));
-  g_autofree char *us = _scalr_datasets_fmt_count (scalr_dataset_get_n_users (d));
-  g_autofree char *it = _scalr_datasets_fmt_count (scalr_dataset_get_n_items (d));
+  g_autofree char *ev = scalr_format_count (scalr_dataset_get_n_events (d));
+  g_autofree char *us = scalr_format_count (scalr_dataset_get_n_users (d));
+  g_autofree char *it = scalr_format_count (scalr_dataset_get_n_items (d));
   g_task_return_pointer (task, g_strdup_printf ("%s events, %s users, %s items", ev, us, it), g_free);
 }
 
@@ -371,7 +359,6 @@ import_done (GObject *source, GAsyncResult *res, gpointer data)
   g_free (self->pending_select);
   self->pending_select = g_strdup (in->options->name);
   refresh_list (self);
-  g_signal_emit (self, signals[SIGNAL_DATASETS_CHANGED], 0);
 }
 
 gboolean
@@ -406,6 +393,16 @@ scalr_datasets_page_is_busy (ScalrDatasetsPage *self)
   g_return_val_if_fail (SCALR_IS_DATASETS_PAGE (self), FALSE);
   return self->list_cancellable != NULL || self->stats_cancellable != NULL || self->importing
          || self->rules_timeout != 0;
+}
+
+GStrv
+scalr_datasets_page_dup_names (ScalrDatasetsPage *self)
+{
+  g_return_val_if_fail (SCALR_IS_DATASETS_PAGE (self), NULL);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (guint k = 0; self->infos && k < self->infos->len; k++)
+    g_strv_builder_add (b, ((const ScalrDatasetInfo *) g_ptr_array_index (self->infos, k))->name);
+  return g_strv_builder_end (b);
 }
 
 guint
@@ -489,7 +486,7 @@ scalr_datasets_page_class_init (ScalrDatasetsPageClass *klass)
   /* (dataset, source, target) "Use in Configure" */
   signals[SIGNAL_RULES_APPLIED] = g_signal_new ("rules-applied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                                 NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
-  /* an import added a dataset */
+  /* the list of datasets was read (at start, after an import) */
   signals[SIGNAL_DATASETS_CHANGED] = g_signal_new ("datasets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                                    NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-datasets-page.ui");
@@ -535,7 +532,7 @@ scalr_datasets_page_init (ScalrDatasetsPage *self)
       gtk_label_set_ellipsize (GTK_LABEL (self->card_caption[k]), PANGO_ELLIPSIZE_END);
       gtk_box_append (GTK_BOX (card), self->card_value[k]);
       gtk_box_append (GTK_BOX (card), self->card_caption[k]);
-      gtk_box_append (GTK_BOX (self->cards_box), card);
+      gtk_flow_box_append (GTK_FLOW_BOX (self->cards_box), card);
     }
   gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self->venn), _scalr_datasets_page_venn_draw, self, NULL);
   scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (self->activity_chart), "Computing…");

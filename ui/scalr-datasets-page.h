@@ -28,6 +28,11 @@ gboolean    scalr_datasets_page_import     (ScalrDatasetsPage *page, const Scalr
 /* TRUE while the list, an import or the statistics are being computed. */
 gboolean    scalr_datasets_page_is_busy    (ScalrDatasetsPage *page);
 guint       scalr_datasets_page_get_n_datasets (ScalrDatasetsPage *page);
+/* What is wrong with @name for a new dataset, in the import form's words ("The store already
+ * has a dataset named …"), or NULL when it is free (owned). */
+char       *scalr_datasets_page_dup_name_problem (ScalrDatasetsPage *page, const char *name) G_GNUC_WARN_UNUSED_RESULT;
+/* The names of the store's datasets, in list order (owned). */
+GStrv       scalr_datasets_page_dup_names  (ScalrDatasetsPage *page) G_GNUC_WARN_UNUSED_RESULT;
 /* The selected dataset's name, or NULL. */
 const char *scalr_datasets_page_get_selected (ScalrDatasetsPage *page);
 /* Events shown on the statistics cards (0 while none are shown). */

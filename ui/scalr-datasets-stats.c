@@ -6,6 +6,8 @@
 
 #include "scalr-datasets-page-private.h"
 
+#include "scalr-format.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -162,27 +164,26 @@ table_label (const char *text, gboolean number, const char *css)
   return l;
 }
 
+/* One domain's row; the rule (shown in the entries above) is the name's tooltip. */
 static void
 table_row (GtkGrid *grid, int row, const char *name, const ScalrDomainStats *s, const char *css)
 {
-  g_autofree char *ev = _scalr_datasets_fmt_count (s->events);
-  g_autofree char *us = _scalr_datasets_fmt_count (s->users);
-  g_autofree char *it = _scalr_datasets_fmt_count (s->items);
-  g_autofree char *de = g_strdup_printf ("%.4f", s->density);
-  g_autofree char *med = g_strdup_printf ("%.0f", s->user_activity[3]);
-  g_autofree char *p90 = g_strdup_printf ("%.0f", s->user_activity[5]);
-  g_autofree char *pop = g_strdup_printf ("%.0f", s->item_popularity[3]);
-  const char *cells[] = { name, s->rule ? s->rule : "every event", ev, us, it, de, med, p90, pop };
+  g_autofree char *ev = scalr_format_count (s->events);
+  g_autofree char *us = scalr_format_count (s->users);
+  g_autofree char *it = scalr_format_count (s->items);
+  g_autofree char *de = scalr_format_fixed (s->density, 4);
+  g_autofree char *med = scalr_format_fixed (s->user_activity[3], 0);
+  g_autofree char *p90 = scalr_format_fixed (s->user_activity[5], 0);
+  g_autofree char *pop = scalr_format_fixed (s->item_popularity[3], 0);
+  const char *cells[] = { name, ev, us, it, de, med, p90, pop };
   for (guint c = 0; c < G_N_ELEMENTS (cells); c++)
     {
-      GtkWidget *l = table_label (cells[c], c >= 2, c == 0 ? css : NULL);
-      if (c == 1)
+      GtkWidget *l = table_label (cells[c], c >= 1, c == 0 ? css : NULL);
+      if (c == 0)
         {
-          gtk_label_set_ellipsize (GTK_LABEL (l), PANGO_ELLIPSIZE_END);
-          gtk_label_set_max_width_chars (GTK_LABEL (l), 30);
+          g_autofree char *tip = g_strdup_printf ("Rule: %s", s->rule ? s->rule : "every event");
+          gtk_widget_set_tooltip_text (l, tip);
           gtk_widget_set_hexpand (l, TRUE);
-          gtk_widget_set_tooltip_text (l, cells[c]);
-          gtk_widget_add_css_class (l, "monospace");
         }
       gtk_grid_attach (grid, l, (int) c, row, 1, 1);
     }
@@ -193,18 +194,27 @@ fill_table (ScalrDatasetsPage *self, const ScalrDatasetStats *st)
 {
   GtkGrid *grid = GTK_GRID (self->domain_table);
   _scalr_datasets_remove_all_children (self->domain_table);
-  const char *heads[] = { "Domain", "Rule", "Events", "Users", "Items", "Density",
-                          "Median events / user", "p90", "Median events / item" };
+  /* Short heads, so the table fits a narrow window; the tooltips say what they count. */
+  static const struct { const char *head, *tip; } heads[] = {
+    { "Domain", "The domain's rule is its name's tooltip" }, { "Events", NULL }, { "Users", NULL }, { "Items", NULL },
+    { "Density", "Events / (users × items)" }, { "Median / user", "Median events per user" },
+    { "p90 / user", "90th percentile of events per user" }, { "Median / item", "Median events per item" },
+  };
   for (guint c = 0; c < G_N_ELEMENTS (heads); c++)
-    gtk_grid_attach (grid, table_label (heads[c], c >= 2, "dim-label"), (int) c, 0, 1, 1);
+    {
+      GtkWidget *l = table_label (heads[c].head, c >= 1, "dim-label");
+      if (heads[c].tip)
+        gtk_widget_set_tooltip_text (l, heads[c].tip);
+      gtk_grid_attach (grid, l, (int) c, 0, 1, 1);
+    }
   table_row (grid, 1, "All", &st->all, NULL);
   if (st->has_domains)
     {
       table_row (grid, 2, "Source", &st->source, "source-label");
       table_row (grid, 3, "Target", &st->target, "target-label");
-      g_autofree char *ov = _scalr_datasets_fmt_count (st->overlap_users);
-      g_autofree char *so = _scalr_datasets_fmt_count (st->source_only_users);
-      g_autofree char *to = _scalr_datasets_fmt_count (st->target_only_users);
+      g_autofree char *ov = scalr_format_count (st->overlap_users);
+      g_autofree char *so = scalr_format_count (st->source_only_users);
+      g_autofree char *to = scalr_format_count (st->target_only_users);
       g_autofree char *text = g_strdup_printf ("%s users have events in both domains (overlap) · %s only in the source · "
                                                "%s only in the target.  Before the threshold and k-core filters of the run.",
                                                ov, so, to);
@@ -228,9 +238,9 @@ add_activity_series (ScalrPlot *plot, const char *name, ScalrPlotColor color, co
     {
       guint b = (guint) first + i;
       counts[i] = (double) hist[b];
-      g_autofree char *lo = _scalr_datasets_fmt_count ((guint64) edges[i]);
-      g_autofree char *hi = _scalr_datasets_fmt_count ((guint64) edges[i + 1] - 1);
-      g_autofree char *c = _scalr_datasets_fmt_count (hist[b]);
+      g_autofree char *lo = scalr_format_count ((guint64) edges[i]);
+      g_autofree char *hi = scalr_format_count ((guint64) edges[i + 1] - 1);
+      g_autofree char *c = scalr_format_count (hist[b]);
       g_ptr_array_add (hover, b == 0 ? g_strdup_printf ("1 event: %s %s users", name, c)
                                      : g_strdup_printf ("%s–%s events: %s %s users", lo, hi, name, c));
     }
@@ -321,7 +331,7 @@ fill_categories (ScalrDatasetsPage *self, GArray *cats)
   for (guint k = 0; k < cats->len; k++)
     {
       const CatCount *c = &g_array_index (cats, CatCount, k);
-      g_autofree char *n = _scalr_datasets_fmt_count (c->events);
+      g_autofree char *n = scalr_format_count (c->events);
       g_autofree char *markup_name = g_markup_escape_text (c->name, -1);
       g_autofree char *markup = g_strdup_printf ("%s <span alpha=\"60%%\">%s</span>", markup_name, n);
       GtkWidget *label = gtk_label_new (NULL);
@@ -388,7 +398,7 @@ stats_done (GObject *source, GAsyncResult *res, gpointer data)
   const ScalrDatasetStats *st = out->stats;
   const ScalrDatasetInfo *info = out->info;
   gtk_label_set_text (GTK_LABEL (self->title_label), info->name);
-  g_autofree char *dup = _scalr_datasets_fmt_count (info->n_duplicates);
+  g_autofree char *dup = scalr_format_count (info->n_duplicates);
   g_autofree char *when = NULL;
   g_autoptr (GDateTime) utc = info->created_at ? g_date_time_new_from_iso8601 (info->created_at, NULL) : NULL;
   if (utc)
@@ -402,10 +412,10 @@ stats_done (GObject *source, GAsyncResult *res, gpointer data)
                                           info->format ? info->format : "?", when ? when : (info->created_at ? info->created_at : "?"),
                                           dup, info->fingerprint ? info->fingerprint : "");
   gtk_label_set_text (GTK_LABEL (self->subtitle_label), sub);
-  g_autofree char *ev = _scalr_datasets_fmt_count (st->all.events);
-  g_autofree char *us = _scalr_datasets_fmt_count (st->all.users);
-  g_autofree char *it = _scalr_datasets_fmt_count (st->all.items);
-  g_autofree char *ca = _scalr_datasets_fmt_count (st->n_categories);
+  g_autofree char *ev = scalr_format_count (st->all.events);
+  g_autofree char *us = scalr_format_count (st->all.users);
+  g_autofree char *it = scalr_format_count (st->all.items);
+  g_autofree char *ca = scalr_format_count (st->n_categories);
   g_autofree char *ev_cap = g_strdup_printf ("events%s", st->has_ratings ? " (rated)" : "");
   set_card (self, 0, ev, ev_cap);
   set_card (self, 1, us, "users");

@@ -1,8 +1,12 @@
 /* scalr-datasets-venn.c — the Datasets page's two-set diagram of the source and target
- * users: prepared when the statistics arrive, drawn with cairo in the charts' palette. */
+ * users (areas proportional to the counts) with an overlap bar under it (source only, both,
+ * target only as proportional segments: readable even when the two sets nearly coincide);
+ * prepared when the statistics arrive, drawn with cairo in the charts' palette. */
 #include "config.h"
 
 #include "scalr-datasets-page-private.h"
+
+#include "scalr-format.h"
 
 #include <math.h>
 
@@ -100,9 +104,9 @@ static void
 venn_counts (ScalrDatasetsPage *self, cairo_t *cr, PangoLayout *layout, const Venn *v)
 {
   double cx = v->cx, cx2 = v->cx2, cy = v->cy, ra = v->ra, rb = v->rb;
-  g_autofree char *so = _scalr_datasets_fmt_count (self->venn_source - MIN (self->venn_overlap, self->venn_source));
-  g_autofree char *to = _scalr_datasets_fmt_count (self->venn_target - MIN (self->venn_overlap, self->venn_target));
-  g_autofree char *ov = _scalr_datasets_fmt_count (self->venn_overlap);
+  g_autofree char *so = scalr_format_count (self->venn_source - MIN (self->venn_overlap, self->venn_source));
+  g_autofree char *to = scalr_format_count (self->venn_target - MIN (self->venn_overlap, self->venn_target));
+  g_autofree char *ov = scalr_format_count (self->venn_overlap);
   cairo_set_source_rgba (cr, v->fg.red, v->fg.green, v->fg.blue, 1.0);
   double lens_l = cx2 - rb, lens_r = cx + ra;
   double ox = self->venn_overlap ? 0.5 * (MAX (lens_l, cx - ra) + MIN (lens_r, cx2 + rb)) : 0.5 * (cx + ra + cx2 - rb);
@@ -132,12 +136,54 @@ venn_counts (ScalrDatasetsPage *self, cairo_t *cr, PangoLayout *layout, const Ve
     }
 }
 
+/* The overlap bar at @by: source only | both | target only, widths proportional to the users
+ * (readable when the two sets nearly coincide and the circles do not tell them apart). */
+static void
+venn_bar (ScalrDatasetsPage *self, cairo_t *cr, PangoLayout *layout, const Venn *v, const ScalrPlotStyle *style,
+          double bx, double bw, double by)
+{
+  double only_s = self->venn_source - MIN (self->venn_overlap, self->venn_source);
+  double only_t = self->venn_target - MIN (self->venn_overlap, self->venn_target);
+  double total = only_s + self->venn_overlap + only_t, bh = 14;
+  const ScalrRgb *both = &style->series[SCALR_PLOT_COLOR_PURPLE];
+  const double cb[3] = { both->r, both->g, both->b };
+  const double *colors[3] = { v->cs, cb, v->ct };
+  double parts[3] = { only_s, (double) self->venn_overlap, only_t };
+  const char *names[3] = { "source only", "both", "target only" };
+  double x0 = bx;
+  for (guint k = 0; k < 3 && total > 0; k++)
+    {
+      double w = bw * parts[k] / total;
+      if (w <= 0)
+        continue;
+      cairo_rectangle (cr, x0, by, MAX (w, 1), bh);
+      cairo_set_source_rgba (cr, colors[k][0], colors[k][1], colors[k][2], 0.85);
+      cairo_fill (cr);
+      g_autofree char *n = scalr_format_count ((guint64) parts[k]);
+      /* A non-empty part never reads "0%". */
+      double share = parts[k] / total;
+      g_autofree char *pct = share > 0 && share < 0.005 ? g_strdup ("&lt; 1%") : scalr_format_percent (share, 0);   /* markup */
+      g_autofree char *lbl = g_strdup_printf ("<small>%s %s (%s)</small>", names[k], n, pct);
+      pango_layout_set_markup (layout, lbl, -1);
+      int lw, lh;
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      /* Labels under the bar: left-aligned at the first segment, right at the last, centred
+       * for the middle one. */
+      double align = k == 0 ? 0.0 : k == 2 ? 1.0 : 0.5;
+      double lx = k == 0 ? bx : k == 2 ? bx + bw : x0 + w / 2;
+      cairo_set_source_rgba (cr, v->fg.red, v->fg.green, v->fg.blue, 0.85);
+      if (k != 1 || w > lw || (parts[0] / total < 0.2 && parts[2] / total < 0.2))
+        draw_text (cr, layout, lbl, lx, by + bh + 2 + lh / 2.0, align);
+      x0 += w;
+    }
+}
+
 /* The legend: a swatch and the total per domain, centred at @ly. */
 static void
 venn_legend (ScalrDatasetsPage *self, cairo_t *cr, PangoLayout *layout, const Venn *v, int width, double ly)
 {
-  g_autofree char *st = _scalr_datasets_fmt_count (self->venn_source);
-  g_autofree char *tt = _scalr_datasets_fmt_count (self->venn_target);
+  g_autofree char *st = scalr_format_count (self->venn_source);
+  g_autofree char *tt = scalr_format_count (self->venn_target);
   g_autofree char *sl = g_strdup_printf ("Source users  <b>%s</b>", st);
   g_autofree char *tl = g_strdup_printf ("Target users  <b>%s</b>", tt);
   pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
@@ -184,10 +230,10 @@ _scalr_datasets_page_venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, in
   const ScalrRgb *src = &style.series[SCALR_PLOT_COLOR_BLUE], *tgt = &style.series[SCALR_PLOT_COLOR_VERMILLION];
   v.cs[0] = src->r, v.cs[1] = src->g, v.cs[2] = src->b;
   v.ct[0] = tgt->r, v.ct[1] = tgt->g, v.ct[2] = tgt->b;
-  double margin = 16, legend = 46;
+  double margin = 16, legend = 46, bar = 44;
   double a = self->venn_rs, b = self->venn_rt, d = self->venn_d;
   double extent_x = a + d + b, extent_y = 2 * MAX (a, b);
-  double scale = MIN ((width - 2 * margin - 80) / extent_x, (height - 2 * margin - legend) / extent_y);
+  double scale = MIN ((width - 2 * margin - 80) / extent_x, (height - 2 * margin - legend - bar) / extent_y);
   if (scale <= 0)
     return;
   v.ra = a * scale;
@@ -197,5 +243,6 @@ _scalr_datasets_page_venn_draw (GtkDrawingArea *area, cairo_t *cr, int width, in
   v.cx2 = v.cx + d * scale;
   venn_circles (cr, &v);
   venn_counts (self, cr, layout, &v);
+  venn_bar (self, cr, layout, &v, &style, margin, width - 2 * margin, height - legend - bar + 8);
   venn_legend (self, cr, layout, &v, width, height - legend / 2.0);
 }

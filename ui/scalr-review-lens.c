@@ -1,40 +1,21 @@
-/* scalr-review-lens.c — the Review page's user lens: one user's source history, synthetic
- * target items and held-out test items. The run's split is rebuilt once per run in a GTask
- * thread and kept, so picking another user is instant. */
+/* scalr-review-lens.c — the Review page's user lens: a sortable, searchable table of the
+ * run's users (segment, source / training / test events, the change of Recall@K under the
+ * chosen model), and for the selected user the lists of scalr-review-lens-rows.c. The run's
+ * split, synthetic events, top-K lists and per-user metric changes are read once per run in
+ * a GTask thread and kept, so picking another user is instant. */
 #include "config.h"
 
-#include "scalr-review-page-private.h"
+#include "scalr-review-lens-private.h"
+
+#include <math.h>
 
 #include "scalr-config.h"
-#include "scalr-dataset.h"
-#include "scalr-domains.h"
-#include "scalr-idmap.h"
+#include "scalr-format.h"
+#include "scalr-lift-table.h"
 #include "scalr-export.h"
 #include "scalr-pipeline.h"
-#include "scalr-split.h"
-#include "scalr-store.h"
-
-/* Rows a lens list shows before "… and N more". */
-#define LENS_MAX_ROWS 250
 
 /* ---- the lens data of a run ----------------------------------------------------------- */
-
-typedef struct {
-  char    *model, *variant;
-  guint    max_k, n_users;
-  guint32 *users;   /* ascending */
-  guint32 *items;   /* n_users × max_k */
-} LensRecs;
-
-struct _LensData {
-  gint64                run_id;
-  ScalrDomains         *domains;
-  ScalrSplit           *split;    /* holds domains too */
-  ScalrSyntheticEvents *synthetic;
-  GPtrArray            *recs;     /* LensRecs* */
-  GArray               *users;    /* guint32: users offered, sorted by id */
-  guint                 default_index;
-};
 
 static void
 lens_recs_free (LensRecs *r)
@@ -56,18 +37,248 @@ _scalr_review_lens_data_free (LensData *d)
   g_clear_pointer (&d->synthetic, scalr_synthetic_events_free);
   g_clear_pointer (&d->recs, g_ptr_array_unref);
   g_clear_pointer (&d->users, g_array_unref);
+  g_clear_pointer (&d->deltas, g_hash_table_unref);
   g_free (d);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LensData, _scalr_review_lens_data_free)
 
-/* gtk_list_box_remove_all is GTK 4.12; Debian 12 has 4.8. */
+/* ---- one user of the table ------------------------------------------------------------- */
+
+#define SCALR_TYPE_LENS_USER (scalr_lens_user_get_type ())
+G_DECLARE_FINAL_TYPE (ScalrLensUser, scalr_lens_user, SCALR, LENS_USER, GObject)
+
+struct _ScalrLensUser {
+  GObject  parent_instance;
+  guint32  user;
+  char    *name, *segment, *haystack;
+  guint    n_source, n_train, n_test, n_synthetic;
+  double   delta;   /* of the chosen model; NaN when untested */
+};
+
+G_DEFINE_FINAL_TYPE (ScalrLensUser, scalr_lens_user, G_TYPE_OBJECT)
+
 static void
-list_box_clear (GtkWidget *list)
+scalr_lens_user_finalize (GObject *object)
 {
-  GtkWidget *child;
-  while ((child = gtk_widget_get_first_child (list)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (list), child);
+  ScalrLensUser *self = SCALR_LENS_USER (object);
+  g_free (self->name);
+  g_free (self->segment);
+  g_free (self->haystack);
+  G_OBJECT_CLASS (scalr_lens_user_parent_class)->finalize (object);
+}
+
+static void
+scalr_lens_user_class_init (ScalrLensUserClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = scalr_lens_user_finalize;
+}
+
+static void
+scalr_lens_user_init (ScalrLensUser *self)
+{
+}
+
+static const char *
+segment_of (guint8 flags)
+{
+  if (flags & SCALR_USER_VALIDATION)
+    return "validation";   /* held out for choosing settings, never measured */
+  if (!(flags & SCALR_USER_TESTED))
+    return "untested";
+  if (flags & SCALR_USER_COLD)
+    return "cold";
+  return (flags & SCALR_USER_SPARSE) ? "sparse" : "warm";
+}
+
+/* ---- columns -------------------------------------------------------------------------- */
+
+enum { UCOL_USER, UCOL_SEGMENT, UCOL_SOURCE, UCOL_TRAIN, UCOL_TEST, UCOL_SYNTHETIC, UCOL_DELTA, N_UCOLS };
+
+static char *
+user_cell (const ScalrLensUser *u, guint col)
+{
+  switch (col)
+    {
+    case UCOL_USER: return g_strdup (u->name);
+    case UCOL_SEGMENT: return g_strdup (u->segment);
+    case UCOL_SOURCE: return scalr_format_count (u->n_source);
+    case UCOL_TRAIN: return scalr_format_count (u->n_train);
+    case UCOL_TEST: return scalr_format_count (u->n_test);
+    case UCOL_SYNTHETIC: return scalr_format_count (u->n_synthetic);
+    default:
+      if (!isfinite (u->delta))
+        return g_strdup (SCALR_FORMAT_MISSING);
+      g_autofree char *v = scalr_format_metric (fabs (u->delta));
+      return g_strdup_printf ("%s%s", u->delta < 0 ? "-" : u->delta > 0 ? "+" : "", v);
+    }
+}
+
+static double
+user_key (const ScalrLensUser *u, guint col)
+{
+  switch (col)
+    {
+    case UCOL_SOURCE: return u->n_source;
+    case UCOL_TRAIN: return u->n_train;
+    case UCOL_TEST: return u->n_test;
+    case UCOL_SYNTHETIC: return u->n_synthetic;
+    default: return u->delta;
+    }
+}
+
+static int
+user_compare (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ScalrLensUser *x = a, *y = b;
+  guint col = GPOINTER_TO_UINT (data);
+  if (col == UCOL_USER)
+    {
+      char *ex = NULL, *ey = NULL;
+      gint64 nx = g_ascii_strtoll (x->name, &ex, 10), ny = g_ascii_strtoll (y->name, &ey, 10);
+      if (*x->name && *y->name && *ex == '\0' && *ey == '\0')
+        return nx < ny ? -1 : nx > ny;
+      return g_strcmp0 (x->name, y->name);
+    }
+  if (col == UCOL_SEGMENT)
+    return g_strcmp0 (x->segment, y->segment);
+  double kx = user_key (x, col), ky = user_key (y, col);
+  if (!isfinite (kx) || !isfinite (ky))
+    return isfinite (kx) ? -1 : isfinite (ky) ? 1 : 0;   /* missing last */
+  return kx < ky ? -1 : kx > ky;
+}
+
+static void
+ucell_setup (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
+{
+  guint col = GPOINTER_TO_UINT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), col >= UCOL_SOURCE ? 1.0f : 0.0f);
+  if (col >= UCOL_SOURCE)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (li, label);
+}
+
+static void
+ucell_bind (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
+{
+  guint col = GPOINTER_TO_UINT (data);
+  ScalrLensUser *u = gtk_list_item_get_item (li);
+  GtkWidget *label = gtk_list_item_get_child (li);
+  g_autofree char *text = user_cell (u, col);
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_remove_css_class (label, "success");
+  gtk_widget_remove_css_class (label, "error");
+  if (col == UCOL_DELTA && isfinite (u->delta) && u->delta != 0)
+    gtk_widget_add_css_class (label, u->delta > 0 ? "success" : "error");
+}
+
+static gboolean
+user_filter (gpointer item, gpointer data)
+{
+  ScalrReviewPage *self = data;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->lens_search));
+  if (text == NULL || text[0] == '\0')
+    return TRUE;
+  g_autofree char *fold = g_utf8_casefold (text, -1);
+  g_auto (GStrv) words = g_strsplit_set (fold, " \t", -1);
+  ScalrLensUser *u = item;
+  for (guint i = 0; words[i]; i++)
+    if (words[i][0] && strstr (u->haystack, words[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/* The model the lens shows (borrowed; NULL when none). */
+const char *
+_scalr_review_lens_model (ScalrReviewPage *self)
+{
+  GListModel *m = gtk_drop_down_get_model (GTK_DROP_DOWN (self->lens_model_dropdown));
+  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->lens_model_dropdown));
+  if (m == NULL || sel >= g_list_model_get_n_items (m))
+    return NULL;
+  return gtk_string_list_get_string (GTK_STRING_LIST (m), sel);
+}
+
+guint32
+_scalr_review_lens_selected_user (ScalrReviewPage *self, gboolean *ok)
+{
+  ScalrLensUser *u = gtk_single_selection_get_selected_item (self->user_selection);
+  *ok = u != NULL;
+  return u ? u->user : 0;
+}
+
+static void
+on_user_chosen (GObject *selection, GParamSpec *pspec, ScalrReviewPage *self)
+{
+  if (!self->updating)
+    _scalr_review_lens_show_user (self);
+}
+
+static void
+on_lens_search (GtkSearchEntry *entry, ScalrReviewPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->user_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* The users' ΔRecall for the chosen model (the table keeps its rows). */
+static void
+update_deltas (ScalrReviewPage *self)
+{
+  if (self->lens == NULL)
+    return;
+  GArray *deltas = g_hash_table_lookup (self->lens->deltas, _scalr_review_lens_model (self) ? _scalr_review_lens_model (self) : "");
+  GListModel *m = G_LIST_MODEL (self->user_store);
+  for (guint i = 0; i < g_list_model_get_n_items (m); i++)
+    {
+      g_autoptr (ScalrLensUser) u = g_list_model_get_item (m, i);
+      const ScalrUserDelta *d = scalr_user_deltas_find (deltas, u->user);
+      u->delta = d && isfinite (d->base) && isfinite (d->aug) ? (double) d->aug - d->base : NAN;
+    }
+  /* Rebind the cells and re-sort. */
+  g_list_model_items_changed (m, 0, g_list_model_get_n_items (m), g_list_model_get_n_items (m));
+}
+
+static void
+on_lens_model (GObject *dropdown, GParamSpec *pspec, ScalrReviewPage *self)
+{
+  if (self->updating)
+    return;
+  self->updating = TRUE;
+  update_deltas (self);
+  self->updating = FALSE;
+  _scalr_review_lens_show_user (self);
+}
+
+void
+_scalr_review_page_setup_lens (ScalrReviewPage *self)
+{
+  static const char *titles[N_UCOLS] = { "User", "Segment", "Source", "Training", "Test", "Synthetic", "ΔRecall" };
+  GtkColumnView *view = GTK_COLUMN_VIEW (self->user_table);
+  for (guint c = 0; c < N_UCOLS; c++)
+    {
+      GtkListItemFactory *f = gtk_signal_list_item_factory_new ();
+      g_signal_connect (f, "setup", G_CALLBACK (ucell_setup), GUINT_TO_POINTER (c));
+      g_signal_connect (f, "bind", G_CALLBACK (ucell_bind), GUINT_TO_POINTER (c));
+      GtkColumnViewColumn *col = gtk_column_view_column_new (titles[c], f);
+      GtkSorter *sorter = GTK_SORTER (gtk_custom_sorter_new (user_compare, GUINT_TO_POINTER (c), NULL));
+      gtk_column_view_column_set_sorter (col, sorter);
+      g_object_unref (sorter);
+      gtk_column_view_column_set_expand (col, c == UCOL_USER);
+      gtk_column_view_append_column (view, col);
+      g_object_unref (col);
+    }
+  self->user_store = g_list_store_new (SCALR_TYPE_LENS_USER);
+  self->user_filter = gtk_custom_filter_new (user_filter, self, NULL);
+  GtkFilterListModel *filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->user_store)),
+                                                            GTK_FILTER (g_object_ref (self->user_filter)));
+  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered), g_object_ref (gtk_column_view_get_sorter (view)));
+  self->user_selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->user_selection, FALSE);
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (self->user_selection));
+  g_signal_connect (self->user_selection, "notify::selected", G_CALLBACK (on_user_chosen), self);
+  g_signal_connect (self->lens_search, "search-changed", G_CALLBACK (on_lens_search), self);
+  g_signal_connect (self->lens_model_dropdown, "notify::selected", G_CALLBACK (on_lens_model), self);
 }
 
 void
@@ -77,25 +288,21 @@ _scalr_review_page_clear_lens (ScalrReviewPage *self)
   self->lens_loading = FALSE;
   gtk_spinner_stop (GTK_SPINNER (self->lens_spinner));
   self->updating = TRUE;
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->user_dropdown), NULL);
+  g_list_store_remove_all (self->user_store);
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->lens_model_dropdown), NULL);
   self->updating = FALSE;
-  gtk_widget_set_sensitive (self->user_dropdown, FALSE);
+  gtk_widget_set_sensitive (self->lens_search, FALSE);
   gtk_widget_set_sensitive (self->lens_model_dropdown, FALSE);
-  GtkWidget *lists[] = { self->source_list, self->synthetic_list, self->test_list };
-  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    list_box_clear (lists[i]);
-  gtk_label_set_text (GTK_LABEL (self->source_heading), "Source history");
-  gtk_label_set_text (GTK_LABEL (self->synthetic_heading), "Synthetic target items");
-  gtk_label_set_text (GTK_LABEL (self->test_heading), "Held-out test items");
+  _scalr_review_lens_clear_lists (self);
   gtk_label_set_text (GTK_LABEL (self->lens_status), "");
 }
 
-/* ---- user lens ------------------------------------------------------------------------ */
+/* ---- loading ----------------------------------------------------------------------------- */
 
 typedef struct {
   char  *db_path;
   gint64 run_id;
+  guint  k;
 } LensInput;
 
 static void
@@ -120,45 +327,6 @@ collect_recs (const char *model, const char *variant, guint max_k, const guint32
   g_ptr_array_add (recs, r);
 }
 
-/* Index of @u's first synthetic pair (events are sorted by user), or ev->n. */
-static guint64
-synthetic_first (const ScalrSyntheticEvents *ev, guint32 u)
-{
-  guint64 lo = 0, hi = ev->n;
-  while (lo < hi)
-    {
-      guint64 mid = lo + (hi - lo) / 2;
-      if (ev->user[mid] < u)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-/* The synthetic pair (u, item), or -1. */
-static gint64
-synthetic_find (const ScalrSyntheticEvents *ev, guint32 u, guint32 item)
-{
-  for (guint64 k = synthetic_first (ev, u); k < ev->n && ev->user[k] == u; k++)
-    if (ev->item[k] == item)
-      return (gint64) k;
-  return -1;
-}
-
-static int
-cmp_user_names (gconstpointer a, gconstpointer b, gpointer data)
-{
-  ScalrIdMap *names = data;
-  const char *x = scalr_id_map_get_name (names, *(const guint32 *) a);
-  const char *y = scalr_id_map_get_name (names, *(const guint32 *) b);
-  char *ex = NULL, *ey = NULL;
-  gint64 nx = g_ascii_strtoll (x, &ex, 10), ny = g_ascii_strtoll (y, &ey, 10);
-  if (*x && *y && *ex == '\0' && *ey == '\0')
-    return nx < ny ? -1 : nx > ny;
-  return g_strcmp0 (x, y);
-}
-
 static void
 lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -174,6 +342,7 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
   g_autoptr (ScalrRunInfo) run = scalr_store_load_run (store, in->run_id, &error);
   g_autoptr (LensData) d = g_new0 (LensData, 1);
   d->run_id = in->run_id;
+  d->k = in->k;
   if (run == NULL || (d->split = scalr_run_rebuild_split (store, run, NULL, &error)) == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -189,333 +358,77 @@ lens_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       return;
     }
   d->recs = g_ptr_array_new_with_free_func ((GDestroyNotify) lens_recs_free);
-  if (!scalr_store_foreach_recs (store, in->run_id, collect_recs, d->recs, &error))
+  if (d->synthetic == NULL || !scalr_store_foreach_recs (store, in->run_id, collect_recs, d->recs, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Users offered: those with source events or test events, by id. */
+  d->deltas = scalr_lifts_load_user_deltas (store, in->run_id, "recall", in->k, &error);
+  if (d->deltas == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Users offered: those with source events or test events. */
   const guint8 *flags = scalr_split_get_user_flags (d->split);
   guint n_users = scalr_split_get_n_users (d->split);
   d->users = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint32 u = 0; u < n_users; u++)
     if (flags[u] & (SCALR_USER_HAS_SOURCE | SCALR_USER_TESTED))
       g_array_append_val (d->users, u);
-  ScalrIdMap *names = scalr_dataset_get_users (scalr_domains_get_dataset (d->domains));
-  g_array_sort_with_data (d->users, cmp_user_names, names);
-  /* Start with the first tested user whose synthetic events hit a test event: the lens at
-   * its most telling. */
-  const ScalrCsr *test = scalr_split_get_test (d->split);
-  d->default_index = 0;
-  gboolean found = FALSE;
-  for (guint i = 0; i < d->users->len && !found; i++)
-    {
-      guint32 u = g_array_index (d->users, guint32, i);
-      for (guint64 k = test->indptr[u]; k < test->indptr[u + 1] && !found; k++)
-        if (synthetic_find (d->synthetic, u, test->indices[k]) >= 0)
-          {
-            d->default_index = i;
-            found = TRUE;
-          }
-    }
   g_task_return_pointer (task, g_steal_pointer (&d), (GDestroyNotify) _scalr_review_lens_data_free);
 }
 
-static char *
-item_categories (ScalrDataset *dataset, ScalrId item)
-{
-  guint n = 0;
-  const guint32 *cats = scalr_dataset_get_item_categories (dataset, item, &n);
-  ScalrIdMap *names = scalr_dataset_get_categories (dataset);
-  GString *s = g_string_new (NULL);
-  for (guint i = 0; i < n; i++)
-    {
-      if (i)
-        g_string_append (s, ", ");
-      g_string_append (s, scalr_id_map_get_name (names, cats[i]));
-    }
-  return g_string_free (s, FALSE);
-}
+static void scroll_to_row (ScalrReviewPage *self, guint row);
 
-static GtkWidget *
-lens_row (ScalrDataset *dataset, ScalrId item, const char *suffix, const char *suffix_tooltip, gboolean hit)
+static ScalrLensUser *
+lens_user_new (LensData *d, guint32 u, guint64 *syn_pos)
 {
-  GtkWidget *row = adw_action_row_new ();
-  const char *title = scalr_dataset_get_item_title (dataset, item);
-  g_autofree char *fallback = NULL;
-  if (title == NULL)
-    title = fallback = g_strdup_printf ("item %s", scalr_id_map_get_name (scalr_dataset_get_items (dataset), item));
-  g_autofree char *esc = g_markup_escape_text (title, -1);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), TRUE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), esc);
-  g_autofree char *cats = item_categories (dataset, item);
-  if (cats[0])
-    {
-      g_autofree char *ecats = g_markup_escape_text (cats, -1);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), ecats);
-    }
-  gtk_widget_set_tooltip_text (row, title);
-  if (suffix)
-    {
-      GtkWidget *label = gtk_label_new (suffix);
-      gtk_widget_add_css_class (label, "numeric");
-      gtk_widget_add_css_class (label, "dim-label");
-      gtk_widget_add_css_class (label, "caption");
-      gtk_label_set_xalign (GTK_LABEL (label), 1);
-      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
-      if (suffix_tooltip)
-        gtk_widget_set_tooltip_text (label, suffix_tooltip);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-    }
-  if (hit)
-    {
-      GtkWidget *icon = gtk_image_new_from_icon_name ("emblem-ok-symbolic");
-      gtk_widget_add_css_class (icon, "success");
-      gtk_widget_set_tooltip_text (icon, "Hit: a held-out test item the synthetic events contain");
-      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-    }
-  return row;
-}
-
-static void
-lens_more_row (GtkWidget *list, guint more)
-{
-  g_autofree char *text = g_strdup_printf ("… and %u more", more);
-  GtkWidget *label = gtk_label_new (text);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 8);
-  gtk_widget_set_margin_bottom (label, 8);
-  gtk_list_box_append (GTK_LIST_BOX (list), label);
-}
-
-static void
-lens_placeholder (GtkWidget *list, const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_top (label, 18);
-  gtk_widget_set_margin_bottom (label, 18);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (list), label);
-}
-
-/* The 1-based rank of @item in @u's list of @recs, 0 when absent. */
-static guint
-rec_rank (const LensRecs *recs, guint32 u, guint32 item)
-{
-  if (recs == NULL)
-    return 0;
-  guint lo = 0, hi = recs->n_users;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      if (recs->users[mid] < u)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo >= recs->n_users || recs->users[lo] != u)
-    return 0;
-  const guint32 *list = recs->items + (gsize) lo * recs->max_k;
-  for (guint r = 0; r < recs->max_k; r++)
-    if (list[r] == item)
-      return r + 1;
-  return 0;
-}
-
-static const LensRecs *
-lens_find_recs (ScalrReviewPage *self, const char *variant)
-{
-  GListModel *m = gtk_drop_down_get_model (GTK_DROP_DOWN (self->lens_model_dropdown));
-  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->lens_model_dropdown));
-  if (m == NULL || sel >= g_list_model_get_n_items (m))
-    return NULL;
-  const char *model = gtk_string_list_get_string (GTK_STRING_LIST (m), sel);
-  for (guint i = 0; i < self->lens->recs->len; i++)
-    {
-      const LensRecs *r = g_ptr_array_index (self->lens->recs, i);
-      if (g_strcmp0 (r->model, model) == 0 && g_strcmp0 (r->variant, variant) == 0)
-        return r;
-    }
-  return NULL;
-}
-
-typedef struct {
-  guint32 item;
-  double  key;
-  guint64 index;
-} LensEntry;
-
-static int
-cmp_entry_desc (gconstpointer a, gconstpointer b)
-{
-  const LensEntry *x = a, *y = b;
-  if (x->key != y->key)
-    return x->key > y->key ? -1 : 1;
-  return x->item < y->item ? -1 : x->item > y->item;
-}
-
-/* The source history of user @u, latest first (by timestamp when the data has them). */
-static void
-show_source (ScalrReviewPage *self, guint32 u)
-{
-  LensData *d = self->lens;
-  ScalrDataset *dataset = scalr_domains_get_dataset (d->domains);
-  const ScalrDomain *src = scalr_domains_get_source (d->domains);
-  const ScalrCsr *source = scalr_split_get_source (d->split);
-  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (LensEntry));
-  for (guint64 k = source->indptr[u]; k < source->indptr[u + 1]; k++)
-    {
-      LensEntry e = { source->indices[k], src->timestamps ? src->timestamps[k] : 0, k };
-      g_array_append_val (entries, e);
-    }
-  g_array_sort (entries, cmp_entry_desc);
-  for (guint i = 0; i < MIN (entries->len, LENS_MAX_ROWS); i++)
-    {
-      const LensEntry *e = &g_array_index (entries, LensEntry, i);
-      g_autofree char *rating = source->values ? g_strdup_printf ("★ %.1f", source->values[e->index]) : NULL;
-      gtk_list_box_append (GTK_LIST_BOX (self->source_list),
-                           lens_row (dataset, src->items[e->item], rating, "the user's rating", FALSE));
-    }
-  if (entries->len > LENS_MAX_ROWS)
-    lens_more_row (self->source_list, entries->len - LENS_MAX_ROWS);
-  g_autofree char *sh = g_strdup_printf ("Source history · %u event%s", entries->len, entries->len == 1 ? "" : "s");
-  gtk_label_set_text (GTK_LABEL (self->source_heading), sh);
-}
-
-/* The synthetic target items of user @u by probability; returns how many are test events. */
-static guint
-show_synthetic (ScalrReviewPage *self, guint32 u)
-{
-  LensData *d = self->lens;
-  ScalrDataset *dataset = scalr_domains_get_dataset (d->domains);
-  const ScalrDomain *tgt = scalr_domains_get_target (d->domains);
-  const ScalrCsr *test = scalr_split_get_test (d->split);
+  const guint8 flags = scalr_split_get_user_flags (d->split)[u];
+  const ScalrCsr *source = scalr_split_get_source (d->split), *test = scalr_split_get_test (d->split);
+  const ScalrCsr *train = scalr_split_get_train (d->split);
   const ScalrSyntheticEvents *ev = d->synthetic;
-  g_autoptr (GArray) entries = g_array_new (FALSE, FALSE, sizeof (LensEntry));
-  for (guint64 k = synthetic_first (ev, u); k < ev->n && ev->user[k] == u; k++)
+  ScalrIdMap *names = scalr_dataset_get_users (scalr_domains_get_dataset (d->domains));
+  ScalrLensUser *it = g_object_new (SCALR_TYPE_LENS_USER, NULL);
+  it->user = u;
+  it->name = g_strdup (scalr_id_map_get_name (names, u));
+  it->segment = g_strdup (segment_of (flags));
+  it->n_source = (guint) (source->indptr[u + 1] - source->indptr[u]);
+  it->n_train = (guint) (train->indptr[u + 1] - train->indptr[u]);
+  it->n_test = (guint) (test->indptr[u + 1] - test->indptr[u]);
+  /* Synthetic events are sorted by user and so are the users offered. */
+  while (*syn_pos < ev->n && ev->user[*syn_pos] < u)
+    (*syn_pos)++;
+  for (guint64 k = *syn_pos; k < ev->n && ev->user[k] == u; k++)
+    it->n_synthetic++;
+  it->delta = NAN;
+  g_autofree char *hay = g_strdup_printf ("%s %s", it->name, it->segment);
+  it->haystack = g_utf8_casefold (hay, -1);
+  return it;
+}
+
+static void
+fill_models (ScalrReviewPage *self, LensData *d)
+{
+  g_autoptr (GtkStringList) models = gtk_string_list_new (NULL);
+  /* Start with the model the headline names. */
+  ScalrHeadline h;
+  const char *headline = self->results && scalr_lifts_find_headline ((const ScalrLiftRow *) self->results->lifts->data,
+                                                                     self->results->lifts->len, &h)
+                           ? h.strongest->model : NULL;
+  guint pick = 0;
+  for (guint i = 0; i < d->recs->len; i++)
     {
-      LensEntry e = { ev->item[k], ev->prob[k], k };
-      g_array_append_val (entries, e);
-    }
-  g_array_sort (entries, cmp_entry_desc);
-  guint syn_hits = 0;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const LensEntry *e = &g_array_index (entries, LensEntry, i);
-      gboolean hit = FALSE;
-      for (guint64 k = test->indptr[u]; k < test->indptr[u + 1] && !hit; k++)
-        hit = test->indices[k] == e->item;
-      syn_hits += hit;
-      if (i >= LENS_MAX_ROWS)
+      const LensRecs *r = g_ptr_array_index (d->recs, i);
+      if (g_strcmp0 (r->variant, "augmented") != 0)
         continue;
-      g_autofree char *suffix = ev->count[e->index] > 1
-        ? g_strdup_printf ("p %.3g\nw %.3g · %u draws", ev->prob[e->index], ev->weight[e->index], ev->count[e->index])
-        : g_strdup_printf ("p %.3g\nw %.3g", ev->prob[e->index], ev->weight[e->index]);
-      gtk_list_box_append (GTK_LIST_BOX (self->synthetic_list),
-                           lens_row (dataset, tgt->items[e->item], suffix,
-                                     "p: the generator's probability; w: the training weight", hit));
+      if (g_strcmp0 (r->model, headline) == 0)
+        pick = g_list_model_get_n_items (G_LIST_MODEL (models));
+      gtk_string_list_append (models, r->model);
     }
-  if (entries->len > LENS_MAX_ROWS)
-    lens_more_row (self->synthetic_list, entries->len - LENS_MAX_ROWS);
-  g_autofree char *syh = g_strdup_printf ("Synthetic target items · %u", entries->len);
-  gtk_label_set_text (GTK_LABEL (self->synthetic_heading), syh);
-  return syn_hits;
-}
-
-/* What the row of a held-out test item says: synthetic or not, its ranks in the top-K lists. */
-static char *
-test_item_text (const LensData *d, const LensRecs *aug, const LensRecs *base, guint32 u, guint32 item,
-                gint64 *synthetic_index)
-{
-  const ScalrSyntheticEvents *ev = d->synthetic;
-  gint64 s = synthetic_find (ev, u, item);
-  *synthetic_index = s;
-  guint ra = rec_rank (aug, u, item), rb = rec_rank (base, u, item);
-  GString *text = g_string_new (NULL);
-  if (s >= 0)
-    g_string_append_printf (text, "synthetic p %.3g", ev->prob[s]);
-  else
-    g_string_append (text, "not synthetic");
-  if (aug || base)
-    {
-      g_string_append_c (text, '\n');
-      if (rb)
-        g_string_append_printf (text, "baseline #%u", rb);
-      else
-        g_string_append (text, "baseline –");
-      if (ra)
-        g_string_append_printf (text, " · augmented #%u", ra);
-      else
-        g_string_append (text, " · augmented –");
-    }
-  return g_string_free (text, FALSE);
-}
-
-/* The held-out test items of user @u: a hit when also synthetic. */
-static void
-show_test (ScalrReviewPage *self, guint32 u, guint syn_hits)
-{
-  LensData *d = self->lens;
-  ScalrDataset *dataset = scalr_domains_get_dataset (d->domains);
-  const ScalrDomain *tgt = scalr_domains_get_target (d->domains);
-  const ScalrCsr *test = scalr_split_get_test (d->split);
-  const LensRecs *aug = lens_find_recs (self, "augmented");
-  const LensRecs *base = lens_find_recs (self, "baseline");
-  guint n_test = 0;
-  for (guint64 k = test->indptr[u]; k < test->indptr[u + 1]; k++, n_test++)
-    {
-      guint32 item = test->indices[k];
-      gint64 s;
-      g_autofree char *text = test_item_text (d, aug, base, u, item, &s);
-      if (n_test < LENS_MAX_ROWS)
-        gtk_list_box_append (GTK_LIST_BOX (self->test_list),
-                             lens_row (dataset, tgt->items[item], text,
-                                       "#r: rank in the model's top-K list (baseline / augmented); – not in it",
-                                       s >= 0));
-    }
-  if (n_test > LENS_MAX_ROWS)
-    lens_more_row (self->test_list, n_test - LENS_MAX_ROWS);
-  g_autofree char *th = g_strdup_printf ("Held-out test items · %u · %u hit%s", n_test, syn_hits, syn_hits == 1 ? "" : "s");
-  gtk_label_set_text (GTK_LABEL (self->test_heading), th);
-}
-
-static void
-show_user (ScalrReviewPage *self)
-{
-  if (self->lens == NULL || self->updating)
-    return;
-  GtkWidget *lists[] = { self->source_list, self->synthetic_list, self->test_list };
-  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    list_box_clear (lists[i]);
-  guint sel = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->user_dropdown));
-  if (sel >= self->lens->users->len)
-    return;
-  guint32 u = g_array_index (self->lens->users, guint32, sel);
-  const ScalrCsr *train = scalr_split_get_train (self->lens->split);
-  const guint8 flags = scalr_split_get_user_flags (self->lens->split)[u];
-  show_source (self, u);
-  show_test (self, u, show_synthetic (self, u));
-  lens_placeholder (self->source_list, "No source-domain events");
-  lens_placeholder (self->synthetic_list, "No synthetic events for this user");
-  lens_placeholder (self->test_list, (flags & SCALR_USER_TESTED) ? "No test events" : "Not a tested user (too few target events)");
-
-  guint64 n_train = train->indptr[u + 1] - train->indptr[u];
-  g_autofree char *n_train_s = _scalr_review_fmt_count (n_train);
-  g_autofree char *status = g_strdup_printf ("%s%s%s user · %s real target training event%s",
-                                             (flags & SCALR_USER_COLD) ? "cold " : (flags & SCALR_USER_SPARSE) ? "sparse " : "",
-                                             (flags & SCALR_USER_OVERLAP) ? "overlap" : "",
-                                             (flags & SCALR_USER_TESTED) ? ", tested" : "", n_train_s,
-                                             n_train == 1 ? "" : "s");
-  gtk_label_set_text (GTK_LABEL (self->lens_status), status);
-}
-
-void
-_scalr_review_page_on_user_selected (GObject *dropdown, GParamSpec *pspec, ScalrReviewPage *self)
-{
-  show_user (self);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->lens_model_dropdown), G_LIST_MODEL (models));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->lens_model_dropdown), pick);
+  gtk_widget_set_sensitive (self->lens_model_dropdown, g_list_model_get_n_items (G_LIST_MODEL (models)) > 0);
 }
 
 static void
@@ -540,31 +453,64 @@ lens_done (GObject *source, GAsyncResult *res, gpointer data)
       return;
     }
   self->lens = d;
-  ScalrIdMap *names = scalr_dataset_get_users (scalr_domains_get_dataset (d->domains));
-  g_autoptr (GtkStringList) users = gtk_string_list_new (NULL);
-  for (guint i = 0; i < d->users->len; i++)
-    gtk_string_list_append (users, scalr_id_map_get_name (names, g_array_index (d->users, guint32, i)));
-  g_autoptr (GtkStringList) models = gtk_string_list_new (NULL);
-  guint aug_index = 0;
-  for (guint i = 0; i < d->recs->len; i++)
-    {
-      const LensRecs *r = g_ptr_array_index (d->recs, i);
-      if (g_strcmp0 (r->variant, "augmented") != 0)
-        continue;
-      if (self->results && self->results->models->len > 0
-          && g_strcmp0 (r->model, g_ptr_array_index (self->results->models, self->results->models->len - 1)) == 0)
-        aug_index = g_list_model_get_n_items (G_LIST_MODEL (models));
-      gtk_string_list_append (models, r->model);
-    }
   self->updating = TRUE;
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->lens_model_dropdown), G_LIST_MODEL (models));
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->lens_model_dropdown), aug_index);
-  gtk_drop_down_set_model (GTK_DROP_DOWN (self->user_dropdown), G_LIST_MODEL (users));
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->user_dropdown), d->default_index);
+  fill_models (self, d);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint64 pos = 0;
+  for (guint i = 0; i < d->users->len; i++)
+    g_ptr_array_add (items, lens_user_new (d, g_array_index (d->users, guint32, i), &pos));
+  g_list_store_splice (self->user_store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->user_store)),
+                       items->pdata, items->len);
+  update_deltas (self);
+  /* Start with the tested user whose Recall changed most: the lens at its most telling. */
+  GListModel *shown = G_LIST_MODEL (self->user_selection);
+  guint best = 0;
+  double best_abs = -1;
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr (ScalrLensUser) u = g_list_model_get_item (shown, i);
+      if (isfinite (u->delta) && fabs (u->delta) > best_abs)
+        {
+          best_abs = fabs (u->delta);
+          best = i;
+        }
+    }
+  gtk_single_selection_set_selected (self->user_selection, best);
+  scroll_to_row (self, best);
   self->updating = FALSE;
-  gtk_widget_set_sensitive (self->user_dropdown, d->users->len > 0);
-  gtk_widget_set_sensitive (self->lens_model_dropdown, g_list_model_get_n_items (G_LIST_MODEL (models)) > 0);
-  show_user (self);
+  gtk_widget_set_sensitive (self->lens_search, d->users->len > 0);
+  _scalr_review_lens_show_user (self);
+}
+
+/* Brings row @row of the user table into view once the table has its new rows' height
+ * (gtk_column_view_scroll_to is GTK 4.12; the rows are of one height): applied on the next
+ * few frames, as the layout settles. */
+typedef struct {
+  guint row, frames;
+} ScrollTo;
+
+static gboolean
+scroll_when_laid_out (GtkWidget *view, GdkFrameClock *clock, gpointer data)
+{
+  ScrollTo *st = data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  GListModel *m = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  guint n = m ? g_list_model_get_n_items (m) : 0;
+  double upper = adj ? gtk_adjustment_get_upper (adj) : 0, page = adj ? gtk_adjustment_get_page_size (adj) : 0;
+  if (n > 0 && upper > 0)
+    {
+      double row_h = upper / n;
+      gtk_adjustment_set_value (adj, CLAMP (st->row * row_h - page / 2 + row_h / 2, 0, MAX (upper - page, 0)));
+    }
+  return ++st->frames < 4 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_row (ScalrReviewPage *self, guint row)
+{
+  ScrollTo *st = g_new0 (ScrollTo, 1);
+  st->row = row;
+  gtk_widget_add_tick_callback (self->user_table, scroll_when_laid_out, st, g_free);
 }
 
 void
@@ -583,6 +529,7 @@ _scalr_review_page_lens_start (ScalrReviewPage *self)
   LensInput *in = g_new0 (LensInput, 1);
   in->db_path = g_strdup (self->db_path);
   in->run_id = self->run_id;
+  in->k = self->results->headline_k;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, lens_done, NULL);
   g_task_set_source_tag (task, _scalr_review_page_lens_start);
   g_task_set_task_data (task, in, (GDestroyNotify) lens_input_free);
@@ -594,4 +541,18 @@ _scalr_review_page_on_view_changed (GObject *stack, GParamSpec *pspec, ScalrRevi
 {
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (self->view_stack)), "lens") == 0)
     _scalr_review_page_lens_start (self);
+}
+
+gboolean
+scalr_review_page_is_lens_loaded (ScalrReviewPage *self)
+{
+  g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), FALSE);
+  return self->lens != NULL && !self->lens_loading;
+}
+
+guint
+scalr_review_page_get_lens_n_users (ScalrReviewPage *self)
+{
+  g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), 0);
+  return g_list_model_get_n_items (G_LIST_MODEL (self->user_selection));
 }

@@ -1,5 +1,7 @@
-/* scalr-review-metrics.c — the Review page's diagnostics cards, the lift forest plot with its
- * segment/metric/K controls, and the sortable, searchable metric table. */
+/* scalr-review-metrics.c — the Review page's diagnostics cards and charts, the two lift
+ * forest plots (against the strongest real-only model, against each model's own baseline)
+ * with their segment/metric/K selectors, and the sortable, searchable metric table. Numbers
+ * go through the one formatter (scalr-format.h). */
 #include "config.h"
 
 #include "scalr-review-page-private.h"
@@ -7,6 +9,8 @@
 #include <math.h>
 
 #include "scalr-chart-view.h"
+#include "scalr-charts.h"
+#include "scalr-format.h"
 
 /* ---- one row of the metric table ------------------------------------------------------ */
 
@@ -67,21 +71,6 @@ enum { COL_MODEL, COL_VARIANT, COL_SEGMENT, COL_METRIC, COL_K, COL_VALUE, N_COLS
 
 /* ---- cards and lift forest ------------------------------------------------------------ */
 
-char *
-_scalr_review_fmt_count (guint64 n)
-{
-  g_autofree char *raw = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (raw);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, raw[i]);
-    }
-  return g_string_free (s, FALSE);
-}
-
 static void
 add_card (ScalrReviewPage *self, const char *caption, const char *value, const char *detail, const char *tooltip)
 {
@@ -117,41 +106,47 @@ _scalr_review_page_fill_cards (ScalrReviewPage *self)
   const ScalrDiagnostics *d = self->results->diag;
   if (d == NULL)
     {
-      add_card (self, "Synthetic events", "–", "no diagnostics stored", NULL);
+      add_card (self, "Synthetic events", SCALR_FORMAT_MISSING, "no diagnostics stored", NULL);
       return;
     }
-  g_autofree char *events = _scalr_review_fmt_count (d->events);
-  g_autofree char *users = _scalr_review_fmt_count (d->users);
+  g_autofree char *events = scalr_format_count (d->events);
+  g_autofree char *users = scalr_format_count (d->users);
   g_autofree char *ev_detail = g_strdup_printf ("for %s users", users);
   add_card (self, "Synthetic events", events, ev_detail, "Unique synthetic (user, item) pairs after sampling and filters");
-  g_autofree char *cov = g_strdup_printf ("%.1f%%", 100 * d->coverage);
-  g_autofree char *cov_d = g_strdup_printf ("real %.1f%%", 100 * d->real_coverage);
+  g_autofree char *cov = scalr_format_percent (d->coverage, 1);
+  g_autofree char *rcov = scalr_format_percent (d->real_coverage, 1);
+  g_autofree char *cov_d = g_strdup_printf ("real %s", rcov);
   add_card (self, "Catalogue coverage", cov, cov_d, "Share of target items with at least one synthetic (real training) event");
-  g_autofree char *gini = g_strdup_printf ("%.3f", d->gini);
-  g_autofree char *gini_d = g_strdup_printf ("real %.3f", d->real_gini);
+  g_autofree char *gini = scalr_format_fixed (d->gini, 3);
+  g_autofree char *rgini = scalr_format_fixed (d->real_gini, 3);
+  g_autofree char *gini_d = g_strdup_printf ("real %s", rgini);
   add_card (self, "Gini", gini, gini_d, "Concentration of events over items (0 = equal, 1 = one item)");
-  g_autofree char *jsd = g_strdup_printf ("%.4f", d->jsd);
+  g_autofree char *jsd = scalr_format_metric (d->jsd);
   add_card (self, "Item JSD", jsd, "synthetic vs real items", "Jensen–Shannon divergence of the item distributions (base 2, 0..1)");
-  g_autofree char *bjsd = g_strdup_printf ("%.4f", d->bucket_jsd);
+  g_autofree char *bjsd = scalr_format_metric (d->bucket_jsd);
   add_card (self, "Bucket JSD", bjsd, "popularity-bucket shares", "Jensen–Shannon divergence of the popularity-bucket shares");
-  g_autofree char *prec = g_strdup_printf ("%.4f", d->all.precision);
-  g_autofree char *prec_d = g_strdup_printf ("sparse users %.4f", d->sparse.precision);
+  g_autofree char *prec = scalr_format_metric (d->all.precision);
+  g_autofree char *sprec = scalr_format_metric (d->sparse.precision);
+  g_autofree char *prec_d = g_strdup_printf ("sparse users %s", sprec);
   add_card (self, "Precision vs held-out", prec, prec_d, "Synthetic pairs that are held-out test events of the same user");
-  g_autofree char *rec = g_strdup_printf ("%.4f", d->all.recall);
-  g_autofree char *rec_d = g_strdup_printf ("sparse users %.4f", d->sparse.recall);
+  g_autofree char *rec = scalr_format_metric (d->all.recall);
+  g_autofree char *srec = scalr_format_metric (d->sparse.recall);
+  g_autofree char *rec_d = g_strdup_printf ("sparse users %s", srec);
   add_card (self, "Recall vs held-out", rec, rec_d, "Held-out test events the synthetic events found");
-  g_autofree char *hit = g_strdup_printf ("%.1f%%", 100 * d->all.hit_rate);
-  g_autofree char *hit_d = g_strdup_printf ("sparse users %.1f%%", 100 * d->sparse.hit_rate);
+  g_autofree char *hit = scalr_format_percent (d->all.hit_rate, 1);
+  g_autofree char *shit = scalr_format_percent (d->sparse.hit_rate, 1);
+  g_autofree char *hit_d = g_strdup_printf ("sparse users %s", shit);
   add_card (self, "Hit rate vs held-out", hit, hit_d, "Users with at least one synthetic event among their test events");
   gboolean measured = d->n_calibration && isfinite (d->ece);
-  g_autofree char *ece = measured ? g_strdup_printf ("%.2g", d->ece) : g_strdup ("—");
+  g_autofree char *ece = measured ? scalr_format_value (d->ece, 2) : g_strdup (SCALR_FORMAT_MISSING);
   g_autofree char *ece_d = measured ? g_strdup_printf ("top %u items of validation users", d->calib_top_n)
                                     : g_strdup ("undefined: no validation events");
   add_card (self, "Calibration ECE", ece, ece_d,
             "Expected calibration error of the generator's probabilities over each validation user's most probable items (equal-count bins)");
-  g_autofree char *tau = isfinite (d->temperature) && d->temperature > 0 ? g_strdup_printf ("%.3g", d->temperature)
-                                                                         : g_strdup ("–");
-  g_autofree char *ll = isfinite (d->valid_log_lik) ? g_strdup_printf ("validation log-lik %.3f", d->valid_log_lik)
+  g_autofree char *tau = isfinite (d->temperature) && d->temperature > 0 ? scalr_format_value (d->temperature, 3)
+                                                                         : g_strdup (SCALR_FORMAT_MISSING);
+  g_autofree char *llv = scalr_format_value (d->valid_log_lik, 4);
+  g_autofree char *ll = isfinite (d->valid_log_lik) ? g_strdup_printf ("validation log-lik %s", llv)
                                                      : g_strdup ("log-lik undefined: no validation events");
   add_card (self, "Temperature τ", tau, ll, "Softmax temperature of the generator (fitted when temperature = auto)");
 }
@@ -173,20 +168,50 @@ selected_id (GtkWidget *dropdown, GPtrArray *ids)
   return ids && i < ids->len ? g_ptr_array_index (ids, i) : NULL;
 }
 
+gboolean
+_scalr_review_page_get_selection (ScalrReviewPage *self, const char **segment, const char **metric, guint *k)
+{
+  *segment = selected_id (self->segment_dropdown, self->segment_ids);
+  *metric = selected_id (self->metric_dropdown, self->metric_ids);
+  gboolean pointwise = *metric && (g_strcmp0 (*metric, "ne") == 0 || g_strcmp0 (*metric, "auc") == 0);
+  guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
+  *k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
+  gtk_widget_set_sensitive (self->k_dropdown, !pointwise && self->k_values->len > 0);
+  gtk_widget_set_sensitive (self->k_label, !pointwise);
+  return *segment != NULL && *metric != NULL;
+}
+
+static void
+set_forest (ScalrReviewPage *self, GtkWidget *view, const char *segment, const char *metric, guint k,
+            const char *reference)
+{
+  ScalrPlot *plot = scalr_run_charts_forest (self->results, segment, metric, k, reference);
+  scalr_chart_view_set_plot (SCALR_CHART_VIEW (view), plot);
+  /* Rows are a line or two each: the chart is as tall as its rows need. */
+  guint rows = self->results->models->len;
+  /* At least 460 px wide: two panels side by side only when both have room for their labels
+   * and values (else they reflow to one column). */
+  gtk_widget_set_size_request (view, 460, (int) CLAMP (150 + 48 * rows, 260, 560));
+}
+
 static void
 update_forest (ScalrReviewPage *self)
 {
   if (self->results == NULL || self->updating)
     return;
-  const char *segment = selected_id (self->segment_dropdown, self->segment_ids);
-  const char *metric = selected_id (self->metric_dropdown, self->metric_ids);
-  gboolean pointwise = metric && (g_strcmp0 (metric, "ne") == 0 || g_strcmp0 (metric, "auc") == 0);
-  gtk_widget_set_sensitive (self->k_dropdown, !pointwise);
-  gtk_widget_set_sensitive (self->k_label, !pointwise);
-  guint ki = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->k_dropdown));
-  guint k = pointwise || ki >= self->k_values->len ? 0 : g_array_index (self->k_values, guint, ki);
-  ScalrPlot *plot = segment && metric ? scalr_run_charts_forest (self->results, segment, metric, k) : NULL;
-  scalr_chart_view_set_plot (SCALR_CHART_VIEW (self->forest_view), plot);
+  const char *segment, *metric;
+  guint k;
+  if (!_scalr_review_page_get_selection (self, &segment, &metric, &k))
+    {
+      scalr_chart_view_set_plot (SCALR_CHART_VIEW (self->forest_view), NULL);
+      scalr_chart_view_set_plot (SCALR_CHART_VIEW (self->forest_own_view), NULL);
+    }
+  else
+    {
+      set_forest (self, self->forest_view, segment, metric, k, "strongest");
+      set_forest (self, self->forest_own_view, segment, metric, k, "own");
+    }
+  _scalr_review_page_fill_lift_table (self);
 }
 
 void
@@ -211,7 +236,12 @@ _scalr_review_page_fill_forest_controls (ScalrReviewPage *self)
         g_ptr_array_add (labels, (gpointer) scalr_segment_get_label (s));
       }
   g_ptr_array_add (labels, NULL);
-  set_dropdown_strings (self->segment_dropdown, (const char *const *) labels->pdata, 0);
+  /* The honest default: sparse users, when the run has them. */
+  guint spos = 0;
+  for (guint i = 0; i < self->segment_ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->segment_ids, i), "sparse") == 0)
+      spos = i;
+  set_dropdown_strings (self->segment_dropdown, (const char *const *) labels->pdata, spos);
 
   g_autoptr (GPtrArray) mlabels = g_ptr_array_new_with_free_func (g_free);
   for (ScalrMetric m = 0; m < SCALR_N_METRICS; m++)
@@ -246,6 +276,8 @@ _scalr_review_page_fill_forest_controls (ScalrReviewPage *self)
   gtk_widget_set_sensitive (self->k_dropdown, any);
   self->updating = FALSE;
   scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (self->forest_view),
+                                   "No lifts: this run has no downstream evaluation");
+  scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (self->forest_own_view),
                                    "No lifts: this run has no downstream evaluation");
   update_forest (self);
 }
@@ -283,14 +315,15 @@ item_text (ScalrMetricItem *it, guint col, char *buf, gsize len)
     case COL_METRIC: return it->label;
     case COL_K:
       if (it->k == 0)
-        return "–";
+        return SCALR_FORMAT_MISSING;
       g_snprintf (buf, len, "%u", it->k);
       return buf;
     default:
-      if (!isfinite (it->value))
-        return "—";   /* undefined, never 0 */
-      g_snprintf (buf, len, "%.4f", it->value);
-      return buf;
+      {
+        g_autofree char *v = scalr_format_metric (it->value);
+        g_strlcpy (buf, v, len);
+        return buf;
+      }
     }
 }
 

@@ -12,15 +12,23 @@
 
 #include "scalr-review-page-private.h"
 
+#include "scalr-run-data.h"
+
 #include "scalr-chart-view.h"
 #include "scalr-charts.h"
 #include "scalr-report.h"
 #include "scalr-resources.h"
 #include "scalr-store.h"
+#include "scalr-ui-util.h"
 
 /* ---- the page ------------------------------------------------------------------------- */
 
 G_DEFINE_FINAL_TYPE (ScalrReviewPage, scalr_review_page, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_RUN_LOADED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void select_in_switcher (ScalrReviewPage *self);
 
 /* ---- loading a run -------------------------------------------------------------------- */
 
@@ -31,7 +39,8 @@ typedef struct {
 
 typedef struct {
   ScalrRunResults *results;
-  ScalrPlot       *rank, *activity, *buckets, *reliability;
+  ScalrPlot       *rank, *activity, *buckets, *reliability, *mix;
+  gboolean         tuned;   /* the run stored a search's trials (scalr tune) */
 } LoadResult;
 
 static void
@@ -49,6 +58,7 @@ load_result_free (LoadResult *r)
   g_clear_pointer (&r->activity, scalr_plot_free);
   g_clear_pointer (&r->buckets, scalr_plot_free);
   g_clear_pointer (&r->reliability, scalr_plot_free);
+  g_clear_pointer (&r->mix, scalr_plot_free);
   g_free (r);
 }
 
@@ -76,12 +86,15 @@ load_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancella
     }
   LoadResult *r = g_new0 (LoadResult, 1);
   r->results = results;
+  g_autoptr (JsonNode) tuning = scalr_run_load_document (store, in->run_id, "summary", "tuning", NULL);
+  r->tuned = tuning != NULL;
   if (results->diag)
     {
       r->rank = scalr_charts_rank_frequency (results->diag);
       r->activity = scalr_charts_activity (results->diag);
       r->buckets = scalr_charts_buckets (results->diag);
       r->reliability = scalr_charts_reliability (results->diag);
+      r->mix = scalr_charts_category_mix (results->diag);
     }
   g_task_return_pointer (task, r, (GDestroyNotify) load_result_free);
 }
@@ -119,7 +132,10 @@ fill_header (ScalrReviewPage *self)
       g_strv_builder_add (vals, colon ? colon + 2 : lines[i]);
     }
   g_auto (GStrv) short_lines = g_strv_builder_end (vals);
-  g_autofree char *cfg = g_strjoinv ("  ·  ", short_lines);
+  g_autofree char *joined = g_strjoinv ("  ·  ", short_lines);
+  /* "τ = 0.803" never breaks across lines: non-breaking spaces around the sign. */
+  g_auto (GStrv) parts = g_strsplit (joined, " = ", -1);
+  g_autofree char *cfg = g_strjoinv ("\u00a0=\u00a0", parts);
   g_autofree char *tip = g_strjoinv ("\n", lines);
   gtk_label_set_text (GTK_LABEL (self->config_label), cfg);
   gtk_widget_set_tooltip_text (self->config_label, tip);
@@ -146,6 +162,7 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
       load_result_free (r);
       return;
     }
+  g_list_store_remove_all (self->lift_store);   /* its rows borrow the old results' strings */
   g_clear_pointer (&self->results, scalr_run_results_free);
   self->results = g_steal_pointer (&r->results);
   const char *no_diag = "No diagnostics stored for this run";
@@ -154,12 +171,17 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
     { self->activity_view, &r->activity, no_diag },
     { self->buckets_view, &r->buckets, "No popularity buckets (sampler.align_buckets = 0)" },
     { self->reliability_view, &r->reliability, "Calibration was not measured for this generator" },
+    { self->mix_view, &r->mix, "No category mix (the dataset has no item categories)" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (charts); i++)
     {
       scalr_chart_view_set_empty_text (SCALR_CHART_VIEW (charts[i].view), charts[i].empty);
       scalr_chart_view_set_plot (SCALR_CHART_VIEW (charts[i].view), g_steal_pointer (charts[i].plot));
     }
+  /* A tuned run's trials are on the Explore page. */
+  gtk_widget_set_visible (self->search_button, r->tuned);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->search_button), g_variant_new_int64 (self->run_id));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->search_button), "win.show-search");
   load_result_free (r);
   fill_header (self);
   _scalr_review_page_fill_cards (self);
@@ -167,11 +189,169 @@ load_done (GObject *source, GAsyncResult *res, gpointer data)
   _scalr_review_page_fill_table (self);
   gboolean finished = self->results->info->status == SCALR_RUN_FINISHED;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-report", finished);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-lifts", self->results->lifts->len > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.present", TRUE);
   self->loaded = TRUE;
   gtk_spinner_stop (GTK_SPINNER (self->spinner));
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "content");
+  _scalr_review_page_reset_scroll (self);
+  select_in_switcher (self);
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (self->view_stack)), "lens") == 0)
     _scalr_review_page_lens_start (self);
+  g_signal_emit (self, signals[SIGNAL_RUN_LOADED], 0, self->run_id);
+}
+
+/* Every scrolled view of the page back to its top (a new run starts at the top). */
+static void
+reset_scroll_in (GtkWidget *w)
+{
+  if (GTK_IS_SCROLLED_WINDOW (w))
+    {
+      GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (w));
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (w));
+      gtk_adjustment_set_value (v, gtk_adjustment_get_lower (v));
+      gtk_adjustment_set_value (h, gtk_adjustment_get_lower (h));
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    reset_scroll_in (c);
+}
+
+void
+_scalr_review_page_reset_scroll (ScalrReviewPage *self)
+{
+  reset_scroll_in (self->view_stack);
+}
+
+/* ---- the run switcher ------------------------------------------------------------------ */
+
+typedef struct {
+  GArray    *ids;      /* gint64, newest first */
+  GPtrArray *titles;   /* char* */
+} RunList;
+
+static void
+run_list_free (RunList *l)
+{
+  g_array_unref (l->ids);
+  g_ptr_array_unref (l->titles);
+  g_free (l);
+}
+
+static void
+list_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ScalrStore) store = scalr_store_open (data, SCALR_STORE_OPEN_DEFAULT, &error);
+  g_autoptr (GPtrArray) runs = store ? scalr_store_list_runs (store, &error) : NULL;
+  if (runs == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  RunList *l = g_new0 (RunList, 1);
+  l->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  l->titles = g_ptr_array_new_with_free_func (g_free);
+  for (guint k = runs->len; k-- > 0;)
+    {
+      const ScalrRunInfo *r = g_ptr_array_index (runs, k);
+      if (r->status != SCALR_RUN_FINISHED)
+        continue;
+      g_array_append_val (l->ids, r->id);
+      g_ptr_array_add (l->titles, r->name ? g_strdup_printf ("Run %" G_GINT64_FORMAT " · %s", r->id, r->name)
+                                          : g_strdup_printf ("Run %" G_GINT64_FORMAT, r->id));
+    }
+  g_ptr_array_add (l->titles, NULL);
+  g_task_return_pointer (task, l, (GDestroyNotify) run_list_free);
+}
+
+static void
+select_in_switcher (ScalrReviewPage *self)
+{
+  self->updating = TRUE;
+  guint pos = GTK_INVALID_LIST_POSITION;
+  for (guint k = 0; self->run_ids && k < self->run_ids->len; k++)
+    if (g_array_index (self->run_ids, gint64, k) == self->run_id)
+      pos = k;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->run_dropdown), pos);
+  self->updating = FALSE;
+}
+
+static void
+list_done (GObject *source, GAsyncResult *res, gpointer data)
+{
+  ScalrReviewPage *self = SCALR_REVIEW_PAGE (source);
+  RunList *l = g_task_propagate_pointer (G_TASK (res), NULL);
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (res))))
+    {
+      if (l)
+        run_list_free (l);
+      return;
+    }
+  self->listing = FALSE;
+  if (l == NULL)
+    return;
+  g_clear_pointer (&self->run_ids, g_array_unref);
+  self->run_ids = g_array_ref (l->ids);
+  g_autoptr (GtkStringList) model = gtk_string_list_new ((const char *const *) l->titles->pdata);
+  self->updating = TRUE;
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->run_dropdown), G_LIST_MODEL (model));
+  self->updating = FALSE;
+  gtk_widget_set_sensitive (self->run_dropdown, l->ids->len > 1);
+  gboolean shown = FALSE;
+  for (guint k = 0; k < l->ids->len; k++)
+    shown |= g_array_index (l->ids, gint64, k) == self->run_id;
+  if (self->run_id == 0 && l->ids->len > 0)
+    scalr_review_page_show_run (self, self->db_path, g_array_index (l->ids, gint64, 0));   /* the latest */
+  else if (self->run_id != 0 && !shown && self->loaded)
+    {
+      /* The run under review was deleted. */
+      if (l->ids->len > 0)
+        scalr_review_page_show_run (self, self->db_path, g_array_index (l->ids, gint64, 0));
+      else
+        {
+          self->run_id = 0;
+          gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "empty");
+        }
+    }
+  else
+    select_in_switcher (self);
+  run_list_free (l);
+}
+
+void
+scalr_review_page_set_store (ScalrReviewPage *self, const char *db_path)
+{
+  g_return_if_fail (SCALR_IS_REVIEW_PAGE (self));
+  if (g_strcmp0 (self->db_path, db_path) != 0)
+    {
+      g_free (self->db_path);
+      self->db_path = g_strdup (db_path);
+    }
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  self->list_cancellable = g_cancellable_new ();
+  self->listing = TRUE;
+  g_autoptr (GTask) task = g_task_new (self, self->list_cancellable, list_done, NULL);
+  g_task_set_task_data (task, g_strdup (db_path), g_free);
+  g_task_run_in_thread (task, list_worker);
+}
+
+gint64
+scalr_review_page_get_run_id (ScalrReviewPage *self)
+{
+  g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), 0);
+  return self->run_id;
+}
+
+static void
+on_run_switched (GObject *dropdown, GParamSpec *pspec, ScalrReviewPage *self)
+{
+  guint pos = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->run_dropdown));
+  if (self->updating || self->run_ids == NULL || pos >= self->run_ids->len)
+    return;
+  gint64 id = g_array_index (self->run_ids, gint64, pos);
+  if (id != self->run_id)
+    scalr_review_page_show_run (self, self->db_path, id);
 }
 
 void
@@ -182,14 +362,17 @@ scalr_review_page_show_run (ScalrReviewPage *self, const char *db_path, gint64 r
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  char *path = g_strdup (db_path);   /* @db_path may be self->db_path */
   g_free (self->db_path);
-  self->db_path = g_strdup (db_path);
+  self->db_path = path;
   self->run_id = run_id;
   self->loaded = FALSE;
   self->last_chart = NULL;
+  g_list_store_remove_all (self->lift_store);
   g_clear_pointer (&self->results, scalr_run_results_free);
   _scalr_review_page_clear_lens (self);
-  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->forest_view };
+  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->mix_view,
+                         self->forest_view, self->forest_own_view };
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     scalr_chart_view_set_plot (SCALR_CHART_VIEW (views[i]), NULL);
   g_list_store_remove_all (self->metric_store);
@@ -199,7 +382,7 @@ scalr_review_page_show_run (ScalrReviewPage *self, const char *db_path, gint64 r
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "loading");
 
   LoadInput *in = g_new0 (LoadInput, 1);
-  in->db_path = g_strdup (db_path);
+  in->db_path = g_strdup (self->db_path);
   in->run_id = run_id;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, load_done, NULL);
   g_task_set_source_tag (task, scalr_review_page_show_run);
@@ -211,14 +394,15 @@ gboolean
 scalr_review_page_is_loaded (ScalrReviewPage *self)
 {
   g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), FALSE);
-  return self->loaded;
+  return self->loaded && !self->listing;
 }
 
 guint
 scalr_review_page_get_n_charts (ScalrReviewPage *self)
 {
   g_return_val_if_fail (SCALR_IS_REVIEW_PAGE (self), 0);
-  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->forest_view };
+  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->mix_view,
+                         self->forest_view, self->forest_own_view };
   guint n = 0;
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     n += scalr_chart_view_get_plot (SCALR_CHART_VIEW (views[i])) != NULL;
@@ -231,9 +415,10 @@ static GtkWidget *
 current_chart (ScalrReviewPage *self)
 {
   const char *view = adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (self->view_stack));
+  gboolean forest = self->last_chart == self->forest_view || self->last_chart == self->forest_own_view;
   if (g_strcmp0 (view, "lifts") == 0)
-    return self->forest_view;
-  if (self->last_chart && self->last_chart != self->forest_view)
+    return forest ? self->last_chart : self->forest_view;
+  if (self->last_chart && !forest)
     return self->last_chart;
   return self->rank_view;
 }
@@ -353,6 +538,7 @@ scalr_review_page_dispose (GObject *object)
 {
   ScalrReviewPage *self = SCALR_REVIEW_PAGE (object);
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->list_cancellable);
   self->last_chart = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), SCALR_TYPE_REVIEW_PAGE);
   G_OBJECT_CLASS (scalr_review_page_parent_class)->dispose (object);
@@ -363,10 +549,16 @@ scalr_review_page_finalize (GObject *object)
 {
   ScalrReviewPage *self = SCALR_REVIEW_PAGE (object);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->list_cancellable);
+  g_clear_pointer (&self->run_ids, g_array_unref);
   g_clear_pointer (&self->results, scalr_run_results_free);
   g_clear_pointer (&self->lens, _scalr_review_lens_data_free);
   g_clear_object (&self->metric_store);
   g_clear_object (&self->metric_filter);
+  g_clear_object (&self->lift_store);
+  g_clear_object (&self->user_store);
+  g_clear_object (&self->user_filter);
+  g_clear_object (&self->user_selection);
   g_clear_pointer (&self->segment_ids, g_ptr_array_unref);
   g_clear_pointer (&self->metric_ids, g_ptr_array_unref);
   g_clear_pointer (&self->k_values, g_array_unref);
@@ -388,6 +580,7 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-review-page.ui");
 #define CHILD(name) gtk_widget_class_bind_template_child (widget_class, ScalrReviewPage, name)
   CHILD (toast_overlay);
+  CHILD (search_button);
   CHILD (stack);
   CHILD (spinner);
   CHILD (loading_label);
@@ -396,6 +589,7 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   CHILD (status_label);
   CHILD (subtitle_label);
   CHILD (config_label);
+  CHILD (run_dropdown);
   CHILD (view_stack);
   CHILD (cards);
   CHILD (chart_grid);
@@ -403,29 +597,45 @@ scalr_review_page_class_init (ScalrReviewPageClass *klass)
   CHILD (activity_view);
   CHILD (buckets_view);
   CHILD (reliability_view);
+  CHILD (mix_view);
   CHILD (forest_view);
+  CHILD (forest_own_view);
   CHILD (segment_dropdown);
   CHILD (metric_dropdown);
   CHILD (k_dropdown);
   CHILD (k_label);
+  CHILD (lift_table);
+  CHILD (lift_caption);
+  CHILD (copy_lifts_button);
+  CHILD (export_lifts_button);
   CHILD (table_search);
   CHILD (metric_table);
   CHILD (table_caption);
-  CHILD (user_dropdown);
+  CHILD (lens_search);
   CHILD (lens_model_dropdown);
   CHILD (lens_spinner);
   CHILD (lens_status);
+  CHILD (user_table);
+  CHILD (lens_lists);
   CHILD (source_heading);
+  CHILD (train_heading);
   CHILD (synthetic_heading);
+  CHILD (recs_heading);
   CHILD (test_heading);
   CHILD (source_list);
+  CHILD (train_list);
   CHILD (synthetic_list);
+  CHILD (recs_list);
   CHILD (test_list);
 #undef CHILD
   gtk_widget_class_install_action (widget_class, "review.present", NULL, present_action);
   gtk_widget_class_install_action (widget_class, "review.export-report", NULL, export_report_action);
+  _scalr_review_page_install_lift_actions (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "review.present", NULL);
   gtk_widget_class_set_css_name (widget_class, "reviewpage");
+  /* (run id) a run was shown */
+  signals[SIGNAL_RUN_LOADED] = g_signal_new ("run-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                             NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -437,9 +647,15 @@ scalr_review_page_init (ScalrReviewPage *self)
   self->metric_ids = g_ptr_array_new_with_free_func (g_free);
   self->k_values = g_array_new (FALSE, FALSE, sizeof (guint));
   _scalr_review_page_setup_table (self);
+  _scalr_review_page_setup_lift_table (self);
+  _scalr_review_page_setup_lens (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-report", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.copy-lifts", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.export-lifts", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "review.present", FALSE);
 
-  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->forest_view };
+  GtkWidget *views[] = { self->rank_view, self->activity_view, self->buckets_view, self->reliability_view, self->mix_view,
+                         self->forest_view, self->forest_own_view };
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
     {
       GtkGesture *click = gtk_gesture_click_new ();
@@ -452,16 +668,11 @@ scalr_review_page_init (ScalrReviewPage *self)
       gtk_widget_add_controller (views[i], focus);
     }
 
-  /* Searching the user list by id. */
-  GtkExpression *expr = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
-  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->user_dropdown), expr);
-  gtk_expression_unref (expr);
-
   g_signal_connect (self->segment_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
+  scalr_drop_down_set_short_button (GTK_DROP_DOWN (self->run_dropdown), 10);
+  g_signal_connect (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_switched), self);
   g_signal_connect (self->metric_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
   g_signal_connect (self->k_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_forest_choice), self);
-  g_signal_connect (self->user_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_user_selected), self);
-  g_signal_connect (self->lens_model_dropdown, "notify::selected", G_CALLBACK (_scalr_review_page_on_user_selected), self);
   g_signal_connect (self->view_stack, "notify::visible-child-name", G_CALLBACK (_scalr_review_page_on_view_changed), self);
 }
 

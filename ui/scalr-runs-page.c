@@ -1,108 +1,58 @@
-/* scalr-runs-page.c — the runs of the store, and running the pipeline in a worker thread.
+/* scalr-runs-page.c — the runs of the store: a searchable, filterable list with the honest
+ * headline lift of each run (sparse users, the best augmented model against the strongest
+ * real-only model; its own-baseline lift beside it).
  *
  * Reading the runs and running the pipeline happen in GTask threads with their own store
- * connections and their own copies of the inputs; progress comes back through a
- * ScalrProgressRelay (one coalesced idle source); widgets are touched on the main thread
- * only. */
+ * connections and their own copies of the inputs; widgets are touched on the main thread
+ * only. Running is in scalr-runs-progress.c, rename/delete/export in scalr-runs-manage.c. */
 #include "config.h"
 
-#include "scalr-runs-page.h"
+#include "scalr-runs-page-private.h"
 
 #include <math.h>
-#include <string.h>
 
-#include "scalr-dataset.h"
-#include "scalr-export.h"
-#include "scalr-domains.h"
-#include "scalr-idmap.h"
-#include "scalr-output.h"
-#include "scalr-pipeline.h"
-#include "scalr-progress-relay.h"
-#include "scalr-run-item.h"
-#include "scalr-charts.h"
-#include "scalr-run-charts.h"
-#include "scalr-stats.h"
-
-typedef struct {
-  char      *stage;
-  GtkWidget *name;
-  GtkWidget *bar;
-  GtkWidget *message;
-} StageRow;
-
-struct _ScalrRunsPage {
-  AdwBin              parent_instance;
-  GtkWidget          *progress_revealer;
-  GtkWidget          *spinner;
-  GtkWidget          *progress_title;
-  GtkWidget          *elapsed_label;
-  GtkWidget          *cancel_button;
-  GtkWidget          *stage_grid;
-  GtkWidget          *stack;
-  GtkWidget          *column_view;
-
-  GListStore         *runs;          /* ScalrRunItem */
-  GtkSingleSelection *selection;
-  char               *db_path;
-
-  GCancellable       *refresh_cancellable;   /* non-NULL while a refresh runs */
-  gboolean            refresh_again;
-
-  GCancellable       *run_cancellable;       /* non-NULL while a run goes */
-  ScalrProgressRelay *relay;
-  GPtrArray          *stage_rows;            /* StageRow* */
-  GTimer             *run_timer;
-  guint               tick_id;
-  gint64              current_run_id;
-  gboolean            cancelling;
-  char               *run_title;
-  gboolean            disposed;
-};
+#include "scalr-format.h"
+#include "scalr-lift-table.h"
+#include "scalr-run-set.h"
 
 G_DEFINE_FINAL_TYPE (ScalrRunsPage, scalr_runs_page, ADW_TYPE_BIN)
 
-enum { PROP_0, PROP_RUNNING, N_PROPS };
-static GParamSpec *props[N_PROPS];
+GParamSpec *_scalr_runs_page_props[RUNS_N_PROPS];
+guint       _scalr_runs_page_signals[RUNS_N_SIGNALS];
 
-enum { SIGNAL_RUN_FINISHED, SIGNAL_RUN_ACTIVATED, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
-static void
-show_error (ScalrRunsPage *self, const char *message)
+void
+_scalr_runs_page_show_error (ScalrRunsPage *self, const char *message)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", message);
 }
 
-static void
-stage_row_free (gpointer data)
-{
-  StageRow *r = data;
-  g_free (r->stage);
-  g_free (r);
-}
-
 /* ---- reading the runs ----------------------------------------------------------- */
 
-/* The headline lift (the core's choice, scalr_headline_lift) as the list shows it. */
-static char *
-headline_lift (GArray *lifts, char **detail)
+static ScalrRunItem *
+item_for_run (ScalrStore *store, const ScalrRunInfo *r, GPtrArray *groups)
 {
-  *detail = NULL;
-  const ScalrLiftRow *best = scalr_headline_lift (lifts);
-  if (best == NULL)
-    return NULL;
-  g_autofree char *ci = isfinite (best->ci_low) && isfinite (best->ci_high)
-    ? g_strdup_printf (" [%+.1f, %+.1f]", 100 * best->ci_low, 100 * best->ci_high) : g_strdup (" [—]");
-  g_autofree char *level = scalr_stats_ci_label (best->level);
-  g_autofree char *base = scalr_format_value ("%.4f", best->base_mean);
-  g_autofree char *aug = scalr_format_value ("%.4f", best->aug_mean);
-  g_autofree char *holm = scalr_format_value ("%.3g", best->p_holm);
-  g_autofree char *metric = scalr_metric_label (best->metric, best->k);
-  *detail = g_strdup_printf ("%s users, %s: %s with synthetic events vs its own baseline, "
-                             "%s → %s; %s by paired bootstrap; p (Holm) = %s; %u users%s%s",
-                             best->segment, metric, best->model, base, aug, level, holm, best->n_users,
-                             best->note ? "; " : "", best->note ? best->note : "");
-  return g_strdup_printf ("%s  %+.1f%%%s  (%s, R@%u)", best->model, 100 * best->lift, ci, best->segment, best->k);
+  const char *group = NULL;
+  for (guint g = 0; g < groups->len && r->group_id > 0; g++)
+    {
+      const ScalrGroupInfo *gi = g_ptr_array_index (groups, g);
+      if (gi->id == r->group_id)
+        group = scalr_group_kind_to_string (gi->kind);
+    }
+  g_autofree char *group_label = group ? g_strdup_printf ("%s #%" G_GINT64_FORMAT, group, r->group_id) : NULL;
+  g_autofree char *lift = NULL, *own = NULL, *detail = NULL;
+  if (r->status == SCALR_RUN_FINISHED)
+    {
+      g_autoptr (GArray) lifts = scalr_store_load_lifts (store, r->id, NULL);
+      ScalrHeadline h;
+      if (lifts && scalr_lifts_find_headline ((const ScalrLiftRow *) lifts->data, lifts->len, &h))
+        {
+          g_autofree char *one_lift = scalr_lift_format (h.strongest);
+          lift = g_strdup_printf ("%s %s", h.strongest->model, one_lift);
+          own = h.own ? scalr_lift_format_short (h.own) : NULL;
+          detail = scalr_headline_describe (&h);
+        }
+    }
+  return scalr_run_item_new (r, group_label, lift, own, detail);
 }
 
 static void
@@ -111,45 +61,32 @@ refresh_worker (GTask *task, gpointer source, gpointer data, GCancellable *cance
   const char *db_path = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrStore) store = scalr_store_open (db_path, SCALR_STORE_OPEN_DEFAULT, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_autoptr (GPtrArray) runs = scalr_store_list_runs (store, &error);
-  if (runs == NULL)
+  g_autoptr (GPtrArray) runs = store ? scalr_store_list_runs (store, &error) : NULL;
+  g_autoptr (GPtrArray) groups = runs ? scalr_store_list_groups (store, &error) : NULL;
+  if (groups == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint k = 0; k < runs->len; k++)
+  for (guint k = runs->len; k-- > 0;)   /* newest first */
     {
-      const ScalrRunInfo *r = g_ptr_array_index (runs, k);
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      g_autoptr (GKeyFile) kf = g_key_file_new ();
-      g_autofree char *generator = NULL;
-      if (r->config && g_key_file_load_from_data (kf, r->config, (gsize) -1, G_KEY_FILE_NONE, NULL))
-        generator = g_key_file_get_string (kf, "generator", "model", NULL);
-      g_autofree char *lift = NULL, *detail = NULL;
-      if (r->status == SCALR_RUN_FINISHED)
-        {
-          g_autoptr (GArray) lifts = scalr_store_load_lifts (store, r->id, NULL);
-          if (lifts)
-            lift = headline_lift (lifts, &detail);
-        }
-      g_ptr_array_add (items, scalr_run_item_new (r, generator, lift, detail));
+      g_ptr_array_add (items, item_for_run (store, g_ptr_array_index (runs, k), groups));
     }
   g_task_return_pointer (task, items, (GDestroyNotify) g_ptr_array_unref);
 }
 
-static int
-compare_newest_first (gconstpointer a, gconstpointer b)
+static void
+update_view (ScalrRunsPage *self)
 {
-  gint64 ia = scalr_run_item_get_id (*(ScalrRunItem **) a);
-  gint64 ib = scalr_run_item_get_id (*(ScalrRunItem **) b);
-  return ia < ib ? 1 : ia > ib ? -1 : 0;
+  guint all = g_list_model_get_n_items (G_LIST_MODEL (self->runs));
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), all == 0 ? "empty" : shown == 0 ? "no-match" : "list");
+  g_autofree char *count = shown == all ? g_strdup_printf ("%u run%s", all, all == 1 ? "" : "s")
+                                        : g_strdup_printf ("%u of %u", shown, all);
+  gtk_label_set_text (GTK_LABEL (self->count_label), count);
 }
 
 static void
@@ -166,21 +103,25 @@ refresh_done (GObject *source, GAsyncResult *res, gpointer data)
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *msg = g_strdup_printf ("Could not read the runs: %s", error->message);
-          show_error (self, msg);
+          _scalr_runs_page_show_error (self, msg);
         }
     }
   else
     {
-      g_ptr_array_sort (items, compare_newest_first);
       gint64 selected = scalr_runs_page_get_selected_run_id (self);
       g_list_store_splice (self->runs, 0, g_list_model_get_n_items (G_LIST_MODEL (self->runs)),
                            items->pdata, items->len);
-      for (guint k = 0; k < items->len; k++)
-        if (scalr_run_item_get_id (g_ptr_array_index (items, k)) == selected)
-          gtk_single_selection_set_selected (self->selection, k);
-      gtk_stack_set_visible_child_name (GTK_STACK (self->stack), items->len ? "list" : "empty");
+      GListModel *shown = G_LIST_MODEL (self->filtered);
+      for (guint k = 0; k < g_list_model_get_n_items (shown); k++)
+        {
+          g_autoptr (ScalrRunItem) item = g_list_model_get_item (shown, k);
+          if (scalr_run_item_get_id (item) == selected)
+            gtk_single_selection_set_selected (self->selection, k);
+        }
+      update_view (self);
     }
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
+  g_object_notify_by_pspec (G_OBJECT (self), _scalr_runs_page_props[RUNS_PROP_RUNNING]);
+  _scalr_runs_page_update_toolbar (self);
   if (self->refresh_again)
     {
       self->refresh_again = FALSE;
@@ -208,22 +149,44 @@ scalr_runs_page_refresh (ScalrRunsPage *self)
 gboolean
 scalr_runs_page_is_refreshing (ScalrRunsPage *self)
 {
-  return self->refresh_cancellable != NULL || self->refresh_again;
+  return self->refresh_cancellable != NULL || self->refresh_again || self->ops_going > 0;
 }
 
 void
 scalr_runs_page_set_store (ScalrRunsPage *self, const char *db_path)
 {
   g_return_if_fail (SCALR_IS_RUNS_PAGE (self));
+  gboolean first = self->db_path == NULL || g_strcmp0 (self->db_path, db_path) != 0;
   g_free (self->db_path);
   self->db_path = g_strdup (db_path);
+  if (first)
+    _scalr_runs_page_purge_stale_trash (self);
   scalr_runs_page_refresh (self);
+}
+
+const char *
+scalr_runs_page_get_store (ScalrRunsPage *self)
+{
+  return self->db_path;
 }
 
 GListModel *
 scalr_runs_page_get_model (ScalrRunsPage *self)
 {
   return G_LIST_MODEL (self->runs);
+}
+
+GListModel *
+scalr_runs_page_get_shown (ScalrRunsPage *self)
+{
+  return G_LIST_MODEL (self->filtered);
+}
+
+ScalrRunItem *
+_scalr_runs_page_dup_selected (ScalrRunsPage *self)
+{
+  ScalrRunItem *item = gtk_single_selection_get_selected_item (self->selection);
+  return item ? g_object_ref (item) : NULL;
 }
 
 gint64
@@ -233,369 +196,116 @@ scalr_runs_page_get_selected_run_id (ScalrRunsPage *self)
   return item ? scalr_run_item_get_id (item) : 0;
 }
 
-/* ---- running ---------------------------------------------------------------------- */
-
-typedef struct {
-  char          *db_path;
-  ScalrConfig   *config;
-  char          *name;
-  ScalrProgress *progress;
-} RunInput;
-
-typedef struct {
-  gint64  run_id;
-  GError *error;   /* NULL: finished */
-} RunOutput;
-
-static void
-run_input_free (RunInput *in)
+gint64
+scalr_runs_page_get_selected_finished_run_id (ScalrRunsPage *self)
 {
-  g_free (in->db_path);
-  scalr_config_free (in->config);
-  g_free (in->name);
-  scalr_progress_free (in->progress);
-  g_free (in);
-}
-
-static void
-run_output_free (RunOutput *out)
-{
-  g_clear_error (&out->error);
-  g_free (out);
-}
-
-static void
-run_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  RunInput *in = data;
-  RunOutput *out = g_new0 (RunOutput, 1);
-  g_autoptr (ScalrPipeline) p = scalr_pipeline_new (in->db_path, in->config, in->name);
-  scalr_pipeline_run (p, in->progress, cancellable, &out->run_id, &out->error);
-  g_task_return_pointer (task, out, (GDestroyNotify) run_output_free);
-}
-
-static StageRow *
-stage_row_get (ScalrRunsPage *self, const char *stage)
-{
-  for (guint k = 0; k < self->stage_rows->len; k++)
-    {
-      StageRow *r = g_ptr_array_index (self->stage_rows, k);
-      if (g_strcmp0 (r->stage, stage) == 0)
-        return r;
-    }
-  /* A new stage: the earlier ones are done. */
-  for (guint k = 0; k < self->stage_rows->len; k++)
-    {
-      StageRow *r = g_ptr_array_index (self->stage_rows, k);
-      gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (r->bar), 1.0);
-      gtk_widget_add_css_class (r->name, "dim-label");
-    }
-  StageRow *r = g_new0 (StageRow, 1);
-  r->stage = g_strdup (stage);
-  g_autofree char *title = g_strdup (stage);
-  title[0] = g_ascii_toupper (title[0]);
-  r->name = gtk_label_new (title);
-  gtk_label_set_xalign (GTK_LABEL (r->name), 0);
-  gtk_label_set_width_chars (GTK_LABEL (r->name), 11);
-  r->bar = gtk_progress_bar_new ();
-  gtk_widget_set_hexpand (r->bar, TRUE);
-  gtk_widget_set_valign (r->bar, GTK_ALIGN_CENTER);
-  r->message = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (r->message), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (r->message), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (r->message), 44);
-  gtk_label_set_max_width_chars (GTK_LABEL (r->message), 44);
-  gtk_widget_add_css_class (r->message, "dim-label");
-  int row = (int) self->stage_rows->len;
-  gtk_grid_attach (GTK_GRID (self->stage_grid), r->name, 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (self->stage_grid), r->bar, 1, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (self->stage_grid), r->message, 2, row, 1, 1);
-  g_ptr_array_add (self->stage_rows, r);
-  return r;
-}
-
-static void
-clear_stage_rows (ScalrRunsPage *self)
-{
-  for (guint k = 0; k < self->stage_rows->len; k++)
-    {
-      StageRow *r = g_ptr_array_index (self->stage_rows, k);
-      gtk_grid_remove (GTK_GRID (self->stage_grid), r->name);
-      gtk_grid_remove (GTK_GRID (self->stage_grid), r->bar);
-      gtk_grid_remove (GTK_GRID (self->stage_grid), r->message);
-    }
-  g_ptr_array_set_size (self->stage_rows, 0);
-}
-
-/* Main thread (from the relay). */
-static void
-on_run_progress (const char *stage, double fraction, const char *message, gpointer data)
-{
-  ScalrRunsPage *self = data;
-  gboolean first = self->stage_rows->len == 0;
-  StageRow *r = stage_row_get (self, stage ? stage : "run");
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (r->bar), CLAMP (fraction, 0.0, 1.0));
-  gtk_label_set_text (GTK_LABEL (r->message), message ? message : "");
-  gtk_widget_set_tooltip_text (r->message, message);
-  /* The store has the run from the first stage on: list it as running. */
-  if (first)
-    scalr_runs_page_refresh (self);
-}
-
-static void
-update_elapsed (ScalrRunsPage *self)
-{
-  double s = self->run_timer ? g_timer_elapsed (self->run_timer, NULL) : 0;
-  g_autofree char *text = g_strdup_printf ("%d:%02d", (int) s / 60, (int) s % 60);
-  gtk_label_set_text (GTK_LABEL (self->elapsed_label), text);
-}
-
-static gboolean
-on_tick (gpointer data)
-{
-  update_elapsed (SCALR_RUNS_PAGE (data));
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-update_actions (ScalrRunsPage *self)
-{
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "runs.cancel",
-                                 self->run_cancellable != NULL && !self->cancelling);
-}
-
-static void
-run_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  ScalrRunsPage *self = SCALR_RUNS_PAGE (source);
-  RunOutput *out = g_task_propagate_pointer (G_TASK (res), NULL);
-  scalr_progress_relay_detach (self->relay);
-  g_clear_pointer (&self->relay, scalr_progress_relay_unref);
-  g_clear_object (&self->run_cancellable);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
-  if (self->disposed)
-    {
-      if (out)
-        run_output_free (out);
-      return;
-    }
-  gtk_spinner_stop (GTK_SPINNER (self->spinner));
-  self->cancelling = FALSE;
-  update_actions (self);
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->progress_revealer), FALSE);
-
-  ScalrRunStatus status = SCALR_RUN_FINISHED;
-  const char *message = NULL;
-  gint64 run_id = out ? out->run_id : 0;
-  if (out == NULL || out->error)
-    {
-      gboolean cancelled = out && g_error_matches (out->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      status = cancelled ? SCALR_RUN_CANCELLED : SCALR_RUN_FAILED;
-      message = out ? out->error->message : "the run ended without a result";
-    }
-  if (run_id)
-    self->current_run_id = run_id;
-  scalr_runs_page_refresh (self);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
-  g_signal_emit (self, signals[SIGNAL_RUN_FINISHED], 0, run_id, (int) status, message);
-  if (out)
-    run_output_free (out);
-}
-
-gboolean
-scalr_runs_page_start_run (ScalrRunsPage *self, const ScalrConfig *config, GError **error)
-{
-  g_return_val_if_fail (SCALR_IS_RUNS_PAGE (self), FALSE);
-  g_return_val_if_fail (config != NULL, FALSE);
-  if (self->run_cancellable)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           "A run is going: wait for it or cancel it before starting another");
-      return FALSE;
-    }
-  if (self->db_path == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "No store is open");
-      return FALSE;
-    }
-  RunInput *in = g_new0 (RunInput, 1);
-  in->db_path = g_strdup (self->db_path);
-  in->config = scalr_config_copy (config);
-  in->name = g_strdup_printf ("%s · %s", scalr_config_get (config, "generator", "model"),
-                              scalr_config_get (config, "sampler", "strategy"));
-  self->relay = scalr_progress_relay_new (on_run_progress, self);
-  in->progress = scalr_progress_relay_new_progress (self->relay);
-  self->run_cancellable = g_cancellable_new ();
-  self->current_run_id = 0;
-  self->cancelling = FALSE;
-
-  clear_stage_rows (self);
-  g_free (self->run_title);
-  self->run_title = g_strdup_printf ("Running on %s: %s → %s, %s, %s",
-                                     scalr_config_get (config, "dataset", "name"),
-                                     scalr_config_get (config, "dataset", "source"),
-                                     scalr_config_get (config, "dataset", "target"),
-                                     scalr_config_get (config, "generator", "model"),
-                                     scalr_config_get (config, "sampler", "strategy"));
-  gtk_label_set_text (GTK_LABEL (self->progress_title), self->run_title);
-  gtk_widget_remove_css_class (self->progress_title, "warning");
-  gtk_spinner_start (GTK_SPINNER (self->spinner));
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->progress_revealer), TRUE);
-  g_clear_pointer (&self->run_timer, g_timer_destroy);
-  self->run_timer = g_timer_new ();
-  update_elapsed (self);
-  self->tick_id = g_timeout_add (250, on_tick, self);
-  update_actions (self);
-
-  g_autoptr (GTask) task = g_task_new (self, self->run_cancellable, run_done, NULL);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, in, (GDestroyNotify) run_input_free);
-  g_task_run_in_thread (task, run_worker);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
-  return TRUE;
-}
-
-gboolean
-scalr_runs_page_is_running (ScalrRunsPage *self)
-{
-  g_return_val_if_fail (SCALR_IS_RUNS_PAGE (self), FALSE);
-  return self->run_cancellable != NULL;
+  ScalrRunItem *item = gtk_single_selection_get_selected_item (self->selection);
+  return item && scalr_run_item_get_status (item) == SCALR_RUN_FINISHED ? scalr_run_item_get_id (item) : 0;
 }
 
 void
-scalr_runs_page_cancel (ScalrRunsPage *self)
+scalr_runs_page_select_run (ScalrRunsPage *self, gint64 run_id)
 {
   g_return_if_fail (SCALR_IS_RUNS_PAGE (self));
-  if (self->run_cancellable == NULL || self->cancelling)
-    return;
-  self->cancelling = TRUE;
-  g_cancellable_cancel (self->run_cancellable);
-  g_autofree char *title = g_strdup_printf ("Cancelling… (%s)", self->run_title);
-  gtk_label_set_text (GTK_LABEL (self->progress_title), title);
-  gtk_widget_add_css_class (self->progress_title, "warning");
-  update_actions (self);
-}
-
-gint64
-scalr_runs_page_get_current_run_id (ScalrRunsPage *self)
-{
-  g_return_val_if_fail (SCALR_IS_RUNS_PAGE (self), 0);
-  if (self->current_run_id == 0 && self->run_cancellable)
+  GListModel *shown = G_LIST_MODEL (self->filtered);
+  for (guint k = 0; k < g_list_model_get_n_items (shown); k++)
     {
-      /* The worker knows the id before it returns; the newest running run in the list
-       * is it. */
-      GListModel *m = G_LIST_MODEL (self->runs);
-      if (g_list_model_get_n_items (m) > 0)
+      g_autoptr (ScalrRunItem) item = g_list_model_get_item (shown, k);
+      if (scalr_run_item_get_id (item) == run_id)
         {
-          g_autoptr (ScalrRunItem) item = g_list_model_get_item (m, 0);
-          if (scalr_run_item_get_status (item) == SCALR_RUN_RUNNING)
-            return scalr_run_item_get_id (item);
+          gtk_single_selection_set_selected (self->selection, k);
+          return;
         }
     }
-  return self->current_run_id;
-}
-
-static void
-cancel_action (GtkWidget *widget, const char *name, GVariant *param)
-{
-  scalr_runs_page_cancel (SCALR_RUNS_PAGE (widget));
-}
-
-/* ---- export ----------------------------------------------------------------------- */
-
-typedef struct {
-  char  *db_path;
-  gint64 run_id;
-  char  *path;
-} ExportInput;
-
-static void
-export_input_free (ExportInput *in)
-{
-  g_free (in->db_path);
-  g_free (in->path);
-  g_free (in);
-}
-
-static char *
-metrics_path (const char *path)
-{
-  const char *dot = strrchr (path, '.');
-  const char *slash = strrchr (path, G_DIR_SEPARATOR);
-  if (dot && (slash == NULL || dot > slash))
-    return g_strdup_printf ("%.*s-metrics%s", (int) (dot - path), path, dot);
-  return g_strdup_printf ("%s-metrics.tsv", path);
-}
-
-/* The synthetic events to @path and the metrics beside it, through the core's export (the
- * same files, columns and checks as `scalr export --synthetic --metrics`). */
-static void
-export_worker (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  ExportInput *in = data;
-  GError *error = NULL;
-  g_autoptr (ScalrStore) store = scalr_store_open (in->db_path, SCALR_STORE_OPEN_READER, &error);
-  g_autoptr (ScalrExport) export = store ? scalr_export_open (store, in->run_id, &error) : NULL;
-  g_autofree char *mp = metrics_path (in->path);
-  if (export == NULL || !scalr_export_synthetic (export, in->path, NULL, &error)
-      || !scalr_export_metrics (export, mp, NULL, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-export_done (GObject *source, GAsyncResult *res, gpointer data)
-{
-  ScalrRunsPage *self = SCALR_RUNS_PAGE (source);
-  ExportInput *in = g_task_get_task_data (G_TASK (res));
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (res), &error);
-  if (self->disposed)
-    return;
-  if (!ok)
-    {
-      g_autofree char *msg = g_strdup_printf ("Export of run %" G_GINT64_FORMAT " failed: %s", in->run_id, error->message);
-      show_error (self, msg);
-      return;
-    }
-  g_autofree char *base = g_path_get_basename (in->path);
-  g_autofree char *msg = g_strdup_printf ("Run %" G_GINT64_FORMAT " exported to %s (and its metrics)", in->run_id, base);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", msg);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 }
 
 void
-scalr_runs_page_export_run (ScalrRunsPage *self, gint64 run_id, const char *path)
+_scalr_runs_page_update_toolbar (ScalrRunsPage *self)
+{
+  g_autoptr (ScalrRunItem) item = _scalr_runs_page_dup_selected (self);
+  ScalrRunStatus st = item ? scalr_run_item_get_status (item) : SCALR_RUN_PENDING;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "runs.edit", item != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "runs.delete",
+                                 item != NULL && st != SCALR_RUN_RUNNING && st != SCALR_RUN_PENDING);
+}
+
+static void
+on_selected (GObject *selection, GParamSpec *pspec, ScalrRunsPage *self)
+{
+  _scalr_runs_page_update_toolbar (self);
+  g_object_notify_by_pspec (G_OBJECT (self), _scalr_runs_page_props[RUNS_PROP_SELECTED_RUN]);
+}
+
+/* ---- search and filter ---------------------------------------------------------------- */
+
+static gboolean
+run_filter (gpointer object, gpointer data)
+{
+  ScalrRunsPage *self = data;
+  ScalrRunItem *item = object;
+  ScalrRunStatus st = scalr_run_item_get_status (item);
+  switch (gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_dropdown)))
+    {
+    case 1: if (st != SCALR_RUN_FINISHED) return FALSE; break;
+    case 2: if (st != SCALR_RUN_FAILED) return FALSE; break;
+    case 3: if (st != SCALR_RUN_CANCELLED && st != SCALR_RUN_INTERRUPTED) return FALSE; break;
+    case 4: if (st != SCALR_RUN_RUNNING && st != SCALR_RUN_PENDING) return FALSE; break;
+    default: break;
+    }
+  return scalr_run_info_matches (scalr_run_item_get_info (item),
+                                 gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+on_filter_changed (ScalrRunsPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_view (self);
+}
+
+void
+scalr_runs_page_set_search (ScalrRunsPage *self, const char *text)
 {
   g_return_if_fail (SCALR_IS_RUNS_PAGE (self));
-  if (self->db_path == NULL)
-    return;
-  ExportInput *in = g_new0 (ExportInput, 1);
-  in->db_path = g_strdup (self->db_path);
-  in->run_id = run_id;
-  in->path = g_strdup (path);
-  g_autoptr (GTask) task = g_task_new (self, NULL, export_done, NULL);
-  g_task_set_task_data (task, in, (GDestroyNotify) export_input_free);
-  g_task_run_in_thread (task, export_worker);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  on_filter_changed (self);
 }
 
 /* ---- the list --------------------------------------------------------------------- */
 
-enum { COL_ID, COL_NAME, COL_STATUS, COL_DATASET, COL_GENERATOR, COL_CREATED, COL_LIFT, N_COLS };
+enum { COL_ID, COL_NAME, COL_STATUS, COL_GROUP, COL_DATASET, COL_CREATED, COL_DURATION, COL_LIFT, COL_OWN, N_COLS };
 
 static void
 setup_cell (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
 {
   guint col = GPOINTER_TO_UINT (data);
   GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), col == COL_ID ? 1 : 0);
+  gboolean right = col == COL_ID || col == COL_DURATION;
+  gtk_label_set_xalign (GTK_LABEL (label), right ? 1 : 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (col == COL_ID || col == COL_LIFT || col == COL_CREATED)
+  if (col == COL_ID || col == COL_LIFT || col == COL_OWN || col == COL_CREATED || col == COL_DURATION)
     gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (li, label);
 }
 
 static const char *const status_classes[] = { "accent", "success", "error", "warning" };
+
+static char *
+name_cell (ScalrRunItem *item, char **tip)
+{
+  const ScalrRunInfo *info = scalr_run_item_get_info (item);
+  const char *name = info->name && info->name[0] ? info->name : SCALR_FORMAT_MISSING;
+  g_autoptr (GString) t = g_string_new (name);
+  if (info->tags)
+    g_string_append_printf (t, "\nTags: %s", info->tags);
+  if (info->note)
+    g_string_append_printf (t, "\nNote: %s", info->note);
+  *tip = g_string_free (g_steal_pointer (&t), FALSE);
+  if (info->tags)
+    return g_strdup_printf ("%s  [%s]", name, info->tags);
+  return g_strdup (name);
+}
 
 static void
 bind_cell (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
@@ -603,7 +313,7 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
   guint col = GPOINTER_TO_UINT (data);
   ScalrRunItem *item = gtk_list_item_get_item (li);
   GtkWidget *label = gtk_list_item_get_child (li);
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *owned_tip = NULL;
   const char *tip = NULL;
   for (guint k = 0; k < G_N_ELEMENTS (status_classes); k++)
     gtk_widget_remove_css_class (label, status_classes[k]);
@@ -613,7 +323,8 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
       text = g_strdup_printf ("%" G_GINT64_FORMAT, scalr_run_item_get_id (item));
       break;
     case COL_NAME:
-      text = g_strdup (scalr_run_item_get_name (item) ? scalr_run_item_get_name (item) : "–");
+      text = name_cell (item, &owned_tip);
+      tip = owned_tip;
       break;
     case COL_STATUS:
       {
@@ -626,24 +337,32 @@ bind_cell (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
         tip = scalr_run_item_get_error (item);
         break;
       }
+    case COL_GROUP:
+      text = g_strdup (scalr_run_item_get_group_label (item) ? scalr_run_item_get_group_label (item) : SCALR_FORMAT_MISSING);
+      break;
     case COL_DATASET:
       text = g_strdup (scalr_run_item_get_dataset (item));
       break;
-    case COL_GENERATOR:
-      text = g_strdup (scalr_run_item_get_generator (item) ? scalr_run_item_get_generator (item) : "–");
-      break;
     case COL_CREATED:
       text = scalr_run_item_format_created (item);
+      break;
+    case COL_DURATION:
+      text = scalr_run_item_format_duration (item);
       break;
     case COL_LIFT:
       text = g_strdup (scalr_run_item_get_lift_text (item));
       tip = scalr_run_item_get_lift_detail (item);
       break;
+    case COL_OWN:
+      text = g_strdup (scalr_run_item_get_own_text (item));
+      tip = "The same model against its own real-only baseline: flatters for cold users, where a "
+            "personalised baseline is near random.";
+      break;
     default:
       g_assert_not_reached ();
     }
   gtk_label_set_text (GTK_LABEL (label), text);
-  gtk_widget_set_tooltip_text (label, tip ? tip : (col == COL_NAME ? text : NULL));
+  gtk_widget_set_tooltip_text (label, tip ? tip : NULL);
 }
 
 static void
@@ -664,17 +383,17 @@ add_column (ScalrRunsPage *self, guint col, const char *title, gboolean expand, 
 static void
 on_activate (GtkColumnView *view, guint position, ScalrRunsPage *self)
 {
-  g_autoptr (ScalrRunItem) item = g_list_model_get_item (G_LIST_MODEL (self->runs), position);
+  g_autoptr (ScalrRunItem) item = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
   if (item == NULL)
     return;
   ScalrRunStatus st = scalr_run_item_get_status (item);
   if (st == SCALR_RUN_FINISHED)
-    g_signal_emit (self, signals[SIGNAL_RUN_ACTIVATED], 0, scalr_run_item_get_id (item));
+    g_signal_emit (self, _scalr_runs_page_signals[RUNS_SIGNAL_RUN_ACTIVATED], 0, scalr_run_item_get_id (item));
   else if (scalr_run_item_get_error (item))
     {
       g_autofree char *msg = g_strdup_printf ("Run %" G_GINT64_FORMAT " %s: %s", scalr_run_item_get_id (item),
                                               scalr_run_status_to_string (st), scalr_run_item_get_error (item));
-      show_error (self, msg);
+      _scalr_runs_page_show_error (self, msg);
     }
 }
 
@@ -686,8 +405,11 @@ scalr_runs_page_get_property (GObject *object, guint prop_id, GValue *value, GPa
   ScalrRunsPage *self = SCALR_RUNS_PAGE (object);
   switch (prop_id)
     {
-    case PROP_RUNNING:
+    case RUNS_PROP_RUNNING:
       g_value_set_boolean (value, self->run_cancellable != NULL);
+      break;
+    case RUNS_PROP_SELECTED_RUN:
+      g_value_set_int64 (value, scalr_runs_page_get_selected_run_id (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -699,12 +421,11 @@ scalr_runs_page_dispose (GObject *object)
 {
   ScalrRunsPage *self = SCALR_RUNS_PAGE (object);
   self->disposed = TRUE;
-  if (self->run_cancellable)
-    g_cancellable_cancel (self->run_cancellable);
   if (self->refresh_cancellable)
     g_cancellable_cancel (self->refresh_cancellable);
-  scalr_progress_relay_detach (self->relay);
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->edit_dialog)
+    gtk_window_destroy (GTK_WINDOW (self->edit_dialog));
+  _scalr_runs_page_stop_progress (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCALR_TYPE_RUNS_PAGE);
   G_OBJECT_CLASS (scalr_runs_page_parent_class)->dispose (object);
 }
@@ -714,14 +435,12 @@ scalr_runs_page_finalize (GObject *object)
 {
   ScalrRunsPage *self = SCALR_RUNS_PAGE (object);
   g_clear_object (&self->runs);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->selection);
-  g_clear_object (&self->run_cancellable);
   g_clear_object (&self->refresh_cancellable);
-  g_clear_pointer (&self->relay, scalr_progress_relay_unref);
-  g_clear_pointer (&self->stage_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->run_timer, g_timer_destroy);
+  _scalr_runs_page_free_progress (self);
   g_free (self->db_path);
-  g_free (self->run_title);
   G_OBJECT_CLASS (scalr_runs_page_parent_class)->finalize (object);
 }
 
@@ -733,25 +452,39 @@ scalr_runs_page_class_init (ScalrRunsPageClass *klass)
   object_class->get_property = scalr_runs_page_get_property;
   object_class->dispose = scalr_runs_page_dispose;
   object_class->finalize = scalr_runs_page_finalize;
-  props[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
-                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, props);
+  _scalr_runs_page_props[RUNS_PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                                                                    G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  _scalr_runs_page_props[RUNS_PROP_SELECTED_RUN] = g_param_spec_int64 ("selected-run", NULL, NULL, 0, G_MAXINT64, 0,
+                                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, RUNS_N_PROPS, _scalr_runs_page_props);
   /* (run id — 0 when the run was never created, ScalrRunStatus, error message or NULL) */
-  signals[SIGNAL_RUN_FINISHED] = g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                               NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT, G_TYPE_STRING);
+  _scalr_runs_page_signals[RUNS_SIGNAL_RUN_FINISHED] =
+    g_signal_new ("run-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT, G_TYPE_STRING);
   /* A finished run was activated in the list. */
-  signals[SIGNAL_RUN_ACTIVATED] = g_signal_new ("run-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  _scalr_runs_page_signals[RUNS_SIGNAL_RUN_ACTIVATED] =
+    g_signal_new ("run-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* A run was renamed, tagged, deleted or restored here. */
+  _scalr_runs_page_signals[RUNS_SIGNAL_RUNS_CHANGED] =
+    g_signal_new ("runs-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-runs-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, progress_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, spinner);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, progress_title);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, elapsed_label);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, stage_grid);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, stack);
-  gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, column_view);
-  gtk_widget_class_install_action (widget_class, "runs.cancel", NULL, cancel_action);
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, ScalrRunsPage, name)
+  CHILD (progress_revealer);
+  CHILD (spinner);
+  CHILD (progress_title);
+  CHILD (elapsed_label);
+  CHILD (cancel_button);
+  CHILD (stage_grid);
+  CHILD (stack);
+  CHILD (column_view);
+  CHILD (toolbar);
+  CHILD (search_entry);
+  CHILD (status_dropdown);
+  CHILD (count_label);
+#undef CHILD
+  _scalr_runs_page_install_manage_actions (widget_class);
+  _scalr_runs_page_install_progress_actions (widget_class);
 }
 
 static void
@@ -759,20 +492,30 @@ scalr_runs_page_init (ScalrRunsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->runs = g_list_store_new (SCALR_TYPE_RUN_ITEM);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->runs)));
+  self->filter = gtk_custom_filter_new (run_filter, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->runs)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
-  self->stage_rows = g_ptr_array_new_with_free_func (stage_row_free);
-  add_column (self, COL_ID, "#", FALSE, 56);
-  add_column (self, COL_NAME, "Name", TRUE, -1);
-  add_column (self, COL_STATUS, "Status", FALSE, 110);
-  add_column (self, COL_DATASET, "Dataset", FALSE, 160);
-  add_column (self, COL_GENERATOR, "Generator", FALSE, 110);
-  add_column (self, COL_CREATED, "Started", FALSE, 150);
-  add_column (self, COL_LIFT, "Headline lift (best model vs its own baseline)", FALSE, 420);
+  /* The headline right after the name: on a narrow window it is what stays in view. */
+  add_column (self, COL_ID, "#", FALSE, 48);
+  add_column (self, COL_NAME, "Name", TRUE, 170);
+  add_column (self, COL_STATUS, "Status", FALSE, 86);
+  add_column (self, COL_LIFT, "Sparse users: best vs strongest baseline", TRUE, 290);
+  add_column (self, COL_OWN, "vs own baseline", TRUE, 230);
+  add_column (self, COL_DURATION, "Took", FALSE, 72);
+  add_column (self, COL_GROUP, "Group", FALSE, 90);
+  add_column (self, COL_CREATED, "Started", FALSE, 128);
+  add_column (self, COL_DATASET, "Dataset", FALSE, 120);
   g_signal_connect (self->column_view, "activate", G_CALLBACK (on_activate), self);
-  update_actions (self);
+  g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selected), self);
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (on_filter_changed), self);
+  g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (on_filter_changed), self);
+  _scalr_runs_page_init_progress (self);
+  _scalr_runs_page_update_toolbar (self);
+  update_view (self);
 }
 
 GtkWidget *

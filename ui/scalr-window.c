@@ -1,46 +1,23 @@
-/* scalr-window.c — the main window: header bar, error banner, toasts, sidebar of pages.
+/* scalr-window.c — the main window: header bar, error banner, toasts, a sidebar of pages that
+ * folds away on narrow windows (AdwLeaflet).
  *
  * The window wires the pages together: the Datasets page's selection and "Use in
  * Configure" feed the Configure page's [dataset] group (and its rules feed the Datasets
  * page's statistics); win.run starts the Configure page's config on the Runs page; a
  * finished run raises a toast whose button shows it on the Review page. Every page reads
- * the store in its own worker threads. */
+ * the store in its own worker threads. The actions and quitting are in
+ * scalr-window-actions.c. */
 #include "config.h"
 
-#include "scalr-window.h"
+#include "scalr-window-private.h"
 
+#include "scalr-compare-page.h"
 #include "scalr-configure-page.h"
 #include "scalr-datasets-page.h"
+#include "scalr-explore-page.h"
 #include "scalr-resources.h"
-#include "scalr-runs-page.h"
-
-#if __has_include("scalr-review-page.h")
 #include "scalr-review-page.h"
-#define HAVE_REVIEW_PAGE 1
-#endif
-#if __has_include("scalr-compare-page.h")
-#include "scalr-compare-page.h"
-#define HAVE_COMPARE_PAGE 1
-#endif
-
-struct _ScalrWindow {
-  AdwApplicationWindow parent_instance;
-  GtkWidget *toast_overlay;
-  GtkWidget *window_title;
-  GtkWidget *banner_revealer;
-  GtkWidget *banner;
-  GtkWidget *banner_label;
-  GtkWidget *stack;
-  GtkWidget *datasets_page;
-  GtkWidget *configure_page;
-  GtkWidget *runs_page;
-  GtkWidget *review_page;    /* NULL when not built */
-  GtkWidget *compare_page;   /* NULL when not built */
-  char      *db_path;
-  gint64     review_run_id;
-  GtkNativeDialog *export_chooser;   /* owned while open */
-  gint64     export_run_id;
-};
+#include "scalr-runs-page.h"
 
 G_DEFINE_FINAL_TYPE (ScalrWindow, scalr_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -76,20 +53,85 @@ scalr_window_show_toast (ScalrWindow *self, const char *message)
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), adw_toast_new (message));
 }
 
-/* ---- pages -------------------------------------------------------------------------- */
+void
+scalr_window_add_toast (ScalrWindow *self, AdwToast *toast)
+{
+  g_return_if_fail (SCALR_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), toast);
+}
+
+/* ---- pages and the sidebar ----------------------------------------------------------- */
 
 void
 scalr_window_show_page (ScalrWindow *self, const char *name)
 {
   g_return_if_fail (SCALR_IS_WINDOW (self));
-  if (gtk_stack_get_child_by_name (GTK_STACK (self->stack), name))
-    gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
+  if (gtk_stack_get_child_by_name (GTK_STACK (self->stack), name) == NULL)
+    return;
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), name);
+  /* Folded, the page replaces the sidebar. */
+  if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)))
+    adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "content");
 }
 
 const char *
 scalr_window_get_visible_page (ScalrWindow *self)
 {
   return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+}
+
+static void
+on_sidebar_activated (GtkListBox *box, GtkListBoxRow *row, ScalrWindow *self)
+{
+  if (self->syncing_sidebar)
+    return;
+  scalr_window_show_page (self, g_object_get_data (G_OBJECT (row), "page"));
+}
+
+static void
+on_visible_page (GtkStack *stack, GParamSpec *pspec, ScalrWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (stack);
+  self->syncing_sidebar = TRUE;
+  for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar); row; row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (g_object_get_data (G_OBJECT (row), "page"), name) == 0)
+      gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (row));
+  self->syncing_sidebar = FALSE;
+  _scalr_window_update_actions (self);
+}
+
+static void
+on_back (GtkButton *button, ScalrWindow *self)
+{
+  adw_leaflet_navigate (ADW_LEAFLET (self->leaflet), ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* One row per page of the stack, with its icon and the Alt+N shortcut in the tooltip. */
+static void
+build_sidebar (ScalrWindow *self)
+{
+  GListModel *pages = G_LIST_MODEL (gtk_stack_get_pages (GTK_STACK (self->stack)));
+  for (guint k = 0; k < g_list_model_get_n_items (pages); k++)
+    {
+      GtkStackPage *page = g_list_model_get_item (pages, k);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (gtk_stack_page_get_icon_name (page)));
+      GtkWidget *label = gtk_label_new (gtk_stack_page_get_title (page));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+      GtkWidget *row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      g_object_set_data_full (G_OBJECT (row), "page", g_strdup (gtk_stack_page_get_name (page)), g_free);
+      g_autofree char *tip = g_strdup_printf ("%s (Alt+%u)", gtk_stack_page_get_title (page), k + 1);
+      gtk_widget_set_tooltip_text (row, tip);
+      gtk_list_box_append (GTK_LIST_BOX (self->sidebar), row);
+      g_object_unref (page);
+    }
+  g_object_unref (pages);
+  g_signal_connect (self->sidebar, "row-activated", G_CALLBACK (on_sidebar_activated), self);
+  g_signal_connect (self->stack, "notify::visible-child-name", G_CALLBACK (on_visible_page), self);
+  g_signal_connect (self->back_button, "clicked", G_CALLBACK (on_back), self);
+  on_visible_page (GTK_STACK (self->stack), NULL, self);
 }
 
 GtkWidget *
@@ -122,6 +164,18 @@ scalr_window_get_compare_page (ScalrWindow *self)
   return self->compare_page;
 }
 
+GtkWidget *
+scalr_window_get_explore_page (ScalrWindow *self)
+{
+  return self->explore_page;
+}
+
+gboolean
+scalr_window_is_folded (ScalrWindow *self)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet));
+}
+
 const char *
 scalr_window_get_db_path (ScalrWindow *self)
 {
@@ -141,164 +195,19 @@ scalr_window_show_run (ScalrWindow *self, gint64 run_id)
 {
   g_return_if_fail (SCALR_IS_WINDOW (self));
   self->review_run_id = run_id;
-#ifdef HAVE_REVIEW_PAGE
   scalr_review_page_show_run (SCALR_REVIEW_PAGE (self->review_page), self->db_path, run_id);
   scalr_window_show_page (self, "review");
-#else
-  g_autofree char *msg = g_strdup_printf ("Run %" G_GINT64_FORMAT ": the Review page is not built yet", run_id);
-  scalr_window_show_toast (self, msg);
-#endif
+  _scalr_window_update_actions (self);
 }
-
-/* ---- actions -------------------------------------------------------------------- */
-
-static void
-import_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  ScalrWindow *self = data;
-  scalr_window_show_page (self, "datasets");
-  scalr_datasets_page_open_import_dialog (SCALR_DATASETS_PAGE (self->datasets_page));
-}
-
-static void
-run_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  ScalrWindow *self = data;
-  ScalrConfigurePage *cp = SCALR_CONFIGURE_PAGE (self->configure_page);
-  const char *invalid = scalr_configure_page_get_error (cp);
-  if (invalid)
-    {
-      g_autofree char *msg = g_strdup_printf ("The configuration has an invalid value; fix it on the Configure page first.\n%s", invalid);
-      scalr_window_show_error (self, msg);
-      scalr_window_show_page (self, "configure");
-      return;
-    }
-  g_autoptr (ScalrConfig) config = scalr_configure_page_dup_config (cp);
-  g_autoptr (GError) error = NULL;
-  if (!scalr_runs_page_start_run (SCALR_RUNS_PAGE (self->runs_page), config, &error))
-    {
-      scalr_window_show_error (self, error->message);
-      return;
-    }
-  gtk_revealer_set_reveal_child (GTK_REVEALER (self->banner_revealer), FALSE);
-  scalr_window_show_page (self, "runs");
-}
-
-static void
-on_export_response (GtkNativeDialog *dialog, int response, ScalrWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      if (path)
-        scalr_runs_page_export_run (SCALR_RUNS_PAGE (self->runs_page), self->export_run_id, path);
-    }
-  g_clear_object (&self->export_chooser);
-}
-
-static void
-export_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  ScalrWindow *self = data;
-  if (self->export_chooser)
-    return;
-  const char *page = scalr_window_get_visible_page (self);
-  gint64 run_id = 0;
-  if (g_strcmp0 (page, "review") == 0)
-    run_id = self->review_run_id;
-  if (run_id == 0)
-    run_id = scalr_runs_page_get_selected_run_id (SCALR_RUNS_PAGE (self->runs_page));
-  if (run_id == 0)
-    run_id = self->review_run_id;
-  if (run_id == 0 && !scalr_runs_page_is_running (SCALR_RUNS_PAGE (self->runs_page)))
-    run_id = scalr_runs_page_get_current_run_id (SCALR_RUNS_PAGE (self->runs_page));
-  if (run_id == 0)
-    {
-      scalr_window_show_error (self, "Nothing to export: select a finished run on the Runs page (or review one) first.");
-      return;
-    }
-  self->export_run_id = run_id;
-  g_autofree char *title = g_strdup_printf ("Export Run %" G_GINT64_FORMAT, run_id);
-  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                               "_Export", "_Cancel");
-  g_autofree char *name = g_strdup_printf ("run-%" G_GINT64_FORMAT "-synthetic.tsv", run_id);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  self->export_chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (self->export_chooser);
-}
-
-static void
-show_error_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  scalr_window_show_error (SCALR_WINDOW (data), g_variant_get_string (param, NULL));
-}
-
-static void
-toast_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  scalr_window_show_toast (SCALR_WINDOW (data), g_variant_get_string (param, NULL));
-}
-
-static void
-show_page_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  scalr_window_show_page (SCALR_WINDOW (data), g_variant_get_string (param, NULL));
-}
-
-static void
-show_run_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  scalr_window_show_run (SCALR_WINDOW (data), g_variant_get_int64 (param));
-}
-
-static void
-about_activated (GSimpleAction *action, GVariant *param, gpointer data)
-{
-  ScalrWindow *self = data;
-  GtkWidget *about = adw_about_window_new ();
-  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (self));
-  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), "SCALR Workbench");
-  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), "applications-science-symbolic");
-  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
-  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), "The SCALR Workbench developers");
-  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
-    "A workbench for SCALR — Synthetic Cross-domain Augmentation and Learning for Recommendation: "
-    "generate synthetic target-domain events from source-domain behaviour, train recommenders on them, "
-    "and see what they change, with honest statistics.");
-  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_MIT_X11);
-  adw_about_window_add_acknowledgement_section (ADW_ABOUT_WINDOW (about), "The method",
-    (const char *[]) { "Wang et al., SCALR: Synthetic Cross-domain Augmentation and Learning for Recommendation, arXiv 2606.00282 (2026)", NULL });
-  adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about), "MovieLens ml-latest-small (sample dataset)",
-    "© GroupLens Research, University of Minnesota", GTK_LICENSE_CUSTOM,
-    "The sample dataset is GroupLens' MovieLens ml-latest-small. It may be used for research and "
-    "redistributed, including transformations, only under the same licence conditions, and must be credited:\n\n"
-    "F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and Context. "
-    "ACM Transactions on Interactive Intelligent Systems (TiiS) 5(4): 19:1–19:19. "
-    "https://doi.org/10.1145/2827872\n\nSee data/movielens-small/README.md.");
-  gtk_window_present (GTK_WINDOW (about));
-}
-
-static const GActionEntry win_actions[] = {
-  { "import", import_activated, NULL, NULL, NULL },
-  { "run", run_activated, NULL, NULL, NULL },
-  { "export", export_activated, NULL, NULL, NULL },
-  { "show-error", show_error_activated, "s", NULL, NULL },
-  { "toast", toast_activated, "s", NULL, NULL },
-  { "show-page", show_page_activated, "s", NULL, NULL },
-  { "show-run", show_run_activated, "x", NULL, NULL },
-  { "about", about_activated, NULL, NULL, NULL },
-};
 
 /* ---- wiring the pages --------------------------------------------------------------- */
 
 static void
 on_running_changed (GObject *page, GParamSpec *pspec, ScalrWindow *self)
 {
-  GAction *run = g_action_map_lookup_action (G_ACTION_MAP (self), "run");
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (run), !scalr_runs_page_is_running (SCALR_RUNS_PAGE (self->runs_page)));
+  _scalr_window_update_actions (self);
+  if (!_scalr_window_is_working (self))
+    _scalr_window_work_stopped (self);
 }
 
 static void
@@ -325,9 +234,16 @@ on_run_finished (ScalrRunsPage *page, gint64 run_id, int status, const char *mes
                                     : g_strdup_printf ("The run could not start: %s", message);
       scalr_window_show_error (self, msg);
     }
-#ifdef HAVE_COMPARE_PAGE
+  scalr_window_refresh_runs (self);
+}
+
+void
+scalr_window_refresh_runs (ScalrWindow *self)
+{
+  g_return_if_fail (SCALR_IS_WINDOW (self));
+  scalr_runs_page_refresh (SCALR_RUNS_PAGE (self->runs_page));
   scalr_compare_page_set_store (SCALR_COMPARE_PAGE (self->compare_page), self->db_path);
-#endif
+  scalr_review_page_set_store (SCALR_REVIEW_PAGE (self->review_page), self->db_path);
 }
 
 static void
@@ -337,12 +253,42 @@ on_run_list_activated (ScalrRunsPage *page, gint64 run_id, ScalrWindow *self)
 }
 
 static void
+on_runs_changed (ScalrRunsPage *page, ScalrWindow *self)
+{
+  /* Renamed, deleted or restored on the Runs page: the other pages read the runs again. */
+  scalr_compare_page_set_store (SCALR_COMPARE_PAGE (self->compare_page), self->db_path);
+  scalr_review_page_set_store (SCALR_REVIEW_PAGE (self->review_page), self->db_path);
+  _scalr_window_update_actions (self);
+}
+
+static void
+on_review_loaded (ScalrReviewPage *page, gint64 run_id, ScalrWindow *self)
+{
+  self->review_run_id = run_id;
+  _scalr_window_update_actions (self);
+}
+
+static void
+on_selection_changed (GObject *page, GParamSpec *pspec, ScalrWindow *self)
+{
+  _scalr_window_update_actions (self);
+}
+
+static void
 on_dataset_selected (ScalrDatasetsPage *page, const char *name, ScalrWindow *self)
 {
   ScalrConfigurePage *cp = SCALR_CONFIGURE_PAGE (self->configure_page);
   g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (cp);
   if (g_strcmp0 (scalr_config_get (c, "dataset", "name"), name) != 0)
     scalr_configure_page_set_value (cp, "dataset", "name", name, NULL);
+}
+
+static void
+on_datasets_changed (ScalrDatasetsPage *page, ScalrWindow *self)
+{
+  g_auto (GStrv) names = scalr_datasets_page_dup_names (page);
+  scalr_configure_page_set_datasets (SCALR_CONFIGURE_PAGE (self->configure_page), (const char *const *) names);
+  _scalr_window_update_actions (self);
 }
 
 static void
@@ -364,9 +310,11 @@ on_rules_applied (ScalrDatasetsPage *page, const char *dataset, const char *sour
 static void
 on_config_changed (ScalrConfigurePage *page, const char *group, const char *key, ScalrWindow *self)
 {
+  _scalr_window_update_actions (self);
+  g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (page);
+  scalr_explore_page_set_base_config (SCALR_EXPLORE_PAGE (self->explore_page), c);
   if (group != NULL && g_strcmp0 (group, "dataset") != 0)
     return;
-  g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (page);
   scalr_datasets_page_set_rules (SCALR_DATASETS_PAGE (self->datasets_page),
                                  scalr_config_get (c, "dataset", "source"),
                                  scalr_config_get (c, "dataset", "target"));
@@ -381,6 +329,33 @@ add_shortcut (GtkShortcutController *ctl, const char *trigger, const char *actio
   gtk_shortcut_controller_add_shortcut (ctl, s);
 }
 
+static void
+add_shortcuts (ScalrWindow *self)
+{
+  GtkBuilder *builder = gtk_builder_new_from_resource ("/org/scalr/Workbench/ui/scalr-shortcuts.ui");
+  GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+  g_object_unref (builder);
+
+  GtkEventController *ctl = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (ctl), GTK_SHORTCUT_SCOPE_MANAGED);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>o", "win.import", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>r", "win.run", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>e", "win.export", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>question", "win.show-help-overlay", NULL);
+  GListModel *pages = G_LIST_MODEL (gtk_stack_get_pages (GTK_STACK (self->stack)));
+  for (guint k = 0; k < g_list_model_get_n_items (pages) && k < 9; k++)
+    {
+      GtkStackPage *page = g_list_model_get_item (pages, k);
+      g_autofree char *trigger = g_strdup_printf ("<Alt>%u", k + 1);
+      add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), trigger, "win.show-page",
+                    g_variant_new_string (gtk_stack_page_get_name (page)));
+      g_object_unref (page);
+    }
+  g_object_unref (pages);
+  gtk_widget_add_controller (GTK_WIDGET (self), ctl);
+}
+
 /* ---- GObject ---------------------------------------------------------------------- */
 
 static void
@@ -390,6 +365,8 @@ scalr_window_dispose (GObject *object)
   if (self->export_chooser)
     gtk_native_dialog_destroy (self->export_chooser);
   g_clear_object (&self->export_chooser);
+  if (self->quit_dialog)
+    gtk_window_destroy (GTK_WINDOW (self->quit_dialog));
   gtk_widget_dispose_template (GTK_WIDGET (self), SCALR_TYPE_WINDOW);
   G_OBJECT_CLASS (scalr_window_parent_class)->dispose (object);
 }
@@ -416,76 +393,52 @@ scalr_window_class_init (ScalrWindowClass *klass)
   g_type_ensure (SCALR_TYPE_DATASETS_PAGE);
   g_type_ensure (SCALR_TYPE_CONFIGURE_PAGE);
   g_type_ensure (SCALR_TYPE_RUNS_PAGE);
+  g_type_ensure (SCALR_TYPE_REVIEW_PAGE);
+  g_type_ensure (SCALR_TYPE_COMPARE_PAGE);
+  g_type_ensure (SCALR_TYPE_EXPLORE_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/scalr/Workbench/ui/scalr-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, toast_overlay);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, banner_revealer);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, banner);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, datasets_page);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, configure_page);
-  gtk_widget_class_bind_template_child (widget_class, ScalrWindow, runs_page);
-}
-
-G_GNUC_UNUSED static GtkWidget *
-placeholder_page (const char *icon, const char *title, const char *description)
-{
-  GtkWidget *p = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (p), icon);
-  adw_status_page_set_title (ADW_STATUS_PAGE (p), title);
-  adw_status_page_set_description (ADW_STATUS_PAGE (p), description);
-  return p;
+#define CHILD(name) gtk_widget_class_bind_template_child (widget_class, ScalrWindow, name)
+  CHILD (toast_overlay);
+  CHILD (leaflet);
+  CHILD (sidebar);
+  CHILD (back_button);
+  CHILD (window_title);
+  CHILD (banner_revealer);
+  CHILD (banner);
+  CHILD (banner_label);
+  CHILD (stack);
+  CHILD (datasets_page);
+  CHILD (configure_page);
+  CHILD (runs_page);
+  CHILD (review_page);
+  CHILD (compare_page);
+  CHILD (explore_page);
+#undef CHILD
 }
 
 static void
 scalr_window_init (ScalrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  _scalr_window_add_actions (self);
   g_signal_connect (self->banner, "response", G_CALLBACK (on_banner_response), self);
-
-  GtkWidget *review, *compare;
-#ifdef HAVE_REVIEW_PAGE
-  review = self->review_page = scalr_review_page_new ();
-#else
-  review = placeholder_page ("x-office-presentation-symbolic", "No run under review",
-                             "Open a finished run from the Runs page.");
-#endif
-  gtk_stack_add_titled (GTK_STACK (self->stack), review, "review", "Review");
-#ifdef HAVE_COMPARE_PAGE
-  compare = self->compare_page = scalr_compare_page_new ();
-#else
-  compare = placeholder_page ("view-dual-symbolic", "Compare runs",
-                              "Side-by-side comparisons of runs will appear here.");
-#endif
-  gtk_stack_add_titled (GTK_STACK (self->stack), compare, "compare", "Compare");
+  g_signal_connect (self, "close-request", G_CALLBACK (_scalr_window_on_close_request), self);
+  build_sidebar (self);
 
   g_signal_connect (self->runs_page, "notify::running", G_CALLBACK (on_running_changed), self);
+  g_signal_connect (self->runs_page, "notify::selected-run", G_CALLBACK (on_selection_changed), self);
   g_signal_connect (self->runs_page, "run-finished", G_CALLBACK (on_run_finished), self);
   g_signal_connect (self->runs_page, "run-activated", G_CALLBACK (on_run_list_activated), self);
+  g_signal_connect (self->runs_page, "runs-changed", G_CALLBACK (on_runs_changed), self);
+  g_signal_connect (self->review_page, "run-loaded", G_CALLBACK (on_review_loaded), self);
+  g_signal_connect (self->explore_page, "notify::running", G_CALLBACK (on_running_changed), self);
+  g_signal_connect_swapped (self->explore_page, "runs-changed", G_CALLBACK (scalr_window_refresh_runs), self);
   g_signal_connect (self->datasets_page, "dataset-selected", G_CALLBACK (on_dataset_selected), self);
+  g_signal_connect (self->datasets_page, "datasets-changed", G_CALLBACK (on_datasets_changed), self);
   g_signal_connect (self->datasets_page, "rules-applied", G_CALLBACK (on_rules_applied), self);
   g_signal_connect (self->configure_page, "changed", G_CALLBACK (on_config_changed), self);
-
-  GtkBuilder *builder = gtk_builder_new_from_resource ("/org/scalr/Workbench/ui/scalr-shortcuts.ui");
-  GtkShortcutsWindow *overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
-  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
-  g_object_unref (builder);
-
-  GtkEventController *ctl = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (ctl), GTK_SHORTCUT_SCOPE_MANAGED);
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>o", "win.import", NULL);
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>r", "win.run", NULL);
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>e", "win.export", NULL);
-  add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), "<Control>question", "win.show-help-overlay", NULL);
-  static const char *const pages[] = { "datasets", "configure", "runs", "review", "compare" };
-  for (guint k = 0; k < G_N_ELEMENTS (pages); k++)
-    {
-      g_autofree char *trigger = g_strdup_printf ("<Alt>%u", k + 1);
-      add_shortcut (GTK_SHORTCUT_CONTROLLER (ctl), trigger, "win.show-page", g_variant_new_string (pages[k]));
-    }
-  gtk_widget_add_controller (GTK_WIDGET (self), ctl);
+  add_shortcuts (self);
+  _scalr_window_update_actions (self);
 }
 
 ScalrWindow *
@@ -494,7 +447,9 @@ scalr_window_new (AdwApplication *app, const char *db_path, const char *dataset)
   ScalrWindow *self = g_object_new (SCALR_TYPE_WINDOW, "application", app, NULL);
   self->db_path = g_strdup (db_path);
   adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title), db_path);
+  gtk_widget_set_tooltip_text (self->window_title, db_path);
   ScalrConfigurePage *cp = SCALR_CONFIGURE_PAGE (self->configure_page);
+  scalr_configure_page_set_store (cp, db_path);
   if (dataset)
     scalr_configure_page_set_value (cp, "dataset", "name", dataset, NULL);
   g_autoptr (ScalrConfig) c = scalr_configure_page_dup_config (cp);
@@ -502,8 +457,9 @@ scalr_window_new (AdwApplication *app, const char *db_path, const char *dataset)
                                  scalr_config_get (c, "dataset", "source"), scalr_config_get (c, "dataset", "target"));
   scalr_datasets_page_set_store (SCALR_DATASETS_PAGE (self->datasets_page), db_path, dataset);
   scalr_runs_page_set_store (SCALR_RUNS_PAGE (self->runs_page), db_path);
-#ifdef HAVE_COMPARE_PAGE
   scalr_compare_page_set_store (SCALR_COMPARE_PAGE (self->compare_page), db_path);
-#endif
+  scalr_review_page_set_store (SCALR_REVIEW_PAGE (self->review_page), db_path);
+  scalr_explore_page_set_store (SCALR_EXPLORE_PAGE (self->explore_page), db_path);
+  scalr_explore_page_set_base_config (SCALR_EXPLORE_PAGE (self->explore_page), c);
   return self;
 }

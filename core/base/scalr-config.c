@@ -66,6 +66,50 @@ format_number (double x)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%g", x));
 }
 
+const char *
+scalr_param_get_selector (const ScalrParam *p)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+  if (p->model == NULL)
+    return NULL;
+  static const char *const selectors[] = { "model", "models", "strategy" };
+  for (guint i = 0; i < G_N_ELEMENTS (selectors); i++)
+    if (scalr_config_lookup_param (p->group, selectors[i]))
+      return selectors[i];
+  return NULL;
+}
+
+char *
+scalr_param_dup_title (const ScalrParam *p)
+{
+  g_return_val_if_fail (p != NULL, NULL);
+  static const struct { const char *word, *title; } words[] = {
+    { "ials", "iALS" }, { "bpr", "BPR" }, { "ease", "EASE" }, { "itemknn", "ItemKNN" }, { "als", "ALS" },
+    { "l2", "L2" }, { "k", "K" }, { "kcore", "k-core" }, { "lr", "learning rate" }, { "cg", "CG" },
+    { "prob", "probability" }, { "reg", "regularisation" }, { "iters", "iterations" },
+  };
+  GString *s = g_string_new (NULL);
+  g_auto (GStrv) parts = g_strsplit (p->key, ".", 2);
+  for (guint part = 0; parts[part]; part++)
+    {
+      if (part > 0)
+        g_string_append (s, ": ");
+      g_auto (GStrv) w = g_strsplit (parts[part], "_", -1);
+      for (guint i = 0; w[i]; i++)
+        {
+          const char *text = w[i];
+          for (guint k = 0; k < G_N_ELEMENTS (words); k++)
+            if (strcmp (w[i], words[k].word) == 0)
+              text = words[k].title;
+          g_string_append_printf (s, "%s%s", i ? " " : "", text);
+        }
+    }
+  /* Sentence case: the first letter up unless a word of the table starts lower ("iALS"). */
+  if (s->len && g_ascii_islower (s->str[0]) && !g_str_has_prefix (s->str, "iALS") && !g_str_has_prefix (s->str, "k-core"))
+    s->str[0] = g_ascii_toupper (s->str[0]);
+  return g_string_free (s, FALSE);
+}
+
 char *
 scalr_param_describe_allowed (const ScalrParam *p)
 {
@@ -213,8 +257,10 @@ scalr_config_describe (void)
             g_string_append_printf (out, "%s[%s]\n", group ? "\n" : "", p->group);
             group = p->group;
           }
-        g_string_append_printf (out, "  %-22s = %-26s %s%s%s%s%s\n      %s\n", p->key, p->def, allowed,
-                                p->model ? "; for model " : "", p->model ? p->model : "",
+        const char *sel = scalr_param_get_selector (p);
+        g_autofree char *when = sel ? g_strdup_printf ("; when %s %s %s", sel, strcmp (sel, "models") == 0 ? "has" : "is",
+                                                       p->model) : g_strdup ("");
+        g_string_append_printf (out, "  %-22s = %-26s %s%s%s%s\n      %s\n", p->key, p->def, allowed, when,
                                 p->tune ? "; tuned over " : "", p->tune ? p->tune : "", p->help);
       }
   return g_string_free (out, FALSE);
@@ -669,6 +715,29 @@ scalr_config_get_list (const ScalrConfig *c, const char *group, const char *key)
   for (guint k = 0; items[k]; k++)
     g_strstrip (items[k]);
   return items;
+}
+
+gboolean
+scalr_config_param_applies (const ScalrConfig *c, const ScalrParam *p)
+{
+  g_return_val_if_fail (c != NULL && p != NULL, FALSE);
+  const char *sel = scalr_param_get_selector (p);
+  if (sel == NULL)
+    return TRUE;
+  if (strcmp (sel, "models") == 0)
+    {
+      g_auto (GStrv) models = scalr_config_get_list (c, p->group, sel);
+      return g_strv_contains ((const char *const *) models, p->model);
+    }
+  return g_strcmp0 (scalr_config_get (c, p->group, sel), p->model) == 0;
+}
+
+gboolean
+scalr_config_is_default (const ScalrConfig *c, const char *group, const char *key)
+{
+  const ScalrParam *p = scalr_config_lookup_param (group, key);
+  g_return_val_if_fail (p != NULL, FALSE);
+  return g_strcmp0 (scalr_config_get (c, group, key), p->def) == 0;
 }
 
 const char *

@@ -48,7 +48,8 @@ typedef struct {
   double          min, max;  /* INT / DOUBLE range */
   const char     *choices;   /* CHOICE / LIST values; INT / DOUBLE: words also allowed ("auto", "none") */
   const char     *help;      /* one line */
-  const char     *model;     /* applies only when the group's `model` is this (NULL: always) */
+  const char     *model;     /* applies only when the group's selector — its `model` or `strategy`
+                              * key, or its `models` list — is (or holds) this (NULL: always) */
   /* Optional further check of a value that passed the type's check (a rule's syntax, …).
    * On error returns FALSE and sets @error with a message without the key. */
   gboolean      (*check)    (const char *value, GError **error);
@@ -74,6 +75,12 @@ char             *scalr_config_describe      (void) G_GNUC_WARN_UNUSED_RESULT;
 JsonNode         *scalr_config_describe_json (void) G_GNUC_WARN_UNUSED_RESULT;
 /* "an integer in 0…1000", "one of per_event, per_user, topk", … (owned). */
 char             *scalr_param_describe_allowed (const ScalrParam *param);
+/* A title for people from the key: "samples_per_event" → "Samples per event",
+ * "ials.factors" → "iALS: factors", "l2" → "L2" (owned). */
+char             *scalr_param_dup_title (const ScalrParam *param) G_GNUC_WARN_UNUSED_RESULT;
+/* The key of the group that decides whether @param applies ("model", "models" or
+ * "strategy"), or NULL when it always applies. */
+const char       *scalr_param_get_selector (const ScalrParam *param);
 
 typedef struct _ScalrConfig ScalrConfig;
 
@@ -109,6 +116,11 @@ double       scalr_config_get_double     (const ScalrConfig *config, const char 
 gboolean     scalr_config_get_bool       (const ScalrConfig *config, const char *group, const char *key);
 /* LIST values, split (owned). */
 GStrv        scalr_config_get_list       (const ScalrConfig *config, const char *group, const char *key);
+/* Whether @param matters under @config: its group's selector (scalr_param_get_selector)
+ * has, or its `models` list holds, the param's `model`. */
+gboolean     scalr_config_param_applies  (const ScalrConfig *config, const ScalrParam *param);
+/* Whether group.key holds its default value. */
+gboolean     scalr_config_is_default     (const ScalrConfig *config, const char *group, const char *key);
 
 /* A component's parameter: group/key of @config when the registered tables include the key;
  * else (@config NULL, or tables without the component's, as in tests and benchmarks that call

@@ -287,37 +287,98 @@ scalr_export_metrics (ScalrExport *e, const char *path, guint64 *n_rows, GError 
   return table_close (&t, TRUE, n_rows, error);
 }
 
+/* ---- the lift table (also the workbench's copy and export of its selection) ---- */
+
+ScalrTableFormat
+scalr_table_format_for_path (const char *path)
+{
+  gsize n = path ? strlen (path) : 0;
+  return n >= 4 && g_ascii_strcasecmp (path + n - 4, ".csv") == 0 ? SCALR_TABLE_CSV : SCALR_TABLE_TSV;
+}
+
+/* One field of a lift table: TSV as every export (scalr_format_tsv_field), CSV quoted when it
+ * holds a comma, quote or line break. */
+static void
+lift_field (GString *s, const char *text, ScalrTableFormat format)
+{
+  text = text ? text : "";
+  if (format == SCALR_TABLE_CSV)
+    {
+      if (strpbrk (text, ",\"\n\r") == NULL)
+        {
+          g_string_append (s, text);
+          return;
+        }
+      g_string_append_c (s, '"');
+      for (const char *p = text; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (s, '"');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '"');
+      return;
+    }
+  scalr_format_tsv_field (s, text);
+}
+
+char *
+scalr_export_lifts_text (const ScalrLiftRow *rows, guint n, ScalrTableFormat format)
+{
+  static const char *const header[] = {
+    "model", "segment", "metric", "k", "reference", "baseline_model", "base_mean", "aug_mean",
+    "lift", "ci_low", "ci_high", "p_t", "p_wilcoxon", "p_holm", "n_users", "level", "also_strongest", "note",
+  };
+  char sep = format == SCALR_TABLE_CSV ? ',' : '\t';
+  GString *s = g_string_new (NULL);
+  for (guint c = 0; c < G_N_ELEMENTS (header); c++)
+    {
+      if (c)
+        g_string_append_c (s, sep);
+      g_string_append (s, header[c]);
+    }
+  g_string_append_c (s, '\n');
+  for (guint i = 0; i < n; i++)
+    {
+      const ScalrLiftRow *l = &rows[i];
+      const char *text[] = { l->model, l->segment, l->metric };
+      for (guint c = 0; c < G_N_ELEMENTS (text); c++)
+        {
+          lift_field (s, text[c], format);
+          g_string_append_c (s, sep);
+        }
+      g_string_append_printf (s, "%u%c", l->k, sep);
+      lift_field (s, l->reference, format);
+      g_string_append_c (s, sep);
+      lift_field (s, l->baseline_model, format);
+      const double v[] = { l->base_mean, l->aug_mean, l->lift, l->ci_low, l->ci_high, l->p_t, l->p_wilcoxon, l->p_holm };
+      for (guint q = 0; q < G_N_ELEMENTS (v); q++)
+        {
+          g_string_append_c (s, sep);
+          scalr_format_tsv_number (s, v[q]);
+        }
+      g_string_append_printf (s, "%c%u%c", sep, l->n_users, sep);
+      scalr_format_tsv_number (s, l->level);
+      g_string_append_printf (s, "%c%d%c", sep, l->also_strongest ? 1 : 0, sep);
+      lift_field (s, l->note, format);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 scalr_export_lifts (ScalrExport *e, const char *path, guint64 *n_rows, GError **error)
 {
   g_autoptr (GArray) rows = scalr_store_load_lifts (e->store, e->run->id, error);
-  Table t;
-  if (rows == NULL
-      || !table_open (&t, path, "model\tsegment\tmetric\tk\treference\tbaseline_model\tbase_mean\taug_mean\t"
-                                "lift\tci_low\tci_high\tp_t\tp_wilcoxon\tp_holm\tn_users\tlevel\t"
-                                "also_strongest\tnote\n", error))
+  if (rows == NULL)
     return FALSE;
-  for (guint k = 0; k < rows->len; k++)
-    {
-      const ScalrLiftRow *l = &g_array_index (rows, ScalrLiftRow, k);
-      field (&t, l->model);
-      field (&t, l->segment);
-      field (&t, l->metric);
-      uint_field (&t, l->k);
-      field (&t, l->reference);
-      field (&t, l->baseline_model);
-      const double v[] = { l->base_mean, l->aug_mean, l->lift, l->ci_low, l->ci_high, l->p_t, l->p_wilcoxon,
-                           l->p_holm };
-      for (guint q = 0; q < G_N_ELEMENTS (v); q++)
-        number (&t, v[q]);
-      uint_field (&t, l->n_users);
-      number (&t, l->level);
-      uint_field (&t, l->also_strongest ? 1 : 0);
-      g_string_append_c (t.row, '\t');   /* the note may be empty: the field still stands */
-      scalr_format_tsv_field (t.row, l->note);
-      table_end_row (&t);
-    }
-  return table_close (&t, TRUE, n_rows, error);
+  g_autofree char *text = scalr_export_lifts_text ((const ScalrLiftRow *) rows->data, rows->len,
+                                                   scalr_table_format_for_path (path));
+  if (!scalr_output_write_file (path, text, strlen (text), error))
+    return FALSE;
+  if (n_rows)
+    *n_rows = rows->len;
+  return TRUE;
 }
 
 static void

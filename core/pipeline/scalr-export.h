@@ -12,6 +12,7 @@
  *   metrics     model variant segment metric k value n_users
  *   lifts       model segment metric k reference baseline_model base_mean aug_mean lift
  *               ci_low ci_high p_t p_wilcoxon p_holm n_users level also_strongest note
+ *               (CSV instead of TSV when the path ends in .csv)
  *   per-user    user segment model variant metric k value */
 #pragma once
 
@@ -62,6 +63,23 @@ gboolean scalr_export_recs      (ScalrExport *export, const char *path, guint64 
 gboolean scalr_export_metrics   (ScalrExport *export, const char *path, guint64 *n_rows, GError **error);
 gboolean scalr_export_lifts     (ScalrExport *export, const char *path, guint64 *n_rows, GError **error);
 gboolean scalr_export_per_user  (ScalrExport *export, const char *path, guint64 *n_rows, GError **error);
+
+typedef enum {
+  SCALR_TABLE_TSV,
+  SCALR_TABLE_CSV,
+} ScalrTableFormat;
+
+/* ".csv" (any case) → CSV, anything else → TSV. */
+ScalrTableFormat scalr_table_format_for_path (const char *path);
+
+/* The lift table of @n rows as scalr_export_lifts writes it: the header line, then one line
+ * per row in the given order (the CI level, also_strongest as 0/1, the note of an undefined
+ * value); numbers as scalr_format_tsv_number (NA when undefined); TSV fields have tabs and
+ * line breaks replaced by spaces, CSV fields are quoted when they hold a comma, quote or line
+ * break. The workbench's copy and export of a selection of rows call it too, so they read
+ * as `scalr export --lifts`. No failure (owned). */
+char            *scalr_export_lifts_text (const ScalrLiftRow *rows, guint n, ScalrTableFormat format)
+  G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrExport, scalr_export_free)
 

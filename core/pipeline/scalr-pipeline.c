@@ -39,8 +39,15 @@ struct _ScalrPipeline {
   ScalrPipelineCache *cache;      /* borrowed, may be NULL */
   ScalrStoreBusyFunc  busy_func;
   gpointer            busy_data;
+  gint64              group_id;   /* 0: none */
   ScalrPipelineHooks  hooks;
 };
+
+void
+scalr_pipeline_set_group (ScalrPipeline *p, gint64 group_id)
+{
+  p->group_id = group_id;
+}
 
 void
 scalr_pipeline_set_hooks (ScalrPipeline *p, const ScalrPipelineHooks *hooks)
@@ -713,7 +720,7 @@ run_stages (ScalrPipeline *p, ScalrStore *store, gint64 run_id, ScalrProgress *p
   return evaluate (&r, events, error);
 }
 
-/* Rank 0 opens the store and creates the run; under MPI the other ranks learn the run id
+/* Rank 0 opens the store and creates the run (in its group, if any); under MPI the other ranks learn the run id
  * (or rank 0's error) and open the store read-only. On error returns NULL. */
 static ScalrStore *
 open_run (ScalrPipeline *p, gint64 *run_id, GError **error)
@@ -730,8 +737,14 @@ open_run (ScalrPipeline *p, gint64 *run_id, GError **error)
       g_autoptr (ScalrDatasetInfo) info = store ? scalr_store_load_dataset_info (store, name, &local) : NULL;
       g_autofree char *text = scalr_config_to_data (p->config);
       guint64 seed = (guint64) scalr_config_get_int (p->config, "split", "seed");
-      if (info != NULL)
-        scalr_store_create_run (store, info->id, p->run_name, text, seed, info->fingerprint, run_id, &local);
+      if (info != NULL
+          && scalr_store_create_run (store, info->id, p->run_name, text, seed, info->fingerprint, run_id, &local)
+          && p->group_id > 0 && !scalr_store_set_run_group (store, *run_id, p->group_id, &local))
+        {
+          /* The run exists but cannot join its group: it is failed, not left running. */
+          scalr_store_finish_run (store, *run_id, SCALR_RUN_FAILED, local->message, NULL);
+          *run_id = 0;
+        }
     }
   if (!scalr_dist_agree (&local))
     {

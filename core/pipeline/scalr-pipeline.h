@@ -26,6 +26,10 @@ ScalrPipeline *scalr_pipeline_new      (const char *db_path, const ScalrConfig *
 void           scalr_pipeline_free     (ScalrPipeline *pipeline);
 /* Called when the run's store connection waits for another process's lock. */
 void           scalr_pipeline_set_busy_func (ScalrPipeline *pipeline, ScalrStoreBusyFunc func, gpointer data);
+/* The run joins group @group_id of the store (a sweep, a search …; 0: none). When it cannot
+ * (no such group), the run is stored as failed and scalr_pipeline_run returns FALSE with the
+ * store's error and no run id. */
+void           scalr_pipeline_set_group (ScalrPipeline *pipeline, gint64 group_id);
 /* Threads of every stage of this pipeline's runs (0: the thread policy: SCALR_THREADS, else
  * one per processor; see scalr-parallel.h). */
 void           scalr_pipeline_set_threads (ScalrPipeline *pipeline, guint n_threads);

@@ -115,6 +115,12 @@ scalr_run_info_to_json (const ScalrRunInfo *r)
   json_object_set_string_member (o, "created_at", r->created_at);
   json_object_set_string_member (o, "finished_at", r->finished_at);
   json_object_set_string_member (o, "error", r->error);
+  if (r->group_id > 0)
+    json_object_set_int_member (o, "group_id", r->group_id);
+  else
+    json_object_set_null_member (o, "group_id");
+  json_object_set_string_member (o, "note", r->note);
+  json_object_set_string_member (o, "tags", r->tags);
   return o;
 }
 

@@ -37,7 +37,7 @@ JsonObject  *scalr_metric_row_to_json (const ScalrMetricRow *row) G_GNUC_WARN_UN
 JsonObject  *scalr_lift_row_to_json   (const ScalrLiftRow *row) G_GNUC_WARN_UNUSED_RESULT;
 
 /* A run's row (run_id, name, status, dataset, fingerprint, seed, code_version, created_at,
- * finished_at, error) and a dataset's (id, name, events, users, items, duplicates_merged,
+ * finished_at, error, group_id, note, tags; null when unset) and a dataset's (id, name, events, users, items, duplicates_merged,
  * created_at, events_source, items_source, fingerprint), for listings. No failure. */
 JsonObject  *scalr_run_info_to_json     (const ScalrRunInfo *run) G_GNUC_WARN_UNUSED_RESULT;
 JsonObject  *scalr_dataset_info_to_json (const ScalrDatasetInfo *dataset) G_GNUC_WARN_UNUSED_RESULT;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "scalr-lift-table.h"
 #include "scalr-run-data.h"
 #include "scalr-topk.h"
 
@@ -234,14 +235,8 @@ const ScalrLiftRow *
 scalr_run_results_lift (const ScalrRunResults *r, const char *model, const char *segment,
                         const char *metric, guint k, const char *reference)
 {
-  for (guint i = 0; i < r->lifts->len; i++)
-    {
-      const ScalrLiftRow *l = &g_array_index (r->lifts, ScalrLiftRow, i);
-      if (l->k == k && g_strcmp0 (l->model, model) == 0 && g_strcmp0 (l->segment, segment) == 0
-          && g_strcmp0 (l->metric, metric) == 0 && scalr_lift_row_is_reference (l, reference))
-        return l;
-    }
-  return NULL;
+  return scalr_lifts_find ((const ScalrLiftRow *) r->lifts->data, r->lifts->len, model, segment, metric, k,
+                           reference);
 }
 
 double
@@ -259,54 +254,4 @@ scalr_run_results_has_segment (const ScalrRunResults *r, const char *segment)
     if (g_strcmp0 (g_array_index (r->lifts, ScalrLiftRow, i).segment, segment) == 0)
       return TRUE;
   return FALSE;
-}
-
-/* ---- the headline ---------------------------------------------------------------- */
-
-guint
-scalr_headline_k (const guint *ks, guint n)
-{
-  guint best = 0;
-  for (guint j = 0; j < n; j++)
-    {
-      guint k = ks[j];
-      if (k == 0)
-        continue;
-      guint d = (guint) abs ((int) k - SCALR_HEADLINE_K), bd = (guint) abs ((int) best - SCALR_HEADLINE_K);
-      if (best == 0 || d < bd || (d == bd && k < best))
-        best = k;
-    }
-  return best;
-}
-
-/* The own-baseline Recall rows of @segment: their headline K, and the best augmented one at it. */
-static const ScalrLiftRow *
-headline_of_segment (GArray *lifts, const char *segment)
-{
-  g_autoptr (GArray) ks = g_array_new (FALSE, FALSE, sizeof (guint));
-  for (guint i = 0; i < lifts->len; i++)
-    {
-      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
-      if (g_strcmp0 (l->segment, segment) == 0 && g_strcmp0 (l->metric, "recall") == 0
-          && g_strcmp0 (l->reference, "own") == 0)
-        g_array_append_val (ks, l->k);
-    }
-  guint k = scalr_headline_k ((const guint *) ks->data, ks->len);
-  const ScalrLiftRow *best = NULL;
-  for (guint i = 0; i < lifts->len && k > 0; i++)
-    {
-      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
-      if (l->k == k && g_strcmp0 (l->segment, segment) == 0 && g_strcmp0 (l->metric, "recall") == 0
-          && g_strcmp0 (l->reference, "own") == 0 && (best == NULL || l->aug_mean > best->aug_mean))
-        best = l;
-    }
-  return best && isfinite (best->lift) ? best : NULL;
-}
-
-const ScalrLiftRow *
-scalr_headline_lift (GArray *lifts)
-{
-  g_return_val_if_fail (lifts != NULL, NULL);
-  const ScalrLiftRow *l = headline_of_segment (lifts, scalr_segment_to_string (SCALR_SEGMENT_SPARSE));
-  return l ? l : headline_of_segment (lifts, scalr_segment_to_string (SCALR_SEGMENT_ALL));
 }

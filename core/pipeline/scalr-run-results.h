@@ -1,13 +1,14 @@
 /* scalr-run-results.h — everything the review and compare pages and the report show about one
  * run, read from the store in one go (so a worker thread can load it and the main thread only
- * reads), and the headline choice the runs list shares. The charts built from it are
- * ui/plot/scalr-run-charts.h. */
+ * reads). The headline choice and the lookups of lift rows are scalr-lift-table.h; the charts
+ * built from it are ui/plot/scalr-run-charts.h. */
 #pragma once
 
 #include <json-glib/json-glib.h>
 
 #include "scalr-config.h"
 #include "scalr-eval.h"
+#include "scalr-lift-table.h"
 #include "scalr-store.h"
 #include "scalr-synthetic.h"
 
@@ -70,15 +71,6 @@ gboolean         scalr_run_results_has_segment (const ScalrRunResults *results, 
 
 /* Holm-adjusted p below this marks a lift significant. */
 #define SCALR_SIGNIFICANCE_LEVEL 0.05
-
-/* The headline: results are read first at the cut-off nearest SCALR_HEADLINE_K. */
-#define SCALR_HEADLINE_K 20
-/* Of @n cut-offs, the K > 0 nearest SCALR_HEADLINE_K (the smaller on a tie); 0 when none. */
-guint            scalr_headline_k    (const guint *ks, guint n);
-/* The headline lift of a run's @lifts (ScalrLiftRow): Recall at the headline K of the best
- * augmented model against its own baseline, for sparse users, else all users; NULL when
- * there is none with a defined lift. Borrowed from @lifts. */
-const ScalrLiftRow *scalr_headline_lift (GArray *lifts);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrRunResults, scalr_run_results_free)
 

@@ -116,21 +116,13 @@ _scalr_search_dim_draw (const SearchDim *d, ScalrRng *rng)
 gboolean
 _scalr_search_param_applies (const ScalrParam *p, const ScalrConfig *c)
 {
-  if (g_strcmp0 (p->group, "downstream") == 0)
-    {
-      g_auto (GStrv) models = scalr_config_get_list (c, "downstream", "models");
-      return p->model && g_strv_contains ((const char *const *) models, p->model);
-    }
-  if (g_strcmp0 (p->group, "generator") == 0)
-    return p->model == NULL || g_strcmp0 (p->model, scalr_config_get (c, "generator", "model")) == 0;
-  if (g_strcmp0 (p->group, "sampler") == 0)
-    {
-      const char *strategy = scalr_config_get (c, "sampler", "strategy");
-      if (g_strcmp0 (p->key, "user_ratio") == 0)
-        return g_strcmp0 (strategy, "per_user") == 0;
-      return TRUE;
-    }
-  return FALSE;
+  /* A downstream key is searched only as one of a listed model's keys. */
+  if (g_strcmp0 (p->group, "downstream") == 0 && p->model == NULL)
+    return FALSE;
+  if (g_strcmp0 (p->group, "downstream") != 0 && g_strcmp0 (p->group, "generator") != 0
+      && g_strcmp0 (p->group, "sampler") != 0)
+    return FALSE;
+  return scalr_config_param_applies (c, p);
 }
 
 /* Keys a search may not vary: what is measured, who is measured, and what is compared. */
@@ -276,8 +268,9 @@ default_space (ScalrTuneSpec *spec)
         }
 }
 
-ScalrTuneSpec *
-scalr_tune_spec_new_from_file (const char *path, const char *const *sets, GError **error)
+/* The spec of @text (a config file's text named @name in messages; NULL: defaults). */
+static ScalrTuneSpec *
+spec_new (const char *text, const char *name, const char *const *sets, GError **error)
 {
   g_autoptr (ScalrTuneSpec) spec = g_new0 (ScalrTuneSpec, 1);
   spec->dims = g_ptr_array_new_with_free_func ((GDestroyNotify) _scalr_search_dim_free);
@@ -286,27 +279,12 @@ scalr_tune_spec_new_from_file (const char *path, const char *const *sets, GError
   spec->segment = SCALR_SEGMENT_SPARSE;
   spec->trials = 24;
   spec->seed = 42;
-  if (path)
+  if (text)
     {
-      gsize len = 0;
-      g_autofree char *text = scalr_config_read_file (path, &len, error);
-      if (text == NULL)
-        return NULL;
-      if (len > SCALR_CONFIG_MAX_BYTES)
-        {
-          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_TOO_LARGE, "%s: larger than %u bytes; expected a config file",
-                       path, SCALR_CONFIG_MAX_BYTES);
-          return NULL;
-        }
-      if (strlen (text) != len)
-        {
-          g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE, "%s: holds NUL bytes; expected a text config file", path);
-          return NULL;
-        }
-      g_autofree char *rest = split_tune_group (spec, text, path, error);
+      g_autofree char *rest = split_tune_group (spec, text, name, error);
       if (rest == NULL)
         return NULL;
-      spec->config = scalr_config_new_from_data (rest, (gssize) strlen (rest), path, error);
+      spec->config = scalr_config_new_from_data (rest, (gssize) strlen (rest), name, error);
     }
   else
     spec->config = scalr_config_new ();
@@ -318,6 +296,36 @@ scalr_tune_spec_new_from_file (const char *path, const char *const *sets, GError
   if (spec->dims->len == 0)
     default_space (spec);
   return g_steal_pointer (&spec);
+}
+
+ScalrTuneSpec *
+scalr_tune_spec_new_from_file (const char *path, const char *const *sets, GError **error)
+{
+  if (path == NULL)
+    return spec_new (NULL, NULL, sets, error);
+  gsize len = 0;
+  g_autofree char *text = scalr_config_read_file (path, &len, error);
+  if (text == NULL)
+    return NULL;
+  if (len > SCALR_CONFIG_MAX_BYTES)
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_TOO_LARGE, "%s: larger than %u bytes; expected a config file",
+                   path, SCALR_CONFIG_MAX_BYTES);
+      return NULL;
+    }
+  if (strlen (text) != len)
+    {
+      g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_PARSE, "%s: holds NUL bytes; expected a text config file", path);
+      return NULL;
+    }
+  return spec_new (text, path, sets, error);
+}
+
+ScalrTuneSpec *
+scalr_tune_spec_new_from_data (const char *text, const char *name, GError **error)
+{
+  g_return_val_if_fail (text != NULL && name != NULL, NULL);
+  return spec_new (text, name, NULL, error);
 }
 
 void

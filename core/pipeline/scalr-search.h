@@ -37,33 +37,62 @@ typedef enum {
 
 typedef struct _ScalrGrid ScalrGrid;
 
-/* Parses --grid specs "group.key=v1,v2,…" (the grid is their product, at most 10,000
- * points). On error returns NULL and sets @error. */
+/* At most this many points (the grid is the product of its axes' values). */
+#define SCALR_GRID_MAX_POINTS 10000
+
+/* Parses --grid specs "group.key=v1,v2,…" (values split at ';' for LIST keys, each checked
+ * against its parameter), one axis each. On error (a bad spec or value, SCALR_CONFIG_ERROR;
+ * no axis or a key twice, SCALR_SEARCH_ERROR_SPEC; more than SCALR_GRID_MAX_POINTS points)
+ * returns NULL and sets @error. */
 ScalrGrid  *scalr_grid_new          (const char *const *specs, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void        scalr_grid_free         (ScalrGrid *grid);
 guint64     scalr_grid_get_n_points (const ScalrGrid *grid);
-/* @base with the values of point @index (the last axis varies fastest; owned). */
+guint       scalr_grid_get_n_axes   (const ScalrGrid *grid);
+/* "group.key" of axis @axis (borrowed). */
+const char *scalr_grid_get_key      (const ScalrGrid *grid, guint axis);
+/* The axes' keys joined with ',' (what the sweep's store group records; owned). */
+char       *scalr_grid_dup_keys     (const ScalrGrid *grid) G_GNUC_WARN_UNUSED_RESULT;
+/* The values of point @index, one per axis (the last axis varies fastest; owned). */
+GStrv       scalr_grid_dup_point_values (const ScalrGrid *grid, guint64 index) G_GNUC_WARN_UNUSED_RESULT;
+/* @base with the values of point @index (owned). */
 ScalrConfig *scalr_grid_dup_point_config (const ScalrGrid *grid, const ScalrConfig *base, guint64 index) G_GNUC_WARN_UNUSED_RESULT;
 
 typedef struct {
+  guint64 index;     /* in grid order */
   gint64  run_id;    /* 0 when the run could not be created */
   GStrv   keys;      /* "group.key" per axis (owned) */
   GStrv   values;    /* the point's value per axis (owned) */
   char   *error;     /* the failure message, or NULL (owned) */
+  double  seconds;   /* wall time of the point */
 } ScalrSweepPoint;
 
-/* Runs every point of @grid on @base, one stored run each, sharing a pipeline cache;
- * @threads as scalr_pipeline_set_threads. Returns the points in grid order (the last axis
- * varies fastest; ScalrSweepPoint*, owned). A failed point is recorded, not fatal; only
- * cancellation stops early (then returns NULL and sets @error). */
-GPtrArray  *scalr_sweep_run         (const char         *db_path,
-                                     const ScalrConfig  *base,
-                                     const ScalrGrid    *grid,
-                                     guint               threads,
-                                     ScalrStoreBusyFunc  busy_func,
-                                     ScalrProgress      *progress,
-                                     GCancellable       *cancellable,
-                                     GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Called from the sweep's thread after each point (finished or failed). */
+typedef void (*ScalrSweepPointFunc) (const ScalrSweepPoint *point, guint64 n_points, gpointer data);
+
+typedef struct {
+  guint               threads;       /* as scalr_pipeline_set_threads (0: one per processor) */
+  ScalrStoreBusyFunc  busy_func;     /* may be NULL */
+  gpointer            busy_data;
+  const char         *group_name;    /* the store group's name (NULL: none) */
+  ScalrSweepPointFunc point_func;    /* may be NULL */
+  gpointer            point_data;
+} ScalrSweepOptions;
+
+/* Runs every point of @grid on @base, one stored run each (named by its values, e.g.
+ * "user_ratio=2"), sharing a pipeline cache, all in one new store group of kind "sweep"
+ * recording the grid's keys (*out_group_id, optional); @options may be NULL. Progress: stage
+ * "sweep" with the point's fraction, then each run's own stages. Returns the points in grid
+ * order (ScalrSweepPoint*, owned). A failed point is recorded, not fatal. On error — the
+ * store or the group cannot be created, or cancellation (G_IO_ERROR_CANCELLED; the run going
+ * is left cancelled, the finished ones stay) — returns NULL and sets @error. */
+GPtrArray  *scalr_sweep_run         (const char              *db_path,
+                                     const ScalrConfig       *base,
+                                     const ScalrGrid         *grid,
+                                     const ScalrSweepOptions *options,
+                                     ScalrProgress           *progress,
+                                     GCancellable            *cancellable,
+                                     gint64                  *out_group_id,
+                                     GError                 **error) G_GNUC_WARN_UNUSED_RESULT;
 void        scalr_sweep_point_free  (ScalrSweepPoint *point);
 
 /* The lifts of every point for @metric@@k in @segment, own and strongest baseline: an array
@@ -85,6 +114,10 @@ typedef struct _ScalrTuneSpec ScalrTuneSpec;
  * keys that apply to the base config. A NULL @path reads nothing (defaults). On error
  * (with file and line) returns NULL and sets @error. */
 ScalrTuneSpec *scalr_tune_spec_new_from_file (const char *path, const char *const *sets,
+                                              GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same from the text of such a file (@name stands for it in messages: "the Explore
+ * page"), without overrides. On error returns NULL and sets @error. */
+ScalrTuneSpec *scalr_tune_spec_new_from_data (const char *text, const char *name,
                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Command-line overrides (0 / negative: keep the spec's). */
 void        scalr_tune_spec_set_trials      (ScalrTuneSpec *spec, guint trials);
@@ -129,6 +162,7 @@ gboolean    scalr_tune_run (const char         *db_path,
                             GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrGrid, scalr_grid_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrSweepPoint, scalr_sweep_point_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrTuneSpec, scalr_tune_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrTuneTrials, scalr_tune_trials_free)
 

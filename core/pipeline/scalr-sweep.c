@@ -1,6 +1,7 @@
-/* scalr-sweep.c — `scalr sweep`: one stored run per point of a grid over config keys,
- * sharing the split, the generator and the baseline models through a pipeline cache where
- * their keys do not change; and the lifts of every point against the swept values. */
+/* scalr-sweep.c — a sweep (`scalr sweep`, the workbench's Explore page): one stored run per
+ * point of a grid over config keys, sharing the split, the generator and the baseline models
+ * through a pipeline cache where their keys do not change, the runs stored as one group of
+ * the store; and the lifts of every point against the swept values. */
 #include "config.h"
 
 #include "scalr-search-private.h"
@@ -9,14 +10,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "scalr-dist.h"
+#include "scalr-lift-table.h"
 #include "scalr-store.h"
-
-#define MAX_GRID_POINTS 10000
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrSweepPoint, scalr_sweep_point_free)
 
 typedef struct {
   char  *group, *key;
+  char  *dotted;   /* "group.key" */
   GStrv  values;
 } GridAxis;
 
@@ -35,6 +35,7 @@ scalr_grid_free (ScalrGrid *grid)
     {
       g_free (grid->axes[a].group);
       g_free (grid->axes[a].key);
+      g_free (grid->axes[a].dotted);
       g_strfreev (grid->axes[a].values);
     }
   g_free (grid->axes);
@@ -58,8 +59,16 @@ scalr_grid_new (const char *const *specs, GError **error)
       GridAxis *ax = &grid->axes[a];
       if (!scalr_config_parse_grid (specs[a], &ax->group, &ax->key, &ax->values, error))
         return NULL;
+      for (guint b = 0; b < a; b++)
+        if (strcmp (grid->axes[b].group, ax->group) == 0 && strcmp (grid->axes[b].key, ax->key) == 0)
+          {
+            g_set_error (error, SCALR_SEARCH_ERROR, SCALR_SEARCH_ERROR_SPEC,
+                         "the grid names %s.%s twice; give all its values in one axis", ax->group, ax->key);
+            return NULL;
+          }
+      ax->dotted = g_strdup_printf ("%s.%s", ax->group, ax->key);
       grid->n_points *= g_strv_length (ax->values);
-      if (grid->n_points > MAX_GRID_POINTS)
+      if (grid->n_points > SCALR_GRID_MAX_POINTS)
         {
           g_set_error (error, SCALR_CONFIG_ERROR, SCALR_CONFIG_ERROR_BAD_VALUE,
                        "the grid has more than 10,000 points; sweep fewer values");
@@ -73,6 +82,28 @@ guint64
 scalr_grid_get_n_points (const ScalrGrid *grid)
 {
   return grid->n_points;
+}
+
+guint
+scalr_grid_get_n_axes (const ScalrGrid *grid)
+{
+  return grid->n_axes;
+}
+
+const char *
+scalr_grid_get_key (const ScalrGrid *grid, guint axis)
+{
+  g_return_val_if_fail (axis < grid->n_axes, NULL);
+  return grid->axes[axis].dotted;
+}
+
+char *
+scalr_grid_dup_keys (const ScalrGrid *grid)
+{
+  GString *s = g_string_new (NULL);
+  for (guint a = 0; a < grid->n_axes; a++)
+    g_string_append_printf (s, "%s%s", a ? "," : "", grid->axes[a].dotted);
+  return g_string_free (s, FALSE);
 }
 
 void
@@ -91,17 +122,26 @@ static ScalrSweepPoint *
 grid_point (const ScalrGrid *grid, guint64 index)
 {
   ScalrSweepPoint *pt = g_new0 (ScalrSweepPoint, 1);
+  pt->index = index;
   pt->keys = g_new0 (char *, grid->n_axes + 1);
   pt->values = g_new0 (char *, grid->n_axes + 1);
   for (gint a = (gint) grid->n_axes - 1; a >= 0; a--)
     {
       const GridAxis *ax = &grid->axes[a];
       guint n = g_strv_length (ax->values);
-      pt->keys[a] = g_strdup_printf ("%s.%s", ax->group, ax->key);
+      pt->keys[a] = g_strdup (ax->dotted);
       pt->values[a] = g_strdup (ax->values[index % n]);
       index /= n;
     }
   return pt;
+}
+
+GStrv
+scalr_grid_dup_point_values (const ScalrGrid *grid, guint64 index)
+{
+  g_return_val_if_fail (index < grid->n_points, NULL);
+  g_autoptr (ScalrSweepPoint) pt = grid_point (grid, index);
+  return g_steal_pointer (&pt->values);
 }
 
 ScalrConfig *
@@ -117,10 +157,51 @@ scalr_grid_dup_point_config (const ScalrGrid *grid, const ScalrConfig *base, gui
   return c;
 }
 
-GPtrArray *
-scalr_sweep_run (const char *db_path, const ScalrConfig *base, const ScalrGrid *grid, guint threads,
-                 ScalrStoreBusyFunc busy_func, ScalrProgress *progress, GCancellable *cancellable, GError **error)
+/* "user_ratio=2 temperature=0.03": what the run of a point is called (the keys without their
+ * group, so that the names stay short and differ where the points do). */
+static char *
+point_name (const ScalrGrid *grid, const ScalrSweepPoint *pt)
 {
+  GString *s = g_string_new (NULL);
+  for (guint a = 0; a < grid->n_axes; a++)
+    g_string_append_printf (s, "%s%s=%s", a ? " " : "", grid->axes[a].key, pt->values[a]);
+  return g_string_free (s, FALSE);
+}
+
+/* The sweep's group, on rank 0 (the only writer); the other ranks learn its id. */
+static gboolean
+create_group (const char *db_path, const ScalrGrid *grid, const char *name, gint64 *out_id, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  *out_id = 0;
+  if (scalr_dist_is_root ())
+    {
+      g_autoptr (ScalrStore) store = scalr_store_open (db_path, SCALR_STORE_OPEN_DEFAULT, &local);
+      g_autofree char *keys = scalr_grid_dup_keys (grid);
+      if (store)
+        scalr_store_create_group (store, SCALR_GROUP_SWEEP, name, keys, out_id, &local);
+    }
+  if (!scalr_dist_agree (&local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  scalr_dist_bcast (out_id, sizeof *out_id, 0);
+  return TRUE;
+}
+
+GPtrArray *
+scalr_sweep_run (const char *db_path, const ScalrConfig *base, const ScalrGrid *grid, const ScalrSweepOptions *options,
+                 ScalrProgress *progress, GCancellable *cancellable, gint64 *out_group_id, GError **error)
+{
+  g_return_val_if_fail (db_path != NULL && base != NULL && grid != NULL, NULL);
+  static const ScalrSweepOptions none = { 0 };
+  const ScalrSweepOptions *o = options ? options : &none;
+  gint64 group_id = 0;
+  if (!create_group (db_path, grid, o->group_name, &group_id, error))
+    return NULL;
+  if (out_group_id)
+    *out_group_id = group_id;
   g_autoptr (GPtrArray) points = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_sweep_point_free);
   g_autoptr (ScalrPipelineCache) cache = scalr_pipeline_cache_new ();
   for (guint64 i = 0; i < grid->n_points; i++)
@@ -128,40 +209,30 @@ scalr_sweep_run (const char *db_path, const ScalrConfig *base, const ScalrGrid *
       ScalrSweepPoint *pt = grid_point (grid, i);
       g_ptr_array_add (points, pt);
       g_autoptr (ScalrConfig) c = scalr_grid_dup_point_config (grid, base, i);
-      g_autoptr (GString) name = g_string_new ("sweep");
-      for (guint a = 0; a < grid->n_axes; a++)
-        g_string_append_printf (name, " %s=%s", pt->keys[a], pt->values[a]);
+      g_autofree char *name = point_name (grid, pt);
       scalr_progress_update (progress, "sweep", (double) i / grid->n_points, "point %" G_GUINT64_FORMAT " of %"
-                             G_GUINT64_FORMAT ":%s", i + 1, grid->n_points, name->str + 5);
-      g_autoptr (ScalrPipeline) p = scalr_pipeline_new (db_path, c, name->str);
-      scalr_pipeline_set_threads (p, threads);
-      scalr_pipeline_set_busy_func (p, busy_func, NULL);
+                             G_GUINT64_FORMAT ": %s", i + 1, grid->n_points, name);
+      g_autoptr (ScalrPipeline) p = scalr_pipeline_new (db_path, c, name);
+      scalr_pipeline_set_threads (p, o->threads);
+      scalr_pipeline_set_busy_func (p, o->busy_func, o->busy_data);
       scalr_pipeline_set_cache (p, cache);
+      scalr_pipeline_set_group (p, group_id);
       g_autoptr (GError) run_error = NULL;
-      if (!scalr_pipeline_run (p, progress, cancellable, &pt->run_id, &run_error))
+      gint64 t0 = g_get_monotonic_time ();
+      gboolean ok = scalr_pipeline_run (p, progress, cancellable, &pt->run_id, &run_error);
+      pt->seconds = (double) (g_get_monotonic_time () - t0) / G_USEC_PER_SEC;
+      if (!ok)
+        pt->error = g_strdup (run_error->message);
+      if (o->point_func)
+        o->point_func (pt, grid->n_points, o->point_data);
+      if (g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || g_cancellable_is_cancelled (cancellable))
         {
-          if (g_error_matches (run_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            {
-              g_propagate_error (error, g_steal_pointer (&run_error));
-              return NULL;
-            }
-          pt->error = g_strdup (run_error->message);
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the sweep was cancelled");
+          return NULL;
         }
     }
+  scalr_progress_update (progress, "sweep", 1.0, "%" G_GUINT64_FORMAT " points done", grid->n_points);
   return g_steal_pointer (&points);
-}
-
-static const ScalrLiftRow *
-find_lift (GArray *lifts, const char *model, const char *segment, const char *metric, guint k, const char *reference)
-{
-  for (guint i = 0; i < lifts->len; i++)
-    {
-      const ScalrLiftRow *l = &g_array_index (lifts, ScalrLiftRow, i);
-      if (l->k == k && g_strcmp0 (l->model, model) == 0 && g_strcmp0 (l->segment, segment) == 0
-          && g_strcmp0 (l->metric, metric) == 0 && scalr_lift_row_is_reference (l, reference))
-        return l;
-    }
-  return NULL;
 }
 
 /* The stored row as it is: undefined numbers are null, with the reason in note. */
@@ -236,7 +307,8 @@ scalr_sweep_results_json (ScalrStore *store, GPtrArray *points, const char *metr
           if (g_strcmp0 (l->metric, metric) != 0 || g_strcmp0 (l->segment, segment) != 0 || l->k != k
               || g_strcmp0 (l->reference, "own") != 0)
             continue;
-          const ScalrLiftRow *best = find_lift (lifts, l->model, segment, metric, k, "strongest");
+          const ScalrLiftRow *best = scalr_lifts_find ((const ScalrLiftRow *) lifts->data, lifts->len, l->model, segment,
+                                                       metric, k, "strongest");
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "model");
           json_builder_add_string_value (b, l->model);

@@ -51,6 +51,8 @@ typedef struct {
 
 ScalrRunCache *_scalr_store_run_cache (ScalrStore *store, gint64 run_id);
 void      _scalr_store_forget_run (ScalrStore *store, gint64 run_id);
+/* What this connection remembers of every run's checks, forgotten (runs were deleted). */
+void      _scalr_store_forget_all_runs (ScalrStore *store);
 
 /* Sets @error to SCALR_STORE_ERROR_DAMAGED: "PATH: run N is damaged: WHAT; the other runs
  * are not affected". Returns FALSE. */

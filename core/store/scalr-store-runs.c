@@ -413,17 +413,23 @@ run_from_row (sqlite3_stmt *st)
   r->created_at = col_dup (st, 9);
   r->finished_at = col_dup (st, 10);
   r->error = col_dup (st, 11);
+  r->group_id = sqlite3_column_int64 (st, 12);
+  r->note = col_dup (st, 13);
+  r->tags = col_dup (st, 14);
+  r->trashed = sqlite3_column_type (st, 15) != SQLITE_NULL;
   return r;
 }
 
 #define RUN_COLUMNS "r.id, r.dataset_id, d.name, r.name, r.status, r.config, r.seed, r.fingerprint, " \
-                    "r.code_version, r.created_at, r.finished_at, r.error"
+                    "r.code_version, r.created_at, r.finished_at, r.error, r.group_id, r.note, r.tags, " \
+                    "r.trashed_at"
 
 GPtrArray *
 scalr_store_list_runs (ScalrStore *store, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = _scalr_store_prepare (store,
-    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id ORDER BY r.id", error);
+    "SELECT " RUN_COLUMNS " FROM runs r JOIN datasets d ON d.id = r.dataset_id "
+    "WHERE r.trashed_at IS NULL ORDER BY r.id", error);
   if (st == NULL)
     return NULL;
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) scalr_run_info_free);
@@ -470,5 +476,7 @@ scalr_run_info_free (ScalrRunInfo *r)
   g_free (r->created_at);
   g_free (r->finished_at);
   g_free (r->error);
+  g_free (r->note);
+  g_free (r->tags);
   g_free (r);
 }

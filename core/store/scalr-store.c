@@ -204,6 +204,22 @@ static const char *const migrations[] = {
   "  lifts TEXT NOT NULL, user_metrics TEXT NOT NULL, recs TEXT NOT NULL,"
   "  sha256 TEXT NOT NULL"
   ");",
+  /* 6 → 7: managing runs — groups (sweeps, searches, replicates, hand-picked sets), notes,
+   * tags, and a trash for deletes that can be undone. None of it is a run's results: the
+   * checksums of migration 5 → 6 do not cover these columns and tables, and editing them
+   * leaves a finished run's checksums valid. */
+  "CREATE TABLE run_groups ("
+  "  id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('sweep','tune','replicates','manual')),"
+  "  name TEXT,"
+  "  keys TEXT,"
+  "  created_at TEXT NOT NULL"
+  ");"
+  "ALTER TABLE runs ADD COLUMN group_id INTEGER REFERENCES run_groups(id) ON DELETE SET NULL;"
+  "ALTER TABLE runs ADD COLUMN note TEXT;"
+  "ALTER TABLE runs ADD COLUMN tags TEXT;"
+  "ALTER TABLE runs ADD COLUMN trashed_at TEXT;"
+  "CREATE INDEX runs_group ON runs(group_id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCALR_STORE_SCHEMA_VERSION);
@@ -226,6 +242,12 @@ void
 _scalr_store_forget_run (ScalrStore *self, gint64 run_id)
 {
   g_hash_table_remove (self->runs, &run_id);
+}
+
+void
+_scalr_store_forget_all_runs (ScalrStore *self)
+{
+  g_hash_table_remove_all (self->runs);
 }
 const char *scalr_store_get_path (ScalrStore *self) { return self->path; }
 int scalr_store_get_schema_version (ScalrStore *self) { return self->schema_version; }

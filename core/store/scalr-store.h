@@ -30,9 +30,10 @@ typedef enum {
   SCALR_STORE_ERROR_EXISTS,      /* a dataset of that name exists */
   SCALR_STORE_ERROR_FAILED,      /* any other SQLite error */
   SCALR_STORE_ERROR_DAMAGED,     /* a run's stored results are invalid or do not match its checksum */
+  SCALR_STORE_ERROR_RUNNING,     /* the run is still going: it cannot be deleted */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 6
+#define SCALR_STORE_SCHEMA_VERSION 7
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
@@ -83,10 +84,43 @@ typedef struct {
   char           *created_at;
   char           *finished_at;   /* NULL while running */
   char           *error;         /* NULL unless failed */
+  gint64          group_id;      /* the sweep, search, replicates or hand-picked set (0: none) */
+  char           *note;          /* free text, NULL when none */
+  char           *tags;          /* normalised "a,b" (scalr_run_tags_normalize), NULL when none */
+  gboolean        trashed;       /* deleted, awaiting undo or purge (listings leave it out) */
 } ScalrRunInfo;
+
+/* A set of runs that belong together. */
+typedef enum {
+  SCALR_GROUP_SWEEP,        /* a grid over config keys (scalr sweep, the Explore page) */
+  SCALR_GROUP_TUNE,         /* a search (scalr tune) */
+  SCALR_GROUP_REPLICATES,   /* the same config over derived seeds */
+  SCALR_GROUP_MANUAL,       /* picked by hand */
+} ScalrGroupKind;
+
+typedef struct {
+  gint64          id;
+  ScalrGroupKind  kind;
+  char           *name;
+  char           *keys;        /* the swept keys, "group.key,group.key" (NULL: not known) */
+  char           *created_at;
+} ScalrGroupInfo;
+
+const char *scalr_group_kind_to_string   (ScalrGroupKind kind);
+/* FALSE for anything but "sweep", "tune", "replicates", "manual". */
+gboolean    scalr_group_kind_from_string (const char *text, ScalrGroupKind *out);
+void        scalr_group_info_free        (ScalrGroupInfo *info);
+/* Tags as typed ("Baseline,  cold;cold ") → "Baseline,cold": split at ',' and ';', trimmed,
+ * empty and repeated ones (ignoring case) dropped, at most 32 tags of 64 bytes each.
+ * Returns NULL when none is left. */
+char       *scalr_run_tags_normalize     (const char *text) G_GNUC_WARN_UNUSED_RESULT;
+/* Seconds from created_at to finished_at; NaN while running or when a stamp is missing. */
+double      scalr_run_info_get_duration  (const ScalrRunInfo *info);
 
 void scalr_dataset_info_free (ScalrDatasetInfo *info);
 void scalr_run_info_free     (ScalrRunInfo *info);
+/* A deep copy (owned). */
+ScalrRunInfo *scalr_run_info_copy (const ScalrRunInfo *info) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The default store: $XDG_DATA_HOME/scalr-workbench/scalr.db. Free with g_free. */
 char       *scalr_store_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
@@ -148,6 +182,7 @@ gboolean      scalr_store_add_timing  (ScalrStore *store,
                                        const char *stage,
                                        double      seconds,
                                        GError    **error);
+/* Every run that is not trashed, oldest first (ScalrRunInfo*). */
 GPtrArray    *scalr_store_list_runs   (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Stage timings of a run, in the order recorded: stage names (char*) and seconds (double). */
 gboolean      scalr_store_load_timings (ScalrStore *store, gint64 run_id, GPtrArray **stages,
@@ -213,6 +248,38 @@ typedef void (*ScalrRecsFunc) (const char *model, const char *variant, guint max
 gboolean      scalr_store_foreach_recs (ScalrStore *store, gint64 run_id, ScalrRecsFunc func, gpointer data,
                                         GError **error);
 
+/* Managing runs (scalr-store-manage.c). Each returns FALSE with @error set on failure
+ * (SCALR_STORE_ERROR_NOT_FOUND for a run or group that does not exist); nothing changes then. */
+gboolean      scalr_store_rename_run   (ScalrStore *store, gint64 run_id, const char *name, GError **error);
+/* @note NULL or empty clears it. */
+gboolean      scalr_store_set_run_note (ScalrStore *store, gint64 run_id, const char *note, GError **error);
+/* @tags as typed; stored normalised (scalr_run_tags_normalize). */
+gboolean      scalr_store_set_run_tags (ScalrStore *store, gint64 run_id, const char *tags, GError **error);
+/* Hides a run from listings until it is restored or purged. A running run cannot be
+ * trashed (SCALR_STORE_ERROR_RUNNING). */
+gboolean      scalr_store_trash_run    (ScalrStore *store, gint64 run_id, GError **error);
+gboolean      scalr_store_restore_run  (ScalrStore *store, gint64 run_id, GError **error);
+/* Deletes trashed run @run_id and everything it stored, for good; a run that is not
+ * trashed is not touched (FALSE, SCALR_STORE_ERROR_NOT_FOUND). */
+gboolean      scalr_store_purge_run    (ScalrStore *store, gint64 run_id, GError **error);
+/* Deletes every run trashed at least @min_age_seconds ago (0: all; *out_n: how many;
+ * optional). */
+gboolean      scalr_store_purge_trashed (ScalrStore *store, double min_age_seconds, guint *out_n,
+                                         GError **error);
+/* Runs (not trashed) whose resolved config text is exactly @config, newest first (gint64). */
+GArray       *scalr_store_find_runs_by_config (ScalrStore *store, const char *config,
+                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Groups. @name and @keys may be NULL. */
+gboolean      scalr_store_create_group (ScalrStore *store, ScalrGroupKind kind, const char *name,
+                                        const char *keys, gint64 *out_id, GError **error);
+/* Every group, oldest first (ScalrGroupInfo*). */
+GPtrArray    *scalr_store_list_groups  (ScalrStore *store, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+ScalrGroupInfo *scalr_store_load_group  (ScalrStore *store, gint64 group_id, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean      scalr_store_rename_group (ScalrStore *store, gint64 group_id, const char *name, GError **error);
+/* Puts run @run_id into group @group_id (0: into none). */
+gboolean      scalr_store_set_run_group (ScalrStore *store, gint64 run_id, gint64 group_id, GError **error);
+
 /* ---- integrity of a run's results (scalr-store-check.c, scalr-store-seal.c) ----------------
  *
  * Every blob, row and document read from the store is validated where it is read (sizes that
@@ -248,6 +315,7 @@ gboolean      scalr_store_check_run (ScalrStore *store, gint64 run_id, ScalrRunC
 #define scalr_store_get_lifts        scalr_store_load_lifts
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrStore, scalr_store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrGroupInfo, scalr_group_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrDatasetInfo, scalr_dataset_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScalrRunInfo, scalr_run_info_free)
 

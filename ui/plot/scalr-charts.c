@@ -1,9 +1,12 @@
 /* scalr-charts.c — chart builders for diagnostics and lifts. */
 #include "config.h"
 
-#include <math.h>
-
 #include "scalr-charts.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "scalr-format.h"
 #include "scalr-stats.h"   /* scalr_stats_ci_label */
 
 static char *
@@ -25,10 +28,11 @@ scalr_charts_rank_frequency (const ScalrDiagnostics *diag)
 {
   g_return_val_if_fail (diag != NULL, NULL);
   ScalrPlot *plot = scalr_plot_new ("Item popularity: rank–frequency");
-  g_autofree char *sub = g_strdup_printf ("Gini: real %.3f, synthetic %.3f  ·  JSD %.3f  ·  "
-                                          "catalogue coverage: real %.1f%%, synthetic %.1f%%",
-                                          diag->real_gini, diag->gini, diag->jsd,
-                                          diag->real_coverage * 100, diag->coverage * 100);
+  g_autofree char *rg = scalr_format_fixed (diag->real_gini, 3), *sg = scalr_format_fixed (diag->gini, 3);
+  g_autofree char *jsd = scalr_format_metric (diag->jsd);
+  g_autofree char *rc = scalr_format_percent (diag->real_coverage, 1), *sc = scalr_format_percent (diag->coverage, 1);
+  g_autofree char *sub = g_strdup_printf ("Gini: real %s, synthetic %s  ·  JSD %s  ·  catalogue coverage: real %s, "
+                                          "synthetic %s", rg, sg, jsd, rc, sc);
   scalr_plot_set_subtitle (plot, sub);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "item rank", NULL, SCALR_AXIS_LOG10);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "events per item", NULL, SCALR_AXIS_LOG10);
@@ -106,8 +110,8 @@ scalr_charts_buckets (const ScalrDiagnostics *diag)
   if (n == 0)
     return NULL;
   ScalrPlot *plot = scalr_plot_new ("Popularity buckets");
-  g_autofree char *sub = g_strdup_printf ("share of events per item-popularity bucket  ·  "
-                                          "bucket JSD %.4f", diag->bucket_jsd);
+  g_autofree char *bjsd = scalr_format_metric (diag->bucket_jsd);
+  g_autofree char *sub = g_strdup_printf ("share of events per item-popularity bucket  ·  bucket JSD %s", bjsd);
   scalr_plot_set_subtitle (plot, sub);
   g_autofree char *xl = g_strdup_printf ("popularity bucket (1 = head … %u = tail)", n);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, xl, NULL, SCALR_AXIS_LINEAR);
@@ -132,6 +136,51 @@ scalr_charts_buckets (const ScalrDiagnostics *diag)
 }
 
 ScalrPlot *
+scalr_charts_category_mix (const ScalrDiagnostics *diag)
+{
+  g_return_val_if_fail (diag != NULL, NULL);
+  guint n = diag->category_names ? MIN (diag->category_names->len, 8) : 0;
+  if (n == 0 || diag->category_share == NULL || diag->real_category_share == NULL
+      || diag->category_share->len < n || diag->real_category_share->len < n)
+    return NULL;
+  ScalrPlot *plot = scalr_plot_new ("Category mix");
+  g_autofree char *sub = g_strdup_printf ("share of target events per item category, real vs synthetic  ·  "
+                                          "the %u categories with most real events (an item may have several)", n);
+  scalr_plot_set_subtitle (plot, sub);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "category", NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "share of events", "%", SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis_range (plot, SCALR_PLOT_AXIS_Y, 0, NAN);
+  scalr_plot_set_axis_hover_name (plot, SCALR_PLOT_AXIS_Y, "of events");
+  g_autofree double *real = g_new (double, n);
+  g_autofree double *syn = g_new (double, n);
+  for (guint c = 0; c < n; c++)
+    {
+      real[c] = g_array_index (diag->real_category_share, double, c) * 100;
+      syn[c] = g_array_index (diag->category_share, double, c) * 100;
+    }
+  scalr_plot_set_categories (plot, n, (const char *const *) diag->category_names->pdata);
+  scalr_plot_add_bars (plot, "real", SCALR_PLOT_COLOR_REAL, n, real);
+  scalr_plot_add_bars (plot, "synthetic", SCALR_PLOT_COLOR_SYNTHETIC, n, syn);
+  return plot;
+}
+
+ScalrPlotColor
+scalr_charts_model_color (const char *model)
+{
+  /* One colour per model everywhere (every page, both themes, the report). */
+  static const struct { const char *model; ScalrPlotColor color; } fixed[] = {
+    { "pop", SCALR_PLOT_COLOR_BLACK }, { "itemknn", SCALR_PLOT_COLOR_ORANGE },
+    { "ials", SCALR_PLOT_COLOR_GREEN }, { "bpr", SCALR_PLOT_COLOR_PURPLE },
+    { "ease", SCALR_PLOT_COLOR_BLUE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+    if (g_strcmp0 (fixed[i].model, model) == 0)
+      return fixed[i].color;
+  static const ScalrPlotColor others[] = { SCALR_PLOT_COLOR_SKY, SCALR_PLOT_COLOR_VERMILLION, SCALR_PLOT_COLOR_YELLOW };
+  return others[g_str_hash (model ? model : "") % G_N_ELEMENTS (others)];
+}
+
+ScalrPlot *
 scalr_charts_reliability (const ScalrDiagnostics *diag)
 {
   g_return_val_if_fail (diag != NULL, NULL);
@@ -139,10 +188,14 @@ scalr_charts_reliability (const ScalrDiagnostics *diag)
     return NULL;
   ScalrPlot *plot = scalr_plot_new ("Calibration: reliability diagram");
   GString *sub = g_string_new (NULL);
-  g_string_append_printf (sub, "generator probabilities on validation users (top %u items each, equal-count bins)  ·  ECE %.3g",
-                          diag->calib_top_n, diag->ece);
+  g_autofree char *ece = scalr_format_value (diag->ece, 2);
+  g_string_append_printf (sub, "generator probabilities on validation users (top %u items each, equal-count bins)  ·  ECE\u00a0%s",
+                          diag->calib_top_n, ece);
   if (diag->temperature > 0)
-    g_string_append_printf (sub, "  ·  τ = %.3g", diag->temperature);
+    {
+      g_autofree char *tau = scalr_format_value (diag->temperature, 3);
+      g_string_append_printf (sub, "  ·  τ\u00a0=\u00a0%s", tau);   /* never split across lines */
+    }
   scalr_plot_set_subtitle (plot, sub->str);
   g_string_free (sub, TRUE);
   scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, "mean predicted probability", NULL,
@@ -280,58 +333,123 @@ scalr_charts_sweep (const char *title, const char *param, guint n, const double 
   return plot;
 }
 
-char *
-scalr_format_value (const char *format, double value)
+/* ---- lifts over a set of runs ------------------------------------------------------------ */
+
+typedef struct {
+  const char *value;
+  double      x;
+} SweepValue;
+
+static int
+cmp_sweep_value (gconstpointer a, gconstpointer b)
 {
-  if (!isfinite (value))
-    return g_strdup ("—");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  return g_strdup_printf (format, value);
-#pragma GCC diagnostic pop
+  const SweepValue *x = a, *y = b;
+  if (isfinite (x->x) && isfinite (y->x) && x->x != y->x)
+    return x->x < y->x ? -1 : 1;
+  return g_strcmp0 (x->value, y->value);
+}
+
+GStrv
+scalr_charts_sweep_categories (const ScalrSweepData *d)
+{
+  guint n = d->series->n_runs;
+  g_autoptr (GArray) vals = g_array_new (FALSE, FALSE, sizeof (SweepValue));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *v = d->values[i] ? d->values[i] : SCALR_FORMAT_MISSING;
+      gboolean seen = FALSE;
+      for (guint j = 0; j < vals->len && !seen; j++)
+        seen = strcmp (g_array_index (vals, SweepValue, j).value, v) == 0;
+      if (!seen)
+        {
+          SweepValue sv = { v, d->series->numeric ? d->series->x[i] : NAN };
+          g_array_append_val (vals, sv);
+        }
+    }
+  g_array_sort (vals, cmp_sweep_value);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (guint j = 0; j < vals->len; j++)
+    g_strv_builder_add (b, g_array_index (vals, SweepValue, j).value);
+  return g_strv_builder_end (b);
+}
+
+static guint
+category_of (GStrv cats, const char *value)
+{
+  const char *v = value ? value : SCALR_FORMAT_MISSING;
+  for (guint c = 0; cats[c]; c++)
+    if (strcmp (cats[c], v) == 0)
+      return c;
+  return 0;
+}
+
+static char *
+sweep_hover (const ScalrSweepData *d, const char *param, const char *model, guint i)
+{
+  g_autofree char *lift = scalr_format_lift (d->lift[i]);
+  g_autofree char *ci = scalr_format_lift_ci (d->lo[i], d->hi[i]);
+  g_autofree char *level = scalr_stats_ci_label (d->level);
+  return g_strdup_printf ("%s · %s = %s: %s %s %s (%s, not adjusted)", d->run_labels[i], param,
+                          d->values[i] ? d->values[i] : SCALR_FORMAT_MISSING, model, lift, ci, level);
 }
 
 ScalrPlot *
-scalr_charts_sweep_models (const char *title, const char *param, const char *const *models, guint n_models, guint n,
-                           const double *x, const double *lift, const double *lo, const double *hi, double level,
-                           gboolean log_x)
+scalr_charts_sweep_model (const char *title, const char *subtitle, const char *param, const char *model,
+                          const ScalrSweepData *d)
 {
-  g_return_val_if_fail (param != NULL && (n_models == 0 || models != NULL), NULL);
-  g_return_val_if_fail (n == 0 || n_models == 0 || (x && lift && lo && hi), NULL);
-  if (n_models == 1)
-    return scalr_charts_sweep (title, param, n, x, lift, lo, hi, level, log_x);
-  g_autofree char *t = title ? g_strdup (title) : g_strdup_printf ("Lift against %s", param);
-  ScalrPlot *plot = scalr_plot_new (t);
-  g_autofree char *ci = scalr_stats_ci_label (level);
-  g_autofree char *subtitle = g_strdup_printf ("relative lift per model with its paired-bootstrap %s band", ci);
-  scalr_plot_set_subtitle (plot, subtitle);
-  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL, log_x ? SCALR_AXIS_LOG10 : SCALR_AXIS_LINEAR);
-  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift (%)", NULL, SCALR_AXIS_LINEAR);
+  g_return_val_if_fail (d != NULL && d->series != NULL && param != NULL && model != NULL, NULL);
+  ScalrPlot *plot = scalr_plot_new (title ? title : model);
+  if (subtitle)
+    scalr_plot_set_subtitle (plot, subtitle);
+  g_auto (GStrv) cats = scalr_charts_sweep_categories (d);
+  scalr_plot_set_categories (plot, g_strv_length (cats), (const char *const *) cats);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_X, param, NULL, SCALR_AXIS_LINEAR);
+  scalr_plot_set_axis (plot, SCALR_PLOT_AXIS_Y, "lift", "%", SCALR_AXIS_LINEAR);
   scalr_plot_add_reference (plot, SCALR_PLOT_AXIS_Y, 0);
-  g_autofree double *l = g_new (double, MAX (n, 1));
-  g_autofree double *a = g_new (double, MAX (n, 1));
-  g_autofree double *b = g_new (double, MAX (n, 1));
-  for (guint m = 0; m < n_models; m++)
+  ScalrPlotColor color = scalr_charts_model_color (model);
+  for (guint l = 0; l < d->series->lines->len; l++)
     {
-      const char *model = models[m];
-      ScalrPlotColor color = (ScalrPlotColor) (m % (SCALR_PLOT_N_COLORS - 2));   /* skip yellow and black */
+      GArray *line = g_ptr_array_index (d->series->lines, l);
+      g_autofree double *x = g_new (double, line->len), *y = g_new (double, line->len);
+      g_autofree double *a = g_new (double, line->len), *b = g_new (double, line->len);
       g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; i < n; i++)
+      for (guint j = 0; j < line->len; j++)
         {
-          l[i] = 100 * lift[m * n + i];
-          a[i] = 100 * lo[m * n + i];
-          b[i] = 100 * hi[m * n + i];
-          g_autofree char *ls = scalr_format_value ("%+.2f%%", l[i]);
-          g_autofree char *as = scalr_format_value ("%+.2f%%", a[i]), *bs = scalr_format_value ("%+.2f%%", b[i]);
-          g_ptr_array_add (hover, g_strdup_printf ("%s · %s %g: lift %s (%s %s to %s)", model, param, x[i], ls, ci,
-                                                   as, bs));
+          guint i = g_array_index (line, guint, j);
+          x[j] = category_of (cats, d->values[i]);
+          y[j] = 100 * d->lift[i];
+          a[j] = 100 * d->lo[i];
+          b[j] = 100 * d->hi[i];
+          g_ptr_array_add (hover, sweep_hover (d, param, model, i));
         }
       g_ptr_array_add (hover, NULL);
-      guint band = scalr_plot_add_band (plot, NULL, color, n, x, a, b);
-      scalr_plot_series_set_fill (plot, band, 0.14);
-      guint line = scalr_plot_add_line (plot, model, color, n, x, l);
-      guint pts = scalr_plot_add_points (plot, NULL, color, n, x, l);
-      scalr_plot_series_set_hover_texts (plot, line, (const char *const *) hover->pdata);
+      guint band = scalr_plot_add_band (plot, NULL, color, line->len, x, a, b);
+      scalr_plot_series_set_fill (plot, band, 0.16);
+      scalr_plot_series_set_hover_texts (plot, band, (const char *const *) hover->pdata);
+      g_autofree char *name = d->series->lines->len == 1 ? g_strdup ("joined runs (only this key differs)")
+                                                          : g_strdup_printf ("joined runs, set %u", l + 1);
+      guint s = scalr_plot_add_line (plot, name, color, line->len, x, y);
+      if (l > 0)
+        scalr_plot_series_set_dashed (plot, s, TRUE);
+      guint pts = scalr_plot_add_points (plot, NULL, color, line->len, x, y);
+      scalr_plot_series_set_hover_texts (plot, s, (const char *const *) hover->pdata);
+      scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
+    }
+  guint nl = d->series->loose->len;
+  if (nl > 0)
+    {
+      g_autofree double *x = g_new (double, nl), *y = g_new (double, nl);
+      g_autoptr (GPtrArray) hover = g_ptr_array_new_with_free_func (g_free);
+      for (guint j = 0; j < nl; j++)
+        {
+          guint i = g_array_index (d->series->loose, guint, j);
+          x[j] = category_of (cats, d->values[i]);
+          y[j] = 100 * d->lift[i];
+          g_autofree char *h = sweep_hover (d, param, model, i);
+          g_ptr_array_add (hover, g_strdup_printf ("%s (not joined: other keys differ too)", h));
+        }
+      g_ptr_array_add (hover, NULL);
+      guint pts = scalr_plot_add_points (plot, "other runs (differ in other keys)", SCALR_PLOT_COLOR_NEUTRAL, nl, x, y);
       scalr_plot_series_set_hover_texts (plot, pts, (const char *const *) hover->pdata);
     }
   return plot;

@@ -79,6 +79,16 @@ scalr_plot_save_png (const ScalrPlot *plot, const char *path, int width, int hei
 }
 
 gboolean
+scalr_plot_save_png_fitted (const ScalrPlot *plot, const char *path, int width, GError **error)
+{
+  g_return_val_if_fail (plot != NULL && path != NULL, FALSE);
+  ScalrPlotStyle style;
+  scalr_plot_style_init_for_width (&style, width);
+  double h = scalr_plot_get_natural_height (plot, width, &style);
+  return scalr_plot_save_png (plot, path, width, (int) CLAMP (h, 1, 32767), &style, error);
+}
+
+gboolean
 scalr_plot_save_svg (const ScalrPlot *plot, const char *path, double width, double height,
                      const ScalrPlotStyle *style, GError **error)
 {

@@ -6,6 +6,8 @@
 
 #include "scalr-plot-private.h"
 
+#include "scalr-format.h"
+
 double
 _scalr_plot_forest_row_y (const Layout *L, const ScalrPlot *plot, double row)
 {
@@ -13,28 +15,23 @@ _scalr_plot_forest_row_y (const Layout *L, const ScalrPlot *plot, double row)
 }
 
 char *
-_scalr_plot_format_forest_value (const ForestRow *r)
+_scalr_plot_format_forest_value (const ForestRow *r, gboolean full)
 {
-  g_autofree char *lift = isfinite (r->lift) ? g_strdup_printf ("%+.2f%%", r->lift)
-                                             : g_strdup ("n/a");
-  g_autofree char *ci = isfinite (r->lo) && isfinite (r->hi)
-                          ? g_strdup_printf ("[%.2f, %.2f]", r->lo, r->hi) : g_strdup ("");
-  g_autofree char *p = !isfinite (r->p) ? g_strdup ("")
-                       : r->p < 0.001 ? g_strdup ("p<0.001") : g_strdup_printf ("p=%.3f", r->p);
+  g_autofree char *lift = scalr_format_lift (r->lift / 100);
+  if (!full)
+    return g_steal_pointer (&lift);
   GString *s = g_string_new (lift);
-  if (*ci)
-    g_string_append_printf (s, " %s", ci);
-  if (*p)
-    g_string_append_printf (s, "  %s", p);
-  /* True minus signs. */
-  GString *out = g_string_new (NULL);
-  for (const char *c = s->str; *c; c++)
-    if (*c == '-')
-      g_string_append (out, "\xe2\x88\x92");
-    else
-      g_string_append_c (out, *c);
-  g_string_free (s, TRUE);
-  return g_string_free (out, FALSE);
+  if (isfinite (r->lo) && isfinite (r->hi))
+    {
+      g_autofree char *ci = scalr_format_lift_ci (r->lo / 100, r->hi / 100);
+      g_string_append_printf (s, " %s", ci);
+    }
+  if (isfinite (r->p))
+    {
+      g_autofree char *p = scalr_format_p (r->p);
+      g_string_append_printf (s, "  p %s", p);
+    }
+  return g_string_free (s, FALSE);
 }
 
 void
@@ -107,7 +104,7 @@ _scalr_plot_draw_forest (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
       _scalr_plot_show_text (cr, label, L->left - L->gap * 1.5, base, ALIGN_RIGHT);
       if (L->forest_values)
         {
-          g_autofree char *v = _scalr_plot_format_forest_value (row);
+          g_autofree char *v = _scalr_plot_format_forest_value (row, !L->forest_short);
           _scalr_plot_set_rgb (cr, row->significant ? style->foreground : style->muted);
           _scalr_plot_show_text (cr, v, L->right + L->gap * 1.5, base, ALIGN_LEFT);
         }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "scalr-plot-private.h"
+
+#include "scalr-format.h"
 #include "scalr-stats.h"   /* scalr_stats_ci_label */
 
 gboolean
@@ -106,21 +108,18 @@ static char *
 forest_hover (const ForestRow *r)
 {
   GString *t = g_string_new (r->label);
-  g_autofree char *lift = scalr_axis_format_exact (round (r->lift * 100) / 100);
-  g_string_append_printf (t, ": lift %s%s%%", r->lift > 0 ? "+" : "", lift);
+  g_autofree char *lift = scalr_format_lift (r->lift / 100);
+  g_string_append_printf (t, ": lift %s", lift);
   if (isfinite (r->lo) && isfinite (r->hi))
     {
-      g_autofree char *lo = scalr_axis_format_exact (round (r->lo * 100) / 100);
-      g_autofree char *hi = scalr_axis_format_exact (round (r->hi * 100) / 100);
-      g_autofree char *ci = scalr_stats_ci_label (r->level);
-      g_string_append_printf (t, " (%s %s%% to %s%%)", ci, lo, hi);
+      g_autofree char *ci = scalr_format_lift_ci (r->lo / 100, r->hi / 100);
+      g_autofree char *label = scalr_stats_ci_label (r->level);
+      g_string_append_printf (t, " %s (%s, not adjusted for multiple comparisons)", ci, label);
     }
   if (isfinite (r->p))
     {
-      if (r->p < 0.001)
-        g_string_append (t, ", p < 0.001");
-      else
-        g_string_append_printf (t, ", p = %.3f", r->p);
+      g_autofree char *p = scalr_format_p (r->p);
+      g_string_append_printf (t, ", Holm-adjusted p %s", p);
     }
   g_string_append (t, r->significant ? ", significant" : ", not significant");
   return g_string_free (t, FALSE);

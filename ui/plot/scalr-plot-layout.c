@@ -1,5 +1,5 @@
-/* scalr-plot-layout.c — the chart layout (margins, axis ticks and labels, titles) and the
- * drawing of the grid, the axes and the titles. */
+/* scalr-plot-layout.c — the chart layout: margins, axis ticks and labels, titles (drawn by
+ * scalr-plot-frame.c), a chart's natural height. */
 #include "config.h"
 
 #include <math.h>
@@ -14,7 +14,10 @@ void
 _scalr_plot_layout_clear (Layout *L)
 {
   for (guint i = 0; i < 2; i++)
-    g_clear_pointer (&L->sub_lines[i], g_free);
+    {
+      g_clear_pointer (&L->sub_lines[i], g_free);
+      g_clear_pointer (&L->title_lines[i], g_free);
+    }
   for (guint a = 0; a < 2; a++)
     for (guint i = 0; i < L->ax[a].n_ticks; i++)
       g_clear_pointer (&L->ax[a].labels[i], g_free);
@@ -250,7 +253,16 @@ axis_ticks (const ScalrPlot *plot, Layout *L, guint a, guint target)
   data_range (plot, a, &lo, &hi);
   gboolean fixed_lo = isfinite (plot->axes[a].lo), fixed_hi = isfinite (plot->axes[a].hi);
   if (ax->scale == SCALR_AXIS_LINEAR)
-    linear_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
+    {
+      /* At least two labelled values inside the range: a coarse step on a short axis can
+       * leave one (a lone "0%" says nothing about the scale). */
+      for (guint t = target; t < target + 8; t++)
+        {
+          linear_ticks (ax, lo, hi, fixed_lo, fixed_hi, t);
+          if (ax->n_ticks >= 2)
+            break;
+        }
+    }
   else
     log_ticks (ax, lo, hi, fixed_lo, fixed_hi, target);
   for (guint i = 0; i < ax->n_ticks; i++)
@@ -327,8 +339,8 @@ axis_thin (cairo_t *cr, Layout *L, guint a)
       ax->label_w = MAX (ax->label_w, _scalr_plot_text_width (cr, ax->labels[i]));
 }
 
-static char *
-axis_title (const Axis *a)
+char *
+_scalr_plot_axis_title (const Axis *a)
 {
   if (!a->label)
     return NULL;
@@ -337,19 +349,18 @@ axis_title (const Axis *a)
   return g_strdup (a->label);
 }
 
-/* Word-wraps @text into at most two lines of @max_w (the second shortened with "…" if it
- * still does not fit); a "·" separator never starts or ends a line. */
-static void
-wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
+/* Word-wraps @text, in the current font, into at most two lines of @max_w (the second
+ * shortened with "…" if it still does not fit); a "·" separator never starts or ends a
+ * line. Returns the number of lines set in @lines (owned strings). */
+static guint
+wrap_two_lines (cairo_t *cr, const char *text, double max_w, char *lines[2])
 {
   for (guint i = 0; i < 2; i++)
-    g_clear_pointer (&L->sub_lines[i], g_free);
-  _scalr_plot_set_font (cr, L->fs, FALSE);
-  L->n_sub_lines = 1;
+    g_clear_pointer (&lines[i], g_free);
   if (_scalr_plot_text_width (cr, text) <= max_w)
     {
-      L->sub_lines[0] = g_strdup (text);
-      return;
+      lines[0] = g_strdup (text);
+      return 1;
     }
   g_auto (GStrv) words = g_strsplit (text, " ", -1);
   GString *line = g_string_new (NULL);
@@ -372,7 +383,7 @@ wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
       g_string_truncate (line, line->len - strlen ("·"));
       g_strchomp (line->str);
     }
-  L->sub_lines[0] = g_string_free (line, FALSE);
+  lines[0] = g_string_free (line, FALSE);
   GString *rest = g_string_new (NULL);
   for (; words[i]; i++)
     {
@@ -382,12 +393,21 @@ wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
         g_string_append_c (rest, ' ');
       g_string_append (rest, words[i]);
     }
+  guint n = 1;
   if (rest->len)
     {
-      L->sub_lines[1] = _scalr_plot_fit_text (cr, rest->str, max_w);
-      L->n_sub_lines = 2;
+      lines[1] = _scalr_plot_fit_text (cr, rest->str, max_w);
+      n = 2;
     }
   g_string_free (rest, TRUE);
+  return n;
+}
+
+static void
+wrap_subtitle (cairo_t *cr, const char *text, double max_w, Layout *L)
+{
+  _scalr_plot_set_font (cr, L->fs, FALSE);
+  L->n_sub_lines = wrap_two_lines (cr, text, max_w, L->sub_lines);
 }
 
 /* Top: title, subtitle, legend row; sets L->top. */
@@ -399,9 +419,13 @@ layout_top (const ScalrPlot *plot, cairo_t *cr, Layout *L)
   L->title_base = L->subtitle_base = 0;
   if (plot->title && *plot->title)
     {
+      /* A long title wraps to a second line (a projector's large type). */
+      _scalr_plot_set_font (cr, fs * TITLE_SCALE, TRUE);
+      L->n_title_lines = wrap_two_lines (cr, plot->title, L->w - 2 * pad, L->title_lines);
+      _scalr_plot_set_font (cr, fs, FALSE);
       y += fs * TITLE_SCALE * 0.95;
       L->title_base = y;
-      y += fs * TITLE_SCALE * 0.3;
+      y += fs * TITLE_SCALE * 0.3 + (L->n_title_lines - 1) * fs * TITLE_SCALE * 1.2;
     }
   if (plot->subtitle && *plot->subtitle)
     {
@@ -421,16 +445,17 @@ layout_top (const ScalrPlot *plot, cairo_t *cr, Layout *L)
   L->top = y + (plot->rows ? 0 : line_h * 0.5);
 }
 
-/* The widest of the forest's row labels (or value texts, @values), each in its weight. */
+/* The widest of the forest's row labels (@mode 0) or value texts (1: full, 2: the lift only),
+ * each in its weight. */
 static double
-forest_text_width (const ScalrPlot *plot, cairo_t *cr, double fs, gboolean values)
+forest_text_width (const ScalrPlot *plot, cairo_t *cr, double fs, guint mode)
 {
   double maxw = 0;
   for (guint r = 0; r < plot->n_rows; r++)
     {
-      g_autofree char *v = values ? _scalr_plot_format_forest_value (&plot->rows[r]) : NULL;
+      g_autofree char *v = mode ? _scalr_plot_format_forest_value (&plot->rows[r], mode == 1) : NULL;
       _scalr_plot_set_font (cr, fs, plot->rows[r].significant);
-      maxw = MAX (maxw, _scalr_plot_text_width (cr, values ? v : plot->rows[r].label));
+      maxw = MAX (maxw, _scalr_plot_text_width (cr, mode ? v : plot->rows[r].label));
     }
   _scalr_plot_set_font (cr, fs, FALSE);
   return maxw;
@@ -441,12 +466,12 @@ static void
 layout_left (const ScalrPlot *plot, cairo_t *cr, Layout *L)
 {
   double fs = L->fs, pad = L->pad, gap = L->gap, line_h = L->ascent + L->descent;
-  g_autofree char *yt = axis_title (&plot->axes[SCALR_PLOT_AXIS_Y]);
+  g_autofree char *yt = _scalr_plot_axis_title (&plot->axes[SCALR_PLOT_AXIS_Y]);
   double y_title_w = yt && !plot->rows ? line_h * 1.1 + gap : 0;
   L->ytitle_x = pad + L->ascent;
   if (plot->rows)
     {
-      L->forest_label_w = MIN (forest_text_width (plot, cr, fs, FALSE), L->w * 0.4);
+      L->forest_label_w = MIN (forest_text_width (plot, cr, fs, 0), L->w * 0.4);
       L->left = pad + L->forest_label_w + gap * 1.5;
       return;
     }
@@ -459,17 +484,22 @@ layout_left (const ScalrPlot *plot, cairo_t *cr, Layout *L)
   L->left = pad + y_title_w + maxw + gap;
 }
 
-/* Right, for forest plots: a value column when it fits; rows no taller than about three
- * lines of text (the axis follows the last row). */
+/* Right, for forest plots: a value column when it fits — the full value (lift, interval, p),
+ * else the lift alone —; rows no taller than about three lines of text (the axis follows the
+ * last row). */
 static void
 layout_forest_right (const ScalrPlot *plot, cairo_t *cr, Layout *L)
 {
   double gap = L->gap, line_h = L->ascent + L->descent;
-  double vw = forest_text_width (plot, cr, L->fs, TRUE);
-  if (L->right - L->left - vw - gap * 1.5 >= L->w * 0.35)
+  for (guint mode = 1; mode <= 2 && !L->forest_values; mode++)
     {
-      L->forest_values = TRUE;
-      L->right -= vw + gap * 1.5;
+      double vw = forest_text_width (plot, cr, L->fs, mode);
+      if (L->right - L->left - vw - gap * 1.5 >= L->w * (mode == 1 ? 0.35 : 0.3))
+        {
+          L->forest_values = TRUE;
+          L->forest_short = mode == 2;
+          L->right -= vw + gap * 1.5;
+        }
     }
   axis_ticks (plot, L, SCALR_PLOT_AXIS_Y, 2);
   double max_h = MAX (plot->n_rows, 1) * line_h * 4.2;
@@ -522,14 +552,14 @@ layout_pass (const ScalrPlot *plot, cairo_t *cr, Layout *L)
   double pad = L->pad, gap = L->gap, line_h = L->ascent + L->descent;
   layout_top (plot, cr, L);
   /* Bottom: x tick labels, x title. */
-  g_autofree char *xt = axis_title (&plot->axes[SCALR_PLOT_AXIS_X]);
+  g_autofree char *xt = _scalr_plot_axis_title (&plot->axes[SCALR_PLOT_AXIS_X]);
   L->bottom = L->h - pad - gap - line_h;
   if (xt)
     L->bottom -= line_h * 1.1 + gap * 0.5;
   L->xtitle_base = L->h - pad - L->descent;
   layout_left (plot, cr, L);
   L->right = L->w - pad;
-  L->forest_values = FALSE;
+  L->forest_values = L->forest_short = FALSE;
   if (plot->rows)
     layout_forest_right (plot, cr, L);
   L->ok = L->right - L->left > 20 && L->bottom - L->top > 20;
@@ -591,6 +621,29 @@ _scalr_plot_layout_compute (const ScalrPlot *plot, cairo_t *cr, double w, double
   _scalr_plot_set_font (cr, L->fs, FALSE);
 }
 
+double
+scalr_plot_get_natural_height (const ScalrPlot *plot, double width, const ScalrPlotStyle *style)
+{
+  g_return_val_if_fail (plot != NULL && width > 0, 0);
+  if (style == NULL)
+    style = _scalr_plot_default_style ();
+  if (plot->rows == NULL)
+    return round (width * 0.625);
+  /* Lay the rows out on a very tall canvas: the area is capped to the rows, so the content
+   * ends where the x axis title does; then rows get about three lines each. */
+  cairo_t *cr = _scalr_plot_scratch_cr (style);
+  Layout L;
+  _scalr_plot_layout_compute (plot, cr, width, 20000, style, &L);
+  double line_h = L.ascent + L.descent;
+  double used = L.xtitle_base + L.descent + L.pad;
+  double rows_h = L.bottom - L.top;
+  double want = MAX (plot->n_rows, 1) * line_h * 2.8;
+  double h = used - MAX (rows_h - want, 0);
+  _scalr_plot_layout_clear (&L);
+  cairo_destroy (cr);
+  return ceil (MAX (h, width * 0.25));
+}
+
 /* A measuring context with the same font options as drawing. */
 cairo_t *
 _scalr_plot_scratch_cr (const ScalrPlotStyle *style)
@@ -600,170 +653,4 @@ _scalr_plot_scratch_cr (const ScalrPlotStyle *style)
   cairo_surface_destroy (s);
   _scalr_plot_prepare_cr (cr, style);
   return cr;
-}
-
-/* ---------------------------------------------------------------------------------------- */
-/* Grid, axes and titles                                                                    */
-
-void
-_scalr_plot_draw_grid (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                       const ScalrPlotStyle *style)
-{
-  cairo_set_line_width (cr, 1.0);
-  /* Minor grid (log10): fainter. */
-  for (guint a = 0; a < 2; a++)
-    {
-      const AxisLayout *ax = &L->ax[a];
-      _scalr_plot_set_rgba (cr, style->grid, 0.55);
-      for (guint i = 0; i < ax->n_minor; i++)
-        {
-          double p = _scalr_plot_map_v (L, a, ax->minor[i]);
-          if (!isfinite (p))
-            continue;
-          if (a == 0)
-            {
-              cairo_move_to (cr, round (p) + 0.5, L->top);
-              cairo_line_to (cr, round (p) + 0.5, L->bottom);
-            }
-          else
-            {
-              cairo_move_to (cr, L->left, round (p) + 0.5);
-              cairo_line_to (cr, L->right, round (p) + 0.5);
-            }
-        }
-      cairo_stroke (cr);
-    }
-  _scalr_plot_set_rgb (cr, style->grid);
-  for (guint a = 0; a < 2; a++)
-    {
-      const AxisLayout *ax = &L->ax[a];
-      if (ax->categorical)
-        continue;
-      for (guint i = 0; i < ax->n_ticks; i++)
-        {
-          double p = _scalr_plot_map_v (L, a, ax->ticks[i]);
-          if (!isfinite (p))
-            continue;
-          if (a == 0)
-            {
-              cairo_move_to (cr, round (p) + 0.5, L->top);
-              cairo_line_to (cr, round (p) + 0.5, L->bottom);
-            }
-          else
-            {
-              cairo_move_to (cr, L->left, round (p) + 0.5);
-              cairo_line_to (cr, L->right, round (p) + 0.5);
-            }
-        }
-    }
-  cairo_stroke (cr);
-}
-
-/* Axis lines, left and bottom: drawn before the series so data on the edge stays visible. */
-void
-_scalr_plot_draw_axis_lines (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                             const ScalrPlotStyle *style)
-{
-  _scalr_plot_set_rgb (cr, style->muted);
-  cairo_set_line_width (cr, 1.0);
-  if (!plot->rows)
-    {
-      cairo_move_to (cr, round (L->left) + 0.5, L->top);
-      cairo_line_to (cr, round (L->left) + 0.5, L->bottom);
-    }
-  cairo_move_to (cr, L->left, round (L->bottom) + 0.5);
-  cairo_line_to (cr, L->right, round (L->bottom) + 0.5);
-  cairo_stroke (cr);
-}
-
-void
-_scalr_plot_draw_axes (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                       const ScalrPlotStyle *style)
-{
-  _scalr_plot_set_font (cr, L->fs, FALSE);
-
-  /* Tick marks and labels. */
-  double tick = L->fs * 0.3;
-  cairo_set_line_width (cr, 1.0);
-  _scalr_plot_set_dash (cr, FALSE, 0);
-  const AxisLayout *ax = &L->ax[0];
-  for (guint i = 0; i < ax->n_ticks; i++)
-    {
-      double p = _scalr_plot_map_v (L, 0, ax->ticks[i]);
-      if (!isfinite (p))
-        continue;
-      _scalr_plot_set_rgb (cr, style->muted);
-      cairo_move_to (cr, round (p) + 0.5, L->bottom);
-      cairo_line_to (cr, round (p) + 0.5, L->bottom + tick);
-      cairo_stroke (cr);
-      if (!ax->show[i])
-        continue;
-      _scalr_plot_set_rgb (cr, style->foreground);
-      _scalr_plot_show_text (cr, ax->labels[i], p, L->bottom + L->gap + L->ascent, ALIGN_CENTER);
-    }
-  ax = &L->ax[1];
-  for (guint i = 0; i < ax->n_ticks && !plot->rows; i++)
-    {
-      double p = _scalr_plot_map_v (L, 1, ax->ticks[i]);
-      if (!isfinite (p))
-        continue;
-      _scalr_plot_set_rgb (cr, style->muted);
-      cairo_move_to (cr, L->left - tick, round (p) + 0.5);
-      cairo_line_to (cr, L->left, round (p) + 0.5);
-      cairo_stroke (cr);
-      if (!ax->show[i])
-        continue;
-      _scalr_plot_set_rgb (cr, style->foreground);
-      _scalr_plot_show_text (cr, ax->labels[i], L->left - L->gap,
-                             p + (L->ascent - L->descent) / 2, ALIGN_RIGHT);
-    }
-
-  /* Axis titles. */
-  _scalr_plot_set_rgb (cr, style->foreground);
-  g_autofree char *xt = axis_title (&plot->axes[0]);
-  if (xt)
-    {
-      g_autofree char *fit = _scalr_plot_fit_text (cr, xt, L->w - 2 * L->pad);
-      double cx = (L->left + L->right) / 2;
-      double tw = _scalr_plot_text_width (cr, fit);
-      cx = CLAMP (cx, L->pad + tw / 2, L->w - L->pad - tw / 2);
-      _scalr_plot_show_text (cr, fit, cx, L->xtitle_base, ALIGN_CENTER);
-    }
-  g_autofree char *yt = axis_title (&plot->axes[1]);
-  if (yt && !plot->rows)
-    {
-      g_autofree char *fit = _scalr_plot_fit_text (cr, yt, L->bottom - L->top + L->pad);
-      cairo_save (cr);
-      cairo_translate (cr, L->ytitle_x, (L->top + L->bottom) / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      _scalr_plot_show_text (cr, fit, 0, 0, ALIGN_CENTER);
-      cairo_restore (cr);
-    }
-}
-
-void
-_scalr_plot_draw_titles (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
-                         const ScalrPlotStyle *style)
-{
-  double max_w = L->w - 2 * L->pad;
-  if (L->title_base > 0)
-    {
-      _scalr_plot_set_font (cr, L->fs * TITLE_SCALE, TRUE);
-      _scalr_plot_set_rgb (cr, style->foreground);
-      g_autofree char *t = _scalr_plot_fit_text (cr, plot->title, max_w);
-      _scalr_plot_show_text (cr, t, L->pad, L->title_base, ALIGN_LEFT);
-    }
-  if (L->subtitle_base > 0)
-    {
-      _scalr_plot_set_font (cr, L->fs, FALSE);
-      _scalr_plot_set_rgb (cr, style->muted);
-      for (guint i = 0; i < L->n_sub_lines; i++)
-        {
-          g_autofree char *t = _scalr_plot_fit_text (cr, L->sub_lines[i], max_w);
-          _scalr_plot_show_text (cr, t, L->pad,
-                                 L->subtitle_base + i * (L->ascent + L->descent) * 1.15,
-                                 ALIGN_LEFT);
-        }
-    }
-  _scalr_plot_set_font (cr, L->fs, FALSE);
 }

@@ -55,12 +55,16 @@ data_in_rect (const ScalrPlot *plot, const Layout *L, double x0, double y0, doub
                 hits++;
               if (s->kind == SCALR_SERIES_BAND && INSIDE (px, _scalr_plot_map_v (L, 1, s->y2[k])))
                 hits++;
-              /* Segments that cross the box count too: sample them every few pixels. */
-              if (k + 1 < s->n && s->kind == SCALR_SERIES_LINE)
+              /* Segments that cross the box count too (a line, and both edges of a band):
+               * sample them every few pixels. */
+              for (guint edge = 0; edge < (s->kind == SCALR_SERIES_BAND ? 2u : 1u); edge++)
                 {
-                  double py = _scalr_plot_map_v (L, 1, s->y[k]);
+                  if (k + 1 >= s->n || s->kind == SCALR_SERIES_POINTS)
+                    break;
+                  const double *ys = edge ? s->y2 : s->y;
+                  double py = _scalr_plot_map_v (L, 1, ys[k]);
                   double qx = _scalr_plot_map_v (L, 0, s->x[k + 1]);
-                  double qy = _scalr_plot_map_v (L, 1, s->y[k + 1]);
+                  double qy = _scalr_plot_map_v (L, 1, ys[k + 1]);
                   if (!isfinite (px) || !isfinite (py) || !isfinite (qx) || !isfinite (qy))
                     continue;
                   guint steps = (guint) MIN (2000, hypot (qx - px, qy - py) / 4) + 1;
@@ -191,8 +195,9 @@ _scalr_plot_layout_legend (cairo_t *cr, const ScalrPlot *plot, Layout *L)
     }
   L->leg_x = xs[best];
   L->leg_y = ys[best];
-  /* Covering data everywhere: ask for a legend row above the plot instead, if it fits. */
-  if (best_hits > 0 && total_w <= L->right - L->left)
+  /* Covering data everywhere: ask for a legend row above the plot instead (wrapped when it
+   * is wider than the plot). */
+  if (best_hits > 0)
     L->legend_row = TRUE;
 }
 

@@ -87,9 +87,12 @@ typedef struct {
   gboolean   forest;
   double     forest_label_w;                        /* row label column */
   gboolean   forest_values;                         /* value column shown */
+  gboolean   forest_short;                          /* … with the lift only */
   double     title_base, subtitle_base;            /* subtitle_base: of its first line */
   char      *sub_lines[2];                          /* the subtitle wrapped (owned) */
   guint      n_sub_lines;
+  char      *title_lines[2];                        /* the title wrapped (owned) */
+  guint      n_title_lines;
   double     xtitle_base, ytitle_x;
   /* legend */
   guint      n_legend;
@@ -127,6 +130,9 @@ void                  _scalr_plot_layout_compute (const ScalrPlot *plot, cairo_t
                                                   Layout *L);
 /* A measuring context with the same font options as drawing. */
 cairo_t              *_scalr_plot_scratch_cr (const ScalrPlotStyle *style);
+/* "label (unit)", or the label alone (no unit, or "%"); NULL without a label (owned). */
+char                 *_scalr_plot_axis_title (const Axis *a);
+/* The frame (scalr-plot-frame.c). */
 void                  _scalr_plot_draw_grid (cairo_t *cr, const ScalrPlot *plot, const Layout *L,
                                              const ScalrPlotStyle *style);
 /* Axis lines, left and bottom: drawn before the series so data on the edge stays visible. */
@@ -149,7 +155,8 @@ void                  _scalr_plot_draw_legend (cairo_t *cr, const ScalrPlot *plo
 /* Forest plots (scalr-plot-forest.c). */
 double                _scalr_plot_forest_row_y (const Layout *L, const ScalrPlot *plot,
                                                 double row);
-char                 *_scalr_plot_format_forest_value (const ForestRow *r);
+/* "+10.0% [+2.0, +20.0] p<0.001", or the lift only with @full FALSE. */
+char                 *_scalr_plot_format_forest_value (const ForestRow *r, gboolean full);
 void                  _scalr_plot_draw_forest (cairo_t *cr, const ScalrPlot *plot,
                                                const Layout *L, const ScalrPlotStyle *style);
 

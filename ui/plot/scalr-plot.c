@@ -79,6 +79,48 @@ scalr_plot_set_title (ScalrPlot *plot, const char *title)
   plot->title = g_strdup (title);
 }
 
+const char *
+scalr_plot_get_title (const ScalrPlot *plot)
+{
+  g_return_val_if_fail (plot != NULL, NULL);
+  return plot->title;
+}
+
+const char *
+scalr_plot_get_subtitle (const ScalrPlot *plot)
+{
+  g_return_val_if_fail (plot != NULL, NULL);
+  return plot->subtitle;
+}
+
+char *
+scalr_plot_dup_summary (const ScalrPlot *plot)
+{
+  g_return_val_if_fail (plot != NULL, NULL);
+  GString *s = g_string_new (NULL);
+  if (plot->rows)
+    {
+      for (guint r = 0; r < plot->n_rows; r++)
+        {
+          g_autofree char *v = _scalr_plot_format_forest_value (&plot->rows[r], TRUE);
+          g_string_append_printf (s, "%s%s: %s%s", r ? "; " : "", plot->rows[r].label, v,
+                                  plot->rows[r].significant ? ", significant" : "");
+        }
+      return g_string_free (s, FALSE);
+    }
+  for (guint i = 0; i < plot->series->len; i++)
+    {
+      const Series *se = g_ptr_array_index (plot->series, i);
+      if (se->name == NULL)
+        continue;
+      g_string_append_printf (s, "%s%s (%u %s)", s->len ? ", " : "", se->name, se->n,
+                              se->kind == SCALR_SERIES_BARS ? "bars" : se->kind == SCALR_SERIES_STEPS ? "bins" : "points");
+    }
+  if (plot->axes[0].label && plot->axes[1].label)
+    g_string_append_printf (s, "%s%s against %s", s->len ? "; " : "", plot->axes[1].label, plot->axes[0].label);
+  return g_string_free (s, FALSE);
+}
+
 void
 scalr_plot_set_subtitle (ScalrPlot *plot, const char *subtitle)
 {
@@ -309,13 +351,24 @@ scalr_plot_style_init (ScalrPlotStyle *style, gboolean dark, double font_scale)
   static const guint32 light[SCALR_PLOT_N_COLORS] = {
     0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0x56B4E9, 0xE69F00, 0xF0E442, 0x000000,
   };
-  /* On dark backgrounds the deep blue and black lack contrast: swap blue ↔ sky blue and
-   * use white for black, keeping every hue from the same palette. */
-  static const guint32 darkp[SCALR_PLOT_N_COLORS] = {
-    0x56B4E9, 0xE69F00, 0x009E73, 0xCC79A7, 0x0072B2, 0xD55E00, 0xF0E442, 0xFFFFFF,
-  };
+  /* On dark backgrounds every colour keeps its hue, lightened for contrast (a series is the
+   * same colour in both themes: blue stays blue, never turns sky blue), and black becomes
+   * white. */
   for (guint i = 0; i < SCALR_PLOT_N_COLORS; i++)
-    style->series[i] = hex (dark ? darkp[i] : light[i]);
+    {
+      ScalrRgb c = hex (light[i]);
+      if (dark && i == SCALR_PLOT_COLOR_BLACK)
+        c = hex (0xFFFFFF);
+      else if (dark && i != SCALR_PLOT_COLOR_YELLOW)
+        {
+          const double t = 0.30;   /* toward white */
+          /* Kept on 8-bit steps, so an image shows exactly this colour. */
+          c.r = round ((c.r + (1 - c.r) * t) * 255) / 255;
+          c.g = round ((c.g + (1 - c.g) * t) * 255) / 255;
+          c.b = round ((c.b + (1 - c.b) * t) * 255) / 255;
+        }
+      style->series[i] = c;
+    }
   if (dark)
     {
       style->foreground = hex (0xEEEEEE);
@@ -332,6 +385,12 @@ scalr_plot_style_init (ScalrPlotStyle *style, gboolean dark, double font_scale)
       style->grid = hex (0xE3E3E3);
       style->panel = hex (0xF4F4F4);
     }
+}
+
+void
+scalr_plot_style_init_for_width (ScalrPlotStyle *style, double width)
+{
+  scalr_plot_style_init (style, FALSE, CLAMP (width / 1000.0, 0.5, 4.0));
 }
 
 const ScalrPlotStyle *

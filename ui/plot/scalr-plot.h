@@ -86,6 +86,15 @@ ScalrPlot *scalr_plot_new  (const char *title) G_GNUC_WARN_UNUSED_RESULT;
 void       scalr_plot_free (ScalrPlot *plot);
 
 void scalr_plot_set_title    (ScalrPlot *plot, const char *title);
+/* The title and subtitle (borrowed; may be NULL): a chart's accessible name and description. */
+const char *scalr_plot_get_title    (const ScalrPlot *plot);
+const char *scalr_plot_get_subtitle (const ScalrPlot *plot);
+/* A plain-text summary of what the chart shows (series and their sizes, or the forest rows
+ * with their values), for assistive technologies (owned). */
+char       *scalr_plot_dup_summary  (const ScalrPlot *plot) G_GNUC_WARN_UNUSED_RESULT;
+/* The height that fits the content at @width with @style (NULL: default): a forest plot's
+ * rows, else 5/8 of the width. */
+double      scalr_plot_get_natural_height (const ScalrPlot *plot, double width, const ScalrPlotStyle *style);
 void scalr_plot_set_subtitle (ScalrPlot *plot, const char *subtitle);
 /* The axis title is "label (unit)", except for unit "%", which the tick labels carry. */
 void scalr_plot_set_axis       (ScalrPlot *plot, ScalrPlotAxisId axis, const char *label,
@@ -153,11 +162,18 @@ gboolean scalr_plot_map_point (const ScalrPlot *plot, double width, double heigh
 gboolean scalr_plot_hit_test (const ScalrPlot *plot, double width, double height,
                               const ScalrPlotStyle *style, double x, double y, char **text);
 
+/* The style of exported images for slides: light, type scaled by @width / 1000 (a
+ * 1600-px-wide PNG reads like 26-px text on a 1000-px screen). */
+void     scalr_plot_style_init_for_width (ScalrPlotStyle *style, double width);
+
 /* Exports. On error return FALSE and set @error (SCALR_PLOT_ERROR_WRITE naming the path
  * when the file cannot be created or written; the file is not left half-written). PNG
  * sizes are pixels; SVG and PDF sizes are points. */
 gboolean scalr_plot_save_png (const ScalrPlot *plot, const char *path, int width, int height,
                               const ScalrPlotStyle *style, GError **error);
+/* A PNG @width pixels wide, type sized for slides (scalr_plot_style_init_for_width), the
+ * canvas as tall as the content needs (scalr_plot_get_natural_height). */
+gboolean scalr_plot_save_png_fitted (const ScalrPlot *plot, const char *path, int width, GError **error);
 gboolean scalr_plot_save_svg (const ScalrPlot *plot, const char *path, double width,
                               double height, const ScalrPlotStyle *style, GError **error);
 /* One page per plot, in order (n ≥ 1). */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "scalr-report.h"
+#include "scalr-report-private.h"
 
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
@@ -9,15 +10,12 @@
 #include <string.h>
 
 #include "scalr-charts.h"
+#include "scalr-format.h"
+#include "scalr-lift-table.h"
 #include "scalr-output.h"
 #include "scalr-run-charts.h"
 #include "scalr-stats.h"
 
-/* A4 landscape, in points. */
-#define PAGE_W 842.0
-#define PAGE_H 595.0
-#define MARGIN 44.0
-#define FOOTER_H 22.0
 /* Metric table layout. */
 #define TABLE_TOP 96.0
 #define TABLE_ROW_H 14.0
@@ -26,7 +24,6 @@
 #define TABLE_ROWS_PER_PAGE ((guint) ((PAGE_H - TABLE_TOP - TABLE_HEADER_H - TABLE_BOTTOM - FOOTER_H) / TABLE_ROW_H))
 /* Chart files. */
 #define PNG_W 1600
-#define PNG_H 1000
 #define SVG_W 1200.0
 #define SVG_H 800.0
 
@@ -59,15 +56,13 @@ scalr_report_chart_path (const char *path, const char *chart_id, ScalrReportForm
 
 /* ---- drawing helpers ------------------------------------------------------------------ */
 
-typedef enum { ALIGN_LEFT, ALIGN_RIGHT, ALIGN_CENTER } Align;
-
-static void
+void
 set_rgb (cairo_t *cr, ScalrRgb c)
 {
   cairo_set_source_rgb (cr, c.r, c.g, c.b);
 }
 
-static void
+void
 set_font (cairo_t *cr, double size, gboolean bold)
 {
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
@@ -75,7 +70,7 @@ set_font (cairo_t *cr, double size, gboolean bold)
   cairo_set_font_size (cr, size);
 }
 
-static double
+double
 text_width (cairo_t *cr, const char *s)
 {
   cairo_text_extents_t e;
@@ -84,7 +79,7 @@ text_width (cairo_t *cr, const char *s)
 }
 
 /* Draws @s with its baseline at y; shortened with "…" to fit @max_w (≤ 0: no limit). */
-static void
+void
 draw_text (cairo_t *cr, double x, double y, const char *s, Align align, double max_w)
 {
   g_autofree char *fit = g_strdup (s);
@@ -107,7 +102,34 @@ draw_text (cairo_t *cr, double x, double y, const char *s, Align align, double m
   cairo_show_text (cr, fit);
 }
 
-static void
+/* Draws @s left-aligned from baseline @y, word-wrapped to @max_w, at most @max_lines lines
+ * @line_h apart (the last shortened with "…" if the text goes on); returns the baseline of
+ * the last line drawn. */
+double
+draw_wrapped (cairo_t *cr, double x, double y, const char *s, double max_w, double line_h, guint max_lines)
+{
+  g_auto (GStrv) words = g_strsplit (s, " ", -1);
+  g_autoptr (GString) line = g_string_new (NULL);
+  guint n = 0, i = 0;
+  while (words[i] && n + 1 < max_lines)
+    {
+      g_autofree char *next = line->len ? g_strdup_printf ("%s %s", line->str, words[i]) : g_strdup (words[i]);
+      if (line->len && text_width (cr, next) > max_w)
+        {
+          draw_text (cr, x, y + n++ * line_h, line->str, ALIGN_LEFT, max_w);
+          g_string_truncate (line, 0);
+          continue;
+        }
+      g_string_assign (line, next);
+      i++;
+    }
+  for (; words[i]; i++)
+    g_string_append_printf (line, "%s%s", line->len ? " " : "", words[i]);
+  draw_text (cr, x, y + n * line_h, line->str, ALIGN_LEFT, max_w);
+  return y + n * line_h;
+}
+
+void
 draw_footer (cairo_t *cr, const ScalrPlotStyle *style, const char *left, guint page, guint n_pages)
 {
   set_font (cr, 8.5, FALSE);
@@ -117,7 +139,7 @@ draw_footer (cairo_t *cr, const ScalrPlotStyle *style, const char *left, guint p
   draw_text (cr, PAGE_W - MARGIN, PAGE_H - 14, num, ALIGN_RIGHT, 0);
 }
 
-static void
+void
 hline (cairo_t *cr, ScalrRgb c, double x0, double x1, double y, double width)
 {
   set_rgb (cr, c);
@@ -127,48 +149,15 @@ hline (cairo_t *cr, ScalrRgb c, double x0, double x1, double y, double width)
   cairo_stroke (cr);
 }
 
-static char *
-fmt_value (double v)
-{
-  return scalr_format_value ("%.4f", v);
-}
-
-static char *
-fmt_pct (double v)
-{
-  return scalr_format_value ("%+.1f%%", 100 * v);
-}
-
-static char *
-fmt_p (double p)
-{
-  if (!isfinite (p))
-    return g_strdup ("—");
-  if (p < 0.001)
-    return g_strdup ("< 0.001");
-  return g_strdup_printf ("%.3f", p);
-}
-
-static char *
-fmt_count (guint64 n)
-{
-  g_autofree char *raw = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (raw);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, raw[i]);
-    }
-  return g_string_free (s, FALSE);
-}
+/* Numbers read the same as on screen: the one formatter (scalr-format.h). */
+#define fmt_value scalr_format_metric
+#define fmt_count scalr_format_count
 
 /* ---- title page ----------------------------------------------------------------------- */
 
-/* The report's name, the run's title and its provenance line; returns the y below them. */
+/* The title, the run and a rule; returns the y below. */
 static double
-draw_title_header (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
+draw_title_block (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
 {
   double x = MARGIN, y = MARGIN + 8, w = PAGE_W - 2 * MARGIN;
   set_font (cr, 11, TRUE);
@@ -180,10 +169,8 @@ draw_title_header (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *
   set_rgb (cr, style->foreground);
   draw_text (cr, x, y, title, ALIGN_LEFT, w);
   y += 22;
-  g_autofree char *finished = r->info->finished_at ? g_strndup (r->info->finished_at, 16) : g_strdup ("–");
-  for (char *p = finished; *p; p++)
-    if (*p == 'T')
-      *p = ' ';
+  g_autofree char *finished = r->info->finished_at ? g_strndup (r->info->finished_at, 16) : g_strdup (SCALR_FORMAT_MISSING);
+  g_strdelimit (finished, "T", ' ');
   g_autofree char *sub = g_strdup_printf ("Dataset %s · finished %s UTC · seed %" G_GUINT64_FORMAT " · code %s",
                                           r->info->dataset, finished, r->info->seed,
                                           r->info->code_version ? r->info->code_version : "?");
@@ -192,18 +179,10 @@ draw_title_header (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *
   draw_text (cr, x, y, sub, ALIGN_LEFT, w);
   y += 12;
   hline (cr, style->grid, x, x + w, y, 1);
-  return y;
+  return y + 24;
 }
 
-/* g_strv_builder_take is GLib 2.80; Debian 12 has 2.74. */
-static void
-builder_add_owned (GStrvBuilder *b, char *text)
-{
-  g_strv_builder_add (b, text);
-  g_free (text);
-}
-
-/* "Label: value" lines of the synthetic-vs-real block (owned, NULL-terminated). */
+/* Synthetic vs real in "Label: value" lines (owned, NULL-terminated). */
 static GStrv
 synthetic_lines (const ScalrRunResults *r)
 {
@@ -215,31 +194,42 @@ synthetic_lines (const ScalrRunResults *r)
       return g_strv_builder_end (b);
     }
   g_autofree char *ev = fmt_count (d->events), *us = fmt_count (d->users);
-  builder_add_owned (b, g_strdup_printf ("Volume: %s synthetic events for %s users", ev, us));
-  builder_add_owned (b, g_strdup_printf ("Items: coverage %.1f%% (real %.1f%%) · Gini %.3f (real %.3f) · "
-                                           "JSD %.4f · bucket JSD %.4f",
-                                           100 * d->coverage, 100 * d->real_coverage, d->gini, d->real_gini,
-                                           d->jsd, d->bucket_jsd));
-  builder_add_owned (b, g_strdup_printf ("Held-out: all users precision %.4f, recall %.4f, hit rate %.3f · "
-                                           "sparse users precision %.4f, recall %.4f, hit rate %.3f",
-                                           d->all.precision, d->all.recall, d->all.hit_rate,
-                                           d->sparse.precision, d->sparse.recall, d->sparse.hit_rate));
+  g_autofree char *cov = scalr_format_percent (d->coverage, 1), *rcov = scalr_format_percent (d->real_coverage, 1);
+  g_autofree char *gini = scalr_format_fixed (d->gini, 3), *rgini = scalr_format_fixed (d->real_gini, 3);
+  g_autofree char *jsd = fmt_value (d->jsd), *bjsd = fmt_value (d->bucket_jsd);
+  g_autofree char *ap = fmt_value (d->all.precision), *ar = fmt_value (d->all.recall);
+  g_autofree char *ah = scalr_format_percent (d->all.hit_rate, 1);
+  g_autofree char *sp = fmt_value (d->sparse.precision), *sr = fmt_value (d->sparse.recall);
+  g_autofree char *sh = scalr_format_percent (d->sparse.hit_rate, 1);
+  g_autofree char *l1 = g_strdup_printf ("Volume: %s synthetic events for %s users", ev, us);
+  g_autofree char *l2 = g_strdup_printf ("Items: coverage %s (real %s) · Gini %s (real %s) · JSD %s · bucket JSD %s",
+                                         cov, rcov, gini, rgini, jsd, bjsd);
+  g_autofree char *l3 = g_strdup_printf ("Held-out: all users precision %s, recall %s, hit rate %s · sparse users "
+                                         "precision %s, recall %s, hit rate %s", ap, ar, ah, sp, sr, sh);
+  g_strv_builder_add_many (b, l1, l2, l3, NULL);
+  g_autofree char *tau = scalr_format_value (d->temperature, 3);
   if (d->n_calibration > 0 && isfinite (d->ece))
-    builder_add_owned (b, g_strdup_printf ("Calibration: ECE %.3g, τ = %.3g", d->ece, d->temperature));
+    {
+      g_autofree char *ece = scalr_format_value (d->ece, 2);
+      g_autofree char *l4 = g_strdup_printf ("Calibration: ECE %s, τ = %s", ece, tau);
+      g_strv_builder_add (b, l4);
+    }
   else
-    builder_add_owned (b, g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %.3g",
-                                           d->temperature));
+    {
+      g_autofree char *l4 = g_strdup_printf ("Calibration: ECE — (undefined: no validation events), τ = %s", tau);
+      g_strv_builder_add (b, l4);
+    }
   return g_strv_builder_end (b);
 }
 
-/* A headed block of "Label: value" rows, the label in bold; returns the y below it. */
+/* A heading and "Label: value" lines, the label in bold; returns the y below. */
 static double
-draw_block (cairo_t *cr, double y, const char *head, const char *const *lines, const ScalrPlotStyle *style)
+draw_block (cairo_t *cr, const char *heading, const char *const *lines, double y, const ScalrPlotStyle *style)
 {
   double x = MARGIN, w = PAGE_W - 2 * MARGIN;
   set_font (cr, 12.5, TRUE);
   set_rgb (cr, style->foreground);
-  draw_text (cr, x, y, head, ALIGN_LEFT, 0);
+  draw_text (cr, x, y, heading, ALIGN_LEFT, 0);
   y += 17;
   for (guint i = 0; lines[i]; i++)
     {
@@ -263,115 +253,107 @@ draw_block (cairo_t *cr, double y, const char *head, const char *const *lines, c
   return y + 12;
 }
 
-/* The headline table's columns: left edges of the first two, right edges of the others. */
-static const double headline_cx[] = { 0, 84, 250, 340, 420, 570, 630, 695, 700 };
-
-/* One row of the headline table: a model's lift against its own baseline in @segment. */
+/* One headline row: against the strongest real-only model, then the own baseline. */
 static void
-draw_headline_row (cairo_t *cr, double y, const char *segment_label, const ScalrLiftRow *l,
-                   const ScalrPlotStyle *style)
+draw_headline_row (cairo_t *cr, const ScalrLiftRow *l, const ScalrLiftRow *own, const char *users, double y,
+                   const double *cx, const ScalrPlotStyle *style)
 {
   double x = MARGIN;
-  const double *cx = headline_cx;
   gboolean sig = isfinite (l->p_holm) && l->p_holm < SCALR_SIGNIFICANCE_LEVEL;
-  ScalrRgb sig_color = style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION];
   g_autofree char *base = fmt_value (l->base_mean), *aug = fmt_value (l->aug_mean);
-  g_autofree char *lift = fmt_pct (l->lift);
-  g_autofree char *lo = fmt_pct (l->ci_low), *hi = fmt_pct (l->ci_high);
-  g_autofree char *ci = g_strdup_printf ("%s to %s", lo, hi);
-  g_autofree char *pt = fmt_p (l->p_t), *ph = fmt_p (l->p_holm);
+  g_autofree char *lift = scalr_format_lift (l->lift), *ci = scalr_format_lift_ci (l->ci_low, l->ci_high);
+  g_autofree char *ph = scalr_format_p (l->p_holm);
+  g_autofree char *own_lift = own ? scalr_format_lift (own->lift) : g_strdup (SCALR_FORMAT_MISSING);
+  ScalrRgb accent = style->series[l->lift >= 0 ? SCALR_PLOT_COLOR_BLUE : SCALR_PLOT_COLOR_VERMILLION];
   set_font (cr, 10, FALSE);
   set_rgb (cr, style->foreground);
-  draw_text (cr, x + cx[0], y, segment_label, ALIGN_LEFT, 0);
-  draw_text (cr, x + cx[1], y, l->model, ALIGN_LEFT, 150);
-  draw_text (cr, x + cx[2], y, base, ALIGN_RIGHT, 0);
-  draw_text (cr, x + cx[3], y, aug, ALIGN_RIGHT, 0);
+  draw_text (cr, x + cx[0], y, users, ALIGN_LEFT, 0);
+  draw_text (cr, x + cx[1], y, l->model, ALIGN_LEFT, 90);
+  draw_text (cr, x + cx[2], y, l->baseline_model, ALIGN_LEFT, 90);
+  draw_text (cr, x + cx[3], y, base, ALIGN_RIGHT, 0);
+  draw_text (cr, x + cx[4], y, aug, ALIGN_RIGHT, 0);
   set_font (cr, 10, sig);
   if (sig)
-    set_rgb (cr, sig_color);
-  draw_text (cr, x + cx[4], y, lift, ALIGN_RIGHT, 0);
+    set_rgb (cr, accent);
+  draw_text (cr, x + cx[5], y, lift, ALIGN_RIGHT, 0);
   set_font (cr, 10, FALSE);
   set_rgb (cr, style->foreground);
-  draw_text (cr, x + cx[5], y, ci, ALIGN_RIGHT, 0);
-  draw_text (cr, x + cx[6], y, pt, ALIGN_RIGHT, 0);
+  draw_text (cr, x + cx[6], y, ci, ALIGN_RIGHT, 0);
   draw_text (cr, x + cx[7], y, ph, ALIGN_RIGHT, 0);
-  if (sig)
-    {
-      set_font (cr, 9, TRUE);
-      set_rgb (cr, sig_color);
-      draw_text (cr, x + cx[8] + 6, y, l->lift >= 0 ? "▲ gain" : "▼ loss", ALIGN_LEFT, 0);
-    }
+  set_rgb (cr, style->muted);
+  draw_text (cr, x + cx[8], y, own_lift, ALIGN_RIGHT, 0);
 }
 
-/* Headline lifts: Recall at the headline K, augmented vs each model's own baseline, for all
- * tested users and for sparse users, as many rows as the page holds. */
+/* The headline: per segment (sparse users first), each model against the strongest
+ * real-only model of the segment, its own-baseline lift in the last column. */
 static void
-draw_headline_lifts (cairo_t *cr, double y, const ScalrRunResults *r, const ScalrPlotStyle *style)
+draw_headline (cairo_t *cr, const ScalrRunResults *r, double y, const ScalrPlotStyle *style)
 {
   double x = MARGIN, w = PAGE_W - 2 * MARGIN;
-  hline (cr, style->grid, x, x + w, y - 12, 1);
+  hline (cr, style->grid, x, x + w, y - 8, 1);
   guint k = r->headline_k;
   set_font (cr, 12.5, TRUE);
   set_rgb (cr, style->foreground);
   if (k == 0 || r->lifts->len == 0)
     {
-      draw_text (cr, x, y + 6, "Headline lifts", ALIGN_LEFT, 0);
+      draw_text (cr, x, y + 10, "Headline lifts", ALIGN_LEFT, 0);
       set_font (cr, 10, FALSE);
       set_rgb (cr, style->muted);
-      draw_text (cr, x, y + 24, "This run has no downstream evaluation.", ALIGN_LEFT, w);
+      draw_text (cr, x, y + 28, "This run has no downstream evaluation.", ALIGN_LEFT, w);
       return;
     }
-  const char *recall = scalr_metric_to_string (SCALR_METRIC_RECALL);
-  g_autofree char *ml = scalr_metric_label (recall, k);
-  g_autofree char *head = g_strdup_printf ("Headline lifts: %s, augmented vs each model's own baseline", ml);
-  draw_text (cr, x, y + 6, head, ALIGN_LEFT, w);
-  y += 28;
+  g_autofree char *ml = scalr_metric_label ("recall", k);
+  g_autofree char *head = g_strdup_printf ("Headline: %s, each model with synthetic events against the strongest "
+                                           "real-only model", ml);
+  draw_text (cr, x, y + 10, head, ALIGN_LEFT, w);
+  y += 32;
   g_autofree char *ci_head = scalr_stats_ci_label (scalr_run_results_level (r));
-  const char *cols[] = { "Users", "Model", "Baseline", "Augmented", "Lift", ci_head, "p (t)", "p (Holm)", "" };
+  const char *cols[] = { "Users", "Model", "Strongest", "Baseline", "Augmented", "Lift", ci_head, "p (Holm)", "vs own" };
+  const double cx[] = { 0, 74, 170, 330, 410, 480, 590, 660, w };
   set_font (cr, 9.5, TRUE);
   set_rgb (cr, style->muted);
   for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
-    draw_text (cr, x + headline_cx[c], y, cols[c], c < 2 ? ALIGN_LEFT : ALIGN_RIGHT, 0);
+    draw_text (cr, x + cx[c], y, cols[c], c < 3 ? ALIGN_LEFT : ALIGN_RIGHT, 0);
   y += 5;
   hline (cr, style->grid, x, x + w, y, 1);
   y += 14;
-  const ScalrSegment segments[] = { SCALR_SEGMENT_ALL, SCALR_SEGMENT_SPARSE };
-  const char *segment_labels[] = { "all tested", "sparse" };
+  const char *segments[] = { "sparse", "all" };
   double bottom = PAGE_H - MARGIN - FOOTER_H;
   guint skipped = 0;
   for (guint s = 0; s < G_N_ELEMENTS (segments); s++)
-    for (guint m = 0; m < r->models->len; m++)
+    for (guint m = 0, shown = 0; m < r->models->len; m++)
       {
-        const ScalrLiftRow *l = scalr_run_results_lift (r, g_ptr_array_index (r->models, m),
-                                                        scalr_segment_to_string (segments[s]), recall, k, "own");
+        const char *model = g_ptr_array_index (r->models, m);
+        const ScalrLiftRow *l = scalr_run_results_lift (r, model, segments[s], "recall", k, "strongest");
         if (l == NULL)
           continue;
-        if (y > bottom)
+        if (y > bottom - 16)
           {
             skipped++;
             continue;
           }
-        draw_headline_row (cr, y, m == 0 ? segment_labels[s] : "", l, style);
+        const ScalrLiftRow *own = scalr_run_results_lift (r, model, segments[s], "recall", k, "own");
+        draw_headline_row (cr, l, own, shown++ == 0 ? (s == 0 ? "sparse" : "all tested") : "", y, cx, style);
         y += 14.5;
       }
   set_font (cr, 9, FALSE);
   set_rgb (cr, style->muted);
-  g_autofree char *note = skipped ? g_strdup_printf ("%u more rows in the metric table. Lift = augmented / baseline − 1; "
-                                                     "paired bootstrap CI over users; Holm-adjusted p < 0.05 is significant.", skipped)
-                                  : g_strdup ("Lift = augmented / baseline − 1; paired bootstrap CI over users; "
-                                              "Holm-adjusted p < 0.05 is significant.");
-  draw_text (cr, x, MIN (y + 6, bottom + 10), note, ALIGN_LEFT, w);
+  g_autofree char *note = g_strdup_printf ("%s%sLift = augmented / baseline − 1; paired bootstrap CI over users, not "
+                                           "adjusted for multiple comparisons; bold: significant after Holm's adjustment "
+                                           "(p < 0.05). The own-baseline lift flatters for cold users.",
+                                           skipped ? "More rows in the lift charts. " : "", "");
+  draw_wrapped (cr, x, MIN (y + 6, bottom + 10), note, w, 11.5, 2);
 }
 
 static void
 draw_title_page (cairo_t *cr, const ScalrRunResults *r, const ScalrPlotStyle *style)
 {
-  double y = draw_title_header (cr, r, style);
+  double y = draw_title_block (cr, r, style);
   g_auto (GStrv) config = scalr_run_results_config_lines (r);
-  g_auto (GStrv) synthetic = synthetic_lines (r);
-  y = draw_block (cr, y + 24, "Configuration", (const char *const *) config, style);
-  y = draw_block (cr, y, "Synthetic vs real", (const char *const *) synthetic, style);
-  draw_headline_lifts (cr, y + 4, r, style);
+  g_auto (GStrv) synth = synthetic_lines (r);
+  y = draw_block (cr, "Configuration", (const char *const *) config, y, style);
+  y = draw_block (cr, "Synthetic vs real", (const char *const *) synth, y, style);
+  draw_headline (cr, r, y + 4, style);
 }
 
 /* ---- metric table --------------------------------------------------------------------- */
@@ -492,7 +474,7 @@ draw_table_page (cairo_t *cr, const ScalrRunResults *r, GArray *rows, guint firs
 
 /* ---- writing -------------------------------------------------------------------------- */
 
-static cairo_status_t
+cairo_status_t
 append_bytes (void *closure, const unsigned char *data, unsigned int length)
 {
   g_byte_array_append (closure, data, length);
@@ -522,7 +504,11 @@ write_pdf (const ScalrRunResults *r, GPtrArray *charts, const char *path, guint 
   cairo_show_page (cr);
   for (guint i = 0; i < charts->len; i++)
     {
-      scalr_plot_draw (g_ptr_array_index (charts, i), cr, PAGE_W, PAGE_H - FOOTER_H, &style);
+      /* The page's margins (15.5 mm) around the chart. */
+      cairo_save (cr);
+      cairo_translate (cr, MARGIN, MARGIN * 0.75);
+      scalr_plot_draw (g_ptr_array_index (charts, i), cr, PAGE_W - 2 * MARGIN, PAGE_H - 1.75 * MARGIN - FOOTER_H, &style);
+      cairo_restore (cr);
       draw_footer (cr, &style, footer, page++, n_pages);
       cairo_show_page (cr);
     }
@@ -585,7 +571,8 @@ scalr_report_write_full (ScalrStore *store, gint64 run_id, const char *path, Sca
     {
       char *file = scalr_report_chart_path (path, ids[i], format);
       const ScalrPlot *plot = g_ptr_array_index (charts, i);
-      gboolean ok = format == SCALR_REPORT_PNG ? scalr_plot_save_png (plot, file, PNG_W, PNG_H, &style, error)
+      /* PNGs for slides: the canvas fitted to the chart, type sized for the width. */
+      gboolean ok = format == SCALR_REPORT_PNG ? scalr_plot_save_png_fitted (plot, file, PNG_W, error)
                                               : scalr_plot_save_svg (plot, file, SVG_W, SVG_H, &style, error);
       if (!ok)
         {

@@ -39,4 +39,20 @@ char    *scalr_report_chart_path (const char *path, const char *chart_id, ScalrR
 /* Pages the metric table of @results needs in a PDF report. */
 guint    scalr_report_table_pages (const ScalrRunResults *results);
 
+/* What a comparison report shows: the lifts of @segment × @metric@@k against @reference
+ * ("strongest" or "own") along config key @key (may be NULL: no chart, the table only). */
+typedef struct {
+  const char *key, *segment, *metric, *reference;
+  guint       k;
+} ScalrCompareReport;
+
+/* Writes a PDF comparing finished runs @run_ids (n ≥ 1): a title page (the runs, the key,
+ * which runs a line joins and which differ in other keys too), a chart per model along the
+ * key, then the table of lifts (both references), over as many pages as they need. On
+ * error returns FALSE and sets @error (a run that does not exist or is not finished, or
+ * SCALR_PLOT_ERROR_WRITE naming the file); nothing is written then. */
+gboolean scalr_report_write_compare (ScalrStore *store, const gint64 *run_ids, guint n,
+                                     const ScalrCompareReport *what, const char *path, guint *out_pages,
+                                     GError **error);
+
 G_END_DECLS
