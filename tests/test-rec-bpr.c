@@ -13,54 +13,10 @@
 #include "scalr-ials.h"
 #include "scalr-parallel.h"
 #include "scalr-rng.h"
+#include "test-csr.h"
 #include "test-util.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-/* A CSR of the non-zero entries of a dense rows × cols array (values kept). */
-static ScalrCsr *
-csr_from_dense (guint rows, guint cols, const float *d)
-{
-  guint64 nnz = 0;
-  for (gsize k = 0; k < (gsize) rows * cols; k++)
-    nnz += d[k] != 0.0f;
-  ScalrCsr *m = scalr_csr_new (rows, cols, nnz, TRUE);
-  guint64 e = 0;
-  for (guint r = 0; r < rows; r++)
-    {
-      for (guint c = 0; c < cols; c++)
-        if (d[(gsize) r * cols + c] != 0.0f)
-          {
-            m->indices[e] = c;
-            m->values[e] = d[(gsize) r * cols + c];
-            e++;
-          }
-      m->indptr[r + 1] = e;
-    }
-  g_assert_true (scalr_csr_is_valid (m));
-  return m;
-}
-
-/* A seeded random matrix: each entry present with probability @density, weight 1…3. */
-static ScalrCsr *
-csr_random (guint rows, guint cols, double density, guint32 seed)
-{
-  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
-  g_autofree float *d = g_new0 (float, (gsize) rows * cols);
-  for (gsize k = 0; k < (gsize) rows * cols; k++)
-    if (g_rand_double (rand) < density)
-      d[k] = (float) g_rand_int_range (rand, 1, 4);
-  return csr_from_dense (rows, cols, d);
-}
-
-static double
-dot (const float *a, const float *b, guint k)
-{
-  double s = 0.0;
-  for (guint x = 0; x < k; x++)
-    s += (double) a[x] * b[x];
-  return s;
-}
 
 static gboolean
 row_has (const ScalrCsr *m, guint u, guint32 i)
@@ -92,7 +48,7 @@ two_groups (void)
             }
         }
     }
-  return csr_from_dense (40, 20, d);
+  return test_csr_from_dense (40, 20, d);
 }
 
 /* AUC over every user's (positive, negative) pairs of the training matrix. */
@@ -132,8 +88,8 @@ bpr_auc_blocks (const ScalrCsr *m, guint factors, double lr, guint epochs, guint
         for (guint j = 0; j < m->n_cols; j++)
           if (!row_has (m, u, j))
             {
-              double si = dot (U + u * factors, V + i * factors, factors) + B[i];
-              double sj = dot (U + u * factors, V + j * factors, factors) + B[j];
+              double si = test_dot (U + u * factors, V + i * factors, factors) + B[i];
+              double sj = test_dot (U + u * factors, V + j * factors, factors) + B[j];
               good += si > sj ? 1.0 : si == sj ? 0.5 : 0.0;
               pairs += 1.0;
             }
@@ -178,7 +134,7 @@ test_bpr_sampler (void)
     0, 3, 0, 4, 0,
     0, 0, 0, 0, 0,
   };
-  g_autoptr (ScalrCsr) m = csr_from_dense (3, 5, d);
+  g_autoptr (ScalrCsr) m = test_csr_from_dense (3, 5, d);
   g_autoptr (GError) error = NULL;
   g_autoptr (ScalrBprSampler) s = _scalr_bpr_sampler_new (m, &error);
   g_assert_no_error (error);
@@ -216,7 +172,7 @@ test_bpr_sampler (void)
 
   /* Zero weights are never drawn; a matrix of only zero weights has nothing to draw. */
   float z[] = { 0, 5, 0, 0 };
-  g_autoptr (ScalrCsr) mz = csr_from_dense (2, 2, z);
+  g_autoptr (ScalrCsr) mz = test_csr_from_dense (2, 2, z);
   mz->values[0] = 0.0f;   /* entry (0,1) stored with weight 0 */
   g_autoptr (ScalrBprSampler) sz = _scalr_bpr_sampler_new (mz, &error);
   g_assert_no_error (error);
@@ -228,7 +184,7 @@ test_bpr_sampler (void)
 static void
 test_bpr_determinism (void)
 {
-  g_autoptr (ScalrCsr) m = csr_random (50, 30, 0.1, 8);
+  g_autoptr (ScalrCsr) m = test_csr_random (50, 30, 0.1, 8);
   float *U[3] = { NULL }, *V[3] = { NULL }, *B[3] = { NULL };
   const guint64 seeds[3] = { 4, 4, 5 };
   for (guint r = 0; r < 3; r++)
@@ -307,7 +263,7 @@ static void
 test_bpr_hand_sequential (void)
 {
   static const float d[] = { 1, 0 };
-  g_autoptr (ScalrCsr) m = csr_from_dense (1, 2, d);
+  g_autoptr (ScalrCsr) m = test_csr_from_dense (1, 2, d);
   const guint k = 3;
   const double lr = 0.1, reg = 0.01;
   float U0[3], V0[6];
@@ -350,7 +306,7 @@ test_bpr_hand_blocks (void)
 {
   static const float d[] = { 1, 0, 0, 0,
                              0, 0, 1, 0 };
-  g_autoptr (ScalrCsr) m = csr_from_dense (2, 4, d);
+  g_autoptr (ScalrCsr) m = test_csr_from_dense (2, 4, d);
   guint32 ug[2], ig[4];
   _scalr_bpr_user_groups (m, 2, ug);
   g_assert_cmpuint (ug[0], ==, 0);
@@ -395,7 +351,7 @@ test_bpr_hand_blocks (void)
 static void
 test_bpr_groups_and_blocks (void)
 {
-  g_autoptr (ScalrCsr) m = csr_random (300, 60, 0.1, 5);
+  g_autoptr (ScalrCsr) m = test_csr_random (300, 60, 0.1, 5);
   const guint P = 3;
   g_autofree guint32 *ug = g_new (guint32, m->n_rows);
   _scalr_bpr_user_groups (m, P, ug);
@@ -470,7 +426,7 @@ test_bpr_groups_and_blocks (void)
 static void
 test_bpr_threads (void)
 {
-  g_autoptr (ScalrCsr) m = csr_random (400, 120, 0.08, 12);
+  g_autoptr (ScalrCsr) m = test_csr_random (400, 120, 0.08, 12);
   const guint k = 8;
   struct { guint64 seed; guint blocks, threads; } runs[] = {
     { 3, 4, 1 }, { 3, 4, 2 }, { 3, 4, 3 }, { 3, 4, 2 }, { 4, 4, 2 }, { 3, 3, 2 },

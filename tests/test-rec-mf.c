@@ -22,54 +22,10 @@
 #include "scalr-import.h"
 #include "scalr-progress.h"
 #include "scalr-split.h"
+#include "test-csr.h"
 #include "test-util.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-/* A CSR of the non-zero entries of a dense rows × cols array (values kept). */
-static ScalrCsr *
-csr_from_dense (guint rows, guint cols, const float *d)
-{
-  guint64 nnz = 0;
-  for (gsize k = 0; k < (gsize) rows * cols; k++)
-    nnz += d[k] != 0.0f;
-  ScalrCsr *m = scalr_csr_new (rows, cols, nnz, TRUE);
-  guint64 e = 0;
-  for (guint r = 0; r < rows; r++)
-    {
-      for (guint c = 0; c < cols; c++)
-        if (d[(gsize) r * cols + c] != 0.0f)
-          {
-            m->indices[e] = c;
-            m->values[e] = d[(gsize) r * cols + c];
-            e++;
-          }
-      m->indptr[r + 1] = e;
-    }
-  g_assert_true (scalr_csr_is_valid (m));
-  return m;
-}
-
-/* A seeded random matrix: each entry present with probability @density, weight 1…3. */
-static ScalrCsr *
-csr_random (guint rows, guint cols, double density, guint32 seed)
-{
-  g_autoptr (GRand) rand = g_rand_new_with_seed (seed);
-  g_autofree float *d = g_new0 (float, (gsize) rows * cols);
-  for (gsize k = 0; k < (gsize) rows * cols; k++)
-    if (g_rand_double (rand) < density)
-      d[k] = (float) g_rand_int_range (rand, 1, 4);
-  return csr_from_dense (rows, cols, d);
-}
-
-static double
-dot (const float *a, const float *b, guint k)
-{
-  double s = 0.0;
-  for (guint x = 0; x < k; x++)
-    s += (double) a[x] * b[x];
-  return s;
-}
 
 static double
 weight_of (const ScalrCsr *m, guint64 e)
@@ -88,7 +44,7 @@ ials_loss (const ScalrCsr *m, const float *U, const float *V, const ScalrIalsOpt
       guint64 e = m->indptr[u];
       for (guint i = 0; i < m->n_cols; i++)
         {
-          double pred = dot (U + (gsize) u * k, V + (gsize) i * k, k);
+          double pred = test_dot (U + (gsize) u * k, V + (gsize) i * k, k);
           if (e < m->indptr[u + 1] && m->indices[e] == i)
             {
               double c = 1.0 + o->alpha * weight_of (m, e);
@@ -120,7 +76,7 @@ test_ials_exact (void)
     0, 0, 1, 1,
     1, 1, 1, 0,
   };
-  g_autoptr (ScalrCsr) m = csr_from_dense (5, 4, d);
+  g_autoptr (ScalrCsr) m = test_csr_from_dense (5, 4, d);
   ScalrIalsOptions o = { 4, 1.0, 1e-4, 60, 4, 3, 1 };
   g_autofree float *U = NULL, *V = NULL;
   g_autoptr (GError) error = NULL;
@@ -129,7 +85,7 @@ test_ials_exact (void)
   for (guint u = 0; u < 5; u++)
     for (guint i = 0; i < 4; i++)
       {
-        double x = dot (U + u * 4, V + i * 4, 4);
+        double x = test_dot (U + u * 4, V + i * 4, 4);
         if (d[u * 4 + i] != 0)
           g_assert_cmpfloat (x, >, 0.9);
         else
@@ -143,7 +99,7 @@ test_ials_exact (void)
   double worst = 0.0;
   for (guint u = 0; u < 5; u++)
     for (guint i = 0; i < 4; i++)
-      worst = MAX (worst, fabs (d[u * 4 + i] - dot (U1 + u, V1 + i, 1)));
+      worst = MAX (worst, fabs (d[u * 4 + i] - test_dot (U1 + u, V1 + i, 1)));
   g_test_message ("one factor: worst reconstruction error %.3f", worst);
   g_assert_cmpfloat (worst, >, 0.1);
 }
@@ -151,7 +107,7 @@ test_ials_exact (void)
 static void
 test_ials_loss_monotone (void)
 {
-  g_autoptr (ScalrCsr) m = csr_random (40, 25, 0.15, 11);
+  g_autoptr (ScalrCsr) m = test_csr_random (40, 25, 0.15, 11);
   g_autoptr (ScalrCsr) mt = scalr_csr_transpose (m);
   ScalrIalsOptions o = { 6, 10.0, 0.1, 0, 3, 5, 2 };
   g_autofree float *U = NULL, *V = NULL;
@@ -177,7 +133,7 @@ test_ials_loss_monotone (void)
 static void
 test_ials_cg_vs_cholesky (void)
 {
-  g_autoptr (ScalrCsr) m = csr_random (12, 10, 0.3, 5);
+  g_autoptr (ScalrCsr) m = test_csr_random (12, 10, 0.3, 5);
   ScalrIalsOptions o = { 5, 4.0, 0.5, 0, 60, 9, 1 };
   guint k = o.factors;
   g_autofree float *U = NULL, *V = NULL;
@@ -240,7 +196,7 @@ ials_weight_scores (float w0, float w1, float *s0, float *s1)
     1, 0, 0, 1,
     0, 1, 0, 1,
   };
-  g_autoptr (ScalrCsr) m = csr_from_dense (6, 4, d);
+  g_autoptr (ScalrCsr) m = test_csr_from_dense (6, 4, d);
   g_autoptr (GError) error = NULL;
   gpointer model = scalr_ials_recommender.fit (m, NULL, 4, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -270,7 +226,7 @@ static void
 test_ials_determinism (void)
 {
   /* Enough rows (64 per chunk) and work that the threads really interleave. */
-  g_autoptr (ScalrCsr) m = csr_random (4000, 300, 0.03, 3);
+  g_autoptr (ScalrCsr) m = test_csr_random (4000, 300, 0.03, 3);
   gsize nu = (gsize) m->n_rows * 16, ni = (gsize) m->n_cols * 16;
   float *U[4] = { NULL }, *V[4] = { NULL };
   const guint threads[4] = { 1, 2, 3, 1 };
@@ -306,7 +262,7 @@ cancel_on_progress (const char *stage, double fraction, const char *message, gpo
 static void
 test_ials_errors (void)
 {
-  g_autoptr (ScalrCsr) m = csr_random (200, 30, 0.1, 1);
+  g_autoptr (ScalrCsr) m = test_csr_random (200, 30, 0.1, 1);
   g_autoptr (GError) error = NULL;
 
   /* Cancelled before the start. */
