@@ -14,6 +14,7 @@
 #include "scalr-eval.h"
 #include "scalr-import.h"
 #include "scalr-pipeline.h"
+#include "scalr-parallel.h"
 #include "scalr-rng.h"
 #include "scalr-bootstrap.h"
 #include "scalr-stats.h"
@@ -175,7 +176,7 @@ test_keyed_top_k (void)
 
   /* scalr_top_k with k = 300 (its own storage allocated) against k = 100 (on the stack):
    * the first 100 agree. */
-  g_autofree float *r = g_new (float, 1000);
+  g_autofree float *r = g_new (float, 1100);   /* the block-scan lengths below too */
   for (guint i = 0; i < 1000; i++)
     r[i] = (float) ((i * 7919u) % 211u);   /* many ties */
   guint32 big[300], small[100];
@@ -183,6 +184,49 @@ test_keyed_top_k (void)
   g_assert_cmpuint (scalr_top_k (r, 1000, 100, small), ==, 100);
   for (guint a = 0; a < 100; a++)
     g_assert_cmpuint (big[a], ==, small[a]);
+
+  /* The block scan (blocks of 32 below the weakest kept value skipped) against selection
+   * by hand: ties at the threshold, NaN, ±inf, a length that is no multiple of 32, rising
+   * values (the threshold moves in every block). Expected: the k best by (value desc, index
+   * asc) among the finite values, found here by repeated maximum. */
+  const guint lens[] = { 31, 32, 33, 1000, 1027 };
+  for (guint li = 0; li < G_N_ELEMENTS (lens); li++)
+    for (guint pattern = 0; pattern < 3; pattern++)
+      {
+        guint n = lens[li], k = 20;
+        for (guint i = 0; i < n; i++)
+          r[i] = pattern == 0 ? (float) ((i * 7919u) % 5u)
+               : pattern == 1 ? (float) i
+                              : (float) ((i * 31u) % 97u) / 4.0f;
+        r[n / 3] = NAN;
+        r[n / 2] = INFINITY;
+        r[n - 1] = -INFINITY;
+        guint32 got[20], expect[20];
+        g_autofree gboolean *taken = g_new0 (gboolean, n);
+        guint nw = 0;
+        for (; nw < k; nw++)
+          {
+            gint best = -1;
+            for (guint i = 0; i < n; i++)
+              if (!taken[i] && isfinite (r[i]) && (best < 0 || r[i] > r[best]))
+                best = (gint) i;
+            if (best < 0)
+              break;
+            taken[best] = TRUE;
+            expect[nw] = (guint32) best;
+          }
+        g_assert_cmpuint (scalr_top_k (r, n, k, got), ==, nw);
+        for (guint a = 0; a < nw; a++)
+          g_assert_cmpuint (got[a], ==, expect[a]);
+        /* Salted: ties at the threshold can win, so the scan must not skip them. The
+         * reference is the full salted order (k = n: the heap is never full, nothing is
+         * skipped), cut to k. */
+        g_autofree guint32 *full = g_new (guint32, n);
+        guint nf = scalr_top_k_salted (r, n, n, 0xC0FFEEu, full);
+        g_assert_cmpuint (scalr_top_k_salted (r, n, k, 0xC0FFEEu, got), ==, MIN (nf, k));
+        for (guint a = 0; a < MIN (nf, k); a++)
+          g_assert_cmpuint (got[a], ==, full[a]);
+      }
 
   /* The comparators. */
   double d[] = { 3.0, -1.0, 2.5, -1.0 };
@@ -216,6 +260,15 @@ test_platt (void)
   scalr_eval_platt_fit (s, y, n, &a, &b);
   g_assert_cmpfloat_with_epsilon (a, 2.0, 0.05);
   g_assert_cmpfloat_with_epsilon (b, -1.0, 0.05);
+  /* The Newton sums run in fixed chunks: the same fit, bit for bit, on 1 and 3 threads. */
+  double a1, b1, a3, b3;
+  guint before = scalr_parallel_push_threads (1);
+  scalr_eval_platt_fit (s, y, n, &a1, &b1);
+  scalr_parallel_pop_threads (before);
+  before = scalr_parallel_push_threads (3);
+  scalr_eval_platt_fit (s, y, n, &a3, &b3);
+  scalr_parallel_pop_threads (before);
+  g_assert_true (a1 == a3 && b1 == b3 && a1 == a && b1 == b);
   /* Separable data stays finite. */
   const float s2[] = { -1, -0.5, 0.5, 1 };
   const guint8 y2[] = { 0, 0, 1, 1 };

@@ -64,21 +64,6 @@ scalr_top_k_finish (ScalrTopK *t)
   return n;
 }
 
-guint
-scalr_top_k (const float *s, guint n, guint k, guint32 *out)
-{
-  ScalrKeyed local[128];
-  g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
-  ScalrTopK t;
-  scalr_top_k_init (&t, owned ? owned : local, k);
-  for (guint32 i = 0; i < n; i++)
-    scalr_top_k_push (&t, s[i], i);
-  guint got = scalr_top_k_finish (&t);
-  for (guint a = 0; a < got; a++)
-    out[a] = t.heap[a].index;
-  return got;
-}
-
 /* A bijection of 32-bit integers keyed by @salt, and its inverse: xor, multiply by an odd
  * constant (invertible modulo 2^32), xorshift by 16 (its own inverse). */
 #define SALT_MUL 0x9E3779B1u
@@ -88,6 +73,50 @@ salt_mix (guint32 i, guint32 salt)
 {
   guint32 x = (i ^ salt) * SALT_MUL;
   return x ^ (x >> 16);
+}
+
+/* Pushes every s[i] with index i (salted when @salted) into @t, skipping whole blocks of
+ * SCAN_BLOCK values below the weakest kept key once the heap is full: the block test is a
+ * branch-free comparison the compiler vectorises, and after the first few hundred values
+ * almost every block of a ranking fails it. Equal to pushing every value (a value below the
+ * weakest kept key, NaN or -inf is never kept; ties at the threshold go through the push). */
+#define SCAN_BLOCK 32
+
+static void
+push_scores (ScalrTopK *t, const float *s, guint n, gboolean salted, guint32 salt)
+{
+  float thr = -INFINITY;
+  for (guint i0 = 0; i0 < n; i0 += SCAN_BLOCK)
+    {
+      guint end = MIN (i0 + SCAN_BLOCK, n);
+      if (end - i0 == SCAN_BLOCK && t->len == t->k)
+        {
+          const float *b = s + i0;
+          int any = 0;
+          for (int j = 0; j < SCAN_BLOCK; j++)   /* a fixed trip count: vectorised */
+            any |= b[j] >= thr;
+          if (!any)
+            continue;
+        }
+      for (guint32 i = i0; i < end; i++)
+        scalr_top_k_push (t, s[i], salted ? salt_mix (i, salt) : i);
+      if (t->len == t->k && t->k > 0)
+        thr = (float) t->heap[0].key;   /* exact: every key came from a float */
+    }
+}
+
+guint
+scalr_top_k (const float *s, guint n, guint k, guint32 *out)
+{
+  ScalrKeyed local[128];
+  g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
+  ScalrTopK t;
+  scalr_top_k_init (&t, owned ? owned : local, k);
+  push_scores (&t, s, n, FALSE, 0);
+  guint got = scalr_top_k_finish (&t);
+  for (guint a = 0; a < got; a++)
+    out[a] = t.heap[a].index;
+  return got;
 }
 
 static guint32
@@ -106,8 +135,7 @@ scalr_top_k_salted (const float *s, guint n, guint k, guint32 salt, guint32 *out
   g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
   ScalrTopK t;
   scalr_top_k_init (&t, owned ? owned : local, k);
-  for (guint32 i = 0; i < n; i++)
-    scalr_top_k_push (&t, s[i], salt_mix (i, salt));
+  push_scores (&t, s, n, TRUE, salt);
   guint got = scalr_top_k_finish (&t);
   guint32 inv = salt_mul_inverse ();
   for (guint a = 0; a < got; a++)

@@ -46,18 +46,26 @@ pointwise (EvalJob *job, ScalrRng *rng, const ScalrCsr *part, guint32 u, const f
   const ScalrCsr *train = scalr_split_get_train (job->split);
   const ScalrCsr *valid = scalr_split_get_valid (job->split);
   const ScalrCsr *test = scalr_split_get_test (job->split);
+  /* Room for every positive and its negatives at once, trimmed to what was drawn. */
+  guint n_pos = (guint) scalr_csr_row_len (part, u), neg = job->opt->negatives;
+  g_array_set_size (s, (gsize) n_pos * (1 + neg));
+  g_array_set_size (y, (gsize) n_pos * (1 + neg));
+  float *sv = (float *) (void *) s->data;
+  guint8 *yv = (guint8 *) y->data;
+  gsize at = 0;
   for (guint64 k = part->indptr[u]; k < part->indptr[u + 1]; k++)
     {
-      guint8 one = 1, zero = 0;
-      g_array_append_val (s, row[part->indices[k]]);
-      g_array_append_val (y, one);
-      guint nn = scalr_eval_sample_negatives (rng, train, valid, test, u, job->n_items, job->opt->negatives, negs);
+      sv[at] = row[part->indices[k]];
+      yv[at++] = 1;
+      guint nn = scalr_eval_sample_negatives (rng, train, valid, test, u, job->n_items, neg, negs);
       for (guint q = 0; q < nn; q++)
         {
-          g_array_append_val (s, row[negs[q]]);
-          g_array_append_val (y, zero);
+          sv[at] = row[negs[q]];
+          yv[at++] = 0;
         }
     }
+  g_array_set_size (s, at);
+  g_array_set_size (y, at);
 }
 
 /* One entry: a test user (e < n_users) or a validation user. */

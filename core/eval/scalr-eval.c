@@ -282,8 +282,48 @@ scalr_eval_rank_metrics (const guint32 *ranked, guint n_ranked, const guint32 *t
 
 /* ---- Platt scaling ---------------------------------------------------------------- */
 
+/* The Newton step's sums over fixed chunks of PLATT_CHUNK pairs, each chunk into its own
+ * slot and the slots added in chunk order: the same sums for any thread count. */
+#define PLATT_CHUNK 65536
+enum { PLATT_G0, PLATT_G1, PLATT_H00, PLATT_H01, PLATT_H11, PLATT_N_SUMS };
+
+typedef struct {
+  const float  *s;
+  const guint8 *y;
+  gsize         n;
+  double        mean, sd, a, b;
+  double       *part;   /* PLATT_N_SUMS per chunk */
+} PlattJob;
+
+static gboolean
+platt_chunks (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  const PlattJob *job = data;
+  for (guint64 c = first; c < last; c++)
+    {
+      double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
+      gsize hi = MIN ((gsize) (c + 1) * PLATT_CHUNK, job->n);
+      for (gsize i = (gsize) c * PLATT_CHUNK; i < hi; i++)
+        {
+          double z = (job->s[i] - job->mean) / job->sd;
+          double p = 1.0 / (1.0 + exp (-(job->a * z + job->b)));
+          double r = p - job->y[i];
+          double w = p * (1 - p);
+          g0 += r * z;
+          g1 += r;
+          h00 += w * z * z;
+          h01 += w * z;
+          h11 += w;
+        }
+      double *out = job->part + c * PLATT_N_SUMS;
+      out[PLATT_G0] = g0, out[PLATT_G1] = g1, out[PLATT_H00] = h00, out[PLATT_H01] = h01, out[PLATT_H11] = h11;
+    }
+  return TRUE;
+}
+
 /* Fits P(y = 1 | s) = σ(a·s + b) by Newton's method on the log loss (a tiny ridge keeps it
- * defined on separable data). Scores are standardised inside for stability. */
+ * defined on separable data). Scores are standardised inside for stability; each step's
+ * sums run on the policy's threads. */
 void
 scalr_eval_platt_fit (const float *s, const guint8 *y, gsize n, double *a_out, double *b_out)
 {
@@ -294,36 +334,31 @@ scalr_eval_platt_fit (const float *s, const guint8 *y, gsize n, double *a_out, d
   for (gsize i = 0; i < n; i++)
     var += (s[i] - mean) * (s[i] - mean);
   double sd = n > 1 && var > 0 ? sqrt (var / (double) (n - 1)) : 1.0;
-  double a = 0, b = 0;
+  guint64 n_chunks = (n + PLATT_CHUNK - 1) / PLATT_CHUNK;
+  g_autofree double *part = g_new0 (double, MAX (n_chunks, 1) * PLATT_N_SUMS);
+  PlattJob job = { s, y, n, mean, sd, 0, 0, part };
+  ScalrParallelOptions po = { .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC };
   for (int it = 0; it < 50; it++)
     {
-      double g0 = 0, g1 = 0, h00 = 1e-6, h01 = 0, h11 = 1e-6;
-      for (gsize i = 0; i < n; i++)
-        {
-          double z = (s[i] - mean) / sd;
-          double p = 1.0 / (1.0 + exp (-(a * z + b)));
-          double r = p - y[i];
-          double w = p * (1 - p);
-          g0 += r * z;
-          g1 += r;
-          h00 += w * z * z;
-          h01 += w * z;
-          h11 += w;
-        }
-      g0 += 1e-6 * a;
-      g1 += 1e-6 * b;
+      scalr_parallel_for (n_chunks, platt_chunks, &job, &po, NULL);   /* no cancellable: no failure */
+      double sum[PLATT_N_SUMS] = { 0, 0, 1e-6, 0, 1e-6 };
+      for (guint64 c = 0; c < n_chunks; c++)
+        for (guint q = 0; q < PLATT_N_SUMS; q++)
+          sum[q] += part[c * PLATT_N_SUMS + q];
+      double g0 = sum[PLATT_G0] + 1e-6 * job.a, g1 = sum[PLATT_G1] + 1e-6 * job.b;
+      double h00 = sum[PLATT_H00], h01 = sum[PLATT_H01], h11 = sum[PLATT_H11];
       double det = h00 * h11 - h01 * h01;
       if (det <= 0)
         break;
       double da = (h11 * g0 - h01 * g1) / det, db = (h00 * g1 - h01 * g0) / det;
-      a -= da;
-      b -= db;
+      job.a -= da;
+      job.b -= db;
       if (fabs (da) + fabs (db) < 1e-9)
         break;
     }
   /* Back to raw scores: a·(s − mean)/sd + b. */
-  *a_out = a / sd;
-  *b_out = b - a * mean / sd;
+  *a_out = job.a / sd;
+  *b_out = job.b - job.a * mean / sd;
 }
 
 /* ---- the run ---------------------------------------------------------------------- */
