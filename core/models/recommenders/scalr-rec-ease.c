@@ -9,10 +9,11 @@
  * over the same buffer, so the peak memory is 8·items² bytes.
  *
  * Precision (ease.precision): the float path (sgemm-class kernels, about twice the speed of
- * double here) builds G in float, keeps a copy, factors it and asks LAPACK for its condition
- * estimate; with `auto` it falls back to the double path (G built again in double) when
- * 1/κ₁(G) < SCALR_EASE_FLOAT_MIN_RCOND, when G is not positive definite in float, or when
- * the residual max_j ‖G p_j − e_j‖∞ over 8 sampled columns of P exceeds
+ * double here) builds G in float, scales it to a unit diagonal (Jacobi: G' = D^-½ G D^-½),
+ * keeps a copy, factors G' and asks LAPACK for its condition estimate; with `auto` it falls
+ * back to the double path (G built again in double, unscaled) when 1/κ₁(G') <
+ * SCALR_EASE_FLOAT_MIN_RCOND, when G' is not positive definite in float, or when the residual
+ * max_j ‖G' p'_j − e_j‖∞ over 8 sampled columns of P' = G'⁻¹ exceeds
  * SCALR_EASE_FLOAT_MAX_RESIDUAL. Scores are sums of rows of B for light users and one sgemm
  * over a dense block for heavy users. */
 #include "config.h"
@@ -271,11 +272,24 @@ weights_float (const ScalrCsr *m, gsize I, double l2, guint dense_min, gboolean 
   float *G = W + n2;   /* the copy kept for the residual */
   if (!gram_float (m, I, dense_min, W, progress, cancellable, error))
     return NULL;
-  /* λI, the 1-norm (row sums of |G| over the symmetric matrix) and the copy. */
-  g_autofree double *rowsum = g_new0 (double, MAX (I, 1));
+  /* λI, then Jacobi scaling: the factored matrix is D^-½ G D^-½ (unit diagonal, D = diag G),
+   * whose condition is what float precision has to carry — popularity spreads G's diagonal
+   * over orders of magnitude, and that spread alone would fail the check below at a million
+   * users (planted 20M: every float inverse refused, then done again in double). P = D^-½
+   * P' D^-½ is put back in the weights. Then the 1-norm (row sums of |G'| over the
+   * symmetric matrix) and the copy. */
+  g_autofree double *scale = g_new (double, MAX (I, 1));
   for (gsize i = 0; i < I; i++)
     {
       W[i * I + i] += (float) l2;
+      scale[i] = W[i * I + i] > 0.0f ? 1.0 / sqrt ((double) W[i * I + i]) : 1.0;
+    }
+  for (gsize i = 0; i < I; i++)
+    for (gsize j = 0; j <= i; j++)
+      W[i * I + j] = (float) ((double) W[i * I + j] * scale[i] * scale[j]);
+  g_autofree double *rowsum = g_new0 (double, MAX (I, 1));
+  for (gsize i = 0; i < I; i++)
+    {
       for (gsize j = 0; j < i; j++)
         {
           double v = fabs ((double) W[i * I + j]);
@@ -322,14 +336,15 @@ weights_float (const ScalrCsr *m, gsize I, double l2, guint dense_min, gboolean 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   scalr_progress_update (progress, "downstream", 0.95, "ease: weights");
-  g_autofree float *diag = g_new (float, MAX (I, 1));
+  /* B_ij = −P_ij / P_jj = −(s_i P'_ij) / (s_j P'_jj) with s = diag(D^-½). */
+  g_autofree double *diag = g_new (double, MAX (I, 1));
   for (gsize j = 0; j < I; j++)
-    diag[j] = W[j * I + j];
+    diag[j] = scale[j] * (double) W[j * I + j];
   for (gsize i = 0; i < I; i++)
     {
       float *row = W + i * I;
       for (gsize j = 0; j < I; j++)
-        row[j] = (float) (-(double) row[j] / (double) diag[j]);
+        row[j] = (float) (-scale[i] * (double) row[j] / diag[j]);
       row[i] = 0.0f;
     }
   return g_realloc (g_steal_pointer (&W), MAX (n2 * sizeof (float), 1));
