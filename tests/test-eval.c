@@ -664,6 +664,64 @@ test_recompute_from_user_vectors (Fixture *f, gconstpointer data)
   g_clear_pointer (&split, scalr_split_free);
 }
 
+/* The evaluation on 1 and 3 threads: the same metrics and lift rows (ranking batches,
+ * Platt's chunked sums and the lift rows each have slots of their own). */
+static void
+test_threads (Fixture *f, gconstpointer data)
+{
+  GArray *metrics[2] = { NULL, NULL }, *lifts[2] = { NULL, NULL };
+  const guint threads[2] = { 1, 3 };
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autoptr (ScalrConfig) c = scalr_config_new ();
+      g_autoptr (GError) error = NULL;
+      /* Models whose fits do not call BLAS: an OpenBLAS result depends on its thread count. */
+      g_assert_true (scalr_config_set (c, "downstream", "models", "pop,itemknn", &error));
+      g_assert_true (scalr_config_set (c, "eval", "bootstrap", "100", &error));
+      g_autoptr (ScalrPipeline) p = scalr_pipeline_new (f->db, c, "threads");
+      scalr_pipeline_set_threads (p, threads[t]);
+      gint64 run = 0;
+      g_assert_true (scalr_pipeline_run (p, NULL, NULL, &run, &error));
+      g_assert_no_error (error);
+      g_autoptr (ScalrStore) store = scalr_store_open (f->db, 0, &error);
+      metrics[t] = scalr_store_load_metrics (store, run, &error);
+      lifts[t] = scalr_store_load_lifts (store, run, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (metrics[0]->len, ==, metrics[1]->len);
+  g_assert_cmpuint (lifts[0]->len, >, 10);
+  g_assert_cmpuint (lifts[0]->len, ==, lifts[1]->len);
+  for (guint k = 0; k < metrics[0]->len; k++)
+    {
+      const ScalrMetricRow *a = &g_array_index (metrics[0], ScalrMetricRow, k), *b = &g_array_index (metrics[1], ScalrMetricRow, k);
+      if (!((isnan (a->value) && isnan (b->value)) || a->value == b->value))
+        g_test_message ("%s %s %s %s %.17g %.17g", a->model, a->variant, a->segment, a->metric, a->value, b->value);
+      g_assert_true ((isnan (a->value) && isnan (b->value)) || a->value == b->value);
+    }
+  for (guint k = 0; k < lifts[0]->len; k++)
+    {
+      const ScalrLiftRow *a = &g_array_index (lifts[0], ScalrLiftRow, k), *b = &g_array_index (lifts[1], ScalrLiftRow, k);
+      const double va[] = { a->lift, a->ci_low, a->ci_high, a->p_t, a->p_wilcoxon, a->p_holm };
+      const double vb[] = { b->lift, b->ci_low, b->ci_high, b->p_t, b->p_wilcoxon, b->p_holm };
+      for (guint q = 0; q < G_N_ELEMENTS (va); q++)
+        {
+          /* The CI bounds come from the bootstrap's dgemm, whose last bits follow OpenBLAS's
+           * thread count: equal to 1e-12 of the value there, bit for bit elsewhere. */
+          gboolean ci = q == 1 || q == 2;
+          gboolean same = (isnan (va[q]) && isnan (vb[q])) || va[q] == vb[q]
+                          || (ci && fabs (va[q] - vb[q]) <= 1e-12 * fabs (va[q]));
+          if (!same)
+            g_test_message ("lift row %u (%s %s %s) field %u: %.17g vs %.17g", k, a->model, a->segment, a->metric, q, va[q], vb[q]);
+          g_assert_true (same);
+        }
+    }
+  for (guint t = 0; t < 2; t++)
+    {
+      g_array_unref (metrics[t]);
+      g_array_unref (lifts[t]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -679,5 +737,6 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/eval/coverage", test_coverage);
   g_test_add ("/scalr/eval/weighted-matrix", Fixture, NULL, setup, test_weighted_matrix, teardown);
   g_test_add ("/scalr/eval/recompute", Fixture, NULL, setup, test_recompute_from_user_vectors, teardown);
+  g_test_add ("/scalr/eval/threads", Fixture, NULL, setup, test_threads, teardown);
   return g_test_run ();
 }

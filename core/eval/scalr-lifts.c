@@ -9,6 +9,7 @@
 #include "scalr-bootstrap.h"
 #include "scalr-eval-private.h"
 #include "scalr-limits.h"
+#include "scalr-parallel.h"
 #include "scalr-stats.h"
 
 #define CHUNK_USERS 8192   /* users per block of the value matrix V */
@@ -274,6 +275,49 @@ fill_row (const ScalrEvalResult *res, const ScalrEvalOptions *o, const Compariso
   l->note = note->len ? g_string_free (g_steal_pointer (&note), FALSE) : NULL;
 }
 
+typedef struct {
+  const ScalrEvalResult  *res;
+  const ScalrEvalOptions *o;
+  GArray                 *comps;
+  double *const          *sums;
+  guint                   n_cols;
+  ScalrLift              *out;    /* one slot per comparison, zeroed */
+} RowsJob;
+
+typedef struct {
+  double *x, *y;
+} RowsScratch;
+
+static gpointer
+rows_scratch_new (guint thread, gpointer data)
+{
+  const RowsJob *job = data;
+  RowsScratch *sc = g_new (RowsScratch, 1);
+  sc->x = g_new (double, MAX (job->res->n_users, 1));
+  sc->y = g_new (double, MAX (job->res->n_users, 1));
+  return sc;
+}
+
+static void
+rows_scratch_free (gpointer state, guint thread, gpointer data)
+{
+  RowsScratch *sc = state;
+  g_free (sc->x);
+  g_free (sc->y);
+  g_free (sc);
+}
+
+static gboolean
+fill_rows (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  const RowsJob *job = data;
+  RowsScratch *sc = state;
+  for (guint64 i = first; i < last; i++)
+    fill_row (job->res, job->o, &g_array_index (job->comps, Comparison, i), job->sums, job->n_cols, sc->x, sc->y,
+              &job->out[i]);
+  return TRUE;
+}
+
 /* ---- the rows, Holm and the warnings ------------------------------------------------ */
 
 static void
@@ -331,18 +375,20 @@ _scalr_eval_compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o, GCan
   gboolean ok = B == 0 || C == 0 || bootstrap_sums (res, o, cols, sums, cancellable, error);
   res->bootstrap_seconds = g_timer_elapsed (timer, NULL);
 
-  g_autofree double *x = g_new (double, MAX (res->n_users, 1));
-  g_autofree double *y = g_new (double, MAX (res->n_users, 1));
-  for (guint i = 0; i < comps->len && ok; i++)
+  /* The rows on the policy's threads (each row its own slot: the same rows for any count). */
+  guint n_done = res->lifts->len;
+  g_array_set_size (res->lifts, n_done + comps->len);
+  memset ((ScalrLift *) (void *) res->lifts->data + n_done, 0, comps->len * sizeof (ScalrLift));
+  RowsJob job = { res, o, comps, sums, C, (ScalrLift *) (void *) res->lifts->data + n_done };
+  ScalrParallelOptions po = { .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC, .cancellable = cancellable,
+                              .thread_init = rows_scratch_new, .thread_finish = rows_scratch_free };
+  if (ok && !scalr_parallel_for (comps->len, fill_rows, &job, &po, error))
+    ok = FALSE;
+  if (!ok)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        ok = FALSE;
-      else
-        {
-          ScalrLift l = { 0 };
-          fill_row (res, o, &g_array_index (comps, Comparison, i), sums, C, x, y, &l);
-          g_array_append_val (res->lifts, l);
-        }
+      for (guint i = n_done; i < res->lifts->len; i++)
+        _scalr_lift_clear (&g_array_index (res->lifts, ScalrLift, i));
+      g_array_set_size (res->lifts, n_done);
     }
   for (guint s = 0; s < SCALR_N_SEGMENTS; s++)
     g_free (sums[s]);
