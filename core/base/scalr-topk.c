@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "scalr-topk.h"
+#include "scalr-simd.h"
 
 static inline gboolean
 before (const ScalrKeyed *a, const ScalrKeyed *b)
@@ -82,7 +83,7 @@ salt_mix (guint32 i, guint32 salt)
  * weakest kept key, NaN or -inf is never kept; ties at the threshold go through the push). */
 #define SCAN_BLOCK 32
 
-static void
+SCALR_VECTOR_CLONES static void
 push_scores (ScalrTopK *t, const float *s, guint n, gboolean salted, guint32 salt)
 {
   float thr = -INFINITY;

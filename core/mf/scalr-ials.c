@@ -18,6 +18,7 @@
 #include "scalr-dist.h"
 #include "scalr-ials.h"
 #include "scalr-parallel.h"
+#include "scalr-simd.h"
 #include "scalr-recommender-error.h"
 
 /* Rows handed to a thread at a time. */
@@ -191,7 +192,7 @@ row_c (const RowView *rv, guint64 i)
 /* v ↦ (OᵀO + λI) v + Σ_{i∈row} (c_i − 1)(o_iᵀv) o_i over the row's n entries (n = 0: the
  * dense part only). The dense product runs over rows of the symmetric Gram matrix
  * (out += v[b]·G[b,:]), so every out[a] is its own accumulator. */
-static void
+SCALR_VECTOR_CLONES static void
 apply_a (const HalfJob *job, const RowView *rv, guint64 n, const double *v, double *out)
 {
   guint k = job->o->factors;
@@ -212,7 +213,7 @@ apply_a (const HalfJob *job, const RowView *rv, guint64 n, const double *v, doub
     }
 }
 
-static void
+SCALR_VECTOR_CLONES static void
 update_row (const HalfJob *job, guint row, RowScratch *sc)
 {
   const ScalrIalsOptions *o = job->o;

@@ -10,9 +10,16 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 
-/* Floating-point operations per second the heavy loops reach on this machine's cores
- * (order of magnitude of bench-downstream's iALS and EASE figures on 2 cores). */
-#define FLOPS_PER_SECOND 4e9
+/* Rates on this machine's two cores, from one run of planted 20M (984k users, 20,000 target
+ * items, 4.86M training events; `bench/run-scale-bench.sh build-rel --np 1`): */
+/* the hand-vectorised loops (iALS's CG: 7.2e11 of the flops below in 85 s) */
+#define FLOPS_PER_SECOND 8e9
+/* sgemm and LAPACK (EASE's 20,000³ in 55 s; scoring blocks of users) */
+#define GEMM_FLOPS_PER_SECOND 1e11
+/* BPR's scattered SGD updates (6.2e10 of the flops below in 34 s) */
+#define SGD_FLOPS_PER_SECOND 1.5e9
+/* user × item scores masked and ranked (pop: 9.1e9 in 13 s) */
+#define RANKED_PER_SECOND 7e8
 /* Simple per-event work (sampling, counting, bootstrap resamples) per second. */
 #define STEPS_PER_SECOND 5e7
 
@@ -53,36 +60,36 @@ get (const ScalrConfig *c, const char *group, const char *key)
 static double
 model_seconds (const ScalrConfig *c, const char *model, double users, double items, double nnz, Slowest *s)
 {
-  double fit = 0, rank = users * items * 4;   /* scores and top-K */
+  double fit = 0, rank = users * items / RANKED_PER_SECOND;   /* scores masked and ranked */
   if (strcmp (model, "ials") == 0)
     {
       double k = get (c, "downstream", "ials.factors"), it = get (c, "downstream", "ials.iters");
       double cg = get (c, "downstream", "ials.cg_steps");
-      fit = it * 2 * (nnz * k * (cg + 2) * 2 + (users + items) * k * k * (cg + 1) * 2);
-      rank = users * items * k * 2;
-      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("ials (k = %.0f, %.0f iterations)", k, it));
+      fit = it * 2 * (nnz * k * (cg + 2) * 2 + (users + items) * k * k * (cg + 1) * 2) / FLOPS_PER_SECOND;
+      rank += users * items * k * 2 / GEMM_FLOPS_PER_SECOND;
+      note (s, fit + rank, g_strdup_printf ("ials (k = %.0f, %.0f iterations)", k, it));
     }
   else if (strcmp (model, "bpr") == 0)
     {
       double k = get (c, "downstream", "bpr.factors"), ep = get (c, "downstream", "bpr.epochs");
-      fit = ep * nnz * k * 10;
-      rank = users * items * k * 2;
-      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("bpr (k = %.0f, %.0f epochs)", k, ep));
+      fit = ep * nnz * k * 10 / SGD_FLOPS_PER_SECOND;
+      rank += users * items * k * 2 / GEMM_FLOPS_PER_SECOND;
+      note (s, fit + rank, g_strdup_printf ("bpr (k = %.0f, %.0f epochs)", k, ep));
     }
   else if (strcmp (model, "ease") == 0)
     {
-      fit = items * items * items + nnz * nnz / MAX (users, 1);
-      rank = nnz * items * 2;
-      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("ease (%.0f items)", items));
+      fit = items * items * items / GEMM_FLOPS_PER_SECOND + nnz * nnz / MAX (users, 1) / FLOPS_PER_SECOND;
+      rank += nnz * items * 2 / FLOPS_PER_SECOND;
+      note (s, fit + rank, g_strdup_printf ("ease (%.0f items)", items));
     }
   else if (strcmp (model, "itemknn") == 0)
     {
       double nb = MIN (get (c, "downstream", "itemknn.neighbors"), items);
-      fit = 2 * nnz * nnz / MAX (users, 1);
-      rank = nnz * nb * 2 + users * items * 2;
-      note (s, (fit + rank) / FLOPS_PER_SECOND, g_strdup_printf ("itemknn (%.0f neighbours)", nb));
+      fit = 2 * nnz * nnz / MAX (users, 1) / FLOPS_PER_SECOND;
+      rank += nnz * nb * 2 / FLOPS_PER_SECOND;
+      note (s, fit + rank, g_strdup_printf ("itemknn (%.0f neighbours)", nb));
     }
-  return (fit + rank) / FLOPS_PER_SECOND;
+  return fit + rank;
 }
 
 /* Stage 1: the generator and the synthetic events it leads to. */
@@ -161,7 +168,7 @@ scalr_estimate_run (ScalrStore *store, const ScalrConfig *c, guint n_runs, Scalr
        * resamples × users weights with the users × vectors matrix of per-user values (a vector
        * per model, variant and metric column) — not a pass per lift row. */
       double columns = n_models * n_var * (5.0 * n_ks + 3);
-      double bootstrap = boot * users / STEPS_PER_SECOND + 2.0 * boot * users * columns / FLOPS_PER_SECOND;
+      double bootstrap = boot * users / STEPS_PER_SECOND + 2.0 * boot * users * columns / (GEMM_FLOPS_PER_SECOND / 2);
       note (&s, bootstrap, g_strdup_printf ("the bootstrap (%.0f resamples)", boot));
       note (&s, pointwise / STEPS_PER_SECOND, g_strdup_printf ("NE/AUC with %.0f negatives", negatives));
       secs += pointwise / STEPS_PER_SECOND + bootstrap;

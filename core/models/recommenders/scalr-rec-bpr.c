@@ -32,6 +32,7 @@
 #include "scalr-bpr-private.h"
 #include "scalr-ials.h"
 #include "scalr-parallel.h"
+#include "scalr-simd.h"
 #include "scalr-recommenders-mf-private.h"
 #include "scalr-topk.h"
 
@@ -344,7 +345,7 @@ typedef struct {
 } SgdJob;
 
 /* The blocks (p, (p + stratum) mod P) for p in [first, last): disjoint users and items. */
-static gboolean
+SCALR_VECTOR_CLONES static gboolean
 sgd_blocks (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
 {
   SgdJob *job = data;

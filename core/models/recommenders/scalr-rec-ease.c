@@ -25,6 +25,7 @@
 #include "scalr-blas.h"
 #include "scalr-progress.h"
 #include "scalr-recommenders-private.h"
+#include "scalr-simd.h"
 
 static const ScalrParam ease_params[] = {
   { "downstream", "ease.l2", SCALR_PARAM_DOUBLE, "500", 1e-3, 1e12, NULL,
@@ -425,7 +426,7 @@ ease_fit (const ScalrCsr *m, const ScalrConfig *config, guint64 seed, ScalrProgr
   return _scalr_ease_fit (m, &opt, progress, cancellable, error);
 }
 
-static void
+SCALR_VECTOR_CLONES static void
 ease_score (gpointer data, const ScalrCsr *m, const guint32 *users, guint n, float *out)
 {
   const Ease *e = data;
