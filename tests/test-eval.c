@@ -191,13 +191,20 @@ test_keyed_top_k (void)
    * asc) among the finite values, found here by repeated maximum. */
   const guint lens[] = { 31, 32, 33, 1000, 1027 };
   for (guint li = 0; li < G_N_ELEMENTS (lens); li++)
-    for (guint pattern = 0; pattern < 3; pattern++)
+    for (guint pattern = 0; pattern < 4; pattern++)
       {
         guint n = lens[li], k = 20;
         for (guint i = 0; i < n; i++)
           r[i] = pattern == 0 ? (float) ((i * 7919u) % 5u)
                : pattern == 1 ? (float) i
-                              : (float) ((i * 31u) % 97u) / 4.0f;
+               : pattern == 2 ? (float) ((i * 31u) % 97u) / 4.0f
+                              : 0.0f;
+        if (pattern == 3)   /* the 20 best one per block, the weakest in the first block: the
+                             * floor must be the 20th block maximum exactly, +inf not counted */
+          for (guint q = 0; q < k && q * 32 + 5 < n; q++)
+            r[q * 32 + 5] = 100.0f + (float) q;
+        if (pattern == 3 && n > 700)
+          r[n - 40] = INFINITY;   /* in a block of its own */
         r[n / 3] = NAN;
         r[n / 2] = INFINITY;
         r[n - 1] = -INFINITY;
