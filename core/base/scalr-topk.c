@@ -76,79 +76,25 @@ salt_mix (guint32 i, guint32 salt)
   return x ^ (x >> 16);
 }
 
-/* The k-th largest of v[0..n) (1 ≤ k ≤ n; no NaN), by quickselect with a three-way
- * partition (many equal values cost no more than distinct ones). Reorders @v. */
-static float
-kth_largest (float *v, guint n, guint k)
-{
-  guint lo = 0, hi = n, target = k - 1;   /* v[lo..hi) holds the target's rank (descending) */
-  for (;;)
-    {
-      float p = v[lo + (hi - lo) / 2];
-      guint lt = lo, i = lo, gt = hi;   /* [lo, lt) > p, [lt, i) == p, [gt, hi) < p */
-      while (i < gt)
-        {
-          float x = v[i];
-          if (x > p)
-            v[i++] = v[lt], v[lt++] = x;
-          else if (x < p)
-            v[i] = v[--gt], v[gt] = x;
-          else
-            i++;
-        }
-      if (target < lt)
-        hi = lt;
-      else if (target >= gt)
-        lo = gt;
-      else
-        return p;
-    }
-}
-
 /* Pushes every s[i] with index i (salted when @salted) into @t, skipping whole blocks of
- * SCAN_BLOCK values that cannot be kept. A block is skipped when all its values are below a
- * floor: before the scan, the k-th largest of the blocks' maxima over finite values (at
- * least k finite values — those maxima — are at least that, so nothing below it can be in
- * the top k), and once the heap is full, the weakest kept key when that is higher. The
- * block tests are branch-free comparisons the compiler vectorises; after them only a few
- * blocks are pushed value by value, whatever the order of the scores (a popularity ranking
- * that rises along the item ids used to replace the heap's root in almost every block).
- * Equal to pushing every value: a value below the floor, NaN or ±inf is never kept, and
- * ties at the floor go through the push. */
+ * SCAN_BLOCK values below the weakest kept key once the heap is full: the block test is a
+ * branch-free comparison the compiler vectorises, and after the first few hundred values
+ * almost every block of a ranking fails it. Equal to pushing every value (a value below the
+ * weakest kept key, NaN or -inf is never kept; ties at the threshold go through the push). */
 #define SCAN_BLOCK 32
-#define SCAN_LOCAL_BLOCKS 4096
 
 SCALR_VECTOR_CLONES static void
 push_scores (ScalrTopK *t, const float *s, guint n, gboolean salted, guint32 salt)
 {
   float thr = -INFINITY;
-  guint nb = n / SCAN_BLOCK;
-  if (t->k > 0 && nb >= t->k)
-    {
-      float local[SCAN_LOCAL_BLOCKS];
-      g_autofree float *owned = nb > SCAN_LOCAL_BLOCKS ? g_new (float, nb) : NULL;
-      float *bmax = owned ? owned : local;
-      for (guint q = 0; q < nb; q++)
-        {
-          const float *b = s + (gsize) q * SCAN_BLOCK;
-          float m = -INFINITY;
-          for (int j = 0; j < SCAN_BLOCK; j++)   /* a fixed trip count: vectorised */
-            {
-              float x = b[j] < INFINITY ? b[j] : -INFINITY;   /* NaN and +inf are never kept */
-              m = x > m ? x : m;
-            }
-          bmax[q] = m;
-        }
-      thr = kth_largest (bmax, nb, t->k);
-    }
   for (guint i0 = 0; i0 < n; i0 += SCAN_BLOCK)
     {
       guint end = MIN (i0 + SCAN_BLOCK, n);
-      if (end - i0 == SCAN_BLOCK)
+      if (end - i0 == SCAN_BLOCK && t->len == t->k)
         {
           const float *b = s + i0;
           int any = 0;
-          for (int j = 0; j < SCAN_BLOCK; j++)
+          for (int j = 0; j < SCAN_BLOCK; j++)   /* a fixed trip count: vectorised */
             any |= b[j] >= thr;
           if (!any)
             continue;
@@ -156,7 +102,7 @@ push_scores (ScalrTopK *t, const float *s, guint n, gboolean salted, guint32 sal
       for (guint32 i = i0; i < end; i++)
         scalr_top_k_push (t, s[i], salted ? salt_mix (i, salt) : i);
       if (t->len == t->k && t->k > 0)
-        thr = MAX (thr, (float) t->heap[0].key);   /* exact: every key came from a float */
+        thr = (float) t->heap[0].key;   /* exact: every key came from a float */
     }
 }
 
