@@ -378,8 +378,10 @@ _scalr_eval_compute_lifts (ScalrEvalResult *res, const ScalrEvalOptions *o, GCan
   /* The rows on the policy's threads (each row its own slot: the same rows for any count). */
   guint n_done = res->lifts->len;
   g_array_set_size (res->lifts, n_done + comps->len);
-  memset ((ScalrLift *) (void *) res->lifts->data + n_done, 0, comps->len * sizeof (ScalrLift));
-  RowsJob job = { res, o, comps, sums, C, (ScalrLift *) (void *) res->lifts->data + n_done };
+  ScalrLift *slots = comps->len ? (ScalrLift *) (void *) res->lifts->data + n_done : NULL;
+  if (slots)
+    memset (slots, 0, comps->len * sizeof (ScalrLift));
+  RowsJob job = { res, o, comps, sums, C, slots };
   ScalrParallelOptions po = { .chunk = 1, .schedule = SCALR_PARALLEL_DYNAMIC, .cancellable = cancellable,
                               .thread_init = rows_scratch_new, .thread_finish = rows_scratch_free };
   if (ok && !scalr_parallel_for (comps->len, fill_rows, &job, &po, error))
