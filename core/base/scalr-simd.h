@@ -10,7 +10,18 @@
  * architectures, other compilers) the macro is empty. */
 #pragma once
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SCALR_SIMD_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define SCALR_SIMD_TSAN 1
+#endif
+
+/* Not under ThreadSanitizer: the ifunc resolvers run before its runtime is up, and every
+ * test binary crashed at start (the TSan build checks races, not speed). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(SCALR_SIMD_TSAN)
 #define SCALR_VECTOR_CLONES __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define SCALR_VECTOR_CLONES

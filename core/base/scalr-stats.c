@@ -71,6 +71,15 @@ scalr_quantile_sorted (const double *sorted, gsize n, double level)
   return sorted[lo] + (h - (double) lo) * (sorted[hi] - sorted[lo]);
 }
 
+/* lgamma without the global signgam it writes (the lift rows run on several threads; every
+ * argument here is positive, so the sign is not needed). */
+static double
+log_gamma (double x)
+{
+  int sign;
+  return lgamma_r (x, &sign);
+}
+
 /* lgamma(x) − ((x − ½) log x − x + ½ log 2π), Stirling's series for x ≥ 100 (error below
  * 1e-21 there). */
 static double
@@ -88,12 +97,12 @@ log_beta (double a, double b)
 {
   double big = MAX (a, b), small = MIN (a, b);
   if (big < 100.0 || small >= 100.0)
-    return lgamma (a) + lgamma (b) - lgamma (a + b);
+    return log_gamma (a) + log_gamma (b) - log_gamma (a + b);
   /* lgamma(big) − lgamma(big + small)
    *   = −(big − ½) log1p(small/big) − small log(big + small) + small + δ(big) − δ(big + small). */
   double diff = -(big - 0.5) * log1p (small / big) - small * log (big + small) + small
                 + stirling_delta (big) - stirling_delta (big + small);
-  return lgamma (small) + diff;
+  return log_gamma (small) + diff;
 }
 
 /* I_x(a, b) with y = 1 − x given separately, so that a caller who knows y more precisely
