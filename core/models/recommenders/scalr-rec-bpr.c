@@ -356,12 +356,15 @@ typedef struct {
  * slower). */
 enum { PF_FAR = 12, PF_MID = 6, PF_NEAR = 2 };
 
+/* Moves @walk on by @steps guessed steps (two draws each), then guesses that step's entry
+ * from a copy (@walk stays at the step's start): prefetches its alias slot, or with @read
+ * reads the slot and returns the entry. */
 static inline guint64
-guess_entry (const ScalrBprSampler *s, gsize b, const ScalrRng *rng, guint ahead, gboolean read)
+guess_entry (const ScalrBprSampler *s, gsize b, ScalrRng *walk, guint steps, gboolean read)
 {
-  ScalrRng g = *rng;
-  for (guint q = 0; q < 2 * ahead; q++)
-    (void) scalr_rng_next (&g);
+  for (guint q = 0; q < 2 * steps; q++)
+    (void) scalr_rng_next (walk);
+  ScalrRng g = *walk;
   guint64 lo = s->block_start[b];
   guint32 n = (guint32) (s->block_start[b + 1] - lo);
   guint64 r = scalr_rng_next (&g);
@@ -376,18 +379,20 @@ guess_entry (const ScalrBprSampler *s, gsize b, const ScalrRng *rng, guint ahead
   return lo + (u < s->prob[lo + k] ? k : s->alias[lo + k]);
 }
 
+/* One copy of the stream walked forward: the nearest step first, then the farther ones. */
 static inline void
 prefetch_steps (const ScalrBprSampler *s, gsize b, const ScalrRng *rng, const float *U, guint k)
 {
-  guess_entry (s, b, rng, PF_FAR, FALSE);
-  guint64 e = guess_entry (s, b, rng, PF_MID, TRUE);
-  __builtin_prefetch (s->user + e);
-  __builtin_prefetch (s->item + e);
-  guint32 user = s->user[guess_entry (s, b, rng, PF_NEAR, TRUE)];
+  ScalrRng walk = *rng;
+  guint32 user = s->user[guess_entry (s, b, &walk, PF_NEAR, TRUE)];
   const float *xu = U + (gsize) user * k;
   for (guint a = 0; a < k; a += 16)
     __builtin_prefetch (xu + a, 1);
   __builtin_prefetch (s->m->indptr + user);
+  guint64 e = guess_entry (s, b, &walk, PF_MID - PF_NEAR, TRUE);
+  __builtin_prefetch (s->user + e);
+  __builtin_prefetch (s->item + e);
+  guess_entry (s, b, &walk, PF_FAR - PF_MID, FALSE);
 }
 
 /* The blocks (p, (p + stratum) mod P) for p in [first, last): disjoint users and items. */
