@@ -6,7 +6,7 @@ set -euo pipefail
 SCALR_PACKAGES=(
   build-essential pkg-config meson ninja-build git
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsqlite3-dev libcairo2-dev
-  libopenblas-dev liblapacke-dev libjson-glib-dev
+  libopenblas-dev liblapacke-dev libjson-glib-dev libssl-dev
   libopenmpi-dev openmpi-bin
   xvfb xauth dbus-x11 fonts-dejavu-core
   python3-numpy python3-scipy

@@ -283,6 +283,34 @@ test_platt (void)
   g_assert_true (isfinite (a) && isfinite (b) && a > 0);
 }
 
+/* Past PLATT_SUB_MIN pairs the fit starts from a fit on a subsample: the answer is still the
+ * full fit's. Data from integer hashes that NumPy reproduces exactly; the constants from
+ *   /usr/bin/python3 (SciPy 1.10, NumPy 1.24): s_i = float32((i·2654435761 mod 2^32)/2^32·4 − 2),
+ *   y_i = [(i·2246822519 + 12345 mod 2^32)/2^32 < σ(2 s_i − 1)], n = 4.5M;
+ *   scipy.optimize.minimize (trust-exact, exact gradient and Hessian) of the summed log loss:
+ *   a = 1.9998987716063992, b = −0.9999156706499375, 1,711,075 positives. */
+static void
+test_platt_large (void)
+{
+  const gsize n = 4500000;
+  g_autofree float *s = g_new (float, n);
+  g_autofree guint8 *y = g_new (guint8, n);
+  gsize pos = 0;
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 hs = (guint32) ((guint64) i * 2654435761u), hu = (guint32) ((guint64) i * 2246822519u + 12345u);
+      s[i] = (float) ((double) hs / 4294967296.0 * 4.0 - 2.0);
+      double p = 1.0 / (1.0 + exp (-(2.0 * (double) s[i] - 1.0)));
+      y[i] = (double) hu / 4294967296.0 < p;
+      pos += y[i];
+    }
+  g_assert_cmpuint (pos, ==, 1711075);
+  double a, b;
+  scalr_eval_platt_fit (s, y, n, &a, &b);
+  g_assert_cmpfloat_with_epsilon (a, 1.9998987716063992, 1e-7);
+  g_assert_cmpfloat_with_epsilon (b, -0.9999156706499375, 1e-7);
+}
+
 /* One user's row of a CSR with @n items (the other rows empty). */
 static ScalrCsr *
 one_row (guint n_rows, guint n_cols, guint row, const guint32 *items, guint n)
@@ -739,6 +767,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/eval/top-k-salted", test_top_k_salted);
   g_test_add_func ("/scalr/eval/keyed-top-k", test_keyed_top_k);
   g_test_add_func ("/scalr/eval/platt", test_platt);
+  g_test_add_func ("/scalr/eval/platt-large", test_platt_large);
   g_test_add_func ("/scalr/eval/negatives", test_negatives);
   g_test_add_func ("/scalr/eval/auc-ne", test_auc_ne);
   g_test_add_func ("/scalr/eval/coverage", test_coverage);

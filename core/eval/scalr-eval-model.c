@@ -192,6 +192,38 @@ fit_platt (EvalJob *job)
     }
 }
 
+/* One test user's AUC, positives and summed log loss under the Platt scaling of their segment
+ * (left alone when that segment has none): each user into its own slots, so the sums
+ * pointwise_metrics makes from them in user order do not depend on the thread count. */
+typedef struct {
+  EvalJob *job;
+  guint   *n_pos;   /* per test user */
+} PointwiseJob;
+
+static gboolean
+pointwise_users (guint64 first, guint64 last, guint thread, gpointer state, gpointer data, GError **error)
+{
+  PointwiseJob *pj = data;
+  ScalrEvalResult *res = pj->job->res;
+  ScalrModelEval *me = pj->job->me;
+  for (guint64 k = first; k < last; k++)
+    {
+      GArray *ts = g_ptr_array_index (pj->job->test_s, k), *ty = g_ptr_array_index (pj->job->test_y, k);
+      const float *s = (const float *) (void *) ts->data;
+      const guint8 *y = (const guint8 *) ty->data;
+      me->values[SCALR_METRIC_AUC][0][k] = scalr_eval_auc (s, y, ts->len);
+      double a = me->platt_a[res->segment_of[k]], b = me->platt_b[res->segment_of[k]];
+      guint npos = 0;
+      if (isfinite (a) && isfinite (b))
+        me->values[SCALR_METRIC_NE][0][k] = scalr_eval_log_loss (s, y, ts->len, a, b, &npos);
+      else
+        for (guint q = 0; q < ts->len; q++)
+          npos += y[q] != 0;
+      pj->n_pos[k] = npos;
+    }
+  return TRUE;
+}
+
 /* NE and AUC from each test user's (score, label) pairs under the Platt scaling of their
  * segment: per-user AUC, per-user summed log loss scaled by the pooled normaliser of all
  * users (see ScalrModelEval), and the pooled NE of each segment. A user whose segment has no
@@ -201,6 +233,10 @@ pointwise_metrics (EvalJob *job)
 {
   ScalrEvalResult *res = job->res;
   ScalrModelEval *me = job->me;
+  g_autofree guint *n_pos = g_new (guint, MAX (res->n_users, 1));
+  PointwiseJob pj = { job, n_pos };
+  ScalrParallelOptions po = { .n_threads = job->opt->n_threads, .chunk = 1024, .schedule = SCALR_PARALLEL_DYNAMIC };
+  scalr_parallel_for (res->n_users, pointwise_users, &pj, &po, NULL);   /* no cancellable: no failure */
   double loss[SCALR_N_SEGMENTS] = { 0 }, pos[SCALR_N_SEGMENTS] = { 0 }, cnt[SCALR_N_SEGMENTS] = { 0 };
   gboolean undefined[SCALR_N_SEGMENTS] = { FALSE };
   double all_pairs = 0, all_pos = 0;
@@ -208,32 +244,25 @@ pointwise_metrics (EvalJob *job)
   double *ne = me->values[SCALR_METRIC_NE][0];
   for (guint k = 0; k < res->n_users; k++)
     {
-      GArray *ts = g_ptr_array_index (job->test_s, k), *ty = g_ptr_array_index (job->test_y, k);
-      const float *s = (const float *) (void *) ts->data;
-      const guint8 *y = (const guint8 *) ty->data;
+      guint len = ((GArray *) g_ptr_array_index (job->test_s, k))->len;
       ScalrSegment seg = (ScalrSegment) res->segment_of[k];
-      me->values[SCALR_METRIC_AUC][0][k] = scalr_eval_auc (s, y, ts->len);
-      guint npos = 0;
-      for (guint q = 0; q < ts->len; q++)
-        npos += y[q] != 0;
-      all_pairs += ts->len;
-      all_pos += npos;
-      with_pairs += ts->len > 0;
-      double a = me->platt_a[seg], b = me->platt_b[seg];
-      if (!isfinite (a) || !isfinite (b))
+      all_pairs += len;
+      all_pos += n_pos[k];
+      with_pairs += len > 0;
+      if (!isfinite (me->platt_a[seg]) || !isfinite (me->platt_b[seg]))
         {
           ne[k] = NAN;
           undefined[seg] = undefined[SCALR_SEGMENT_ALL] = TRUE;
           continue;
         }
-      double l = scalr_eval_log_loss (s, y, ts->len, a, b, NULL);
-      ne[k] = ts->len ? l : NAN;   /* scaled below */
+      double l = ne[k];
+      ne[k] = len ? l : NAN;   /* scaled below */
       ScalrSegment segs[2] = { SCALR_SEGMENT_ALL, seg };
       for (guint g = 0; g < 2; g++)
         {
           loss[segs[g]] += l;
-          pos[segs[g]] += npos;
-          cnt[segs[g]] += ts->len;
+          pos[segs[g]] += n_pos[k];
+          cnt[segs[g]] += len;
         }
     }
   for (guint g = 0; g < SCALR_N_SEGMENTS; g++)

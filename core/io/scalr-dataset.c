@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "scalr-dataset-private.h"
+#include "scalr-sha256.h"
 
 #include <math.h>
 #include <string.h>
@@ -329,11 +330,11 @@ sort_and_merge (ScalrDataset *d, guint n_users)
 static void
 compute_fingerprint (ScalrDataset *d)
 {
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (ScalrSha256) sum = scalr_sha256_new ();
   guint n_users = scalr_id_map_get_size (d->users);
   guint n_items = scalr_id_map_get_size (d->items);
   const char *tag = "scalr-dataset-v1";
-  g_checksum_update (sum, (const guchar *) tag, (gssize) strlen (tag) + 1);
+  scalr_sha256_update (sum, tag, strlen (tag) + 1);
 
   /* Events in canonical order, packed little-endian into a buffer. */
   enum { REC = 4 + 4 + 1 + 4 + 8, PER = 4096 };
@@ -357,12 +358,12 @@ compute_fingerprint (ScalrDataset *d)
         memcpy (p + 13, &tt, 8);
         if (++fill == PER)
           {
-            g_checksum_update (sum, buf, (gssize) fill * REC);
+            scalr_sha256_update (sum, buf, fill * REC);
             fill = 0;
           }
       }
   if (fill)
-    g_checksum_update (sum, buf, (gssize) fill * REC);
+    scalr_sha256_update (sum, buf, fill * REC);
 
   /* Names: id maps fix what the dense ids mean. */
   ScalrIdMap *maps[] = { d->users, d->items, d->domains, d->categories };
@@ -371,26 +372,27 @@ compute_fingerprint (ScalrDataset *d)
       gsize len;
       const char *arena = scalr_id_map_get_arena (maps[m], &len);
       guint64 len_le = GUINT64_TO_LE ((guint64) len);
-      g_checksum_update (sum, (const guchar *) &len_le, 8);
-      g_checksum_update (sum, (const guchar *) arena, (gssize) len);
+      scalr_sha256_update (sum, &len_le, 8);
+      scalr_sha256_update (sum, arena, len);
     }
   /* Item metadata: categories define domains, titles are shown. */
   guint8 flags = (guint8) ((d->has_rating ? 1 : 0) | (d->has_timestamp ? 2 : 0) | (d->has_meta ? 4 : 0));
-  g_checksum_update (sum, &flags, 1);
+  scalr_sha256_update (sum, &flags, 1);
   if (d->has_meta)
     for (guint i = 0; i < n_items; i++)
       {
         const char *t = d->titles[i] ? d->titles[i] : "";
-        g_checksum_update (sum, (const guchar *) t, (gssize) strlen (t) + 1);
+        scalr_sha256_update (sum, t, strlen (t) + 1);
         guint32 nc = GUINT32_TO_LE (d->cat_ptr[i + 1] - d->cat_ptr[i]);
-        g_checksum_update (sum, (const guchar *) &nc, 4);
+        scalr_sha256_update (sum, &nc, 4);
         for (guint32 c = d->cat_ptr[i]; c < d->cat_ptr[i + 1]; c++)
           {
             guint32 cc = GUINT32_TO_LE (d->cat_ids[c]);
-            g_checksum_update (sum, (const guchar *) &cc, 4);
+            scalr_sha256_update (sum, &cc, 4);
           }
       }
-  g_strlcpy (d->fingerprint, g_checksum_get_string (sum), sizeof d->fingerprint);
+  g_autofree char *hex = scalr_sha256_hex (sum);
+  g_strlcpy (d->fingerprint, hex, sizeof d->fingerprint);
 }
 
 ScalrDataset *

@@ -378,6 +378,7 @@ _scalr_store_rollback (ScalrStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  _scalr_store_forget_all_runs (self);   /* what the transaction cached may be gone with it */
 }
 
 char *
