@@ -468,6 +468,95 @@ test_upgrade_from_v3 (void)
   test_rm_rf (dir);
 }
 
+/* Whether @table of the store at @db was declared WITHOUT ROWID. */
+static gboolean
+without_rowid (const char *db, const char *table)
+{
+  sqlite3 *c;
+  g_assert_cmpint (sqlite3_open_v2 (db, &c, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_stmt *st;
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  gboolean w = strstr ((const char *) sqlite3_column_text (st, 0), "WITHOUT ROWID") != NULL;
+  sqlite3_finalize (st);
+  sqlite3_close (c);
+  return w;
+}
+
+/* A store of schema 7 (per-user vectors and top-K lists in WITHOUT ROWID tables) upgrades to
+ * rowid tables with the same rows: the finished run's checksums still hold, its vectors read
+ * back the same, and a new store starts with 64 KiB pages. */
+static void
+test_upgrade_from_v7 (void)
+{
+  g_autofree char *dir = test_tmpdir_new ();
+  g_autofree char *db = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *ratings = test_movielens_path ("ratings.tsv");
+  g_autofree char *movies = test_movielens_path ("movies.tsv");
+  Result r = scalr (NULL, "import", "--db", db, "--name", "ml", "--events", ratings, "--items", movies, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  r = scalr (NULL, "run", "--db", db, "--set", "dataset.name=ml", "--set", "downstream.models=pop", "--set", "eval.k=20",
+             "--set", "eval.bootstrap=20", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  result_clear (&r);
+  g_assert_false (without_rowid (db, "run_recs"));
+  g_autoptr (GError) error = NULL;
+  PerUser before = { g_array_new (FALSE, FALSE, 4), g_array_new (FALSE, FALSE, 8) };
+  g_autoptr (ScalrStore) s = scalr_store_open (db, 0, &error);
+  g_assert_true (scalr_store_foreach_user_metrics (s, 1, collect_per_user, &before, &error));
+  g_clear_pointer (&s, scalr_store_close);
+
+  sqlite3 *c;
+  g_assert_cmpint (sqlite3_open (db, &c), ==, SQLITE_OK);
+  sqlite3_stmt *ps;
+  g_assert_cmpint (sqlite3_prepare_v2 (c, "PRAGMA page_size", -1, &ps, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (ps), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (ps, 0), ==, 65536);
+  sqlite3_finalize (ps);
+  g_assert_cmpint (sqlite3_exec (c,
+    "CREATE TABLE um7 (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, model TEXT NOT NULL,"
+    " variant TEXT NOT NULL, metric TEXT NOT NULL, k INTEGER NOT NULL, users BLOB NOT NULL, vals BLOB NOT NULL,"
+    " value_type TEXT NOT NULL DEFAULT 'float32' CHECK (value_type IN ('float32','float64')),"
+    " PRIMARY KEY (run_id, model, variant, metric, k)) WITHOUT ROWID;"
+    "INSERT INTO um7 SELECT * FROM run_user_metrics; DROP TABLE run_user_metrics; ALTER TABLE um7 RENAME TO run_user_metrics;"
+    "CREATE TABLE recs7 (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, model TEXT NOT NULL,"
+    " variant TEXT NOT NULL, max_k INTEGER NOT NULL, users BLOB NOT NULL, items BLOB NOT NULL, scores BLOB NOT NULL,"
+    " PRIMARY KEY (run_id, model, variant)) WITHOUT ROWID;"
+    "INSERT INTO recs7 SELECT * FROM run_recs; DROP TABLE run_recs; ALTER TABLE recs7 RENAME TO run_recs;"
+    "PRAGMA user_version = 7;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (c);
+  g_assert_true (without_rowid (db, "run_recs"));
+  g_assert_true (without_rowid (db, "run_user_metrics"));
+
+  s = scalr_store_open (db, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scalr_store_get_schema_version (s), ==, SCALR_STORE_SCHEMA_VERSION);
+  ScalrRunCheck check;
+  g_assert_true (scalr_store_check_run (s, 1, &check, &error));
+  g_assert_no_error (error);
+  g_assert_true (check.has_checksum);
+  PerUser after = { g_array_new (FALSE, FALSE, 4), g_array_new (FALSE, FALSE, 8) };
+  g_assert_true (scalr_store_foreach_user_metrics (s, 1, collect_per_user, &after, &error));
+  g_assert_cmpmem (after.users->data, after.users->len * 4, before.users->data, before.users->len * 4);
+  g_assert_cmpmem (after.values->data, after.values->len * 8, before.values->data, before.values->len * 8);
+  g_clear_pointer (&s, scalr_store_close);
+  g_assert_false (without_rowid (db, "run_recs"));
+  g_assert_false (without_rowid (db, "run_user_metrics"));
+  assert_integrity (db);
+  r = scalr (NULL, "show", "--db", db, "1", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_null (strstr (r.err, "damaged"));
+  result_clear (&r);
+  g_array_unref (before.users);
+  g_array_unref (before.values);
+  g_array_unref (after.users);
+  g_array_unref (after.values);
+  test_rm_rf (dir);
+}
+
 /* Sizes beyond memory are errors that name the limit, and the run is marked failed. */
 static void
 test_memory_limits (void)
@@ -511,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/scalr/faults/file-size-limit", test_file_size_limit);
   g_test_add_func ("/scalr/faults/upgrade-from-v1", test_upgrade_from_v1);
   g_test_add_func ("/scalr/faults/upgrade-from-v3", test_upgrade_from_v3);
+  g_test_add_func ("/scalr/faults/upgrade-from-v7", test_upgrade_from_v7);
   g_test_add_func ("/scalr/faults/memory-limits", test_memory_limits);
   return g_test_run ();
 }

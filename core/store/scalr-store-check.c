@@ -403,7 +403,6 @@ gboolean
 scalr_store_check_run (ScalrStore *store, gint64 run_id, ScalrRunCheck *out, GError **error)
 {
   g_return_val_if_fail (store != NULL, FALSE);
-  _scalr_store_forget_run (store, run_id);   /* a check hashes every part again */
   ScalrRunCheck shape;
   if (!_scalr_store_run_shape (store, run_id, &shape, error))
     return FALSE;

@@ -349,7 +349,7 @@ _scalr_store_seal_run (ScalrStore *store, gint64 run_id, GError **error)
       return FALSE;
     }
   /* The digests were just taken from the rows as stored: this connection need not hash them
-   * again to read the run (a rollback forgets it, scalr_store_check still hashes). */
+   * again to read the run, as for a part it verified once (a rollback forgets it). */
   _scalr_store_run_cache (store, run_id)->verified = (1u << SCALR_RUN_N_PARTS) - 1;
   return TRUE;
 }

@@ -33,7 +33,7 @@ typedef enum {
   SCALR_STORE_ERROR_RUNNING,     /* the run is still going: it cannot be deleted */
 } ScalrStoreError;
 
-#define SCALR_STORE_SCHEMA_VERSION 7
+#define SCALR_STORE_SCHEMA_VERSION 8
 
 typedef enum {
   SCALR_STORE_OPEN_DEFAULT   = 0,
