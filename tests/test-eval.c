@@ -12,6 +12,7 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 #include "scalr-eval.h"
+#include "scalr-eval-private.h"
 #include "scalr-import.h"
 #include "scalr-pipeline.h"
 #include "scalr-parallel.h"
@@ -351,6 +352,13 @@ test_negatives (void)
   guint32 out2[50];
   g_assert_cmpuint (scalr_eval_sample_negatives (&again, train, valid, test, 1, 6, 50, out2), ==, 50);
   g_assert_cmpmem (out, sizeof out, out2, sizeof out2);
+  /* The evaluation's form, the known items as bits: the same draws, the same negatives. */
+  guint64 known = 0xf;   /* items 0-3 */
+  scalr_rng_init (&again, 1, SCALR_STREAM_EVAL, 1);
+  g_assert_cmpuint (_scalr_eval_sample_negatives_known (&again, &known, 4, 6, 50, out2), ==, 50);
+  g_assert_cmpmem (out, sizeof out, out2, sizeof out2);
+  guint64 every = 0x3f;
+  g_assert_cmpuint (_scalr_eval_sample_negatives_known (&again, &every, 6, 6, 5, out2), ==, 0);
   /* A user who knows every item has no negatives; one with none known draws from all. */
   const guint32 all[] = { 0, 1, 2, 3, 4, 5 };
   g_autoptr (ScalrCsr) full = one_row (2, 6, 1, all, 6);

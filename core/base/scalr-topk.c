@@ -76,21 +76,82 @@ salt_mix (guint32 i, guint32 salt)
   return x ^ (x >> 16);
 }
 
-/* Pushes every s[i] with index i (salted when @salted) into @t, skipping whole blocks of
- * SCAN_BLOCK values below the weakest kept key once the heap is full: the block test is a
- * branch-free comparison the compiler vectorises, and after the first few hundred values
- * almost every block of a ranking fails it. Equal to pushing every value (a value below the
- * weakest kept key, NaN or -inf is never kept; ties at the threshold go through the push). */
+/* ---- the top-k of a dense score array -------------------------------------------------
+ *
+ * A scan that keeps candidates in a buffer instead of a heap: every finite value at or above
+ * the threshold is appended; when the buffer is full, a quickselect keeps its k best and the
+ * threshold becomes the weakest of them (the k-th best seen so far: a value below it can
+ * never be in the top k). Blocks of SCAN_BLOCK values entirely below the threshold are
+ * skipped with one branch-free test the compiler vectorises; after the first few hundred
+ * values almost every block of a ranking fails it. The k best under the order are unique, so
+ * the result is the heap's, entry for entry; appends cost less than sift-downs. */
 #define SCAN_BLOCK 32
 
-SCALR_VECTOR_CLONES static void
-push_scores (ScalrTopK *t, const float *s, guint n, gboolean salted, guint32 salt)
+typedef struct {
+  float   key;
+  guint32 index;
+} Cand;
+
+static inline gboolean
+cand_before (Cand a, Cand b)
 {
+  return a.key > b.key || (a.key == b.key && a.index < b.index);
+}
+
+static inline void
+cand_swap (Cand *c, guint i, guint j)
+{
+  Cand t = c[i];
+  c[i] = c[j];
+  c[j] = t;
+}
+
+/* Moves the @k best of c[0..n) to c[0..k), in no particular order (k < n). The order is
+ * total on distinct indices, so there are no equal elements. */
+static void
+select_best (Cand *c, guint n, guint k)
+{
+  guint lo = 0, hi = n;
+  while (hi - lo > 1)
+    {
+      /* Median of three to the back as the pivot. */
+      guint mid = lo + (hi - lo) / 2, last = hi - 1;
+      if (cand_before (c[mid], c[lo]))
+        cand_swap (c, mid, lo);
+      if (cand_before (c[last], c[lo]))
+        cand_swap (c, last, lo);
+      if (cand_before (c[mid], c[last]))
+        cand_swap (c, mid, last);
+      Cand p = c[last];
+      guint at = lo;
+      for (guint i = lo; i < last; i++)
+        if (cand_before (c[i], p))
+          cand_swap (c, i, at++);
+      cand_swap (c, at, last);   /* c[lo..at) before the pivot, c[at] the pivot */
+      if (at == k || at + 1 == k)
+        return;
+      if (at + 1 < k)
+        lo = at + 1;
+      else
+        hi = at;
+    }
+}
+
+SCALR_VECTOR_CLONES static guint
+dense_top_k (const float *s, guint n, guint k, gboolean salted, guint32 salt, guint32 *out)
+{
+  if (k == 0)
+    return 0;
+  guint cap = MAX (4 * k, 256);
+  Cand local[1024];
+  g_autofree Cand *owned = cap > G_N_ELEMENTS (local) ? g_new (Cand, cap) : NULL;
+  Cand *c = owned ? owned : local;
+  guint m = 0;
   float thr = -INFINITY;
   for (guint i0 = 0; i0 < n; i0 += SCAN_BLOCK)
     {
       guint end = MIN (i0 + SCAN_BLOCK, n);
-      if (end - i0 == SCAN_BLOCK && t->len == t->k)
+      if (end - i0 == SCAN_BLOCK)
         {
           const float *b = s + i0;
           int any = 0;
@@ -100,24 +161,40 @@ push_scores (ScalrTopK *t, const float *s, guint n, gboolean salted, guint32 sal
             continue;
         }
       for (guint32 i = i0; i < end; i++)
-        scalr_top_k_push (t, s[i], salted ? salt_mix (i, salt) : i);
-      if (t->len == t->k && t->k > 0)
-        thr = (float) t->heap[0].key;   /* exact: every key came from a float */
+        if (s[i] >= thr && isfinite (s[i]))
+          {
+            c[m++] = (Cand) { s[i], salted ? salt_mix (i, salt) : i };
+            if (m == cap)
+              {
+                select_best (c, m, k);
+                m = k;
+                thr = c[0].key;
+                for (guint q = 1; q < k; q++)
+                  thr = MIN (thr, c[q].key);
+              }
+          }
     }
+  if (m > k)
+    select_best (c, m, k);
+  guint got = MIN (m, k);
+  /* Best first: insertion sort of the kept ones. */
+  for (guint a = 1; a < got; a++)
+    {
+      Cand x = c[a];
+      guint b = a;
+      for (; b > 0 && cand_before (x, c[b - 1]); b--)
+        c[b] = c[b - 1];
+      c[b] = x;
+    }
+  for (guint a = 0; a < got; a++)
+    out[a] = c[a].index;
+  return got;
 }
 
 guint
 scalr_top_k (const float *s, guint n, guint k, guint32 *out)
 {
-  ScalrKeyed local[128];
-  g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
-  ScalrTopK t;
-  scalr_top_k_init (&t, owned ? owned : local, k);
-  push_scores (&t, s, n, FALSE, 0);
-  guint got = scalr_top_k_finish (&t);
-  for (guint a = 0; a < got; a++)
-    out[a] = t.heap[a].index;
-  return got;
+  return dense_top_k (s, n, k, FALSE, 0, out);
 }
 
 static guint32
@@ -132,16 +209,11 @@ salt_mul_inverse (void)
 guint
 scalr_top_k_salted (const float *s, guint n, guint k, guint32 salt, guint32 *out)
 {
-  ScalrKeyed local[128];
-  g_autofree ScalrKeyed *owned = k > G_N_ELEMENTS (local) ? g_new (ScalrKeyed, k) : NULL;
-  ScalrTopK t;
-  scalr_top_k_init (&t, owned ? owned : local, k);
-  push_scores (&t, s, n, TRUE, salt);
-  guint got = scalr_top_k_finish (&t);
+  guint got = dense_top_k (s, n, k, TRUE, salt, out);
   guint32 inv = salt_mul_inverse ();
   for (guint a = 0; a < got; a++)
     {
-      guint32 x = t.heap[a].index;
+      guint32 x = out[a];
       x ^= x >> 16;
       out[a] = (x * inv) ^ salt;
     }

@@ -41,11 +41,17 @@ typedef struct {
 /* Each held-out positive of @u in @part, then its sampled negatives, into (s, y). */
 static void
 pointwise (EvalJob *job, ScalrRng *rng, const ScalrCsr *part, guint32 u, const float *row, guint32 *negs,
-           GArray *s, GArray *y)
+           guint64 *known, GArray *s, GArray *y)
 {
-  const ScalrCsr *train = scalr_split_get_train (job->split);
-  const ScalrCsr *valid = scalr_split_get_valid (job->split);
-  const ScalrCsr *test = scalr_split_get_test (job->split);
+  const ScalrCsr *rows[3] = { scalr_split_get_train (job->split), scalr_split_get_valid (job->split),
+                              scalr_split_get_test (job->split) };
+  /* The user's known items as bits (cleared again below): one test per drawn negative. */
+  guint64 n_known = 0;
+  for (guint r = 0; r < 3; r++)
+    for (guint64 k = rows[r]->indptr[u]; k < rows[r]->indptr[u + 1]; k++)
+      known[rows[r]->indices[k] >> 6] |= G_GUINT64_CONSTANT (1) << (rows[r]->indices[k] & 63);
+  for (guint r = 0; r < 3; r++)
+    n_known += scalr_csr_row_len (rows[r], u);
   /* Room for every positive and its negatives at once, trimmed to what was drawn. */
   guint n_pos = (guint) scalr_csr_row_len (part, u), neg = job->opt->negatives;
   g_array_set_size (s, (gsize) n_pos * (1 + neg));
@@ -57,7 +63,7 @@ pointwise (EvalJob *job, ScalrRng *rng, const ScalrCsr *part, guint32 u, const f
     {
       sv[at] = row[part->indices[k]];
       yv[at++] = 1;
-      guint nn = scalr_eval_sample_negatives (rng, train, valid, test, u, job->n_items, neg, negs);
+      guint nn = _scalr_eval_sample_negatives_known (rng, known, n_known, job->n_items, neg, negs);
       for (guint q = 0; q < nn; q++)
         {
           sv[at] = row[negs[q]];
@@ -66,11 +72,14 @@ pointwise (EvalJob *job, ScalrRng *rng, const ScalrCsr *part, guint32 u, const f
     }
   g_array_set_size (s, at);
   g_array_set_size (y, at);
+  for (guint r = 0; r < 3; r++)
+    for (guint64 k = rows[r]->indptr[u]; k < rows[r]->indptr[u + 1]; k++)
+      known[rows[r]->indices[k] >> 6] = 0;
 }
 
 /* One entry: a test user (e < n_users) or a validation user. */
 static void
-eval_entry (EvalJob *job, guint e, float *row, guint32 *negs, guint32 *scratch_top)
+eval_entry (EvalJob *job, guint e, float *row, guint32 *negs, guint64 *known, guint32 *scratch_top)
 {
   ScalrEvalResult *res = job->res;
   ScalrModelEval *me = job->me;
@@ -83,7 +92,7 @@ eval_entry (EvalJob *job, guint e, float *row, guint32 *negs, guint32 *scratch_t
    * validation negatives come from streams of their own. */
   ScalrRng rng;
   scalr_rng_init (&rng, job->opt->seed, SCALR_STREAM_EVAL, is_test ? u : (guint64) u | (G_GUINT64_CONSTANT (1) << 32));
-  pointwise (job, &rng, part, u, row, negs, g_ptr_array_index (is_test ? job->test_s : job->valid_s, idx),
+  pointwise (job, &rng, part, u, row, negs, known, g_ptr_array_index (is_test ? job->test_s : job->valid_s, idx),
              g_ptr_array_index (is_test ? job->test_y : job->valid_y, idx));
   /* Full ranking without the real training positives. */
   for (guint64 k = train->indptr[u]; k < train->indptr[u + 1]; k++)
@@ -113,6 +122,7 @@ eval_entry (EvalJob *job, guint e, float *row, guint32 *negs, guint32 *scratch_t
 typedef struct {
   float   *scores;   /* batch × n_items */
   guint32 *negs, *top;
+  guint64 *known;    /* n_items bits, all clear between entries */
 } EvalScratch;
 
 static gpointer
@@ -123,6 +133,7 @@ eval_scratch_new (guint thread, gpointer data)
   sc->scores = g_new (float, (gsize) job->batch * job->n_items);
   sc->negs = g_new (guint32, MAX (job->opt->negatives, 1));
   sc->top = g_new (guint32, MAX (job->res->max_k, 1));
+  sc->known = g_new0 (guint64, job->n_items / 64 + 1);
   return sc;
 }
 
@@ -133,6 +144,7 @@ eval_scratch_free (gpointer state, guint thread, gpointer data)
   g_free (sc->scores);
   g_free (sc->negs);
   g_free (sc->top);
+  g_free (sc->known);
   g_free (sc);
 }
 
@@ -159,7 +171,7 @@ eval_batches (guint64 first, guint64 last, guint thread, gpointer state, gpointe
       guint at = (job->first_batch + (guint) b) * job->batch, nb = MIN (job->batch, job->n_entries - at);
       job->klass->score (job->model, job->matrix, job->entries + at, nb, sc->scores);
       for (guint r = 0; r < nb; r++)
-        eval_entry (job, at + r, sc->scores + (gsize) r * job->n_items, sc->negs, sc->top);
+        eval_entry (job, at + r, sc->scores + (gsize) r * job->n_items, sc->negs, sc->known, sc->top);
     }
   return TRUE;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scalr-eval.h"
+#include "scalr-eval-private.h"
 
 static gboolean
 in_sorted (const guint32 *v, guint n, guint32 x)
@@ -40,6 +41,23 @@ scalr_eval_sample_negatives (ScalrRng *rng, const ScalrCsr *train, const ScalrCs
     {
       guint32 i = scalr_rng_below (rng, n_items);
       if (in_row (train, u, i) || in_row (valid, u, i) || in_row (test, u, i))
+        continue;
+      out[got++] = i;
+    }
+  return got;
+}
+
+guint
+_scalr_eval_sample_negatives_known (ScalrRng *rng, const guint64 *known, guint64 n_known, guint n_items, guint count,
+                                    guint32 *out)
+{
+  if (n_known >= n_items)
+    return 0;
+  guint got = 0;
+  for (guint64 tries = 0; got < count && tries < (guint64) count * 20; tries++)
+    {
+      guint32 i = scalr_rng_below (rng, n_items);
+      if (known[i >> 6] & (G_GUINT64_CONSTANT (1) << (i & 63)))
         continue;
       out[got++] = i;
     }

@@ -24,6 +24,12 @@ void     _scalr_lift_clear         (ScalrLift *lift);
 /* TRUE when @x is in the ascending @v[0..n). */
 gboolean _scalr_in_sorted (const guint32 *v, guint n, guint32 x);
 
+/* scalr_eval_sample_negatives with the user's train, valid and test items given as set bits
+ * of @known (n_items bits) and @n_known the sum of those rows' lengths: the same draws and
+ * the same negatives, a bit test per draw instead of three binary searches. */
+guint    _scalr_eval_sample_negatives_known (ScalrRng *rng, const guint64 *known, guint64 n_known, guint n_items,
+                                             guint count, guint32 *out);
+
 /* Trains @klass on @variant's matrix and evaluates it: ranking metrics of @res's test users
  * against their test events (unless @res has none), ranking metrics of its validation users
  * against their validation events, Platt scaling per segment fitted on the validation users
