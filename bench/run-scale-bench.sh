@@ -149,4 +149,11 @@ if ref:
           "and evaluates each variant once per model as ours does" +
           (f"; extrapolated: {', '.join(ref['extrapolated'])}" if ref.get("extrapolated") else ""))
 PY
+# Every rank count against the first: the same numbers (bench/compare_runs.py).
+first_np=${nps%% *}
+for np in $nps; do
+  [ "$np" = "$first_np" ] && continue
+  printf -- "-np %s vs -np %s: " "$first_np" "$np"
+  /usr/bin/python3 "$here/compare_runs.py" "$data/run-np$first_np.json" "$data/run-np$np.json" || true
+done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,17 +10,27 @@
 #include "scalr-dataset.h"
 #include "scalr-domains.h"
 
-/* Rates on this machine's two cores, from one run of planted 20M (984k users, 20,000 target
- * items, 4.86M training events; `bench/run-scale-bench.sh build-rel --np 1`): */
-/* the hand-vectorised loops (iALS's CG: 7.2e11 of the flops below in 85 s) */
+/* Rates on this machine's two cores, from planted 20M (984k users, 453k ranked, 20,000 target
+ * items, 4.86M training events) and planted 100M (4.9M users) end to end
+ * (`bench/run-scale-bench.sh build-rel --np 1`, docs/SCALING.md): */
+/* the hand-vectorised loops (iALS's CG: 7.2e11 of the flops below in 85 s for both fits) */
 #define FLOPS_PER_SECOND 8e9
-/* sgemm and LAPACK (EASE's 20,000³ in 55 s; scoring blocks of users) */
-#define GEMM_FLOPS_PER_SECOND 1e11
-/* BPR's scattered SGD updates (6.2e10 of the flops below in 34 s) */
-#define SGD_FLOPS_PER_SECOND 1.5e9
-/* user × item scores masked and ranked (pop: 9.1e9 in 13 s) */
-#define RANKED_PER_SECOND 7e8
-/* Simple per-event work (sampling, counting, bootstrap resamples) per second. */
+/* sgemm and LAPACK (EASE's 20,000³ in 53 s; scoring blocks of users) */
+#define GEMM_FLOPS_PER_SECOND 1.5e11
+/* BPR's scattered SGD updates (both fits' 2.4e11 flops below in 109 s) */
+#define SGD_FLOPS_PER_SECOND 2.2e9
+/* user × item scores masked and ranked (pop: 9.1e9 per variant in 4.6 s) */
+#define RANKED_PER_SECOND 2e9
+/* (score, label) pairs: Platt's fit on the validation pairs, NE and AUC of the test pairs */
+#define PAIRS_PER_SECOND 5e7
+/* the generator's scores of every target item for every validation user (its temperature
+ * fit): 2.3e9 in 6 s at 20M, 1.1e10 in 25 s at 100M */
+#define CALIBRATED_PER_SECOND 4e8
+/* events loaded, split and stored (source and target; 3 s at 20M, 43 s at 100M) */
+#define EVENTS_PER_SECOND 2.5e6
+/* synthetic events drawn (0.8 s for 8.9M at 20M, 23 s for 43.5M at 100M) */
+#define SAMPLED_PER_SECOND 4e6
+/* Simple per-step work (bootstrap resamples) per second. */
 #define STEPS_PER_SECOND 5e7
 
 void
@@ -56,37 +66,38 @@ get (const ScalrConfig *c, const char *group, const char *key)
 }
 
 /* One training of @model on @nnz events of @users × @items, and ranking every item for
- * every user. */
+ * the @ranked users who hold out events (test and validation users). */
 static double
-model_seconds (const ScalrConfig *c, const char *model, double users, double items, double nnz, Slowest *s)
+model_seconds (const ScalrConfig *c, const char *model, double users, double ranked, double items, double nnz,
+               Slowest *s)
 {
-  double fit = 0, rank = users * items / RANKED_PER_SECOND;   /* scores masked and ranked */
+  double fit = 0, rank = ranked * items / RANKED_PER_SECOND;   /* scores masked and ranked */
   if (strcmp (model, "ials") == 0)
     {
       double k = get (c, "downstream", "ials.factors"), it = get (c, "downstream", "ials.iters");
       double cg = get (c, "downstream", "ials.cg_steps");
       fit = it * 2 * (nnz * k * (cg + 2) * 2 + (users + items) * k * k * (cg + 1) * 2) / FLOPS_PER_SECOND;
-      rank += users * items * k * 2 / GEMM_FLOPS_PER_SECOND;
+      rank += ranked * items * k * 2 / GEMM_FLOPS_PER_SECOND;
       note (s, fit + rank, g_strdup_printf ("ials (k = %.0f, %.0f iterations)", k, it));
     }
   else if (strcmp (model, "bpr") == 0)
     {
       double k = get (c, "downstream", "bpr.factors"), ep = get (c, "downstream", "bpr.epochs");
       fit = ep * nnz * k * 10 / SGD_FLOPS_PER_SECOND;
-      rank += users * items * k * 2 / GEMM_FLOPS_PER_SECOND;
+      rank += ranked * items * k * 2 / GEMM_FLOPS_PER_SECOND;
       note (s, fit + rank, g_strdup_printf ("bpr (k = %.0f, %.0f epochs)", k, ep));
     }
   else if (strcmp (model, "ease") == 0)
     {
       fit = items * items * items / GEMM_FLOPS_PER_SECOND + nnz * nnz / MAX (users, 1) / FLOPS_PER_SECOND;
-      rank += nnz * items * 2 / FLOPS_PER_SECOND;
+      rank += nnz / MAX (users, 1) * ranked * items * 2 / FLOPS_PER_SECOND;
       note (s, fit + rank, g_strdup_printf ("ease (%.0f items)", items));
     }
   else if (strcmp (model, "itemknn") == 0)
     {
       double nb = MIN (get (c, "downstream", "itemknn.neighbors"), items);
       fit = 2 * nnz * nnz / MAX (users, 1) / FLOPS_PER_SECOND;
-      rank += nnz * nb * 2 / FLOPS_PER_SECOND;
+      rank += nnz / MAX (users, 1) * ranked * nb * 2 / FLOPS_PER_SECOND;
       note (s, fit + rank, g_strdup_printf ("itemknn (%.0f neighbours)", nb));
     }
   return fit + rank;
@@ -94,8 +105,8 @@ model_seconds (const ScalrConfig *c, const char *model, double users, double ite
 
 /* Stage 1: the generator and the synthetic events it leads to. */
 static double
-generator_seconds (const ScalrConfig *c, double users, double items, double nnz, double src_events, double src_items,
-                   double *synthetic, Slowest *s)
+generator_seconds (const ScalrConfig *c, double users, double valid_users, double items, double nnz, double src_events,
+                   double src_items, double *synthetic, Slowest *s)
 {
   const char *gen = scalr_config_get (c, "generator", "model");
   double fit = 0;
@@ -122,7 +133,8 @@ generator_seconds (const ScalrConfig *c, double users, double items, double nnz,
     *synthetic = users * get (c, "sampler", "k");
   /* Scoring every target item for every user with source events, then drawing. */
   double score = strcmp (gen, "ridge") == 0 || strcmp (gen, "embmap") == 0 ? users * items * 64 : 0;
-  return (fit + score) / FLOPS_PER_SECOND + *synthetic * 4 / STEPS_PER_SECOND;
+  return (fit + score) / FLOPS_PER_SECOND + valid_users * items / CALIBRATED_PER_SECOND
+         + (src_events + nnz) / EVENTS_PER_SECOND + *synthetic / SAMPLED_PER_SECOND;
 }
 
 gboolean
@@ -143,9 +155,23 @@ scalr_estimate_run (ScalrStore *store, const ScalrConfig *c, guint n_runs, Scalr
     return FALSE;
   const ScalrDomain *src = scalr_domains_get_source (dom), *tgt = scalr_domains_get_target (dom);
   double users = tgt->matrix->n_rows, items = tgt->n_items, nnz = (double) tgt->matrix->nnz;
+  /* Who the split holds events out for (ranked by every model) and how many events. */
+  guint64 min_events = (guint64) scalr_config_get_int (c, "split", "min_target_events");
+  double test_fraction = scalr_config_get_double (c, "split", "test_fraction");
+  double valid_share = scalr_config_get_double (c, "split", "valid_users");
+  double held_share = test_fraction + scalr_config_get_double (c, "split", "valid_fraction");
+  double ranked = 0, heldout = 0;
+  for (guint u = 0; u < tgt->matrix->n_rows; u++)
+    {
+      guint64 len = scalr_csr_row_len (tgt->matrix, u);
+      if (len >= min_events)
+        ranked++, heldout += MAX (1.0, floor ((double) len * held_share));
+    }
+  double tested = ranked * (1 - valid_share);
   Slowest s = { 0, NULL };
   double synthetic = 0;
-  double secs = generator_seconds (c, users, items, nnz, (double) src->matrix->nnz, src->n_items, &synthetic, &s);
+  double secs = generator_seconds (c, users, ranked * valid_share, items, nnz, (double) src->matrix->nnz, src->n_items,
+                                   &synthetic, &s);
   guint64 bytes = (guint64) (synthetic * 20);   /* user, item, probability, weight, count */
   if (scalr_config_get_bool (c, "downstream", "enabled"))
     {
@@ -158,22 +184,21 @@ scalr_estimate_run (ScalrStore *store, const ScalrConfig *c, guint n_runs, Scalr
         max_k = MAX (max_k, g_ascii_strtod (ks[k], NULL));
       for (guint m = 0; models[m]; m++)
         for (guint v = 0; v < n_var; v++)
-          secs += model_seconds (c, models[m], users, items, nnz + (v ? synthetic : 0), &s);
-      double heldout = nnz * (scalr_config_get_double (c, "split", "test_fraction")
-                              + scalr_config_get_double (c, "split", "valid_fraction"));
+          secs += model_seconds (c, models[m], users, ranked, items, nnz + (v ? synthetic : 0), &s);
       double negatives = get (c, "eval", "negatives"), boot = get (c, "eval", "bootstrap");
-      double pointwise = n_models * n_var * heldout * (1 + negatives) * 8;
+      double pointwise = n_models * n_var * heldout * (1 + negatives);
       double lifts = n_models * 3.0 * (5.0 * n_ks + 3) * 2;
       /* The bootstrap: one Poisson weight per (resample, user), then one product of the
        * resamples × users weights with the users × vectors matrix of per-user values (a vector
        * per model, variant and metric column) — not a pass per lift row. */
       double columns = n_models * n_var * (5.0 * n_ks + 3);
-      double bootstrap = boot * users / STEPS_PER_SECOND + 2.0 * boot * users * columns / (GEMM_FLOPS_PER_SECOND / 2);
+      double bootstrap = boot * tested / STEPS_PER_SECOND + 2.0 * boot * tested * columns / (GEMM_FLOPS_PER_SECOND / 2);
       note (&s, bootstrap, g_strdup_printf ("the bootstrap (%.0f resamples)", boot));
-      note (&s, pointwise / STEPS_PER_SECOND, g_strdup_printf ("NE/AUC with %.0f negatives", negatives));
-      secs += pointwise / STEPS_PER_SECOND + bootstrap;
-      /* Stored: top-K lists and per-user metric vectors per model × variant, metric rows. */
-      bytes += (guint64) (n_models * n_var * users * (max_k * 8 + 6.0 * n_ks * 4 + 16) + lifts * 200);
+      note (&s, pointwise / PAIRS_PER_SECOND, g_strdup_printf ("NE/AUC with %.0f negatives", negatives));
+      secs += pointwise / PAIRS_PER_SECOND + bootstrap;
+      /* Stored per model × variant and test user: the top-K items and scores, a user id and
+       * a double per metric vector (5 ranking metrics per K, NE, AUC); the lift rows. */
+      bytes += (guint64) (n_models * n_var * tested * (max_k * 8 + (5.0 * n_ks + 2) * 12 + 8) + lifts * 200);
     }
   bytes += 64 * 1024;   /* the run's row, config, diagnostics and artefacts */
   out->n_runs = MAX (n_runs, 1);
