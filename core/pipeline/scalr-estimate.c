@@ -24,12 +24,12 @@
 /* (score, label) pairs: Platt's fit on the validation pairs, NE and AUC of the test pairs */
 #define PAIRS_PER_SECOND 5e7
 /* the generator's scores of every target item for every validation user (its temperature
- * fit): 2.3e9 in 6 s at 20M, 1.1e10 in 25 s at 100M */
-#define CALIBRATED_PER_SECOND 4e8
-/* events loaded, split and stored (source and target; 3 s at 20M, 43 s at 100M) */
-#define EVENTS_PER_SECOND 2.5e6
-/* synthetic events drawn (0.8 s for 8.9M at 20M, 23 s for 43.5M at 100M) */
-#define SAMPLED_PER_SECOND 4e6
+ * fit, with the cooc counts): 2.3e9 in 4.6 s at 20M, 1.2e10 in 7.2 s at 100M */
+#define CALIBRATED_PER_SECOND 1e9
+/* events loaded, split and stored (source and target; 2.1 s at 20M, 13.7 s at 100M) */
+#define EVENTS_PER_SECOND 6e6
+/* synthetic events drawn (0.5 s for 8.9M at 20M, 3.6 s for 43.5M at 100M) */
+#define SAMPLED_PER_SECOND 1.5e7
 /* Simple per-step work (bootstrap resamples) per second. */
 #define STEPS_PER_SECOND 5e7
 
