@@ -1,11 +1,13 @@
-/* scalr-topk.h — the one keyed top-k selection (a size-k min-heap; O(n log k), never a full
- * sort), the orderings built on it, and the shared qsort comparators.
+/* scalr-topk.h — the one keyed top-k order (a size-k min-heap for pushed candidates, a
+ * buffered scan for dense arrays; never a full sort), the orderings built on it, and the
+ * shared qsort comparators.
  *
- * Every top-k in core goes through ScalrTopK: the evaluation's ranked lists and the sampler's
- * Gumbel and deterministic top-k (scalr_top_k over a dense score array), item-kNN's neighbour
- * lists and cooc's per-source-item top-k (candidates pushed one at a time). The order is total:
- * a larger key first, on equal keys the lower index first — so the result never depends on
- * the order in which candidates are pushed. */
+ * Two ways in, one order: candidates pushed one at a time go through ScalrTopK (item-kNN's
+ * neighbour lists, cooc's per-source-item top-k); a dense score array goes through
+ * scalr_top_k / scalr_top_k_salted (the evaluation's ranked lists, the sampler's Gumbel and
+ * deterministic top-k), which scan it into a candidate buffer cut by quickselect. The order
+ * is total: a larger key first, on equal keys the lower index first — so the result never
+ * depends on the order in which candidates are pushed. */
 #pragma once
 
 #include <math.h>

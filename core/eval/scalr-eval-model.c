@@ -46,12 +46,7 @@ pointwise (EvalJob *job, ScalrRng *rng, const ScalrCsr *part, guint32 u, const f
   const ScalrCsr *rows[3] = { scalr_split_get_train (job->split), scalr_split_get_valid (job->split),
                               scalr_split_get_test (job->split) };
   /* The user's known items as bits (cleared again below): one test per drawn negative. */
-  guint64 n_known = 0;
-  for (guint r = 0; r < 3; r++)
-    for (guint64 k = rows[r]->indptr[u]; k < rows[r]->indptr[u + 1]; k++)
-      known[rows[r]->indices[k] >> 6] |= G_GUINT64_CONSTANT (1) << (rows[r]->indices[k] & 63);
-  for (guint r = 0; r < 3; r++)
-    n_known += scalr_csr_row_len (rows[r], u);
+  guint64 n_known = _scalr_eval_mark_known (rows[0], rows[1], rows[2], u, known);
   /* Room for every positive and its negatives at once, trimmed to what was drawn. */
   guint n_pos = (guint) scalr_csr_row_len (part, u), neg = job->opt->negatives;
   g_array_set_size (s, (gsize) n_pos * (1 + neg));

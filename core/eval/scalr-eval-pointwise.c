@@ -8,43 +8,24 @@
 #include "scalr-eval.h"
 #include "scalr-eval-private.h"
 
-static gboolean
-in_sorted (const guint32 *v, guint n, guint32 x)
-{
-  guint lo = 0, hi = n;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      if (v[mid] < x)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo < n && v[lo] == x;
-}
-
-static gboolean
-in_row (const ScalrCsr *m, guint u, guint32 i)
-{
-  return in_sorted (m->indices + m->indptr[u], (guint) scalr_csr_row_len (m, u), i);
-}
-
 guint
 scalr_eval_sample_negatives (ScalrRng *rng, const ScalrCsr *train, const ScalrCsr *valid, const ScalrCsr *test,
                              guint u, guint n_items, guint count, guint32 *out)
 {
-  guint64 known = scalr_csr_row_len (train, u) + scalr_csr_row_len (valid, u) + scalr_csr_row_len (test, u);
-  if (known >= n_items)
-    return 0;
-  guint got = 0;
-  for (guint64 tries = 0; got < count && tries < (guint64) count * 20; tries++)
-    {
-      guint32 i = scalr_rng_below (rng, n_items);
-      if (in_row (train, u, i) || in_row (valid, u, i) || in_row (test, u, i))
-        continue;
-      out[got++] = i;
-    }
-  return got;
+  g_autofree guint64 *known = g_new0 (guint64, n_items / 64 + 1);
+  guint64 n_known = _scalr_eval_mark_known (train, valid, test, u, known);
+  return _scalr_eval_sample_negatives_known (rng, known, n_known, n_items, count, out);
+}
+
+guint64
+_scalr_eval_mark_known (const ScalrCsr *train, const ScalrCsr *valid, const ScalrCsr *test, guint u, guint64 *known)
+{
+  const ScalrCsr *rows[3] = { train, valid, test };
+  guint64 n = 0;
+  for (guint r = 0; r < 3; r++)
+    for (guint64 k = rows[r]->indptr[u]; k < rows[r]->indptr[u + 1]; k++, n++)
+      known[rows[r]->indices[k] >> 6] |= G_GUINT64_CONSTANT (1) << (rows[r]->indices[k] & 63);
+  return n;
 }
 
 guint

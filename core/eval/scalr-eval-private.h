@@ -24,9 +24,12 @@ void     _scalr_lift_clear         (ScalrLift *lift);
 /* TRUE when @x is in the ascending @v[0..n). */
 gboolean _scalr_in_sorted (const guint32 *v, guint n, guint32 x);
 
-/* scalr_eval_sample_negatives with the user's train, valid and test items given as set bits
- * of @known (n_items bits) and @n_known the sum of those rows' lengths: the same draws and
- * the same negatives, a bit test per draw instead of three binary searches. */
+/* Sets the bits of user @u's train, valid and test items in @known (n_items bits) and returns
+ * the sum of those rows' lengths. */
+guint64  _scalr_eval_mark_known (const ScalrCsr *train, const ScalrCsr *valid, const ScalrCsr *test, guint u,
+                                 guint64 *known);
+/* scalr_eval_sample_negatives with the user's known items marked by _scalr_eval_mark_known
+ * (the evaluation keeps one bitmap per thread): a bit test per draw. */
 guint    _scalr_eval_sample_negatives_known (ScalrRng *rng, const guint64 *known, guint64 n_known, guint n_items,
                                              guint count, guint32 *out);
 
